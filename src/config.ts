@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Parsed and validated once at startup; a bad value stops the
+ * service with a message naming the variable and what to set it to.
+ */
+
+const int = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return fallback;
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < min || value > max) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} must be a whole number from ${min} to ${max} (got "${raw}"); unset it to use ${fallback}`,
+        });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+const positive = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return fallback;
+      const value = Number(raw);
+      if (!Number.isFinite(value) || value <= 0) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a number above 0 (got "${raw}"); unset it to use ${fallback}` });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+const flag = (name: string, fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return fallback;
+      if (/^(1|true|on|yes)$/i.test(raw)) return true;
+      if (/^(0|false|off|no)$/i.test(raw)) return false;
+      ctx.addIssue({ code: 'custom', message: `${name} must be on or off (got "${raw}")` });
+      return z.NEVER;
+    });
+
+const url = (name: string, protocols: string[]) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return undefined;
+      try {
+        const parsed = new URL(raw);
+        if (!protocols.includes(parsed.protocol)) throw new Error('protocol');
+        return raw.replace(/\/$/, '');
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a ${protocols.join(' or ')}// URL (got "${raw}")` });
+        return z.NEVER;
+      }
+    });
+
+const schema = z.object({
+  PORT: int('PORT', 0, 65535, 8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+  DATA_DIR: z.string().min(1).default('./data'),
+  PUBLIC_URL: url('PUBLIC_URL', ['http:', 'https:']),
+  DEFAULT_ACCOUNT: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'DEFAULT_ACCOUNT must be 1-40 letters, digits, _ or - (e.g. TSTDRV1234567)')
+    .default('TSTDRV1234567'),
+  JOB_RETENTION_DAYS: positive('JOB_RETENTION_DAYS', 30),
+  MAX_RESULT_CALLS: int('MAX_RESULT_CALLS', 1, 1_000_000, 20),
+  RESULT_PAGE_SIZE: int('RESULT_PAGE_SIZE', 1, 100_000, 1000),
+  DEFAULT_RATE_PER_SECOND: positive('DEFAULT_RATE_PER_SECOND', 20),
+  MAX_REQUEST_BYTES: int('MAX_REQUEST_BYTES', 1024, 1024 * 1024 * 1024, 100 * 1024 * 1024),
+  WORKER: flag('WORKER', true),
+  WORKER_PACING: flag('WORKER_PACING', true),
+  WORKER_POLL_MS: int('WORKER_POLL_MS', 10, 60_000, 250),
+  WORKER_TICK_MS: int('WORKER_TICK_MS', 10, 60_000, 200),
+  WORKER_BATCH: int('WORKER_BATCH', 1, 100_000, 500),
+  SHUTDOWN_TIMEOUT_MS: int('SHUTDOWN_TIMEOUT_MS', 0, 600_000, 10_000),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => issue.message));
+  }
+  return result.data;
+}

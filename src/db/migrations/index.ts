@@ -1,0 +1,16 @@
+import type { Knex } from 'knex';
+import * as m001 from './001-jobs';
+
+/**
+ * Numbered, append-only migrations, listed here rather than found on disk so they run the same
+ * from TypeScript sources, compiled output and tests.
+ */
+const migrations: Record<string, Knex.Migration> = {
+  '001-jobs': m001,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name],
+};

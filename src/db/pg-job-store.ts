@@ -1,0 +1,254 @@
+import type { Knex } from 'knex';
+import type { AsyncOperation, AsyncStatus, ItemResult, Job, ProgressSample, Scenario } from '../jobs/job';
+import type { Advance, JobFilter, JobStore, NewJob, ResultCall } from '../jobs/job-store';
+
+/** The JobStore on Postgres (a server through pg, or PGlite): the only place with SQL for jobs. */
+
+interface JobRow {
+  id: string;
+  account: string;
+  operation: AsyncOperation;
+  record_type: string;
+  status: AsyncStatus;
+  total_items: number;
+  processed_items: number;
+  failed_items: number;
+  rate_per_second: number;
+  scenario: Scenario;
+  submitted_at: Date;
+  available_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  expires_at: Date;
+  result_calls: number;
+  failure_code: string | null;
+  failure_message: string | null;
+  rate_items: number;
+  rate_seconds: number;
+  last_sample_at: Date | null;
+}
+
+interface ItemRow {
+  position: number;
+  is_success: boolean;
+  code: string | null;
+  message: string | null;
+  record_type: string;
+  internal_id: string | null;
+  external_id: string | null;
+  record: ItemResult['record'];
+}
+
+const UNFINISHED = `status in ('pending', 'processing')`;
+const ITEM_INSERT_CHUNK = 1000;
+
+const toDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
+
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    account: row.account,
+    operation: row.operation,
+    recordType: row.record_type,
+    status: row.status,
+    totalItems: row.total_items,
+    processedItems: row.processed_items,
+    failedItems: row.failed_items,
+    ratePerSecond: Number(row.rate_per_second),
+    scenario: row.scenario,
+    submittedAt: new Date(row.submitted_at),
+    availableAt: new Date(row.available_at),
+    startedAt: toDate(row.started_at),
+    finishedAt: toDate(row.finished_at),
+    expiresAt: new Date(row.expires_at),
+    resultCalls: row.result_calls,
+    failureCode: row.failure_code,
+    failureMessage: row.failure_message,
+    rate: { items: Number(row.rate_items), seconds: Number(row.rate_seconds), lastSampleAt: toDate(row.last_sample_at) },
+  };
+}
+
+function toItem(row: ItemRow): ItemResult {
+  return {
+    position: row.position,
+    isSuccess: row.is_success,
+    code: row.code,
+    message: row.message,
+    recordType: row.record_type,
+    internalId: row.internal_id,
+    externalId: row.external_id,
+    record: row.record,
+  };
+}
+
+export class PgJobStore implements JobStore {
+  constructor(private readonly db: Knex) {}
+
+  /** Inserts a pending job due at its available time; returns it as stored. */
+  async insertJob(job: NewJob): Promise<Job> {
+    const [row] = await this.db<JobRow>('jobs')
+      .insert({
+        id: job.id,
+        account: job.account,
+        operation: job.operation,
+        record_type: job.recordType,
+        status: 'pending',
+        total_items: job.totalItems,
+        rate_per_second: job.ratePerSecond,
+        scenario: JSON.stringify(job.scenario),
+        submitted_at: job.submittedAt,
+        available_at: job.availableAt,
+        expires_at: job.expiresAt,
+        next_run_at: job.availableAt,
+      } as never)
+      .returning('*');
+    return toJob(row as JobRow);
+  }
+
+  /** Zero rows when the id is unknown, owned by another account, or expired. */
+  async findJob(account: string, id: string, now: Date): Promise<Job | undefined> {
+    const row = await this.db<JobRow>('jobs').where({ id, account }).andWhere('expires_at', '>', now).first();
+    return row ? toJob(row) : undefined;
+  }
+
+  async findJobById(id: string): Promise<Job | undefined> {
+    const row = await this.db<JobRow>('jobs').where({ id }).first();
+    return row ? toJob(row) : undefined;
+  }
+
+  /** Newest first. */
+  async listJobs(filter: JobFilter): Promise<Job[]> {
+    const query = this.db<JobRow>('jobs').orderBy('seq', 'desc').limit(filter.limit);
+    if (filter.account) query.where({ account: filter.account });
+    if (filter.status) query.where({ status: filter.status });
+    return (await query).map(toJob);
+  }
+
+  /** One atomic increment guarded by the limit; a second look tells an exhausted job from a missing one. */
+  async countResultCall(account: string, id: string, now: Date, maxCalls: number): Promise<ResultCall> {
+    const [row] = await this.db<JobRow>('jobs')
+      .where({ id, account })
+      .andWhere('expires_at', '>', now)
+      .andWhere('result_calls', '<', maxCalls)
+      .increment('result_calls', 1)
+      .returning('*');
+    if (row) return { kind: 'counted', job: toJob(row as JobRow) };
+    const exists = await this.db('jobs').where({ id, account }).andWhere('expires_at', '>', now).first('id');
+    return exists ? { kind: 'exhausted' } : { kind: 'missing' };
+  }
+
+  /** Rows in position order; fewer than `count` at the end of the job. */
+  async readItems(jobId: string, from: number, count: number): Promise<ItemResult[]> {
+    const rows = await this.db<ItemRow>('job_items')
+      .where('job_id', jobId)
+      .andWhere('position', '>=', from)
+      .andWhere('position', '<', from + count)
+      .orderBy('position');
+    return rows.map(toItem);
+  }
+
+  /** The newest `limit` samples, returned oldest first. */
+  async readSamples(jobId: string, limit: number): Promise<ProgressSample[]> {
+    const rows = await this.db('job_progress')
+      .where('job_id', jobId)
+      .orderBy([{ column: 'sampled_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .limit(limit)
+      .select('sampled_at', 'processed');
+    return rows.reverse().map((row) => ({ at: new Date(row.sampled_at), processed: row.processed }));
+  }
+
+  /** Items left in the account's unfinished jobs queued before this one; rate of its latest started job. */
+  async queueAhead(job: Job): Promise<{ itemsAhead: number; recentRate: number | null }> {
+    const ahead = await this.db.raw(
+      `select coalesce(sum(o.total_items - o.processed_items), 0)::bigint as items
+         from jobs o, jobs j
+        where j.id = ? and o.account = j.account and o.${UNFINISHED}
+          and (o.available_at, o.seq) < (j.available_at, j.seq)`,
+      [job.id],
+    );
+    const latest = await this.db('jobs')
+      .where({ account: job.account })
+      .whereNotNull('started_at')
+      .andWhere('rate_seconds', '>', 0)
+      .andWhere('rate_items', '>', 0)
+      .orderBy('last_sample_at', 'desc')
+      .first('rate_items', 'rate_seconds');
+    return {
+      itemsAhead: Number(ahead.rows[0].items),
+      recentRate: latest ? Number(latest.rate_items) / Number(latest.rate_seconds) : null,
+    };
+  }
+
+  async advanceDueJob(now: Date, plan: (job: Job) => Advance): Promise<{ job: Job; advance: Advance } | null> {
+    return this.db.transaction(async (trx) => {
+      // A job may run when it is due and no earlier-queued job of its account is unfinished.
+      const claimed = await trx.raw(
+        `select * from jobs j
+          where j.${UNFINISHED} and j.next_run_at <= ?
+            and not exists (
+              select 1 from jobs o
+               where o.account = j.account and o.${UNFINISHED} and o.available_at <= ?
+                 and (o.available_at, o.seq) < (j.available_at, j.seq))
+          order by j.next_run_at, j.seq
+          limit 1
+          for update of j skip locked`,
+        [now, now],
+      );
+      if (claimed.rows.length === 0) return null;
+      const job = toJob(claimed.rows[0] as JobRow);
+      const advance = plan(job);
+      await this.insertItems(trx, job.id, advance.items);
+      const updated = await trx('jobs')
+        .where({ id: job.id, status: job.status, processed_items: job.processedItems })
+        .update({
+          status: advance.status,
+          started_at: advance.startedAt,
+          finished_at: advance.finishedAt,
+          processed_items: advance.processedItems,
+          failed_items: advance.failedItems,
+          failure_code: advance.failureCode,
+          failure_message: advance.failureMessage,
+          rate_items: advance.rate.items,
+          rate_seconds: advance.rate.seconds,
+          last_sample_at: advance.rate.lastSampleAt,
+          next_run_at: advance.nextRunAt,
+        });
+      if (updated !== 1) throw new Error(`job ${job.id} changed while it was being advanced`);
+      if (advance.sample) {
+        await trx('job_progress').insert({ job_id: job.id, sampled_at: advance.sample.at, processed: advance.sample.processed });
+      }
+      return { job, advance };
+    });
+  }
+
+  /** Earliest next_run_at of unfinished jobs; null when there are none. */
+  async nextDueAt(): Promise<Date | null> {
+    const row = await this.db('jobs').whereRaw(UNFINISHED).min({ due: 'next_run_at' }).first();
+    return row?.due ? new Date(row.due) : null;
+  }
+
+  private async insertItems(trx: Knex.Transaction, jobId: string, items: Advance['items']): Promise<void> {
+    if (items.length === 0) return;
+    const wanted = items.filter((item) => item.newInternalId).length;
+    const ids: string[] = [];
+    if (wanted > 0) {
+      const result = await trx.raw(`select nextval('record_internal_id_seq')::text as id from generate_series(1, ?)`, [wanted]);
+      for (const row of result.rows) ids.push(row.id);
+    }
+    let next = 0;
+    const rows = items.map((item) => ({
+      job_id: jobId,
+      position: item.position,
+      is_success: item.isSuccess,
+      code: item.code,
+      message: item.message,
+      record_type: item.recordType,
+      internal_id: item.newInternalId ? ids[next++] : item.internalId,
+      external_id: item.externalId,
+      record: item.record === null ? null : JSON.stringify(item.record),
+    }));
+    for (let i = 0; i < rows.length; i += ITEM_INSERT_CHUNK) {
+      await trx('job_items').insert(rows.slice(i, i + ITEM_INSERT_CHUNK));
+    }
+  }
+}

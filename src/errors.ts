@@ -1,0 +1,36 @@
+/**
+ * Typed errors with a code. Only the faces translate them (SOAP faults, HTTP errors), each in one
+ * place; anything else that escapes becomes UNEXPECTED_ERROR without details.
+ */
+
+/** Codes of platformFaults:asyncFault that the job service raises. */
+export const ASYNC_FAULT_CODES = ['INVALID_JOB_ID', 'JOB_NOT_COMPLETE', 'INVALID_PAGE_INDEX'] as const;
+export type AsyncFaultCode = (typeof ASYNC_FAULT_CODES)[number];
+
+export class AsyncJobError extends Error {
+  constructor(
+    readonly code: AsyncFaultCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AsyncJobError';
+  }
+}
+
+/** Input that breaks a rule; `field` names the offending part (a JSON path or an XML element). */
+export class ValidationError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ValidationError';
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import express, { type ErrorRequestHandler } from 'express';
+import { NotFoundError, ValidationError } from '../errors';
+import type { JobService } from '../jobs/job-service';
+import type { Logger } from '../logger';
+import type { RecordCatalog } from '../records/record-catalog';
+import { createAdminRouter } from '../rest/admin-router';
+import type { WsdlCatalog } from '../soap/wsdl-catalog';
+import { baseUrlOf } from './base-url';
+
+export interface AppDependencies {
+  jobs: JobService;
+  records: RecordCatalog;
+  catalog: WsdlCatalog;
+  logger: Logger;
+  defaultAccount: string;
+  publicUrl?: string;
+  /** Reports whether the database is migrated and reachable. */
+  ready: () => boolean;
+}
+
+/** The express app for everything but the SOAP endpoint. Never listens: main.ts and tests do. */
+export function createApp(deps: AppDependencies): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.get('/healthz', (_req, res) => {
+    if (deps.ready()) res.json({ status: 'ok' });
+    else res.status(503).json({ status: 'starting' });
+  });
+
+  app.get(/^\/(wsdl|xsd)\//, (req, res, next) => {
+    const document = deps.catalog.document(req.path, baseUrlOf(req, deps.publicUrl));
+    if (document === undefined) return next();
+    res.type('text/xml; charset=utf-8').send(document);
+  });
+
+  app.use('/admin', express.json({ limit: '50mb', type: () => true }), createAdminRouter(deps.jobs, deps.records, deps.defaultAccount));
+
+  app.use((req, res) => {
+    res.status(404).json({ error: `Nothing at ${req.method} ${req.path}. SOAP: POST /services/NetSuitePort_<version>; WSDL: /wsdl/v<version>_0/netsuite.wsdl; admin: /admin/jobs.` });
+  });
+
+  const onError: ErrorRequestHandler = (error, req, res, _next) => {
+    if (error instanceof ValidationError) {
+      res.status(400).json({ error: error.message, field: error.field });
+    } else if (error instanceof NotFoundError) {
+      res.status(404).json({ error: error.message });
+    } else if ((error as { type?: string }).type === 'entity.parse.failed') {
+      res.status(400).json({ error: `The request body is not valid JSON: ${(error as Error).message}`, field: 'body' });
+    } else if ((error as { type?: string }).type === 'entity.too.large') {
+      res.status(413).json({ error: 'The request body is too large.' });
+    } else {
+      const reference = randomUUID();
+      deps.logger.error('request failed', { reference, method: req.method, path: req.path, error });
+      res.status(500).json({ error: `Unexpected error (reference ${reference}).` });
+    }
+  };
+  app.use(onError);
+  return app;
+}

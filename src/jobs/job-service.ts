@@ -1,0 +1,145 @@
+import type { Clock } from '../clock';
+import { AsyncJobError, NotFoundError } from '../errors';
+import { ASYNC_OPERATIONS, isTerminal, type AsyncOperation, type AsyncStatus, type ItemResult, type Job, type Scenario } from './job';
+import { newJobId } from './job-id';
+import type { JobFilter, JobStore } from './job-store';
+import { estimateRemainingSeconds, percentCompleted } from './progress';
+
+export interface JobServiceSettings {
+  retentionDays: number;
+  maxResultCalls: number;
+  resultPageSize: number;
+  defaultRatePerSecond: number;
+}
+
+export interface StatusView {
+  jobId: string;
+  status: AsyncStatus;
+  percentCompleted: number;
+  estRemainingDuration: number;
+}
+
+export interface ResultPage {
+  job: Job;
+  pageIndex: number;
+  pageSize: number;
+  totalPages: number;
+  items: ItemResult[];
+}
+
+export interface ScriptedJob {
+  account: string;
+  operation: AsyncOperation;
+  recordType: string;
+  totalItems: number;
+  ratePerSecond?: number;
+  startAfterSeconds: number;
+  scenario: Scenario;
+}
+
+/** Called when a job is created, so an in-process worker can wake without waiting for its poll. */
+export type JobCreatedListener = () => void;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export class JobService {
+  private readonly createdListeners: JobCreatedListener[] = [];
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly clock: Clock,
+    private readonly settings: JobServiceSettings,
+  ) {}
+
+  onJobCreated(listener: JobCreatedListener): void {
+    this.createdListeners.push(listener);
+  }
+
+  async createJob(input: ScriptedJob): Promise<Job> {
+    const now = this.clock.now();
+    const job = await this.store.insertJob({
+      id: newJobId(input.account, now),
+      account: input.account,
+      operation: input.operation,
+      recordType: input.recordType,
+      totalItems: input.totalItems,
+      ratePerSecond: input.ratePerSecond ?? this.settings.defaultRatePerSecond,
+      scenario: input.scenario,
+      submittedAt: now,
+      availableAt: new Date(now.getTime() + input.startAfterSeconds * 1000),
+      expiresAt: new Date(now.getTime() + this.settings.retentionDays * DAY_MS),
+    });
+    for (const listener of this.createdListeners) listener();
+    return job;
+  }
+
+  /** checkAsyncStatus: the job's status, percent and estimate as of now. */
+  async status(account: string, jobId: string): Promise<StatusView> {
+    const now = this.clock.now();
+    const job = await this.store.findJob(account, jobId, now);
+    if (!job) throw invalidJobId(jobId);
+    return this.view(job, now);
+  }
+
+  /** getAsyncResult: one page of a finished job's outcomes. */
+  async resultPage(account: string, jobId: string, pageIndex: number): Promise<ResultPage> {
+    const now = this.clock.now();
+    const call = await this.store.countResultCall(account, jobId, now, this.settings.maxResultCalls);
+    if (call.kind === 'missing') throw invalidJobId(jobId);
+    if (call.kind === 'exhausted') {
+      throw new AsyncJobError(
+        'INVALID_JOB_ID',
+        `Job ${jobId} is no longer available: results of a job can be requested at most ${this.settings.maxResultCalls} times.`,
+      );
+    }
+    const { job } = call;
+    if (!isTerminal(job.status)) {
+      throw new AsyncJobError('JOB_NOT_COMPLETE', `Job ${jobId} is not complete (status ${job.status}); poll checkAsyncStatus until it ends.`);
+    }
+    const pageSize = this.pageSizeOf(job);
+    const totalPages = Math.max(1, Math.ceil(job.processedItems / pageSize));
+    if (!Number.isInteger(pageIndex) || pageIndex < 1 || pageIndex > totalPages) {
+      throw new AsyncJobError('INVALID_PAGE_INDEX', `Invalid page index ${pageIndex}: job ${jobId} has ${totalPages} page(s), numbered from 1.`);
+    }
+    const from = (pageIndex - 1) * pageSize + 1;
+    const items = await this.store.readItems(job.id, from, Math.min(pageSize, job.processedItems - from + 1));
+    return { job, pageIndex, pageSize, totalPages, items };
+  }
+
+  async listJobs(filter: JobFilter): Promise<Array<Job & { progress: StatusView }>> {
+    const now = this.clock.now();
+    const jobs = await this.store.listJobs(filter);
+    return Promise.all(jobs.map(async (job) => ({ ...job, progress: await this.view(job, now) })));
+  }
+
+  async showJob(jobId: string) {
+    const job = await this.store.findJobById(jobId);
+    if (!job) throw new NotFoundError(`No job with id ${jobId}`);
+    const now = this.clock.now();
+    const samples = await this.store.readSamples(job.id, 100);
+    return { ...job, progress: await this.view(job, now), samples };
+  }
+
+  pageSizeOf(job: Job): number {
+    return ASYNC_OPERATIONS[job.operation].list === 'search' && job.scenario.pageSize
+      ? job.scenario.pageSize
+      : this.settings.resultPageSize;
+  }
+
+  private async view(job: Job, now: Date): Promise<StatusView> {
+    let queue = { itemsAhead: 0, rate: job.ratePerSecond };
+    if (job.status === 'pending') {
+      const ahead = await this.store.queueAhead(job);
+      queue = { itemsAhead: ahead.itemsAhead, rate: ahead.recentRate ?? job.ratePerSecond };
+    }
+    return {
+      jobId: job.id,
+      status: job.status,
+      percentCompleted: percentCompleted(job),
+      estRemainingDuration: estimateRemainingSeconds(job, now, queue),
+    };
+  }
+}
+
+// One message for unknown, foreign and expired ids alike, so a caller learns nothing from it.
+const invalidJobId = (jobId: string) => new AsyncJobError('INVALID_JOB_ID', `Invalid job id: ${jobId}`);

@@ -1,0 +1,67 @@
+import type { AsyncOperation, AsyncStatus, ItemResult, Job, ProgressSample, RateState, Scenario } from './job';
+
+/** The port between the domain and Postgres. The faces and the worker use nothing else. */
+
+export interface NewJob {
+  id: string;
+  account: string;
+  operation: AsyncOperation;
+  recordType: string;
+  totalItems: number;
+  ratePerSecond: number;
+  scenario: Scenario;
+  submittedAt: Date;
+  availableAt: Date;
+  expiresAt: Date;
+}
+
+export interface JobFilter {
+  account?: string;
+  status?: AsyncStatus;
+  limit: number;
+}
+
+/** One worker step for one job, planned by `planAdvance` and applied atomically by the store. */
+export interface Advance {
+  status: AsyncStatus;
+  startedAt: Date;
+  finishedAt: Date | null;
+  processedItems: number;
+  failedItems: number;
+  failureCode: string | null;
+  failureMessage: string | null;
+  rate: RateState;
+  nextRunAt: Date;
+  /** Item outcomes in position order; `newInternalId` asks the store to assign one. */
+  items: Array<ItemResult & { newInternalId: boolean }>;
+  sample: ProgressSample | null;
+}
+
+export type ResultCall =
+  | { kind: 'counted'; job: Job }
+  | { kind: 'exhausted' }
+  | { kind: 'missing' };
+
+export interface JobStore {
+  insertJob(job: NewJob): Promise<Job>;
+  /** The job if `account` owns it and it has not expired by `now`; undefined otherwise. */
+  findJob(account: string, id: string, now: Date): Promise<Job | undefined>;
+  /** Any job by id, whatever its account or age (admin use). */
+  findJobById(id: string): Promise<Job | undefined>;
+  listJobs(filter: JobFilter): Promise<Job[]>;
+  /** Counts one getAsyncResult call; refuses once `maxCalls` calls were made. */
+  countResultCall(account: string, id: string, now: Date, maxCalls: number): Promise<ResultCall>;
+  /** Item outcomes with positions in [from, from + count), in order. */
+  readItems(jobId: string, from: number, count: number): Promise<ItemResult[]>;
+  /** The newest `limit` progress samples, oldest first. */
+  readSamples(jobId: string, limit: number): Promise<ProgressSample[]>;
+  /** Items still to do in the account's jobs queued before this one, and the account's latest rate. */
+  queueAhead(job: Job): Promise<{ itemsAhead: number; recentRate: number | null }>;
+  /**
+   * Claims one job that is due at `now` and may run (first in, first out per account), applies
+   * `plan` to it and commits, all in one transaction. Returns null when no job is due.
+   */
+  advanceDueJob(now: Date, plan: (job: Job) => Advance): Promise<{ job: Job; advance: Advance } | null>;
+  /** When the next unfinished job falls due, or null when there is none. */
+  nextDueAt(): Promise<Date | null>;
+}

@@ -1,0 +1,169 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Knex } from 'knex';
+import { systemClock, type Clock } from './clock';
+import { ConfigError, loadConfig, type Config } from './config';
+import { createKnex, migrate } from './db/knex';
+import { PgJobStore } from './db/pg-job-store';
+import { createApp } from './http/app';
+import { createHttpServer } from './http/server';
+import { JobService } from './jobs/job-service';
+import { createLogger, type Logger } from './logger';
+import { RecordCatalog } from './records/record-catalog';
+import { createOperations } from './soap/operations';
+import { ResultWriter } from './soap/result-writer';
+import { SoapEndpoint } from './soap/soap-endpoint';
+import { WsdlCatalog } from './soap/wsdl-catalog';
+import { Worker } from './worker/worker';
+
+/** Composition root: config → database → store → service → faces and worker; one way to stop. */
+
+export interface BuildOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** A database to use instead of one made from the config (tests); the caller closes it. */
+  db?: Knex;
+  schema?: string;
+  /** Run the worker loop in this process (default: the WORKER setting). */
+  worker?: boolean;
+}
+
+export interface Service {
+  config: Config;
+  db: Knex;
+  jobs: JobService;
+  worker: Worker;
+  server: Server;
+  /** Listens on the configured host and port (0 picks a free one); resolves to the base URL. */
+  listen(): Promise<string>;
+  /** Stops taking requests, lets those under way finish, stops the worker, closes the pool. */
+  stop(): Promise<void>;
+}
+
+export async function buildService(config: Config, options: BuildOptions = {}): Promise<Service> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger();
+  const db = options.db ?? createKnex({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  let ready = false;
+  await migrate(db, options.schema);
+  ready = true;
+
+  const store = new PgJobStore(db);
+  const jobs = new JobService(store, clock, {
+    retentionDays: config.JOB_RETENTION_DAYS,
+    maxResultCalls: config.MAX_RESULT_CALLS,
+    resultPageSize: config.RESULT_PAGE_SIZE,
+    defaultRatePerSecond: config.DEFAULT_RATE_PER_SECOND,
+  });
+  const worker = new Worker(
+    store,
+    clock,
+    { pacing: config.WORKER_PACING, tickMs: config.WORKER_TICK_MS, batch: config.WORKER_BATCH, pollMs: config.WORKER_POLL_MS },
+    { error: (message, error) => logger.error(message, { error }) },
+  );
+  jobs.onJobCreated(() => worker.wake());
+
+  const catalog = new WsdlCatalog();
+  const records = new RecordCatalog();
+  const soap = new SoapEndpoint(
+    catalog,
+    createOperations(jobs, new ResultWriter(records)),
+    { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT },
+    logger,
+  );
+  const app = createApp({ jobs, records, catalog, logger, defaultAccount: config.DEFAULT_ACCOUNT, publicUrl: config.PUBLIC_URL, ready: () => ready });
+  const server = createHttpServer(app, soap, config.PUBLIC_URL);
+  const runWorker = options.worker ?? config.WORKER;
+
+  let stopping: Promise<void> | null = null;
+  return {
+    config,
+    db,
+    jobs,
+    worker,
+    server,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.PORT, config.HOST, () => {
+          if (runWorker) worker.start();
+          const { port } = server.address() as AddressInfo;
+          resolve(`http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`);
+        });
+      }),
+    stop: () =>
+      (stopping ??= (async () => {
+        ready = false;
+        const closed = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
+        await closed;
+        clearTimeout(timer);
+        await worker.stop();
+        if (!options.db) await db.destroy();
+      })()),
+  };
+}
+
+async function main(): Promise<void> {
+  const logger = createLogger();
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const mode = process.argv[2] ?? 'serve';
+  const database = config.DATABASE_URL ? 'postgres (DATABASE_URL)' : `embedded PGlite in ${config.DATA_DIR}`;
+
+  if (mode === 'migrate') {
+    const db = createKnex({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+    await migrate(db);
+    await db.destroy();
+    logger.info('migrations are current', { database });
+    return;
+  }
+  if (mode !== 'serve' && mode !== 'worker') {
+    process.stderr.write(`Unknown mode "${mode}": use serve (default), worker or migrate.\n`);
+    process.exit(2);
+  }
+
+  const service = await buildService(config, { logger, worker: mode === 'worker' ? false : undefined });
+  if (mode === 'worker') {
+    service.worker.start();
+    logger.info('worker started', { database });
+  } else {
+    const url = await service.listen();
+    logger.info('async-status-emulator is listening', {
+      url,
+      database,
+      defaultAccount: config.DEFAULT_ACCOUNT,
+      endpoint: `${url}/services/NetSuitePort_2025_2`,
+      wsdl: `${url}/wsdl/v2025_2_0/netsuite.wsdl`,
+    });
+  }
+  const shutdown = (signal: string) => {
+    logger.info('shutting down', { signal });
+    const stop = mode === 'worker' ? service.worker.stop().then(() => service.db.destroy()) : service.stop();
+    stop.then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`async-status-emulator failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,142 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { ValidationError } from '../errors';
+import { ASYNC_OPERATIONS, ASYNC_STATUSES, type ItemFailure, type Scenario, type ScenarioRecord } from '../jobs/job';
+import type { JobService } from '../jobs/job-service';
+import { isRecordType, RECORD_TYPES } from '../jobs/record-types';
+import { isStatusDetailCode, STATUS_DETAIL_CODES } from '../jobs/status-codes';
+import type { RecordCatalog } from '../records/record-catalog';
+
+/** The admin API: script jobs for tests (POST /admin/jobs) and look at them. */
+
+const MAX_ITEMS = 1_000_000;
+const MIN_SEARCH_PAGE = 5;
+const MAX_SEARCH_PAGE = 2000;
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const record = z.object({
+  internalId: z.string().min(1).optional(),
+  externalId: z.string().min(1).optional(),
+  fields: z.record(z.string(), scalar).optional(),
+}).strict();
+
+const scenarioSchema = z
+  .object({
+    operation: z.enum(Object.keys(ASYNC_OPERATIONS) as [keyof typeof ASYNC_OPERATIONS]),
+    account: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, _ or -').optional(),
+    recordType: z.string().refine(isRecordType, `must be one of ${RECORD_TYPES.join(', ')}`).default('customer'),
+    items: z.union([z.number().int().min(0).max(MAX_ITEMS), z.array(record).max(MAX_ITEMS)]),
+    ratePerSecond: z.number().positive().max(1_000_000).optional(),
+    startAfterSeconds: z.number().min(0).max(365 * 24 * 3600).default(0),
+    failures: z
+      .array(
+        z.object({
+          item: z.number().int().min(1),
+          code: z.string().refine(isStatusDetailCode, `must be a status code this emulator knows: ${STATUS_DETAIL_CODES.join(', ')}`),
+          message: z.string().optional(),
+        }).strict(),
+      )
+      .default([]),
+    fail: z
+      .object({
+        afterItems: z.number().int().min(0),
+        code: z.string().refine(isStatusDetailCode, `must be a status code this emulator knows: ${STATUS_DETAIL_CODES.join(', ')}`).default('UNEXPECTED_ERROR'),
+        message: z.string().default('The job failed.'),
+      }).strict()
+      .optional(),
+    pageSize: z.number().int().min(MIN_SEARCH_PAGE).max(MAX_SEARCH_PAGE).optional(),
+  })
+  .strict();
+
+type ScenarioInput = z.infer<typeof scenarioSchema>;
+
+const listQuery = z.object({
+  account: z.string().min(1).optional(),
+  status: z.enum(ASYNC_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+function fieldPath(path: PropertyKey[]): string {
+  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = fieldPath(issue.path) || what;
+  throw new ValidationError(field, `${field}: ${issue.message}`);
+}
+
+const DEFAULT_FAILURE_MESSAGES: Record<string, string> = {
+  RCRD_DSNT_EXIST: 'That record does not exist.',
+  DUP_ENTITY: 'This entity already exists.',
+  DUP_RCRD: 'This record already exists.',
+  INVALID_FLD_VALUE: 'You have entered an Invalid Field Value.',
+};
+
+/** Cross-field rules zod cannot say alone; returns the scenario as the job stores it. */
+function toScenario(input: ScenarioInput, records: RecordCatalog): { totalItems: number; scenario: Scenario } {
+  const spec = ASYNC_OPERATIONS[input.operation];
+  const given = Array.isArray(input.items) ? input.items : undefined;
+  const totalItems = given ? given.length : (input.items as number);
+  if (totalItems === 0 && spec.list !== 'search') {
+    throw new ValidationError('items', `items: ${input.operation} needs at least one item`);
+  }
+  if (spec.list !== 'write' && !records.get(input.recordType)) {
+    throw new ValidationError('recordType', `recordType: ${input.operation} returns whole records, so recordType must be one of ${records.recordTypes().join(', ')}`);
+  }
+  const failures: Record<string, ItemFailure> = {};
+  input.failures.forEach((failure, index) => {
+    if (spec.list === 'search') throw new ValidationError('failures', 'failures: search results do not fail one by one; use fail for a failed search');
+    if (failure.item > totalItems) throw new ValidationError(`failures[${index}].item`, `failures[${index}].item: there are only ${totalItems} items`);
+    if (failures[failure.item]) throw new ValidationError(`failures[${index}].item`, `failures[${index}].item: item ${failure.item} is listed twice`);
+    failures[failure.item] = { code: failure.code, message: failure.message ?? DEFAULT_FAILURE_MESSAGES[failure.code] ?? `The operation failed (${failure.code}).` };
+  });
+  if (input.fail && input.fail.afterItems > totalItems) {
+    throw new ValidationError('fail.afterItems', `fail.afterItems: there are only ${totalItems} items`);
+  }
+  if (input.pageSize !== undefined && spec.list !== 'search') {
+    throw new ValidationError('pageSize', 'pageSize: only asyncSearch results are paged by a search page size');
+  }
+  const scenarioRecords: ScenarioRecord[] | undefined = given?.map((item, index) => ({
+    ...item,
+    fields: item.fields ? records.validateFields(input.recordType, item.fields, `items[${index}].fields`) : undefined,
+  }));
+  const scenario: Scenario = {};
+  if (scenarioRecords) scenario.records = scenarioRecords;
+  if (Object.keys(failures).length > 0) scenario.failures = failures;
+  if (input.fail) scenario.fail = input.fail;
+  if (spec.list === 'search') scenario.pageSize = input.pageSize ?? 1000;
+  return { totalItems, scenario };
+}
+
+export function createAdminRouter(jobs: JobService, records: RecordCatalog, defaultAccount: string): Router {
+  const router = Router();
+
+  router.post('/jobs', async (req: Request, res) => {
+    const input = parse(scenarioSchema, req.body, 'body');
+    const { totalItems, scenario } = toScenario(input, records);
+    const job = await jobs.createJob({
+      account: input.account ?? defaultAccount,
+      operation: input.operation,
+      recordType: input.recordType,
+      totalItems,
+      ratePerSecond: input.ratePerSecond,
+      startAfterSeconds: input.startAfterSeconds,
+      scenario,
+    });
+    res.status(201).location(`/admin/jobs/${encodeURIComponent(job.id)}`).json({ jobId: job.id });
+  });
+
+  router.get('/jobs', async (req, res) => {
+    const query = parse(listQuery, req.query, 'query');
+    res.json({ jobs: await jobs.listJobs(query) });
+  });
+
+  router.get('/jobs/:id', async (req, res) => {
+    res.json(await jobs.showJob(req.params.id));
+  });
+
+  return router;
+}

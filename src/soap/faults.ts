@@ -1,0 +1,65 @@
+import { AsyncJobError } from '../errors';
+import { SoapClientError, SOAP11_ENVELOPE_NS } from './envelope-parser';
+import { namespacesOf } from './versions';
+import { escapeXml } from './xml-write';
+
+/**
+ * The one place where errors become SOAP faults, shaped as NetSuite sends them: HTTP 500,
+ * faultcode soapenv:Server.userException, faultstring = the message, and a platformFaults element
+ * with code and message in detail. Client mistakes get soapenv:Client without detail.
+ */
+
+export const FAULT_ELEMENTS = [
+  'asyncFault',
+  'invalidSessionFault',
+  'invalidCredentialsFault',
+  'insufficientPermissionFault',
+  'exceededRequestLimitFault',
+  'exceededConcurrentRequestLimitFault',
+  'exceededRecordCountFault',
+  'exceededRequestSizeFault',
+  'exceededUsageLimitFault',
+  'unexpectedErrorFault',
+] as const;
+export type FaultElement = (typeof FAULT_ELEMENTS)[number];
+
+export interface SoapFault {
+  faultcode: 'soapenv:Client' | 'soapenv:Server.userException';
+  faultstring: string;
+  /** The platformFaults element in detail, when there is one. */
+  detail?: { element: FaultElement; code: string; message: string };
+}
+
+export function faultXml(fault: SoapFault, version: string): string {
+  let detail = '';
+  if (fault.detail) {
+    const { element, code, message } = fault.detail;
+    const ns = namespacesOf(version).platformFaults;
+    detail =
+      `<detail><platformFaults:${element} xmlns:platformFaults="${ns}">` +
+      `<platformFaults:code>${code}</platformFaults:code>` +
+      `<platformFaults:message>${escapeXml(message)}</platformFaults:message>` +
+      `</platformFaults:${element}></detail>`;
+  }
+  return `<soapenv:Fault><faultcode>${fault.faultcode}</faultcode><faultstring>${escapeXml(fault.faultstring)}</faultstring>${detail}</soapenv:Fault>`;
+}
+
+/** A complete envelope, for answers sent without node-soap (requests it must never see). */
+export function envelopeXml(bodyXml: string): string {
+  return `<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="${SOAP11_ENVELOPE_NS}"><soapenv:Body>${bodyXml}</soapenv:Body></soapenv:Envelope>`;
+}
+
+export const clientFault = (message: string): SoapFault => ({ faultcode: 'soapenv:Client', faultstring: message });
+
+export const userFault = (element: FaultElement, code: string, message: string): SoapFault => ({
+  faultcode: 'soapenv:Server.userException',
+  faultstring: message,
+  detail: { element, code, message },
+});
+
+/** Maps any error to its fault; unknown errors say nothing about their cause but a reference. */
+export function toFault(error: unknown, reference: string): SoapFault {
+  if (error instanceof AsyncJobError) return userFault('asyncFault', error.code, error.message);
+  if (error instanceof SoapClientError) return clientFault(error.message);
+  return userFault('unexpectedErrorFault', 'UNEXPECTED_ERROR', `An unexpected error occurred. Error ID: ${reference}`);
+}

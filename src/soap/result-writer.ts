@@ -1,0 +1,102 @@
+import { ASYNC_OPERATIONS, type ItemResult } from '../jobs/job';
+import type { ResultPage, StatusView } from '../jobs/job-service';
+import type { RecordCatalog } from '../records/record-catalog';
+import { namespacesOf } from './versions';
+import { attributes, escapeXml, formatDouble, XSI_NS, xmlns } from './xml-write';
+
+/** Response bodies for the async operations, written with explicit prefixes and xsi:type. */
+
+export function asyncStatusResultXml(view: StatusView, version: string): string {
+  const ns = namespacesOf(version);
+  return (
+    `<platformCore:asyncStatusResult xmlns:platformCore="${ns.platformCore}">` +
+    `<platformCore:jobId>${escapeXml(view.jobId)}</platformCore:jobId>` +
+    `<platformCore:status>${view.status}</platformCore:status>` +
+    `<platformCore:percentCompleted>${formatDouble(view.percentCompleted)}</platformCore:percentCompleted>` +
+    `<platformCore:estRemainingDuration>${formatDouble(view.estRemainingDuration)}</platformCore:estRemainingDuration>` +
+    `</platformCore:asyncStatusResult>`
+  );
+}
+
+/** `<op>Response` holding the job's status (checkAsyncStatus and every submit operation). */
+export function statusResponseXml(operation: string, view: StatusView, version: string): string {
+  const ns = namespacesOf(version).platformMsgs;
+  return `<platformMsgs:${operation}Response xmlns:platformMsgs="${ns}">${asyncStatusResultXml(view, version)}</platformMsgs:${operation}Response>`;
+}
+
+function statusXml(isSuccess: boolean, code: string | null, message: string | null): string {
+  if (isSuccess) return '<platformCore:status isSuccess="true"/>';
+  return (
+    '<platformCore:status isSuccess="false"><platformCore:statusDetail type="ERROR">' +
+    `<platformCore:code>${escapeXml(code ?? 'UNEXPECTED_ERROR')}</platformCore:code>` +
+    `<platformCore:message>${escapeXml(message ?? '')}</platformCore:message>` +
+    '</platformCore:statusDetail></platformCore:status>'
+  );
+}
+
+export class ResultWriter {
+  constructor(private readonly records: RecordCatalog) {}
+
+  getAsyncResultResponseXml(page: ResultPage, version: string): string {
+    const ns = namespacesOf(version);
+    const { job } = page;
+    const spec = ASYNC_OPERATIONS[job.operation];
+    const listStatus = statusXml(job.failureCode === null, job.failureCode, job.failureMessage);
+    const record = this.records.get(job.recordType);
+    const recordNs = spec.list !== 'write' && record ? { [record.prefix]: record.namespaceTemplate.replaceAll('{{V}}', version) } : {};
+    const declared = xmlns({ platformMsgs: ns.platformMsgs, platformCore: ns.platformCore, xsi: XSI_NS, ...recordNs });
+
+    let content: string;
+    if (spec.list === 'write') {
+      content = `<platformMsgs:writeResponseList>${listStatus}${page.items.map((item) => this.writeResponse(item)).join('')}</platformMsgs:writeResponseList>`;
+    } else if (spec.list === 'read') {
+      const reads = page.items.map((item) => this.readResponse(item, job.operation === 'asyncInitializeList')).join('');
+      content = `<platformMsgs:readResponseList>${listStatus}${reads}</platformMsgs:readResponseList>`;
+    } else {
+      const found = job.processedItems;
+      content =
+        `<platformCore:searchResult>${listStatus}` +
+        `<platformCore:totalRecords>${found}</platformCore:totalRecords>` +
+        `<platformCore:pageSize>${page.pageSize}</platformCore:pageSize>` +
+        `<platformCore:totalPages>${Math.ceil(found / page.pageSize)}</platformCore:totalPages>` +
+        `<platformCore:pageIndex>${page.pageIndex}</platformCore:pageIndex>` +
+        `<platformCore:recordList>${page.items.map((item) => this.recordXml('platformCore:record', item, false)).join('')}</platformCore:recordList>` +
+        `</platformCore:searchResult>`;
+    }
+    return (
+      `<platformMsgs:getAsyncResultResponse${declared}>` +
+      `<platformMsgs:asyncResult xsi:type="platformMsgs:${spec.resultType}">${content}</platformMsgs:asyncResult>` +
+      `</platformMsgs:getAsyncResultResponse>`
+    );
+  }
+
+  private writeResponse(item: ItemResult): string {
+    const ref = attributes({ internalId: item.internalId, externalId: item.externalId, type: item.recordType });
+    return (
+      `<platformMsgs:writeResponse>${statusXml(item.isSuccess, item.code, item.message)}` +
+      `<platformMsgs:baseRef xsi:type="platformCore:RecordRef"${ref}/>` +
+      `</platformMsgs:writeResponse>`
+    );
+  }
+
+  private readResponse(item: ItemResult, unsaved: boolean): string {
+    const record = item.isSuccess ? this.recordXml('platformMsgs:record', item, unsaved) : '';
+    return `<platformMsgs:readResponse>${statusXml(item.isSuccess, item.code, item.message)}${record}</platformMsgs:readResponse>`;
+  }
+
+  /** A whole record in its area's namespace, its fields in schema order. */
+  private recordXml(element: string, item: ItemResult, unsaved: boolean): string {
+    const schema = this.records.get(item.recordType);
+    if (!schema) throw new Error(`record type ${item.recordType} has no schema`);
+    const ids = unsaved ? '' : attributes({ internalId: item.internalId, externalId: item.externalId });
+    let fields = '';
+    const values = item.record ?? {};
+    for (const field of schema.fields) {
+      const value = values[field.name];
+      if (value === undefined) continue;
+      const tag = `${schema.prefix}:${field.name}`;
+      fields += `<${tag}>${escapeXml(String(value))}</${tag}>`;
+    }
+    return `<${element} xsi:type="${schema.prefix}:${schema.typeName}"${ids}>${fields}</${element}>`;
+  }
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import * as soap from 'soap';
+import { parseEnvelope, SoapClientError, type SoapRequest } from './envelope-parser';
+import { envelopeXml, faultXml, toFault, userFault, type SoapFault } from './faults';
+import type { OperationHandler, SoapCall } from './operations';
+import { endpointPath, type WsdlCatalog } from './wsdl-catalog';
+import { namespacesOf } from './versions';
+import { child, text } from './xml-read';
+
+/**
+ * The NetSuite SOAP face. node-soap loads each version's WSDL and routes operations; around it this
+ * class covers what node-soap gets wrong: it caps the body size, rejects malformed XML and unknown
+ * operations with a proper soapenv:Client fault before node-soap sees them, dispatches on the body
+ * element (SOAPAction is dropped, so a mismatching header cannot pick another handler), writes
+ * every answer itself with explicit prefixes and xsi:type, and sends faults with HTTP 500.
+ */
+
+export interface SoapEndpointOptions {
+  maxRequestBytes: number;
+  defaultAccount: string;
+}
+
+export interface SoapLogger {
+  error(message: string, details: Record<string, unknown>): void;
+}
+
+type NodeSoapHandler = (req: IncomingMessage, res: ServerResponse) => void;
+type SoapRequestWithCall = IncomingMessage & { body?: Buffer; soapCall?: SoapCall };
+
+const CALL_FAILED = Symbol('fault');
+
+export class SoapEndpoint {
+  private readonly handlers = new Map<string, Promise<NodeSoapHandler>>();
+  private readonly wsdlDir = mkdtempSync(path.join(os.tmpdir(), 'async-status-emulator-wsdl-'));
+
+  constructor(
+    private readonly catalog: WsdlCatalog,
+    private readonly operations: Record<string, OperationHandler>,
+    private readonly options: SoapEndpointOptions,
+    private readonly logger: SoapLogger,
+  ) {}
+
+  /** Answers one request to /services/NetSuitePort_<version>. */
+  async handle(req: IncomingMessage, res: ServerResponse, version: string, baseUrl: string): Promise<void> {
+    if (req.method === 'GET' && /\?wsdl\b/i.test(req.url ?? '')) {
+      res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' });
+      res.end(this.catalog.wsdl(version, baseUrl));
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.writeHead(405, { Allow: 'GET, POST', 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(`POST SOAP 1.1 envelopes to ${endpointPath(version)}; the WSDL is at ${endpointPath(version)}?wsdl\n`);
+      return;
+    }
+    const body = await this.readBody(req);
+    if (body === null) {
+      const limit = this.options.maxRequestBytes;
+      this.sendFault(res, version, userFault('exceededRequestSizeFault', 'USER_ERROR', `The request exceeds the size limit of ${limit} bytes.`), true);
+      return;
+    }
+    let call: SoapCall;
+    try {
+      const request = parseEnvelope(body.toString('utf8'));
+      call = this.prepare(request, version);
+    } catch (error) {
+      this.sendFault(res, version, this.fault(error, req));
+      return;
+    }
+    const request = req as SoapRequestWithCall;
+    request.body = body;
+    request.soapCall = call;
+    delete request.headers.soapaction;
+    // node-soap answers with the request's Content-Type; SOAP 1.1 answers are text/xml.
+    request.headers['content-type'] = 'text/xml; charset=utf-8';
+    (await this.nodeSoapHandler(version))(req, res);
+  }
+
+  private prepare(request: SoapRequest, version: string): SoapCall {
+    const expected = namespacesOf(version).platformMsgs;
+    if (!Object.hasOwn(this.operations, request.operation)) {
+      throw new SoapClientError(`Unknown operation ${request.operation}: this endpoint (version ${version}) offers ${Object.keys(this.operations).join(', ')}.`);
+    }
+    if (request.operationNamespace !== expected) {
+      throw new SoapClientError(`${request.operation} must be in namespace ${expected} on this endpoint (got ${request.operationNamespace}).`);
+    }
+    const passport = request.headers.get('tokenPassport') ?? request.headers.get('passport');
+    const account = text(child(passport, 'account'))?.trim() || this.options.defaultAccount;
+    return { version, request, account };
+  }
+
+  /** Runs inside node-soap, which calls it with the request it routed. */
+  private async run(req: SoapRequestWithCall, methodName: string): Promise<{ _xml: string }> {
+    const call = req.soapCall;
+    try {
+      if (!call || call.request.operation !== methodName) throw new Error(`node-soap routed ${methodName} for ${call?.request.operation}`);
+      return { _xml: await this.operations[methodName](call) };
+    } catch (error) {
+      const fault = this.fault(error, req);
+      throw { Fault: { faultcode: fault.faultcode, statusCode: 500, _xml: faultXml(fault, call?.version ?? '2017_1') }, [CALL_FAILED]: true };
+    }
+  }
+
+  private fault(error: unknown, req: IncomingMessage): SoapFault {
+    const reference = randomUUID();
+    const fault = toFault(error, reference);
+    if (fault.detail?.code === 'UNEXPECTED_ERROR') this.logger.error('SOAP call failed', { reference, url: req.url, error });
+    return fault;
+  }
+
+  private sendFault(res: ServerResponse, version: string, fault: SoapFault, close = false): void {
+    const payload = envelopeXml(faultXml(fault, version));
+    res.writeHead(500, {
+      'Content-Type': 'text/xml; charset=utf-8',
+      'Content-Length': Buffer.byteLength(payload),
+      ...(close ? { Connection: 'close' } : {}),
+    });
+    res.end(payload);
+  }
+
+  /** The body, or null once it passes the size limit (the rest is not read). */
+  private readBody(req: IncomingMessage): Promise<Buffer | null> {
+    const limit = this.options.maxRequestBytes;
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) {
+          req.off('data', onData);
+          req.pause();
+          resolve(null);
+          return;
+        }
+        chunks.push(chunk);
+      };
+      req.on('data', onData);
+      req.on('end', () => resolve(Buffer.concat(chunks)));
+      req.on('error', reject);
+    });
+  }
+
+  /** node-soap's request handler for a version, built on first use from the rendered WSDL. */
+  private nodeSoapHandler(version: string): Promise<NodeSoapHandler> {
+    let handler = this.handlers.get(version);
+    if (!handler) {
+      handler = this.createNodeSoapHandler(version);
+      this.handlers.set(version, handler);
+    }
+    return handler;
+  }
+
+  private createNodeSoapHandler(version: string): Promise<NodeSoapHandler> {
+    const wsdlFile = this.catalog.writeVersion(version, path.join(this.wsdlDir, version));
+    const port: Record<string, (args: unknown, cb: unknown, headers: unknown, req: SoapRequestWithCall) => Promise<{ _xml: string }>> = {};
+    for (const name of Object.keys(this.operations)) {
+      port[name] = (_args, _cb, _headers, req) => this.run(req, name);
+    }
+    return new Promise((resolve, reject) => {
+      let captured: NodeSoapHandler | null = null;
+      // node-soap mounts itself on anything with route() and use() (its express branch); this
+      // registrar keeps the handler so the bare http.Server can call it without express.
+      const registrar = {
+        route: () => ({ all: (handler: NodeSoapHandler) => (captured = handler) }),
+        use: () => undefined,
+      };
+      const server = soap.listen(registrar as never, {
+        path: endpointPath(version),
+        services: { NetSuiteService: { NetSuitePort: port } },
+        xml: readFileSync(wsdlFile, 'utf8'),
+        uri: wsdlFile,
+        envelopeKey: 'soapenv',
+        enableChunkedEncoding: false,
+        suppressStack: true,
+        callback: (error: unknown) => {
+          if (error) reject(error);
+          else if (captured) resolve(captured);
+          else reject(new Error('node-soap did not register a handler'));
+        },
+      } as never);
+      // node-soap adds a WS-Security header with an undeclared soap: prefix when the request
+      // carried a Timestamp; NetSuite never answers with one.
+      const withoutTimestamp = server as unknown as { _envelope: (body: string, headers: string, timestamp?: unknown) => string };
+      const envelope = withoutTimestamp._envelope.bind(server);
+      withoutTimestamp._envelope = (body, headers) => envelope(body, headers, undefined);
+      server.log = (type: string, data: unknown) => {
+        if (type === 'error' && !(data as Record<symbol, unknown>)?.[CALL_FAILED]) {
+          this.logger.error('node-soap reported an error', { version, error: data });
+        }
+      };
+    });
+  }
+}

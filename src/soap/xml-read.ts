@@ -1,0 +1,60 @@
+/** Reading fast-xml-parser output by local name, since clients choose their own prefixes. */
+
+export type XmlNode = string | { [key: string]: XmlValue };
+export type XmlValue = XmlNode | XmlNode[];
+
+export const ATTRIBUTE_PREFIX = '@_';
+
+export const localName = (qualified: string): string => qualified.slice(qualified.indexOf(':') + 1);
+export const prefixOf = (qualified: string): string => (qualified.includes(':') ? qualified.slice(0, qualified.indexOf(':')) : '');
+
+const isElementKey = (key: string) => !key.startsWith(ATTRIBUTE_PREFIX) && key !== '#text' && !key.startsWith('?');
+
+/** Child elements named `name` (by local name), in document order per name. */
+export function children(node: XmlValue | undefined, name: string): XmlNode[] {
+  if (node === undefined || typeof node === 'string' || Array.isArray(node)) return [];
+  const found: XmlNode[] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (!isElementKey(key) || localName(key) !== name) continue;
+    if (Array.isArray(value)) found.push(...value);
+    else found.push(value);
+  }
+  return found;
+}
+
+export const child = (node: XmlValue | undefined, name: string): XmlNode | undefined => children(node, name)[0];
+
+/** Element keys of a node, qualified as written. */
+export function elementKeys(node: XmlNode): string[] {
+  return typeof node === 'string' ? [] : Object.keys(node).filter(isElementKey);
+}
+
+/** Text content of an element, or undefined for a missing element. */
+export function text(node: XmlNode | undefined): string | undefined {
+  if (node === undefined) return undefined;
+  if (typeof node === 'string') return node;
+  const value = node['#text'];
+  return typeof value === 'string' ? value : '';
+}
+
+export function attribute(node: XmlNode | undefined, name: string): string | undefined {
+  if (node === undefined || typeof node === 'string') return undefined;
+  for (const [key, value] of Object.entries(node)) {
+    if (key.startsWith(ATTRIBUTE_PREFIX) && localName(key.slice(ATTRIBUTE_PREFIX.length)) === name && typeof value === 'string') {
+      return value;
+    }
+  }
+  return undefined;
+}
+
+/** Namespace declarations made on one element: prefix ('' for the default) → URI. */
+export function declarations(node: XmlNode): Map<string, string> {
+  const found = new Map<string, string>();
+  if (typeof node === 'string') return found;
+  for (const [key, value] of Object.entries(node)) {
+    if (typeof value !== 'string') continue;
+    if (key === `${ATTRIBUTE_PREFIX}xmlns`) found.set('', value);
+    else if (key.startsWith(`${ATTRIBUTE_PREFIX}xmlns:`)) found.set(key.slice(ATTRIBUTE_PREFIX.length + 6), value);
+  }
+  return found;
+}

@@ -1,0 +1,93 @@
+import type { Clock } from '../clock';
+import { planAdvance, type AdvanceOptions } from '../jobs/advance';
+import type { JobStore } from '../jobs/job-store';
+
+export interface WorkerOptions extends AdvanceOptions {
+  /** Longest sleep when nothing is due. */
+  pollMs: number;
+}
+
+export interface WorkerLogger {
+  error(message: string, error: unknown): void;
+}
+
+/**
+ * Moves jobs forward: claims a due job (FOR UPDATE SKIP LOCKED, so several workers share the
+ * table), applies the items due at its scripted rate, and repeats until nothing is due; then
+ * sleeps until the next job falls due, the poll interval passes, or `wake()` is called.
+ */
+export class Worker {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private sleepTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly clock: Clock,
+    private readonly options: WorkerOptions,
+    private readonly logger: WorkerLogger,
+  ) {}
+
+  /** Advances every job that is due now; returns how many steps it took. */
+  async runDue(): Promise<number> {
+    let steps = 0;
+    const plan = (now: Date) => (job: Parameters<typeof planAdvance>[0]) => planAdvance(job, now, this.options);
+    for (;;) {
+      const now = this.clock.now();
+      const step = await this.store.advanceDueJob(now, plan(now));
+      if (!step) return steps;
+      steps++;
+      if (!this.running && this.loop) return steps;
+    }
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Finishes the step under way (its transaction commits or rolls back whole), then returns. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake();
+    await this.loop;
+    this.loop = null;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let delay = this.options.pollMs;
+      try {
+        await this.runDue();
+        const due = await this.store.nextDueAt();
+        if (due) {
+          const until = due.getTime() - this.clock.now().getTime();
+          if (until > 0) delay = Math.min(delay, until);
+        }
+      } catch (error) {
+        this.logger.error('worker step failed; retrying after the poll interval', error);
+      }
+      if (this.running) await this.sleep(delay);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        if (this.sleepTimer) clearTimeout(this.sleepTimer);
+        this.sleepTimer = null;
+        this.wakeUp = null;
+        resolve();
+      };
+      this.wakeUp = done;
+      this.sleepTimer = setTimeout(done, ms);
+    });
+  }
+}
