@@ -3,11 +3,11 @@ import { isTerminal, type Job, type RateState } from './job';
 /**
  * percentCompleted and estRemainingDuration, as pure functions of a job's progress timestamps.
  *
- * The rate is a time-decayed average over the intervals between progress samples: each interval
- * (dt seconds, dp items) weighs exp(-age / tau), age being how long ago it ended, and
- * rate = sum(w * dp) / sum(w * dt). The worker folds each new sample into two decayed sums kept on
+ * The rate is an exponentially time-weighted average: every second of the job's history weighs
+ * exp(-age / tau), and within each interval between two progress samples the items count as
+ * spread evenly, so rate = (weighted items) / (weighted seconds). The worker folds each new sample into two decayed sums kept on
  * the job row (`RateState`), so reading the rate needs no extra query. tau grows with the job's
- * elapsed time (a third of it, 2 s to 10 min): short jobs follow changes quickly, long ones are
+ * elapsed time (a sixth of it, 2 s to 10 min): short jobs follow changes quickly, long ones are
  * not thrown by a burst. Time since the last sample counts as an interval with no items once it
  * exceeds the gap the current rate explains, so a stalled job's estimate grows while it stalls.
  */
@@ -19,19 +19,26 @@ const MIN_GRACE_SECONDS = 1;
 const seconds = (from: Date, to: Date): number => Math.max(0, (to.getTime() - from.getTime()) / 1000);
 
 export function tauFor(elapsedSeconds: number): number {
-  return Math.min(MAX_TAU_SECONDS, Math.max(MIN_TAU_SECONDS, elapsedSeconds / 3));
+  return Math.min(MAX_TAU_SECONDS, Math.max(MIN_TAU_SECONDS, elapsedSeconds / 6));
 }
 
 export const emptyRateState = (): RateState => ({ items: 0, seconds: 0, lastSampleAt: null });
 
-/** Folds the interval since the previous sample (or the start) into the decayed sums. */
+/**
+ * Folds the interval since the previous sample (or the start) into the decayed sums. Items are
+ * taken as spread evenly over the interval, so a long interval weighs what its time span is worth
+ * (at most tau), however long ago it began.
+ */
 export function foldSample(state: RateState, startedAt: Date, at: Date, itemsSinceLast: number): RateState {
   const previous = state.lastSampleAt ?? startedAt;
   const dt = seconds(previous, at);
-  const decay = Math.exp(-dt / tauFor(seconds(startedAt, at)));
+  if (dt === 0) return { ...state, items: state.items + itemsSinceLast, lastSampleAt: at };
+  const tau = tauFor(seconds(startedAt, at));
+  const decay = Math.exp(-dt / tau);
+  const weight = tau * (1 - decay);
   return {
-    items: state.items * decay + itemsSinceLast,
-    seconds: state.seconds * decay + dt,
+    items: state.items * decay + (itemsSinceLast / dt) * weight,
+    seconds: state.seconds * decay + weight,
     lastSampleAt: at,
   };
 }
@@ -43,8 +50,9 @@ export function currentRate(state: RateState, startedAt: Date, now: Date): numbe
   const sinceLast = seconds(state.lastSampleAt, now);
   const overdue = sinceLast - Math.max(MIN_GRACE_SECONDS, 2 / sampled);
   if (overdue <= 0) return sampled;
-  const decay = Math.exp(-overdue / tauFor(seconds(startedAt, now)));
-  const rate = (state.items * decay) / (state.seconds * decay + overdue);
+  const tau = tauFor(seconds(startedAt, now));
+  const decay = Math.exp(-overdue / tau);
+  const rate = (state.items * decay) / (state.seconds * decay + tau * (1 - decay));
   return rate > 0 ? rate : null;
 }
 

@@ -91,13 +91,13 @@ export class RecordCatalog {
   validateFields(recordType: string, fields: Record<string, unknown>, where: string): Record<string, FieldValue> {
     const schema = this.byType.get(recordType);
     if (!schema) {
-      throw new ValidationError(where, `record type ${recordType} has no schema to return records in; use one of ${this.recordTypes().join(', ')}`);
+      throw new ValidationError(where, `${where}: record type ${recordType} has no schema to return records in; use one of ${this.recordTypes().join(', ')}`);
     }
     const normalized: Record<string, FieldValue> = {};
     for (const [name, value] of Object.entries(fields)) {
       const field = schema.fields.find((candidate) => candidate.name === name);
       if (!field) {
-        throw new ValidationError(`${where}.${name}`, `${schema.typeName} has no field ${name}; its fields are ${schema.fields.map((f) => f.name).join(', ')}`);
+        throw new ValidationError(`${where}.${name}`, `${where}.${name}: ${schema.typeName} has no field ${name}; its fields are ${schema.fields.map((f) => f.name).join(', ')}`);
       }
       normalized[name] = checkValue(field, value, `${where}.${name}`);
     }
@@ -128,8 +128,8 @@ function checkValue(field: FieldSchema, value: unknown, where: string): FieldVal
       break;
     case 'enum':
       if (typeof value === 'string' && field.values?.includes(value)) return value;
-      throw new ValidationError(where, `must be one of ${field.values?.join(', ')}`);
+      throw new ValidationError(where, `${where}: must be one of ${field.values?.join(', ')}`);
   }
   const expected = { string: 'a string', boolean: 'true or false', double: 'a number', long: 'a whole number', dateTime: 'an ISO 8601 date-time' }[field.kind];
-  throw new ValidationError(where, `must be ${expected}`);
+  throw new ValidationError(where, `${where}: must be ${expected}`);
 }

@@ -1,0 +1,55 @@
+import { ManualClock, type Clock } from '../../src/clock';
+import { loadConfig } from '../../src/config';
+import { silentLogger, type Logger } from '../../src/logger';
+import { buildService, type Service } from '../../src/main';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export interface TestService {
+  url: string;
+  service: Service;
+  database: TestDatabase;
+  clock: Clock;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole service on a free port, on the file's own database. With a ManualClock (the default)
+ * the worker loop stays off and tests move jobs with `clock.advance` and `service.worker.runDue()`.
+ */
+export async function startTestService(
+  options: { env?: Record<string, string>; clock?: Clock; worker?: boolean; logger?: Logger } = {},
+): Promise<TestService> {
+  const database = await createTestDatabase();
+  const clock = options.clock ?? new ManualClock();
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ...options.env });
+  const service = await buildService(config, {
+    clock,
+    db: database.db,
+    schema: database.schema,
+    logger: options.logger ?? silentLogger,
+    worker: options.worker ?? false,
+  });
+  const url = await service.listen();
+  return {
+    url,
+    service,
+    database,
+    clock,
+    close: async () => {
+      await service.stop();
+      await database.close();
+    },
+  };
+}
+
+/** Creates a scripted job through the admin API; returns its id. */
+export async function createJob(url: string, scenario: Record<string, unknown>): Promise<string> {
+  const response = await fetch(`${url}/admin/jobs`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(scenario),
+  });
+  const body = (await response.json()) as { jobId?: string; error?: string };
+  if (response.status !== 201 || !body.jobId) throw new Error(`POST /admin/jobs answered ${response.status}: ${JSON.stringify(body)}`);
+  return body.jobId;
+}

@@ -1,0 +1,71 @@
+import { XMLParser } from 'fast-xml-parser';
+
+export const SOAPENV = 'http://schemas.xmlsoap.org/soap/envelope/';
+export const messagesNs = (version: string) => `urn:messages_${version}.platform.webservices.netsuite.com`;
+
+export interface SoapAnswer {
+  status: number;
+  contentType: string | null;
+  text: string;
+  /** The parsed envelope with prefixes removed. */
+  body: Record<string, any>;
+}
+
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseTagValue: false });
+
+export function envelope(operation: string, innerXml: string, version = '2017_1', header = ''): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?>` +
+    `<soapenv:Envelope xmlns:soapenv="${SOAPENV}" xmlns:msg="${messagesNs(version)}">` +
+    (header ? `<soapenv:Header>${header}</soapenv:Header>` : '') +
+    `<soapenv:Body><msg:${operation}>${innerXml}</msg:${operation}></soapenv:Body></soapenv:Envelope>`
+  );
+}
+
+export async function postSoap(url: string, version: string, xml: string, headers: Record<string, string> = {}): Promise<SoapAnswer> {
+  const response = await fetch(`${url}/services/NetSuitePort_${version}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/xml; charset=utf-8', ...headers },
+    body: xml,
+  });
+  const text = await response.text();
+  let body: Record<string, any> = {};
+  try {
+    body = parser.parse(text)?.Envelope?.Body ?? {};
+  } catch {
+    body = {};
+  }
+  return { status: response.status, contentType: response.headers.get('content-type'), text, body };
+}
+
+export const checkAsyncStatus = (url: string, jobId: string, version = '2017_1') =>
+  postSoap(url, version, envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`, version), { SOAPAction: '"checkAsyncStatus"' });
+
+export const getAsyncResult = (url: string, jobId: string, pageIndex: number | string, version = '2017_1') =>
+  postSoap(url, version, envelope('getAsyncResult', `<msg:jobId>${jobId}</msg:jobId><msg:pageIndex>${pageIndex}</msg:pageIndex>`, version), {
+    SOAPAction: 'getAsyncResult',
+  });
+
+export function statusOf(answer: SoapAnswer) {
+  const result = answer.body.checkAsyncStatusResponse?.asyncStatusResult;
+  if (!result) throw new Error(`not a checkAsyncStatus answer (${answer.status}): ${answer.text}`);
+  return {
+    jobId: String(result.jobId),
+    status: String(result.status),
+    percentCompleted: Number(result.percentCompleted),
+    estRemainingDuration: Number(result.estRemainingDuration),
+  };
+}
+
+export function faultOf(answer: SoapAnswer) {
+  const fault = answer.body.Fault;
+  if (!fault) throw new Error(`not a fault (${answer.status}): ${answer.text}`);
+  const detail = fault.detail ? Object.entries(fault.detail as Record<string, any>).find(([key]) => !key.startsWith('@')) : undefined;
+  return {
+    faultcode: String(fault.faultcode),
+    faultstring: String(fault.faultstring),
+    element: detail?.[0],
+    code: detail ? String(detail[1].code) : undefined,
+    message: detail ? String(detail[1].message) : undefined,
+  };
+}

@@ -1,0 +1,78 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { validateXML } from 'xmllint-wasm';
+import { namespacesOf } from '../../src/soap/versions';
+import { WsdlCatalog } from '../../src/soap/wsdl-catalog';
+
+/**
+ * Validates a whole SOAP answer against the project's own XSDs (as served for that version) with
+ * xmllint --schema: the xmllint program when it is installed (CI installs libxml2-utils), else the
+ * same libxml2 compiled to WebAssembly, so `npm test` needs nothing but Node.
+ */
+
+const catalog = new WsdlCatalog();
+const roots = new Map<string, string>();
+const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;
+export const validator = hasXmllint ? 'xmllint' : 'xmllint-wasm';
+
+function schemaRoot(version: string): string {
+  let dir = roots.get(version);
+  if (dir) return dir;
+  dir = mkdtempSync(path.join(os.tmpdir(), `ase-xsd-${version}-`));
+  catalog.writeVersion(version, dir);
+  copyFileSync(path.join(__dirname, 'soap-envelope.xsd'), path.join(dir, 'soap-envelope.xsd'));
+  const ns = namespacesOf(version);
+  const p = `v${version}_0`;
+  const imports: Array<[string, string]> = [
+    ['http://schemas.xmlsoap.org/soap/envelope/', 'soap-envelope.xsd'],
+    [ns.platformMsgs, `xsd/platform/${p}/messages.xsd`],
+    [ns.platformCore, `xsd/platform/${p}/core.xsd`],
+    [ns.platformFaults, `xsd/platform/${p}/faults.xsd`],
+    [ns.platformCommon, `xsd/platform/${p}/common.xsd`],
+    [ns.listRel, `xsd/lists/${p}/relationships.xsd`],
+    [ns.tranSales, `xsd/transactions/${p}/sales.xsd`],
+  ];
+  writeFileSync(
+    path.join(dir, 'all.xsd'),
+    `<?xml version="1.0"?><xsd:schema xmlns:xsd="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:validation-root">` +
+      imports.map(([namespace, location]) => `<xsd:import namespace="${namespace}" schemaLocation="${location}"/>`).join('') +
+      `</xsd:schema>`,
+  );
+  roots.set(version, dir);
+  return dir;
+}
+
+function filesUnder(dir: string, base = dir): Array<{ fileName: string; contents: string }> {
+  return readdirSync(dir).flatMap((name) => {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) return filesUnder(full, base);
+    return [{ fileName: path.relative(base, full), contents: readFileSync(full, 'utf8') }];
+  });
+}
+
+/** Resolves when `xml` is valid; rejects with xmllint's messages otherwise. */
+export async function validateSoapAnswer(xml: string, version: string): Promise<void> {
+  const dir = schemaRoot(version);
+  if (hasXmllint) {
+    const file = path.join(dir, `answer-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.xml`);
+    writeFileSync(file, xml);
+    try {
+      execFileSync('xmllint', ['--noout', '--nonet', '--schema', path.join(dir, 'all.xsd'), file], { stdio: 'pipe' });
+    } catch (error) {
+      const stderr = String((error as { stderr?: Buffer }).stderr ?? error);
+      throw new Error(`xmllint --schema rejected the answer:\n${stderr}\n${xml}`);
+    }
+    return;
+  }
+  const preload = filesUnder(dir).filter((file) => file.fileName.endsWith('.xsd') && file.fileName !== 'all.xsd');
+  const result = await validateXML({
+    xml: [{ fileName: 'answer.xml', contents: xml }],
+    schema: [{ fileName: 'all.xsd', contents: readFileSync(path.join(dir, 'all.xsd'), 'utf8') }],
+    preload,
+  });
+  if (!result.valid) {
+    throw new Error(`xmllint --schema (wasm) rejected the answer:\n${result.rawOutput}\n${xml}`);
+  }
+}
