@@ -11,7 +11,13 @@ export interface SoapAnswer {
   body: Record<string, any>;
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, parseTagValue: false });
+// Element names lose their prefixes; attribute names keep them (xsi:type must not collide with type).
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  transformTagName: (name) => name.slice(name.indexOf(':') + 1),
+});
 
 export function envelope(operation: string, innerXml: string, version = '2017_1', header = ''): string {
   return (
@@ -38,13 +44,22 @@ export async function postSoap(url: string, version: string, xml: string, header
   return { status: response.status, contentType: response.headers.get('content-type'), text, body };
 }
 
-export const checkAsyncStatus = (url: string, jobId: string, version = '2017_1') =>
-  postSoap(url, version, envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`, version), { SOAPAction: '"checkAsyncStatus"' });
+/** A header naming the account, as tokenPassport carries it (before authentication exists). */
+export const accountHeader = (account: string, version = '2017_1') =>
+  `<tokenPassport xmlns="urn:core_${version}.platform.webservices.netsuite.com"><account>${account}</account></tokenPassport>`;
 
-export const getAsyncResult = (url: string, jobId: string, pageIndex: number | string, version = '2017_1') =>
-  postSoap(url, version, envelope('getAsyncResult', `<msg:jobId>${jobId}</msg:jobId><msg:pageIndex>${pageIndex}</msg:pageIndex>`, version), {
-    SOAPAction: 'getAsyncResult',
+export const checkAsyncStatus = (url: string, jobId: string, version = '2017_1', account?: string) =>
+  postSoap(url, version, envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`, version, account ? accountHeader(account, version) : ''), {
+    SOAPAction: '"checkAsyncStatus"',
   });
+
+export const getAsyncResult = (url: string, jobId: string, pageIndex: number | string, version = '2017_1', account?: string) =>
+  postSoap(
+    url,
+    version,
+    envelope('getAsyncResult', `<msg:jobId>${jobId}</msg:jobId><msg:pageIndex>${pageIndex}</msg:pageIndex>`, version, account ? accountHeader(account, version) : ''),
+    { SOAPAction: 'getAsyncResult' },
+  );
 
 export function statusOf(answer: SoapAnswer) {
   const result = answer.body.checkAsyncStatusResponse?.asyncStatusResult;
