@@ -5,6 +5,7 @@ import type { JobService } from '../jobs/job-service';
 import type { Logger } from '../logger';
 import type { RecordCatalog } from '../records/record-catalog';
 import { createAdminRouter } from '../rest/admin-router';
+import { isVersion, VERSIONS } from '../soap/versions';
 import type { WsdlCatalog } from '../soap/wsdl-catalog';
 import { baseUrlOf } from './base-url';
 
@@ -32,7 +33,14 @@ export function createApp(deps: AppDependencies): express.Express {
 
   app.get(/^\/(wsdl|xsd)\//, (req, res, next) => {
     const document = deps.catalog.document(req.path, baseUrlOf(req, deps.publicUrl));
-    if (document === undefined) return next();
+    if (document === undefined) {
+      const version = /\/v(\d{4}_\d)_0\//.exec(req.path)?.[1];
+      if (version && !isVersion(version)) {
+        res.status(404).json({ error: `Unknown SuiteTalk version "${version}": this server offers ${VERSIONS[0]} to ${VERSIONS.at(-1)}.` });
+        return;
+      }
+      return next();
+    }
     res.type('text/xml; charset=utf-8').send(document);
   });
 

@@ -198,7 +198,7 @@ describe('async faults', () => {
     const other = faultOf(await valid(await checkAsyncStatus(t.url, foreign)));
     expect(unknown.code).toBe('INVALID_JOB_ID');
     expect(other.code).toBe('INVALID_JOB_ID');
-    expect(other.message.replace(foreign, 'ID')).toBe(unknown.message.replace('ASYNCWEBSERVICES_TSTDRV1234567_000_deadbeef', 'ID'));
+    expect(other.message?.replace(foreign, 'ID')).toBe(unknown.message?.replace('ASYNCWEBSERVICES_TSTDRV1234567_000_deadbeef', 'ID'));
   });
 
   it('lets results be read 20 times, then the job id is invalid', async () => {

@@ -1,0 +1,93 @@
+import { ManualClock } from '../../src/clock';
+import { migrate, migrationsCurrent } from '../../src/db/knex';
+import { PgJobStore } from '../../src/db/pg-job-store';
+import { JobService } from '../../src/jobs/job-service';
+import { silentLogger } from '../../src/logger';
+import { Worker } from '../../src/worker/worker';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+
+let database: TestDatabase;
+let clock: ManualClock;
+let jobs: JobService;
+let store: PgJobStore;
+const workerOptions = { pacing: true, tickMs: 200, batch: 500, pollMs: 50 };
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await migrate(database.db, database.schema);
+  clock = new ManualClock();
+  store = new PgJobStore(database.db);
+  jobs = new JobService(store, clock, { retentionDays: 30, maxResultCalls: 20, resultPageSize: 1000, defaultRatePerSecond: 20 });
+});
+afterAll(() => database.close());
+
+describe('migrations', () => {
+  it('create the job tables on a fresh database and are idempotent', async () => {
+    expect(await migrationsCurrent(database.db, database.schema)).toBe(true);
+    await migrate(database.db, database.schema);
+    for (const table of ['jobs', 'job_items', 'job_progress']) expect(await database.db.schema.hasTable(table)).toBe(true);
+    await expect(database.db('jobs').insert({ id: 'x', account: 'a', operation: 'asyncAddList', record_type: 'customer', status: 'done', total_items: 1, rate_per_second: 1, submitted_at: new Date(), available_at: new Date(), expires_at: new Date(), next_run_at: new Date() })).rejects.toThrow(/jobs_status_check/);
+  });
+});
+
+describe('the worker on Postgres', () => {
+  it('writes each step\'s items, counts and progress sample in one transaction', async () => {
+    const job = await jobs.createJob({ account: 'W1', operation: 'asyncAddList', recordType: 'customer', totalItems: 6, ratePerSecond: 2, startAfterSeconds: 0, scenario: { failures: { '4': { code: 'DUP_RCRD', message: 'dup' } } } });
+    const worker = new Worker(store, clock, workerOptions, silentLogger);
+    await worker.runDue();
+    clock.advance(1.6);
+    await worker.runDue();
+    const [row] = await database.db('jobs').where({ id: job.id });
+    expect(row).toMatchObject({ status: 'processing', processed_items: 3, failed_items: 0 });
+    clock.advance(2);
+    await worker.runDue();
+    const items = await database.db('job_items').where({ job_id: job.id }).orderBy('position');
+    expect(items.map((item) => [item.position, item.is_success, item.code])).toEqual([
+      [1, true, null], [2, true, null], [3, true, null], [4, false, 'DUP_RCRD'], [5, true, null], [6, true, null],
+    ]);
+    const samples = await database.db('job_progress').where({ job_id: job.id }).orderBy('sampled_at');
+    expect(samples.map((sample) => sample.processed)).toEqual([0, 3, 6]);
+    expect((await database.db('jobs').where({ id: job.id }))[0]).toMatchObject({ status: 'finishedWithErrors', processed_items: 6, failed_items: 1 });
+  });
+
+  it('runs jobs of one account first in, first out, and other accounts alongside', async () => {
+    const a1 = await jobs.createJob({ account: 'FIFO', operation: 'asyncAddList', recordType: 'customer', totalItems: 2, ratePerSecond: 1, startAfterSeconds: 0, scenario: {} });
+    const a2 = await jobs.createJob({ account: 'FIFO', operation: 'asyncAddList', recordType: 'customer', totalItems: 2, ratePerSecond: 1, startAfterSeconds: 0, scenario: {} });
+    const b1 = await jobs.createJob({ account: 'OTHER', operation: 'asyncAddList', recordType: 'customer', totalItems: 2, ratePerSecond: 1, startAfterSeconds: 0, scenario: {} });
+    const worker = new Worker(store, clock, workerOptions, silentLogger);
+    await worker.runDue();
+    const status = async (id: string) => (await database.db('jobs').where({ id }).first('status')).status;
+    expect([await status(a1.id), await status(a2.id), await status(b1.id)]).toEqual(['processing', 'pending', 'processing']);
+    clock.advance(2.2);
+    await worker.runDue();
+    expect([await status(a1.id), await status(a2.id), await status(b1.id)]).toEqual(['finished', 'processing', 'finished']);
+  });
+
+  it('lets two workers share the table without applying an item twice', async () => {
+    const created = [];
+    for (let i = 0; i < 6; i++) {
+      created.push(await jobs.createJob({ account: `PAR${i}`, operation: 'asyncAddList', recordType: 'customer', totalItems: 300, ratePerSecond: 1000, startAfterSeconds: 0, scenario: {} }));
+    }
+    const options = { ...workerOptions, batch: 25 };
+    const first = new Worker(store, clock, options, silentLogger);
+    const second = new Worker(store, clock, options, silentLogger);
+    for (let round = 0; round < 10; round++) {
+      clock.advance(0.2);
+      await Promise.all([first.runDue(), second.runDue()]);
+    }
+    for (const job of created) {
+      const [row] = await database.db('jobs').where({ id: job.id });
+      expect(row).toMatchObject({ status: 'finished', processed_items: 300 });
+      const [{ count, distinct }] = await database.db('job_items').where({ job_id: job.id }).select(database.db.raw('count(*)::int as count, count(distinct position)::int as distinct'));
+      expect({ count, distinct }).toEqual({ count: 300, distinct: 300 });
+    }
+  });
+
+  it('stops a running worker loop cleanly', async () => {
+    const worker = new Worker(store, clock, workerOptions, silentLogger);
+    worker.start();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    await worker.stop();
+    await worker.stop();
+  });
+});

@@ -1,0 +1,76 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { envelope } from '../helpers/soap';
+
+/** The real entry point in a child process, on the embedded PGlite default with its own data folder. */
+
+const ROOT = path.resolve(__dirname, '../..');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ase-data-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+interface Running {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(env: Record<string, string>): Promise<Running> {
+  const child = spawn(process.execPath, ['-r', './test/helpers/register-ts.js', 'src/main.ts', 'serve'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env },
+  });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const url = /"url":"(http:\/\/[^"]+)"/.exec(output)?.[1];
+      if (url) resolve({ child, url, output: () => output, exited });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    exited.then((code) => reject(new Error(`the service exited (${code}) before listening:\n${output}`)));
+  });
+}
+
+it('runs on the embedded database, drains a request under way on SIGTERM, and keeps its data', async () => {
+  const first = await start({});
+  expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+  const created = await fetch(`${first.url}/admin/jobs`, { method: 'POST', body: JSON.stringify({ operation: 'asyncAddList', items: 3 }) });
+  const { jobId } = (await created.json()) as { jobId: string };
+
+  // Send half a request, stop the service, then send the rest: the answer must still come.
+  const body = envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`);
+  const answer = new Promise<{ status?: number; text: string }>((resolve, reject) => {
+    const req = request(`${first.url}/services/NetSuitePort_2017_1`, { method: 'POST', headers: { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    req.write(body.slice(0, 100));
+    setTimeout(() => {
+      first.child.kill('SIGTERM');
+      setTimeout(() => req.end(body.slice(100)), 200);
+    }, 100);
+  });
+  const { status, text } = await answer;
+  expect(status).toBe(200);
+  expect(text).toContain(jobId);
+  expect(await first.exited).toBe(0);
+  expect(first.output()).toMatch(/"message":"shutting down","signal":"SIGTERM"/);
+
+  const second = await start({});
+  const shown = await fetch(`${second.url}/admin/jobs/${jobId}`);
+  expect(shown.status).toBe(200);
+  second.child.kill('SIGTERM');
+  expect(await second.exited).toBe(0);
+});
+
+it('refuses to start on a bad setting and says what to set', async () => {
+  await expect(start({ PORT: 'eighty', WORKER: 'perhaps' })).rejects.toThrow(/exited \(1\)[\s\S]*PORT must be a whole number[\s\S]*WORKER must be on or off/);
+});
