@@ -68,7 +68,7 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
   const soap = new SoapEndpoint(
     catalog,
     createOperations(jobs, new ResultWriter(records)),
-    { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT },
+    { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT, clock },
     logger,
   );
   const app = createApp({ jobs, records, catalog, logger, defaultAccount: config.DEFAULT_ACCOUNT, publicUrl: config.PUBLIC_URL, ready: () => ready });
@@ -130,6 +130,11 @@ async function main(): Promise<void> {
   if (mode !== 'serve' && mode !== 'worker') {
     process.stderr.write(`Unknown mode "${mode}": use serve (default), worker or migrate.\n`);
     process.exit(2);
+  }
+  if (mode === 'worker' && !config.DATABASE_URL) {
+    // The embedded database belongs to one process; a second one would corrupt its files.
+    process.stderr.write('A separate worker needs a Postgres server: set DATABASE_URL (the embedded database serves only the process that opened it).\n');
+    process.exit(1);
   }
 
   const service = await buildService(config, { logger, worker: mode === 'worker' ? false : undefined });

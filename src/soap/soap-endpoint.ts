@@ -8,7 +8,10 @@ import { parseEnvelope, SoapClientError, type SoapRequest } from './envelope-par
 import { envelopeXml, faultXml, toFault, userFault, type SoapFault } from './faults';
 import type { OperationHandler, SoapCall } from './operations';
 import { endpointPath, type WsdlCatalog } from './wsdl-catalog';
-import { namespacesOf } from './versions';
+import { featuresOf, namespacesOf } from './versions';
+import { isAsyncOperation } from '../jobs/job';
+import { newRequestId } from '../jobs/job-id';
+import type { Clock } from '../clock';
 import { child, text } from './xml-read';
 
 /**
@@ -22,6 +25,7 @@ import { child, text } from './xml-read';
 export interface SoapEndpointOptions {
   maxRequestBytes: number;
   defaultAccount: string;
+  clock: Clock;
 }
 
 export interface SoapLogger {
@@ -82,12 +86,17 @@ export class SoapEndpoint {
   private prepare(request: SoapRequest, version: string): SoapCall {
     const expected = namespacesOf(version).platformMsgs;
     if (!Object.hasOwn(this.operations, request.operation)) {
-      throw new SoapClientError(`Unknown operation ${request.operation}: this endpoint (version ${version}) offers ${Object.keys(this.operations).join(', ')}.`);
+      const served = Object.keys(this.operations).join(', ');
+      if (isAsyncOperation(request.operation)) {
+        throw new SoapClientError(`${request.operation} is described in the WSDL but not served by this emulator yet; it serves ${served}. Script jobs with POST /admin/jobs.`);
+      }
+      throw new SoapClientError(`Unknown operation ${request.operation}: this endpoint (version ${version}) offers ${served}.`);
     }
     if (request.operationNamespace !== expected) {
       throw new SoapClientError(`${request.operation} must be in namespace ${expected} on this endpoint (got ${request.operationNamespace}).`);
     }
-    const passport = request.headers.get('tokenPassport') ?? request.headers.get('passport');
+    // passport exists up to 2020_1; later versions' WSDLs have no such header.
+    const passport = request.headers.get('tokenPassport') ?? (featuresOf(version).passport ? request.headers.get('passport') : undefined);
     const account = text(child(passport, 'account'))?.trim() || this.options.defaultAccount;
     return { version, request, account };
   }
@@ -183,6 +192,15 @@ export class SoapEndpoint {
           else reject(new Error('node-soap did not register a handler'));
         },
       } as never);
+      // Every answer carries documentInfo with the request's nsId, as NetSuite's do.
+      const ns = namespacesOf(version);
+      server.addSoapHeader((_method: string, _args: unknown, _headers: unknown, req: SoapRequestWithCall) => {
+        const nsId = newRequestId(req.soapCall?.account ?? this.options.defaultAccount, this.options.clock.now());
+        return (
+          `<platformMsgs:documentInfo xmlns:platformMsgs="${ns.platformMsgs}" xmlns:platformCore="${ns.platformCore}">` +
+          `<platformCore:nsId>${nsId}</platformCore:nsId></platformMsgs:documentInfo>`
+        );
+      });
       // node-soap adds a WS-Security header with an undeclared soap: prefix when the request
       // carried a Timestamp; NetSuite never answers with one.
       const withoutTimestamp = server as unknown as { _envelope: (body: string, headers: string, timestamp?: unknown) => string };

@@ -18,8 +18,8 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-function start(env: Record<string, string>): Promise<Running> {
-  const child = spawn(process.execPath, ['-r', './test/helpers/register-ts.js', 'src/main.ts', 'serve'], {
+function start(env: Record<string, string>, mode = 'serve'): Promise<Running> {
+  const child = spawn(process.execPath, ['-r', './test/helpers/register-ts.js', 'src/main.ts', mode], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env },
   });
@@ -73,4 +73,8 @@ it('runs on the embedded database, drains a request under way on SIGTERM, and ke
 
 it('refuses to start on a bad setting and says what to set', async () => {
   await expect(start({ PORT: 'eighty', WORKER: 'perhaps' })).rejects.toThrow(/exited \(1\)[\s\S]*PORT must be a whole number[\s\S]*WORKER must be on or off/);
+});
+
+it('refuses a separate worker on the embedded database, which one process owns', async () => {
+  await expect(start({}, 'worker')).rejects.toThrow(/exited \(1\)[\s\S]*A separate worker needs a Postgres server: set DATABASE_URL/);
 });

@@ -32,6 +32,28 @@ describe('requests the client got wrong', () => {
     expect(fault.faultstring).toMatch(message);
   });
 
+  it('says which operations are served when asked for one the WSDL describes but this version does not serve yet', async () => {
+    const fault = await clientFault(envelope('asyncAddList', '<msg:record/>'));
+    expect(fault.faultstring).toMatch(/asyncAddList is described in the WSDL but not served by this emulator yet; it serves checkAsyncStatus, getAsyncResult/);
+  });
+
+  it('takes the account from passport only on versions that have it (up to 2020_1)', async () => {
+    const jobId = await createJob(t.url, { operation: 'asyncAddList', account: 'PASS1', items: 1 });
+    const passport = (version: string) =>
+      `<passport xmlns="urn:core_${version}.platform.webservices.netsuite.com"><email>a@b.c</email><password>x</password><account>PASS1</account></passport>`;
+    const older = await postSoap(t.url, '2020_1', envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`, '2020_1', passport('2020_1')));
+    expect(older.status).toBe(200);
+    const newer = await postSoap(t.url, '2020_2', envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`, '2020_2', passport('2020_2')));
+    expect(faultOf(newer).code).toBe('INVALID_JOB_ID');
+  });
+
+  it('answers with a documentInfo header carrying the request\'s nsId', async () => {
+    const jobId = await createJob(t.url, { operation: 'asyncAddList', items: 1 });
+    const answer = await checkAsyncStatus(t.url, jobId, '2022_1');
+    expect(answer.text).toMatch(/<soapenv:Header><platformMsgs:documentInfo [^>]*><platformCore:nsId>WEBSERVICES_TSTDRV1234567_\d{27}_[0-9a-f]{8}<\/platformCore:nsId><\/platformMsgs:documentInfo><\/soapenv:Header>/);
+    await validateSoapAnswer(answer.text, '2022_1');
+  });
+
   it('runs the operation in the body, whatever SOAPAction says', async () => {
     const jobId = await createJob(t.url, { operation: 'asyncAddList', items: 1 });
     const answer = await postSoap(t.url, '2017_1', envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`), { SOAPAction: '"getAsyncResult"' });
