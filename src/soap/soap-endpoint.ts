@@ -4,14 +4,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import * as soap from 'soap';
+import type { Clock } from '../clock';
+import { isAsyncOperation } from '../jobs/job';
+import { newRequestId } from '../jobs/job-id';
 import { parseEnvelope, SoapClientError, type SoapRequest } from './envelope-parser';
 import { envelopeXml, faultXml, toFault, userFault, type SoapFault } from './faults';
 import type { OperationHandler, SoapCall } from './operations';
-import { endpointPath, type WsdlCatalog } from './wsdl-catalog';
 import { featuresOf, namespacesOf } from './versions';
-import { isAsyncOperation } from '../jobs/job';
-import { newRequestId } from '../jobs/job-id';
-import type { Clock } from '../clock';
+import { endpointPath, type WsdlCatalog } from './wsdl-catalog';
 import { child, text } from './xml-read';
 
 /**
