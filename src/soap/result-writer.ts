@@ -70,11 +70,12 @@ export class ResultWriter {
     );
   }
 
+  // xsi:type goes after type: PHP's SoapClient reads the first attribute named type, in any namespace.
   private writeResponse(item: ItemResult): string {
     const ref = attributes({ internalId: item.internalId, externalId: item.externalId, type: item.recordType });
     return (
       `<platformMsgs:writeResponse>${statusXml(item.isSuccess, item.code, item.message)}` +
-      `<platformMsgs:baseRef xsi:type="platformCore:RecordRef"${ref}/>` +
+      `<platformMsgs:baseRef${ref} xsi:type="platformCore:RecordRef"/>` +
       `</platformMsgs:writeResponse>`
     );
   }

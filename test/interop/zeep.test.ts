@@ -1,0 +1,21 @@
+import path from 'node:path';
+import { describeInterop, jobArguments, requireProgram, runJsonProgram } from './interop';
+
+/** Python zeep (Debian python3-zeep), run by zeep_client.py under Debian's own Python. */
+
+// The python3 on PATH may be another Python without the Debian packages; zeep lives in /usr/bin/python3's.
+const PYTHON = process.env.INTEROP_PYTHON ?? '/usr/bin/python3';
+const SCRIPT = path.join(__dirname, 'zeep_client.py');
+
+describeInterop({
+  name: 'zeep',
+  profile: { double: 'float', booleanAttribute: 'bool', booleanElement: 'bool', int: 'int', namespaces: true, typedFaultDetail: true },
+  checkInstalled() {
+    requireProgram(PYTHON, ['--version'], `${PYTHON} is missing: install python3 and python3-zeep: apt-get install python3 python3-zeep`);
+    requireProgram(PYTHON, ['-c', 'import zeep, lxml'], `zeep is not importable by ${PYTHON}: install python3-zeep: apt-get install python3-zeep`);
+  },
+  async run(wsdlUrl, createJobs) {
+    const jobs = await createJobs();
+    return runJsonProgram(PYTHON, [SCRIPT, wsdlUrl, ...jobArguments(jobs)]);
+  },
+});
