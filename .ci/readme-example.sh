@@ -27,7 +27,7 @@ done
 [ "$status" = finishedWithErrors ] || { echo "README example: the job did not end finishedWithErrors (last: $status)"; exit 1; }
 
 result=$(printf '%s\n' "$poll" | sed 's/checkAsyncStatus/getAsyncResult/g; s#</platformMsgs:jobId>#</platformMsgs:jobId><platformMsgs:pageIndex>1</platformMsgs:pageIndex>#' | bash)
-for expected in 'xsi:type="platformMsgs:AsyncAddListResult"' '<platformCore:code>DUP_ENTITY</platformCore:code>' 'xsi:type="platformCore:RecordRef" internalId="'; do
+for expected in 'xsi:type="platformMsgs:AsyncAddListResult"' '<platformCore:code>DUP_ENTITY</platformCore:code>' '<platformMsgs:baseRef internalId="' 'xsi:type="platformCore:RecordRef"'; do
   printf '%s' "$result" | grep -qF "$expected" || { echo "README example: getAsyncResult lacks $expected: $result"; exit 1; }
 done
 echo "README example: job $job ended finishedWithErrors and its result reads as the README says"
