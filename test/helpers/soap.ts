@@ -1,4 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
+import { validateSoapAnswer } from './xsd';
 
 export const SOAPENV = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const messagesNs = (version: string) => `urn:messages_${version}.platform.webservices.netsuite.com`;
@@ -28,6 +29,10 @@ export function envelope(operation: string, innerXml: string, version = '2017_1'
   );
 }
 
+/**
+ * Posts an envelope and reads the answer. Every SOAP answer (any text/xml body) is validated
+ * against the served XSDs before the test sees it, so no test can pass on an invalid answer.
+ */
 export async function postSoap(url: string, version: string, xml: string, headers: Record<string, string> = {}): Promise<SoapAnswer> {
   const response = await fetch(`${url}/services/NetSuitePort_${version}`, {
     method: 'POST',
@@ -35,13 +40,15 @@ export async function postSoap(url: string, version: string, xml: string, header
     body: xml,
   });
   const text = await response.text();
+  const contentType = response.headers.get('content-type');
+  if (contentType?.startsWith('text/xml')) await validateSoapAnswer(text, version);
   let body: Record<string, any> = {};
   try {
     body = parser.parse(text)?.Envelope?.Body ?? {};
   } catch {
     body = {};
   }
-  return { status: response.status, contentType: response.headers.get('content-type'), text, body };
+  return { status: response.status, contentType, text, body };
 }
 
 /** A header naming the account, as tokenPassport carries it (before authentication exists). */

@@ -1,7 +1,7 @@
+// Every answer a test reads through postSoap has been validated against the XSDs (see helpers/soap.ts).
 import { request } from 'node:http';
 import { createJob, startTestService, type TestService } from '../helpers/service';
 import { checkAsyncStatus, envelope, faultOf, postSoap, SOAPENV } from '../helpers/soap';
-import { validateSoapAnswer } from '../helpers/xsd';
 
 let t: TestService;
 beforeAll(async () => {
@@ -13,7 +13,6 @@ async function clientFault(xml: string, version = '2017_1', headers: Record<stri
   const answer = await postSoap(t.url, version, xml, headers);
   expect(answer.status).toBe(500);
   expect(answer.contentType).toMatch(/^text\/xml/);
-  await validateSoapAnswer(answer.text, version);
   return faultOf(answer);
 }
 
@@ -51,7 +50,6 @@ describe('requests the client got wrong', () => {
     const jobId = await createJob(t.url, { operation: 'asyncAddList', items: 1 });
     const answer = await checkAsyncStatus(t.url, jobId, '2022_1');
     expect(answer.text).toMatch(/<soapenv:Header><platformMsgs:documentInfo [^>]*><platformCore:nsId>WEBSERVICES_TSTDRV1234567_\d{27}_[0-9a-f]{8}<\/platformCore:nsId><\/platformMsgs:documentInfo><\/soapenv:Header>/);
-    await validateSoapAnswer(answer.text, '2022_1');
   });
 
   it('runs the operation in the body, whatever SOAPAction says', async () => {
@@ -65,7 +63,6 @@ describe('requests the client got wrong', () => {
     const padding = `<!--${'x'.repeat(8000)}-->`;
     const answer = await postSoap(t.url, '2017_1', envelope('checkAsyncStatus', `<msg:jobId>J</msg:jobId>${padding}`));
     expect(answer.status).toBe(500);
-    await validateSoapAnswer(answer.text, '2017_1');
     expect(faultOf(answer)).toMatchObject({ faultcode: 'soapenv:Server.userException', element: 'exceededRequestSizeFault' });
     expect(faultOf(answer).message).toMatch(/4096 bytes/);
   });
@@ -78,7 +75,6 @@ describe('requests the client got wrong', () => {
     const answer = await postSoap(t.url, '2017_1', envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`, '2017_1', security));
     expect(answer.status).toBe(200);
     expect(answer.text).not.toMatch(/Security|mustUnderstand/);
-    await validateSoapAnswer(answer.text, '2017_1');
   });
 
   it('answers a database failure with unexpectedErrorFault that leaks no SQL or stack', async () => {
@@ -87,7 +83,6 @@ describe('requests the client got wrong', () => {
     try {
       const answer = await checkAsyncStatus(t.url, jobId);
       expect(answer.status).toBe(500);
-      await validateSoapAnswer(answer.text, '2017_1');
       const fault = faultOf(answer);
       expect(fault).toMatchObject({ faultcode: 'soapenv:Server.userException', element: 'unexpectedErrorFault', code: 'UNEXPECTED_ERROR' });
       expect(fault.message).toMatch(/^An unexpected error occurred\. Error ID: [0-9a-f-]{36}$/);
@@ -162,7 +157,6 @@ describe('versions, WSDL and schemas over HTTP', () => {
       const answer = await checkAsyncStatus(t.url, jobId, version);
       expect(answer.status).toBe(200);
       expect(answer.text).toContain(`urn:core_${version}.platform.webservices.netsuite.com`);
-      await validateSoapAnswer(answer.text, version);
     }
   });
 });
