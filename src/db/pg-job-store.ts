@@ -1,11 +1,14 @@
 import type { Knex } from 'knex';
-import type { AsyncOperation, AsyncStatus, ItemResult, Job, ProgressSample, Scenario } from '../jobs/job';
-import type { Advance, JobFilter, JobStore, NewJob, ResultCall } from '../jobs/job-store';
+import type { AsyncOperation, AsyncStatus, ItemResult, Job, JobSource, ProgressSample, Scenario } from '../jobs/job';
+import type { Advance, JobFilter, JobStore, NewJob, ResultCall, StepContext } from '../jobs/job-store';
+import type { ItemInput } from '../records/record';
+import { PgRecordStore } from './pg-record-store';
 
 /** The JobStore on Postgres (a server through pg, or PGlite): the only place with SQL for jobs. */
 
 interface JobRow {
   id: string;
+  source: JobSource;
   account: string;
   operation: AsyncOperation;
   record_type: string;
@@ -47,6 +50,7 @@ const toDate = (value: Date | string | null): Date | null => (value === null ? n
 function toJob(row: JobRow): Job {
   return {
     id: row.id,
+    source: row.source,
     account: row.account,
     operation: row.operation,
     recordType: row.record_type,
@@ -84,11 +88,13 @@ function toItem(row: ItemRow): ItemResult {
 export class PgJobStore implements JobStore {
   constructor(private readonly db: Knex) {}
 
-  /** Inserts a pending job due at its available time; returns it as stored. */
+  /** Inserts a pending job due at its available time, with its inputs; returns it as stored. */
   async insertJob(job: NewJob): Promise<Job> {
-    const [row] = await this.db<JobRow>('jobs')
+    return this.db.transaction(async (trx) => {
+      const [row] = await trx<JobRow>('jobs')
       .insert({
         id: job.id,
+        source: job.source,
         account: job.account,
         operation: job.operation,
         record_type: job.recordType,
@@ -102,7 +108,10 @@ export class PgJobStore implements JobStore {
         next_run_at: job.availableAt,
       } as never)
       .returning('*');
-    return toJob(row as JobRow);
+      const inputs = (job.inputs ?? []).map((payload, index) => ({ job_id: job.id, position: index + 1, payload: JSON.stringify(payload) }));
+      for (let i = 0; i < inputs.length; i += ITEM_INSERT_CHUNK) await trx('job_inputs').insert(inputs.slice(i, i + ITEM_INSERT_CHUNK));
+      return toJob(row as JobRow);
+    });
   }
 
   /** Zero rows when the id is unknown, owned by another account, or expired. */
@@ -179,7 +188,7 @@ export class PgJobStore implements JobStore {
     };
   }
 
-  async advanceDueJob(now: Date, plan: (job: Job) => Advance): Promise<{ job: Job; advance: Advance } | null> {
+  async advanceDueJob(now: Date, step: (job: Job, context: StepContext) => Promise<Advance>): Promise<{ job: Job; advance: Advance } | null> {
     return this.db.transaction(async (trx) => {
       // A job may run when it is due and no earlier-queued job of its account is unfinished.
       const claimed = await trx.raw(
@@ -196,7 +205,13 @@ export class PgJobStore implements JobStore {
       );
       if (claimed.rows.length === 0) return null;
       const job = toJob(claimed.rows[0] as JobRow);
-      const advance = plan(job);
+      const advance = await step(job, {
+        records: new PgRecordStore(trx),
+        inputs: async (first, last) => {
+          const rows = await trx('job_inputs').where('job_id', job.id).whereBetween('position', [first, last]).orderBy('position').select('payload');
+          return rows.map((row) => row.payload as ItemInput);
+        },
+      });
       await this.insertItems(trx, job.id, advance.items);
       const updated = await trx('jobs')
         .where({ id: job.id, status: job.status, processed_items: job.processedItems })

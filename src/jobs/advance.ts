@@ -11,26 +11,31 @@ export interface AdvanceOptions {
   batch: number;
 }
 
-/**
- * Plans one worker step: which items are due by `now` at the job's scripted rate, what each one's
- * outcome is, and where the job's status goes. Pure: the store applies the result.
- */
-export function planAdvance(job: Job, now: Date, options: AdvanceOptions): Advance {
+/** The items one step applies: positions first..last (none when last < first). */
+export interface StepRange {
+  startedAt: Date;
+  first: number;
+  last: number;
+  /** Items due by now at the job's rate (may exceed last when the batch limit bites). */
+  due: number;
+}
+
+/** Which items are due by `now` at the job's scripted rate, within the batch and fail point. */
+export function stepRange(job: Job, now: Date, options: AdvanceOptions): StepRange {
   const startedAt = job.startedAt ?? now;
   const elapsed = Math.max(0, (now.getTime() - startedAt.getTime()) / 1000);
   const due = options.pacing ? Math.min(job.totalItems, Math.floor(elapsed * job.ratePerSecond + 1e-9)) : job.totalItems;
+  let last = Math.min(due, job.processedItems + options.batch);
   const failAt = job.scenario.fail?.afterItems;
-  let target = Math.min(due, job.processedItems + options.batch);
-  if (failAt !== undefined) target = Math.min(target, failAt);
-  target = Math.max(target, job.processedItems);
+  if (failAt !== undefined) last = Math.min(last, failAt);
+  return { startedAt, first: job.processedItems + 1, last: Math.max(last, job.processedItems), due };
+}
 
-  const items: Advance['items'] = [];
-  let failedItems = job.failedItems;
-  for (let position = job.processedItems + 1; position <= target; position++) {
-    const item = itemOutcome(job, position);
-    if (!item.isSuccess) failedItems++;
-    items.push(item);
-  }
+/** Where the job goes once the range's items have their outcomes. Pure: the store applies it. */
+export function concludeStep(job: Job, now: Date, range: StepRange, items: Advance['items'], options: AdvanceOptions): Advance {
+  const target = range.last;
+  const failedItems = job.failedItems + items.filter((item) => !item.isSuccess).length;
+  const failAt = job.scenario.fail?.afterItems;
 
   let status: Advance['status'] = 'processing';
   let failureCode: string | null = null;
@@ -45,33 +50,39 @@ export function planAdvance(job: Job, now: Date, options: AdvanceOptions): Advan
   const ended = status !== 'processing';
 
   const advanced = target - job.processedItems;
-  const rate = advanced > 0 ? foldSample(job.rate, startedAt, now, advanced) : job.rate;
+  const rate = advanced > 0 ? foldSample(job.rate, range.startedAt, now, advanced) : job.rate;
   const firstStep = job.startedAt === null;
-  const sample = advanced > 0 || firstStep || ended ? { at: now, processed: target } : null;
-
   return {
     status,
-    startedAt,
+    startedAt: range.startedAt,
     finishedAt: ended ? now : null,
     processedItems: target,
     failedItems,
     failureCode,
     failureMessage,
     rate,
-    nextRunAt: ended ? now : nextRun(job, startedAt, now, target, due, options),
+    nextRunAt: ended ? now : nextRun(job, range, now, options),
     items,
-    sample,
+    sample: advanced > 0 || firstStep || ended ? { at: now, processed: target } : null,
   };
 }
 
-function nextRun(job: Job, startedAt: Date, now: Date, target: number, due: number, options: AdvanceOptions): Date {
+/** One step of a scripted job, whose outcomes the scenario decides. */
+export function planAdvance(job: Job, now: Date, options: AdvanceOptions): Advance {
+  const range = stepRange(job, now, options);
+  const items: Advance['items'] = [];
+  for (let position = range.first; position <= range.last; position++) items.push(scriptedOutcome(job, position));
+  return concludeStep(job, now, range, items, options);
+}
+
+function nextRun(job: Job, range: StepRange, now: Date, options: AdvanceOptions): Date {
   // Items already due but left by the batch limit (or no pacing at all): run again straight away.
-  if (!options.pacing || due > target) return now;
-  const nextItemDue = startedAt.getTime() + Math.ceil(((target + 1) / job.ratePerSecond) * 1000);
+  if (!options.pacing || range.due > range.last) return now;
+  const nextItemDue = range.startedAt.getTime() + Math.ceil(((range.last + 1) / job.ratePerSecond) * 1000);
   return new Date(Math.max(now.getTime() + options.tickMs, nextItemDue));
 }
 
-function itemOutcome(job: Job, position: number): ItemResult & { newInternalId: boolean } {
+function scriptedOutcome(job: Job, position: number): ItemResult & { newInternalId: boolean } {
   const given = job.scenario.records?.[position - 1];
   const failure = job.scenario.failures?.[String(position)];
   const adds = job.operation === 'asyncAddList' || job.operation === 'asyncInitializeList';

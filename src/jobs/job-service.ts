@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import { AsyncJobError, NotFoundError } from '../errors';
 import { ASYNC_OPERATIONS, isTerminal, type AsyncOperation, type AsyncStatus, type ItemResult, type Job, type Scenario } from './job';
+import type { ItemInput } from '../records/record';
 import { newJobId } from './job-id';
 import type { JobFilter, JobStore } from './job-store';
 import { estimateRemainingSeconds, percentCompleted } from './progress';
@@ -59,6 +60,7 @@ export class JobService {
     const now = this.clock.now();
     const job = await this.store.insertJob({
       id: newJobId(input.account, now),
+      source: 'scripted',
       account: input.account,
       operation: input.operation,
       recordType: input.recordType,
@@ -71,6 +73,32 @@ export class JobService {
     });
     for (const listener of this.createdListeners) listener();
     return job;
+  }
+
+  /**
+   * A submit operation (asyncAddList…): queues a job that applies the inputs in order and answers
+   * at once with its status, pending with 0.0 done and 0.0 to go, as NetSuite does.
+   */
+  async submit(account: string, operation: AsyncOperation, inputs: ItemInput[]): Promise<StatusView> {
+    const now = this.clock.now();
+    const first = inputs[0];
+    const recordType = (first?.kind === 'record' ? first.record.recordType : first?.ref.recordType) ?? 'unknown';
+    const job = await this.store.insertJob({
+      id: newJobId(account, now),
+      source: 'request',
+      inputs,
+      account,
+      operation,
+      recordType,
+      totalItems: inputs.length,
+      ratePerSecond: this.settings.defaultRatePerSecond,
+      scenario: {},
+      submittedAt: now,
+      availableAt: now,
+      expiresAt: new Date(now.getTime() + this.settings.retentionDays * DAY_MS),
+    });
+    for (const listener of this.createdListeners) listener();
+    return { jobId: job.id, status: 'pending', percentCompleted: 0, estRemainingDuration: 0 };
   }
 
   /** checkAsyncStatus: the job's status, percent and estimate as of now. */

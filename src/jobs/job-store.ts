@@ -1,9 +1,14 @@
-import type { AsyncOperation, AsyncStatus, ItemResult, Job, ProgressSample, RateState, Scenario } from './job';
+import type { ItemInput } from '../records/record';
+import type { RecordStore } from '../records/record-store';
+import type { AsyncOperation, AsyncStatus, ItemResult, Job, JobSource, ProgressSample, RateState, Scenario } from './job';
 
 /** The port between the domain and Postgres. The faces and the worker use nothing else. */
 
 export interface NewJob {
   id: string;
+  source: JobSource;
+  /** What a SOAP request submitted, one input per item (request jobs only). */
+  inputs?: ItemInput[];
   account: string;
   operation: AsyncOperation;
   recordType: string;
@@ -37,6 +42,13 @@ export interface Advance {
   sample: ProgressSample | null;
 }
 
+/** What a worker step may use inside its transaction. */
+export interface StepContext {
+  /** The submitted inputs of positions [first, last], in order. */
+  inputs(first: number, last: number): Promise<ItemInput[]>;
+  records: RecordStore;
+}
+
 export type ResultCall =
   | { kind: 'counted'; job: Job }
   | { kind: 'exhausted' }
@@ -58,10 +70,11 @@ export interface JobStore {
   /** Items still to do in the account's jobs queued before this one, and the account's latest rate. */
   queueAhead(job: Job): Promise<{ itemsAhead: number; recentRate: number | null }>;
   /**
-   * Claims one job that is due at `now` and may run (first in, first out per account), applies
-   * `plan` to it and commits, all in one transaction. Returns null when no job is due.
+   * Claims one job that is due at `now` and may run (first in, first out per account), runs
+   * `step` on it and applies its result, all in one transaction: a step commits whole or not at
+   * all. Returns null when no job is due.
    */
-  advanceDueJob(now: Date, plan: (job: Job) => Advance): Promise<{ job: Job; advance: Advance } | null>;
+  advanceDueJob(now: Date, step: (job: Job, context: StepContext) => Promise<Advance>): Promise<{ job: Job; advance: Advance } | null>;
   /** When the next unfinished job falls due, or null when there is none. */
   nextDueAt(): Promise<Date | null>;
 }

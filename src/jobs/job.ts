@@ -1,5 +1,7 @@
 /** The job model: one row per asynchronous job, whichever face reads it. */
 
+import type { RecordFields } from '../records/record';
+
 /** platformCoreTyp:AsyncStatusType, in the order NetSuite's schema lists them. */
 export const ASYNC_STATUSES = ['failed', 'finishedWithErrors', 'pending', 'processing', 'finished'] as const;
 export type AsyncStatus = (typeof ASYNC_STATUSES)[number];
@@ -45,8 +47,12 @@ export interface Scenario {
   pageSize?: number;
 }
 
+/** Scripted jobs come from the admin API; request jobs from a SOAP submit operation. */
+export type JobSource = 'scripted' | 'request';
+
 export interface Job {
   id: string;
+  source: JobSource;
   account: string;
   operation: AsyncOperation;
   recordType: string;
@@ -83,7 +89,7 @@ export interface ItemResult {
   recordType: string;
   internalId: string | null;
   externalId: string | null;
-  record: Record<string, string | number | boolean> | null;
+  record: RecordFields | null;
 }
 
 export interface ProgressSample {

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
-import { planAdvance, type AdvanceOptions } from '../jobs/advance';
+import type { AdvanceOptions } from '../jobs/advance';
 import type { JobStore } from '../jobs/job-store';
+import { runStep } from './job-step';
 
 export interface WorkerOptions extends AdvanceOptions {
   /** Longest sleep when nothing is due. */
@@ -32,10 +33,9 @@ export class Worker {
   /** Advances every job that is due now; returns how many steps it took. */
   async runDue(): Promise<number> {
     let steps = 0;
-    const plan = (now: Date) => (job: Parameters<typeof planAdvance>[0]) => planAdvance(job, now, this.options);
     for (;;) {
       const now = this.clock.now();
-      const step = await this.store.advanceDueJob(now, plan(now));
+      const step = await this.store.advanceDueJob(now, (job, context) => runStep(job, context, now, this.options));
       if (!step) return steps;
       steps++;
       if (!this.running && this.loop) return steps;

@@ -8,7 +8,7 @@ const options = { pacing: true, tickMs: 200, batch: 500 };
 
 function job(overrides: Partial<Job> = {}): Job {
   return {
-    id: 'J', account: 'A', operation: 'asyncAddList', recordType: 'customer', status: 'pending',
+    id: 'J', source: 'scripted', account: 'A', operation: 'asyncAddList', recordType: 'customer', status: 'pending',
     totalItems: 10, processedItems: 0, failedItems: 0, ratePerSecond: 2, scenario: {},
     submittedAt: at(0), availableAt: at(0), startedAt: null, finishedAt: null, expiresAt: at(86400),
     resultCalls: 0, failureCode: null, failureMessage: null, rate: emptyRateState(), ...overrides,

@@ -6,7 +6,7 @@ const at = (seconds: number) => new Date(T0 + seconds * 1000);
 
 function job(overrides: Partial<Job> = {}): Job {
   return {
-    id: 'J',
+    id: 'J', source: 'scripted',
     account: 'A',
     operation: 'asyncAddList',
     recordType: 'customer',

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as m001 from './001-jobs';
+import * as m002 from './002-records';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -7,6 +8,7 @@ import * as m001 from './001-jobs';
  */
 const migrations: Record<string, Knex.Migration> = {
   '001-jobs': m001,
+  '002-records': m002,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

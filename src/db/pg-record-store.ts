@@ -1,0 +1,84 @@
+import type { Knex } from 'knex';
+import type { RecordFields, RecordInput, RecordRefInput, StoredRecord } from '../records/record';
+import type { RecordStore } from '../records/record-store';
+
+interface RecordRow {
+  account: string;
+  record_type: string;
+  internal_id: string | number;
+  external_id: string | null;
+  fields: RecordFields;
+}
+
+const toRecord = (row: RecordRow): StoredRecord => ({
+  recordType: row.record_type,
+  internalId: String(row.internal_id),
+  externalId: row.external_id,
+  fields: row.fields,
+});
+
+/** The RecordStore on Postgres, bound to one transaction (the worker's step). */
+export class PgRecordStore implements RecordStore {
+  constructor(private readonly db: Knex | Knex.Transaction) {}
+
+  /**
+   * Takes the account's next internalId; undefined when the externalId is taken. The look-up
+   * suffices because one account's jobs run one at a time (and a unique index backs it).
+   */
+  async insert(account: string, record: RecordInput, now: Date): Promise<StoredRecord | undefined> {
+    if (record.externalId && (await this.find(account, { recordType: record.recordType, externalId: record.externalId }))) return undefined;
+    const counter = await this.db.raw(
+      `insert into account_counters (account, next_internal_id) values (?, 1002)
+       on conflict (account) do update set next_internal_id = account_counters.next_internal_id + 1
+       returning next_internal_id - 1 as id`,
+      [account],
+    );
+    const [row] = await this.db('records')
+      .insert({
+        account,
+        record_type: record.recordType,
+        internal_id: counter.rows[0].id,
+        external_id: record.externalId ?? null,
+        fields: JSON.stringify(withoutNulls(record.fields, record.nullFields)),
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('*');
+    return toRecord(row as RecordRow);
+  }
+
+  /** By internalId when given, else by externalId; the type must match. Zero rows: undefined. */
+  async find(account: string, ref: RecordRefInput): Promise<StoredRecord | undefined> {
+    const query = this.db<RecordRow>('records').where({ account, record_type: ref.recordType ?? '' });
+    if (ref.internalId) {
+      if (!/^\d{1,18}$/.test(ref.internalId)) return undefined;
+      query.andWhere({ internal_id: ref.internalId });
+    } else if (ref.externalId) {
+      query.andWhere({ external_id: ref.externalId });
+    } else {
+      return undefined;
+    }
+    const row = await query.first();
+    return row ? toRecord(row) : undefined;
+  }
+
+  async update(account: string, existing: StoredRecord, record: RecordInput, now: Date): Promise<StoredRecord> {
+    const fields = withoutNulls({ ...existing.fields, ...record.fields }, record.nullFields);
+    const [row] = await this.db('records')
+      .where({ account, internal_id: existing.internalId })
+      .update({ fields: JSON.stringify(fields), updated_at: now })
+      .returning('*');
+    return toRecord(row as RecordRow);
+  }
+
+  async remove(account: string, existing: StoredRecord): Promise<void> {
+    await this.db('records').where({ account, internal_id: existing.internalId }).delete();
+  }
+}
+
+function withoutNulls(fields: RecordFields, nullFields: string[]): RecordFields {
+  if (nullFields.length === 0) return fields;
+  const kept = { ...fields };
+  for (const name of nullFields) delete kept[name];
+  return kept;
+}

@@ -1,0 +1,86 @@
+import { isAsyncOperation, type AsyncOperation } from '../jobs/job';
+import { isRecordType } from '../jobs/record-types';
+import type { ItemInput, RecordInput, RecordRefInput, StoredRecord } from './record';
+import type { Outcome, RecordStore } from './record-store';
+
+/**
+ * What each submit operation does to one record, with the outcome NetSuite reports for it. Runs
+ * inside the worker's step transaction through the RecordStore port.
+ */
+
+const ENTITY_TYPES = new Set(['customer', 'contact', 'vendor', 'employee', 'partner']);
+
+const success = (record: StoredRecord, withFields = false): Outcome => ({
+  isSuccess: true,
+  code: null,
+  message: null,
+  recordType: record.recordType,
+  internalId: record.internalId,
+  externalId: record.externalId,
+  record: withFields ? record.fields : null,
+});
+
+const failure = (code: string, message: string, ref: RecordRefInput): Outcome => ({
+  isSuccess: false,
+  code,
+  message,
+  recordType: ref.recordType ?? '',
+  internalId: ref.internalId ?? null,
+  externalId: ref.externalId ?? null,
+  record: null,
+});
+
+const duplicate = (record: RecordInput): Outcome =>
+  failure(
+    ENTITY_TYPES.has(record.recordType) ? 'DUP_ENTITY' : 'DUP_RCRD',
+    `A ${record.recordType} record with externalId ${record.externalId} already exists.`,
+    record,
+  );
+
+const missing = (ref: RecordRefInput): Outcome => failure('RCRD_DSNT_EXIST', 'That record does not exist.', ref);
+
+function checkRef(ref: RecordRefInput): Outcome | null {
+  if (!ref.recordType || !isRecordType(ref.recordType)) {
+    return failure('INVALID_RCRD_TYPE', `The record type ${ref.recordType ?? '(none)'} is invalid; set type on the reference.`, ref);
+  }
+  if (!ref.internalId && !ref.externalId) return failure('INVALID_KEY_OR_REF', 'The reference has neither an internalId nor an externalId.', ref);
+  return null;
+}
+
+export async function applyItem(store: RecordStore, account: string, operation: AsyncOperation, input: ItemInput, now: Date): Promise<Outcome> {
+  if (input.kind === 'ref') {
+    const problem = checkRef(input.ref);
+    if (problem) return problem;
+    const existing = await store.find(account, input.ref);
+    if (!existing) return missing(input.ref);
+    if (operation === 'asyncDeleteList') {
+      await store.remove(account, existing);
+      return success(existing);
+    }
+    return success(existing, true);
+  }
+
+  const { record } = input;
+  switch (operation) {
+    case 'asyncAddList': {
+      const added = await store.insert(account, record, now);
+      return added ? success(added) : duplicate(record);
+    }
+    case 'asyncUpdateList': {
+      if (!record.internalId && !record.externalId) {
+        return failure('INVALID_KEY_OR_REF', 'An update needs the internalId or the externalId of the record to change.', record);
+      }
+      const existing = await store.find(account, record);
+      return existing ? success(await store.update(account, existing, record, now)) : missing(record);
+    }
+    case 'asyncUpsertList': {
+      if (!record.externalId) return failure('USER_ERROR', 'An upsert needs an externalId on each record.', record);
+      const existing = await store.find(account, { recordType: record.recordType, externalId: record.externalId });
+      if (existing) return success(await store.update(account, existing, record, now));
+      const added = await store.insert(account, record, now);
+      return added ? success(added) : duplicate(record);
+    }
+    default:
+      throw new Error(`${isAsyncOperation(operation) ? operation : 'this operation'} does not take records`);
+  }
+}

@@ -1,0 +1,37 @@
+/** Records as the store keeps them: field values as the client sent them, without prefixes. */
+
+/**
+ * A field value: element text, or an element with attributes ('@name') and children (by local
+ * name; '#text' for mixed text), or the repeats of one element.
+ */
+export type FieldData = string | number | boolean | FieldData[] | { [name: string]: FieldData };
+export type RecordFields = Record<string, FieldData>;
+
+/** A record in a request (add, update, upsert). */
+export interface RecordInput {
+  recordType: string;
+  internalId?: string;
+  externalId?: string;
+  fields: RecordFields;
+  /** Fields the client asked to clear (platformCore:nullFieldList). */
+  nullFields: string[];
+}
+
+/** A reference in a request (delete, get). */
+export interface RecordRefInput {
+  recordType?: string;
+  internalId?: string;
+  externalId?: string;
+}
+
+/** One item of a job submitted over SOAP, stored until the worker applies it. */
+export type ItemInput =
+  | { kind: 'record'; record: RecordInput }
+  | { kind: 'ref'; ref: RecordRefInput; deletionReason?: string };
+
+export interface StoredRecord {
+  recordType: string;
+  internalId: string;
+  externalId: string | null;
+  fields: RecordFields;
+}
