@@ -34,3 +34,12 @@ export class NotFoundError extends Error {
     this.name = 'NotFoundError';
   }
 }
+
+/** A request over one of NetSuite's limits (platformFaults:exceededRecordCountFault). */
+export class RecordCountError extends Error {
+  readonly code = 'MAX_RCRDS_EXCEEDED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'RecordCountError';
+  }
+}

@@ -67,7 +67,7 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
   const records = new RecordCatalog();
   const soap = new SoapEndpoint(
     catalog,
-    createOperations(jobs, new ResultWriter(records)),
+    createOperations(jobs, new ResultWriter(records), records),
     { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT, clock },
     logger,
   );

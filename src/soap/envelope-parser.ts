@@ -20,6 +20,8 @@ export interface SoapRequest {
   body: XmlNode;
   /** Header elements by local name (clients put them in odd namespaces). */
   headers: Map<string, XmlNode>;
+  /** Namespace declarations in scope at the operation element: prefix ('' for default) → URI. */
+  scope: Map<string, string>;
 }
 
 const parser = new XMLParser({
@@ -94,5 +96,6 @@ export function parseEnvelope(xml: string): SoapRequest {
     operationNamespace: namespaceOf(operationName, scope, 'the operation element'),
     body: operation,
     headers,
+    scope,
   };
 }

@@ -1,7 +1,12 @@
+import { RecordCountError } from '../errors';
+import { ASYNC_OPERATIONS, type AsyncOperation } from '../jobs/job';
 import type { JobService } from '../jobs/job-service';
+import type { ItemInput } from '../records/record';
+import type { RecordCatalog } from '../records/record-catalog';
 import type { SoapRequest } from './envelope-parser';
 import { SoapClientError } from './envelope-parser';
 import type { ResultWriter } from './result-writer';
+import { RecordReader } from './record-reader';
 import { statusResponseXml } from './result-writer';
 import { child, text } from './xml-read';
 
@@ -31,8 +36,22 @@ function requiredInt(call: SoapCall, name: string): number {
   return value;
 }
 
+function withinLimit(operation: AsyncOperation, count: number): void {
+  const limit = ASYNC_OPERATIONS[operation].maxItems;
+  if (count === 0) throw new SoapClientError(`${operation} needs at least one item.`);
+  if (count > limit) throw new RecordCountError(`The number of records (${count}) exceeds the limit of ${limit} for ${operation}.`);
+}
+
 /** The operations, by body element name: validate, call the job service, write the answer. */
-export function createOperations(jobs: JobService, writer: ResultWriter): Record<string, OperationHandler> {
+export function createOperations(jobs: JobService, writer: ResultWriter, catalog: RecordCatalog): Record<string, OperationHandler> {
+  const submit = async (call: SoapCall, operation: AsyncOperation, inputs: ItemInput[]) => {
+    withinLimit(operation, inputs.length);
+    return statusResponseXml(operation, await jobs.submit(call.account, operation, inputs), call.version);
+  };
+  const records = (call: SoapCall): ItemInput[] =>
+    new RecordReader(catalog, call.version).records(call.request.body, call.request.scope).map((record) => ({ kind: 'record', record }));
+  const refs = (call: SoapCall): ItemInput[] => new RecordReader(catalog, call.version).refs(call.request.body).map((ref) => ({ kind: 'ref', ref }));
+
   return {
     async checkAsyncStatus(call) {
       const view = await jobs.status(call.account, requiredText(call, 'jobId'));
@@ -44,5 +63,10 @@ export function createOperations(jobs: JobService, writer: ResultWriter): Record
       const page = await jobs.resultPage(call.account, jobId, pageIndex);
       return writer.getAsyncResultResponseXml(page, call.version);
     },
+    asyncAddList: (call) => submit(call, 'asyncAddList', records(call)),
+    asyncUpdateList: (call) => submit(call, 'asyncUpdateList', records(call)),
+    asyncUpsertList: (call) => submit(call, 'asyncUpsertList', records(call)),
+    asyncDeleteList: (call) => submit(call, 'asyncDeleteList', refs(call)),
+    asyncGetList: (call) => submit(call, 'asyncGetList', refs(call)),
   };
 }

@@ -1,5 +1,6 @@
 import { ASYNC_OPERATIONS, type ItemResult } from '../jobs/job';
 import type { ResultPage, StatusView } from '../jobs/job-service';
+import { isRecordType } from '../jobs/record-types';
 import type { RecordCatalog } from '../records/record-catalog';
 import { namespacesOf } from './versions';
 import { attributes, escapeXml, formatDouble, XSI_NS, xmlns } from './xml-write';
@@ -42,15 +43,13 @@ export class ResultWriter {
     const { job } = page;
     const spec = ASYNC_OPERATIONS[job.operation];
     const listStatus = statusXml(job.failureCode === null, job.failureCode, job.failureMessage);
-    const record = this.records.get(job.recordType);
-    const recordNs = spec.list !== 'write' && record ? { [record.prefix]: record.namespaceTemplate.replaceAll('{{V}}', version) } : {};
-    const declared = xmlns({ platformMsgs: ns.platformMsgs, platformCore: ns.platformCore, xsi: XSI_NS, ...recordNs });
+    const declared = xmlns({ platformMsgs: ns.platformMsgs, platformCore: ns.platformCore, xsi: XSI_NS });
 
     let content: string;
     if (spec.list === 'write') {
       content = `<platformMsgs:writeResponseList>${listStatus}${page.items.map((item) => this.writeResponse(item)).join('')}</platformMsgs:writeResponseList>`;
     } else if (spec.list === 'read') {
-      const reads = page.items.map((item) => this.readResponse(item, job.operation === 'asyncInitializeList')).join('');
+      const reads = page.items.map((item) => this.readResponse(item, job.operation === 'asyncInitializeList', version)).join('');
       content = `<platformMsgs:readResponseList>${listStatus}${reads}</platformMsgs:readResponseList>`;
     } else {
       const found = job.processedItems;
@@ -60,7 +59,7 @@ export class ResultWriter {
         `<platformCore:pageSize>${page.pageSize}</platformCore:pageSize>` +
         `<platformCore:totalPages>${Math.ceil(found / page.pageSize)}</platformCore:totalPages>` +
         `<platformCore:pageIndex>${page.pageIndex}</platformCore:pageIndex>` +
-        `<platformCore:recordList>${page.items.map((item) => this.recordXml('platformCore:record', item, false)).join('')}</platformCore:recordList>` +
+        `<platformCore:recordList>${page.items.map((item) => this.recordXml('platformCore:record', item, false, version)).join('')}</platformCore:recordList>` +
         `</platformCore:searchResult>`;
     }
     return (
@@ -72,7 +71,7 @@ export class ResultWriter {
 
   // xsi:type goes after type: PHP's SoapClient reads the first attribute named type, in any namespace.
   private writeResponse(item: ItemResult): string {
-    const ref = attributes({ internalId: item.internalId, externalId: item.externalId, type: item.recordType });
+    const ref = attributes({ internalId: item.internalId, externalId: item.externalId, type: isRecordType(item.recordType) ? item.recordType : null });
     return (
       `<platformMsgs:writeResponse>${statusXml(item.isSuccess, item.code, item.message)}` +
       `<platformMsgs:baseRef${ref} xsi:type="platformCore:RecordRef"/>` +
@@ -80,13 +79,13 @@ export class ResultWriter {
     );
   }
 
-  private readResponse(item: ItemResult, unsaved: boolean): string {
-    const record = item.isSuccess ? this.recordXml('platformMsgs:record', item, unsaved) : '';
+  private readResponse(item: ItemResult, unsaved: boolean, version: string): string {
+    const record = item.isSuccess ? this.recordXml('platformMsgs:record', item, unsaved, version) : '';
     return `<platformMsgs:readResponse>${statusXml(item.isSuccess, item.code, item.message)}${record}</platformMsgs:readResponse>`;
   }
 
-  /** A whole record in its area's namespace, its fields in schema order. */
-  private recordXml(element: string, item: ItemResult, unsaved: boolean): string {
+  /** A whole record in its area's namespace (declared on it, as lists may mix areas), fields in schema order. */
+  private recordXml(element: string, item: ItemResult, unsaved: boolean, version: string): string {
     const schema = this.records.get(item.recordType);
     if (!schema) throw new Error(`record type ${item.recordType} has no schema`);
     const ids = unsaved ? '' : attributes({ internalId: item.internalId, externalId: item.externalId });
@@ -98,6 +97,7 @@ export class ResultWriter {
       const tag = `${schema.prefix}:${field.name}`;
       fields += `<${tag}>${escapeXml(String(value))}</${tag}>`;
     }
-    return `<${element} xsi:type="${schema.prefix}:${schema.typeName}"${ids}>${fields}</${element}>`;
+    const declared = xmlns({ [schema.prefix]: schema.namespaceTemplate.replaceAll('{{V}}', version) });
+    return `<${element}${declared} xsi:type="${schema.prefix}:${schema.typeName}"${ids}>${fields}</${element}>`;
   }
 }

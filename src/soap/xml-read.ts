@@ -37,14 +37,11 @@ export function text(node: XmlNode | undefined): string | undefined {
   return typeof value === 'string' ? value : '';
 }
 
+/** An unqualified attribute (in no namespace): `type` here is never `xsi:type`. */
 export function attribute(node: XmlNode | undefined, name: string): string | undefined {
   if (node === undefined || typeof node === 'string') return undefined;
-  for (const [key, value] of Object.entries(node)) {
-    if (key.startsWith(ATTRIBUTE_PREFIX) && localName(key.slice(ATTRIBUTE_PREFIX.length)) === name && typeof value === 'string') {
-      return value;
-    }
-  }
-  return undefined;
+  const value = node[`${ATTRIBUTE_PREFIX}${name}`];
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** Namespace declarations made on one element: prefix ('' for the default) → URI. */

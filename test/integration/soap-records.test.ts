@@ -1,0 +1,195 @@
+import type { ManualClock } from '../../src/clock';
+import { startTestService, type TestService } from '../helpers/service';
+import { accountHeader, checkAsyncStatus, faultOf, getAsyncResult, postSoap, SOAPENV, statusOf } from '../helpers/soap';
+
+/** The submit operations on the record store, through SOAP over HTTP, checked in SQL and by reading back. */
+
+const V = '2023_2';
+const NS = {
+  msgs: `urn:messages_${V}.platform.webservices.netsuite.com`,
+  core: `urn:core_${V}.platform.webservices.netsuite.com`,
+  rel: `urn:relationships_${V}.lists.webservices.netsuite.com`,
+  sales: `urn:sales_${V}.transactions.webservices.netsuite.com`,
+};
+
+let t: TestService;
+beforeAll(async () => {
+  t = await startTestService();
+});
+afterAll(() => t.close());
+
+function request(operation: string, inner: string, account?: string): string {
+  return (
+    `<soapenv:Envelope xmlns:soapenv="${SOAPENV}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ` +
+    `xmlns:msg="${NS.msgs}" xmlns:core="${NS.core}" xmlns:listRel="${NS.rel}" xmlns:tranSales="${NS.sales}">` +
+    (account ? `<soapenv:Header>${accountHeader(account, V)}</soapenv:Header>` : '') +
+    `<soapenv:Body><msg:${operation}>${inner}</msg:${operation}></soapenv:Body></soapenv:Envelope>`
+  );
+}
+
+const customer = (attributes: string, fields: string) => `<msg:record xsi:type="listRel:Customer" ${attributes}>${fields}</msg:record>`;
+const ref = (attributes: string) => `<msg:baseRef xsi:type="core:RecordRef" ${attributes}/>`;
+
+/** Submits, checks the immediate answer, lets the worker finish the job, returns its id. */
+async function submitAndRun(operation: string, inner: string, account?: string): Promise<string> {
+  const answer = await postSoap(t.url, V, request(operation, inner, account));
+  expect(answer.status).toBe(200);
+  const status = answer.body[`${operation}Response`].asyncStatusResult;
+  expect(status).toMatchObject({ status: 'pending', percentCompleted: '0.0', estRemainingDuration: '0.0' });
+  const clock = t.clock as ManualClock;
+  for (let i = 0; i < 50; i++) {
+    clock.advance(0.5);
+    await t.service.worker.runDue();
+  }
+  const done = statusOf(await checkAsyncStatus(t.url, status.jobId, V, account));
+  expect(['finished', 'finishedWithErrors', 'failed']).toContain(done.status);
+  return status.jobId;
+}
+
+const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+async function writeResults(jobId: string, account?: string) {
+  const answer = await getAsyncResult(t.url, jobId, 1, V, account);
+  expect(answer.status).toBe(200);
+  return asList(answer.body.getAsyncResultResponse.asyncResult.writeResponseList.writeResponse);
+}
+
+async function readResults(jobId: string, account?: string) {
+  const answer = await getAsyncResult(t.url, jobId, 1, V, account);
+  expect(answer.status).toBe(200);
+  expect(answer.text).toContain('xsi:type="platformMsgs:AsyncGetListResult"');
+  return asList(answer.body.getAsyncResultResponse.asyncResult.readResponseList.readResponse);
+}
+
+describe('asyncAddList', () => {
+  it('adds records with increasing internalIds and refuses a taken externalId', async () => {
+    const jobId = await submitAndRun(
+      'asyncAddList',
+      customer('externalId="c-1"', '<listRel:companyName>Acme &amp; Sons</listRel:companyName><listRel:isInactive>0</listRel:isInactive><listRel:balance>12.50</listRel:balance>') +
+        customer('externalId="c-2"', '<listRel:companyName>Globex</listRel:companyName><listRel:email>info@globex.test</listRel:email><listRel:phone>555-0100</listRel:phone>') +
+        customer('externalId="c-1"', '<listRel:companyName>Acme again</listRel:companyName>'),
+    );
+    expect(statusOf(await checkAsyncStatus(t.url, jobId, V)).status).toBe('finishedWithErrors');
+    const [first, second, third] = await writeResults(jobId);
+    expect(first.status['@isSuccess']).toBe('true');
+    expect(first.baseRef).toMatchObject({ '@type': 'customer', '@externalId': 'c-1', '@xsi:type': 'platformCore:RecordRef' });
+    expect(Number(second.baseRef['@internalId'])).toBe(Number(first.baseRef['@internalId']) + 1);
+    expect(third.status['@isSuccess']).toBe('false');
+    expect(third.status.statusDetail).toMatchObject({ code: 'DUP_ENTITY', message: 'A customer record with externalId c-1 already exists.' });
+
+    const rows = await t.database.db('records').where({ account: 'TSTDRV1234567', record_type: 'customer' }).orderBy('internal_id');
+    expect(rows.map((row) => [String(row.internal_id), row.external_id])).toEqual([
+      [first.baseRef['@internalId'], 'c-1'],
+      [second.baseRef['@internalId'], 'c-2'],
+    ]);
+    expect(rows[0].fields).toEqual({ companyName: 'Acme & Sons', isInactive: 'false', balance: '12.50' });
+    const [{ count }] = await t.database.db('job_items').where({ job_id: jobId }).count({ count: '*' });
+    expect(Number(count)).toBe(3);
+  });
+});
+
+describe('asyncUpdateList, asyncUpsertList, asyncDeleteList and asyncGetList', () => {
+  it('changes only the fields sent, clears nulled ones, and reads back what is stored', async () => {
+    const update = await submitAndRun(
+      'asyncUpdateList',
+      customer('externalId="c-2"', '<listRel:companyName>Globex Corp</listRel:companyName><core:nullFieldList><core:name>phone</core:name></core:nullFieldList>') +
+        customer('internalId="999999"', '<listRel:companyName>Nobody</listRel:companyName>') +
+        customer('', '<listRel:companyName>No key</listRel:companyName>'),
+    );
+    const [changed, missing, keyless] = await writeResults(update);
+    expect(changed.status['@isSuccess']).toBe('true');
+    expect(missing.status.statusDetail).toMatchObject({ code: 'RCRD_DSNT_EXIST', message: 'That record does not exist.' });
+    expect(missing.baseRef['@internalId']).toBe('999999');
+    expect(keyless.status.statusDetail.code).toBe('INVALID_KEY_OR_REF');
+
+    const get = await submitAndRun('asyncGetList', ref('type="customer" externalId="c-2"') + ref('type="customer" internalId="424242"'));
+    const [found, absent] = await readResults(get);
+    expect(found.record['@xsi:type']).toBe('listRel:Customer');
+    expect(found.record).toMatchObject({ companyName: 'Globex Corp', email: 'info@globex.test', '@externalId': 'c-2' });
+    expect(found.record.phone).toBeUndefined();
+    expect(absent.status.statusDetail.code).toBe('RCRD_DSNT_EXIST');
+  });
+
+  it('upserts by externalId: updates the existing, adds the new, refuses a record without one', async () => {
+    const before = await t.database.db('records').where({ account: 'TSTDRV1234567', external_id: 'c-1' }).first();
+    const upsert = await submitAndRun(
+      'asyncUpsertList',
+      customer('externalId="c-1"', '<listRel:email>hello@acme.test</listRel:email>') +
+        customer('externalId="c-9"', '<listRel:companyName>Initech</listRel:companyName>') +
+        customer('', '<listRel:companyName>Anonymous</listRel:companyName>'),
+    );
+    const [updated, added, refused] = await writeResults(upsert);
+    expect(updated.baseRef['@internalId']).toBe(String(before.internal_id));
+    expect(Number(added.baseRef['@internalId'])).toBeGreaterThan(Number(before.internal_id));
+    expect(refused.status.statusDetail).toMatchObject({ code: 'USER_ERROR', message: 'An upsert needs an externalId on each record.' });
+    const after = await t.database.db('records').where({ account: 'TSTDRV1234567', external_id: 'c-1' }).first();
+    expect(after.fields).toEqual({ ...before.fields, email: 'hello@acme.test' });
+  });
+
+  it('deletes by reference, and the record is gone for later reads', async () => {
+    const target = await t.database.db('records').where({ account: 'TSTDRV1234567', external_id: 'c-9' }).first();
+    const remove = await submitAndRun('asyncDeleteList', ref(`type="customer" internalId="${target.internal_id}"`) + ref('type="customer" externalId="never-was"') + '<msg:deletionReason>cleanup</msg:deletionReason>');
+    expect(statusOf(await checkAsyncStatus(t.url, remove, V)).status).toBe('finishedWithErrors');
+    const [deleted, missing] = await writeResults(remove);
+    expect(deleted.status['@isSuccess']).toBe('true');
+    expect(missing.status.statusDetail.code).toBe('RCRD_DSNT_EXIST');
+    expect(await t.database.db('records').where({ account: 'TSTDRV1234567', external_id: 'c-9' }).first()).toBeUndefined();
+    const [gone] = await readResults(await submitAndRun('asyncGetList', ref(`type="customer" internalId="${target.internal_id}"`)));
+    expect(gone.status.statusDetail.code).toBe('RCRD_DSNT_EXIST');
+  });
+
+  it('keeps each account\'s records to itself', async () => {
+    const add = await submitAndRun('asyncAddList', customer('externalId="shared-ext"', '<listRel:companyName>Theirs</listRel:companyName>'), 'ACCOUNT_B');
+    const [{ baseRef }] = await writeResults(add, 'ACCOUNT_B');
+    // Each account numbers its own records, so the same internalId may name another record here.
+    const [byExternal, byInternal] = await readResults(
+      await submitAndRun('asyncGetList', ref('type="customer" externalId="shared-ext"') + ref(`type="customer" internalId="${baseRef['@internalId']}"`)),
+    );
+    expect(byExternal.status.statusDetail.code).toBe('RCRD_DSNT_EXIST');
+    expect(byInternal.record?.companyName).not.toBe('Theirs');
+    const [own] = await readResults(await submitAndRun('asyncGetList', ref(`type="customer" internalId="${baseRef['@internalId']}"`), 'ACCOUNT_B'), 'ACCOUNT_B');
+    expect(own.record.companyName).toBe('Theirs');
+  });
+
+  it('returns records of several areas in one getList', async () => {
+    const add = await submitAndRun('asyncAddList', '<msg:record xsi:type="tranSales:SalesOrder" externalId="so-1"><tranSales:memo>Rush</tranSales:memo><tranSales:total>99.5</tranSales:total></msg:record>');
+    const [{ baseRef }] = await writeResults(add);
+    expect(baseRef['@type']).toBe('salesOrder');
+    const [order, person] = await readResults(await submitAndRun('asyncGetList', ref('type="salesOrder" externalId="so-1"') + ref('type="customer" externalId="c-2"')));
+    expect(order.record).toMatchObject({ '@xsi:type': 'tranSales:SalesOrder', memo: 'Rush', total: '99.5' });
+    expect(person.record['@xsi:type']).toBe('listRel:Customer');
+  });
+});
+
+describe('requests the record store refuses whole', () => {
+  it.each([
+    ['asyncAddList', 401],
+    ['asyncUpdateList', 201],
+    ['asyncUpsertList', 201],
+  ])('answers exceededRecordCountFault when %s carries %i records', async (operation, count) => {
+    const records = Array.from({ length: count }, (_, i) => customer(`externalId="many-${i}"`, '')).join('');
+    const answer = await postSoap(t.url, V, request(operation, records));
+    expect(answer.status).toBe(500);
+    expect(faultOf(answer)).toMatchObject({ element: 'exceededRecordCountFault', code: 'MAX_RCRDS_EXCEEDED' });
+    expect(faultOf(answer).message).toMatch(new RegExp(`\\(${count}\\) exceeds the limit of ${count - 1} for ${operation}`));
+  });
+
+  it('answers exceededRecordCountFault for more than 400 deletes and 2000 gets', async () => {
+    for (const [operation, count] of [['asyncDeleteList', 401], ['asyncGetList', 2001]] as const) {
+      const refs = Array.from({ length: count }, (_, i) => ref(`type="customer" internalId="${i + 1}"`)).join('');
+      expect(faultOf(await postSoap(t.url, V, request(operation, refs))).code).toBe('MAX_RCRDS_EXCEEDED');
+    }
+  });
+
+  it.each([
+    ['an unknown field', customer('', '<listRel:nickname>x</listRel:nickname>'), /record 1 \(Customer\) has no field nickname/],
+    ['a value of the wrong kind', customer('', '<listRel:isInactive>maybe</listRel:isInactive>'), /record 1 \(Customer\): isInactive is not a valid boolean/],
+    ['a record without xsi:type', '<msg:record><listRel:companyName>x</listRel:companyName></msg:record>', /record 1 has no xsi:type/],
+    ['another version\'s record namespace', '<msg:record xmlns:old="urn:relationships_2017_1.lists.webservices.netsuite.com" xsi:type="old:Customer"/>', /xsi:type old:Customer .* is not a record type of version 2023_2/],
+    ['no records at all', '', /asyncAddList needs at least one item/],
+  ])('answers a soapenv:Client fault for %s', async (_what, inner, message) => {
+    const answer = await postSoap(t.url, V, request('asyncAddList', inner));
+    expect(faultOf(answer)).toMatchObject({ faultcode: 'soapenv:Client' });
+    expect(faultOf(answer).faultstring).toMatch(message);
+  });
+});
