@@ -217,6 +217,7 @@ export class PgJobStore implements JobStore {
         .where({ id: job.id, status: job.status, processed_items: job.processedItems })
         .update({
           status: advance.status,
+          total_items: advance.totalItems,
           started_at: advance.startedAt,
           finished_at: advance.finishedAt,
           processed_items: advance.processedItems,

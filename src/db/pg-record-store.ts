@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { RecordFields, RecordInput, RecordRefInput, StoredRecord } from '../records/record';
 import type { RecordStore } from '../records/record-store';
+import { SYSTEM_DATE_FIELDS, type Criterion, type SearchCriteria } from '../records/search';
 
 interface RecordRow {
   account: string;
@@ -73,6 +74,62 @@ export class PgRecordStore implements RecordStore {
 
   async remove(account: string, existing: StoredRecord): Promise<void> {
     await this.db('records').where({ account, internal_id: existing.internalId }).delete();
+  }
+
+  /** All criteria must hold; ordered by internalId. */
+  async search(account: string, search: SearchCriteria): Promise<StoredRecord[]> {
+    const query = this.db<RecordRow>('records').where({ account }).whereIn('record_type', search.recordTypes);
+    for (const criterion of search.criteria) applyCriterion(query, this.db, criterion);
+    return (await query.orderBy('internal_id')).map(toRecord);
+  }
+}
+
+const likePattern = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Adds one criterion to a query on records; field values are compared as the client sent them. */
+function applyCriterion(query: Knex.QueryBuilder, db: Knex | Knex.Transaction, criterion: Criterion): void {
+  switch (criterion.kind) {
+    case 'ids': {
+      const column = criterion.key === 'internalId' ? 'internal_id' : 'external_id';
+      const values = criterion.key === 'internalId' ? criterion.values.filter((value) => /^\d{1,18}$/.test(value)) : criterion.values;
+      if (criterion.operator === 'anyOf') query.whereIn(column, values);
+      else query.where((inner) => inner.whereNull(column).orWhereNotIn(column, values));
+      return;
+    }
+    case 'boolean':
+      query.whereRaw(`coalesce(fields->>?, 'false') = ?`, [criterion.field, String(criterion.value)]);
+      return;
+    case 'string': {
+      const text = db.raw(`coalesce(fields->>?, '')`, [criterion.field]);
+      const { operator, value } = criterion;
+      if (operator === 'is') query.whereRaw('lower(?) = lower(?)', [text, value]);
+      else if (operator === 'isNot') query.whereRaw('lower(?) <> lower(?)', [text, value]);
+      else if (operator === 'contains') query.whereRaw('? ilike ?', [text, `%${likePattern(value)}%`]);
+      else if (operator === 'doesNotContain') query.whereRaw('? not ilike ?', [text, `%${likePattern(value)}%`]);
+      else if (operator === 'startsWith') query.whereRaw('? ilike ?', [text, `${likePattern(value)}%`]);
+      else if (operator === 'doesNotStartWith') query.whereRaw('? not ilike ?', [text, `${likePattern(value)}%`]);
+      else if (operator === 'empty') query.whereRaw(`? = ''`, [text]);
+      else query.whereRaw(`? <> ''`, [text]);
+      return;
+    }
+    case 'date': {
+      const column = SYSTEM_DATE_FIELDS[criterion.field];
+      const at = column ? db.ref(column) : db.raw(`nullif(fields->>?, '')::timestamptz`, [criterion.field]);
+      const { operator, value, value2 } = criterion;
+      if (operator === 'empty') query.whereRaw('? is null', [at]);
+      else if (operator === 'notEmpty') query.whereRaw('? is not null', [at]);
+      else if (operator === 'on') {
+        const day = new Date(value!);
+        day.setUTCHours(0, 0, 0, 0);
+        query.whereRaw('? >= ? and ? < ?', [at, day, at, new Date(day.getTime() + DAY_MS)]);
+      } else if (operator === 'within') query.whereRaw('? between ? and ?', [at, new Date(value!), new Date(value2!)]);
+      else {
+        const sign = { before: '<', after: '>', onOrBefore: '<=', onOrAfter: '>=' }[operator];
+        query.whereRaw(`? ${sign} ?`, [at, new Date(value!)]);
+      }
+      return;
+    }
   }
 }
 

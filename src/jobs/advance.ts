@@ -54,6 +54,7 @@ export function concludeStep(job: Job, now: Date, range: StepRange, items: Advan
   const firstStep = job.startedAt === null;
   return {
     status,
+    totalItems: job.totalItems,
     startedAt: range.startedAt,
     finishedAt: ended ? now : null,
     processedItems: target,

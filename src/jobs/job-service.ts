@@ -79,10 +79,11 @@ export class JobService {
    * A submit operation (asyncAddList…): queues a job that applies the inputs in order and answers
    * at once with its status, pending with 0.0 done and 0.0 to go, as NetSuite does.
    */
-  async submit(account: string, operation: AsyncOperation, inputs: ItemInput[]): Promise<StatusView> {
+  async submit(account: string, operation: AsyncOperation, inputs: ItemInput[], scenario: Scenario = {}): Promise<StatusView> {
     const now = this.clock.now();
     const first = inputs[0];
-    const recordType = (first?.kind === 'record' ? first.record.recordType : first?.ref.recordType) ?? 'unknown';
+    const recordType =
+      (first?.kind === 'record' ? first.record.recordType : first?.kind === 'ref' ? first.ref.recordType : first?.search.recordTypes[0]) ?? 'unknown';
     const job = await this.store.insertJob({
       id: newJobId(account, now),
       source: 'request',
@@ -90,9 +91,10 @@ export class JobService {
       account,
       operation,
       recordType,
-      totalItems: inputs.length,
+      // A search's size is known once it has run.
+      totalItems: operation === 'asyncSearch' ? 0 : inputs.length,
       ratePerSecond: this.settings.defaultRatePerSecond,
-      scenario: {},
+      scenario,
       submittedAt: now,
       availableAt: now,
       expiresAt: new Date(now.getTime() + this.settings.retentionDays * DAY_MS),

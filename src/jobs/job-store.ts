@@ -29,6 +29,8 @@ export interface JobFilter {
 /** One worker step for one job, planned by `planAdvance` and applied atomically by the store. */
 export interface Advance {
   status: AsyncStatus;
+  /** A search learns its size when it runs; other jobs keep theirs. */
+  totalItems: number;
   startedAt: Date;
   finishedAt: Date | null;
   processedItems: number;

@@ -40,21 +40,46 @@ const XSD_KINDS: Record<string, FieldKind> = {
   'xsd:dateTime': 'dateTime',
 };
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['xsd:complexType', 'xsd:simpleType', 'xsd:element', 'xsd:enumeration'].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  isArray: (name) => ['xsd:complexType', 'xsd:simpleType', 'xsd:element', 'xsd:enumeration'].includes(name),
+});
 
 interface XsdNode {
   [key: string]: unknown;
 }
 const list = (node: unknown, key: string): XsdNode[] => ((node as XsdNode | undefined)?.[key] as XsdNode[] | undefined) ?? [];
 
+/** What kind of criterion each field of a search basic takes, by its XSD type. */
+export type SearchFieldKind = 'ids' | 'string' | 'boolean' | 'date';
+const SEARCH_KINDS: Record<string, SearchFieldKind> = {
+  'platformCore:SearchMultiSelectField': 'ids',
+  'platformCore:SearchStringField': 'string',
+  'platformCore:SearchBooleanField': 'boolean',
+  'platformCore:SearchDateField': 'date',
+};
+
 export class RecordCatalog {
   private readonly byType = new Map<string, RecordSchema>();
+  private readonly searchBasics = new Map<string, Map<string, SearchFieldKind>>();
 
   constructor(dir: string = TEMPLATE_DIR) {
     const enums = new Map<string, string[]>();
     for (const simple of list(this.load(path.join(dir, 'platform', 'commonTypes.xsd')), 'xsd:simpleType')) {
       const values = list(simple['xsd:restriction'], 'xsd:enumeration').map((e) => String(e.value));
       enums.set(`platformCommonTyp:${String(simple.name)}`, values);
+    }
+    for (const type of list(this.load(path.join(dir, 'platform', 'common.xsd')), 'xsd:complexType')) {
+      const extension = (type['xsd:complexContent'] as XsdNode | undefined)?.['xsd:extension'] as XsdNode | undefined;
+      if (extension?.base !== 'platformCore:SearchRecordBasic') continue;
+      const fields = new Map<string, SearchFieldKind>();
+      for (const element of list(extension['xsd:sequence'], 'xsd:element')) {
+        const kind = SEARCH_KINDS[String(element.type)];
+        if (!kind) throw new Error(`common.xsd: search field ${String(type.name)}.${String(element.name)} has unsupported type ${String(element.type)}`);
+        fields.set(String(element.name), kind);
+      }
+      this.searchBasics.set(String(type.name), fields);
     }
     for (const area of RECORD_AREAS) {
       for (const file of readdirSync(path.join(dir, area)).filter((name) => name.endsWith('.xsd'))) {
@@ -81,6 +106,11 @@ export class RecordCatalog {
 
   get(recordType: string): RecordSchema | undefined {
     return this.byType.get(recordType);
+  }
+
+  /** The fields of a search basic (e.g. CustomerSearchBasic) and their kinds. */
+  searchFields(typeName: string): Map<string, SearchFieldKind> | undefined {
+    return this.searchBasics.get(typeName);
   }
 
   recordTypes(): string[] {

@@ -60,6 +60,7 @@ export async function applyItem(store: RecordStore, account: string, operation: 
     return success(existing, true);
   }
 
+  if (input.kind === 'search') throw new Error('a search is not applied item by item');
   const { record } = input;
   switch (operation) {
     case 'asyncAddList': {

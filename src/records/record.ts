@@ -1,5 +1,7 @@
 /** Records as the store keeps them: field values as the client sent them, without prefixes. */
 
+import type { SearchCriteria } from './search';
+
 /**
  * A field value: element text, or an element with attributes ('@name') and children (by local
  * name; '#text' for mixed text), or the repeats of one element.
@@ -27,7 +29,8 @@ export interface RecordRefInput {
 /** One item of a job submitted over SOAP, stored until the worker applies it. */
 export type ItemInput =
   | { kind: 'record'; record: RecordInput }
-  | { kind: 'ref'; ref: RecordRefInput; deletionReason?: string };
+  | { kind: 'ref'; ref: RecordRefInput }
+  | { kind: 'search'; search: SearchCriteria };
 
 export interface StoredRecord {
   recordType: string;

@@ -7,6 +7,7 @@ import type { SoapRequest } from './envelope-parser';
 import { SoapClientError } from './envelope-parser';
 import type { ResultWriter } from './result-writer';
 import { RecordReader } from './record-reader';
+import { readPageSize, readSearch } from './search-reader';
 import { statusResponseXml } from './result-writer';
 import { child, text } from './xml-read';
 
@@ -68,5 +69,11 @@ export function createOperations(jobs: JobService, writer: ResultWriter, catalog
     asyncUpsertList: (call) => submit(call, 'asyncUpsertList', records(call)),
     asyncDeleteList: (call) => submit(call, 'asyncDeleteList', refs(call)),
     asyncGetList: (call) => submit(call, 'asyncGetList', refs(call)),
+    async asyncSearch(call) {
+      const search = readSearch(call.request.body, call.request.scope, call.version, catalog);
+      const pageSize = readPageSize(call.request.headers);
+      const view = await jobs.submit(call.account, 'asyncSearch', [{ kind: 'search', search }], { pageSize });
+      return statusResponseXml('asyncSearch', view, call.version);
+    },
   };
 }

@@ -9,12 +9,34 @@ import { applyItem } from '../records/record-operations';
  */
 export async function runStep(job: Job, context: StepContext, now: Date, options: AdvanceOptions): Promise<Advance> {
   if (job.source === 'scripted') return planAdvance(job, now, options);
+  if (job.operation === 'asyncSearch') return runSearch(job, context, now, options);
   const range = stepRange(job, now, options);
   const inputs = range.last >= range.first ? await context.inputs(range.first, range.last) : [];
   const items: Advance['items'] = [];
   for (const [index, input] of inputs.entries()) {
+    if (input.kind === 'search') throw new Error(`job ${job.id} has a search among its inputs`);
     const outcome = await applyItem(context.records, job.account, job.operation, input, now);
     items.push({ ...outcome, position: range.first + index, newInternalId: false });
   }
   return concludeStep(job, now, range, items, options);
+}
+
+/** A search runs whole on its first step: the matches, as they stand then, are its results. */
+async function runSearch(job: Job, context: StepContext, now: Date, options: AdvanceOptions): Promise<Advance> {
+  const [input] = await context.inputs(1, 1);
+  if (input?.kind !== 'search') throw new Error(`search job ${job.id} has no search criteria`);
+  const found = await context.records.search(job.account, input.search);
+  const items: Advance['items'] = found.map((record, index) => ({
+    position: index + 1,
+    isSuccess: true,
+    code: null,
+    message: null,
+    recordType: record.recordType,
+    internalId: record.internalId,
+    externalId: record.externalId,
+    record: record.fields,
+    newInternalId: false,
+  }));
+  const sized = { ...job, totalItems: found.length };
+  return concludeStep(sized, now, { startedAt: job.startedAt ?? now, first: 1, last: found.length, due: found.length }, items, options);
 }

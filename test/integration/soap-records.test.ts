@@ -1,76 +1,27 @@
-import type { ManualClock } from '../../src/clock';
 import { startTestService, type TestService } from '../helpers/service';
-import { accountHeader, checkAsyncStatus, faultOf, getAsyncResult, postSoap, SOAPENV, statusOf } from '../helpers/soap';
+import { customer, RecordRequests, ref, request, V } from '../helpers/record-requests';
+import { checkAsyncStatus, faultOf, postSoap, statusOf } from '../helpers/soap';
 
 /** The submit operations on the record store, through SOAP over HTTP, checked in SQL and by reading back. */
 
-const V = '2023_2';
-const NS = {
-  msgs: `urn:messages_${V}.platform.webservices.netsuite.com`,
-  core: `urn:core_${V}.platform.webservices.netsuite.com`,
-  rel: `urn:relationships_${V}.lists.webservices.netsuite.com`,
-  sales: `urn:sales_${V}.transactions.webservices.netsuite.com`,
-};
-
 let t: TestService;
+let r: RecordRequests;
 beforeAll(async () => {
   t = await startTestService();
+  r = new RecordRequests(t);
 });
 afterAll(() => t.close());
 
-function request(operation: string, inner: string, account?: string): string {
-  return (
-    `<soapenv:Envelope xmlns:soapenv="${SOAPENV}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ` +
-    `xmlns:msg="${NS.msgs}" xmlns:core="${NS.core}" xmlns:listRel="${NS.rel}" xmlns:tranSales="${NS.sales}">` +
-    (account ? `<soapenv:Header>${accountHeader(account, V)}</soapenv:Header>` : '') +
-    `<soapenv:Body><msg:${operation}>${inner}</msg:${operation}></soapenv:Body></soapenv:Envelope>`
-  );
-}
-
-const customer = (attributes: string, fields: string) => `<msg:record xsi:type="listRel:Customer" ${attributes}>${fields}</msg:record>`;
-const ref = (attributes: string) => `<msg:baseRef xsi:type="core:RecordRef" ${attributes}/>`;
-
-/** Submits, checks the immediate answer, lets the worker finish the job, returns its id. */
-async function submitAndRun(operation: string, inner: string, account?: string): Promise<string> {
-  const answer = await postSoap(t.url, V, request(operation, inner, account));
-  expect(answer.status).toBe(200);
-  const status = answer.body[`${operation}Response`].asyncStatusResult;
-  expect(status).toMatchObject({ status: 'pending', percentCompleted: '0.0', estRemainingDuration: '0.0' });
-  const clock = t.clock as ManualClock;
-  for (let i = 0; i < 50; i++) {
-    clock.advance(0.5);
-    await t.service.worker.runDue();
-  }
-  const done = statusOf(await checkAsyncStatus(t.url, status.jobId, V, account));
-  expect(['finished', 'finishedWithErrors', 'failed']).toContain(done.status);
-  return status.jobId;
-}
-
-const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-
-async function writeResults(jobId: string, account?: string) {
-  const answer = await getAsyncResult(t.url, jobId, 1, V, account);
-  expect(answer.status).toBe(200);
-  return asList(answer.body.getAsyncResultResponse.asyncResult.writeResponseList.writeResponse);
-}
-
-async function readResults(jobId: string, account?: string) {
-  const answer = await getAsyncResult(t.url, jobId, 1, V, account);
-  expect(answer.status).toBe(200);
-  expect(answer.text).toContain('xsi:type="platformMsgs:AsyncGetListResult"');
-  return asList(answer.body.getAsyncResultResponse.asyncResult.readResponseList.readResponse);
-}
-
 describe('asyncAddList', () => {
   it('adds records with increasing internalIds and refuses a taken externalId', async () => {
-    const jobId = await submitAndRun(
+    const jobId = await r.submitAndRun(
       'asyncAddList',
       customer('externalId="c-1"', '<listRel:companyName>Acme &amp; Sons</listRel:companyName><listRel:isInactive>0</listRel:isInactive><listRel:balance>12.50</listRel:balance>') +
         customer('externalId="c-2"', '<listRel:companyName>Globex</listRel:companyName><listRel:email>info@globex.test</listRel:email><listRel:phone>555-0100</listRel:phone>') +
         customer('externalId="c-1"', '<listRel:companyName>Acme again</listRel:companyName>'),
     );
     expect(statusOf(await checkAsyncStatus(t.url, jobId, V)).status).toBe('finishedWithErrors');
-    const [first, second, third] = await writeResults(jobId);
+    const [first, second, third] = await r.writeResults(jobId);
     expect(first.status['@isSuccess']).toBe('true');
     expect(first.baseRef).toMatchObject({ '@type': 'customer', '@externalId': 'c-1', '@xsi:type': 'platformCore:RecordRef' });
     expect(Number(second.baseRef['@internalId'])).toBe(Number(first.baseRef['@internalId']) + 1);
@@ -90,20 +41,20 @@ describe('asyncAddList', () => {
 
 describe('asyncUpdateList, asyncUpsertList, asyncDeleteList and asyncGetList', () => {
   it('changes only the fields sent, clears nulled ones, and reads back what is stored', async () => {
-    const update = await submitAndRun(
+    const update = await r.submitAndRun(
       'asyncUpdateList',
       customer('externalId="c-2"', '<listRel:companyName>Globex Corp</listRel:companyName><core:nullFieldList><core:name>phone</core:name></core:nullFieldList>') +
         customer('internalId="999999"', '<listRel:companyName>Nobody</listRel:companyName>') +
         customer('', '<listRel:companyName>No key</listRel:companyName>'),
     );
-    const [changed, missing, keyless] = await writeResults(update);
+    const [changed, missing, keyless] = await r.writeResults(update);
     expect(changed.status['@isSuccess']).toBe('true');
     expect(missing.status.statusDetail).toMatchObject({ code: 'RCRD_DSNT_EXIST', message: 'That record does not exist.' });
     expect(missing.baseRef['@internalId']).toBe('999999');
     expect(keyless.status.statusDetail.code).toBe('INVALID_KEY_OR_REF');
 
-    const get = await submitAndRun('asyncGetList', ref('type="customer" externalId="c-2"') + ref('type="customer" internalId="424242"'));
-    const [found, absent] = await readResults(get);
+    const get = await r.submitAndRun('asyncGetList', ref('type="customer" externalId="c-2"') + ref('type="customer" internalId="424242"'));
+    const [found, absent] = await r.readResults(get);
     expect(found.record['@xsi:type']).toBe('listRel:Customer');
     expect(found.record).toMatchObject({ companyName: 'Globex Corp', email: 'info@globex.test', '@externalId': 'c-2' });
     expect(found.record.phone).toBeUndefined();
@@ -112,13 +63,13 @@ describe('asyncUpdateList, asyncUpsertList, asyncDeleteList and asyncGetList', (
 
   it('upserts by externalId: updates the existing, adds the new, refuses a record without one', async () => {
     const before = await t.database.db('records').where({ account: 'TSTDRV1234567', external_id: 'c-1' }).first();
-    const upsert = await submitAndRun(
+    const upsert = await r.submitAndRun(
       'asyncUpsertList',
       customer('externalId="c-1"', '<listRel:email>hello@acme.test</listRel:email>') +
         customer('externalId="c-9"', '<listRel:companyName>Initech</listRel:companyName>') +
         customer('', '<listRel:companyName>Anonymous</listRel:companyName>'),
     );
-    const [updated, added, refused] = await writeResults(upsert);
+    const [updated, added, refused] = await r.writeResults(upsert);
     expect(updated.baseRef['@internalId']).toBe(String(before.internal_id));
     expect(Number(added.baseRef['@internalId'])).toBeGreaterThan(Number(before.internal_id));
     expect(refused.status.statusDetail).toMatchObject({ code: 'USER_ERROR', message: 'An upsert needs an externalId on each record.' });
@@ -128,34 +79,34 @@ describe('asyncUpdateList, asyncUpsertList, asyncDeleteList and asyncGetList', (
 
   it('deletes by reference, and the record is gone for later reads', async () => {
     const target = await t.database.db('records').where({ account: 'TSTDRV1234567', external_id: 'c-9' }).first();
-    const remove = await submitAndRun('asyncDeleteList', ref(`type="customer" internalId="${target.internal_id}"`) + ref('type="customer" externalId="never-was"') + '<msg:deletionReason>cleanup</msg:deletionReason>');
+    const remove = await r.submitAndRun('asyncDeleteList', ref(`type="customer" internalId="${target.internal_id}"`) + ref('type="customer" externalId="never-was"') + '<msg:deletionReason>cleanup</msg:deletionReason>');
     expect(statusOf(await checkAsyncStatus(t.url, remove, V)).status).toBe('finishedWithErrors');
-    const [deleted, missing] = await writeResults(remove);
+    const [deleted, missing] = await r.writeResults(remove);
     expect(deleted.status['@isSuccess']).toBe('true');
     expect(missing.status.statusDetail.code).toBe('RCRD_DSNT_EXIST');
     expect(await t.database.db('records').where({ account: 'TSTDRV1234567', external_id: 'c-9' }).first()).toBeUndefined();
-    const [gone] = await readResults(await submitAndRun('asyncGetList', ref(`type="customer" internalId="${target.internal_id}"`)));
+    const [gone] = await r.readResults(await r.submitAndRun('asyncGetList', ref(`type="customer" internalId="${target.internal_id}"`)));
     expect(gone.status.statusDetail.code).toBe('RCRD_DSNT_EXIST');
   });
 
   it('keeps each account\'s records to itself', async () => {
-    const add = await submitAndRun('asyncAddList', customer('externalId="shared-ext"', '<listRel:companyName>Theirs</listRel:companyName>'), 'ACCOUNT_B');
-    const [{ baseRef }] = await writeResults(add, 'ACCOUNT_B');
+    const add = await r.submitAndRun('asyncAddList', customer('externalId="shared-ext"', '<listRel:companyName>Theirs</listRel:companyName>'), { account: 'ACCOUNT_B' });
+    const [{ baseRef }] = await r.writeResults(add, 'ACCOUNT_B');
     // Each account numbers its own records, so the same internalId may name another record here.
-    const [byExternal, byInternal] = await readResults(
-      await submitAndRun('asyncGetList', ref('type="customer" externalId="shared-ext"') + ref(`type="customer" internalId="${baseRef['@internalId']}"`)),
+    const [byExternal, byInternal] = await r.readResults(
+      await r.submitAndRun('asyncGetList', ref('type="customer" externalId="shared-ext"') + ref(`type="customer" internalId="${baseRef['@internalId']}"`)),
     );
     expect(byExternal.status.statusDetail.code).toBe('RCRD_DSNT_EXIST');
     expect(byInternal.record?.companyName).not.toBe('Theirs');
-    const [own] = await readResults(await submitAndRun('asyncGetList', ref(`type="customer" internalId="${baseRef['@internalId']}"`), 'ACCOUNT_B'), 'ACCOUNT_B');
+    const [own] = await r.readResults(await r.submitAndRun('asyncGetList', ref(`type="customer" internalId="${baseRef['@internalId']}"`), { account: 'ACCOUNT_B' }), 'ACCOUNT_B');
     expect(own.record.companyName).toBe('Theirs');
   });
 
   it('returns records of several areas in one getList', async () => {
-    const add = await submitAndRun('asyncAddList', '<msg:record xsi:type="tranSales:SalesOrder" externalId="so-1"><tranSales:memo>Rush</tranSales:memo><tranSales:total>99.5</tranSales:total></msg:record>');
-    const [{ baseRef }] = await writeResults(add);
+    const add = await r.submitAndRun('asyncAddList', '<msg:record xsi:type="tranSales:SalesOrder" externalId="so-1"><tranSales:memo>Rush</tranSales:memo><tranSales:total>99.5</tranSales:total></msg:record>');
+    const [{ baseRef }] = await r.writeResults(add);
     expect(baseRef['@type']).toBe('salesOrder');
-    const [order, person] = await readResults(await submitAndRun('asyncGetList', ref('type="salesOrder" externalId="so-1"') + ref('type="customer" externalId="c-2"')));
+    const [order, person] = await r.readResults(await r.submitAndRun('asyncGetList', ref('type="salesOrder" externalId="so-1"') + ref('type="customer" externalId="c-2"')));
     expect(order.record).toMatchObject({ '@xsi:type': 'tranSales:SalesOrder', memo: 'Rush', total: '99.5' });
     expect(person.record['@xsi:type']).toBe('listRel:Customer');
   });

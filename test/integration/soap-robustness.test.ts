@@ -32,8 +32,8 @@ describe('requests the client got wrong', () => {
   });
 
   it('says which operations are served when asked for one the WSDL describes but this version does not serve yet', async () => {
-    const fault = await clientFault(envelope('asyncSearch', '<msg:searchRecord/>'));
-    expect(fault.faultstring).toMatch(/asyncSearch is described in the WSDL but not served by this emulator yet; it serves checkAsyncStatus, getAsyncResult, asyncAddList/);
+    const fault = await clientFault(envelope('asyncInitializeList', '<msg:initializeRecord/>'));
+    expect(fault.faultstring).toMatch(/asyncInitializeList is described in the WSDL but not served by this emulator yet; it serves checkAsyncStatus, getAsyncResult, asyncAddList/);
   });
 
   it('takes the account from passport only on versions that have it (up to 2020_1)', async () => {

@@ -1,0 +1,62 @@
+import type { ManualClock } from '../../src/clock';
+import type { TestService } from './service';
+import { accountHeader, checkAsyncStatus, getAsyncResult, postSoap, SOAPENV, statusOf } from './soap';
+
+/** Building submit requests and reading their results, for tests of the record store over SOAP. */
+
+export const V = '2023_2';
+export const NS = {
+  msgs: `urn:messages_${V}.platform.webservices.netsuite.com`,
+  core: `urn:core_${V}.platform.webservices.netsuite.com`,
+  common: `urn:common_${V}.platform.webservices.netsuite.com`,
+  rel: `urn:relationships_${V}.lists.webservices.netsuite.com`,
+  sales: `urn:sales_${V}.transactions.webservices.netsuite.com`,
+};
+
+/** An envelope with the usual prefixes declared: msg, core, common, listRel, tranSales, xsi. */
+export function request(operation: string, inner: string, options: { account?: string; header?: string } = {}): string {
+  const header = (options.account ? accountHeader(options.account, V) : '') + (options.header ?? '');
+  return (
+    `<soapenv:Envelope xmlns:soapenv="${SOAPENV}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ` +
+    `xmlns:msg="${NS.msgs}" xmlns:core="${NS.core}" xmlns:common="${NS.common}" xmlns:listRel="${NS.rel}" xmlns:tranSales="${NS.sales}">` +
+    (header ? `<soapenv:Header>${header}</soapenv:Header>` : '') +
+    `<soapenv:Body><msg:${operation}>${inner}</msg:${operation}></soapenv:Body></soapenv:Envelope>`
+  );
+}
+
+export const customer = (attributes: string, fields: string) => `<msg:record xsi:type="listRel:Customer" ${attributes}>${fields}</msg:record>`;
+export const ref = (attributes: string) => `<msg:baseRef xsi:type="core:RecordRef" ${attributes}/>`;
+export const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+export class RecordRequests {
+  constructor(private readonly t: TestService) {}
+
+  /** Submits, checks the immediate answer, lets the worker finish the job, returns its id. */
+  async submitAndRun(operation: string, inner: string, options: { account?: string; header?: string } = {}): Promise<string> {
+    const answer = await postSoap(this.t.url, V, request(operation, inner, options));
+    expect(answer.status).toBe(200);
+    const status = answer.body[`${operation}Response`].asyncStatusResult;
+    expect(status).toMatchObject({ status: 'pending', percentCompleted: '0.0', estRemainingDuration: '0.0' });
+    const clock = this.t.clock as ManualClock;
+    for (let i = 0; i < 50; i++) {
+      clock.advance(0.5);
+      await this.t.service.worker.runDue();
+    }
+    const done = statusOf(await checkAsyncStatus(this.t.url, status.jobId, V, options.account));
+    expect(['finished', 'finishedWithErrors', 'failed']).toContain(done.status);
+    return status.jobId;
+  }
+
+  async writeResults(jobId: string, account?: string) {
+    const answer = await getAsyncResult(this.t.url, jobId, 1, V, account);
+    expect(answer.status).toBe(200);
+    return asList(answer.body.getAsyncResultResponse.asyncResult.writeResponseList.writeResponse);
+  }
+
+  async readResults(jobId: string, account?: string) {
+    const answer = await getAsyncResult(this.t.url, jobId, 1, V, account);
+    expect(answer.status).toBe(200);
+    expect(answer.text).toContain('xsi:type="platformMsgs:AsyncGetListResult"');
+    return asList(answer.body.getAsyncResultResponse.asyncResult.readResponseList.readResponse);
+  }
+}
