@@ -43,3 +43,14 @@ export class RecordCountError extends Error {
     this.name = 'RecordCountError';
   }
 }
+
+/** A worker step that threw: names the job so the worker can count the failure against it. */
+export class StepFailedError extends Error {
+  constructor(
+    readonly jobId: string,
+    readonly cause: unknown,
+  ) {
+    super(`step of job ${jobId} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'StepFailedError';
+  }
+}

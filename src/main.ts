@@ -58,7 +58,13 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
   const worker = new Worker(
     store,
     clock,
-    { pacing: config.WORKER_PACING, tickMs: config.WORKER_TICK_MS, batch: config.WORKER_BATCH, pollMs: config.WORKER_POLL_MS },
+    {
+      pacing: config.WORKER_PACING,
+      tickMs: config.WORKER_TICK_MS,
+      batch: config.WORKER_BATCH,
+      pollMs: config.WORKER_POLL_MS,
+      maxStepFailures: config.WORKER_MAX_STEP_FAILURES,
+    },
     { error: (message, error) => logger.error(message, { error }) },
   );
   jobs.onJobCreated(() => worker.wake());

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { AsyncOperation, AsyncStatus, ItemResult, Job, JobSource, ProgressSample, Scenario } from '../jobs/job';
 import type { Advance, JobFilter, JobStore, NewJob, ResultCall, StepContext } from '../jobs/job-store';
+import { StepFailedError } from '../errors';
 import type { ItemInput } from '../records/record';
 import { PgRecordStore } from './pg-record-store';
 
@@ -205,13 +206,18 @@ export class PgJobStore implements JobStore {
       );
       if (claimed.rows.length === 0) return null;
       const job = toJob(claimed.rows[0] as JobRow);
-      const advance = await step(job, {
-        records: new PgRecordStore(trx),
-        inputs: async (first, last) => {
-          const rows = await trx('job_inputs').where('job_id', job.id).whereBetween('position', [first, last]).orderBy('position').select('payload');
-          return rows.map((row) => row.payload as ItemInput);
-        },
-      });
+      let advance: Advance;
+      try {
+        advance = await step(job, {
+          records: new PgRecordStore(trx),
+          inputs: async (first, last) => {
+            const rows = await trx('job_inputs').where('job_id', job.id).whereBetween('position', [first, last]).orderBy('position').select('payload');
+            return rows.map((row) => row.payload as ItemInput);
+          },
+        });
+      } catch (error) {
+        throw new StepFailedError(job.id, error);
+      }
       await this.insertItems(trx, job.id, advance.items);
       const updated = await trx('jobs')
         .where({ id: job.id, status: job.status, processed_items: job.processedItems })
@@ -228,6 +234,7 @@ export class PgJobStore implements JobStore {
           rate_seconds: advance.rate.seconds,
           last_sample_at: advance.rate.lastSampleAt,
           next_run_at: advance.nextRunAt,
+          step_failures: 0,
         });
       if (updated !== 1) throw new Error(`job ${job.id} changed while it was being advanced`);
       if (advance.sample) {
@@ -235,6 +242,23 @@ export class PgJobStore implements JobStore {
       }
       return { job, advance };
     });
+  }
+
+  /** One guarded update: ends the job once the failures reach the limit, else reschedules it. */
+  async recordStepFailure(jobId: string, now: Date, retryAt: Date, maxFailures: number, reason: string): Promise<boolean> {
+    const result = await this.db.raw(
+      `update jobs set
+         step_failures = step_failures + 1,
+         status = case when step_failures + 1 >= ? then 'failed' else status end,
+         finished_at = case when step_failures + 1 >= ? then ? else finished_at end,
+         failure_code = case when step_failures + 1 >= ? then 'UNEXPECTED_ERROR' else failure_code end,
+         failure_message = case when step_failures + 1 >= ? then ? else failure_message end,
+         next_run_at = ?
+       where id = ? and ${UNFINISHED}
+       returning status`,
+      [maxFailures, maxFailures, now, maxFailures, maxFailures, reason, retryAt, jobId],
+    );
+    return result.rows[0]?.status === 'failed';
   }
 
   /** Earliest next_run_at of unfinished jobs; null when there are none. */

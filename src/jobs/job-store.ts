@@ -77,6 +77,12 @@ export interface JobStore {
    * all. Returns null when no job is due.
    */
   advanceDueJob(now: Date, step: (job: Job, context: StepContext) => Promise<Advance>): Promise<{ job: Job; advance: Advance } | null>;
+  /**
+   * Counts a failed step against the job: retried at `retryAt` while fewer than `maxFailures`
+   * steps failed in a row, else ended failed with `reason` (UNEXPECTED_ERROR). Returns true when
+   * the job was ended.
+   */
+  recordStepFailure(jobId: string, now: Date, retryAt: Date, maxFailures: number, reason: string): Promise<boolean>;
   /** When the next unfinished job falls due, or null when there is none. */
   nextDueAt(): Promise<Date | null>;
 }

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
+import { StepFailedError } from '../errors';
 import type { AdvanceOptions } from '../jobs/advance';
 import type { JobStore } from '../jobs/job-store';
 import { runStep } from './job-step';
@@ -6,6 +8,8 @@ import { runStep } from './job-step';
 export interface WorkerOptions extends AdvanceOptions {
   /** Longest sleep when nothing is due. */
   pollMs: number;
+  /** Steps of one job that may fail in a row before the job ends failed. */
+  maxStepFailures: number;
 }
 
 export interface WorkerLogger {
@@ -35,11 +39,27 @@ export class Worker {
     let steps = 0;
     for (;;) {
       const now = this.clock.now();
-      const step = await this.store.advanceDueJob(now, (job, context) => runStep(job, context, now, this.options));
+      let step;
+      try {
+        step = await this.store.advanceDueJob(now, (job, context) => runStep(job, context, now, this.options));
+      } catch (error) {
+        if (!(error instanceof StepFailedError)) throw error;
+        await this.countFailure(error, now);
+        continue;
+      }
       if (!step) return steps;
       steps++;
       if (!this.running && this.loop) return steps;
     }
+  }
+
+  /** The step rolled back whole; the job is retried after a pause, or ended once it keeps failing. */
+  private async countFailure(error: StepFailedError, now: Date): Promise<void> {
+    const reference = randomUUID();
+    const retryAt = new Date(now.getTime() + this.options.pollMs * 4);
+    const reason = `The job could not continue: a step failed ${this.options.maxStepFailures} times in a row (reference ${reference}).`;
+    const ended = await this.store.recordStepFailure(error.jobId, now, retryAt, this.options.maxStepFailures, reason);
+    this.logger.error(ended ? `job ${error.jobId} ended failed (reference ${reference})` : `step of job ${error.jobId} failed; retrying`, error.cause);
   }
 
   start(): void {

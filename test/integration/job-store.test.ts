@@ -10,7 +10,7 @@ let database: TestDatabase;
 let clock: ManualClock;
 let jobs: JobService;
 let store: PgJobStore;
-const workerOptions = { pacing: true, tickMs: 200, batch: 500, pollMs: 50 };
+const workerOptions = { pacing: true, tickMs: 200, batch: 500, pollMs: 50, maxStepFailures: 3 };
 
 beforeAll(async () => {
   database = await createTestDatabase();

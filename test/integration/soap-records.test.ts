@@ -1,6 +1,7 @@
 import { startTestService, type TestService } from '../helpers/service';
 import { customer, RecordRequests, ref, request, V } from '../helpers/record-requests';
-import { checkAsyncStatus, faultOf, postSoap, statusOf } from '../helpers/soap';
+import { checkAsyncStatus, faultOf, getAsyncResult, postSoap, statusOf } from '../helpers/soap';
+import type { ManualClock } from '../../src/clock';
 
 /** The submit operations on the record store, through SOAP over HTTP, checked in SQL and by reading back. */
 
@@ -109,6 +110,28 @@ describe('asyncUpdateList, asyncUpsertList, asyncDeleteList and asyncGetList', (
     const [order, person] = await r.readResults(await r.submitAndRun('asyncGetList', ref('type="salesOrder" externalId="so-1"') + ref('type="customer" externalId="c-2"')));
     expect(order.record).toMatchObject({ '@xsi:type': 'tranSales:SalesOrder', memo: 'Rush', total: '99.5' });
     expect(person.record['@xsi:type']).toBe('listRel:Customer');
+  });
+});
+
+describe('a job that cannot continue', () => {
+  it('ends failed after repeated failed steps, with the reason in getAsyncResult and nothing half-applied', async () => {
+    const answer = await postSoap(t.url, V, request('asyncAddList', customer('externalId="p-1"', '') + customer('externalId="p-2"', '') + customer('externalId="p-3"', '')));
+    const { jobId } = answer.body.asyncAddListResponse.asyncStatusResult;
+    // A corrupt input, as a bad deploy or a hand-edited row might leave it.
+    await t.database.db('job_inputs').where({ job_id: jobId, position: 2 }).update({ payload: JSON.stringify({ kind: 'record' }) });
+    const clock = t.clock as ManualClock;
+    for (let i = 0; i < 30; i++) {
+      clock.advance(0.5);
+      await t.service.worker.runDue();
+    }
+    expect(statusOf(await checkAsyncStatus(t.url, jobId, V))).toMatchObject({ status: 'failed', percentCompleted: 0 });
+    const result = await getAsyncResult(t.url, jobId, 1, V);
+    const list = result.body.getAsyncResultResponse.asyncResult.writeResponseList;
+    expect(list.status['@isSuccess']).toBe('false');
+    expect(list.status.statusDetail.code).toBe('UNEXPECTED_ERROR');
+    expect(list.status.statusDetail.message).toMatch(/^The job could not continue: a step failed 5 times in a row \(reference [0-9a-f-]{36}\)\.$/);
+    expect(await t.database.db('records').whereIn('external_id', ['p-1', 'p-2', 'p-3'])).toEqual([]);
+    expect(await t.database.db('jobs').where({ id: jobId }).first('step_failures')).toEqual({ step_failures: 5 });
   });
 });
 
