@@ -49,6 +49,7 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
   ready = true;
 
   const store = new PgJobStore(db);
+  const records = new RecordCatalog();
   const jobs = new JobService(store, clock, {
     retentionDays: config.JOB_RETENTION_DAYS,
     maxResultCalls: config.MAX_RESULT_CALLS,
@@ -66,11 +67,11 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
       maxStepFailures: config.WORKER_MAX_STEP_FAILURES,
     },
     { error: (message, error) => logger.error(message, { error }) },
+    records,
   );
   jobs.onJobCreated(() => worker.wake());
 
   const catalog = new WsdlCatalog();
-  const records = new RecordCatalog();
   const soap = new SoapEndpoint(
     catalog,
     createOperations(jobs, new ResultWriter(records), records),

@@ -82,8 +82,7 @@ export class JobService {
   async submit(account: string, operation: AsyncOperation, inputs: ItemInput[], scenario: Scenario = {}): Promise<StatusView> {
     const now = this.clock.now();
     const first = inputs[0];
-    const recordType =
-      (first?.kind === 'record' ? first.record.recordType : first?.kind === 'ref' ? first.ref.recordType : first?.search.recordTypes[0]) ?? 'unknown';
+    const recordType = (first && recordTypeOf(first)) ?? 'unknown';
     const job = await this.store.insertJob({
       id: newJobId(account, now),
       source: 'request',
@@ -168,6 +167,19 @@ export class JobService {
       percentCompleted: percentCompleted(job),
       estRemainingDuration: estimateRemainingSeconds(job, now, queue),
     };
+  }
+}
+
+function recordTypeOf(input: ItemInput): string | undefined {
+  switch (input.kind) {
+    case 'record':
+      return input.record.recordType;
+    case 'ref':
+      return input.ref.recordType;
+    case 'search':
+      return input.search.recordTypes[0];
+    case 'initialize':
+      return input.targetType;
   }
 }
 

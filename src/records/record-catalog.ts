@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { ValidationError } from '../errors';
+import type { RecordSchemas } from './record-operations';
 import { TEMPLATE_DIR } from '../soap/wsdl-catalog';
 
 /**
@@ -60,7 +61,7 @@ const SEARCH_KINDS: Record<string, SearchFieldKind> = {
   'platformCore:SearchDateField': 'date',
 };
 
-export class RecordCatalog {
+export class RecordCatalog implements RecordSchemas {
   private readonly byType = new Map<string, RecordSchema>();
   private readonly searchBasics = new Map<string, Map<string, SearchFieldKind>>();
 
@@ -106,6 +107,10 @@ export class RecordCatalog {
 
   get(recordType: string): RecordSchema | undefined {
     return this.byType.get(recordType);
+  }
+
+  fieldNames(recordType: string): string[] | undefined {
+    return this.byType.get(recordType)?.fields.map((field) => field.name);
   }
 
   /** The fields of a search basic (e.g. CustomerSearchBasic) and their kinds. */

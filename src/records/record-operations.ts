@@ -10,6 +10,19 @@ import type { Outcome, RecordStore } from './record-store';
 
 const ENTITY_TYPES = new Set(['customer', 'contact', 'vendor', 'employee', 'partner']);
 
+/** Which records a new record of each type may be initialized from, as NetSuite allows. */
+export const INITIALIZE_SOURCES: Record<string, string[]> = {
+  cashSale: ['customer', 'estimate', 'salesOrder'],
+  estimate: ['customer', 'opportunity'],
+  invoice: ['customer', 'estimate', 'salesOrder'],
+  salesOrder: ['customer', 'estimate', 'opportunity'],
+};
+
+/** Field names of a record type that can be returned whole; undefined for other types. */
+export interface RecordSchemas {
+  fieldNames(recordType: string): string[] | undefined;
+}
+
 const success = (record: StoredRecord, withFields = false): Outcome => ({
   isSuccess: true,
   code: null,
@@ -47,7 +60,32 @@ function checkRef(ref: RecordRefInput): Outcome | null {
   return null;
 }
 
-export async function applyItem(store: RecordStore, account: string, operation: AsyncOperation, input: ItemInput, now: Date): Promise<Outcome> {
+/** A new, unsaved record of the target type carrying the fields both types have. */
+async function initialize(store: RecordStore, account: string, targetType: string, reference: RecordRefInput, schemas: RecordSchemas): Promise<Outcome> {
+  const targetFields = schemas.fieldNames(targetType);
+  const sources = INITIALIZE_SOURCES[targetType];
+  if (!targetFields || !sources || !reference.recordType || !sources.includes(reference.recordType)) {
+    const article = /^[aeiou]/i.test(targetType) ? 'an' : 'a';
+    const allowed = sources ? `${article} ${targetType} can be initialized from ${sources.join(', ')}` : `initializing ${article} ${targetType} is not supported`;
+    return { ...failure('INVALID_INITIALIZE_REF', `Invalid initialize reference: ${allowed}.`, reference), recordType: targetType };
+  }
+  const problem = checkRef(reference);
+  if (problem) return problem;
+  const source = await store.find(account, reference);
+  if (!source) return { ...missing(reference), recordType: targetType };
+  const fields = Object.fromEntries(Object.entries(source.fields).filter(([name]) => targetFields.includes(name)));
+  return { isSuccess: true, code: null, message: null, recordType: targetType, internalId: null, externalId: null, record: fields };
+}
+
+export async function applyItem(
+  store: RecordStore,
+  account: string,
+  operation: AsyncOperation,
+  input: ItemInput,
+  now: Date,
+  schemas: RecordSchemas,
+): Promise<Outcome> {
+  if (input.kind === 'initialize') return initialize(store, account, input.targetType, input.reference, schemas);
   if (input.kind === 'ref') {
     const problem = checkRef(input.ref);
     if (problem) return problem;

@@ -30,7 +30,8 @@ export interface RecordRefInput {
 export type ItemInput =
   | { kind: 'record'; record: RecordInput }
   | { kind: 'ref'; ref: RecordRefInput }
-  | { kind: 'search'; search: SearchCriteria };
+  | { kind: 'search'; search: SearchCriteria }
+  | { kind: 'initialize'; targetType: string; reference: RecordRefInput };
 
 export interface StoredRecord {
   recordType: string;

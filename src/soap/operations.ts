@@ -69,6 +69,12 @@ export function createOperations(jobs: JobService, writer: ResultWriter, catalog
     asyncUpsertList: (call) => submit(call, 'asyncUpsertList', records(call)),
     asyncDeleteList: (call) => submit(call, 'asyncDeleteList', refs(call)),
     asyncGetList: (call) => submit(call, 'asyncGetList', refs(call)),
+    asyncInitializeList: (call) =>
+      submit(
+        call,
+        'asyncInitializeList',
+        new RecordReader(catalog, call.version).initializations(call.request.body).map((item) => ({ kind: 'initialize', ...item })),
+      ),
     async asyncSearch(call) {
       const search = readSearch(call.request.body, call.request.scope, call.version, catalog);
       const pageSize = readPageSize(call.request.headers);

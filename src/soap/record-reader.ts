@@ -2,7 +2,7 @@ import type { FieldSchema, RecordCatalog } from '../records/record-catalog';
 import type { RecordFields, RecordInput, RecordRefInput } from '../records/record';
 import { SoapClientError } from './envelope-parser';
 import { XSI_NS } from './xml-write';
-import { ATTRIBUTE_PREFIX, attribute, children, declarations, elementKeys, localName, prefixOf, text, type XmlNode } from './xml-read';
+import { ATTRIBUTE_PREFIX, attribute, child, children, declarations, elementKeys, localName, prefixOf, text, type XmlNode } from './xml-read';
 
 /**
  * Reads records and references out of a submit request, checking them against the record
@@ -52,6 +52,19 @@ export class RecordReader {
   /** The `record` children of an add, update or upsert request. */
   records(body: XmlNode, scope: Scope): RecordInput[] {
     return children(body, 'record').map((node, index) => this.record(node, extendScope(scope, node), `record ${index + 1}`));
+  }
+
+  /** The `initializeRecord` children of an initialize request. */
+  initializations(body: XmlNode): Array<{ targetType: string; reference: RecordRefInput }> {
+    return children(body, 'initializeRecord').map((node, index) => {
+      const targetType = text(child(node, 'type'))?.trim();
+      const reference = child(node, 'reference');
+      if (!targetType || reference === undefined) throw new SoapClientError(`initializeRecord ${index + 1} needs a <type> and a <reference>.`);
+      return {
+        targetType,
+        reference: { recordType: attribute(reference, 'type'), internalId: attribute(reference, 'internalId'), externalId: attribute(reference, 'externalId') },
+      };
+    });
   }
 
   /** The `baseRef` children of a delete or get request. */

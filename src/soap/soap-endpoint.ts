@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import * as soap from 'soap';
 import type { Clock } from '../clock';
-import { isAsyncOperation } from '../jobs/job';
 import { newRequestId } from '../jobs/job-id';
 import { parseEnvelope, SoapClientError, type SoapRequest } from './envelope-parser';
 import { envelopeXml, faultXml, toFault, userFault, type SoapFault } from './faults';
@@ -86,11 +85,7 @@ export class SoapEndpoint {
   private prepare(request: SoapRequest, version: string): SoapCall {
     const expected = namespacesOf(version).platformMsgs;
     if (!Object.hasOwn(this.operations, request.operation)) {
-      const served = Object.keys(this.operations).join(', ');
-      if (isAsyncOperation(request.operation)) {
-        throw new SoapClientError(`${request.operation} is described in the WSDL but not served by this emulator yet; it serves ${served}. Script jobs with POST /admin/jobs.`);
-      }
-      throw new SoapClientError(`Unknown operation ${request.operation}: this endpoint (version ${version}) offers ${served}.`);
+      throw new SoapClientError(`Unknown operation ${request.operation}: this endpoint (version ${version}) offers ${Object.keys(this.operations).join(', ')}.`);
     }
     if (request.operationNamespace !== expected) {
       throw new SoapClientError(`${request.operation} must be in namespace ${expected} on this endpoint (got ${request.operationNamespace}).`);

@@ -1,13 +1,13 @@
 import { concludeStep, planAdvance, stepRange, type AdvanceOptions } from '../jobs/advance';
 import type { Job } from '../jobs/job';
 import type { Advance, StepContext } from '../jobs/job-store';
-import { applyItem } from '../records/record-operations';
+import { applyItem, type RecordSchemas } from '../records/record-operations';
 
 /**
  * One step of one job: a scripted job's outcomes come from its scenario; a request job applies
  * its submitted records, in order, to the record store inside the step's transaction.
  */
-export async function runStep(job: Job, context: StepContext, now: Date, options: AdvanceOptions): Promise<Advance> {
+export async function runStep(job: Job, context: StepContext, now: Date, options: AdvanceOptions, schemas: RecordSchemas): Promise<Advance> {
   if (job.source === 'scripted') return planAdvance(job, now, options);
   if (job.operation === 'asyncSearch') return runSearch(job, context, now, options);
   const range = stepRange(job, now, options);
@@ -15,7 +15,7 @@ export async function runStep(job: Job, context: StepContext, now: Date, options
   const items: Advance['items'] = [];
   for (const [index, input] of inputs.entries()) {
     if (input.kind === 'search') throw new Error(`job ${job.id} has a search among its inputs`);
-    const outcome = await applyItem(context.records, job.account, job.operation, input, now);
+    const outcome = await applyItem(context.records, job.account, job.operation, input, now, schemas);
     items.push({ ...outcome, position: range.first + index, newInternalId: false });
   }
   return concludeStep(job, now, range, items, options);

@@ -3,6 +3,7 @@ import type { Clock } from '../clock';
 import { StepFailedError } from '../errors';
 import type { AdvanceOptions } from '../jobs/advance';
 import type { JobStore } from '../jobs/job-store';
+import type { RecordSchemas } from '../records/record-operations';
 import { runStep } from './job-step';
 
 export interface WorkerOptions extends AdvanceOptions {
@@ -32,6 +33,7 @@ export class Worker {
     private readonly clock: Clock,
     private readonly options: WorkerOptions,
     private readonly logger: WorkerLogger,
+    private readonly schemas: RecordSchemas,
   ) {}
 
   /** Advances every job that is due now; returns how many steps it took. */
@@ -41,7 +43,7 @@ export class Worker {
       const now = this.clock.now();
       let step;
       try {
-        step = await this.store.advanceDueJob(now, (job, context) => runStep(job, context, now, this.options));
+        step = await this.store.advanceDueJob(now, (job, context) => runStep(job, context, now, this.options, this.schemas));
       } catch (error) {
         if (!(error instanceof StepFailedError)) throw error;
         await this.countFailure(error, now);

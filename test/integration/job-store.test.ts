@@ -4,12 +4,14 @@ import { PgJobStore } from '../../src/db/pg-job-store';
 import { JobService } from '../../src/jobs/job-service';
 import { silentLogger } from '../../src/logger';
 import { Worker } from '../../src/worker/worker';
+import { RecordCatalog } from '../../src/records/record-catalog';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 let database: TestDatabase;
 let clock: ManualClock;
 let jobs: JobService;
 let store: PgJobStore;
+const schemas = new RecordCatalog();
 const workerOptions = { pacing: true, tickMs: 200, batch: 500, pollMs: 50, maxStepFailures: 3 };
 
 beforeAll(async () => {
@@ -33,7 +35,7 @@ describe('migrations', () => {
 describe('the worker on Postgres', () => {
   it('writes each step\'s items, counts and progress sample in one transaction', async () => {
     const job = await jobs.createJob({ account: 'W1', operation: 'asyncAddList', recordType: 'customer', totalItems: 6, ratePerSecond: 2, startAfterSeconds: 0, scenario: { failures: { '4': { code: 'DUP_RCRD', message: 'dup' } } } });
-    const worker = new Worker(store, clock, workerOptions, silentLogger);
+    const worker = new Worker(store, clock, workerOptions, silentLogger, schemas);
     await worker.runDue();
     clock.advance(1.6);
     await worker.runDue();
@@ -54,7 +56,7 @@ describe('the worker on Postgres', () => {
     const a1 = await jobs.createJob({ account: 'FIFO', operation: 'asyncAddList', recordType: 'customer', totalItems: 2, ratePerSecond: 1, startAfterSeconds: 0, scenario: {} });
     const a2 = await jobs.createJob({ account: 'FIFO', operation: 'asyncAddList', recordType: 'customer', totalItems: 2, ratePerSecond: 1, startAfterSeconds: 0, scenario: {} });
     const b1 = await jobs.createJob({ account: 'OTHER', operation: 'asyncAddList', recordType: 'customer', totalItems: 2, ratePerSecond: 1, startAfterSeconds: 0, scenario: {} });
-    const worker = new Worker(store, clock, workerOptions, silentLogger);
+    const worker = new Worker(store, clock, workerOptions, silentLogger, schemas);
     await worker.runDue();
     const status = async (id: string) => (await database.db('jobs').where({ id }).first('status')).status;
     expect([await status(a1.id), await status(a2.id), await status(b1.id)]).toEqual(['processing', 'pending', 'processing']);
@@ -69,8 +71,8 @@ describe('the worker on Postgres', () => {
       created.push(await jobs.createJob({ account: `PAR${i}`, operation: 'asyncAddList', recordType: 'customer', totalItems: 300, ratePerSecond: 1000, startAfterSeconds: 0, scenario: {} }));
     }
     const options = { ...workerOptions, batch: 25 };
-    const first = new Worker(store, clock, options, silentLogger);
-    const second = new Worker(store, clock, options, silentLogger);
+    const first = new Worker(store, clock, options, silentLogger, schemas);
+    const second = new Worker(store, clock, options, silentLogger, schemas);
     for (let round = 0; round < 10; round++) {
       clock.advance(0.2);
       await Promise.all([first.runDue(), second.runDue()]);
@@ -84,7 +86,7 @@ describe('the worker on Postgres', () => {
   });
 
   it('stops a running worker loop cleanly', async () => {
-    const worker = new Worker(store, clock, workerOptions, silentLogger);
+    const worker = new Worker(store, clock, workerOptions, silentLogger, schemas);
     worker.start();
     await new Promise((resolve) => setTimeout(resolve, 120));
     await worker.stop();

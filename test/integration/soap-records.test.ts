@@ -1,5 +1,5 @@
 import { startTestService, type TestService } from '../helpers/service';
-import { customer, RecordRequests, ref, request, V } from '../helpers/record-requests';
+import { asList, customer, RecordRequests, ref, request, V } from '../helpers/record-requests';
 import { checkAsyncStatus, faultOf, getAsyncResult, postSoap, statusOf } from '../helpers/soap';
 import type { ManualClock } from '../../src/clock';
 
@@ -110,6 +110,29 @@ describe('asyncUpdateList, asyncUpsertList, asyncDeleteList and asyncGetList', (
     const [order, person] = await r.readResults(await r.submitAndRun('asyncGetList', ref('type="salesOrder" externalId="so-1"') + ref('type="customer" externalId="c-2"')));
     expect(order.record).toMatchObject({ '@xsi:type': 'tranSales:SalesOrder', memo: 'Rush', total: '99.5' });
     expect(person.record['@xsi:type']).toBe('listRel:Customer');
+  });
+});
+
+describe('asyncInitializeList', () => {
+  it('initializes an unsaved invoice from a sales order, and refuses references it cannot start from', async () => {
+    await r.submitAndRun('asyncAddList', '<msg:record xsi:type="tranSales:SalesOrder" externalId="so-init"><tranSales:otherRefNum>PO-77</tranSales:otherRefNum><tranSales:memo>Ship fast</tranSales:memo><tranSales:total>12</tranSales:total></msg:record>');
+    const initialize = (type: string, reference: string) => `<msg:initializeRecord><core:type>${type}</core:type><core:reference ${reference}/></msg:initializeRecord>`;
+    const jobId = await r.submitAndRun(
+      'asyncInitializeList',
+      initialize('invoice', 'type="salesOrder" externalId="so-init"') +
+        initialize('invoice', 'type="salesOrder" externalId="no-such-order"') +
+        initialize('invoice', 'type="vendor" internalId="1"') +
+        initialize('salesOrder', 'type="customer" externalId="c-2"'),
+    );
+    const answer = await getAsyncResult(t.url, jobId, 1, V);
+    expect(answer.text).toContain('xsi:type="platformMsgs:AsyncInitializeListResult"');
+    const [invoice, missing, refused, order] = asList(answer.body.getAsyncResultResponse.asyncResult.readResponseList.readResponse) as Array<Record<string, any>>;
+    expect(invoice.record).toMatchObject({ '@xsi:type': 'tranSales:Invoice', otherRefNum: 'PO-77', memo: 'Ship fast', total: '12' });
+    expect(invoice.record['@internalId']).toBeUndefined();
+    expect(missing.status.statusDetail.code).toBe('RCRD_DSNT_EXIST');
+    expect(refused.status.statusDetail).toMatchObject({ code: 'INVALID_INITIALIZE_REF', message: 'Invalid initialize reference: an invoice can be initialized from customer, estimate, salesOrder.' });
+    expect(order.record['@xsi:type']).toBe('tranSales:SalesOrder');
+    expect(await t.database.db('records').where({ record_type: 'invoice' })).toEqual([]);
   });
 });
 

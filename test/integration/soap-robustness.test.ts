@@ -31,11 +31,6 @@ describe('requests the client got wrong', () => {
     expect(fault.faultstring).toMatch(message);
   });
 
-  it('says which operations are served when asked for one the WSDL describes but this version does not serve yet', async () => {
-    const fault = await clientFault(envelope('asyncInitializeList', '<msg:initializeRecord/>'));
-    expect(fault.faultstring).toMatch(/asyncInitializeList is described in the WSDL but not served by this emulator yet; it serves checkAsyncStatus, getAsyncResult, asyncAddList/);
-  });
-
   it('takes the account from passport only on versions that have it (up to 2020_1)', async () => {
     const jobId = await createJob(t.url, { operation: 'asyncAddList', account: 'PASS1', items: 1 });
     const passport = (version: string) =>
