@@ -1,13 +1,17 @@
-import type { FieldSchema, RecordCatalog } from '../records/record-catalog';
-import type { RecordFields, RecordInput, RecordRefInput } from '../records/record';
+import type { FieldData, RecordFields, RecordInput, RecordRefInput } from '../records/record';
+import type { RecordCatalog } from '../records/record-catalog';
+import { localOf, namespaceOf, qname, type ElementDecl, type QName } from '../records/schema-set';
 import { SoapClientError } from './envelope-parser';
-import { XSI_NS } from './xml-write';
 import { ATTRIBUTE_PREFIX, attribute, child, children, declarations, elementKeys, localName, prefixOf, text, type XmlNode } from './xml-read';
+import { XSI_NS } from './xml-write';
 
 /**
  * Reads records and references out of a submit request, checking them against the record
  * schemas the way NetSuite's request validation would: an unknown type or field, or a value of
- * the wrong kind, refuses the whole request with a message naming the record and field.
+ * the wrong kind, refuses the whole request with a message naming the record and field. Values
+ * are kept as the client sent them: text for simple fields; for sublists, references and custom
+ * fields an object with attributes ('@name'), children by name, arrays for repeats, and
+ * '@xsi:type' (in {namespace}local form) where the client named a subtype.
  */
 
 export type Scope = Map<string, string>;
@@ -19,28 +23,17 @@ function extendScope(scope: Scope, node: XmlNode): Scope {
   return declared.size === 0 ? scope : new Map([...scope, ...declared]);
 }
 
-function fieldText(field: FieldSchema, raw: string, where: string): string {
-  const value = raw.trim();
-  switch (field.kind) {
-    case 'string':
-      return raw;
-    case 'boolean':
-      if (value in BOOLEANS) return BOOLEANS[value];
-      break;
-    case 'double':
-      if (value !== '' && Number.isFinite(Number(value))) return value;
-      break;
-    case 'long':
-      if (/^[+-]?\d{1,18}$/.test(value)) return value;
-      break;
-    case 'dateTime':
-      if (!Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
-      break;
-    case 'enum':
-      if (field.values?.includes(value)) return value;
-      throw new SoapClientError(`${where} must be one of ${field.values?.join(', ')} (got "${value}").`);
+/** The element's xsi:type as a qualified name, resolved in `scope`. */
+function xsiTypeOf(node: XmlNode, scope: Scope): QName | undefined {
+  if (typeof node === 'string') return undefined;
+  for (const [key, value] of Object.entries(node)) {
+    if (!key.startsWith(ATTRIBUTE_PREFIX) || typeof value !== 'string') continue;
+    const name = key.slice(ATTRIBUTE_PREFIX.length);
+    if (localName(name) !== 'type' || !name.includes(':') || scope.get(prefixOf(name)) !== XSI_NS) continue;
+    const namespace = scope.get(prefixOf(value));
+    return namespace === undefined ? `{}${value}` : qname(namespace, localName(value));
   }
-  throw new SoapClientError(`${where} is not a valid ${field.kind} (got "${value}").`);
+  return undefined;
 }
 
 export class RecordReader {
@@ -52,6 +45,15 @@ export class RecordReader {
   /** The `record` children of an add, update or upsert request. */
   records(body: XmlNode, scope: Scope): RecordInput[] {
     return children(body, 'record').map((node, index) => this.record(node, extendScope(scope, node), `record ${index + 1}`));
+  }
+
+  /** The `baseRef` children of a delete or get request. */
+  refs(body: XmlNode): RecordRefInput[] {
+    return children(body, 'baseRef').map((node) => ({
+      recordType: attribute(node, 'type'),
+      internalId: attribute(node, 'internalId'),
+      externalId: attribute(node, 'externalId'),
+    }));
   }
 
   /** The `initializeRecord` children of an initialize request. */
@@ -67,61 +69,97 @@ export class RecordReader {
     });
   }
 
-  /** The `baseRef` children of a delete or get request. */
-  refs(body: XmlNode): RecordRefInput[] {
-    return children(body, 'baseRef').map((node) => ({
-      recordType: attribute(node, 'type'),
-      internalId: attribute(node, 'internalId'),
-      externalId: attribute(node, 'externalId'),
-    }));
+  private concrete(template: string): string {
+    return template.replaceAll('{{V}}', this.version);
   }
 
   private record(node: XmlNode, scope: Scope, where: string): RecordInput {
-    const xsiType = this.xsiType(node, scope);
+    const xsiType = xsiTypeOf(node, scope);
     if (!xsiType) throw new SoapClientError(`${where} has no xsi:type; name its record type, e.g. xsi:type="listRel:Customer".`);
-    const namespace = scope.get(prefixOf(xsiType));
-    const typeName = localName(xsiType);
+    const typeName = localOf(xsiType);
     const recordType = typeName.charAt(0).toLowerCase() + typeName.slice(1);
     const schema = this.catalog.get(recordType);
-    const expected = schema?.namespaceTemplate.replaceAll('{{V}}', this.version);
-    if (!schema || namespace !== expected) {
-      throw new SoapClientError(`${where} has xsi:type ${xsiType} (${namespace ?? 'undeclared prefix'}), which is not a record type of version ${this.version}.`);
+    if (!schema || xsiType !== qname(this.concrete(schema.namespaceTemplate), typeName)) {
+      throw new SoapClientError(`${where} has xsi:type ${typeName} in ${namespaceOf(xsiType) || 'no namespace'}, which is not a record type of version ${this.version}.`);
     }
-    const fields: RecordFields = {};
     const nullFields: string[] = [];
-    if (typeof node !== 'string') {
-      for (const key of elementKeys(node)) {
-        const name = localName(key);
-        if (name === 'nullFieldList') {
-          for (const nullList of children(node, 'nullFieldList')) nullFields.push(...children(nullList, 'name').map((item) => (text(item) ?? '').trim()));
-          continue;
-        }
-        const field = schema.fields.find((candidate) => candidate.name === name);
-        if (!field) throw new SoapClientError(`${where} (${typeName}) has no field ${name}; its fields are ${schema.fields.map((f) => f.name).join(', ')}.`);
-        const values = children(node, name);
-        if (values.length !== 1 || (typeof values[0] !== 'string' && elementKeys(values[0]).length > 0)) {
-          throw new SoapClientError(`${where} (${typeName}): ${name} must appear once, as a simple value.`);
-        }
-        fields[name] = fieldText(field, text(values[0]) ?? '', `${where} (${typeName}): ${name}`);
-      }
-    }
-    return {
-      recordType,
-      internalId: attribute(node, 'internalId'),
-      externalId: attribute(node, 'externalId'),
-      fields,
-      nullFields,
-    };
+    for (const nullList of children(node, 'nullFieldList')) nullFields.push(...children(nullList, 'name').map((item) => (text(item) ?? '').trim()));
+    const fields = this.content(node, scope, schema.fields, `${where} (${typeName})`, ['nullFieldList']) as RecordFields;
+    return { recordType, internalId: attribute(node, 'internalId'), externalId: attribute(node, 'externalId'), fields, nullFields };
   }
 
-  /** The value of the attribute whose name is type in the XML Schema instance namespace. */
-  private xsiType(node: XmlNode, scope: Scope): string | undefined {
-    if (typeof node === 'string') return undefined;
-    for (const [key, value] of Object.entries(node)) {
-      if (!key.startsWith(ATTRIBUTE_PREFIX) || typeof value !== 'string') continue;
-      const name = key.slice(ATTRIBUTE_PREFIX.length);
-      if (localName(name) === 'type' && name.includes(':') && scope.get(prefixOf(name)) === XSI_NS) return value;
+  /** Child elements of `node` read against `declared`, refusing any the schema does not have. */
+  private content(node: XmlNode, scope: Scope, declared: ElementDecl[], where: string, skip: string[] = []): Record<string, FieldData> {
+    const values: Record<string, FieldData> = {};
+    if (typeof node === 'string') return values;
+    for (const key of elementKeys(node)) {
+      const name = localName(key);
+      if (skip.includes(name)) continue;
+      const field = declared.find((candidate) => candidate.name === name);
+      if (!field) {
+        throw new SoapClientError(`${where} has no field ${name}; its fields are ${declared.map((f) => f.name).filter((f) => !skip.includes(f)).join(', ')}.`);
+      }
+      const nodes = children(node, name);
+      if (!field.repeated && nodes.length > 1) throw new SoapClientError(`${where}: ${name} may appear only once.`);
+      const read = nodes.map((item) => this.value(field, item, extendScope(scope, item), `${where}: ${name}`));
+      values[name] = field.repeated ? read : read[0];
     }
-    return undefined;
+    return values;
+  }
+
+  private value(field: ElementDecl, node: XmlNode, scope: Scope, where: string): FieldData {
+    const named = xsiTypeOf(node, scope);
+    const type = named ?? field.type;
+    if (named && !this.catalog.schemas.extends(this.templateOf(named), field.type)) {
+      throw new SoapClientError(`${where} has xsi:type ${localOf(named)}, which is not a kind of ${localOf(field.type)}.`);
+    }
+    const templateType = this.templateOf(type);
+    const kind = this.catalog.kindOf(templateType);
+    if (kind !== 'complex') {
+      if (typeof node !== 'string' && elementKeys(node).length > 0) throw new SoapClientError(`${where} must be a simple value.`);
+      return this.scalar(kind, templateType, text(node) ?? '', where);
+    }
+    const type_ = this.catalog.schemas.complexTypes.get(templateType);
+    if (type_?.abstract) throw new SoapClientError(`${where} needs an xsi:type naming a kind of ${localOf(field.type)}.`);
+    const value: Record<string, FieldData> = {};
+    if (named) value['@xsi:type'] = templateType;
+    for (const name of this.catalog.schemas.allAttributes(templateType)) {
+      const given = attribute(node, name);
+      if (given !== undefined) value[`@${name}`] = given;
+    }
+    return Object.assign(value, this.content(node, scope, this.catalog.schemas.allElements(templateType), where));
+  }
+
+  /** A concrete {namespace}local name as the schema set writes it (templates keep {{V}}). */
+  private templateOf(name: QName): QName {
+    return this.catalog.schemas.complexTypes.has(name) || this.catalog.schemas.enumerations.has(name)
+      ? name
+      : name.replaceAll(`_${this.version}.`, '_{{V}}.');
+  }
+
+  private scalar(kind: string, type: QName, raw: string, where: string): string {
+    const value = raw.trim();
+    switch (kind) {
+      case 'string':
+        return raw;
+      case 'boolean':
+        if (value in BOOLEANS) return BOOLEANS[value];
+        break;
+      case 'double':
+        if (value !== '' && Number.isFinite(Number(value))) return value;
+        break;
+      case 'long':
+        if (/^[+-]?\d{1,18}$/.test(value)) return value;
+        break;
+      case 'dateTime':
+        if (!Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
+        break;
+      case 'enum': {
+        const values = this.catalog.enumValues(type);
+        if (values.includes(value)) return value;
+        throw new SoapClientError(`${where} must be one of ${values.join(', ')} (got "${value}").`);
+      }
+    }
+    throw new SoapClientError(`${where} is not a valid ${kind} (got "${value}").`);
   }
 }

@@ -1,7 +1,9 @@
 import { ASYNC_OPERATIONS, type ItemResult } from '../jobs/job';
 import type { ResultPage, StatusView } from '../jobs/job-service';
 import { isRecordType } from '../jobs/record-types';
-import type { RecordCatalog } from '../records/record-catalog';
+import type { FieldData } from '../records/record';
+import { prefixFor, type RecordCatalog } from '../records/record-catalog';
+import { localOf, namespaceOf, type ElementDecl } from '../records/schema-set';
 import { namespacesOf } from './versions';
 import { attributes, escapeXml, formatDouble, XSI_NS, xmlns } from './xml-write';
 
@@ -84,20 +86,57 @@ export class ResultWriter {
     return `<platformMsgs:readResponse>${statusXml(item.isSuccess, item.code, item.message)}${record}</platformMsgs:readResponse>`;
   }
 
-  /** A whole record in its area's namespace (declared on it, as lists may mix areas), fields in schema order. */
+  /** A whole record in its area's namespace, its fields in schema order, nested ones included. */
   private recordXml(element: string, item: ItemResult, unsaved: boolean, version: string): string {
     const schema = this.records.get(item.recordType);
     if (!schema) throw new Error(`record type ${item.recordType} has no schema`);
+    const names = new NamespacePrefixes(version);
     const ids = unsaved ? '' : attributes({ internalId: item.internalId, externalId: item.externalId });
-    let fields = '';
-    const values = item.record ?? {};
-    for (const field of schema.fields) {
+    const fields = this.fieldsXml(schema.fields, item.record ?? {}, names);
+    const type = `${names.prefix(schema.namespaceTemplate)}:${schema.typeName}`;
+    return `<${element}${names.declarations()} xsi:type="${type}"${ids}>${fields}</${element}>`;
+  }
+
+  private fieldsXml(declared: ElementDecl[], values: Record<string, FieldData>, names: NamespacePrefixes): string {
+    let out = '';
+    for (const field of declared) {
       const value = values[field.name];
       if (value === undefined) continue;
-      const tag = `${schema.prefix}:${field.name}`;
-      fields += `<${tag}>${escapeXml(String(value))}</${tag}>`;
+      for (const one of Array.isArray(value) ? value : [value]) out += this.elementXml(field, one, names);
     }
-    const declared = xmlns({ [schema.prefix]: schema.namespaceTemplate.replaceAll('{{V}}', version) });
-    return `<${element}${declared} xsi:type="${schema.prefix}:${schema.typeName}"${ids}>${fields}</${element}>`;
+    return out;
+  }
+
+  private elementXml(field: ElementDecl, value: FieldData, names: NamespacePrefixes): string {
+    const tag = `${names.prefix(field.namespace)}:${field.name}`;
+    if (typeof value !== 'object' || Array.isArray(value)) return `<${tag}>${escapeXml(String(value))}</${tag}>`;
+    const named = typeof value['@xsi:type'] === 'string' ? value['@xsi:type'] : undefined;
+    const type = named ?? field.type;
+    const xsiType = named ? ` xsi:type="${names.prefix(namespaceOf(named))}:${localOf(named)}"` : '';
+    const schemas = this.records.schemas;
+    const attrs = attributes(Object.fromEntries(schemas.allAttributes(type).map((name) => [name, value[`@${name}`] === undefined ? undefined : String(value[`@${name}`])])));
+    const inner = this.fieldsXml(schemas.allElements(type), value, names);
+    return inner ? `<${tag}${xsiType}${attrs}>${inner}</${tag}>` : `<${tag}${xsiType}${attrs}/>`;
+  }
+}
+
+/** Prefixes for the namespaces one record uses (NetSuite's where known), declared on the record. */
+class NamespacePrefixes {
+  private readonly used = new Map<string, string>();
+
+  constructor(private readonly version: string) {}
+
+  prefix(namespaceTemplate: string): string {
+    const namespace = namespaceTemplate.replaceAll('{{V}}', this.version);
+    let prefix = this.used.get(namespace);
+    if (!prefix) {
+      prefix = prefixFor(namespace) ?? `ns${this.used.size + 1}`;
+      this.used.set(namespace, prefix);
+    }
+    return prefix;
+  }
+
+  declarations(): string {
+    return xmlns(Object.fromEntries([...this.used].map(([namespace, prefix]) => [prefix, namespace])));
   }
 }

@@ -22,13 +22,20 @@ export async function startTestService(
   const database = await createTestDatabase();
   const clock = options.clock ?? new ManualClock();
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ...options.env });
-  const service = await buildService(config, {
-    clock,
-    db: database.db,
-    schema: database.schema,
-    logger: options.logger ?? silentLogger,
-    worker: options.worker ?? false,
-  });
+  let service: Service;
+  try {
+    service = await buildService(config, {
+      clock,
+      db: database.db,
+      schema: database.schema,
+      logger: options.logger ?? silentLogger,
+      worker: options.worker ?? false,
+    });
+  } catch (error) {
+    // An open database would keep jest waiting after the failure.
+    await database.close();
+    throw error;
+  }
   const url = await service.listen();
   return {
     url,

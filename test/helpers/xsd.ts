@@ -32,7 +32,10 @@ function schemaRoot(version: string): string {
     [ns.platformFaults, `xsd/platform/${p}/faults.xsd`],
     [ns.platformCommon, `xsd/platform/${p}/common.xsd`],
     [ns.listRel, `xsd/lists/${p}/relationships.xsd`],
+    [`urn:employees_${version}.lists.webservices.netsuite.com`, `xsd/lists/${p}/employees.xsd`],
+    [`urn:accounting_${version}.lists.webservices.netsuite.com`, `xsd/lists/${p}/accounting.xsd`],
     [ns.tranSales, `xsd/transactions/${p}/sales.xsd`],
+    [`urn:purchases_${version}.transactions.webservices.netsuite.com`, `xsd/transactions/${p}/purchases.xsd`],
   ];
   writeFileSync(
     path.join(dir, 'all.xsd'),

@@ -128,6 +128,8 @@ describe('versions, WSDL and schemas over HTTP', () => {
     const paths = [...seen].map((url) => new URL(url).pathname).sort();
     expect(paths).toEqual([
       '/services/NetSuitePort_2021_2',
+      '/xsd/lists/v2021_2_0/accounting.xsd',
+      '/xsd/lists/v2021_2_0/employees.xsd',
       '/xsd/lists/v2021_2_0/relationships.xsd',
       '/xsd/platform/v2021_2_0/common.xsd',
       '/xsd/platform/v2021_2_0/commonTypes.xsd',
@@ -136,6 +138,7 @@ describe('versions, WSDL and schemas over HTTP', () => {
       '/xsd/platform/v2021_2_0/faultTypes.xsd',
       '/xsd/platform/v2021_2_0/faults.xsd',
       '/xsd/platform/v2021_2_0/messages.xsd',
+      '/xsd/transactions/v2021_2_0/purchases.xsd',
       '/xsd/transactions/v2021_2_0/sales.xsd',
     ]);
   });

@@ -64,11 +64,18 @@ describe('RecordCatalog', () => {
   const records = new RecordCatalog();
 
   it('reads record types and their fields in schema order from the record XSDs', () => {
-    expect(records.recordTypes()).toEqual(['cashSale', 'contact', 'customer', 'estimate', 'invoice', 'salesOrder', 'vendor']);
+    expect(records.recordTypes()).toEqual(['cashSale', 'contact', 'customer', 'employee', 'estimate', 'inventoryItem', 'invoice', 'purchaseOrder', 'salesOrder', 'vendor']);
     const customer = records.get('customer')!;
-    expect(customer).toMatchObject({ typeName: 'Customer', prefix: 'listRel' });
+    expect(customer).toMatchObject({ typeName: 'Customer', prefix: 'listRel', namespaceTemplate: 'urn:relationships_{{V}}.lists.webservices.netsuite.com' });
     expect(customer.fields.slice(0, 3).map((field) => field.name)).toEqual(['entityId', 'isPerson', 'companyName']);
-    expect(customer.fields.find((field) => field.name === 'emailPreference')).toEqual({ name: 'emailPreference', kind: 'enum', values: ['_default', '_hTML', '_pDF'] });
+    const preference = customer.fields.find((field) => field.name === 'emailPreference')!;
+    expect(records.kindOf(preference.type)).toBe('enum');
+    expect(records.enumValues(preference.type)).toEqual(['_default', '_hTML', '_pDF']);
+    const addresses = customer.fields.find((field) => field.name === 'addressbookList')!;
+    expect(records.kindOf(addresses.type)).toBe('complex');
+    const [addressbook] = records.schemas.allElements(addresses.type);
+    expect(addressbook).toMatchObject({ name: 'addressbook', repeated: true });
+    expect(records.schemas.allElements(addressbook.type).map((field) => field.name)).toContain('addressbookAddress');
   });
 
   it('checks field values and names the offending field', () => {
