@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import { systemClock, type Clock } from './clock';
@@ -13,7 +14,8 @@ import { RecordCatalog } from './records/record-catalog';
 import { createOperations } from './soap/operations';
 import { ResultWriter } from './soap/result-writer';
 import { SoapEndpoint } from './soap/soap-endpoint';
-import { WsdlCatalog } from './soap/wsdl-catalog';
+import { findOfficialTree, WsdlCatalog } from './soap/wsdl-catalog';
+import { RecordCatalogs } from './records/record-catalogs';
 import { Worker } from './worker/worker';
 
 /** Composition root: config → database → store → service → faces and worker; one way to stop. */
@@ -49,7 +51,9 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
   ready = true;
 
   const store = new PgJobStore(db);
+  const official = config.NETSUITE_WSDL_DIR ? findOfficialTree(config.NETSUITE_WSDL_DIR) : undefined;
   const records = new RecordCatalog();
+  const catalogs = new RecordCatalogs(records, official && { version: official.version, catalog: new RecordCatalog(path.join(official.dir, 'xsd')) });
   const jobs = new JobService(store, clock, {
     retentionDays: config.JOB_RETENTION_DAYS,
     maxResultCalls: config.MAX_RESULT_CALLS,
@@ -67,14 +71,14 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
       maxStepFailures: config.WORKER_MAX_STEP_FAILURES,
     },
     { error: (message, error) => logger.error(message, { error }) },
-    records,
+    catalogs,
   );
   jobs.onJobCreated(() => worker.wake());
 
-  const catalog = new WsdlCatalog();
+  const catalog = new WsdlCatalog(undefined, official);
   const soap = new SoapEndpoint(
     catalog,
-    createOperations(jobs, new ResultWriter(records), records),
+    createOperations(jobs, new ResultWriter(catalogs), catalogs),
     { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT, clock },
     logger,
   );

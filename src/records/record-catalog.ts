@@ -75,12 +75,15 @@ export class RecordCatalog implements RecordSchemas {
   readonly schemas: SchemaSet;
   private readonly byType = new Map<string, RecordSchema>();
   private readonly searchBasics = new Map<string, Map<string, SearchFieldKind>>();
+  /** platformCoreTyp:RecordType's values: what a RecordRef's type may say. */
+  private readonly recordTypeNames: Set<string>;
 
   constructor(dir: string = TEMPLATE_DIR) {
     this.schemas = SchemaSet.fromDirectory(dir);
     const coreNamespace = [...this.schemas.complexTypes.keys()].map(namespaceOf).find((namespace) => CORE.test(namespace.replaceAll('{{V}}', '0000_0')));
     if (!coreNamespace) throw new Error(`${dir}: no platform core schema found`);
     const record = qname(coreNamespace, 'Record');
+    this.recordTypeNames = new Set(this.schemas.enumerations.get(qname(coreNamespace.replace('urn:core_', 'urn:types.core_'), 'RecordType')) ?? []);
     const searchBasic = qname(coreNamespace, 'SearchRecordBasic');
     for (const type of this.schemas.complexTypes.values()) {
       const typeName = localOf(type.name);
@@ -112,6 +115,10 @@ export class RecordCatalog implements RecordSchemas {
 
   recordTypes(): string[] {
     return [...this.byType.keys()].sort();
+  }
+
+  isRecordType(name: string): boolean {
+    return this.recordTypeNames.has(name);
   }
 
   fieldNames(recordType: string): string[] | undefined {

@@ -1,5 +1,4 @@
 import { isAsyncOperation, type AsyncOperation } from '../jobs/job';
-import { isRecordType } from '../jobs/record-types';
 import type { ItemInput, RecordInput, RecordRefInput, StoredRecord } from './record';
 import type { Outcome, RecordStore } from './record-store';
 
@@ -21,6 +20,8 @@ export const INITIALIZE_SOURCES: Record<string, string[]> = {
 /** Field names of a record type that can be returned whole; undefined for other types. */
 export interface RecordSchemas {
   fieldNames(recordType: string): string[] | undefined;
+  /** True for the values platformCoreTyp:RecordType allows. */
+  isRecordType(name: string): boolean;
 }
 
 const success = (record: StoredRecord, withFields = false): Outcome => ({
@@ -52,8 +53,8 @@ const duplicate = (record: RecordInput): Outcome =>
 
 const missing = (ref: RecordRefInput): Outcome => failure('RCRD_DSNT_EXIST', 'That record does not exist.', ref);
 
-function checkRef(ref: RecordRefInput): Outcome | null {
-  if (!ref.recordType || !isRecordType(ref.recordType)) {
+function checkRef(ref: RecordRefInput, schemas: RecordSchemas): Outcome | null {
+  if (!ref.recordType || !schemas.isRecordType(ref.recordType)) {
     return failure('INVALID_RCRD_TYPE', `The record type ${ref.recordType ?? '(none)'} is invalid; set type on the reference.`, ref);
   }
   if (!ref.internalId && !ref.externalId) return failure('INVALID_KEY_OR_REF', 'The reference has neither an internalId nor an externalId.', ref);
@@ -69,7 +70,7 @@ async function initialize(store: RecordStore, account: string, targetType: strin
     const allowed = sources ? `${article} ${targetType} can be initialized from ${sources.join(', ')}` : `initializing ${article} ${targetType} is not supported`;
     return { ...failure('INVALID_INITIALIZE_REF', `Invalid initialize reference: ${allowed}.`, reference), recordType: targetType };
   }
-  const problem = checkRef(reference);
+  const problem = checkRef(reference, schemas);
   if (problem) return problem;
   const source = await store.find(account, reference);
   if (!source) return { ...missing(reference), recordType: targetType };
@@ -87,7 +88,7 @@ export async function applyItem(
 ): Promise<Outcome> {
   if (input.kind === 'initialize') return initialize(store, account, input.targetType, input.reference, schemas);
   if (input.kind === 'ref') {
-    const problem = checkRef(input.ref);
+    const problem = checkRef(input.ref, schemas);
     if (problem) return problem;
     const existing = await store.find(account, input.ref);
     if (!existing) return missing(input.ref);

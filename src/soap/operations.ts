@@ -2,7 +2,7 @@ import { RecordCountError } from '../errors';
 import { ASYNC_OPERATIONS, type AsyncOperation } from '../jobs/job';
 import type { JobService } from '../jobs/job-service';
 import type { ItemInput } from '../records/record';
-import type { RecordCatalog } from '../records/record-catalog';
+import type { RecordCatalogs } from '../records/record-catalogs';
 import type { SoapRequest } from './envelope-parser';
 import { SoapClientError } from './envelope-parser';
 import type { ResultWriter } from './result-writer';
@@ -44,14 +44,15 @@ function withinLimit(operation: AsyncOperation, count: number): void {
 }
 
 /** The operations, by body element name: validate, call the job service, write the answer. */
-export function createOperations(jobs: JobService, writer: ResultWriter, catalog: RecordCatalog): Record<string, OperationHandler> {
+export function createOperations(jobs: JobService, writer: ResultWriter, catalogs: RecordCatalogs): Record<string, OperationHandler> {
+  const reader = (call: SoapCall) => new RecordReader(catalogs.forVersion(call.version), call.version);
   const submit = async (call: SoapCall, operation: AsyncOperation, inputs: ItemInput[]) => {
     withinLimit(operation, inputs.length);
     return statusResponseXml(operation, await jobs.submit(call.account, operation, inputs), call.version);
   };
   const records = (call: SoapCall): ItemInput[] =>
-    new RecordReader(catalog, call.version).records(call.request.body, call.request.scope).map((record) => ({ kind: 'record', record }));
-  const refs = (call: SoapCall): ItemInput[] => new RecordReader(catalog, call.version).refs(call.request.body).map((ref) => ({ kind: 'ref', ref }));
+    reader(call).records(call.request.body, call.request.scope).map((record) => ({ kind: 'record', record }));
+  const refs = (call: SoapCall): ItemInput[] => reader(call).refs(call.request.body).map((ref) => ({ kind: 'ref', ref }));
 
   return {
     async checkAsyncStatus(call) {
@@ -73,10 +74,10 @@ export function createOperations(jobs: JobService, writer: ResultWriter, catalog
       submit(
         call,
         'asyncInitializeList',
-        new RecordReader(catalog, call.version).initializations(call.request.body).map((item) => ({ kind: 'initialize', ...item })),
+        reader(call).initializations(call.request.body).map((item) => ({ kind: 'initialize', ...item })),
       ),
     async asyncSearch(call) {
-      const search = readSearch(call.request.body, call.request.scope, call.version, catalog);
+      const search = readSearch(call.request.body, call.request.scope, call.version, catalogs.forVersion(call.version));
       const pageSize = readPageSize(call.request.headers);
       const view = await jobs.submit(call.account, 'asyncSearch', [{ kind: 'search', search }], { pageSize });
       return statusResponseXml('asyncSearch', view, call.version);

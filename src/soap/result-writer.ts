@@ -1,8 +1,8 @@
 import { ASYNC_OPERATIONS, type ItemResult } from '../jobs/job';
 import type { ResultPage, StatusView } from '../jobs/job-service';
-import { isRecordType } from '../jobs/record-types';
 import type { FieldData } from '../records/record';
 import { prefixFor, type RecordCatalog } from '../records/record-catalog';
+import type { RecordCatalogs } from '../records/record-catalogs';
 import { localOf, namespaceOf, type ElementDecl } from '../records/schema-set';
 import { namespacesOf } from './versions';
 import { attributes, escapeXml, formatDouble, XSI_NS, xmlns } from './xml-write';
@@ -38,7 +38,7 @@ function statusXml(isSuccess: boolean, code: string | null, message: string | nu
 }
 
 export class ResultWriter {
-  constructor(private readonly records: RecordCatalog) {}
+  constructor(private readonly catalogs: RecordCatalogs) {}
 
   getAsyncResultResponseXml(page: ResultPage, version: string): string {
     const ns = namespacesOf(version);
@@ -49,7 +49,8 @@ export class ResultWriter {
 
     let content: string;
     if (spec.list === 'write') {
-      content = `<platformMsgs:writeResponseList>${listStatus}${page.items.map((item) => this.writeResponse(item)).join('')}</platformMsgs:writeResponseList>`;
+      const catalog = this.catalogs.forVersion(version);
+      content = `<platformMsgs:writeResponseList>${listStatus}${page.items.map((item) => this.writeResponse(item, catalog)).join('')}</platformMsgs:writeResponseList>`;
     } else if (spec.list === 'read') {
       const reads = page.items.map((item) => this.readResponse(item, job.operation === 'asyncInitializeList', version)).join('');
       content = `<platformMsgs:readResponseList>${listStatus}${reads}</platformMsgs:readResponseList>`;
@@ -72,8 +73,8 @@ export class ResultWriter {
   }
 
   // xsi:type goes after type: PHP's SoapClient reads the first attribute named type, in any namespace.
-  private writeResponse(item: ItemResult): string {
-    const ref = attributes({ internalId: item.internalId, externalId: item.externalId, type: isRecordType(item.recordType) ? item.recordType : null });
+  private writeResponse(item: ItemResult, catalog: RecordCatalog): string {
+    const ref = attributes({ internalId: item.internalId, externalId: item.externalId, type: catalog.isRecordType(item.recordType) ? item.recordType : null });
     return (
       `<platformMsgs:writeResponse>${statusXml(item.isSuccess, item.code, item.message)}` +
       `<platformMsgs:baseRef${ref} xsi:type="platformCore:RecordRef"/>` +
@@ -88,34 +89,35 @@ export class ResultWriter {
 
   /** A whole record in its area's namespace, its fields in schema order, nested ones included. */
   private recordXml(element: string, item: ItemResult, unsaved: boolean, version: string): string {
-    const schema = this.records.get(item.recordType);
-    if (!schema) throw new Error(`record type ${item.recordType} has no schema`);
+    const catalog = this.catalogs.forVersion(version);
+    const schema = catalog.get(item.recordType);
+    if (!schema) throw new Error(`record type ${item.recordType} has no schema in version ${version}`);
     const names = new NamespacePrefixes(version);
     const ids = unsaved ? '' : attributes({ internalId: item.internalId, externalId: item.externalId });
-    const fields = this.fieldsXml(schema.fields, item.record ?? {}, names);
+    const fields = this.fieldsXml(catalog, schema.fields, item.record ?? {}, names);
     const type = `${names.prefix(schema.namespaceTemplate)}:${schema.typeName}`;
     return `<${element}${names.declarations()} xsi:type="${type}"${ids}>${fields}</${element}>`;
   }
 
-  private fieldsXml(declared: ElementDecl[], values: Record<string, FieldData>, names: NamespacePrefixes): string {
+  private fieldsXml(catalog: RecordCatalog, declared: ElementDecl[], values: Record<string, FieldData>, names: NamespacePrefixes): string {
     let out = '';
     for (const field of declared) {
       const value = values[field.name];
       if (value === undefined) continue;
-      for (const one of Array.isArray(value) ? value : [value]) out += this.elementXml(field, one, names);
+      for (const one of Array.isArray(value) ? value : [value]) out += this.elementXml(catalog, field, one, names);
     }
     return out;
   }
 
-  private elementXml(field: ElementDecl, value: FieldData, names: NamespacePrefixes): string {
+  private elementXml(catalog: RecordCatalog, field: ElementDecl, value: FieldData, names: NamespacePrefixes): string {
     const tag = `${names.prefix(field.namespace)}:${field.name}`;
     if (typeof value !== 'object' || Array.isArray(value)) return `<${tag}>${escapeXml(String(value))}</${tag}>`;
     const named = typeof value['@xsi:type'] === 'string' ? value['@xsi:type'] : undefined;
     const type = named ?? field.type;
     const xsiType = named ? ` xsi:type="${names.prefix(namespaceOf(named))}:${localOf(named)}"` : '';
-    const schemas = this.records.schemas;
+    const schemas = catalog.schemas;
     const attrs = attributes(Object.fromEntries(schemas.allAttributes(type).map((name) => [name, value[`@${name}`] === undefined ? undefined : String(value[`@${name}`])])));
-    const inner = this.fieldsXml(schemas.allElements(type), value, names);
+    const inner = this.fieldsXml(catalog, schemas.allElements(type), value, names);
     return inner ? `<${tag}${xsiType}${attrs}>${inner}</${tag}>` : `<${tag}${xsiType}${attrs}/>`;
   }
 }

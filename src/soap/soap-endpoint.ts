@@ -160,7 +160,7 @@ export class SoapEndpoint {
   }
 
   private createNodeSoapHandler(version: string): Promise<NodeSoapHandler> {
-    const wsdlFile = this.catalog.writeVersion(version, path.join(this.wsdlDir, version));
+    const wsdlFile = this.catalog.wsdlFile(version, path.join(this.wsdlDir, version));
     const port: Record<string, (args: unknown, cb: unknown, headers: unknown, req: SoapRequestWithCall) => Promise<{ _xml: string }>> = {};
     for (const name of Object.keys(this.operations)) {
       port[name] = (_args, _cb, _headers, req) => this.run(req, name);

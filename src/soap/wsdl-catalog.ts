@@ -1,6 +1,6 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { featuresOf, isVersion, type VersionFeatures } from './versions';
+import { featuresOf, isVersion, VERSIONS, type VersionFeatures } from './versions';
 
 /**
  * The WSDL and XSD templates under wsdl/, served with a version filled in. Files map to URLs as
@@ -28,11 +28,44 @@ export function render(template: string, version: string, endpoint: string): str
     .replaceAll('{{ENDPOINT}}', endpoint);
 }
 
+/** A copy of NetSuite's own WSDL and XSDs for one version, laid out as its URLs are. */
+export interface OfficialTree {
+  version: string;
+  dir: string;
+}
+
+/**
+ * Checks a NETSUITE_WSDL_DIR: it must hold wsdl/v<V>_0/netsuite.wsdl for exactly one version
+ * this server serves, with the XSDs under xsd/ as NetSuite's URLs place them.
+ */
+export function findOfficialTree(dir: string): OfficialTree {
+  const root = path.resolve(dir);
+  const wsdlDir = path.join(root, 'wsdl');
+  const found = existsSync(wsdlDir)
+    ? readdirSync(wsdlDir).filter((name) => /^v\d{4}_\d_0$/.test(name) && existsSync(path.join(wsdlDir, name, WSDL_TEMPLATE)))
+    : [];
+  if (found.length !== 1) {
+    throw new Error(`NETSUITE_WSDL_DIR=${dir} must hold exactly one wsdl/v<version>_0/netsuite.wsdl (with its xsd/ folder beside wsdl/), as NetSuite's URLs lay them out; found ${found.length}.`);
+  }
+  const version = found[0].slice(1, -2);
+  if (!isVersion(version)) throw new Error(`NETSUITE_WSDL_DIR holds version ${version}; this server serves ${VERSIONS[0]} to ${VERSIONS.at(-1)}.`);
+  if (!existsSync(path.join(root, 'xsd'))) throw new Error(`NETSUITE_WSDL_DIR=${dir} has no xsd/ folder beside wsdl/.`);
+  return { version, dir: root };
+}
+
+/** Points a WSDL's soap:address at this server. */
+const withAddress = (wsdl: string, endpoint: string) => wsdl.replace(/(<(?:[\w-]+:)?address\s+location=")[^"]*(")/, `$1${endpoint}$2`);
+
 export class WsdlCatalog {
   /** Template text by its path under wsdl/ (e.g. 'platform/core.xsd'). */
   private readonly templates = new Map<string, string>();
+  /** Files of the official tree already read, by URL path. */
+  private readonly officialFiles = new Map<string, string | undefined>();
 
-  constructor(dir: string = TEMPLATE_DIR) {
+  constructor(
+    dir: string = TEMPLATE_DIR,
+    private readonly official?: OfficialTree,
+  ) {
     this.templates.set(WSDL_TEMPLATE, readFileSync(path.join(dir, WSDL_TEMPLATE), 'utf8'));
     for (const area of readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory())) {
       for (const file of readdirSync(path.join(dir, area.name)).filter((name) => name.endsWith('.xsd'))) {
@@ -48,13 +81,32 @@ export class WsdlCatalog {
     const [, wsdlVersion, , area, xsdVersion, file] = match;
     const version = wsdlVersion ?? xsdVersion;
     if (!isVersion(version)) return undefined;
+    if (version === this.official?.version) {
+      const document = this.officialFile(urlPath);
+      return document !== undefined && wsdlVersion ? withAddress(document, baseUrl + endpointPath(version)) : document;
+    }
     const key = wsdlVersion ? WSDL_TEMPLATE : `${area}/${file}`;
     const template = this.templates.get(key);
     return template === undefined ? undefined : render(template, version, baseUrl + endpointPath(version));
   }
 
   wsdl(version: string, baseUrl: string): string {
-    return render(this.templates.get(WSDL_TEMPLATE)!, version, baseUrl + endpointPath(version));
+    return this.document(wsdlPath(version), baseUrl)!;
+  }
+
+  /** A WSDL file node-soap can load with its imports: the official one, or ours written under `root`. */
+  wsdlFile(version: string, root: string): string {
+    if (version === this.official?.version) return path.join(this.official.dir, wsdlPath(version));
+    return this.writeVersion(version, root);
+  }
+
+  /** The official tree's file at a URL path (the URL pattern allows no way out of the tree). */
+  private officialFile(urlPath: string): string | undefined {
+    if (!this.officialFiles.has(urlPath)) {
+      const file = path.join(this.official!.dir, urlPath);
+      this.officialFiles.set(urlPath, existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+    }
+    return this.officialFiles.get(urlPath);
   }
 
   /** Writes one version's documents under `root` in their URL layout; returns the WSDL's file path. */

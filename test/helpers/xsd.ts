@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { validateXML } from 'xmllint-wasm';
@@ -17,11 +17,27 @@ const roots = new Map<string, string>();
 const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;
 export const validator = hasXmllint ? 'xmllint' : 'xmllint-wasm';
 
+/** Validates answers of `version` against another schema tree (laid out as the URLs are) from now on. */
+export function useSchemaTree(version: string, tree: string): void {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `ase-xsd-${version}-`));
+  for (const file of filesUnder(tree)) {
+    mkdirSync(path.dirname(path.join(dir, file.fileName)), { recursive: true });
+    writeFileSync(path.join(dir, file.fileName), file.contents);
+  }
+  roots.set(version, withRootSchema(version, dir));
+}
+
 function schemaRoot(version: string): string {
   let dir = roots.get(version);
   if (dir) return dir;
   dir = mkdtempSync(path.join(os.tmpdir(), `ase-xsd-${version}-`));
   catalog.writeVersion(version, dir);
+  roots.set(version, withRootSchema(version, dir));
+  return dir;
+}
+
+/** Adds the SOAP envelope schema and a root schema importing every namespace answers use. */
+function withRootSchema(version: string, dir: string): string {
   copyFileSync(path.join(__dirname, 'soap-envelope.xsd'), path.join(dir, 'soap-envelope.xsd'));
   const ns = namespacesOf(version);
   const p = `v${version}_0`;
@@ -43,7 +59,6 @@ function schemaRoot(version: string): string {
       imports.map(([namespace, location]) => `<xsd:import namespace="${namespace}" schemaLocation="${location}"/>`).join('') +
       `</xsd:schema>`,
   );
-  roots.set(version, dir);
   return dir;
 }
 

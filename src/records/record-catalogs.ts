@@ -1,0 +1,26 @@
+import { RecordCatalog } from './record-catalog';
+import type { RecordSchemas } from './record-operations';
+
+/**
+ * The record schemas of each version: this project's own for every version, except the one a
+ * copy of NetSuite's WSDL was given for (NETSUITE_WSDL_DIR), whose own XSDs define its records.
+ */
+export class RecordCatalogs implements RecordSchemas {
+  constructor(
+    readonly standard: RecordCatalog,
+    private readonly official?: { version: string; catalog: RecordCatalog },
+  ) {}
+
+  forVersion(version: string): RecordCatalog {
+    return this.official?.version === version ? this.official.catalog : this.standard;
+  }
+
+  /** For the worker, which serves jobs of every version: any version's record types count. */
+  isRecordType(name: string): boolean {
+    return this.standard.isRecordType(name) || (this.official?.catalog.isRecordType(name) ?? false);
+  }
+
+  fieldNames(recordType: string): string[] | undefined {
+    return this.official?.catalog.fieldNames(recordType) ?? this.standard.fieldNames(recordType);
+  }
+}
