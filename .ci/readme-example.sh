@@ -30,4 +30,8 @@ result=$(printf '%s\n' "$poll" | sed 's/checkAsyncStatus/getAsyncResult/g; s#</p
 for expected in 'xsi:type="platformMsgs:AsyncAddListResult"' '<platformCore:code>DUP_ENTITY</platformCore:code>' '<platformMsgs:baseRef internalId="' 'xsi:type="platformCore:RecordRef"'; do
   printf '%s' "$result" | grep -qF "$expected" || { echo "README example: getAsyncResult lacks $expected: $result"; exit 1; }
 done
-echo "README example: job $job ended finishedWithErrors and its result reads as the README says"
+third=$(printf '%s\n' "$blocks" | awk -F'\t' '$1==3{print $2}' | sed "s/localhost:8080/localhost:$port/g")
+[ -n "$third" ] || { echo "README: could not find the third sh block under '## Try it'"; exit 1; }
+submitted=$(bash -c "$third")
+printf '%s' "$submitted" | grep -q '<platformCore:status>pending</platformCore:status>' || { echo "README example: asyncAddList answered: $submitted"; exit 1; }
+echo "README example: job $job ended finishedWithErrors and its result reads as the README says; asyncAddList queued a job"
