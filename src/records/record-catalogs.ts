@@ -15,11 +15,7 @@ export class RecordCatalogs implements RecordSchemas {
     return this.official?.version === version ? this.official.catalog : this.standard;
   }
 
-  /** For the worker, which serves jobs of every version: any version's record types count. */
-  isRecordType(name: string): boolean {
-    return this.standard.isRecordType(name) || (this.official?.catalog.isRecordType(name) ?? false);
-  }
-
+  /** For the worker, which serves jobs of every version: the official tree's types first. */
   fieldNames(recordType: string): string[] | undefined {
     return this.official?.catalog.fieldNames(recordType) ?? this.standard.fieldNames(recordType);
   }

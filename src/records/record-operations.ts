@@ -20,8 +20,6 @@ export const INITIALIZE_SOURCES: Record<string, string[]> = {
 /** Field names of a record type that can be returned whole; undefined for other types. */
 export interface RecordSchemas {
   fieldNames(recordType: string): string[] | undefined;
-  /** True for the values platformCoreTyp:RecordType allows. */
-  isRecordType(name: string): boolean;
 }
 
 const success = (record: StoredRecord, withFields = false): Outcome => ({
@@ -53,8 +51,11 @@ const duplicate = (record: RecordInput): Outcome =>
 
 const missing = (ref: RecordRefInput): Outcome => failure('RCRD_DSNT_EXIST', 'That record does not exist.', ref);
 
-function checkRef(ref: RecordRefInput, schemas: RecordSchemas): Outcome | null {
-  if (!ref.recordType || !schemas.isRecordType(ref.recordType)) {
+// Types the schemas do not list may still name records stored generically.
+const TYPE_NAME = /^[a-z][A-Za-z0-9]{0,99}$/;
+
+function checkRef(ref: RecordRefInput): Outcome | null {
+  if (!ref.recordType || !TYPE_NAME.test(ref.recordType)) {
     return failure('INVALID_RCRD_TYPE', `The record type ${ref.recordType ?? '(none)'} is invalid; set type on the reference.`, ref);
   }
   if (!ref.internalId && !ref.externalId) return failure('INVALID_KEY_OR_REF', 'The reference has neither an internalId nor an externalId.', ref);
@@ -70,7 +71,7 @@ async function initialize(store: RecordStore, account: string, targetType: strin
     const allowed = sources ? `${article} ${targetType} can be initialized from ${sources.join(', ')}` : `initializing ${article} ${targetType} is not supported`;
     return { ...failure('INVALID_INITIALIZE_REF', `Invalid initialize reference: ${allowed}.`, reference), recordType: targetType };
   }
-  const problem = checkRef(reference, schemas);
+  const problem = checkRef(reference);
   if (problem) return problem;
   const source = await store.find(account, reference);
   if (!source) return { ...missing(reference), recordType: targetType };
@@ -88,7 +89,7 @@ export async function applyItem(
 ): Promise<Outcome> {
   if (input.kind === 'initialize') return initialize(store, account, input.targetType, input.reference, schemas);
   if (input.kind === 'ref') {
-    const problem = checkRef(input.ref, schemas);
+    const problem = checkRef(input.ref);
     if (problem) return problem;
     const existing = await store.find(account, input.ref);
     if (!existing) return missing(input.ref);

@@ -77,15 +77,59 @@ export class RecordReader {
     const xsiType = xsiTypeOf(node, scope);
     if (!xsiType) throw new SoapClientError(`${where} has no xsi:type; name its record type, e.g. xsi:type="listRel:Customer".`);
     const typeName = localOf(xsiType);
+    const namespace = namespaceOf(xsiType);
     const recordType = typeName.charAt(0).toLowerCase() + typeName.slice(1);
     const schema = this.catalog.get(recordType);
-    if (!schema || xsiType !== qname(this.concrete(schema.namespaceTemplate), typeName)) {
-      throw new SoapClientError(`${where} has xsi:type ${typeName} in ${namespaceOf(xsiType) || 'no namespace'}, which is not a record type of version ${this.version}.`);
+    const known = schema && xsiType === qname(this.concrete(schema.namespaceTemplate), typeName);
+    const generic = !schema && this.isRecordArea(namespace);
+    if (!known && !generic) {
+      throw new SoapClientError(`${where} has xsi:type ${typeName} in ${namespace || 'no namespace'}, which is not a record type of version ${this.version}.`);
     }
     const nullFields: string[] = [];
     for (const nullList of children(node, 'nullFieldList')) nullFields.push(...children(nullList, 'name').map((item) => (text(item) ?? '').trim()));
-    const fields = this.content(node, scope, schema.fields, `${where} (${typeName})`, ['nullFieldList']) as RecordFields;
+    const fields = known
+      ? (this.content(node, scope, schema.fields, `${where} (${typeName})`, ['nullFieldList']) as RecordFields)
+      : { '@xsi:type': xsiType, ...this.untyped(node, scope, namespace, ['nullFieldList']) };
     return { recordType, internalId: attribute(node, 'internalId'), externalId: attribute(node, 'externalId'), fields, nullFields };
+  }
+
+  /** A record area of this version, e.g. urn:marketing_2023_2.lists.webservices.netsuite.com. */
+  private isRecordArea(namespace: string): boolean {
+    const match = /^urn:[A-Za-z]+_(\d{4}_\d)\.([A-Za-z]+)\.webservices\.netsuite\.com$/.exec(namespace);
+    return match !== null && match[1] === this.version && match[2] !== 'platform';
+  }
+
+  /**
+   * A record of a type the schemas do not know, kept as sent: children by local name, '@ns'
+   * where an element's namespace differs from its parent's, '#text' beside it for such text.
+   */
+  private untyped(node: XmlNode, scope: Scope, parentNamespace: string, skip: string[] = []): Record<string, FieldData> {
+    const values: Record<string, FieldData> = {};
+    if (typeof node === 'string') return values;
+    for (const key of elementKeys(node)) {
+      const name = localName(key);
+      if (skip.includes(name) || name in values) continue;
+      const read = children(node, name).map((item) => {
+        const inner = extendScope(scope, item);
+        const namespace = inner.get(prefixOf(key)) ?? parentNamespace;
+        const value: Record<string, FieldData> = namespace === parentNamespace ? {} : { '@ns': namespace };
+        if (typeof item !== 'string') {
+          for (const [attributeKey, attributeValue] of Object.entries(item)) {
+            if (!attributeKey.startsWith(ATTRIBUTE_PREFIX) || typeof attributeValue !== 'string') continue;
+            const attributeName = attributeKey.slice(ATTRIBUTE_PREFIX.length);
+            if (attributeName === 'xmlns' || attributeName.startsWith('xmlns:')) continue;
+            if (localName(attributeName) === 'type' && attributeName.includes(':')) value['@xsi:type'] = xsiTypeOf(item, inner) ?? attributeValue;
+            else if (!attributeName.includes(':')) value[`@${attributeName}`] = attributeValue;
+          }
+        }
+        const nested = typeof item === 'string' ? [] : elementKeys(item);
+        if (nested.length > 0) return Object.assign(value, this.untyped(item, inner, namespace));
+        const content = text(item) ?? '';
+        return Object.keys(value).length === 0 ? content : Object.assign(value, { '#text': content });
+      });
+      values[name] = read.length === 1 ? read[0] : read;
+    }
+    return values;
   }
 
   /** Child elements of `node` read against `declared`, refusing any the schema does not have. */

@@ -91,12 +91,44 @@ export class ResultWriter {
   private recordXml(element: string, item: ItemResult, unsaved: boolean, version: string): string {
     const catalog = this.catalogs.forVersion(version);
     const schema = catalog.get(item.recordType);
-    if (!schema) throw new Error(`record type ${item.recordType} has no schema in version ${version}`);
     const names = new NamespacePrefixes(version);
+    if (!schema) {
+      const untyped = item.record?.['@xsi:type'];
+      if (typeof untyped !== 'string') throw new Error(`record type ${item.recordType} has no schema in version ${version}`);
+      return this.untypedRecordXml(element, item, unsaved, untyped, names);
+    }
     const ids = unsaved ? '' : attributes({ internalId: item.internalId, externalId: item.externalId });
     const fields = this.fieldsXml(catalog, schema.fields, item.record ?? {}, names);
     const type = `${names.prefix(schema.namespaceTemplate)}:${schema.typeName}`;
     return `<${element}${names.declarations()} xsi:type="${type}"${ids}>${fields}</${element}>`;
+  }
+
+  /** A record stored without a schema: its elements as sent, in their namespaces. */
+  private untypedRecordXml(element: string, item: ItemResult, unsaved: boolean, type: string, names: NamespacePrefixes): string {
+    const namespace = namespaceOf(type);
+    const typeAttribute = `${names.prefix(namespace)}:${localOf(type)}`;
+    const ids = unsaved ? '' : attributes({ internalId: item.internalId, externalId: item.externalId });
+    let fields = '';
+    for (const [name, value] of Object.entries(item.record ?? {})) {
+      if (!name.startsWith('@')) fields += this.untypedXml(name, value, namespace, names);
+    }
+    return `<${element}${names.declarations()} xsi:type="${typeAttribute}"${ids}>${fields}</${element}>`;
+  }
+
+  private untypedXml(name: string, value: FieldData, parentNamespace: string, names: NamespacePrefixes): string {
+    if (Array.isArray(value)) return value.map((one) => this.untypedXml(name, one, parentNamespace, names)).join('');
+    if (typeof value !== 'object') return `<${names.prefix(parentNamespace)}:${name}>${escapeXml(String(value))}</${names.prefix(parentNamespace)}:${name}>`;
+    const namespace = typeof value['@ns'] === 'string' ? value['@ns'] : parentNamespace;
+    const tag = `${names.prefix(namespace)}:${name}`;
+    const type = value['@xsi:type'];
+    let head = typeof type === 'string' ? ` xsi:type="${names.prefix(namespaceOf(type))}:${localOf(type)}"` : '';
+    let inner = typeof value['#text'] === 'string' ? escapeXml(value['#text']) : '';
+    for (const [key, child] of Object.entries(value)) {
+      if (key === '@ns' || key === '@xsi:type' || key === '#text') continue;
+      if (key.startsWith('@')) head += attributes({ [key.slice(1)]: String(child) });
+      else inner += this.untypedXml(key, child, namespace, names);
+    }
+    return inner ? `<${tag}${head}>${inner}</${tag}>` : `<${tag}${head}/>`;
   }
 
   private fieldsXml(catalog: RecordCatalog, declared: ElementDecl[], values: Record<string, FieldData>, names: NamespacePrefixes): string {
