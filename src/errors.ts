@@ -48,6 +48,8 @@ export class RecordCountError extends Error {
 export class StepFailedError extends Error {
   constructor(
     readonly jobId: string,
+    /** Where the job stood when the failed step began. */
+    readonly processedItems: number,
     readonly cause: unknown,
   ) {
     super(`step of job ${jobId} failed: ${cause instanceof Error ? cause.message : String(cause)}`);

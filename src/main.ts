@@ -50,7 +50,7 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
   await migrate(db, options.schema);
   ready = true;
 
-  const store = new PgJobStore(db);
+  const store = new PgJobStore(db, { leaseSeconds: config.WORKER_LEASE_SECONDS });
   const official = config.NETSUITE_WSDL_DIR ? findOfficialTree(config.NETSUITE_WSDL_DIR) : undefined;
   const records = new RecordCatalog();
   const catalogs = new RecordCatalogs(records, official && { version: official.version, catalog: new RecordCatalog(path.join(official.dir, 'xsd')) });

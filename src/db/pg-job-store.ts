@@ -86,8 +86,20 @@ function toItem(row: ItemRow): ItemResult {
   };
 }
 
+export interface PgJobStoreOptions {
+  /**
+   * How long a step's transaction may sit idle before Postgres ends its session: the lease on the
+   * job. A worker that hangs mid-step (frozen, cut off) loses the job's row lock after this, and
+   * another worker takes the job over; a killed worker loses it at once, with its connection.
+   */
+  leaseSeconds: number;
+}
+
 export class PgJobStore implements JobStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    private readonly options: PgJobStoreOptions = { leaseSeconds: 30 },
+  ) {}
 
   /** Inserts a pending job due at its available time, with its inputs; returns it as stored. */
   async insertJob(job: NewJob): Promise<Job> {
@@ -191,6 +203,7 @@ export class PgJobStore implements JobStore {
 
   async advanceDueJob(now: Date, step: (job: Job, context: StepContext) => Promise<Advance>): Promise<{ job: Job; advance: Advance } | null> {
     return this.db.transaction(async (trx) => {
+      await trx.raw(`set local idle_in_transaction_session_timeout = '${this.options.leaseSeconds}s'`);
       // A job may run when it is due and no earlier-queued job of its account is unfinished.
       const claimed = await trx.raw(
         `select * from jobs j
@@ -216,7 +229,7 @@ export class PgJobStore implements JobStore {
           },
         });
       } catch (error) {
-        throw new StepFailedError(job.id, error);
+        throw new StepFailedError(job.id, job.processedItems, error);
       }
       await this.insertItems(trx, job.id, advance.items);
       const updated = await trx('jobs')
@@ -244,8 +257,11 @@ export class PgJobStore implements JobStore {
     });
   }
 
-  /** One guarded update: ends the job once the failures reach the limit, else reschedules it. */
-  async recordStepFailure(jobId: string, now: Date, retryAt: Date, maxFailures: number, reason: string): Promise<boolean> {
+  /**
+   * One guarded update: ends the job once the failures reach the limit, else reschedules it. A job
+   * that moved on since the failed claim (another worker took over after a lost lease) is left be.
+   */
+  async recordStepFailure(jobId: string, processedItems: number, now: Date, retryAt: Date, maxFailures: number, reason: string): Promise<boolean> {
     const result = await this.db.raw(
       `update jobs set
          step_failures = step_failures + 1,
@@ -254,9 +270,9 @@ export class PgJobStore implements JobStore {
          failure_code = case when step_failures + 1 >= ? then 'UNEXPECTED_ERROR' else failure_code end,
          failure_message = case when step_failures + 1 >= ? then ? else failure_message end,
          next_run_at = ?
-       where id = ? and ${UNFINISHED}
+       where id = ? and processed_items = ? and ${UNFINISHED}
        returning status`,
-      [maxFailures, maxFailures, now, maxFailures, maxFailures, reason, retryAt, jobId],
+      [maxFailures, maxFailures, now, maxFailures, maxFailures, reason, retryAt, jobId, processedItems],
     );
     return result.rows[0]?.status === 'failed';
   }

@@ -78,11 +78,11 @@ export interface JobStore {
    */
   advanceDueJob(now: Date, step: (job: Job, context: StepContext) => Promise<Advance>): Promise<{ job: Job; advance: Advance } | null>;
   /**
-   * Counts a failed step against the job: retried at `retryAt` while fewer than `maxFailures`
-   * steps failed in a row, else ended failed with `reason` (UNEXPECTED_ERROR). Returns true when
-   * the job was ended.
+   * Counts a failed step against the job, if it still stands where the step began
+   * (`processedItems`): retried at `retryAt` while fewer than `maxFailures` steps failed in a
+   * row, else ended failed with `reason` (UNEXPECTED_ERROR). Returns true when it was ended.
    */
-  recordStepFailure(jobId: string, now: Date, retryAt: Date, maxFailures: number, reason: string): Promise<boolean>;
+  recordStepFailure(jobId: string, processedItems: number, now: Date, retryAt: Date, maxFailures: number, reason: string): Promise<boolean>;
   /** When the next unfinished job falls due, or null when there is none. */
   nextDueAt(): Promise<Date | null>;
 }

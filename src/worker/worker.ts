@@ -60,7 +60,7 @@ export class Worker {
     const reference = randomUUID();
     const retryAt = new Date(now.getTime() + this.options.pollMs * 4);
     const reason = `The job could not continue: a step failed ${this.options.maxStepFailures} times in a row (reference ${reference}).`;
-    const ended = await this.store.recordStepFailure(error.jobId, now, retryAt, this.options.maxStepFailures, reason);
+    const ended = await this.store.recordStepFailure(error.jobId, error.processedItems, now, retryAt, this.options.maxStepFailures, reason);
     this.logger.error(ended ? `job ${error.jobId} ended failed (reference ${reference})` : `step of job ${error.jobId} failed; retrying`, error.cause);
   }
 

@@ -28,7 +28,8 @@ const NS = {
 const ITEMS = 400; // asyncAddList's maximum
 const ACCOUNT_A = 'TSTDRV1234567'; // the default account: job A is sent without an account header
 const ACCOUNT_B = 'CRASH_ACCOUNT_B';
-const WORKER_ENV = { WORKER_BATCH: '5', WORKER_TICK_MS: '20', WORKER_POLL_MS: '20', DEFAULT_RATE_PER_SECOND: '200' };
+const WORKER_ENV = { WORKER_BATCH: '5', WORKER_TICK_MS: '20', WORKER_POLL_MS: '20', DEFAULT_RATE_PER_SECOND: '200', WORKER_LEASE_SECONDS: '2' };
+const ACCOUNT_C = 'HANG_ACCOUNT_C';
 const UNFINISHED = ['pending', 'processing'];
 
 const ADMIN_URL = process.env.DATABASE_URL;
@@ -48,7 +49,7 @@ interface Proc {
   output: () => string;
   exited: Promise<Exit>;
   alive: () => boolean;
-  /** Set before we kill it on purpose. */
+  /** Set before we kill (or freeze) it on purpose. */
   killedOnPurpose: boolean;
   /** Resolves once the process logged that it is ready. */
   ready: Promise<RegExpExecArray>;
@@ -354,10 +355,50 @@ it('applies every record exactly once, with one result each, when workers are SI
     expect(proc.output()).not.toMatch(/"level":"error"/);
   }
 
-  for (const { jobId, account, prefix } of [
-    { jobId: jobA, account: ACCOUNT_A, prefix: 'crash-a' },
-    { jobId: jobB, account: ACCOUNT_B, prefix: 'crash-b' },
-  ]) {
+  await expectAppliedOnce(jobA, ACCOUNT_A, 'crash-a');
+  await expectAppliedOnce(jobB, ACCOUNT_B, 'crash-b');
+});
+
+it('hands a job over when a worker hangs mid-step and its lease runs out, and the thawed worker applies nothing twice', async () => {
+  const jobC = await submit(serverUrl, 'hang-c', ACCOUNT_C);
+  topUpWorkers(2);
+  const deadline = Date.now() + 60_000;
+  let frozen: { victim: Proc; row: MidStep } | undefined;
+  while (!frozen && Date.now() < deadline) {
+    const row = (await midSteps()).find((candidate) => candidate.job_id === jobC && candidate.processed_items >= 50 && STEP_WRITE.test(candidate.query.trim()));
+    const victim = row && procs.find((proc) => proc.name === row.worker && proc.alive());
+    if (row && victim) {
+      victim.killedOnPurpose = true;
+      victim.child.kill('SIGSTOP');
+      frozen = { victim, row };
+    }
+  }
+  if (!frozen) throw new Error('no worker was caught mid-step on the hang job within 60s');
+  const frozenAt = Date.now();
+  // A replacement, so two workers run besides the frozen one.
+  launchWorker();
+  topUpWorkers(3);
+
+  // Postgres ends the frozen worker's session once its step has sat idle past the 2 s lease; the
+  // step rolls back and another worker takes the job over.
+  const status = await settledStatus(frozen.row.xid, frozen.row.pid);
+  const leaseEnded = Date.now() - frozenAt;
+  expect(status).toBe('aborted');
+  expect(leaseEnded).toBeGreaterThanOrEqual(1500);
+  await waitForEnd([jobC]);
+  expect(sightings.some((seen) => seen.jobId === jobC && seen.at > frozenAt && seen.worker !== frozen!.row.worker)).toBe(true);
+
+  // Thawed, the worker finds its session gone, lets the step go, and goes on working.
+  frozen.victim.child.kill('SIGCONT');
+  await sleep(1500);
+  expect(frozen.victim.alive()).toBe(true);
+  await expectAppliedOnce(jobC, ACCOUNT_C, 'hang-c');
+  const [job] = await q('select step_failures from jobs where id = $1', [jobC]);
+  expect(job.step_failures).toBe(0);
+});
+
+/** In SQL and through SOAP: every record of the job applied once, with one result at its position. */
+async function expectAppliedOnce(jobId: string, account: string, prefix: string): Promise<void> {
     // SQL: the job, its results and the records it added.
     const [job] = await q('select status, processed_items, failed_items, total_items from jobs where id = $1', [jobId]);
     expect(job).toEqual({ status: 'finished', processed_items: ITEMS, failed_items: 0, total_items: ITEMS });
@@ -417,5 +458,4 @@ it('applies every record exactly once, with one result each, when workers are SI
       seen.add(response.baseRef['@internalId']);
     });
     expect(seen.size).toBe(ITEMS);
-  }
-});
+}
