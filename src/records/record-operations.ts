@@ -22,7 +22,8 @@ export interface RecordSchemas {
   fieldNames(recordType: string): string[] | undefined;
 }
 
-const success = (record: StoredRecord, withFields = false): Outcome => ({
+/** The outcome of a record that was applied; with its fields when the operation reads records. */
+export const success = (record: StoredRecord, withFields = false): Outcome => ({
   isSuccess: true,
   code: null,
   message: null,

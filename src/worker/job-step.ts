@@ -1,7 +1,7 @@
 import { concludeStep, planAdvance, stepRange, type AdvanceOptions } from '../jobs/advance';
 import type { Job } from '../jobs/job';
 import type { Advance, StepContext } from '../jobs/job-store';
-import { applyItem, type RecordSchemas } from '../records/record-operations';
+import { applyItem, success, type RecordSchemas } from '../records/record-operations';
 
 /**
  * One step of one job: a scripted job's outcomes come from its scenario; a request job applies
@@ -26,17 +26,7 @@ async function runSearch(job: Job, context: StepContext, now: Date, options: Adv
   const [input] = await context.inputs(1, 1);
   if (input?.kind !== 'search') throw new Error(`search job ${job.id} has no search criteria`);
   const found = await context.records.search(job.account, input.search);
-  const items: Advance['items'] = found.map((record, index) => ({
-    position: index + 1,
-    isSuccess: true,
-    code: null,
-    message: null,
-    recordType: record.recordType,
-    internalId: record.internalId,
-    externalId: record.externalId,
-    record: record.fields,
-    newInternalId: false,
-  }));
+  const items: Advance['items'] = found.map((record, index) => ({ ...success(record, true), position: index + 1, newInternalId: false }));
   const sized = { ...job, totalItems: found.length };
   return concludeStep(sized, now, { startedAt: job.startedAt ?? now, first: 1, last: found.length, due: found.length }, items, options);
 }
