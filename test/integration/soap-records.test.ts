@@ -221,7 +221,12 @@ describe('records of types the WSDL does not know', () => {
 
 describe('asyncInitializeList', () => {
   it('initializes an unsaved invoice from a sales order, and refuses references it cannot start from', async () => {
-    await r.submitAndRun('asyncAddList', '<msg:record xsi:type="tranSales:SalesOrder" externalId="so-init"><tranSales:otherRefNum>PO-77</tranSales:otherRefNum><tranSales:memo>Ship fast</tranSales:memo><tranSales:total>12</tranSales:total></msg:record>');
+    await r.submitAndRun(
+      'asyncAddList',
+      '<msg:record xsi:type="tranSales:SalesOrder" externalId="so-init"><tranSales:entity internalId="1001" type="customer"/><tranSales:otherRefNum>PO-77</tranSales:otherRefNum>' +
+        '<tranSales:memo>Ship fast</tranSales:memo><tranSales:total>12</tranSales:total>' +
+        '<tranSales:itemList><tranSales:item><tranSales:item internalId="55"/><tranSales:quantity>3</tranSales:quantity></tranSales:item></tranSales:itemList></msg:record>',
+    );
     const initialize = (type: string, reference: string) => `<msg:initializeRecord><core:type>${type}</core:type><core:reference ${reference}/></msg:initializeRecord>`;
     const jobId = await r.submitAndRun(
       'asyncInitializeList',
@@ -234,6 +239,9 @@ describe('asyncInitializeList', () => {
     expect(answer.text).toContain('xsi:type="platformMsgs:AsyncInitializeListResult"');
     const [invoice, missing, refused, order] = asList(answer.body.getAsyncResultResponse.asyncResult.readResponseList.readResponse) as Array<Record<string, any>>;
     expect(invoice.record).toMatchObject({ '@xsi:type': 'tranSales:Invoice', otherRefNum: 'PO-77', memo: 'Ship fast', total: '12' });
+    // The customer and the lines carry over, as NetSuite's initialize does.
+    expect(invoice.record.entity).toMatchObject({ '@internalId': '1001', '@type': 'customer' });
+    expect(invoice.record.itemList.item).toMatchObject({ item: { '@internalId': '55' }, quantity: '3' });
     expect(invoice.record['@internalId']).toBeUndefined();
     expect(missing.status.statusDetail.code).toBe('RCRD_DSNT_EXIST');
     expect(refused.status.statusDetail).toMatchObject({ code: 'INVALID_INITIALIZE_REF', message: 'Invalid initialize reference: an invoice can be initialized from customer, estimate, salesOrder.' });
