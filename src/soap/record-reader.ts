@@ -145,6 +145,10 @@ export class RecordReader {
       }
       const nodes = children(node, name);
       if (!field.repeated && nodes.length > 1) throw new SoapClientError(`${where}: ${name} may appear only once.`);
+      // As NetSuite's schema validation does: a field in another namespace is not that field.
+      const expected = this.concrete(field.namespace);
+      const actual = extendScope(scope, nodes[0]).get(prefixOf(key));
+      if (actual !== expected) throw new SoapClientError(`${where}: ${name} must be in namespace ${expected} (got ${actual ?? 'no namespace'}).`);
       const read = nodes.map((item) => this.value(field, item, extendScope(scope, item), `${where}: ${name}`));
       values[name] = field.repeated ? read : read[0];
     }

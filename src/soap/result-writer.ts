@@ -121,13 +121,14 @@ export class ResultWriter {
     const namespace = typeof value['@ns'] === 'string' ? value['@ns'] : parentNamespace;
     const tag = `${names.prefix(namespace)}:${name}`;
     const type = value['@xsi:type'];
-    let head = typeof type === 'string' ? ` xsi:type="${names.prefix(namespaceOf(type))}:${localOf(type)}"` : '';
+    let head = '';
     let inner = typeof value['#text'] === 'string' ? escapeXml(value['#text']) : '';
     for (const [key, child] of Object.entries(value)) {
       if (key === '@ns' || key === '@xsi:type' || key === '#text') continue;
       if (key.startsWith('@')) head += attributes({ [key.slice(1)]: String(child) });
       else inner += this.untypedXml(key, child, namespace, names);
     }
+    if (typeof type === 'string') head += ` xsi:type="${names.prefix(namespaceOf(type))}:${localOf(type)}"`;
     return inner ? `<${tag}${head}>${inner}</${tag}>` : `<${tag}${head}/>`;
   }
 
@@ -150,7 +151,8 @@ export class ResultWriter {
     const schemas = catalog.schemas;
     const attrs = attributes(Object.fromEntries(schemas.allAttributes(type).map((name) => [name, value[`@${name}`] === undefined ? undefined : String(value[`@${name}`])])));
     const inner = this.fieldsXml(catalog, schemas.allElements(type), value, names);
-    return inner ? `<${tag}${xsiType}${attrs}>${inner}</${tag}>` : `<${tag}${xsiType}${attrs}/>`;
+    // xsi:type after the others: PHP's SoapClient takes the first attribute named type, in any namespace.
+    return inner ? `<${tag}${attrs}${xsiType}>${inner}</${tag}>` : `<${tag}${attrs}${xsiType}/>`;
   }
 }
 

@@ -42,6 +42,10 @@ export function readSearch(body: XmlNode, scope: Scope, version: string, catalog
     const kind = fields.get(field);
     const where = `${typeName}.${field}`;
     if (!kind) throw new SoapClientError(`${typeName} has no field ${field}; its fields are ${[...fields.keys()].join(', ')}.`);
+    const fieldNamespace = new Map([...inScope, ...declarations(children(record, field)[0])]).get(prefixOf(key));
+    if (fieldNamespace !== namespacesOf(version).platformCommon) {
+      throw new SoapClientError(`${where} must be in namespace ${namespacesOf(version).platformCommon} (got ${fieldNamespace ?? 'no namespace'}).`);
+    }
     for (const node of children(record, field)) {
       const values = children(node, 'searchValue');
       if (kind === 'ids') {

@@ -139,7 +139,7 @@ describe('records with sublists, references and custom fields', () => {
     const answer = await getAsyncResult(t.url, get, 1, V);
     // Elements follow the schema's order and namespaces, whatever order the client used.
     expect(answer.text).toMatch(/<listRel:companyName>Nested Inc<\/listRel:companyName><listRel:addressbookList replaceAll="true"><listRel:addressbook><listRel:defaultShipping>true<\/listRel:defaultShipping><listRel:label>Warehouse<\/listRel:label><listRel:addressbookAddress><platformCommon:country>_unitedStates<\/platformCommon:country><platformCommon:addr1>1 Dock Rd</);
-    expect(answer.text).toContain('<platformCore:customField xsi:type="platformCore:SelectCustomFieldRef" scriptId="custentity_region"><platformCore:value internalId="3" typeId="12"/></platformCore:customField>');
+    expect(answer.text).toContain('<platformCore:customField scriptId="custentity_region" xsi:type="platformCore:SelectCustomFieldRef"><platformCore:value internalId="3" typeId="12"/></platformCore:customField>');
     const [read] = asList(answer.body.getAsyncResultResponse.asyncResult.readResponseList.readResponse) as Array<Record<string, any>>;
     expect(read.record.addressbookList.addressbook[1].addressbookAddress.addr1).toBe('2 Main St');
   });
@@ -178,6 +178,8 @@ describe('records with sublists, references and custom fields', () => {
     ['an xsi:type that is not a custom field', '<listRel:customFieldList><core:customField xsi:type="core:RecordRef"/></listRel:customFieldList>', /customField has xsi:type RecordRef, which is not a kind of CustomFieldRef/],
     ['a wrong value in a custom field', '<listRel:customFieldList><core:customField xsi:type="core:LongCustomFieldRef"><core:value>ten</core:value></core:customField></listRel:customFieldList>', /value is not a valid long/],
     ['a simple field given twice', '<listRel:email>a@b.c</listRel:email><listRel:email>d@e.f</listRel:email>', /email may appear only once/],
+    ['a field in another namespace', '<core:email>a@b.c</core:email>', /email must be in namespace urn:relationships_2023_2\.lists\.webservices\.netsuite\.com \(got urn:core_2023_2/],
+    ['an address field in the record\'s namespace', '<listRel:addressbookList><listRel:addressbook><listRel:addressbookAddress><listRel:addr1>x</listRel:addr1></listRel:addressbookAddress></listRel:addressbook></listRel:addressbookList>', /addr1 must be in namespace urn:common_2023_2/],
   ])('refuses %s with a Client fault', async (_what, fields, message) => {
     const answer = await postSoap(t.url, V, request('asyncAddList', customer('', fields)));
     expect(faultOf(answer).faultcode).toBe('soapenv:Client');
@@ -208,7 +210,7 @@ describe('records of types the WSDL does not know', () => {
     expect(answer.text).toMatch(new RegExp(`<platformMsgs:record xmlns:ns1="${MKT.replaceAll('.', '\\.')}"[^>]* xsi:type="ns1:Campaign" internalId="\\d+" externalId="camp-1">`));
     expect(answer.text).toContain('<ns1:title>Spring &amp; sale</ns1:title>');
     expect(answer.text).toContain('<ns1:audience><ns1:segment>A</ns1:segment><ns1:segment>B</ns1:segment></ns1:audience>');
-    expect(answer.text).toContain('<ns1:customFieldList><platformCore:customField xsi:type="platformCore:StringCustomFieldRef" scriptId="custevent_x"><platformCore:value>v</platformCore:value></platformCore:customField></ns1:customFieldList>');
+    expect(answer.text).toContain('<ns1:customFieldList><platformCore:customField scriptId="custevent_x" xsi:type="platformCore:StringCustomFieldRef"><platformCore:value>v</platformCore:value></platformCore:customField></ns1:customFieldList>');
   });
 
   it('still refuses a type in another version\'s namespace or outside NetSuite\'s', async () => {
