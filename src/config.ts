@@ -29,8 +29,8 @@ const positive = (name: string, fallback: number) =>
     .transform((raw, ctx) => {
       if (raw === undefined || raw === '') return fallback;
       const value = Number(raw);
-      if (!Number.isFinite(value) || value <= 0) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be a number above 0 (got "${raw}"); unset it to use ${fallback}` });
+      if (!Number.isFinite(value) || value < 0.001) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a number of at least 0.001 (got "${raw}"); unset it to use ${fallback}` });
         return z.NEVER;
       }
       return value;
@@ -79,7 +79,7 @@ const schema = z.object({
   RESULT_PAGE_SIZE: int('RESULT_PAGE_SIZE', 1, 100_000, 1000),
   DEFAULT_RATE_PER_SECOND: positive('DEFAULT_RATE_PER_SECOND', 5),
   NETSUITE_WSDL_DIR: z.string().min(1).optional(),
-  MAX_REQUEST_BYTES: int('MAX_REQUEST_BYTES', 1024, 1024 * 1024 * 1024, 100 * 1024 * 1024),
+  MAX_REQUEST_BYTES: int('MAX_REQUEST_BYTES', 1024, 1024 * 1024 * 1024, 25 * 1024 * 1024),
   WORKER: flag('WORKER', true),
   WORKER_PACING: flag('WORKER_PACING', true),
   WORKER_POLL_MS: int('WORKER_POLL_MS', 10, 60_000, 250),

@@ -220,6 +220,8 @@ export class PgJobStore implements JobStore {
       if (claimed.rows.length === 0) return null;
       const job = toJob(claimed.rows[0] as JobRow);
       let advance: Advance;
+      // Anything that fails after the claim counts against this job, so one bad job cannot hold
+      // up the others by failing outside the step's own code.
       try {
         advance = await step(job, {
           records: new PgRecordStore(trx),
@@ -228,30 +230,30 @@ export class PgJobStore implements JobStore {
             return rows.map((row) => row.payload as ItemInput);
           },
         });
+        await this.insertItems(trx, job, advance.items);
+        const updated = await trx('jobs')
+          .where({ id: job.id, status: job.status, processed_items: job.processedItems })
+          .update({
+            status: advance.status,
+            total_items: advance.totalItems,
+            started_at: advance.startedAt,
+            finished_at: advance.finishedAt,
+            processed_items: advance.processedItems,
+            failed_items: advance.failedItems,
+            failure_code: advance.failureCode,
+            failure_message: advance.failureMessage,
+            rate_items: advance.rate.items,
+            rate_seconds: advance.rate.seconds,
+            last_sample_at: advance.rate.lastSampleAt,
+            next_run_at: advance.nextRunAt,
+            step_failures: 0,
+          });
+        if (updated !== 1) throw new Error(`job ${job.id} changed while it was being advanced`);
+        if (advance.sample) {
+          await trx('job_progress').insert({ job_id: job.id, sampled_at: advance.sample.at, processed: advance.sample.processed });
+        }
       } catch (error) {
         throw new StepFailedError(job.id, job.processedItems, error);
-      }
-      await this.insertItems(trx, job.id, advance.items);
-      const updated = await trx('jobs')
-        .where({ id: job.id, status: job.status, processed_items: job.processedItems })
-        .update({
-          status: advance.status,
-          total_items: advance.totalItems,
-          started_at: advance.startedAt,
-          finished_at: advance.finishedAt,
-          processed_items: advance.processedItems,
-          failed_items: advance.failedItems,
-          failure_code: advance.failureCode,
-          failure_message: advance.failureMessage,
-          rate_items: advance.rate.items,
-          rate_seconds: advance.rate.seconds,
-          last_sample_at: advance.rate.lastSampleAt,
-          next_run_at: advance.nextRunAt,
-          step_failures: 0,
-        });
-      if (updated !== 1) throw new Error(`job ${job.id} changed while it was being advanced`);
-      if (advance.sample) {
-        await trx('job_progress').insert({ job_id: job.id, sampled_at: advance.sample.at, processed: advance.sample.processed });
       }
       return { job, advance };
     });
@@ -283,13 +285,21 @@ export class PgJobStore implements JobStore {
     return row?.due ? new Date(row.due) : null;
   }
 
-  private async insertItems(trx: Knex.Transaction, jobId: string, items: Advance['items']): Promise<void> {
+  private async insertItems(trx: Knex.Transaction, job: Job, items: Advance['items']): Promise<void> {
     if (items.length === 0) return;
+    const jobId = job.id;
     const wanted = items.filter((item) => item.newInternalId).length;
     const ids: string[] = [];
     if (wanted > 0) {
-      const result = await trx.raw(`select nextval('record_internal_id_seq')::text as id from generate_series(1, ?)`, [wanted]);
-      for (const row of result.rows) ids.push(row.id);
+      // The same per-account counter SOAP adds use, so scripted and real records never share an id.
+      const result = await trx.raw(
+        `insert into account_counters (account, next_internal_id) values (?, 1001 + ?)
+         on conflict (account) do update set next_internal_id = account_counters.next_internal_id + ?
+         returning next_internal_id - ? as first`,
+        [job.account, wanted, wanted, wanted],
+      );
+      const first = Number(result.rows[0].first);
+      for (let i = 0; i < wanted; i++) ids.push(String(first + i));
     }
     let next = 0;
     const rows = items.map((item) => ({

@@ -11,6 +11,9 @@ export interface AdvanceOptions {
   batch: number;
 }
 
+/** However slow a job, it is looked at again within a day (dates stay in range, samples keep coming). */
+const MAX_STEP_GAP_MS = 24 * 60 * 60 * 1000;
+
 /** The items one step applies: positions first..last (none when last < first). */
 export interface StepRange {
   startedAt: Date;
@@ -80,7 +83,7 @@ function nextRun(job: Job, range: StepRange, now: Date, options: AdvanceOptions)
   // Items already due but left by the batch limit (or no pacing at all): run again straight away.
   if (!options.pacing || range.due > range.last) return now;
   const nextItemDue = range.startedAt.getTime() + Math.ceil(((range.last + 1) / job.ratePerSecond) * 1000);
-  return new Date(Math.max(now.getTime() + options.tickMs, nextItemDue));
+  return new Date(Math.min(now.getTime() + MAX_STEP_GAP_MS, Math.max(now.getTime() + options.tickMs, nextItemDue)));
 }
 
 function scriptedOutcome(job: Job, position: number): ItemResult & { newInternalId: boolean } {

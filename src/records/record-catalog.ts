@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors';
+import { parseDateTime } from './date-time';
 import { TEMPLATE_DIR } from '../soap/wsdl-catalog';
 import type { RecordSchemas } from './record-operations';
 import { localOf, namespaceOf, qname, SchemaSet, XSD_NS, type ElementDecl, type QName } from './schema-set';
@@ -8,6 +9,9 @@ import { localOf, namespaceOf, qname, SchemaSet, XSD_NS, type ElementDecl, type 
  * their fields and the kinds of value each takes, read from the XSDs themselves so the schema is
  * the single source of fields, field order and nesting.
  */
+
+/** Characters outside XML 1.0's Char production. */
+const NOT_XML_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 export type FieldKind = 'string' | 'boolean' | 'double' | 'long' | 'dateTime' | 'enum' | 'complex';
 export type ScalarValue = string | number | boolean;
@@ -161,7 +165,8 @@ export class RecordCatalog implements RecordSchemas {
     const kind = this.kindOf(field.type);
     switch (kind) {
       case 'string':
-        if (typeof value === 'string') return value;
+        if (typeof value === 'string' && !NOT_XML_CHARACTER.test(value)) return value;
+        if (typeof value === 'string') throw new ValidationError(where, `${where}: holds a character XML cannot carry`);
         break;
       case 'boolean':
         if (typeof value === 'boolean') return value;
@@ -172,9 +177,11 @@ export class RecordCatalog implements RecordSchemas {
       case 'long':
         if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
         break;
-      case 'dateTime':
-        if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
+      case 'dateTime': {
+        const at = typeof value === 'string' ? parseDateTime(value) : undefined;
+        if (at) return at;
         break;
+      }
       case 'enum': {
         const values = this.enumValues(field.type);
         if (typeof value === 'string' && values.includes(value)) return value;

@@ -66,7 +66,7 @@ function checkRef(ref: RecordRefInput): Outcome | null {
 /** A new, unsaved record of the target type carrying the fields both types have. */
 async function initialize(store: RecordStore, account: string, targetType: string, reference: RecordRefInput, schemas: RecordSchemas): Promise<Outcome> {
   const targetFields = schemas.fieldNames(targetType);
-  const sources = INITIALIZE_SOURCES[targetType];
+  const sources = Object.hasOwn(INITIALIZE_SOURCES, targetType) ? INITIALIZE_SOURCES[targetType] : undefined;
   if (!targetFields || !sources || !reference.recordType || !sources.includes(reference.recordType)) {
     const article = /^[aeiou]/i.test(targetType) ? 'an' : 'a';
     const allowed = sources ? `${article} ${targetType} can be initialized from ${sources.join(', ')}` : `initializing ${article} ${targetType} is not supported`;

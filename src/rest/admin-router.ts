@@ -26,7 +26,7 @@ const scenarioSchema = z
     account: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, _ or -').optional(),
     recordType: z.string().refine(isRecordType, `must be one of ${RECORD_TYPES.join(', ')}`).default('customer'),
     items: z.union([z.number().int().min(0).max(MAX_ITEMS), z.array(record).max(MAX_ITEMS)]),
-    ratePerSecond: z.number().positive().max(1_000_000).optional(),
+    ratePerSecond: z.number().min(0.001).max(1_000_000).optional(),
     startAfterSeconds: z.number().min(0).max(365 * 24 * 3600).default(0),
     failures: z
       .array(

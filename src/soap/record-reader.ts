@@ -1,3 +1,4 @@
+import { parseDateTime } from '../records/date-time';
 import type { FieldData, RecordFields, RecordInput, RecordRefInput } from '../records/record';
 import type { RecordCatalog } from '../records/record-catalog';
 import { localOf, namespaceOf, qname, type ElementDecl, type QName } from '../records/schema-set';
@@ -108,7 +109,7 @@ export class RecordReader {
     if (typeof node === 'string') return values;
     for (const key of elementKeys(node)) {
       const name = localName(key);
-      if (skip.includes(name) || name in values) continue;
+      if (skip.includes(name) || Object.hasOwn(values, name)) continue;
       const read = children(node, name).map((item) => {
         const inner = extendScope(scope, item);
         const namespace = inner.get(prefixOf(key)) ?? parentNamespace;
@@ -199,9 +200,11 @@ export class RecordReader {
       case 'long':
         if (/^[+-]?\d{1,18}$/.test(value)) return value;
         break;
-      case 'dateTime':
-        if (!Number.isNaN(Date.parse(value))) return new Date(value).toISOString();
+      case 'dateTime': {
+        const at = parseDateTime(value);
+        if (at) return at;
         break;
+      }
       case 'enum': {
         const values = this.catalog.enumValues(type);
         if (values.includes(value)) return value;

@@ -166,7 +166,10 @@ class NamespacePrefixes {
     const namespace = namespaceTemplate.replaceAll('{{V}}', this.version);
     let prefix = this.used.get(namespace);
     if (!prefix) {
-      prefix = prefixFor(namespace) ?? `ns${this.used.size + 1}`;
+      // NetSuite's prefix only for this version's own namespaces, and only once per record.
+      const preferred = namespace.includes(`_${this.version}.`) ? prefixFor(namespace) : undefined;
+      const taken = new Set(this.used.values());
+      prefix = preferred && !taken.has(preferred) && preferred !== 'platformMsgs' ? preferred : `ns${this.used.size + 1}`;
       this.used.set(namespace, prefix);
     }
     return prefix;

@@ -1,3 +1,4 @@
+import { parseDateTime } from '../records/date-time';
 import type { RecordCatalog } from '../records/record-catalog';
 import { DATE_OPERATORS, ID_OPERATORS, SEARCH_BASICS, STRING_OPERATORS, type Criterion, type SearchCriteria } from '../records/search';
 import { SoapClientError } from './envelope-parser';
@@ -20,8 +21,9 @@ const oneOf = <T extends string>(values: readonly T[], value: string | undefined
 function dateValue(node: XmlNode | undefined, where: string): string | undefined {
   const raw = text(node)?.trim();
   if (raw === undefined || raw === '') return undefined;
-  if (Number.isNaN(Date.parse(raw))) throw new SoapClientError(`${where} is not a valid dateTime (got "${raw}").`);
-  return new Date(raw).toISOString();
+  const at = parseDateTime(raw);
+  if (!at) throw new SoapClientError(`${where} is not a valid dateTime (got "${raw}").`);
+  return at;
 }
 
 export function readSearch(body: XmlNode, scope: Scope, version: string, catalog: RecordCatalog): SearchCriteria {

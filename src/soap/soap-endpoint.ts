@@ -12,6 +12,7 @@ import type { OperationHandler, SoapCall } from './operations';
 import { featuresOf, namespacesOf } from './versions';
 import { endpointPath, type WsdlCatalog } from './wsdl-catalog';
 import { child, text } from './xml-read';
+import { escapeXml } from './xml-write';
 
 /**
  * The NetSuite SOAP face. node-soap loads each version's WSDL and routes operations; around it this
@@ -35,6 +36,7 @@ type NodeSoapHandler = (req: IncomingMessage, res: ServerResponse) => void;
 type SoapRequestWithCall = IncomingMessage & { body?: Buffer; soapCall?: SoapCall };
 
 const CALL_FAILED = Symbol('fault');
+const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,40}$/;
 
 export class SoapEndpoint {
   private readonly handlers = new Map<string, Promise<NodeSoapHandler>>();
@@ -92,7 +94,9 @@ export class SoapEndpoint {
     }
     // passport exists up to 2020_1; later versions' WSDLs have no such header.
     const passport = request.headers.get('tokenPassport') ?? (featuresOf(version).passport ? request.headers.get('passport') : undefined);
-    const account = text(child(passport, 'account'))?.trim() || this.options.defaultAccount;
+    const given = text(child(passport, 'account'))?.trim();
+    if (given && !ACCOUNT_ID.test(given)) throw new SoapClientError('The account in the request header must be 1-40 letters, digits, _ or - (e.g. TSTDRV1234567 or 1234567_SB1).');
+    const account = given || this.options.defaultAccount;
     return { version, request, account };
   }
 
@@ -193,7 +197,7 @@ export class SoapEndpoint {
         const nsId = newRequestId(req.soapCall?.account ?? this.options.defaultAccount, this.options.clock.now());
         return (
           `<platformMsgs:documentInfo xmlns:platformMsgs="${ns.platformMsgs}" xmlns:platformCore="${ns.platformCore}">` +
-          `<platformCore:nsId>${nsId}</platformCore:nsId></platformMsgs:documentInfo>`
+          `<platformCore:nsId>${escapeXml(nsId)}</platformCore:nsId></platformMsgs:documentInfo>`
         );
       });
       // node-soap adds a WS-Security header with an undeclared soap: prefix when the request

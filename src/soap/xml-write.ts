@@ -23,6 +23,6 @@ export function attributes(values: Record<string, string | null | undefined>): s
 
 export function xmlns(prefixes: Record<string, string>): string {
   let out = '';
-  for (const [prefix, uri] of Object.entries(prefixes)) out += ` xmlns:${prefix}="${uri}"`;
+  for (const [prefix, uri] of Object.entries(prefixes)) out += ` xmlns:${prefix}="${escapeXml(uri)}"`;
   return out;
 }

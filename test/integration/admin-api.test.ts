@@ -39,6 +39,7 @@ describe('POST /admin/jobs', () => {
     [{ operation: 'asyncAddList', items: 0 }, 'items'],
     [{ operation: 'asyncAddList', items: 1, recordType: 'spaceship' }, 'recordType'],
     [{ operation: 'asyncAddList', items: 1, ratePerSecond: 0 }, 'ratePerSecond'],
+    [{ operation: 'asyncAddList', items: 1, ratePerSecond: 1e-20 }, 'ratePerSecond'],
     [{ operation: 'asyncAddList', items: 2, failures: [{ item: 3, code: 'DUP_ENTITY' }] }, 'failures[0].item'],
     [{ operation: 'asyncAddList', items: 2, failures: [{ item: 1, code: 'NOT_A_CODE' }] }, 'failures[0].code'],
     [{ operation: 'asyncAddList', items: 2, failures: [{ item: 1, code: 'DUP_ENTITY' }, { item: 1, code: 'DUP_RCRD' }] }, 'failures[1].item'],

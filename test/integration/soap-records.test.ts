@@ -178,6 +178,8 @@ describe('records with sublists, references and custom fields', () => {
     ['an xsi:type that is not a custom field', '<listRel:customFieldList><core:customField xsi:type="core:RecordRef"/></listRel:customFieldList>', /customField has xsi:type RecordRef, which is not a kind of CustomFieldRef/],
     ['a wrong value in a custom field', '<listRel:customFieldList><core:customField xsi:type="core:LongCustomFieldRef"><core:value>ten</core:value></core:customField></listRel:customFieldList>', /value is not a valid long/],
     ['a simple field given twice', '<listRel:email>a@b.c</listRel:email><listRel:email>d@e.f</listRel:email>', /email may appear only once/],
+    ['a date before year 1', '<listRel:dateCreated>0000-01-01T00:00:00Z</listRel:dateCreated>', /dateCreated is not a valid dateTime \(got "0000-01-01T00:00:00Z"\)/],
+    ['a date in another format', '<listRel:dateCreated>01/02/2026</listRel:dateCreated>', /dateCreated is not a valid dateTime/],
     ['a field in another namespace', '<core:email>a@b.c</core:email>', /email must be in namespace urn:relationships_2023_2\.lists\.webservices\.netsuite\.com \(got urn:core_2023_2/],
     ['an address field in the record\'s namespace', '<listRel:addressbookList><listRel:addressbook><listRel:addressbookAddress><listRel:addr1>x</listRel:addr1></listRel:addressbookAddress></listRel:addressbook></listRel:addressbookList>', /addr1 must be in namespace urn:common_2023_2/],
   ])('refuses %s with a Client fault', async (_what, fields, message) => {
@@ -191,7 +193,7 @@ describe('records of types the WSDL does not know', () => {
   const MKT = `urn:marketing_${V}.lists.webservices.netsuite.com`;
   const campaign =
     `<msg:record xmlns:mkt="${MKT}" xsi:type="mkt:Campaign" externalId="camp-1"><mkt:title>Spring &amp; sale</mkt:title>` +
-    '<mkt:audience><mkt:segment>A</mkt:segment><mkt:segment>B</mkt:segment></mkt:audience>' +
+    '<mkt:audience><mkt:segment>A</mkt:segment><mkt:segment>B</mkt:segment></mkt:audience><q:note xmlns:q="urn:odd&quot;ns">x</q:note>' +
     '<mkt:customFieldList><core:customField xsi:type="core:StringCustomFieldRef" scriptId="custevent_x"><core:value>v</core:value></core:customField></mkt:customFieldList></msg:record>';
 
   it('stores them as sent and reads them back in their namespaces', async () => {
@@ -209,6 +211,8 @@ describe('records of types the WSDL does not know', () => {
     expect(answer.status).toBe(200);
     expect(answer.text).toMatch(new RegExp(`<platformMsgs:record xmlns:ns1="${MKT.replaceAll('.', '\\.')}"[^>]* xsi:type="ns1:Campaign" internalId="\\d+" externalId="camp-1">`));
     expect(answer.text).toContain('<ns1:title>Spring &amp; sale</ns1:title>');
+    // A client's namespace URI is written back escaped, whatever it holds.
+    expect(answer.text).toMatch(/xmlns:(ns\d+)="urn:odd&quot;ns"[\s\S]*<\1:note>x<\/\1:note>/);
     expect(answer.text).toContain('<ns1:audience><ns1:segment>A</ns1:segment><ns1:segment>B</ns1:segment></ns1:audience>');
     expect(answer.text).toContain('<ns1:customFieldList><platformCore:customField scriptId="custevent_x" xsi:type="platformCore:StringCustomFieldRef"><platformCore:value>v</platformCore:value></platformCore:customField></ns1:customFieldList>');
   });
@@ -235,11 +239,13 @@ describe('asyncInitializeList', () => {
       initialize('invoice', 'type="salesOrder" externalId="so-init"') +
         initialize('invoice', 'type="salesOrder" externalId="no-such-order"') +
         initialize('invoice', 'type="vendor" internalId="1"') +
-        initialize('salesOrder', 'type="customer" externalId="c-2"'),
+        initialize('salesOrder', 'type="customer" externalId="c-2"') +
+        initialize('constructor', 'type="salesOrder" externalId="so-init"'),
     );
     const answer = await getAsyncResult(t.url, jobId, 1, V);
     expect(answer.text).toContain('xsi:type="platformMsgs:AsyncInitializeListResult"');
-    const [invoice, missing, refused, order] = asList(answer.body.getAsyncResultResponse.asyncResult.readResponseList.readResponse) as Array<Record<string, any>>;
+    const [invoice, missing, refused, order, odd] = asList(answer.body.getAsyncResultResponse.asyncResult.readResponseList.readResponse) as Array<Record<string, any>>;
+    expect(odd.status.statusDetail).toMatchObject({ code: 'INVALID_INITIALIZE_REF', message: 'Invalid initialize reference: initializing a constructor is not supported.' });
     expect(invoice.record).toMatchObject({ '@xsi:type': 'tranSales:Invoice', otherRefNum: 'PO-77', memo: 'Ship fast', total: '12' });
     // The customer and the lines carry over, as NetSuite's initialize does.
     expect(invoice.record.entity).toMatchObject({ '@internalId': '1001', '@type': 'customer' });

@@ -47,6 +47,12 @@ describe('requests the client got wrong', () => {
     expect(answer.text).toMatch(/<soapenv:Header><platformMsgs:documentInfo [^>]*><platformCore:nsId>WEBSERVICES_TSTDRV1234567_\d{27}_[0-9a-f]{8}<\/platformCore:nsId><\/platformMsgs:documentInfo><\/soapenv:Header>/);
   });
 
+  it('refuses an account in the header that is not an account id, so it can never reach an answer', async () => {
+    const header = `<tokenPassport xmlns="urn:core_2017_1.platform.webservices.netsuite.com"><account>X&lt;/platformCore:nsId&gt;&lt;evil/&gt;</account></tokenPassport>`;
+    const fault = await clientFault(envelope('checkAsyncStatus', '<msg:jobId>J</msg:jobId>', '2017_1', header));
+    expect(fault.faultstring).toMatch(/account in the request header must be 1-40 letters/);
+  });
+
   it('runs the operation in the body, whatever SOAPAction says', async () => {
     const jobId = await createJob(t.url, { operation: 'asyncAddList', items: 1 });
     const answer = await postSoap(t.url, '2017_1', envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`), { SOAPAction: '"getAsyncResult"' });

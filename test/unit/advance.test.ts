@@ -66,6 +66,12 @@ describe('planAdvance', () => {
     expect(plan.nextRunAt).toEqual(at(3));
   });
 
+  it('looks at a very slow job again within a day, so its next run stays a real date', () => {
+    const slow = job({ ratePerSecond: 1e-9, totalItems: 5 });
+    const plan = planAdvance(apply(slow, planAdvance(slow, at(0), options)), at(1), options);
+    expect(plan.nextRunAt.getTime()).toBe(at(1 + 24 * 3600).getTime());
+  });
+
   it('does everything at once when pacing is off', () => {
     const plan = planAdvance(job({ totalItems: 50 }), at(0), { ...options, pacing: false, batch: 100 });
     expect(plan).toMatchObject({ status: 'finished', processedItems: 50 });

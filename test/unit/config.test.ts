@@ -18,7 +18,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT must be a whole number from 0 to 65535 \(got "eighty"\)/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL must be a postgres: or postgresql:\/\/ URL/);
     expect(() => loadConfig({ WORKER: 'maybe' })).toThrow(/WORKER must be on or off/);
-    expect(() => loadConfig({ JOB_RETENTION_DAYS: '-1' })).toThrow(/JOB_RETENTION_DAYS must be a number above 0/);
+    expect(() => loadConfig({ JOB_RETENTION_DAYS: '-1' })).toThrow(/JOB_RETENTION_DAYS must be a number of at least 0.001/);
   });
 
   it('reports every bad value at once', () => {

@@ -22,8 +22,20 @@ describe('parseEnvelope', () => {
     expect(text(child(request.headers.get('tokenPassport'), 'account'))).toBe('123_SB1');
   });
 
+  it('decodes character references once, and keeps an escaped ampersand literal', () => {
+    const request = parseEnvelope(
+      `<soapenv:Envelope xmlns:soapenv="${SOAP}"><soapenv:Body><m:x xmlns:m="${MSGS}" a="&#x4F;&apos;k"><m:jobId>O&#39;Brien&#13;&amp;#39;&lt;</m:jobId></m:x></soapenv:Body></soapenv:Envelope>`,
+    );
+    expect(text(child(request.body, 'jobId'))).toBe("O'Brien\r&#39;<");
+    expect((request.body as Record<string, string>)['@_a']).toBe("O'k");
+  });
+
   it.each([
     ['', /empty/],
+    [`<soapenv:Envelope xmlns:soapenv="${SOAP}"><soapenv:Body><m:x xmlns:m="${MSGS}">&#1;</m:x></soapenv:Body></soapenv:Envelope>`, /&#1; names a character XML does not allow/],
+    [`<soapenv:Envelope xmlns:soapenv="${SOAP}"><soapenv:Body><m:x xmlns:m="${MSGS}">\u0001</m:x></soapenv:Body></soapenv:Envelope>`, /character XML does not allow \(U\+0001/],
+    [`<soapenv:Envelope xmlns:soapenv="${SOAP}"><soapenv:Header><constructor/></soapenv:Header><soapenv:Body/></soapenv:Envelope>`, /element name constructor is not allowed/],
+    [`<soapenv:Envelope xmlns:soapenv="${SOAP}"><soapenv:Body><m:toString xmlns:m="${MSGS}"/></soapenv:Body></soapenv:Envelope>`, /element name toString is not allowed/],
     ['<a><b></a>', /not well-formed/],
     [`<!DOCTYPE x [<!ENTITY a "aaaa">]><soapenv:Envelope xmlns:soapenv="${SOAP}"/>`, /document type declaration/],
     [`<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body/></env:Envelope>`, /SOAP 1.2 is not supported/],

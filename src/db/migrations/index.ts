@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as m001 from './001-jobs';
 import * as m002 from './002-records';
 import * as m003 from './003-step-failures';
+import * as m004 from './004-one-id-counter';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -11,6 +12,7 @@ const migrations: Record<string, Knex.Migration> = {
   '001-jobs': m001,
   '002-records': m002,
   '003-step-failures': m003,
+  '004-one-id-counter': m004,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
