@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import { systemClock, type Clock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createKnex, migrate } from './db/knex';
+import { closeKnex, createKnex, migrate } from './db/knex';
 import { PgJobStore } from './db/pg-job-store';
 import { createApp } from './http/app';
 import { createHttpServer } from './http/server';
@@ -111,7 +111,8 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
         await closed;
         clearTimeout(timer);
         await worker.stop();
-        if (!options.db) await db.destroy();
+        soap.close();
+        if (!options.db) await closeKnex(db);
       })()),
   };
 }
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
   if (mode === 'migrate') {
     const db = createKnex({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
     await migrate(db);
-    await db.destroy();
+    await closeKnex(db);
     logger.info('migrations are current', { database });
     return;
   }
@@ -164,7 +165,7 @@ async function main(): Promise<void> {
   }
   const shutdown = (signal: string) => {
     logger.info('shutting down', { signal });
-    const stop = mode === 'worker' ? service.worker.stop().then(() => service.db.destroy()) : service.stop();
+    const stop = mode === 'worker' ? service.worker.stop().then(() => closeKnex(service.db)) : service.stop();
     stop.then(
       () => process.exit(0),
       (error: unknown) => {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
@@ -25,12 +25,64 @@ export function createKnex(options: DatabaseOptions): Knex {
     });
   }
   const connection: Record<string, string> = {};
-  if (options.dataDir !== 'memory') {
-    const dir = path.resolve(options.dataDir, 'pglite');
-    mkdirSync(dir, { recursive: true });
-    connection.filename = dir;
+  if (options.dataDir === 'memory') return knexFactory({ client: ClientPgLite, dialect: 'postgres', connection, searchPath });
+  const dir = path.resolve(options.dataDir, 'pglite');
+  mkdirSync(dir, { recursive: true });
+  connection.filename = dir;
+  const release = lockDataDir(path.resolve(options.dataDir, 'pglite.lock'));
+  const db = knexFactory({ client: ClientPgLite, dialect: 'postgres', connection, searchPath });
+  releases.set(db, release);
+  return db;
+}
+
+/** Locks held by databases this process opened, released when they close. */
+const releases = new WeakMap<Knex, () => void>();
+
+/** Closes a database made by createKnex, and gives up its data folder's lock. */
+export async function closeKnex(db: Knex): Promise<void> {
+  await db.destroy();
+  releases.get(db)?.();
+}
+
+/**
+ * The embedded database belongs to one process: a second one would read and write the same files
+ * unseen by the first. A lock file holds the owner's pid; one left by a dead process is taken over.
+ */
+function lockDataDir(file: string): () => void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      const release = () => {
+        process.off('exit', release);
+        try {
+          unlinkSync(file);
+        } catch {
+          // already gone
+        }
+      };
+      process.on('exit', release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(file, 'utf8'));
+      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+        throw new Error(`The embedded database in ${path.dirname(file)} is in use by process ${owner}; stop it, or give this process another DATA_DIR or a DATABASE_URL.`);
+      }
+      unlinkSync(file);
+    }
   }
-  return knexFactory({ client: ClientPgLite, dialect: 'postgres', connection, searchPath });
+  throw new Error(`Could not lock ${file}.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Brings the schema up to date; safe to run at every start and from several processes. */

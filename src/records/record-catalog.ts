@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors';
 import { parseDateTime } from './date-time';
-import { TEMPLATE_DIR } from '../soap/wsdl-catalog';
+import { TEMPLATE_DIR } from '../wsdl-templates';
 import type { RecordSchemas } from './record-operations';
 import { localOf, namespaceOf, qname, SchemaSet, XSD_NS, type ElementDecl, type QName } from './schema-set';
 
@@ -123,6 +123,11 @@ export class RecordCatalog implements RecordSchemas {
 
   isRecordType(name: string): boolean {
     return this.recordTypeNames.has(name);
+  }
+
+  /** platformCoreTyp:RecordType's values, in schema order. */
+  recordTypeValues(): string[] {
+    return [...this.recordTypeNames];
   }
 
   fieldNames(recordType: string): string[] | undefined {

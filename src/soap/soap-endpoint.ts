@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,6 +48,11 @@ export class SoapEndpoint {
     private readonly options: SoapEndpointOptions,
     private readonly logger: SoapLogger,
   ) {}
+
+  /** Removes the WSDL copies written for node-soap. */
+  close(): void {
+    rmSync(this.wsdlDir, { recursive: true, force: true });
+  }
 
   /** Answers one request to /services/NetSuitePort_<version>. */
   async handle(req: IncomingMessage, res: ServerResponse, version: string, baseUrl: string): Promise<void> {
@@ -159,6 +164,8 @@ export class SoapEndpoint {
     if (!handler) {
       handler = this.createNodeSoapHandler(version);
       this.handlers.set(version, handler);
+      // A failed load is tried again on the next request rather than remembered.
+      handler.catch(() => this.handlers.delete(version));
     }
     return handler;
   }

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { TEMPLATE_DIR } from '../wsdl-templates';
 import { featuresOf, isVersion, VERSIONS, type VersionFeatures } from './versions';
 
 /**
@@ -9,7 +10,6 @@ import { featuresOf, isVersion, VERSIONS, type VersionFeatures } from './version
  * same over HTTP and on disk.
  */
 
-export const TEMPLATE_DIR = path.resolve(__dirname, '../../wsdl');
 const WSDL_TEMPLATE = 'netsuite.wsdl';
 const URL_PATTERN = /^\/(?:wsdl\/v(\d{4}_\d)_0\/(netsuite\.wsdl)|xsd\/([a-z]+)\/v(\d{4}_\d)_0\/([A-Za-z]+\.xsd))$/;
 
@@ -59,8 +59,8 @@ const withAddress = (wsdl: string, endpoint: string) => wsdl.replace(/(<(?:[\w-]
 export class WsdlCatalog {
   /** Template text by its path under wsdl/ (e.g. 'platform/core.xsd'). */
   private readonly templates = new Map<string, string>();
-  /** Files of the official tree already read, by URL path. */
-  private readonly officialFiles = new Map<string, string | undefined>();
+  /** Files of the official tree already read, by URL path (misses are not kept). */
+  private readonly officialFiles = new Map<string, string>();
 
   constructor(
     dir: string = TEMPLATE_DIR,
@@ -102,11 +102,14 @@ export class WsdlCatalog {
 
   /** The official tree's file at a URL path (the URL pattern allows no way out of the tree). */
   private officialFile(urlPath: string): string | undefined {
-    if (!this.officialFiles.has(urlPath)) {
+    let document = this.officialFiles.get(urlPath);
+    if (document === undefined) {
       const file = path.join(this.official!.dir, urlPath);
-      this.officialFiles.set(urlPath, existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+      if (!existsSync(file)) return undefined;
+      document = readFileSync(file, 'utf8');
+      this.officialFiles.set(urlPath, document);
     }
-    return this.officialFiles.get(urlPath);
+    return document;
   }
 
   /** Writes one version's documents under `root` in their URL layout; returns the WSDL's file path. */

@@ -42,6 +42,8 @@ it('runs on the embedded database, drains a request under way on SIGTERM, and ke
   expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
   const created = await fetch(`${first.url}/admin/jobs`, { method: 'POST', body: JSON.stringify({ operation: 'asyncAddList', items: 3 }) });
   const { jobId } = (await created.json()) as { jobId: string };
+  // One process owns the embedded database; a second one on the same folder is refused.
+  await expect(start({})).rejects.toThrow(/exited \(1\)[\s\S]*The embedded database in .* is in use by process \d+/);
 
   // Send half a request, stop the service, then send the rest: the answer must still come.
   const body = envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`);

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { RECORD_TYPES } from '../../src/jobs/record-types';
 import { STATUS_DETAIL_CODES } from '../../src/jobs/status-codes';
 import { RecordCatalog } from '../../src/records/record-catalog';
 import { featuresOf, VERSIONS } from '../../src/soap/versions';
-import { TEMPLATE_DIR, WsdlCatalog } from '../../src/soap/wsdl-catalog';
+import { WsdlCatalog } from '../../src/soap/wsdl-catalog';
+import { TEMPLATE_DIR } from '../../src/wsdl-templates';
 
 const catalog = new WsdlCatalog();
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' });
@@ -54,9 +54,11 @@ describe('WsdlCatalog', () => {
     expect(catalog.document('/xsd/platform/v2019_1_0/../core.xsd', 'http://h')).toBeUndefined();
   });
 
-  it('lists exactly the record types and status codes the code knows', () => {
-    expect(enumeration('platform/coreTypes.xsd', 'RecordType')).toEqual([...RECORD_TYPES]);
+  it('lists exactly the status codes the code knows, and every record type with a schema is a RecordType', () => {
     expect(enumeration('platform/faultTypes.xsd', 'StatusDetailCodeType')).toEqual([...STATUS_DETAIL_CODES]);
+    const records = new RecordCatalog();
+    expect(records.recordTypeValues()).toEqual(enumeration('platform/coreTypes.xsd', 'RecordType'));
+    for (const recordType of records.recordTypes()) expect(records.isRecordType(recordType)).toBe(true);
   });
 });
 
