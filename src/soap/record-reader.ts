@@ -3,7 +3,7 @@ import type { FieldData, RecordFields, RecordInput, RecordRefInput } from '../re
 import type { RecordCatalog } from '../records/record-catalog';
 import { localOf, namespaceOf, qname, type ElementDecl, type QName } from '../records/schema-set';
 import { SoapClientError } from './envelope-parser';
-import { ATTRIBUTE_PREFIX, attribute, child, children, declarations, elementKeys, localName, prefixOf, text, type XmlNode } from './xml-read';
+import { ATTRIBUTE_PREFIX, attribute, child, children, declarations, elementKeys, localName, namedChildren, prefixOf, text, type XmlNode } from './xml-read';
 import { XSI_NS } from './xml-write';
 
 /**
@@ -137,20 +137,24 @@ export class RecordReader {
   private content(node: XmlNode, scope: Scope, declared: ElementDecl[], where: string, skip: string[] = []): Record<string, FieldData> {
     const values: Record<string, FieldData> = {};
     if (typeof node === 'string') return values;
+    const seen = new Set<string>();
     for (const key of elementKeys(node)) {
       const name = localName(key);
-      if (skip.includes(name)) continue;
+      if (skip.includes(name) || seen.has(name)) continue;
+      seen.add(name);
       const field = declared.find((candidate) => candidate.name === name);
       if (!field) {
         throw new SoapClientError(`${where} has no field ${name}; its fields are ${declared.map((f) => f.name).filter((f) => !skip.includes(f)).join(', ')}.`);
       }
-      const nodes = children(node, name);
-      if (!field.repeated && nodes.length > 1) throw new SoapClientError(`${where}: ${name} may appear only once.`);
+      const occurrences = namedChildren(node, name);
+      if (!field.repeated && occurrences.length > 1) throw new SoapClientError(`${where}: ${name} may appear only once.`);
       // As NetSuite's schema validation does: a field in another namespace is not that field.
       const expected = this.concrete(field.namespace);
-      const actual = extendScope(scope, nodes[0]).get(prefixOf(key));
-      if (actual !== expected) throw new SoapClientError(`${where}: ${name} must be in namespace ${expected} (got ${actual ?? 'no namespace'}).`);
-      const read = nodes.map((item) => this.value(field, item, extendScope(scope, item), `${where}: ${name}`));
+      for (const occurrence of occurrences) {
+        const actual = extendScope(scope, occurrence.node).get(prefixOf(occurrence.key));
+        if (actual !== expected) throw new SoapClientError(`${where}: ${name} must be in namespace ${expected} (got ${actual ?? 'no namespace'}).`);
+      }
+      const read = occurrences.map((occurrence) => this.value(field, occurrence.node, extendScope(scope, occurrence.node), `${where}: ${name}`));
       values[name] = field.repeated ? read : read[0];
     }
     return values;

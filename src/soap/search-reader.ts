@@ -4,7 +4,7 @@ import { DATE_OPERATORS, ID_OPERATORS, SEARCH_BASICS, STRING_OPERATORS, type Cri
 import { SoapClientError } from './envelope-parser';
 import type { Scope } from './record-reader';
 import { namespacesOf } from './versions';
-import { attribute, child, children, declarations, elementKeys, localName, prefixOf, text, type XmlNode } from './xml-read';
+import { attribute, child, children, declarations, elementKeys, localName, namedChildren, prefixOf, text, type XmlNode } from './xml-read';
 import { XSI_NS } from './xml-write';
 
 /** Reads asyncSearch's searchRecord (a search basic) and searchPreferences into criteria. */
@@ -39,16 +39,28 @@ export function readSearch(body: XmlNode, scope: Scope, version: string, catalog
   }
 
   const criteria: Criterion[] = [];
+  const ns = namespacesOf(version);
+  /** Each occurrence's namespace, from its own prefix and the declarations in scope there. */
+  const inNamespace = (parentScope: Map<string, string>, occurrence: { key: string; node: XmlNode }, expected: string, what: string) => {
+    const actual = new Map([...parentScope, ...declarations(occurrence.node)]).get(prefixOf(occurrence.key));
+    if (actual !== expected) throw new SoapClientError(`${what} must be in namespace ${expected} (got ${actual ?? 'no namespace'}).`);
+  };
+  const seen = new Set<string>();
   for (const key of typeof record === 'string' ? [] : elementKeys(record)) {
     const field = localName(key);
+    if (seen.has(field)) continue;
+    seen.add(field);
     const kind = fields.get(field);
     const where = `${typeName}.${field}`;
     if (!kind) throw new SoapClientError(`${typeName} has no field ${field}; its fields are ${[...fields.keys()].join(', ')}.`);
-    const fieldNamespace = new Map([...inScope, ...declarations(children(record, field)[0])]).get(prefixOf(key));
-    if (fieldNamespace !== namespacesOf(version).platformCommon) {
-      throw new SoapClientError(`${where} must be in namespace ${namespacesOf(version).platformCommon} (got ${fieldNamespace ?? 'no namespace'}).`);
-    }
-    for (const node of children(record, field)) {
+    for (const occurrence of namedChildren(record, field)) {
+      inNamespace(inScope, occurrence, ns.platformCommon, where);
+      const node = occurrence.node;
+      const nodeScope = new Map([...inScope, ...declarations(node)]);
+      // searchValue and searchValue2 belong to the Search*Field types, in platformCore.
+      for (const valueName of ['searchValue', 'searchValue2']) {
+        for (const value of namedChildren(node, valueName)) inNamespace(nodeScope, value, ns.platformCore, `${where}.${valueName}`);
+      }
       const values = children(node, 'searchValue');
       if (kind === 'ids') {
         const idKey = field === 'externalId' ? 'externalId' : 'internalId';

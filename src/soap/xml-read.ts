@@ -10,16 +10,23 @@ export const prefixOf = (qualified: string): string => (qualified.includes(':') 
 
 const isElementKey = (key: string) => !key.startsWith(ATTRIBUTE_PREFIX) && key !== '#text' && !key.startsWith('?');
 
-/** Child elements named `name` (by local name), in document order per name. */
-export function children(node: XmlValue | undefined, name: string): XmlNode[] {
+/**
+ * Child elements named `name` (by local name), each with the qualified name it was written with,
+ * so its namespace can be told from its own prefix (clients may use a new prefix per element).
+ */
+export function namedChildren(node: XmlValue | undefined, name: string): Array<{ key: string; node: XmlNode }> {
   if (node === undefined || typeof node === 'string' || Array.isArray(node)) return [];
-  const found: XmlNode[] = [];
+  const found: Array<{ key: string; node: XmlNode }> = [];
   for (const [key, value] of Object.entries(node)) {
     if (!isElementKey(key) || localName(key) !== name) continue;
-    if (Array.isArray(value)) found.push(...value);
-    else found.push(value);
+    for (const one of Array.isArray(value) ? value : [value]) found.push({ key, node: one });
   }
   return found;
+}
+
+/** Child elements named `name` (by local name), in document order per name. */
+export function children(node: XmlValue | undefined, name: string): XmlNode[] {
+  return namedChildren(node, name).map((child) => child.node);
 }
 
 export const child = (node: XmlValue | undefined, name: string): XmlNode | undefined => children(node, name)[0];

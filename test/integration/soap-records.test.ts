@@ -172,6 +172,22 @@ describe('records with sublists, references and custom fields', () => {
     expect(po.record.itemList.item.quantity).toBe('40');
   });
 
+  it('reads each field by its own prefix, as clients that declare one per element write them', async () => {
+    const perElement =
+      '<listRel:customFieldList>' +
+      `<p1:customField xmlns:p1="${NS.core}" xsi:type="p1:StringCustomFieldRef" scriptId="custentity_a"><p1:value>one</p1:value></p1:customField>` +
+      `<p2:customField xmlns:p2="${NS.core}" xsi:type="p2:BooleanCustomFieldRef" scriptId="custentity_b"><p2:value>true</p2:value></p2:customField>` +
+      '</listRel:customFieldList>';
+    const added = await r.writeResults(await r.submitAndRun('asyncAddList', customer('externalId="prefixes-1"', perElement)));
+    expect(added[0].status['@isSuccess']).toBe('true');
+    const row = await t.database.db('records').where({ external_id: 'prefixes-1' }).first();
+    expect(row.fields.customFieldList.customField.map((field: Record<string, string>) => field.value)).toEqual(['one', 'true']);
+
+    const second = `<p1:customField xmlns:p1="${NS.core}" xsi:type="p1:StringCustomFieldRef" scriptId="a"><p1:value>1</p1:value></p1:customField><p2:customField xmlns:p2="${NS.rel}" scriptId="b"/>`;
+    const refused = await postSoap(t.url, V, request('asyncAddList', customer('', `<listRel:customFieldList>${second}</listRel:customFieldList>`)));
+    expect(faultOf(refused).faultstring).toMatch(/customField must be in namespace urn:core_2023_2\.platform\.webservices\.netsuite\.com \(got urn:relationships_2023_2/);
+  });
+
   it.each([
     ['a field inside a sublist the schema lacks', '<listRel:addressbookList><listRel:addressbook><listRel:colour>red</listRel:colour></listRel:addressbook></listRel:addressbookList>', /addressbookList: addressbook has no field colour/],
     ['a custom field without xsi:type', '<listRel:customFieldList><core:customField scriptId="x"><core:value>1</core:value></core:customField></listRel:customFieldList>', /customField needs an xsi:type naming a kind of CustomFieldRef/],

@@ -131,6 +131,7 @@ describe('asyncSearch', () => {
     ['an unknown field', searchRecord('CustomerSearchBasic', stringField('shoeSize', 'is', '9')), '', /CustomerSearchBasic has no field shoeSize/],
     ['a string field without operator', searchRecord('CustomerSearchBasic', '<common:email><core:searchValue>x</core:searchValue></common:email>'), '', /CustomerSearchBasic.email needs operator one of is/],
     ['a field in the wrong namespace', searchRecord('CustomerSearchBasic', '<core:email operator="is"><core:searchValue>x</core:searchValue></core:email>'), '', /CustomerSearchBasic.email must be in namespace urn:common_2023_2/],
+    ['a searchValue outside platformCore', searchRecord('CustomerSearchBasic', '<common:email operator="is"><common:searchValue>x</common:searchValue></common:email>'), '', /CustomerSearchBasic.email.searchValue must be in namespace urn:core_2023_2/],
     ['within without searchValue2', searchRecord('CustomerSearchBasic', '<common:dateCreated operator="within"><core:searchValue>2026-01-01T00:00:00Z</core:searchValue></common:dateCreated>'), '', /needs searchValue2/],
   ])('answers a soapenv:Client fault for %s', async (_what, inner, header, message) => {
     const answer = await postSoap(t.url, V, request('asyncSearch', inner, { account: ACCOUNT, header }));
