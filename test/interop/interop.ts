@@ -1,12 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { XMLParser } from 'fast-xml-parser';
 import { systemClock } from '../../src/clock';
 import type { Logger } from '../../src/logger';
 import { createJob, startTestService, type TestService } from '../helpers/service';
 
 /**
- * What the interop suites share: the scripted jobs, the report every client produces about what it
- * read, and one set of expectations for all clients. Each client suite (node-soap, zeep, PHP) says
- * how to run its client and which native types its language gives; `describeInterop` does the rest,
+ * What the interop suites share: the scripted jobs, the records scenario (real records each client
+ * builds from the WSDL's types and submits), the report every client produces about what it read,
+ * and one set of expectations for all clients. Each client suite (node-soap, zeep, PHP) says how
+ * to run its client and which native types its language gives; `describeInterop` does the rest,
  * once per SuiteTalk version, each on a service of its own (own database, own job queue).
  */
 
@@ -21,7 +23,10 @@ const UNREACHABLE_PAGE = 99;
 const ns = (version: string) => ({
   messages: `urn:messages_${version}.platform.webservices.netsuite.com`,
   faults: `urn:faults_${version}.platform.webservices.netsuite.com`,
+  core: `urn:core_${version}.platform.webservices.netsuite.com`,
+  common: `urn:common_${version}.platform.webservices.netsuite.com`,
   relationships: `urn:relationships_${version}.lists.webservices.netsuite.com`,
+  sales: `urn:sales_${version}.transactions.webservices.netsuite.com`,
 });
 
 /** Both served WSDL addresses are used: the first version by its /wsdl path, the others by ?wsdl. */
@@ -115,6 +120,52 @@ async function createInteropJobs(url: string): Promise<InteropJobs> {
 export const jobArguments = (jobs: InteropJobs): string[] => Object.entries(jobs).map(([key, id]) => `${key}=${id}`);
 
 // ---------------------------------------------------------------------------------------------
+// Real records, submitted through each client's generated types: a customer with addresses and
+// custom fields, a sales order for it (its entity the customer's internalId from getAsyncResult),
+// both read back by getList, the customer updated and searched for, and an update of a record that
+// does not exist. zeep and PHP do this under a tokenPassport header naming RECORDS.account, so
+// these jobs do not queue behind the slow job in the default account; node-soap, which cannot
+// write that header correctly, does it in the default account before the scripted jobs exist.
+// A client that cannot write a record's nested elements in their schema namespaces (see
+// ClientProfile.recordNamespaces) sends what it can write correctly through the same steps, and
+// the rest (the addresses, the custom fields, the search) as it writes them, which the server
+// must refuse as NetSuite does.
+
+export const RECORDS = {
+  account: 'TSTDRV7654321',
+  customer: {
+    externalId: 'interop-customer',
+    fields: { companyName: 'Interop Traders', email: 'orders@interop.example', isInactive: false },
+    addressbook: [
+      { defaultShipping: true, defaultBilling: false, label: 'Warehouse', address: { country: '_unitedStates', addr1: '1 Dock Rd', city: 'Oakland', zip: '94607' } },
+      { defaultShipping: false, defaultBilling: true, label: 'Head office', address: { country: '_germany', addr1: 'Hauptstraße 5', city: 'Berlin', zip: '10115' } },
+    ],
+    customFields: [
+      { type: 'StringCustomFieldRef', scriptId: 'custentity_tier', value: 'gold & <platinum>' },
+      { type: 'BooleanCustomFieldRef', scriptId: 'custentity_vip', value: true },
+    ],
+  },
+  salesOrder: {
+    externalId: 'interop-order',
+    fields: { memo: 'Rush: by Friday' },
+    items: [
+      { item: { internalId: '55', type: 'inventoryItem' }, quantity: 2, rate: '9.50', amount: 19, description: 'Widget' },
+      { item: { externalId: 'sku-9' }, quantity: 1.5, rate: '4.00', amount: 6, description: 'Gadget, large' },
+    ],
+  },
+  /** The one field the update changes. */
+  update: { companyName: 'Interop Traders Renamed' },
+  /** companyName contains this only after the update. */
+  searchFor: 'Renamed',
+  pageSize: 5,
+  missingInternalId: '999999',
+};
+export type RecordsSpec = typeof RECORDS;
+
+/** The records scenario as a key=value argument for the client scripts. */
+export const recordsArgument = (): string => `records=${JSON.stringify(RECORDS)}`;
+
+// ---------------------------------------------------------------------------------------------
 // The report: what a client read, in the client's own terms (values as it gave them, and the
 // name of their type in its language). Any part may instead be { error } when the client threw.
 
@@ -202,6 +253,90 @@ export interface SearchReport {
   records: SearchRecordReport[];
 }
 
+export interface RefReport {
+  internalId: unknown;
+  externalId: unknown;
+  type: unknown;
+}
+
+/** A record as a client read it (getList, search), in the client's own types. */
+export interface RecordReport {
+  /** The concrete type the client built (from the record's xsi:type). */
+  recordType: string | null;
+  recordTypeNamespace: string | null;
+  internalId: unknown;
+  externalId: unknown;
+  /** Simple body fields (companyName, email, isInactive, memo), null where absent. */
+  fields: Record<string, unknown>;
+  fieldTypes: Record<string, string>;
+  addressbook: Array<{
+    defaultShipping: unknown;
+    defaultShippingType: string;
+    defaultBilling: unknown;
+    label: unknown;
+    /** addressbookAddress's fields (country, addr1, city, zip), or null when there is none. */
+    address: Record<string, unknown> | null;
+  }>;
+  customFields: Array<{ type: string | null; typeNamespace: string | null; scriptId: unknown; value: unknown; valueType: string }>;
+  entity: RefReport | null;
+  items: Array<{ item: RefReport | null; quantity: unknown; quantityType: string; rate: unknown; amount: unknown; description: unknown }>;
+}
+
+/** A job a client submitted: what the submit answered at once, and how polling ended. */
+export interface JobReport {
+  jobId: string;
+  submittedStatus: string;
+  submittedPercentCompleted: unknown;
+  status: string;
+}
+
+export interface WriteJobReport extends JobReport {
+  page: WritePageReport;
+}
+
+export interface ReadJobReport extends JobReport {
+  resultType: string | null;
+  resultTypeNamespace: string | null;
+  listStatus: StatusReport | null;
+  reads: Array<StatusReport & { record: RecordReport | null }>;
+}
+
+export interface RecordSearchJobReport extends JobReport {
+  search: Omit<SearchReport, 'records'> & { records: RecordReport[] };
+}
+
+/**
+ * A request sent as a client writes it, which the server should refuse: the request, the HTTP
+ * status of the answer, and the fault (or, when the server accepted it, raised: false and the
+ * job it became in `answer`).
+ */
+export interface RefusalReport {
+  request: string | null;
+  httpStatus: number | null;
+  fault: FaultReport;
+}
+
+export interface RecordsReport {
+  /** The account named in the tokenPassport header, or null when the client sent none. */
+  account: string | null;
+  addCustomer: Part<WriteJobReport>;
+  addSalesOrder: Part<WriteJobReport>;
+  getList: Part<ReadJobReport>;
+  update: Part<WriteJobReport>;
+  /**
+   * Clients with recordNamespaces: the search job. Clients without: the search as they write it,
+   * which the server must refuse.
+   */
+  search: Part<RecordSearchJobReport | RefusalReport>;
+  updateMissing: Part<WriteJobReport>;
+  /**
+   * Clients without recordNamespaces only: a customer with the addresses, and one with the custom
+   * fields (each with an externalId of its own), as the client writes them, which the server must
+   * refuse.
+   */
+  refused?: { addresses: Part<RefusalReport>; customFields: Part<RefusalReport> };
+}
+
 export type Part<T> = T | { error: string };
 
 export interface ClientReport {
@@ -211,12 +346,41 @@ export interface ClientReport {
   polls: { ok: Part<PollReport>; errors: Part<PollReport> };
   results: { ok: Part<PagedResultReport>; errors: Part<PagedResultReport> };
   search: Part<SearchReport>;
+  records: Part<RecordsReport>;
   faults: {
     invalidJobIdStatus: Part<FaultReport>;
     invalidJobIdResult: Part<FaultReport>;
     invalidPageIndex: Part<FaultReport>;
     jobNotComplete: Part<FaultReport>;
   };
+  /** What only this client reports, for its own expectations (InteropClient.describeMore). */
+  extra?: Record<string, unknown>;
+}
+
+/**
+ * The namespaces that the elements named `local` (every occurrence, in document order) are in,
+ * in a request as a client wrote it: each prefix resolved against the declarations in scope.
+ */
+export function namespacesOfElements(xml: string, local: string): Array<string | null> {
+  type Ordered = Array<Record<string, unknown>>;
+  const parsed = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml) as Ordered;
+  const found: Array<string | null> = [];
+  const walk = (nodes: Ordered, scope: Map<string, string>) => {
+    for (const node of nodes) {
+      const name = Object.keys(node).find((key) => key !== ':@' && key !== '#text' && !key.startsWith('?'));
+      if (!name) continue;
+      const inner = new Map(scope);
+      for (const [attribute, value] of Object.entries((node[':@'] ?? {}) as Record<string, string>)) {
+        if (attribute === 'xmlns') inner.set('', value);
+        else if (attribute.startsWith('xmlns:')) inner.set(attribute.slice(6), value);
+      }
+      const prefix = name.includes(':') ? name.slice(0, name.indexOf(':')) : '';
+      if (name.slice(name.indexOf(':') + 1) === local) found.push(inner.get(prefix) ?? null);
+      walk(node[name] as Ordered, inner);
+    }
+  };
+  walk(parsed, new Map());
+  return found;
 }
 
 /** A part of the report, or a failure saying what the client threw. */
@@ -237,7 +401,7 @@ export interface ClientProfile {
   double: string;
   /** The xsd:boolean isSuccess attribute. */
   booleanAttribute: string;
-  /** xsd:boolean elements (Contact.isInactive). */
+  /** xsd:boolean elements of a record (Contact.isInactive, Customer.isInactive). */
   booleanElement: string;
   /** xsd:int elements of searchResult (totalRecords, ...). */
   int: string;
@@ -245,6 +409,27 @@ export interface ClientProfile {
   namespaces: boolean;
   /** Whether the client reads a fault's detail element as its schema type. */
   typedFaultDetail: boolean;
+  /**
+   * Whether the client writes every element of a record in the namespace its schema declares it
+   * in, also below the record's own fields (an address's fields in platformCommon, custom fields
+   * and a search field's searchValue in platformCore). Without it the client's round trip leaves
+   * addresses and custom fields out, and the records scenario expects the server to refuse them,
+   * and the search, as the client writes them (RecordsReport.refused and .search).
+   */
+  recordNamespaces: boolean;
+  /**
+   * How the client types xsd:boolean and xsd:double elements of a record's sublists and custom
+   * fields (the record's own fields are typed as booleanElement).
+   */
+  recordBoolean: string;
+  recordDouble: string;
+}
+
+/** What a client's own expectations (describeMore) can look at. */
+export interface InteropContext {
+  report: ClientReport;
+  service: TestService;
+  version: Version;
 }
 
 export interface InteropClient {
@@ -257,6 +442,8 @@ export interface InteropClient {
    * soon as it is ready to poll (so it sees the first job pending).
    */
   run(wsdlUrl: string, createJobs: () => Promise<InteropJobs>): Promise<ClientReport>;
+  /** Expectations of this client only, declared inside each version's describe block. */
+  describeMore?(context: () => InteropContext): void;
 }
 
 /** Fails with an install hint when `command args` cannot run (missing program or module). */
@@ -403,7 +590,8 @@ export function describeInterop(client: InteropClient): void {
         worker: true,
         clock: systemClock,
         logger: collectingLogger(serverErrors),
-        env: { RESULT_PAGE_SIZE: String(RESULT_PAGE_SIZE), WORKER_POLL_MS: '50' },
+        // Submitted jobs run at DEFAULT_RATE_PER_SECOND: fast, so the records scenario takes little time.
+        env: { RESULT_PAGE_SIZE: String(RESULT_PAGE_SIZE), WORKER_POLL_MS: '50', DEFAULT_RATE_PER_SECOND: '50' },
       });
       const url = t.url;
       report = await client.run(wsdlUrlFor(url, version), () => createInteropJobs(url));
@@ -499,8 +687,304 @@ export function describeInterop(client: InteropClient): void {
       expectAsyncFault(part(report.faults.invalidPageIndex, `getAsyncResult page ${UNREACHABLE_PAGE}`), 'INVALID_PAGE_INDEX', profile, version);
     });
 
+    describeRecords(profile, version, () => ({ report, service: t! }));
+
+    client.describeMore?.(() => ({ report, service: t!, version }));
+
     it('logged no errors on the service', () => {
       expect(serverErrors).toEqual([]);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The records scenario's expectations.
+
+/** A value as a client that types it `type` reads it: text clients read the text the server wrote. */
+function asRead(value: boolean | number | string, type: string): unknown {
+  return type === 'string' ? String(value) : value;
+}
+
+function expectWriteJob(
+  job: WriteJobReport,
+  expected: { resultType: string; status: string; isSuccess: boolean; type: string; internalId?: string | null; externalId: string | null },
+  profile: ClientProfile,
+  version: Version,
+): void {
+  // Every submit answers at once: pending, nothing done yet.
+  expect({ submittedStatus: job.submittedStatus, submittedPercentCompleted: job.submittedPercentCompleted }).toEqual({ submittedStatus: 'pending', submittedPercentCompleted: 0 });
+  expect(job.jobId).toMatch(/^ASYNCWEBSERVICES_/);
+  expect(job.status).toBe(expected.status);
+  const { page } = job;
+  expect({ resultType: page.resultType, hasWriteResponseList: page.hasWriteResponseList }).toEqual({ resultType: expected.resultType, hasWriteResponseList: true });
+  if (profile.namespaces) expect(page.resultTypeNamespace).toBe(ns(version).messages);
+  expect(page.records).toHaveLength(1);
+  const [record] = page.records;
+  expect(record.isSuccessType).toBe(profile.booleanAttribute);
+  expect(String(record.isSuccess)).toBe(String(expected.isSuccess));
+  expect(record.baseRef).toMatchObject({ refType: 'RecordRef', type: expected.type, externalId: expected.externalId });
+  if (expected.internalId === undefined) expect(record.baseRef!.internalId).toMatch(/^\d+$/);
+  else expect(record.baseRef!.internalId).toBe(expected.internalId);
+}
+
+/** The customer as a client should read it back, with `companyName`. */
+function expectedCustomer(profile: ClientProfile, version: Version, internalId: string, companyName: string) {
+  const { customer } = RECORDS;
+  const stringType = expect.any(String);
+  return {
+    recordType: 'Customer',
+    recordTypeNamespace: profile.namespaces ? ns(version).relationships : null,
+    internalId,
+    externalId: customer.externalId,
+    fields: { ...customer.fields, companyName, isInactive: asRead(customer.fields.isInactive, profile.booleanElement) },
+    addressbook: customer.addressbook.map((entry) => ({
+      defaultShipping: asRead(entry.defaultShipping, profile.recordBoolean),
+      defaultShippingType: profile.recordBoolean,
+      defaultBilling: asRead(entry.defaultBilling, profile.recordBoolean),
+      label: entry.label,
+      address: profile.recordNamespaces ? entry.address : null,
+    })),
+    customFields: profile.recordNamespaces
+      ? customer.customFields.map((custom) => {
+          const isBoolean = custom.type === 'BooleanCustomFieldRef';
+          return {
+            type: custom.type,
+            typeNamespace: profile.namespaces ? ns(version).core : null,
+            scriptId: custom.scriptId,
+            value: isBoolean ? asRead(custom.value, profile.recordBoolean) : custom.value,
+            valueType: isBoolean ? profile.recordBoolean : stringType,
+          };
+        })
+      : [],
+    entity: null,
+    items: [],
+  };
+}
+
+function expectedSalesOrder(profile: ClientProfile, version: Version, internalId: string, customerId: string) {
+  const { salesOrder } = RECORDS;
+  return {
+    recordType: 'SalesOrder',
+    recordTypeNamespace: profile.namespaces ? ns(version).sales : null,
+    internalId,
+    externalId: salesOrder.externalId,
+    fields: salesOrder.fields,
+    addressbook: [],
+    customFields: [],
+    entity: { internalId: customerId, externalId: null, type: 'customer' },
+    items: salesOrder.items.map((line) => ({
+      item: { internalId: null, externalId: null, type: null, ...line.item },
+      quantity: asRead(line.quantity, profile.recordDouble),
+      quantityType: profile.recordDouble,
+      rate: line.rate,
+      amount: asRead(line.amount, profile.recordDouble),
+      description: line.description,
+    })),
+  };
+}
+
+/** A record report without its null fields (absent, however a client says so) and their types. */
+function comparable(record: Partial<RecordReport> | null | undefined): unknown {
+  if (!record) return null;
+  const copy: Record<string, unknown> = { ...record, fields: withoutNulls(record.fields ?? {}) };
+  delete copy.fieldTypes;
+  return copy;
+}
+
+const RECORD_STEPS = ['addCustomer', 'addSalesOrder', 'getList', 'update', 'search', 'updateMissing'] as const;
+const STEP_OPERATIONS: Record<(typeof RECORD_STEPS)[number], string> = {
+  addCustomer: 'asyncAddList',
+  addSalesOrder: 'asyncAddList',
+  getList: 'asyncGetList',
+  update: 'asyncUpdateList',
+  search: 'asyncSearch',
+  updateMissing: 'asyncUpdateList',
+};
+
+/** The server refused the request as a client error (HTTP 500, soapenv:Client), not as a job. */
+function expectRefusal(refusal: RefusalReport): void {
+  expect({ raised: refusal.fault.raised, httpStatus: refusal.httpStatus, faultcode: refusal.fault.faultcode, answer: refusal.fault.answer }).toEqual({
+    raised: true,
+    httpStatus: 500,
+    faultcode: expect.stringMatching(/(^|:)Client$/),
+    answer: undefined,
+  });
+  expect(refusal.request).toEqual(expect.any(String));
+}
+
+/**
+ * The field a wrong-namespace fault names, the namespace it says the field must be in, and the
+ * one it says it got, which must be one the client's request really put that field in.
+ */
+function wrongNamespace(refusal: RefusalReport, where: RegExp): { field: string; expected: string } {
+  const faultstring = String(refusal.fault.faultstring);
+  expect(faultstring).toMatch(where);
+  const match = /(\w+) must be in namespace (\S+) \(got ([^)]+)\)\.$/.exec(faultstring);
+  if (!match) throw new Error(`the fault does not name a field in the wrong namespace: ${faultstring}`);
+  const [, field, expected, got] = match;
+  expect(got).not.toBe(expected);
+  expect(namespacesOfElements(refusal.request!, field)).toContain(got);
+  return { field, expected };
+}
+
+function describeRecords(profile: ClientProfile, version: Version, context: () => { report: ClientReport; service: TestService }): void {
+  describe('real records sent through the client\'s own types', () => {
+    const records = () => part(context().report.records, 'the records scenario');
+    const account = () => records().account ?? DEFAULT_ACCOUNT;
+    const customerId = () => part(records().addCustomer, 'adding the customer').page.records[0]!.baseRef!.internalId as string;
+    const orderId = () => part(records().addSalesOrder, 'adding the sales order').page.records[0]!.baseRef!.internalId as string;
+
+    const sent = profile.recordNamespaces ? 'addresses and custom fields' : 'addressbook entries without addresses (see recordNamespaces)';
+    it(`adds a customer with ${sent}, then a sales order for it by its internalId (asyncAddList)`, () => {
+      const customer = part(records().addCustomer, 'adding the customer');
+      expectWriteJob(customer, { resultType: 'AsyncAddListResult', status: 'finished', isSuccess: true, type: 'customer', externalId: RECORDS.customer.externalId }, profile, version);
+      const order = part(records().addSalesOrder, 'adding the sales order');
+      expectWriteJob(order, { resultType: 'AsyncAddListResult', status: 'finished', isSuccess: true, type: 'salesOrder', externalId: RECORDS.salesOrder.externalId }, profile, version);
+      expect(Number(orderId())).toBeGreaterThan(Number(customerId()));
+    });
+
+    it('reads both back by asyncGetList: Customer and SalesOrder, with sublists, custom fields and references', () => {
+      const get = part(records().getList, 'getList of the customer and the order');
+      expect({ submittedStatus: get.submittedStatus, status: get.status, resultType: get.resultType }).toEqual({ submittedStatus: 'pending', status: 'finished', resultType: 'AsyncGetListResult' });
+      if (profile.namespaces) expect(get.resultTypeNamespace).toBe(ns(version).messages);
+      expect(String(get.listStatus?.isSuccess)).toBe('true');
+      expect(get.reads.map((read) => [String(read.isSuccess), read.statusDetails])).toEqual([['true', []], ['true', []]]);
+      const [customer, order] = get.reads.map((read) => read.record);
+      // Read before the update: the name as added.
+      expect(comparable(customer)).toEqual(comparable(expectedCustomer(profile, version, customerId(), RECORDS.customer.fields.companyName)));
+      expect(customer!.fieldTypes.isInactive).toBe(profile.booleanElement);
+      expect(comparable(order)).toEqual(comparable(expectedSalesOrder(profile, version, orderId(), customerId())));
+    });
+
+    it('updates one field of the customer (asyncUpdateList)', () => {
+      const update = part(records().update, 'updating the customer');
+      expectWriteJob(
+        update,
+        { resultType: 'AsyncUpdateListResult', status: 'finished', isSuccess: true, type: 'customer', internalId: customerId(), externalId: RECORDS.customer.externalId },
+        profile,
+        version,
+      );
+    });
+
+    if (profile.recordNamespaces) {
+      it(`finds the updated customer by asyncSearch (CustomerSearchBasic companyName contains, pageSize ${RECORDS.pageSize})`, () => {
+        const searched = part(records().search, 'searching for the customer');
+        if (!('jobId' in searched)) throw new Error(`the search was not accepted as a job: ${JSON.stringify(searched)}`);
+        expect({ submittedStatus: searched.submittedStatus, status: searched.status }).toEqual({ submittedStatus: 'pending', status: 'finished' });
+        const { search } = searched;
+        expect({ resultType: search.resultType, hasSearchResult: search.hasSearchResult }).toEqual({ resultType: 'AsyncSearchResult', hasSearchResult: true });
+        if (profile.namespaces) expect(search.resultTypeNamespace).toBe(ns(version).messages);
+        expect(String(search.status?.isSuccess)).toBe('true');
+        // pageSize is the searchPreferences header's.
+        expect({ totalRecords: search.totalRecords, pageSize: search.pageSize, totalPages: search.totalPages, pageIndex: search.pageIndex }).toEqual(
+          profile.int === 'string' ? { totalRecords: '1', pageSize: String(RECORDS.pageSize), totalPages: '1', pageIndex: '1' } : { totalRecords: 1, pageSize: RECORDS.pageSize, totalPages: 1, pageIndex: 1 },
+        );
+        // The whole record, with the new name and everything else as added.
+        expect(search.records.map(comparable)).toEqual([comparable(expectedCustomer(profile, version, customerId(), RECORDS.update.companyName))]);
+      });
+    } else {
+      // What the client cannot write correctly, sent as it writes it: refused as NetSuite refuses it.
+      const refused = (which: 'addresses' | 'customFields') => {
+        const sent = records().refused;
+        if (!sent) throw new Error('the client reports no customers sent as it writes them (RecordsReport.refused)');
+        return part(sent[which], `the customer with ${which} as the client writes it`);
+      };
+
+      it('refuses the customer with addresses as the client writes them: a soapenv:Client fault naming the address field and platformCommon', () => {
+        const refusal = refused('addresses');
+        expectRefusal(refusal);
+        const named = wrongNamespace(refusal, /^record 1 \(Customer\): addressbookList: addressbook: addressbookAddress: /);
+        expect(Object.keys(RECORDS.customer.addressbook[0].address)).toContain(named.field);
+        expect(named.expected).toBe(ns(version).common);
+      });
+
+      it('refuses the customer with custom fields as the client writes them: a soapenv:Client fault naming customField and platformCore', () => {
+        const refusal = refused('customFields');
+        expectRefusal(refusal);
+        const named = wrongNamespace(refusal, /^record 1 \(Customer\): customFieldList: /);
+        expect({ field: named.field, expected: named.expected }).toEqual({ field: 'customField', expected: ns(version).core });
+      });
+
+      it('refuses the search as the client writes it (asyncSearch, searchValue outside platformCore): a soapenv:Client fault naming searchValue', () => {
+        const searched = part(records().search, 'the search as the client writes it');
+        if (!('fault' in searched)) throw new Error(`the client reports a search job, not the search it cannot write: ${JSON.stringify(searched)}`);
+        expectRefusal(searched);
+        const named = wrongNamespace(searched, /^CustomerSearchBasic\.companyName\b/);
+        expect({ field: named.field, expected: named.expected }).toEqual({ field: 'searchValue', expected: ns(version).core });
+      });
+    }
+
+    it('answers RCRD_DSNT_EXIST for an update of a record that does not exist (the job, all of it failing, ends failed)', () => {
+      const missing = part(records().updateMissing, 'updating a missing customer');
+      expectWriteJob(
+        missing,
+        { resultType: 'AsyncUpdateListResult', status: 'failed', isSuccess: false, type: 'customer', internalId: RECORDS.missingInternalId, externalId: null },
+        profile,
+        version,
+      );
+      expect(missing.page.records[0].statusDetails).toEqual([{ code: 'RCRD_DSNT_EXIST', message: 'That record does not exist.', type: 'ERROR' }]);
+    });
+
+    it('stored the records as sent, changed only the updated field, and ran every job in the header\'s account (server side)', async () => {
+      const { db } = context().service.database;
+      const { customer, salesOrder } = RECORDS;
+      // Every record of the scenario, also any the server should have refused (their externalIds start the same way).
+      const rows = await db('records').where({ account: account() }).whereLike('external_id', 'interop-%').orderBy('internal_id');
+      expect(rows.map((row) => [row.record_type, String(row.internal_id), row.external_id])).toEqual([
+        ['customer', customerId(), customer.externalId],
+        ['salesOrder', orderId(), salesOrder.externalId],
+      ]);
+      const [customerRow, orderRow] = rows;
+      expect(customerRow.fields).toMatchObject({
+        ...customer.fields,
+        ...RECORDS.update,
+        isInactive: String(customer.fields.isInactive),
+        addressbookList: {
+          addressbook: customer.addressbook.map((entry) => ({
+            defaultShipping: String(entry.defaultShipping),
+            defaultBilling: String(entry.defaultBilling),
+            label: entry.label,
+            ...(profile.recordNamespaces ? { addressbookAddress: entry.address } : {}),
+          })),
+        },
+      });
+      if (profile.recordNamespaces) {
+        expect(customerRow.fields.customFieldList).toEqual({
+          customField: customer.customFields.map((custom) => ({
+            '@xsi:type': expect.stringMatching(new RegExp(`\\}${custom.type}$`)),
+            '@scriptId': custom.scriptId,
+            value: String(custom.value),
+          })),
+        });
+      } else {
+        expect(customerRow.fields.customFieldList).toBeUndefined();
+      }
+      expect(orderRow.fields).toMatchObject({ ...salesOrder.fields, entity: { '@internalId': customerId(), '@type': 'customer' } });
+      const lines = orderRow.fields.itemList.item as Array<Record<string, any>>;
+      expect(
+        lines.map((line) => ({ item: line.item, quantity: Number(line.quantity), rate: line.rate, amount: Number(line.amount), description: line.description })),
+      ).toEqual(
+        salesOrder.items.map((line) => ({
+          item: Object.fromEntries(Object.entries(line.item).map(([key, value]) => [`@${key}`, value])),
+          quantity: line.quantity,
+          rate: line.rate,
+          amount: line.amount,
+          description: line.description,
+        })),
+      );
+      // Nothing was made of the update of a record that does not exist.
+      expect(await db('records').where({ account: account(), internal_id: RECORDS.missingInternalId })).toEqual([]);
+
+      // The jobs submitted in the account are the scenario's, each run there (refused requests made none).
+      const steps = profile.recordNamespaces ? RECORD_STEPS : RECORD_STEPS.filter((step) => step !== 'search');
+      const jobs = steps.map((step) => {
+        const job = part(records()[step] as Part<JobReport>, step);
+        if (!('jobId' in job)) throw new Error(`${step} reports no job: ${JSON.stringify(job)}`);
+        return { id: job.jobId, operation: STEP_OPERATIONS[step], status: job.status };
+      });
+      const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+      const stored = await db('jobs').where({ account: account(), source: 'request' }).select('id', 'operation', 'status');
+      expect(stored.map((row) => ({ id: row.id, operation: row.operation, status: row.status })).sort(byId)).toEqual([...jobs].sort(byId));
     });
   });
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { describeInterop, jobArguments, requireProgram, runJsonProgram } from './interop';
+import { describeInterop, jobArguments, recordsArgument, requireProgram, runJsonProgram } from './interop';
 
 /** PHP's SoapClient (Debian php-cli and php-soap), run by php_client.php. */
 
@@ -8,13 +8,13 @@ const SCRIPT = path.join(__dirname, 'php_client.php');
 
 describeInterop({
   name: 'PHP SoapClient',
-  profile: { double: 'double', booleanAttribute: 'boolean', booleanElement: 'boolean', int: 'integer', namespaces: false, typedFaultDetail: false },
+  profile: { double: 'double', booleanAttribute: 'boolean', booleanElement: 'boolean', int: 'integer', namespaces: false, typedFaultDetail: false, recordNamespaces: true, recordBoolean: 'boolean', recordDouble: 'double' },
   checkInstalled() {
     requireProgram(PHP, ['--version'], `${PHP} is missing: install php-cli php-soap: apt-get install php-cli php-soap`);
     requireProgram(PHP, ['-r', 'exit(class_exists("SoapClient") ? 0 : 1);'], `PHP has no SoapClient: install php-soap: apt-get install php-soap`);
   },
   async run(wsdlUrl, createJobs) {
     const jobs = await createJobs();
-    return runJsonProgram(PHP, [SCRIPT, wsdlUrl, ...jobArguments(jobs)]);
+    return runJsonProgram(PHP, [SCRIPT, wsdlUrl, ...jobArguments(jobs), recordsArgument()]);
   },
 });

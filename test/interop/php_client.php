@@ -2,11 +2,14 @@
 /**
  * PHP's SoapClient as a SuiteTalk async client, for test/interop/php.test.ts.
  *
- * Usage: php php_client.php WSDL_URL ok=JOB_ID errors=JOB_ID search=JOB_ID slow=JOB_ID unknown=JOB_ID
+ * Usage: php php_client.php WSDL_URL ok=JOB_ID errors=JOB_ID search=JOB_ID slow=JOB_ID unknown=JOB_ID records=JSON
  *
  * Builds a SoapClient from the served WSDL (and the XSDs it imports), then does what a client of
  * NetSuite's asynchronous API does: polls checkAsyncStatus until a job ends, pages getAsyncResult,
- * and handles the async faults. Prints one JSON object on stdout (the shape is ClientReport in
+ * and handles the async faults. Then it submits real records (RECORDS in interop.ts, given as
+ * records=JSON) as SoapVars naming their type (so SoapClient writes xsi:type and encodes them by
+ * that type's schema), under a tokenPassport header naming an account of their own: add, getList,
+ * update, search, and an update of a missing record. Prints one JSON object on stdout (the shape is ClientReport in
  * interop.ts) describing what PHP read, with PHP type names (gettype) where the type matters. Each
  * part is reported on its own, so one failing part does not hide the others.
  *
@@ -33,10 +36,19 @@ class AsyncSearchResult extends stdClass {}
 class RecordRef extends stdClass {}
 class Customer extends stdClass {}
 class Contact extends stdClass {}
+class SalesOrder extends stdClass {}
+class StringCustomFieldRef extends stdClass {}
+class BooleanCustomFieldRef extends stdClass {}
+class LongCustomFieldRef extends stdClass {}
+class DoubleCustomFieldRef extends stdClass {}
+class DateCustomFieldRef extends stdClass {}
+class SelectCustomFieldRef extends stdClass {}
 
 const CLASSMAP_TYPES = [
     'AsyncAddListResult', 'AsyncUpdateListResult', 'AsyncUpsertListResult', 'AsyncDeleteListResult',
     'AsyncGetListResult', 'AsyncInitializeListResult', 'AsyncSearchResult', 'RecordRef', 'Customer', 'Contact',
+    'SalesOrder', 'StringCustomFieldRef', 'BooleanCustomFieldRef', 'LongCustomFieldRef', 'DoubleCustomFieldRef',
+    'DateCustomFieldRef', 'SelectCustomFieldRef',
 ];
 const TERMINAL = ['finished', 'finishedWithErrors', 'failed'];
 const POLL_MICROSECONDS = 100000;
@@ -74,14 +86,16 @@ final class AsyncClient
         ]);
     }
 
-    public function status(string $jobId): object
+    /** @param SoapHeader[] $headers */
+    public function status(string $jobId, array $headers = []): object
     {
-        return $this->soap->checkAsyncStatus(['jobId' => $jobId])->asyncStatusResult;
+        return $this->soap->__soapCall('checkAsyncStatus', [['jobId' => $jobId]], null, $headers)->asyncStatusResult;
     }
 
-    public function result(string $jobId, int $pageIndex): object
+    /** @param SoapHeader[] $headers */
+    public function result(string $jobId, int $pageIndex, array $headers = []): object
     {
-        return $this->soap->getAsyncResult(['jobId' => $jobId, 'pageIndex' => $pageIndex])->asyncResult;
+        return $this->soap->__soapCall('getAsyncResult', [['jobId' => $jobId, 'pageIndex' => $pageIndex]], null, $headers)->asyncResult;
     }
 
     /** The URL the last request went to (the WSDL's soap:address), from the request line and Host. */
@@ -147,12 +161,12 @@ function observe(object $status): array
     ];
 }
 
-function poll(AsyncClient $client, string $jobId, array $until = TERMINAL): array
+function poll(AsyncClient $client, string $jobId, array $until = TERMINAL, array $headers = []): array
 {
     $observations = [];
     $deadline = microtime(true) + POLL_TIMEOUT_SECONDS;
     while (true) {
-        $observation = observe($client->status($jobId));
+        $observation = observe($client->status($jobId, $headers));
         $observations[] = $observation;
         if (in_array($observation['status'], $until, true)) {
             return ['observations' => $observations];
@@ -217,10 +231,9 @@ function page_through(AsyncClient $client, string $jobId): array
     return ['pages' => $pages, 'end' => null, 'error' => 'still paging after ' . MAX_PAGES . ' pages'];
 }
 
-function search(AsyncClient $client, string $jobId): array
+/** An AsyncSearchResult page, each record read by $recordOf. */
+function search_report(object $result, callable $recordOf): array
 {
-    poll($client, $jobId);
-    $result = $client->result($jobId, 1);
     $searchResult = prop($result, 'searchResult');
     $report = [
         'resultType' => get_class($result),
@@ -238,22 +251,33 @@ function search(AsyncClient $client, string $jobId): array
         $report[$field . 'Type'] = gettype($value);
     }
     foreach (list_of(prop(prop($searchResult, 'recordList'), 'record')) as $record) {
-        $fields = [];
-        $types = [];
-        foreach (CONTACT_FIELDS as $field) {
-            $fields[$field] = prop($record, $field);
-            $types[$field] = gettype($fields[$field]);
-        }
-        $report['records'][] = [
-            'recordType' => is_object($record) ? get_class($record) : gettype($record),
-            'recordTypeNamespace' => null,
-            'internalId' => prop($record, 'internalId'),
-            'externalId' => prop($record, 'externalId'),
-            'fields' => $fields,
-            'fieldTypes' => $types,
-        ];
+        $report['records'][] = $recordOf($record);
     }
     return $report;
+}
+
+function contact_report($record): array
+{
+    $fields = [];
+    $types = [];
+    foreach (CONTACT_FIELDS as $field) {
+        $fields[$field] = prop($record, $field);
+        $types[$field] = gettype($fields[$field]);
+    }
+    return [
+        'recordType' => is_object($record) ? get_class($record) : gettype($record),
+        'recordTypeNamespace' => null,
+        'internalId' => prop($record, 'internalId'),
+        'externalId' => prop($record, 'externalId'),
+        'fields' => $fields,
+        'fieldTypes' => $types,
+    ];
+}
+
+function search(AsyncClient $client, string $jobId): array
+{
+    poll($client, $jobId);
+    return search_report($client->result($jobId, 1), 'contact_report');
 }
 
 function expect_fault(callable $call, array $extra = []): array
@@ -275,10 +299,274 @@ function job_not_complete(AsyncClient $client, string $jobId): array
     return $report;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Real records, as SoapVars naming their XSD type.
+
+const RECORD_FIELDS = ['companyName', 'email', 'isInactive', 'memo'];
+const ADDRESS_FIELDS = ['country', 'addr1', 'city', 'zip'];
+
+function ref_report($ref): ?array
+{
+    if (!is_object($ref)) {
+        return null;
+    }
+    return ['internalId' => prop($ref, 'internalId'), 'externalId' => prop($ref, 'externalId'), 'type' => prop($ref, 'type')];
+}
+
+/** What SoapClient made of one record: its class (from xsi:type, by the classmap) and fields. */
+function record_report($record): array
+{
+    $fields = [];
+    $types = [];
+    foreach (RECORD_FIELDS as $field) {
+        $fields[$field] = prop($record, $field);
+        $types[$field] = gettype($fields[$field]);
+    }
+    $addressbook = [];
+    foreach (list_of(prop(prop($record, 'addressbookList'), 'addressbook')) as $entry) {
+        $address = prop($entry, 'addressbookAddress');
+        $values = null;
+        if (is_object($address)) {
+            $values = [];
+            foreach (ADDRESS_FIELDS as $field) {
+                $values[$field] = prop($address, $field);
+            }
+        }
+        $addressbook[] = [
+            'defaultShipping' => prop($entry, 'defaultShipping'),
+            'defaultShippingType' => gettype(prop($entry, 'defaultShipping')),
+            'defaultBilling' => prop($entry, 'defaultBilling'),
+            'label' => prop($entry, 'label'),
+            'address' => $values,
+        ];
+    }
+    $customFields = [];
+    foreach (list_of(prop(prop($record, 'customFieldList'), 'customField')) as $custom) {
+        $value = prop($custom, 'value');
+        $customFields[] = [
+            'type' => is_object($custom) ? get_class($custom) : gettype($custom),
+            'typeNamespace' => null,
+            'scriptId' => prop($custom, 'scriptId'),
+            'value' => $value,
+            'valueType' => gettype($value),
+        ];
+    }
+    $items = [];
+    foreach (list_of(prop(prop($record, 'itemList'), 'item')) as $line) {
+        $items[] = [
+            'item' => ref_report(prop($line, 'item')),
+            'quantity' => prop($line, 'quantity'),
+            'quantityType' => gettype(prop($line, 'quantity')),
+            'rate' => prop($line, 'rate'),
+            'amount' => prop($line, 'amount'),
+            'description' => prop($line, 'description'),
+        ];
+    }
+    return [
+        'recordType' => is_object($record) ? get_class($record) : gettype($record),
+        'recordTypeNamespace' => null,
+        'internalId' => prop($record, 'internalId'),
+        'externalId' => prop($record, 'externalId'),
+        'fields' => $fields,
+        'fieldTypes' => $types,
+        'addressbook' => $addressbook,
+        'customFields' => $customFields,
+        'entity' => ref_report(prop($record, 'entity')),
+        'items' => $items,
+    ];
+}
+
+/** The submit operations with SoapVar records, under a tokenPassport header. */
+final class RecordsClient
+{
+    /** @var array<string, string> namespaces by area: messages, core, common, relationships, sales */
+    private array $ns;
+    /** @var SoapHeader[] */
+    private array $headers;
+    /** The request of the last submit, for the report of a step that fails. */
+    public ?string $lastSubmitted = null;
+
+    public function __construct(private AsyncClient $client, string $wsdlUrl, string $account)
+    {
+        // The WSDL's targetNamespace names the version; NetSuite's namespaces follow from it.
+        // (SoapClient does not tell a type's namespace, and php-xml's DOM may not be installed.)
+        $wsdl = (string) file_get_contents($wsdlUrl);
+        if (!preg_match('/targetNamespace="urn:platform_(\d{4}_\d)\.webservices\.netsuite\.com"/', $wsdl, $match)) {
+            throw new RuntimeException("cannot tell the SuiteTalk version of $wsdlUrl");
+        }
+        $version = $match[1];
+        $this->ns = [
+            'messages' => "urn:messages_$version.platform.webservices.netsuite.com",
+            'core' => "urn:core_$version.platform.webservices.netsuite.com",
+            'common' => "urn:common_$version.platform.webservices.netsuite.com",
+            'relationships' => "urn:relationships_$version.lists.webservices.netsuite.com",
+            'sales' => "urn:sales_$version.transactions.webservices.netsuite.com",
+        ];
+        // The emulator takes the account from the header; the rest only has to be well formed.
+        // SoapClient encodes the header by the WSDL's tokenPassport part (TokenPassport).
+        $this->headers = [new SoapHeader($this->ns['messages'], 'tokenPassport', [
+            'account' => $account,
+            'consumerKey' => 'interop-consumer-key',
+            'token' => 'interop-token',
+            'nonce' => 'interop-nonce',
+            'timestamp' => time(),
+            'signature' => ['_' => 'interop-signature', 'algorithm' => 'HMAC-SHA256'],
+        ])];
+    }
+
+    /** A value of a named XSD type: SoapClient writes xsi:type and encodes it by that type. */
+    private function typed(array $value, string $area, string $type): SoapVar
+    {
+        return new SoapVar($value, SOAP_ENC_OBJECT, $type, $this->ns[$area]);
+    }
+
+    public function ref(array $spec): SoapVar
+    {
+        return $this->typed($spec, 'core', 'RecordRef');
+    }
+
+    public function customer(array $spec): SoapVar
+    {
+        $addressbook = [];
+        foreach ($spec['addressbook'] as $entry) {
+            $addressbook[] = [
+                'defaultShipping' => $entry['defaultShipping'],
+                'defaultBilling' => $entry['defaultBilling'],
+                'label' => $entry['label'],
+                'addressbookAddress' => $entry['address'],
+            ];
+        }
+        $customFields = [];
+        foreach ($spec['customFields'] as $custom) {
+            $customFields[] = $this->typed(['scriptId' => $custom['scriptId'], 'value' => $custom['value']], 'core', $custom['type']);
+        }
+        return $this->typed($spec['fields'] + [
+            'externalId' => $spec['externalId'],
+            'addressbookList' => ['addressbook' => $addressbook],
+            'customFieldList' => ['customField' => $customFields],
+        ], 'relationships', 'Customer');
+    }
+
+    public function salesOrder(array $spec, string $customerId): SoapVar
+    {
+        $lines = [];
+        foreach ($spec['items'] as $line) {
+            // Declared as RecordRef: a plain array is encoded by that type, without xsi:type.
+            $lines[] = ['item' => $line['item']] + array_intersect_key($line, array_flip(['quantity', 'rate', 'amount', 'description']));
+        }
+        return $this->typed($spec['fields'] + [
+            'externalId' => $spec['externalId'],
+            'entity' => ['internalId' => $customerId, 'type' => 'customer'],
+            'itemList' => ['item' => $lines],
+        ], 'sales', 'SalesOrder');
+    }
+
+    public function customerUpdate(string $internalId, array $fields): SoapVar
+    {
+        return $this->typed($fields + ['internalId' => $internalId], 'relationships', 'Customer');
+    }
+
+    /** Submits, polls checkAsyncStatus to the end, reads page 1 of getAsyncResult. */
+    private function run(string $operation, array $body, array $extraHeaders = []): array
+    {
+        $before = $this->client->soap->__getLastRequest();
+        try {
+            $submitted = $this->client->soap->__soapCall($operation, [$body], null, array_merge($this->headers, $extraHeaders))->asyncStatusResult;
+        } finally {
+            // Null when SoapClient failed before sending (it still holds the previous request).
+            $sent = $this->client->soap->__getLastRequest();
+            $this->lastSubmitted = $sent === $before ? null : $sent;
+        }
+        $polled = poll($this->client, $submitted->jobId, TERMINAL, $this->headers);
+        if (isset($polled['error'])) {
+            throw new RuntimeException($polled['error']);
+        }
+        $job = [
+            'jobId' => $submitted->jobId,
+            'submittedStatus' => $submitted->status,
+            'submittedPercentCompleted' => $submitted->percentCompleted,
+            'status' => end($polled['observations'])['status'],
+        ];
+        return [$job, $this->client->result($submitted->jobId, 1, $this->headers)];
+    }
+
+    public function write(string $operation, array $records): array
+    {
+        [$job, $result] = $this->run($operation, ['record' => $records]);
+        return $job + ['page' => write_page($result, 1)];
+    }
+
+    public function getList(array $refs): array
+    {
+        [$job, $result] = $this->run('asyncGetList', ['baseRef' => array_map(fn (array $ref) => $this->ref($ref), $refs)]);
+        $list = prop($result, 'readResponseList');
+        $reads = [];
+        foreach (list_of(prop($list, 'readResponse')) as $response) {
+            $record = prop($response, 'record');
+            $reads[] = status_report(prop($response, 'status')) + ['record' => is_object($record) ? record_report($record) : null];
+        }
+        return $job + [
+            'resultType' => get_class($result),
+            'resultTypeNamespace' => null,
+            'listStatus' => status_report(prop($list, 'status')),
+            'reads' => $reads,
+        ];
+    }
+
+    public function search(string $contains, int $pageSize): array
+    {
+        $searchRecord = $this->typed(['companyName' => ['operator' => 'contains', 'searchValue' => $contains]], 'common', 'CustomerSearchBasic');
+        $preferences = new SoapHeader($this->ns['messages'], 'searchPreferences', ['pageSize' => $pageSize]);
+        [$job, $result] = $this->run('asyncSearch', ['searchRecord' => $searchRecord], [$preferences]);
+        return $job + ['search' => search_report($result, 'record_report')];
+    }
+}
+
+function internal_id_of(array $writeJob, string $what): string
+{
+    if (isset($writeJob['error'])) {
+        throw new RuntimeException("no $what: {$writeJob['error']}");
+    }
+    $id = $writeJob['page']['records'][0]['baseRef']['internalId'] ?? null;
+    if (!is_string($id) || $id === '') {
+        throw new RuntimeException("no $what: the add job answered " . json_encode($writeJob['page']['records']));
+    }
+    return $id;
+}
+
+function records(AsyncClient $client, string $wsdlUrl, array $spec): array
+{
+    $rc = new RecordsClient($client, $wsdlUrl, $spec['account']);
+    $report = ['account' => $spec['account']];
+    $customerId = function () use (&$report): string {
+        return internal_id_of($report['addCustomer'], 'customer internalId');
+    };
+    // One step of the scenario; when it fails, the error shows the request SoapClient submitted.
+    $step = function (callable $part) use ($rc): array {
+        $result = section($part);
+        if (array_keys($result) === ['error'] && $rc->lastSubmitted !== null) {
+            $result['error'] .= "\nthe request SoapClient submitted: " . $rc->lastSubmitted;
+        }
+        $rc->lastSubmitted = null;
+        return $result;
+    };
+    // Each step on its own: one failing does not hide the others (those needing its id say so).
+    $report['addCustomer'] = $step(fn () => $rc->write('asyncAddList', [$rc->customer($spec['customer'])]));
+    $report['addSalesOrder'] = $step(fn () => $rc->write('asyncAddList', [$rc->salesOrder($spec['salesOrder'], $customerId())]));
+    $report['getList'] = $step(fn () => $rc->getList([
+        ['internalId' => $customerId(), 'type' => 'customer'],
+        ['internalId' => internal_id_of($report['addSalesOrder'], 'sales order internalId'), 'type' => 'salesOrder'],
+    ]));
+    $report['update'] = $step(fn () => $rc->write('asyncUpdateList', [$rc->customerUpdate($customerId(), $spec['update'])]));
+    $report['search'] = $step(fn () => $rc->search($spec['searchFor'], $spec['pageSize']));
+    $report['updateMissing'] = $step(fn () => $rc->write('asyncUpdateList', [$rc->customerUpdate($spec['missingInternalId'], $spec['update'])]));
+    return $report;
+}
+
 function main(array $argv): int
 {
     if (count($argv) < 2) {
-        fwrite(STDERR, "usage: php php_client.php WSDL_URL ok=JOB_ID errors=JOB_ID search=JOB_ID slow=JOB_ID unknown=JOB_ID\n");
+        fwrite(STDERR, "usage: php php_client.php WSDL_URL ok=JOB_ID errors=JOB_ID search=JOB_ID slow=JOB_ID unknown=JOB_ID records=JSON\n");
         return 2;
     }
     $wsdlUrl = $argv[1];
@@ -287,7 +575,7 @@ function main(array $argv): int
         [$key, $value] = array_pad(explode('=', $arg, 2), 2, '');
         $jobs[$key] = $value;
     }
-    $missing = array_diff(['ok', 'errors', 'search', 'slow', 'unknown'], array_keys($jobs));
+    $missing = array_diff(['ok', 'errors', 'search', 'slow', 'unknown', 'records'], array_keys($jobs));
     if ($missing !== []) {
         fwrite(STDERR, 'missing job ids: ' . implode(', ', $missing) . "\n");
         return 2;
@@ -308,6 +596,7 @@ function main(array $argv): int
         'errors' => section(fn () => page_through($client, $jobs['errors'])),
     ];
     $report['search'] = section(fn () => search($client, $jobs['search']));
+    $report['records'] = section(fn () => records($client, $wsdlUrl, json_decode($jobs['records'], true, 512, JSON_THROW_ON_ERROR)));
     $report['faults'] = [
         'invalidJobIdStatus' => section(fn () => expect_fault(fn () => $client->status($jobs['unknown']))),
         'invalidJobIdResult' => section(fn () => expect_fault(fn () => $client->result($jobs['unknown'], 1))),

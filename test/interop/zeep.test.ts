@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { describeInterop, jobArguments, requireProgram, runJsonProgram } from './interop';
+import { describeInterop, jobArguments, recordsArgument, requireProgram, runJsonProgram } from './interop';
 
 /** Python zeep (Debian python3-zeep), run by zeep_client.py under Debian's own Python. */
 
@@ -9,13 +9,13 @@ const SCRIPT = path.join(__dirname, 'zeep_client.py');
 
 describeInterop({
   name: 'zeep',
-  profile: { double: 'float', booleanAttribute: 'bool', booleanElement: 'bool', int: 'int', namespaces: true, typedFaultDetail: true },
+  profile: { double: 'float', booleanAttribute: 'bool', booleanElement: 'bool', int: 'int', namespaces: true, typedFaultDetail: true, recordNamespaces: true, recordBoolean: 'bool', recordDouble: 'float' },
   checkInstalled() {
     requireProgram(PYTHON, ['--version'], `${PYTHON} is missing: install python3 and python3-zeep: apt-get install python3 python3-zeep`);
     requireProgram(PYTHON, ['-c', 'import zeep, lxml'], `zeep is not importable by ${PYTHON}: install python3-zeep: apt-get install python3-zeep`);
   },
   async run(wsdlUrl, createJobs) {
     const jobs = await createJobs();
-    return runJsonProgram(PYTHON, [SCRIPT, wsdlUrl, ...jobArguments(jobs)]);
+    return runJsonProgram(PYTHON, [SCRIPT, wsdlUrl, ...jobArguments(jobs), recordsArgument()]);
   },
 });

@@ -1,13 +1,16 @@
 #!/usr/bin/python3
 """Python zeep as a SuiteTalk async client, for test/interop/zeep.test.ts.
 
-Usage: zeep_client.py WSDL_URL ok=JOB_ID errors=JOB_ID search=JOB_ID slow=JOB_ID unknown=JOB_ID
+Usage: zeep_client.py WSDL_URL ok=JOB_ID errors=JOB_ID search=JOB_ID slow=JOB_ID unknown=JOB_ID records=JSON
 
 Builds a zeep client from the served WSDL (and the XSDs it imports), then does what a client of
 NetSuite's asynchronous API does: polls checkAsyncStatus until a job ends, pages getAsyncResult,
-and handles the async faults. Prints one JSON object on stdout (the shape is ClientReport in
-interop.ts) describing what zeep read, with Python type names where the type matters. Each part
-is reported on its own, so one failing part does not hide the others.
+and handles the async faults. Then it submits real records (RECORDS in interop.ts, given as
+records=JSON) built from the WSDL's types with client.get_type, under a tokenPassport header
+naming an account of their own: add, getList, update, search, and an update of a missing record.
+Prints one JSON object on stdout (the shape is ClientReport in interop.ts) describing what zeep
+read, with Python type names where the type matters. Each part is reported on its own, so one
+failing part does not hide the others.
 
 Run it with Debian's /usr/bin/python3, where python3-zeep is installed.
 """
@@ -20,6 +23,7 @@ try:
     import zeep
     from lxml import etree
     from zeep.exceptions import Fault
+    from zeep.plugins import HistoryPlugin
 except ImportError as error:  # pragma: no cover - the test checks this before running us
     sys.stderr.write(f"zeep is not importable ({error}): install python3-zeep: apt-get install python3-zeep\n")
     sys.exit(3)
@@ -52,17 +56,19 @@ def body_of(response, element):
 
 class AsyncClient:
     def __init__(self, wsdl_url):
-        self.client = zeep.Client(wsdl_url)
+        # The history keeps the last envelope sent, for the report of a step that fails.
+        self.history = HistoryPlugin(maxlen=1)
+        self.client = zeep.Client(wsdl_url, plugins=[self.history])
 
     @property
     def endpoint(self):
         return self.client.service._binding_options.get("address")
 
-    def status(self, job_id):
-        return body_of(self.client.service.checkAsyncStatus(jobId=job_id), "asyncStatusResult")
+    def status(self, job_id, headers=None):
+        return body_of(self.client.service.checkAsyncStatus(jobId=job_id, _soapheaders=headers), "asyncStatusResult")
 
-    def result(self, job_id, page_index):
-        return body_of(self.client.service.getAsyncResult(jobId=job_id, pageIndex=page_index), "asyncResult")
+    def result(self, job_id, page_index, headers=None):
+        return body_of(self.client.service.getAsyncResult(jobId=job_id, pageIndex=page_index, _soapheaders=headers), "asyncResult")
 
     def fault_report(self, fault):
         """What zeep gives for a SOAP fault: Fault.code/.message, and the detail as an lxml element."""
@@ -119,11 +125,11 @@ def observe(status):
     }
 
 
-def poll(client, job_id, until=TERMINAL):
+def poll(client, job_id, until=TERMINAL, headers=None):
     observations = []
     deadline = time.monotonic() + POLL_TIMEOUT_SECONDS
     while True:
-        observation = observe(client.status(job_id))
+        observation = observe(client.status(job_id, headers))
         observations.append(observation)
         if observation["status"] in until:
             return {"observations": observations}
@@ -188,32 +194,39 @@ def page_through(client, job_id):
 CONTACT_FIELDS = ("entityId", "firstName", "lastName", "email", "isInactive")
 
 
-def search(client, job_id):
-    poll(client, job_id)
-    result = client.result(job_id, 1)
+def search_report(result, record_of):
+    """An AsyncSearchResult page, each record read by record_of."""
     name, ns = result_type(result)
     search_result = getattr(result, "searchResult", None)
     report = {"resultType": name, "resultTypeNamespace": ns, "hasSearchResult": search_result is not None, "records": []}
     if search_result is None:
         return report
     report["status"] = status_report(search_result.status)
-    for field in ("totalRecords", "pageSize", "totalPages", "pageIndex"):
-        value = getattr(search_result, field)
-        report[field] = value
-        report[f"{field}Type"] = type_name(value)
+    for field_name in ("totalRecords", "pageSize", "totalPages", "pageIndex"):
+        value = getattr(search_result, field_name)
+        report[field_name] = value
+        report[f"{field_name}Type"] = type_name(value)
     records = search_result.recordList.record if search_result.recordList is not None else []
-    for record in records or []:
-        record_name, record_ns = result_type(record)
-        fields = {field: getattr(record, field, None) for field in CONTACT_FIELDS}
-        report["records"].append({
-            "recordType": record_name,
-            "recordTypeNamespace": record_ns,
-            "internalId": record.internalId,
-            "externalId": record.externalId,
-            "fields": fields,
-            "fieldTypes": {field: type_name(value) for field, value in fields.items()},
-        })
+    report["records"] = [record_of(record) for record in records or []]
     return report
+
+
+def contact_report(record):
+    record_name, record_ns = result_type(record)
+    fields = {field_name: getattr(record, field_name, None) for field_name in CONTACT_FIELDS}
+    return {
+        "recordType": record_name,
+        "recordTypeNamespace": record_ns,
+        "internalId": record.internalId,
+        "externalId": record.externalId,
+        "fields": fields,
+        "fieldTypes": {field_name: type_name(value) for field_name, value in fields.items()},
+    }
+
+
+def search(client, job_id):
+    poll(client, job_id)
+    return search_report(client.result(job_id, 1), contact_report)
 
 
 def expect_fault(client, call, **extra):
@@ -232,13 +245,221 @@ def job_not_complete(client, job_id):
     return report
 
 
+# ---------------------------------------------------------------------------------------------
+# Real records, built from the WSDL's types.
+
+RECORD_FIELDS = ("companyName", "email", "isInactive", "memo")
+ADDRESS_FIELDS = ("country", "addr1", "city", "zip")
+
+
+def field(value, name):
+    """An element or attribute of a zeep object, None when absent or not in its type."""
+    if value is None:
+        return None
+    try:
+        return getattr(value, name)
+    except AttributeError:
+        return None
+
+
+def namespace_of_area(client, area):
+    """A version's namespace for one schema area (core, common, relationships, sales, messages),
+    found among the namespaces zeep read from the WSDL's schemas."""
+    for namespace in client.wsdl.types.prefix_map.values():
+        if namespace.startswith(f"urn:{area}_"):
+            return namespace
+    raise LookupError(f"the WSDL has no urn:{area}_ namespace: {sorted(client.wsdl.types.prefix_map.values())}")
+
+
+def ref_report(ref):
+    if ref is None:
+        return None
+    return {"internalId": ref.internalId, "externalId": ref.externalId, "type": ref.type}
+
+
+def record_report(record):
+    """What zeep made of one record: its concrete type and fields, sublists included."""
+    name, ns = result_type(record)
+    fields = {key: field(record, key) for key in RECORD_FIELDS}
+    addressbook = []
+    for entry in field(field(record, "addressbookList"), "addressbook") or []:
+        address = entry.addressbookAddress
+        addressbook.append({
+            "defaultShipping": entry.defaultShipping,
+            "defaultShippingType": type_name(entry.defaultShipping),
+            "defaultBilling": entry.defaultBilling,
+            "label": entry.label,
+            "address": None if address is None else {key: getattr(address, key) for key in ADDRESS_FIELDS},
+        })
+    custom_fields = []
+    for custom in field(field(record, "customFieldList"), "customField") or []:
+        custom_name, custom_ns = result_type(custom)
+        value = field(custom, "value")
+        custom_fields.append({"type": custom_name, "typeNamespace": custom_ns, "scriptId": custom.scriptId, "value": value, "valueType": type_name(value)})
+    items = []
+    for line in field(field(record, "itemList"), "item") or []:
+        items.append({
+            "item": ref_report(line.item),
+            "quantity": line.quantity,
+            "quantityType": type_name(line.quantity),
+            "rate": line.rate,
+            "amount": line.amount,
+            "description": line.description,
+        })
+    return {
+        "recordType": name,
+        "recordTypeNamespace": ns,
+        "internalId": record.internalId,
+        "externalId": record.externalId,
+        "fields": fields,
+        "fieldTypes": {key: type_name(value) for key, value in fields.items()},
+        "addressbook": addressbook,
+        "customFields": custom_fields,
+        "entity": ref_report(field(record, "entity")),
+        "items": items,
+    }
+
+
+class RecordsClient:
+    """The submit operations with records built from zeep's types, under a tokenPassport header."""
+
+    def __init__(self, client, account):
+        self.client = client
+        self.last_submitted = None
+        zeep_client = client.client
+        self.ns = {area: namespace_of_area(zeep_client, area) for area in ("messages", "core", "common", "relationships", "sales")}
+        self.type = lambda area, name: zeep_client.get_type(f"{{{self.ns[area]}}}{name}")
+        token_passport = self.type("core", "TokenPassport")
+        signature = self.type("core", "TokenPassportSignature")
+        # The emulator takes the account from the header; the rest only has to be well formed.
+        self.headers = {
+            "tokenPassport": token_passport(
+                account=account,
+                consumerKey="interop-consumer-key",
+                token="interop-token",
+                nonce="interop-nonce",
+                timestamp=int(time.time()),
+                signature=signature("interop-signature", algorithm="HMAC-SHA256"),
+            )
+        }
+
+    def ref(self, spec):
+        return self.type("core", "RecordRef")(**spec)
+
+    def customer(self, spec):
+        address_type = self.type("common", "Address")
+        entry_type = self.type("relationships", "CustomerAddressbook")
+        addressbook = [
+            entry_type(defaultShipping=entry["defaultShipping"], defaultBilling=entry["defaultBilling"], label=entry["label"], addressbookAddress=address_type(**entry["address"]))
+            for entry in spec["addressbook"]
+        ]
+        custom_fields = [self.type("core", custom["type"])(scriptId=custom["scriptId"], value=custom["value"]) for custom in spec["customFields"]]
+        return self.type("relationships", "Customer")(
+            externalId=spec["externalId"],
+            addressbookList=self.type("relationships", "CustomerAddressbookList")(addressbook=addressbook),
+            customFieldList=self.type("core", "CustomFieldList")(customField=custom_fields),
+            **spec["fields"],
+        )
+
+    def sales_order(self, spec, customer_id):
+        line_type = self.type("sales", "SalesOrderItem")
+        lines = [
+            line_type(item=self.ref(line["item"]), quantity=line["quantity"], rate=line["rate"], amount=line["amount"], description=line["description"])
+            for line in spec["items"]
+        ]
+        return self.type("sales", "SalesOrder")(
+            externalId=spec["externalId"],
+            entity=self.ref({"internalId": customer_id, "type": "customer"}),
+            itemList=self.type("sales", "SalesOrderItemList")(item=lines),
+            **spec["fields"],
+        )
+
+    def run(self, operation, extra_headers=None, **body):
+        """Submits, polls checkAsyncStatus to the end, reads page 1 of getAsyncResult."""
+        headers = dict(self.headers, **(extra_headers or {}))
+        before = self.client.history.last_sent
+        try:
+            submitted = body_of(getattr(self.client.client.service, operation)(_soapheaders=headers, **body), "asyncStatusResult")
+        finally:
+            # None when zeep failed before sending (the history still holds the previous request).
+            sent = self.client.history.last_sent
+            self.last_submitted = None if sent is before else etree.tostring(sent["envelope"], encoding="unicode")
+        polled = poll(self.client, submitted.jobId, headers=self.headers)
+        if "error" in polled:
+            raise TimeoutError(polled["error"])
+        job = {
+            "jobId": submitted.jobId,
+            "submittedStatus": submitted.status,
+            "submittedPercentCompleted": submitted.percentCompleted,
+            "status": polled["observations"][-1]["status"],
+        }
+        return job, self.client.result(submitted.jobId, 1, self.headers)
+
+    def write(self, operation, records):
+        job, result = self.run(operation, record=records)
+        return dict(job, page=write_page(result, 1))
+
+    def get_list(self, refs):
+        job, result = self.run("asyncGetList", baseRef=[self.ref(ref) for ref in refs])
+        name, ns = result_type(result)
+        response_list = field(result, "readResponseList")
+        reads = []
+        for response in field(response_list, "readResponse") or []:
+            read = status_report(response.status)
+            read["record"] = None if response.record is None else record_report(response.record)
+            reads.append(read)
+        return dict(job, resultType=name, resultTypeNamespace=ns, listStatus=status_report(field(response_list, "status")), reads=reads)
+
+    def search(self, contains, page_size):
+        string_field = self.type("core", "SearchStringField")
+        search_record = self.type("common", "CustomerSearchBasic")(companyName=string_field(searchValue=contains, operator="contains"))
+        preferences = self.client.client.get_element(f"{{{self.ns['messages']}}}searchPreferences")(pageSize=page_size)
+        job, result = self.run("asyncSearch", extra_headers={"searchPreferences": preferences}, searchRecord=search_record)
+        return dict(job, search=search_report(result, record_report))
+
+
+def internal_id_of(write_job, what):
+    if "error" in write_job:
+        raise RuntimeError(f"no {what}: {write_job['error']}")
+    responses = write_job["page"]["records"]
+    internal_id = responses[0]["baseRef"]["internalId"] if responses and responses[0]["baseRef"] else None
+    if not internal_id:
+        raise RuntimeError(f"no {what}: the add job answered {responses}")
+    return internal_id
+
+
+def records(client, spec):
+    rc = RecordsClient(client, spec["account"])
+    report = {"account": spec["account"]}
+
+    def step(function):
+        """One step of the scenario; when it fails, the error shows the request zeep submitted."""
+        part = section(function)
+        if isinstance(part, dict) and set(part) == {"error"} and rc.last_submitted:
+            part["error"] += f"\nthe request zeep submitted: {rc.last_submitted}"
+        rc.last_submitted = None
+        return part
+
+    customer_id = lambda: internal_id_of(report["addCustomer"], "customer internalId")  # noqa: E731
+    order_id = lambda: internal_id_of(report["addSalesOrder"], "sales order internalId")  # noqa: E731
+    customer_type = rc.type("relationships", "Customer")
+    # Each step on its own: one failing does not hide the others (those needing its id say so).
+    report["addCustomer"] = step(lambda: rc.write("asyncAddList", [rc.customer(spec["customer"])]))
+    report["addSalesOrder"] = step(lambda: rc.write("asyncAddList", [rc.sales_order(spec["salesOrder"], customer_id())]))
+    report["getList"] = step(lambda: rc.get_list([{"internalId": customer_id(), "type": "customer"}, {"internalId": order_id(), "type": "salesOrder"}]))
+    report["update"] = step(lambda: rc.write("asyncUpdateList", [customer_type(internalId=customer_id(), **spec["update"])]))
+    report["search"] = step(lambda: rc.search(spec["searchFor"], spec["pageSize"]))
+    report["updateMissing"] = step(lambda: rc.write("asyncUpdateList", [customer_type(internalId=spec["missingInternalId"], **spec["update"])]))
+    return report
+
+
 def main(argv):
     if len(argv) < 2:
         sys.stderr.write(__doc__)
         return 2
     wsdl_url = argv[1]
     jobs = dict(arg.split("=", 1) for arg in argv[2:])
-    missing = {"ok", "errors", "search", "slow", "unknown"} - jobs.keys()
+    missing = {"ok", "errors", "search", "slow", "unknown", "records"} - jobs.keys()
     if missing:
         sys.stderr.write(f"missing job ids: {', '.join(sorted(missing))}\n{__doc__}")
         return 2
@@ -257,6 +478,7 @@ def main(argv):
         "errors": section(lambda: page_through(client, jobs["errors"])),
     }
     report["search"] = section(lambda: search(client, jobs["search"]))
+    report["records"] = section(lambda: records(client, json.loads(jobs["records"])))
     report["faults"] = {
         "invalidJobIdStatus": section(lambda: expect_fault(client, lambda: client.status(jobs["unknown"]))),
         "invalidJobIdResult": section(lambda: expect_fault(client, lambda: client.result(jobs["unknown"], 1))),
