@@ -104,6 +104,7 @@ export class JobService {
 
   /** checkAsyncStatus: the job's status, percent and estimate as of now. */
   async status(account: string, jobId: string): Promise<StatusView> {
+    if (jobId.length > MAX_JOB_ID_LENGTH) throw invalidJobId(jobId);
     const now = this.clock.now();
     const job = await this.store.findJob(account, jobId, now);
     if (!job) throw invalidJobId(jobId);
@@ -112,6 +113,7 @@ export class JobService {
 
   /** getAsyncResult: one page of a finished job's outcomes. */
   async resultPage(account: string, jobId: string, pageIndex: number): Promise<ResultPage> {
+    if (jobId.length > MAX_JOB_ID_LENGTH) throw invalidJobId(jobId);
     const now = this.clock.now();
     const call = await this.store.countResultCall(account, jobId, now, this.settings.maxResultCalls);
     if (call.kind === 'missing') throw invalidJobId(jobId);
@@ -183,5 +185,9 @@ function recordTypeOf(input: ItemInput): string | undefined {
   }
 }
 
+/** Longer than any id this service makes; such ids are refused without a look-up. */
+const MAX_JOB_ID_LENGTH = 200;
+
 // One message for unknown, foreign and expired ids alike, so a caller learns nothing from it.
-const invalidJobId = (jobId: string) => new AsyncJobError('INVALID_JOB_ID', `Invalid job id: ${jobId}`);
+const invalidJobId = (jobId: string) =>
+  new AsyncJobError('INVALID_JOB_ID', `Invalid job id: ${jobId.length > MAX_JOB_ID_LENGTH ? `${jobId.slice(0, MAX_JOB_ID_LENGTH)}…` : jobId}`);

@@ -41,6 +41,15 @@ function decodeReferences(value: string): string {
   });
 }
 
+/** More elements than any request needs (400 records with sublists stay far below). */
+export const MAX_ELEMENTS = 100_000;
+
+function countElements(xml: string): number {
+  let count = 0;
+  for (let at = xml.indexOf('<'); at !== -1 && count <= MAX_ELEMENTS; at = xml.indexOf('<', at + 1)) count++;
+  return count;
+}
+
 /** Names that would collide with what every object inherits, in our parse or node-soap's. */
 const RESERVED_NAME = new RegExp(`<\\/?(?:[\\w.-]+:)?(${Object.getOwnPropertyNames(Object.prototype).join('|')})[\\s/>]`);
 
@@ -90,6 +99,7 @@ export function parseEnvelope(xml: string): SoapRequest {
   if (/<!DOCTYPE/i.test(xml)) throw new SoapClientError('A SOAP message must not contain a document type declaration.');
   const invalid = NOT_XML_CHARACTER.exec(xml);
   if (invalid) throw new SoapClientError(`The request holds a character XML does not allow (U+${invalid[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at offset ${invalid.index}).`);
+  if (countElements(xml) > MAX_ELEMENTS) throw new SoapClientError(`The request has more than ${MAX_ELEMENTS} elements.`);
   const reserved = RESERVED_NAME.exec(xml);
   if (reserved) throw new SoapClientError(`The element name ${reserved[1]} is not allowed.`);
   const valid = XMLValidator.validate(xml);

@@ -7,7 +7,7 @@ import * as soap from 'soap';
 import type { Clock } from '../clock';
 import { newRequestId } from '../jobs/job-id';
 import { parseEnvelope, SoapClientError, type SoapRequest } from './envelope-parser';
-import { envelopeXml, faultXml, toFault, userFault, type SoapFault } from './faults';
+import { clientFault, envelopeXml, faultXml, toFault, userFault, type SoapFault } from './faults';
 import type { OperationHandler, SoapCall } from './operations';
 import { featuresOf, namespacesOf } from './versions';
 import { endpointPath, type WsdlCatalog } from './wsdl-catalog';
@@ -36,6 +36,16 @@ type NodeSoapHandler = (req: IncomingMessage, res: ServerResponse) => void;
 type SoapRequestWithCall = IncomingMessage & { body?: Buffer; soapCall?: SoapCall };
 
 const CALL_FAILED = Symbol('fault');
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text; bytes that are not UTF-8 are the client's mistake, not something to guess at. */
+function decodeUtf8(body: Buffer): string {
+  try {
+    return UTF8.decode(body);
+  } catch {
+    throw new SoapClientError('The request is not valid UTF-8.');
+  }
+}
 const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,40}$/;
 
 export class SoapEndpoint {
@@ -66,6 +76,13 @@ export class SoapEndpoint {
       res.end(`POST SOAP 1.1 envelopes to ${endpointPath(version)}; the WSDL is at ${endpointPath(version)}?wsdl\n`);
       return;
     }
+    // SOAP 1.1 travels as text/xml (application/xml is let through, as many clients send it).
+    const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    if (contentType !== 'text/xml' && contentType !== 'application/xml') {
+      const hint = contentType === 'application/soap+xml' ? 'SOAP 1.2 is not supported; send SOAP 1.1 as text/xml' : 'send SOAP 1.1 envelopes as text/xml';
+      this.sendFault(res, version, clientFault(`Content-Type ${contentType || '(none)'} is not accepted: ${hint}.`), true, 415);
+      return;
+    }
     const body = await this.readBody(req);
     if (body === null) {
       const limit = this.options.maxRequestBytes;
@@ -74,7 +91,7 @@ export class SoapEndpoint {
     }
     let call: SoapCall;
     try {
-      const request = parseEnvelope(body.toString('utf8'));
+      const request = parseEnvelope(decodeUtf8(body));
       call = this.prepare(request, version);
     } catch (error) {
       this.sendFault(res, version, this.fault(error, req));
@@ -124,9 +141,9 @@ export class SoapEndpoint {
     return fault;
   }
 
-  private sendFault(res: ServerResponse, version: string, fault: SoapFault, close = false): void {
+  private sendFault(res: ServerResponse, version: string, fault: SoapFault, close = false, status = 500): void {
     const payload = envelopeXml(faultXml(fault, version));
-    res.writeHead(500, {
+    res.writeHead(status, {
       'Content-Type': 'text/xml; charset=utf-8',
       'Content-Length': Buffer.byteLength(payload),
       ...(close ? { Connection: 'close' } : {}),
