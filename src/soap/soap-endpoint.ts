@@ -33,7 +33,7 @@ export interface SoapLogger {
 }
 
 type NodeSoapHandler = (req: IncomingMessage, res: ServerResponse) => void;
-type SoapRequestWithCall = IncomingMessage & { body?: Buffer; soapCall?: SoapCall };
+type SoapRequestWithCall = IncomingMessage & { body?: Buffer; soapCall?: SoapCall; soapCallRan?: boolean };
 
 const CALL_FAILED = Symbol('fault');
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -103,6 +103,16 @@ export class SoapEndpoint {
     delete request.headers.soapaction;
     // node-soap answers with the request's Content-Type; SOAP 1.1 answers are text/xml.
     request.headers['content-type'] = 'text/xml; charset=utf-8';
+    // node-soap parses the envelope again; where it fails on input ours accepted, it answers with
+    // text or a fault of its own making. Any answer it gives without running our operation is
+    // replaced by a proper Client fault.
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.end = ((...args: unknown[]) => {
+      res.end = end as typeof res.end;
+      if (request.soapCallRan) return end(...args);
+      this.sendFault(res, version, clientFault(`The request could not be read as a ${call.request.operation} request of version ${version}.`));
+      return res;
+    }) as typeof res.end;
     (await this.nodeSoapHandler(version))(req, res);
   }
 
@@ -125,6 +135,7 @@ export class SoapEndpoint {
   /** Runs inside node-soap, which calls it with the request it routed. */
   private async run(req: SoapRequestWithCall, methodName: string): Promise<{ _xml: string }> {
     const call = req.soapCall;
+    req.soapCallRan = true;
     try {
       if (!call || call.request.operation !== methodName) throw new Error(`node-soap routed ${methodName} for ${call?.request.operation}`);
       return { _xml: await this.operations[methodName](call) };

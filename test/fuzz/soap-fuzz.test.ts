@@ -1,0 +1,211 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { validateSoapAnswer } from '../helpers/xsd';
+
+/**
+ * Fuzzing the SOAP endpoint: 10,000 envelopes made by mutating valid requests of every operation
+ * (seeded, so a failure can be replayed) against the real server in its own process. Every answer
+ * must be a well-formed SOAP 1.1 response or fault with nothing of the server's insides in it;
+ * a sample is validated against the XSDs; /healthz must keep answering; and the server's resident
+ * memory must grow by less than MEMORY_GROWTH_BOUND_MB over the run (the embedded PGlite alone
+ * holds about 850 MB from the start, a server on Postgres about 90 MB).
+ */
+
+const ROOT = path.resolve(__dirname, '../..');
+const V = '2023_2';
+const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);
+const SEED = Number(process.env.FUZZ_SEED ?? 20261123);
+const CONCURRENCY = 8;
+const MEMORY_GROWTH_BOUND_MB = 150;
+const SAMPLE_EVERY = 50;
+
+const NS = {
+  soapenv: 'http://schemas.xmlsoap.org/soap/envelope/',
+  msgs: `urn:messages_${V}.platform.webservices.netsuite.com`,
+  core: `urn:core_${V}.platform.webservices.netsuite.com`,
+  common: `urn:common_${V}.platform.webservices.netsuite.com`,
+  rel: `urn:relationships_${V}.lists.webservices.netsuite.com`,
+  sales: `urn:sales_${V}.transactions.webservices.netsuite.com`,
+};
+
+/** mulberry32: small, seeded, good enough to pick mutations. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const envelope = (operation: string, inner: string, header = '') =>
+  `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${NS.soapenv}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ` +
+  `xmlns:msg="${NS.msgs}" xmlns:core="${NS.core}" xmlns:common="${NS.common}" xmlns:listRel="${NS.rel}" xmlns:tranSales="${NS.sales}">` +
+  (header ? `<soapenv:Header>${header}</soapenv:Header>` : '') +
+  `<soapenv:Body><msg:${operation}>${inner}</msg:${operation}></soapenv:Body></soapenv:Envelope>`;
+
+function seeds(jobId: string): string[] {
+  const customer =
+    '<msg:record xsi:type="listRel:Customer" externalId="fz-1"><listRel:companyName>Fuzz &amp; Co</listRel:companyName><listRel:isInactive>false</listRel:isInactive>' +
+    '<listRel:addressbookList><listRel:addressbook><listRel:defaultShipping>true</listRel:defaultShipping><listRel:addressbookAddress><common:addr1>1 Main</common:addr1></listRel:addressbookAddress></listRel:addressbook></listRel:addressbookList>' +
+    '<listRel:customFieldList><core:customField xsi:type="core:StringCustomFieldRef" scriptId="custentity_x"><core:value>v</core:value></core:customField></listRel:customFieldList></msg:record>';
+  const order = '<msg:record xsi:type="tranSales:SalesOrder" externalId="fz-so"><tranSales:entity internalId="1001" type="customer"/><tranSales:itemList><tranSales:item><tranSales:item internalId="5"/><tranSales:quantity>2</tranSales:quantity></tranSales:item></tranSales:itemList></msg:record>';
+  const ref = '<msg:baseRef xsi:type="core:RecordRef" type="customer" externalId="fz-1"/>';
+  const account = `<tokenPassport xmlns="${NS.core}"><account>FUZZ1</account></tokenPassport>`;
+  return [
+    envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`),
+    envelope('getAsyncResult', `<msg:jobId>${jobId}</msg:jobId><msg:pageIndex>1</msg:pageIndex>`),
+    envelope('asyncAddList', customer + order, account),
+    envelope('asyncUpdateList', customer.replace('fz-1', 'fz-2'), account),
+    envelope('asyncUpsertList', customer, account),
+    envelope('asyncDeleteList', `${ref}<msg:deletionReason>x</msg:deletionReason>`, account),
+    envelope('asyncGetList', ref + ref.replace('externalId="fz-1"', 'internalId="1001"'), account),
+    envelope('asyncInitializeList', '<msg:initializeRecord><core:type>invoice</core:type><core:reference type="salesOrder" externalId="fz-so"/></msg:initializeRecord>', account),
+    envelope(
+      'asyncSearch',
+      '<msg:searchRecord xsi:type="common:CustomerSearchBasic"><common:companyName operator="contains"><core:searchValue>fuzz</core:searchValue></common:companyName>' +
+        '<common:dateCreated operator="within"><core:searchValue>2026-01-01T00:00:00Z</core:searchValue><core:searchValue2>2027-01-01T00:00:00Z</core:searchValue2></common:dateCreated></msg:searchRecord>',
+      `${account}<msg:searchPreferences><msg:pageSize>5</msg:pageSize></msg:searchPreferences>`,
+    ),
+  ];
+}
+
+const NASTY = [
+  '<', '>', '&', '"', "'", '&amp;', '&#0;', '&#x1F600;', '&#xD800;', '&undefined;', ']]>', '<![CDATA[x]]>', '<!-- c -->', '<?pi x?>',
+  '<!DOCTYPE x [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>', '<!ENTITY e SYSTEM "file:///etc/passwd">', '&e;',
+  '<constructor/>', '<__proto__/>', '<x:y/>', 'xsi:type="x:Nope"', ' xmlns:msg="urn:other"', "'; drop table jobs; --", '" or "1"="1',
+  '\u0000', '\u0001', '\uFFFE', '\u202E', 'é', '𝄞', '-1', '0', '2147483648', '1e309', 'NaN', 'true', '9'.repeat(40), 'A'.repeat(5000),
+  '<a>'.repeat(300), '</soapenv:Body>', '<soapenv:Body>', '</soapenv:Envelope>', 'soapenv:', 'msg:', '<msg:record/>', '<msg:baseRef/>',
+];
+
+function mutate(seed: string, next: () => number): Buffer {
+  let text = seed;
+  const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)];
+  const at = () => Math.floor(next() * (text.length + 1));
+  const rounds = 1 + Math.floor(next() * 4);
+  for (let round = 0; round < rounds; round++) {
+    const kind = Math.floor(next() * 7);
+    if (kind === 0) text = text.slice(0, at()); // truncate
+    else if (kind === 1) {
+      const from = at();
+      text = text.slice(0, from) + text.slice(from + Math.floor(next() * 40)); // delete a run
+    } else if (kind === 2) {
+      const from = at();
+      text = text.slice(0, from) + pick(NASTY) + text.slice(from); // insert something nasty
+    } else if (kind === 3) {
+      const from = at();
+      const piece = text.slice(from, from + Math.floor(next() * 200));
+      text = text.slice(0, from) + piece.repeat(1 + Math.floor(next() * 20)) + text.slice(from); // duplicate
+    } else if (kind === 4) {
+      text = text.replace(/>[^<]{1,60}</, `>${pick(NASTY)}<`); // replace a text value
+    } else if (kind === 5) {
+      text = text.replace(/(\w+)="[^"]*"/, `$1="${pick(NASTY).replace(/"/g, '&quot;')}"`); // replace an attribute value
+    } else {
+      const bytes = Buffer.from(text);
+      if (bytes.length > 0) bytes[Math.floor(next() * bytes.length)] ^= 1 << Math.floor(next() * 8); // flip a bit
+      return bytes;
+    }
+  }
+  return Buffer.from(text);
+}
+
+let server: ChildProcessWithoutNullStreams;
+let url = '';
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ase-fuzz-'));
+
+beforeAll(async () => {
+  server = spawn(process.execPath, ['-r', './test/helpers/register-ts.js', 'src/main.ts', 'serve'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: process.env.DATABASE_URL ?? '', DEFAULT_RATE_PER_SECOND: '50' },
+  });
+  let output = '';
+  url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = /"url":"(http:\/\/[^"]+)"/.exec(output);
+      if (found) resolve(found[1]);
+    };
+    server.stdout.on('data', onData);
+    server.stderr.on('data', onData);
+    server.on('exit', (code) => reject(new Error(`the server exited (${code}):\n${output}`)));
+  });
+}, 60_000);
+
+afterAll(async () => {
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const residentMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
+const parser = new XMLParser({ ignoreAttributes: false, transformTagName: (name) => name.slice(name.indexOf(':') + 1) });
+
+it(`answers ${REQUESTS} mutated envelopes with well-formed SOAP, stays up, and grows by less than ${MEMORY_GROWTH_BOUND_MB} MB`, async () => {
+  // A real job, so mutations of checkAsyncStatus and getAsyncResult can reach it.
+  const created = await fetch(`${url}/admin/jobs`, { method: 'POST', body: JSON.stringify({ operation: 'asyncAddList', items: 3, ratePerSecond: 100 }) });
+  const { jobId } = (await created.json()) as { jobId: string };
+  const bases = seeds(jobId);
+  const baselineMb = residentMb();
+  const next = random(SEED);
+  const statuses = new Map<number, number>();
+  const faultcodes = new Map<string, number>();
+  let peakMb = 0;
+  let sent = 0;
+  const problems: string[] = [];
+
+  async function one(index: number): Promise<void> {
+    const body = mutate(bases[index % bases.length], next);
+    const response = await fetch(`${url}/services/NetSuitePort_${V}`, { method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body });
+    const text = await response.text();
+    statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    const where = `request ${index} (seed ${SEED})`;
+    if (![200, 500].includes(response.status)) problems.push(`${where}: HTTP ${response.status}`);
+    if (!response.headers.get('content-type')?.startsWith('text/xml')) problems.push(`${where}: content type ${response.headers.get('content-type')}`);
+    if (XMLValidator.validate(text) !== true) {
+      problems.push(`${where}: not well-formed: ${text.slice(0, 300)}`);
+      return;
+    }
+    const body_ = parser.parse(text)?.Envelope?.Body;
+    const fault = body_?.Fault;
+    if (response.status === 500) {
+      if (!fault) problems.push(`${where}: 500 without a Fault`);
+      else {
+        faultcodes.set(String(fault.faultcode), (faultcodes.get(String(fault.faultcode)) ?? 0) + 1);
+        if (!['soapenv:Client', 'soapenv:Server.userException'].includes(String(fault.faultcode))) problems.push(`${where}: faultcode ${fault.faultcode}`);
+        if (/\bat .*\.(ts|js):\d+|node_modules|select |insert into|relation "/i.test(String(fault.faultstring))) problems.push(`${where}: faultstring leaks: ${fault.faultstring}`);
+      }
+    } else if (!body_ || !Object.keys(body_).some((key) => key.endsWith('Response'))) {
+      problems.push(`${where}: 200 without a response element`);
+    }
+    if (index % SAMPLE_EVERY === 0) {
+      await validateSoapAnswer(text, V).catch((error: Error) => problems.push(`${where}: ${error.message.slice(0, 500)}`));
+    }
+  }
+
+  const workers = Array.from({ length: CONCURRENCY }, async () => {
+    while (sent < REQUESTS) {
+      const index = sent++;
+      await one(index);
+      if (index % 1000 === 0) {
+        const health = await fetch(`${url}/healthz`);
+        if (health.status !== 200) problems.push(`request ${index}: /healthz answered ${health.status}`);
+        peakMb = Math.max(peakMb, residentMb());
+      }
+    }
+  });
+  await Promise.all(workers);
+  peakMb = Math.max(peakMb, residentMb());
+  process.stdout.write(`fuzz: ${REQUESTS} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}, faults ${JSON.stringify(Object.fromEntries(faultcodes))}, peak RSS ${peakMb.toFixed(0)} MB (${baselineMb.toFixed(0)} MB at start)\n`);
+
+  expect(problems.slice(0, 20)).toEqual([]);
+  expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  expect(peakMb - baselineMb).toBeLessThan(MEMORY_GROWTH_BOUND_MB);
+  // The mix reached both answers and faults, so the mutations were neither all fatal nor all harmless.
+  expect(statuses.get(200) ?? 0).toBeGreaterThan(REQUESTS / 50);
+  expect(statuses.get(500) ?? 0).toBeGreaterThan(REQUESTS / 2);
+});
