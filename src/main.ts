@@ -79,7 +79,7 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
   const soap = new SoapEndpoint(
     catalog,
     createOperations(jobs, new ResultWriter(catalogs), catalogs),
-    { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT, clock },
+    { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT, clock, concurrencyLimit: config.CONCURRENT_REQUESTS_PER_ACCOUNT },
     logger,
   );
   const app = createApp({ jobs, records, catalog, logger, defaultAccount: config.DEFAULT_ACCOUNT, publicUrl: config.PUBLIC_URL, ready: () => ready });

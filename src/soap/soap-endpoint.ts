@@ -6,6 +6,7 @@ import path from 'node:path';
 import * as soap from 'soap';
 import type { Clock } from '../clock';
 import { newRequestId } from '../jobs/job-id';
+import { ConcurrencyLimit } from './concurrency-limit';
 import { parseEnvelope, SoapClientError, type SoapRequest } from './envelope-parser';
 import { clientFault, envelopeXml, faultXml, toFault, userFault, type SoapFault } from './faults';
 import type { OperationHandler, SoapCall } from './operations';
@@ -26,6 +27,8 @@ export interface SoapEndpointOptions {
   maxRequestBytes: number;
   defaultAccount: string;
   clock: Clock;
+  /** Requests of one account in flight at once; 0 for no limit. */
+  concurrencyLimit: number;
 }
 
 export interface SoapLogger {
@@ -36,6 +39,14 @@ type NodeSoapHandler = (req: IncomingMessage, res: ServerResponse) => void;
 type SoapRequestWithCall = IncomingMessage & { body?: Buffer; soapCall?: SoapCall; soapCallRan?: boolean };
 
 const CALL_FAILED = Symbol('fault');
+
+/** As NetSuite answers one request too many: by the kind of credentials the request carried. */
+function concurrencyFault(call: SoapCall): SoapFault {
+  if (!call.request.headers.has('tokenPassport') && call.request.headers.has('passport')) {
+    return userFault('exceededRequestLimitFault', 'WS_CONCUR_SESSION_DISALLWD', 'Only one request may be made against a session at a time');
+  }
+  return userFault('exceededConcurrentRequestLimitFault', 'WS_REQUEST_BLOCKED', 'SuiteTalk concurrent request limit exceeded. Request blocked.');
+}
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The body as text; bytes that are not UTF-8 are the client's mistake, not something to guess at. */
@@ -51,13 +62,16 @@ const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,40}$/;
 export class SoapEndpoint {
   private readonly handlers = new Map<string, Promise<NodeSoapHandler>>();
   private readonly wsdlDir = mkdtempSync(path.join(os.tmpdir(), 'async-status-emulator-wsdl-'));
+  private readonly concurrency: ConcurrencyLimit;
 
   constructor(
     private readonly catalog: WsdlCatalog,
     private readonly operations: Record<string, OperationHandler>,
     private readonly options: SoapEndpointOptions,
     private readonly logger: SoapLogger,
-  ) {}
+  ) {
+    this.concurrency = new ConcurrencyLimit(options.concurrencyLimit);
+  }
 
   /** Removes the WSDL copies written for node-soap. */
   close(): void {
@@ -97,6 +111,12 @@ export class SoapEndpoint {
       this.sendFault(res, version, this.fault(error, req));
       return;
     }
+    const release = this.concurrency.acquire(call.account);
+    if (!release) {
+      this.sendFault(res, version, concurrencyFault(call));
+      return;
+    }
+    res.once('close', release);
     const request = req as SoapRequestWithCall;
     request.body = body;
     request.soapCall = call;
