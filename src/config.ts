@@ -80,6 +80,7 @@ const schema = z.object({
   RESULT_PAGE_SIZE: int('RESULT_PAGE_SIZE', 1, 100_000, 1000),
   DEFAULT_RATE_PER_SECOND: positive('DEFAULT_RATE_PER_SECOND', 5),
   NETSUITE_WSDL_DIR: z.string().min(1).optional(),
+  ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters; unset it to have one generated').optional(),
   MAX_REQUEST_BYTES: int('MAX_REQUEST_BYTES', 1024, 1024 * 1024 * 1024, 25 * 1024 * 1024),
   WORKER: flag('WORKER', true),
   WORKER_PACING: flag('WORKER_PACING', true),

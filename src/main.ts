@@ -6,6 +6,7 @@ import { systemClock, type Clock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
 import { closeKnex, createKnex, migrate } from './db/knex';
 import { PgJobStore } from './db/pg-job-store';
+import { storedAdminToken } from './db/settings';
 import { createApp } from './http/app';
 import { createHttpServer } from './http/server';
 import { JobService } from './jobs/job-service';
@@ -32,6 +33,8 @@ export interface BuildOptions {
 
 export interface Service {
   config: Config;
+  /** The admin API's token, and whether it was just generated (neither configured nor stored). */
+  admin: { token: string; source: 'ADMIN_TOKEN' | 'generated' | 'stored' };
   db: Knex;
   jobs: JobService;
   worker: Worker;
@@ -49,6 +52,10 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
   let ready = false;
   await migrate(db, options.schema);
   ready = true;
+  const stored = config.ADMIN_TOKEN ? undefined : await storedAdminToken(db);
+  const admin: Service['admin'] = stored
+    ? { token: stored.token, source: stored.created ? 'generated' : 'stored' }
+    : { token: config.ADMIN_TOKEN!, source: 'ADMIN_TOKEN' };
 
   const store = new PgJobStore(db, { leaseSeconds: config.WORKER_LEASE_SECONDS });
   const official = config.NETSUITE_WSDL_DIR ? findOfficialTree(config.NETSUITE_WSDL_DIR) : undefined;
@@ -82,13 +89,23 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT, clock, concurrencyLimit: config.CONCURRENT_REQUESTS_PER_ACCOUNT },
     logger,
   );
-  const app = createApp({ jobs, records, catalog, logger, defaultAccount: config.DEFAULT_ACCOUNT, publicUrl: config.PUBLIC_URL, ready: () => ready });
+  const app = createApp({
+    jobs,
+    records,
+    catalog,
+    logger,
+    defaultAccount: config.DEFAULT_ACCOUNT,
+    adminToken: admin.token,
+    publicUrl: config.PUBLIC_URL,
+    ready: () => ready,
+  });
   const server = createHttpServer(app, soap, config.PUBLIC_URL);
   const runWorker = options.worker ?? config.WORKER;
 
   let stopping: Promise<void> | null = null;
   return {
     config,
+    admin,
     db,
     jobs,
     worker,
@@ -155,6 +172,12 @@ async function main(): Promise<void> {
     logger.info('worker started', { database });
   } else {
     const url = await service.listen();
+    if (service.admin.source !== 'ADMIN_TOKEN') {
+      // A test tool's admin token: shown at every start unless it was configured.
+      logger.info(`admin API token (${service.admin.source === 'generated' ? 'generated now' : 'generated at first start'}; set ADMIN_TOKEN to choose one)`, {
+        adminToken: service.admin.token,
+      });
+    }
     logger.info('async-status-emulator is listening', {
       url,
       database,

@@ -15,6 +15,7 @@ export interface AppDependencies {
   catalog: WsdlCatalog;
   logger: Logger;
   defaultAccount: string;
+  adminToken: string;
   publicUrl?: string;
   /** Reports whether the database is migrated and reachable. */
   ready: () => boolean;
@@ -44,7 +45,7 @@ export function createApp(deps: AppDependencies): express.Express {
     res.type('text/xml; charset=utf-8').send(document);
   });
 
-  app.use('/admin', express.json({ limit: '50mb', type: () => true }), createAdminRouter(deps.jobs, deps.records, deps.defaultAccount));
+  app.use('/admin', express.json({ limit: '50mb', type: () => true }), createAdminRouter(deps.jobs, deps.records, deps.defaultAccount, deps.adminToken));
 
   app.use((req, res) => {
     res.status(404).json({ error: `Nothing at ${req.method} ${req.path}. SOAP: POST /services/NetSuitePort_<version>; WSDL: /wsdl/v<version>_0/netsuite.wsdl; admin: /admin/jobs.` });

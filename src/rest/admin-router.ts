@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../errors';
@@ -113,8 +114,26 @@ function toScenario(input: ScenarioInput, records: RecordCatalog): { totalItems:
   return { totalItems, scenario };
 }
 
-export function createAdminRouter(jobs: JobService, records: RecordCatalog, defaultAccount: string): Router {
+/** Compares in constant time, so the answer's timing tells nothing about the token. */
+function sameToken(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+export function createAdminRouter(jobs: JobService, records: RecordCatalog, defaultAccount: string, adminToken: string): Router {
   const router = Router();
+
+  // Everything here needs the admin token: Authorization: Bearer <token>, or X-Admin-Token.
+  router.use((req, res, next) => {
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    const given = bearer ?? req.get('x-admin-token');
+    if (given !== undefined && sameToken(given, adminToken)) return next();
+    res
+      .status(401)
+      .set('WWW-Authenticate', 'Bearer realm="admin"')
+      .json({ error: 'The admin API needs the admin token: send Authorization: Bearer <token> (the token is printed at startup, or set ADMIN_TOKEN).' });
+  });
 
   router.post('/jobs', async (req: Request, res) => {
     const input = parse(scenarioSchema, req.body, 'body');

@@ -123,7 +123,7 @@ beforeAll(async () => {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: process.env.DATABASE_URL ?? '', DEFAULT_RATE_PER_SECOND: '50',
       // Eight requests at once for one account: the governance limit would answer most of them.
-      CONCURRENT_REQUESTS_PER_ACCOUNT: '0' },
+      CONCURRENT_REQUESTS_PER_ACCOUNT: '0', ADMIN_TOKEN: 'fuzz-admin-token-0123456789' },
   });
   let output = '';
   url = await new Promise<string>((resolve, reject) => {
@@ -149,7 +149,11 @@ const parser = new XMLParser({ ignoreAttributes: false, transformTagName: (name)
 
 it(`answers ${REQUESTS} mutated envelopes with well-formed SOAP, stays up, and grows by less than ${MEMORY_GROWTH_BOUND_MB} MB`, async () => {
   // A real job, so mutations of checkAsyncStatus and getAsyncResult can reach it.
-  const created = await fetch(`${url}/admin/jobs`, { method: 'POST', body: JSON.stringify({ operation: 'asyncAddList', items: 3, ratePerSecond: 100 }) });
+  const created = await fetch(`${url}/admin/jobs`, {
+    method: 'POST',
+    headers: { Authorization: 'Bearer fuzz-admin-token-0123456789' },
+    body: JSON.stringify({ operation: 'asyncAddList', items: 3, ratePerSecond: 100 }),
+  });
   const { jobId } = (await created.json()) as { jobId: string };
   const bases = seeds(jobId);
   const baselineMb = residentMb();

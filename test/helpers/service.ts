@@ -4,6 +4,10 @@ import { silentLogger, type Logger } from '../../src/logger';
 import { buildService, type Service } from '../../src/main';
 import { createTestDatabase, type TestDatabase } from './database';
 
+/** The admin token test services are started with. */
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const adminHeaders = { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+
 export interface TestService {
   url: string;
   service: Service;
@@ -21,7 +25,7 @@ export async function startTestService(
 ): Promise<TestService> {
   const database = await createTestDatabase();
   const clock = options.clock ?? new ManualClock();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ...options.env });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...options.env });
   let service: Service;
   try {
     service = await buildService(config, {
@@ -53,7 +57,7 @@ export async function startTestService(
 export async function createJob(url: string, scenario: Record<string, unknown>): Promise<string> {
   const response = await fetch(`${url}/admin/jobs`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...adminHeaders },
     body: JSON.stringify(scenario),
   });
   const body = (await response.json()) as { jobId?: string; error?: string };

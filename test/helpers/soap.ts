@@ -36,7 +36,7 @@ export function envelope(operation: string, innerXml: string, version = '2017_1'
 export async function postSoap(
   url: string,
   version: string,
-  xml: string,
+  xml: string | Uint8Array,
   headers: Record<string, string> = {},
   /** Only for answers that carry a record type the served schema lacks by design. */
   options: { validate: boolean } = { validate: true },

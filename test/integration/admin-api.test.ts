@@ -1,4 +1,4 @@
-import { startTestService, type TestService } from '../helpers/service';
+import { adminHeaders, startTestService, type TestService } from '../helpers/service';
 
 let t: TestService;
 beforeAll(async () => {
@@ -9,7 +9,7 @@ afterAll(() => t.close());
 async function post(body: unknown, raw?: string) {
   const response = await fetch(`${t.url}/admin/jobs`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...adminHeaders },
     body: raw ?? JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
@@ -67,21 +67,41 @@ describe('GET /admin/jobs', () => {
   it('lists jobs newest first with their progress, filtered by account and status', async () => {
     const first = (await post({ operation: 'asyncAddList', account: 'LIST1', items: 1 })).body.jobId;
     const second = (await post({ operation: 'asyncDeleteList', account: 'LIST1', items: 2 })).body.jobId;
-    const response = await fetch(`${t.url}/admin/jobs?account=LIST1&status=pending`);
+    const response = await fetch(`${t.url}/admin/jobs?account=LIST1&status=pending`, { headers: adminHeaders });
     const { jobs } = (await response.json()) as { jobs: Array<Record<string, any>> };
     expect(jobs.map((job) => job.id)).toEqual([second, first]);
     expect(jobs[0].progress).toEqual({ jobId: second, status: 'pending', percentCompleted: 0, estRemainingDuration: expect.any(Number) });
-    expect((await fetch(`${t.url}/admin/jobs?status=nonsense`)).status).toBe(400);
+    expect((await fetch(`${t.url}/admin/jobs?status=nonsense`, { headers: adminHeaders })).status).toBe(400);
   });
 
   it('shows one job with its progress samples, and 404 for an unknown one', async () => {
     const jobId = (await post({ operation: 'asyncAddList', account: 'SHOW1', items: 2, ratePerSecond: 100 })).body.jobId;
     await t.service.worker.runDue();
-    const shown = (await (await fetch(`${t.url}/admin/jobs/${jobId}`)).json()) as Record<string, any>;
+    const shown = (await (await fetch(`${t.url}/admin/jobs/${jobId}`, { headers: adminHeaders })).json()) as Record<string, any>;
     expect(shown).toMatchObject({ id: jobId, status: 'processing', totalItems: 2, samples: [{ processed: 0 }] });
-    const missing = await fetch(`${t.url}/admin/jobs/NOPE`);
+    const missing = await fetch(`${t.url}/admin/jobs/NOPE`, { headers: adminHeaders });
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { error: string }).error).toMatch(/No job with id NOPE/);
+  });
+});
+
+describe('the admin token', () => {
+  it.each([
+    ['no token', {}],
+    ['a wrong token', { Authorization: 'Bearer not-the-token-at-all' }],
+    ['a token of another length', { 'X-Admin-Token': 'x' }],
+  ])('refuses every admin route with %s', async (_what, headers: Record<string, string>) => {
+    for (const [method, path] of [['GET', '/admin/jobs'], ['GET', '/admin/jobs/ANY'], ['POST', '/admin/jobs']]) {
+      const response = await fetch(`${t.url}${path}`, { method, headers, body: method === 'POST' ? '{}' : undefined });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer realm="admin"');
+      expect(((await response.json()) as { error: string }).error).toMatch(/needs the admin token/);
+    }
+  });
+
+  it('takes the token as X-Admin-Token too', async () => {
+    const response = await fetch(`${t.url}/admin/jobs`, { headers: { 'X-Admin-Token': adminHeaders.Authorization.slice(7) } });
+    expect(response.status).toBe(200);
   });
 });
 

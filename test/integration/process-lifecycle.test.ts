@@ -40,7 +40,12 @@ function start(env: Record<string, string>, mode = 'serve'): Promise<Running> {
 it('runs on the embedded database, drains a request under way on SIGTERM, and keeps its data', async () => {
   const first = await start({});
   expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
-  const created = await fetch(`${first.url}/admin/jobs`, { method: 'POST', body: JSON.stringify({ operation: 'asyncAddList', items: 3 }) });
+  // No ADMIN_TOKEN: one is generated at first start, stored, and printed.
+  const token = /"message":"admin API token \(generated now[^"]*","adminToken":"([^"]+)"/.exec(first.output())?.[1];
+  expect(token).toMatch(/^[\w-]{32}$/);
+  const auth = { Authorization: `Bearer ${token}` };
+  expect((await fetch(`${first.url}/admin/jobs`)).status).toBe(401);
+  const created = await fetch(`${first.url}/admin/jobs`, { method: 'POST', headers: auth, body: JSON.stringify({ operation: 'asyncAddList', items: 3 }) });
   const { jobId } = (await created.json()) as { jobId: string };
   // One process owns the embedded database; a second one on the same folder is refused.
   await expect(start({})).rejects.toThrow(/exited \(1\)[\s\S]*The embedded database in .* is in use by process \d+/);
@@ -67,7 +72,8 @@ it('runs on the embedded database, drains a request under way on SIGTERM, and ke
   expect(first.output()).toMatch(/"message":"shutting down","signal":"SIGTERM"/);
 
   const second = await start({});
-  const shown = await fetch(`${second.url}/admin/jobs/${jobId}`);
+  expect(second.output()).toContain(`"message":"admin API token (generated at first start; set ADMIN_TOKEN to choose one)","adminToken":"${token}"`);
+  const shown = await fetch(`${second.url}/admin/jobs/${jobId}`, { headers: auth });
   expect(shown.status).toBe(200);
   second.child.kill('SIGTERM');
   expect(await second.exited).toBe(0);

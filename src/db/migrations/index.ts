@@ -3,6 +3,7 @@ import * as m001 from './001-jobs';
 import * as m002 from './002-records';
 import * as m003 from './003-step-failures';
 import * as m004 from './004-one-id-counter';
+import * as m005 from './005-settings';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -13,6 +14,7 @@ const migrations: Record<string, Knex.Migration> = {
   '002-records': m002,
   '003-step-failures': m003,
   '004-one-id-counter': m004,
+  '005-settings': m005,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+
+/**
+ * The admin token kept in the database: made at first start (when ADMIN_TOKEN is unset) and the
+ * same on every later start, whichever process asks first. Returns it with whether it is new.
+ */
+export async function storedAdminToken(db: Knex): Promise<{ token: string; created: boolean }> {
+  const candidate = randomBytes(24).toString('base64url');
+  const inserted = await db('settings').insert({ key: 'admin_token', value: candidate }).onConflict('key').ignore().returning('value');
+  if (inserted.length > 0) return { token: candidate, created: true };
+  const row = await db('settings').where({ key: 'admin_token' }).first('value');
+  return { token: String(row.value), created: false };
+}
