@@ -56,3 +56,12 @@ export class StepFailedError extends Error {
     this.name = 'StepFailedError';
   }
 }
+
+/** A status poll sooner than the job's minimum polling interval allows (exceededRequestLimitFault). */
+export class PollTooSoonError extends Error {
+  readonly code = 'WS_REQUEST_BLOCKED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'PollTooSoonError';
+  }
+}

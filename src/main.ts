@@ -66,6 +66,7 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     maxResultCalls: config.MAX_RESULT_CALLS,
     resultPageSize: config.RESULT_PAGE_SIZE,
     defaultRatePerSecond: config.DEFAULT_RATE_PER_SECOND,
+    minPollIntervalSeconds: config.MIN_POLL_INTERVAL_SECONDS,
   });
   const worker = new Worker(
     store,

@@ -133,6 +133,18 @@ export class PgJobStore implements JobStore {
     return row ? toJob(row) : undefined;
   }
 
+  /** One guarded update takes the poll; a second look tells a too-early poll from a missing job. */
+  async pollJob(account: string, id: string, now: Date, notPolledSince: Date): Promise<Job | 'too-soon' | undefined> {
+    const [row] = await this.db<JobRow>('jobs')
+      .where({ id, account })
+      .andWhere('expires_at', '>', now)
+      .andWhere((query) => query.whereNull('last_polled_at').orWhere('last_polled_at', '<=', notPolledSince))
+      .update({ last_polled_at: now } as never)
+      .returning('*');
+    if (row) return toJob(row as JobRow);
+    return (await this.findJob(account, id, now)) ? 'too-soon' : undefined;
+  }
+
   async findJobById(id: string): Promise<Job | undefined> {
     const row = await this.db<JobRow>('jobs').where({ id }).first();
     return row ? toJob(row) : undefined;

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { AsyncJobError, NotFoundError } from '../errors';
+import { AsyncJobError, NotFoundError, PollTooSoonError } from '../errors';
 import { ASYNC_OPERATIONS, isTerminal, type AsyncOperation, type AsyncStatus, type ItemResult, type Job, type Scenario } from './job';
 import type { ItemInput } from '../records/record';
 import { newJobId } from './job-id';
@@ -11,6 +11,8 @@ export interface JobServiceSettings {
   maxResultCalls: number;
   resultPageSize: number;
   defaultRatePerSecond: number;
+  /** Least time between two status polls of one job; 0 for none. */
+  minPollIntervalSeconds: number;
 }
 
 export interface StatusView {
@@ -106,6 +108,13 @@ export class JobService {
   async status(account: string, jobId: string): Promise<StatusView> {
     if (jobId.length > MAX_JOB_ID_LENGTH) throw invalidJobId(jobId);
     const now = this.clock.now();
+    const interval = this.settings.minPollIntervalSeconds;
+    if (interval > 0) {
+      const polled = await this.store.pollJob(account, jobId, now, new Date(now.getTime() - interval * 1000));
+      if (polled === 'too-soon') throw new PollTooSoonError(`Job ${jobId} may be polled at most once every ${interval} seconds.`);
+      if (!polled) throw invalidJobId(jobId);
+      return this.view(polled, now);
+    }
     const job = await this.store.findJob(account, jobId, now);
     if (!job) throw invalidJobId(jobId);
     return this.view(job, now);

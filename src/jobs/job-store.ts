@@ -60,6 +60,11 @@ export interface JobStore {
   insertJob(job: NewJob): Promise<Job>;
   /** The job if `account` owns it and it has not expired by `now`; undefined otherwise. */
   findJob(account: string, id: string, now: Date): Promise<Job | undefined>;
+  /**
+   * The job, as findJob, if it was not polled since `notPolledSince`; then marks it polled at
+   * `now`. 'too-soon' when it was; undefined when there is no such job.
+   */
+  pollJob(account: string, id: string, now: Date, notPolledSince: Date): Promise<Job | 'too-soon' | undefined>;
   /** Any job by id, whatever its account or age (admin use). */
   findJobById(id: string): Promise<Job | undefined>;
   listJobs(filter: JobFilter): Promise<Job[]>;

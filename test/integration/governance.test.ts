@@ -61,3 +61,28 @@ it('refuses the sixth concurrent request of an account, and only while five are 
   // The slots are given back once the answers are sent.
   expect((await checkAsyncStatus(t.url, jobId, '2017_1', ACCOUNT)).status).toBe(200);
 });
+
+describe('a minimum polling interval per job', () => {
+  let paced: TestService;
+  beforeAll(async () => {
+    paced = await startTestService({ env: { MIN_POLL_INTERVAL_SECONDS: '60' } });
+  });
+  afterAll(() => paced.close());
+
+  it('answers exceededRequestLimitFault to a poll sooner than the interval, for that job only', async () => {
+    const first = await createJob(paced.url, { operation: 'asyncAddList', items: 1 });
+    const second = await createJob(paced.url, { operation: 'asyncAddList', items: 1 });
+    expect((await checkAsyncStatus(paced.url, first)).status).toBe(200);
+    const early = await checkAsyncStatus(paced.url, first);
+    expect(faultOf(early)).toMatchObject({
+      element: 'exceededRequestLimitFault',
+      code: 'WS_REQUEST_BLOCKED',
+      message: `Job ${first} may be polled at most once every 60 seconds.`,
+    });
+    expect((await checkAsyncStatus(paced.url, second)).status).toBe(200);
+    (paced.clock as ManualClock).advance(60);
+    expect((await checkAsyncStatus(paced.url, first)).status).toBe(200);
+    // An unknown job is still just unknown.
+    expect(faultOf(await checkAsyncStatus(paced.url, 'ASYNCWEBSERVICES_X_1_00000000')).code).toBe('INVALID_JOB_ID');
+  });
+});

@@ -19,7 +19,7 @@ beforeAll(async () => {
   await migrate(database.db, database.schema);
   clock = new ManualClock();
   store = new PgJobStore(database.db);
-  jobs = new JobService(store, clock, { retentionDays: 30, maxResultCalls: 20, resultPageSize: 1000, defaultRatePerSecond: 20 });
+  jobs = new JobService(store, clock, { retentionDays: 30, maxResultCalls: 20, resultPageSize: 1000, defaultRatePerSecond: 20, minPollIntervalSeconds: 0 });
 });
 afterAll(() => database.close());
 

@@ -4,6 +4,7 @@ import * as m002 from './002-records';
 import * as m003 from './003-step-failures';
 import * as m004 from './004-one-id-counter';
 import * as m005 from './005-settings';
+import * as m006 from './006-last-polled';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -15,6 +16,7 @@ const migrations: Record<string, Knex.Migration> = {
   '003-step-failures': m003,
   '004-one-id-counter': m004,
   '005-settings': m005,
+  '006-last-polled': m006,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
