@@ -3,6 +3,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { ValidationError } from '../errors';
 import { ASYNC_OPERATIONS, ASYNC_STATUSES, type ItemFailure, type Scenario, type ScenarioRecord } from '../jobs/job';
+import { normalizeAccountId } from '../jobs/account-id';
 import type { JobService } from '../jobs/job-service';
 import { isStatusDetailCode, STATUS_DETAIL_CODES } from '../jobs/status-codes';
 import type { RecordCatalog } from '../records/record-catalog';
@@ -139,7 +140,7 @@ export function createAdminRouter(jobs: JobService, records: RecordCatalog, defa
     const input = parse(scenarioSchema, req.body, 'body');
     const { totalItems, scenario } = toScenario(input, records);
     const job = await jobs.createJob({
-      account: input.account ?? defaultAccount,
+      account: normalizeAccountId(input.account ?? defaultAccount),
       operation: input.operation,
       recordType: input.recordType,
       totalItems,
@@ -152,7 +153,7 @@ export function createAdminRouter(jobs: JobService, records: RecordCatalog, defa
 
   router.get('/jobs', async (req, res) => {
     const query = parse(listQuery, req.query, 'query');
-    res.json({ jobs: await jobs.listJobs(query) });
+    res.json({ jobs: await jobs.listJobs({ ...query, account: query.account && normalizeAccountId(query.account) }) });
   });
 
   router.get('/jobs/:id', async (req, res) => {

@@ -1,3 +1,5 @@
+import { normalizeAccountId } from '../jobs/account-id';
+
 /**
  * NetSuite's concurrency governance: at most `limit` SOAP requests of one account in flight at
  * once (5 on a developer account); one more is refused. Counted in this process, from the moment
@@ -11,7 +13,7 @@ export class ConcurrencyLimit {
 
   /** Takes a slot for the account; returns its release, or null when the account is at its limit. */
   acquire(account: string): (() => void) | null {
-    const key = account.toUpperCase();
+    const key = normalizeAccountId(account);
     const current = this.inFlight.get(key) ?? 0;
     if (this.limit > 0 && current >= this.limit) return null;
     this.inFlight.set(key, current + 1);

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as soap from 'soap';
 import type { Clock } from '../clock';
+import { normalizeAccountId } from '../jobs/account-id';
 import { newRequestId } from '../jobs/job-id';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { parseEnvelope, SoapClientError, type SoapRequest } from './envelope-parser';
@@ -148,7 +149,7 @@ export class SoapEndpoint {
     const passport = request.headers.get('tokenPassport') ?? (featuresOf(version).passport ? request.headers.get('passport') : undefined);
     const given = text(child(passport, 'account'))?.trim();
     if (given && !ACCOUNT_ID.test(given)) throw new SoapClientError('The account in the request header must be 1-40 letters, digits, _ or - (e.g. TSTDRV1234567 or 1234567_SB1).');
-    const account = given || this.options.defaultAccount;
+    const account = normalizeAccountId(given || this.options.defaultAccount);
     return { version, request, account };
   }
 

@@ -1,5 +1,5 @@
 import { asList, customer, RecordRequests, ref, V } from '../helpers/record-requests';
-import { startTestService, type TestService } from '../helpers/service';
+import { adminHeaders, startTestService, type TestService } from '../helpers/service';
 import { checkAsyncStatus, faultOf, getAsyncResult } from '../helpers/soap';
 
 /**
@@ -90,4 +90,20 @@ it('finds none of its records by internalId, externalId, search or initialize, a
 
   expect(await recordsOfA()).toEqual(before);
   expect(await t.database.db('records').where({ account: B }).select('external_id', 'fields')).toEqual([{ external_id: 'a-secret', fields: { companyName: 'B copy' } }]);
+});
+
+it('compares account ids as NetSuite does: case aside, and _SB1 the same as -sb1', async () => {
+  const created = await fetch(`${t.url}/admin/jobs`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...adminHeaders },
+    body: JSON.stringify({ operation: 'asyncAddList', account: '1234567-sb1', items: 1 }),
+  });
+  const { jobId } = (await created.json()) as { jobId: string };
+  expect(jobId).toMatch(/^ASYNCWEBSERVICES_1234567_SB1_/);
+  for (const spelling of ['1234567_SB1', '1234567-SB1', '1234567_sb1']) {
+    expect((await checkAsyncStatus(t.url, jobId, V, spelling)).status).toBe(200);
+  }
+  expect(faultOf(await checkAsyncStatus(t.url, jobId, V, '1234567')).code).toBe('INVALID_JOB_ID');
+  const listed = (await (await fetch(`${t.url}/admin/jobs?account=1234567_sb1`, { headers: adminHeaders })).json()) as { jobs: Array<{ id: string }> };
+  expect(listed.jobs.map((job) => job.id)).toEqual([jobId]);
 });
