@@ -35,12 +35,15 @@ export class NotFoundError extends Error {
   }
 }
 
-/** A request over one of NetSuite's limits (platformFaults:exceededRecordCountFault). */
-export class RecordCountError extends Error {
-  readonly code = 'MAX_RCRDS_EXCEEDED';
-  constructor(message: string) {
+/** A request over one of NetSuite's governance limits: too many records, or too soon. */
+export class LimitError extends Error {
+  constructor(
+    readonly limit: 'recordCount' | 'requestRate',
+    readonly code: 'MAX_RCRDS_EXCEEDED' | 'WS_REQUEST_BLOCKED',
+    message: string,
+  ) {
     super(message);
-    this.name = 'RecordCountError';
+    this.name = 'LimitError';
   }
 }
 
@@ -54,14 +57,5 @@ export class StepFailedError extends Error {
   ) {
     super(`step of job ${jobId} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = 'StepFailedError';
-  }
-}
-
-/** A status poll sooner than the job's minimum polling interval allows (exceededRequestLimitFault). */
-export class PollTooSoonError extends Error {
-  readonly code = 'WS_REQUEST_BLOCKED';
-  constructor(message: string) {
-    super(message);
-    this.name = 'PollTooSoonError';
   }
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { AsyncJobError, NotFoundError, PollTooSoonError } from '../errors';
+import { AsyncJobError, LimitError, NotFoundError } from '../errors';
 import { ASYNC_OPERATIONS, isTerminal, type AsyncOperation, type AsyncStatus, type ItemResult, type Job, type Scenario } from './job';
 import type { ItemInput } from '../records/record';
 import { newJobId } from './job-id';
@@ -111,7 +111,7 @@ export class JobService {
     const interval = this.settings.minPollIntervalSeconds;
     if (interval > 0) {
       const polled = await this.store.pollJob(account, jobId, now, new Date(now.getTime() - interval * 1000));
-      if (polled === 'too-soon') throw new PollTooSoonError(`Job ${jobId} may be polled at most once every ${interval} seconds.`);
+      if (polled === 'too-soon') throw new LimitError('requestRate', 'WS_REQUEST_BLOCKED', `Job ${jobId} may be polled at most once every ${interval} seconds.`);
       if (!polled) throw invalidJobId(jobId);
       return this.view(polled, now);
     }

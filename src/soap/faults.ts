@@ -1,4 +1,4 @@
-import { AsyncJobError, PollTooSoonError, RecordCountError } from '../errors';
+import { AsyncJobError, LimitError } from '../errors';
 import { SoapClientError, SOAP11_ENVELOPE_NS } from './envelope-parser';
 import { namespacesOf } from './versions';
 import { escapeXml } from './xml-write';
@@ -60,8 +60,9 @@ export const userFault = (element: FaultElement, code: string, message: string):
 /** Maps any error to its fault; unknown errors say nothing about their cause but a reference. */
 export function toFault(error: unknown, reference: string): SoapFault {
   if (error instanceof AsyncJobError) return userFault('asyncFault', error.code, error.message);
-  if (error instanceof RecordCountError) return userFault('exceededRecordCountFault', error.code, error.message);
-  if (error instanceof PollTooSoonError) return userFault('exceededRequestLimitFault', error.code, error.message);
+  if (error instanceof LimitError) {
+    return userFault(error.limit === 'recordCount' ? 'exceededRecordCountFault' : 'exceededRequestLimitFault', error.code, error.message);
+  }
   if (error instanceof SoapClientError) return clientFault(error.message);
   return userFault('unexpectedErrorFault', 'UNEXPECTED_ERROR', `An unexpected error occurred. Error ID: ${reference}`);
 }

@@ -1,4 +1,4 @@
-import { RecordCountError } from '../errors';
+import { LimitError } from '../errors';
 import { ASYNC_OPERATIONS, type AsyncOperation } from '../jobs/job';
 import type { JobService } from '../jobs/job-service';
 import type { ItemInput } from '../records/record';
@@ -40,7 +40,7 @@ function requiredInt(call: SoapCall, name: string): number {
 function withinLimit(operation: AsyncOperation, count: number): void {
   const limit = ASYNC_OPERATIONS[operation].maxItems;
   if (count === 0) throw new SoapClientError(`${operation} needs at least one item.`);
-  if (count > limit) throw new RecordCountError(`The number of records (${count}) exceeds the limit of ${limit} for ${operation}.`);
+  if (count > limit) throw new LimitError('recordCount', 'MAX_RCRDS_EXCEEDED', `The number of records (${count}) exceeds the limit of ${limit} for ${operation}.`);
 }
 
 /** The operations, by body element name: validate, call the job service, write the answer. */
