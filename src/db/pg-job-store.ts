@@ -216,18 +216,18 @@ export class PgJobStore implements JobStore {
   async advanceDueJob(now: Date, step: (job: Job, context: StepContext) => Promise<Advance>): Promise<{ job: Job; advance: Advance } | null> {
     return this.db.transaction(async (trx) => {
       await trx.raw(`set local idle_in_transaction_session_timeout = '${this.options.leaseSeconds}s'`);
-      // A job may run when it is due and no earlier-queued job of its account is unfinished.
+      // A job may run when it is due, not expired, and no earlier-queued live job of its account is unfinished.
       const claimed = await trx.raw(
         `select * from jobs j
-          where j.${UNFINISHED} and j.next_run_at <= ?
+          where j.${UNFINISHED} and j.next_run_at <= ? and j.expires_at > ?
             and not exists (
               select 1 from jobs o
-               where o.account = j.account and o.${UNFINISHED} and o.available_at <= ?
+               where o.account = j.account and o.${UNFINISHED} and o.available_at <= ? and o.expires_at > ?
                  and (o.available_at, o.seq) < (j.available_at, j.seq))
           order by j.next_run_at, j.seq
           limit 1
           for update of j skip locked`,
-        [now, now],
+        [now, now, now, now],
       );
       if (claimed.rows.length === 0) return null;
       const job = toJob(claimed.rows[0] as JobRow);

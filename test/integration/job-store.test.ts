@@ -65,6 +65,18 @@ describe('the worker on Postgres', () => {
     expect([await status(a1.id), await status(a2.id), await status(b1.id)]).toEqual(['finished', 'processing', 'finished']);
   });
 
+  it('leaves an expired job alone, and it holds up no one in its account', async () => {
+    const late = await jobs.createJob({ account: 'EXPIRY', operation: 'asyncAddList', recordType: 'customer', totalItems: 1, ratePerSecond: 10, startAfterSeconds: 31 * 24 * 3600, scenario: {} });
+    clock.advance(32 * 24 * 3600);
+    const next = await jobs.createJob({ account: 'EXPIRY', operation: 'asyncAddList', recordType: 'customer', totalItems: 1, ratePerSecond: 10, startAfterSeconds: 0, scenario: {} });
+    const worker = new Worker(store, clock, workerOptions, silentLogger, schemas);
+    await worker.runDue();
+    clock.advance(1);
+    await worker.runDue();
+    const status = async (id: string) => (await database.db('jobs').where({ id }).first('status')).status;
+    expect([await status(late.id), await status(next.id)]).toEqual(['pending', 'finished']);
+  });
+
   it('lets two workers share the table without applying an item twice', async () => {
     const created = [];
     for (let i = 0; i < 6; i++) {
