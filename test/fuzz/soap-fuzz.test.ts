@@ -3,6 +3,7 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { Client } from 'pg';
 import { validateSoapAnswer } from '../helpers/xsd';
 
 /**
@@ -117,11 +118,28 @@ function mutate(seed: string, next: () => number): Buffer {
 let server: ChildProcessWithoutNullStreams;
 let url = '';
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ase-fuzz-'));
+// On a Postgres server the fuzzed service gets a database of its own, so the jobs it makes
+// stay out of everyone else's way; without one it runs on its own embedded database.
+const ADMIN_URL = process.env.DATABASE_URL;
+const FUZZ_DB = `ase_fuzz_${process.pid}_${Date.now()}`;
+let admin: Client | undefined;
+
+function databaseUrl(): string {
+  if (!ADMIN_URL) return '';
+  const url_ = new URL(ADMIN_URL);
+  url_.pathname = `/${FUZZ_DB}`;
+  return url_.toString();
+}
 
 beforeAll(async () => {
+  if (ADMIN_URL) {
+    admin = new Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`create database ${FUZZ_DB}`);
+  }
   server = spawn(process.execPath, ['-r', './test/helpers/register-ts.js', 'src/main.ts', 'serve'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: process.env.DATABASE_URL ?? '', DEFAULT_RATE_PER_SECOND: '50',
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl(), DEFAULT_RATE_PER_SECOND: '50',
       // Eight requests at once for one account: the governance limit would answer most of them.
       CONCURRENT_REQUESTS_PER_ACCOUNT: '0', ADMIN_TOKEN: 'fuzz-admin-token-0123456789' },
   });
@@ -142,6 +160,10 @@ afterAll(async () => {
   server.kill('SIGTERM');
   await new Promise((resolve) => server.once('exit', resolve));
   rmSync(dataDir, { recursive: true, force: true });
+  if (admin) {
+    await admin.query(`drop database if exists ${FUZZ_DB} with (force)`);
+    await admin.end();
+  }
 });
 
 const residentMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
