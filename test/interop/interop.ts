@@ -228,6 +228,7 @@ export interface PagedResultReport {
   end: FaultReport | null;
 }
 
+/** What every record report holds: the concrete type the client built and its simple fields. */
 export interface SearchRecordReport {
   recordType: string | null;
   recordTypeNamespace: string | null;
@@ -259,16 +260,9 @@ export interface RefReport {
   type: unknown;
 }
 
-/** A record as a client read it (getList, search), in the client's own types. */
-export interface RecordReport {
-  /** The concrete type the client built (from the record's xsi:type). */
-  recordType: string | null;
-  recordTypeNamespace: string | null;
-  internalId: unknown;
-  externalId: unknown;
-  /** Simple body fields (companyName, email, isInactive, memo), null where absent. */
-  fields: Record<string, unknown>;
-  fieldTypes: Record<string, string>;
+/** A record as a client read it (getList, search), in the client's own types; the simple
+ * body fields are companyName, email, isInactive and memo, null where absent. */
+export interface RecordReport extends SearchRecordReport {
   addressbook: Array<{
     defaultShipping: unknown;
     defaultShippingType: string;

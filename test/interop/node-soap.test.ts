@@ -8,6 +8,7 @@ import {
   type Part,
   type PollReport,
   type RecordReport,
+  type SearchRecordReport,
   type RecordsReport,
   type RecordsSpec,
   type RefReport,
@@ -154,15 +155,7 @@ class NodeSoapAsyncClient {
       pageIndexType: typeName(searchResult.pageIndex),
     });
     for (const record of asList<Parsed>(searchResult.recordList?.record)) {
-      const fields = Object.fromEntries(CONTACT_FIELDS.map((field) => [field, record?.[field] ?? null]));
-      report.records.push({
-        recordType: localName(attrs(record)['xsi:type']),
-        recordTypeNamespace: null,
-        internalId: attrs(record).internalId ?? null,
-        externalId: attrs(record).externalId ?? null,
-        fields,
-        fieldTypes: Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, typeName(value)])),
-      });
+      report.records.push(recordHeader(record, CONTACT_FIELDS));
     }
     return report;
   }
@@ -247,8 +240,9 @@ function refReport(ref: Parsed | undefined | null): RefReport | null {
   return { internalId: a.internalId ?? null, externalId: a.externalId ?? null, type: a.type ?? null };
 }
 
-function recordReport(record: Parsed): RecordReport {
-  const fields = Object.fromEntries(RECORD_FIELDS.map((field) => [field, record[field] ?? null]));
+/** The record's concrete type, ids and the named simple fields (null where absent), with their types. */
+function recordHeader(record: Parsed, fieldNames: string[]): SearchRecordReport {
+  const fields = Object.fromEntries(fieldNames.map((field) => [field, record?.[field] ?? null]));
   return {
     recordType: localName(attrs(record)['xsi:type']),
     recordTypeNamespace: null,
@@ -256,6 +250,12 @@ function recordReport(record: Parsed): RecordReport {
     externalId: attrs(record).externalId ?? null,
     fields,
     fieldTypes: Object.fromEntries(Object.entries(fields).map(([field, value]) => [field, typeName(value)])),
+  };
+}
+
+function recordReport(record: Parsed): RecordReport {
+  return {
+    ...recordHeader(record, RECORD_FIELDS),
     addressbook: asList<Parsed>(record.addressbookList?.addressbook).map((entry) => ({
       defaultShipping: entry.defaultShipping ?? null,
       defaultShippingType: typeName(entry.defaultShipping ?? null),

@@ -256,11 +256,12 @@ function search_report(object $result, callable $recordOf): array
     return $report;
 }
 
-function contact_report($record): array
+/** The record's class (from xsi:type, by the classmap), ids and the named simple fields with their types. */
+function record_header($record, array $fieldNames): array
 {
     $fields = [];
     $types = [];
-    foreach (CONTACT_FIELDS as $field) {
+    foreach ($fieldNames as $field) {
         $fields[$field] = prop($record, $field);
         $types[$field] = gettype($fields[$field]);
     }
@@ -272,6 +273,11 @@ function contact_report($record): array
         'fields' => $fields,
         'fieldTypes' => $types,
     ];
+}
+
+function contact_report($record): array
+{
+    return record_header($record, CONTACT_FIELDS);
 }
 
 function search(AsyncClient $client, string $jobId): array
@@ -316,12 +322,6 @@ function ref_report($ref): ?array
 /** What SoapClient made of one record: its class (from xsi:type, by the classmap) and fields. */
 function record_report($record): array
 {
-    $fields = [];
-    $types = [];
-    foreach (RECORD_FIELDS as $field) {
-        $fields[$field] = prop($record, $field);
-        $types[$field] = gettype($fields[$field]);
-    }
     $addressbook = [];
     foreach (list_of(prop(prop($record, 'addressbookList'), 'addressbook')) as $entry) {
         $address = prop($entry, 'addressbookAddress');
@@ -362,13 +362,7 @@ function record_report($record): array
             'description' => prop($line, 'description'),
         ];
     }
-    return [
-        'recordType' => is_object($record) ? get_class($record) : gettype($record),
-        'recordTypeNamespace' => null,
-        'internalId' => prop($record, 'internalId'),
-        'externalId' => prop($record, 'externalId'),
-        'fields' => $fields,
-        'fieldTypes' => $types,
+    return record_header($record, RECORD_FIELDS) + [
         'addressbook' => $addressbook,
         'customFields' => $customFields,
         'entity' => ref_report(prop($record, 'entity')),
