@@ -59,3 +59,30 @@ export class StepFailedError extends Error {
     this.name = 'StepFailedError';
   }
 }
+
+/**
+ * A request NetSuite would not let in. `fault` picks the platformFaults element; `reason` says
+ * what was wrong for the login audit and is never sent to the caller.
+ */
+export class AuthError extends Error {
+  constructor(
+    readonly fault: 'invalidCredentials' | 'invalidSession' | 'insufficientPermission',
+    readonly code: 'USER_ERROR' | 'INVALID_LOGIN_CREDENTIALS' | 'SESSION_TIMED_OUT' | 'INSUFFICIENT_PERMISSION',
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+    this.name = 'AuthError';
+  }
+}
+
+/** Two writers want the same thing: a consumer key or token id that belongs elsewhere, an account that exists. */
+export class ConflictError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}

@@ -6,7 +6,13 @@ import { systemClock, type Clock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
 import { closeKnex, createKnex, migrate } from './db/knex';
 import { PgJobStore } from './db/pg-job-store';
-import { storedAdminToken } from './db/settings';
+import { claimOnce, storedAdminToken } from './db/settings';
+import { PgAccountStore } from './db/pg-account-store';
+import { AccountService } from './accounts/account-service';
+import { Authenticator } from './accounts/authenticator';
+import { ConcurrencyLimit } from './accounts/concurrency-limit';
+import { DEMO, demoSeed } from './accounts/demo';
+import { applySeed, readSeedFile } from './accounts/seed';
 import { createApp } from './http/app';
 import { createHttpServer } from './http/server';
 import { JobService } from './jobs/job-service';
@@ -18,11 +24,14 @@ import { SoapEndpoint } from './soap/soap-endpoint';
 import { findOfficialTree, WsdlCatalog } from './soap/wsdl-catalog';
 import { RecordCatalogs } from './records/record-catalogs';
 import { Worker } from './worker/worker';
+import { normalizeAccountId } from './jobs/account-id';
 
 /** Composition root: config → database → store → service → faces and worker; one way to stop. */
 
 export interface BuildOptions {
   clock?: Clock;
+  /** The clock tokenPassport timestamps are checked against (default: the system's). */
+  wallClock?: Clock;
   logger?: Logger;
   /** A database to use instead of one made from the config (tests); the caller closes it. */
   db?: Knex;
@@ -35,7 +44,10 @@ export interface Service {
   config: Config;
   /** The admin API's token, and whether it was just generated (neither configured nor stored). */
   admin: { token: string; source: 'ADMIN_TOKEN' | 'generated' | 'stored' };
+  /** The demo account's id when its demo token is usable, for the startup message. */
+  demo: { account: string; created: boolean } | null;
   db: Knex;
+  accounts: AccountService;
   jobs: JobService;
   worker: Worker;
   server: Server;
@@ -56,6 +68,28 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
   const admin: Service['admin'] = stored
     ? { token: stored.token, source: stored.created ? 'generated' : 'stored' }
     : { token: config.ADMIN_TOKEN!, source: 'ADMIN_TOKEN' };
+
+  const accountStore = new PgAccountStore(db);
+  const accounts = new AccountService(accountStore, clock);
+  const demoAccount = normalizeAccountId(config.DEFAULT_ACCOUNT);
+  // A fresh install gets the demo account once; revoked or deleted, it stays so.
+  const demoCreated = config.DEMO_ACCOUNT && (await claimOnce(db, 'demo_account_created'));
+  if (demoCreated) await applySeed(accounts, demoSeed(demoAccount));
+  if (config.SEED_FILE) await applySeed(accounts, readSeedFile(config.SEED_FILE));
+  const demoToken = config.DEMO_ACCOUNT ? await accountStore.findToken(DEMO.tokenId) : undefined;
+  const demo = demoToken && !demoToken.token.revokedAt && demoToken.integration.enabled ? { account: demoToken.account.id, created: demoCreated } : null;
+  const authenticator = new Authenticator(accountStore, options.wallClock ?? systemClock, {
+    mode: config.AUTHENTICATION ? 'on' : 'off',
+    timestampWindowSeconds: config.TOKEN_TIMESTAMP_WINDOW_SECONDS,
+    defaultAccount: config.DEFAULT_ACCOUNT,
+    defaults: {
+      concurrentRequests: config.CONCURRENT_REQUESTS_PER_ACCOUNT,
+      maxResultCalls: config.MAX_RESULT_CALLS,
+      minPollIntervalSeconds: config.MIN_POLL_INTERVAL_SECONDS,
+      responseDelayMs: config.RESPONSE_DELAY_MS,
+    },
+  });
+  const concurrency = new ConcurrencyLimit();
 
   const store = new PgJobStore(db, { leaseSeconds: config.WORKER_LEASE_SECONDS });
   const official = config.NETSUITE_WSDL_DIR ? findOfficialTree(config.NETSUITE_WSDL_DIR) : undefined;
@@ -87,11 +121,15 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
   const soap = new SoapEndpoint(
     catalog,
     createOperations(jobs, new ResultWriter(catalogs), catalogs),
-    { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT, clock, concurrencyLimit: config.CONCURRENT_REQUESTS_PER_ACCOUNT },
+    authenticator,
+    concurrency,
+    { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT, clock },
     logger,
   );
   const app = createApp({
     jobs,
+    accounts,
+    concurrency,
     records,
     catalog,
     logger,
@@ -107,7 +145,9 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
   return {
     config,
     admin,
+    demo,
     db,
+    accounts,
     jobs,
     worker,
     server,
@@ -179,6 +219,17 @@ async function main(): Promise<void> {
         adminToken: service.admin.token,
       });
     }
+    if (service.demo) {
+      logger.info(`demo account${service.demo.created ? ' created' : ''}: sign tokenPassports with these (DEMO_ACCOUNT=off to go without; revoke the token on a shared network)`, {
+        account: service.demo.account,
+        consumerKey: DEMO.consumerKey,
+        consumerSecret: DEMO.consumerSecret,
+        tokenId: DEMO.tokenId,
+        tokenSecret: DEMO.tokenSecret,
+        passport: `${DEMO.email} / ${DEMO.password} (versions up to 2020_1)`,
+      });
+    }
+    if (!config.AUTHENTICATION) logger.info('AUTHENTICATION=off: credentials are not checked; a request acts for the account its header names');
     logger.info('async-status-emulator is listening', {
       url,
       database,

@@ -12,3 +12,9 @@ export async function storedAdminToken(db: Knex): Promise<{ token: string; creat
   const row = await db('settings').where({ key: 'admin_token' }).first('value');
   return { token: String(row.value), created: false };
 }
+
+/** True for the one caller that first claims `key`: for what a fresh install does once. */
+export async function claimOnce(db: Knex, key: string): Promise<boolean> {
+  const inserted = await db('settings').insert({ key, value: new Date().toISOString() }).onConflict('key').ignore().returning('key');
+  return inserted.length > 0;
+}

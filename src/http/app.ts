@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler } from 'express';
-import { NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import type { AccountService } from '../accounts/account-service';
+import type { ConcurrencyLimit } from '../accounts/concurrency-limit';
 import type { JobService } from '../jobs/job-service';
 import type { Logger } from '../logger';
 import type { RecordCatalog } from '../records/record-catalog';
@@ -11,6 +13,8 @@ import { baseUrlOf } from './base-url';
 
 export interface AppDependencies {
   jobs: JobService;
+  accounts: AccountService;
+  concurrency: ConcurrencyLimit;
   records: RecordCatalog;
   catalog: WsdlCatalog;
   logger: Logger;
@@ -45,15 +49,17 @@ export function createApp(deps: AppDependencies): express.Express {
     res.type('text/xml; charset=utf-8').send(document);
   });
 
-  app.use('/admin', express.json({ limit: '50mb', type: () => true }), createAdminRouter(deps.jobs, deps.records, deps.defaultAccount, deps.adminToken));
+  app.use('/admin', express.json({ limit: '50mb', type: () => true }), createAdminRouter(deps.jobs, deps.records, deps.accounts, deps.concurrency, deps.defaultAccount, deps.adminToken));
 
   app.use((req, res) => {
-    res.status(404).json({ error: `Nothing at ${req.method} ${req.path}. SOAP: POST /services/NetSuitePort_<version>; WSDL: /wsdl/v<version>_0/netsuite.wsdl; admin: /admin/jobs.` });
+    res.status(404).json({ error: `Nothing at ${req.method} ${req.path}. SOAP: POST /services/NetSuitePort_<version>; WSDL: /wsdl/v<version>_0/netsuite.wsdl; admin: /admin/jobs, /admin/accounts.` });
   });
 
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
     if (error instanceof ValidationError) {
       res.status(400).json({ error: error.message, field: error.field });
+    } else if (error instanceof ConflictError) {
+      res.status(409).json({ error: error.message, field: error.field });
     } else if (error instanceof NotFoundError) {
       res.status(404).json({ error: error.message });
     } else if ((error as { type?: string }).type === 'entity.parse.failed') {

@@ -6,8 +6,18 @@ import { newJobId } from './job-id';
 import type { JobFilter, JobStore } from './job-store';
 import { estimateRemainingSeconds, percentCompleted } from './progress';
 
+/** The per-account limits a call may bring (from its account); absent ones take the settings. */
+export interface AccountLimits {
+  maxResultCalls: number;
+  minPollIntervalSeconds: number;
+}
+
+/** Stands for "no limit" on result calls: the most an int column counts. */
+const UNLIMITED_CALLS = 2_147_483_647;
+
 export interface JobServiceSettings {
   retentionDays: number;
+  /** getAsyncResult calls allowed per job; 0 for no limit. */
   maxResultCalls: number;
   resultPageSize: number;
   defaultRatePerSecond: number;
@@ -105,10 +115,10 @@ export class JobService {
   }
 
   /** checkAsyncStatus: the job's status, percent and estimate as of now. */
-  async status(account: string, jobId: string): Promise<StatusView> {
+  async status(account: string, jobId: string, limits: Partial<AccountLimits> = {}): Promise<StatusView> {
     if (jobId.length > MAX_JOB_ID_LENGTH) throw invalidJobId(jobId);
     const now = this.clock.now();
-    const interval = this.settings.minPollIntervalSeconds;
+    const interval = limits.minPollIntervalSeconds ?? this.settings.minPollIntervalSeconds;
     if (interval > 0) {
       const polled = await this.store.pollJob(account, jobId, now, new Date(now.getTime() - interval * 1000));
       if (polled === 'too-soon') throw new LimitError('requestRate', 'WS_REQUEST_BLOCKED', `Job ${jobId} may be polled at most once every ${interval} seconds.`);
@@ -121,15 +131,17 @@ export class JobService {
   }
 
   /** getAsyncResult: one page of a finished job's outcomes. */
-  async resultPage(account: string, jobId: string, pageIndex: number): Promise<ResultPage> {
+  async resultPage(account: string, jobId: string, pageIndex: number, limits: Partial<AccountLimits> = {}): Promise<ResultPage> {
     if (jobId.length > MAX_JOB_ID_LENGTH) throw invalidJobId(jobId);
     const now = this.clock.now();
-    const call = await this.store.countResultCall(account, jobId, now, this.settings.maxResultCalls);
+    const maxCalls = limits.maxResultCalls ?? this.settings.maxResultCalls;
+    // 0 switches the limit off; the count is still kept.
+    const call = await this.store.countResultCall(account, jobId, now, maxCalls > 0 ? maxCalls : UNLIMITED_CALLS);
     if (call.kind === 'missing') throw invalidJobId(jobId);
     if (call.kind === 'exhausted') {
       throw new AsyncJobError(
         'INVALID_JOB_ID',
-        `Job ${jobId} is no longer available: results of a job can be requested at most ${this.settings.maxResultCalls} times.`,
+        `Job ${jobId} is no longer available: results of a job can be requested at most ${maxCalls} times.`,
       );
     }
     const { job } = call;

@@ -7,8 +7,12 @@ import { normalizeAccountId } from '../jobs/account-id';
 import type { JobService } from '../jobs/job-service';
 import { isStatusDetailCode, STATUS_DETAIL_CODES } from '../jobs/status-codes';
 import type { RecordCatalog } from '../records/record-catalog';
+import type { AccountService } from '../accounts/account-service';
+import type { ConcurrencyLimit } from '../accounts/concurrency-limit';
+import { createAccountsRouter } from './accounts-router';
+import { parse } from './validate';
 
-/** The admin API: script jobs for tests (POST /admin/jobs) and look at them. */
+/** The admin API: script jobs for tests (POST /admin/jobs) and look at them; accounts and credentials. */
 
 const MAX_ITEMS = 1_000_000;
 const MIN_SEARCH_PAGE = 5;
@@ -56,18 +60,6 @@ const listQuery = z.object({
   status: z.enum(ASYNC_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
-
-function fieldPath(path: PropertyKey[]): string {
-  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
-}
-
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = fieldPath(issue.path) || what;
-  throw new ValidationError(field, `${field}: ${issue.message}`);
-}
 
 const DEFAULT_FAILURE_MESSAGES: Record<string, string> = {
   RCRD_DSNT_EXIST: 'That record does not exist.',
@@ -122,7 +114,14 @@ function sameToken(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-export function createAdminRouter(jobs: JobService, records: RecordCatalog, defaultAccount: string, adminToken: string): Router {
+export function createAdminRouter(
+  jobs: JobService,
+  records: RecordCatalog,
+  accounts: AccountService,
+  concurrency: ConcurrencyLimit,
+  defaultAccount: string,
+  adminToken: string,
+): Router {
   const router = Router();
 
   // Everything here needs the admin token: Authorization: Bearer <token>, or X-Admin-Token.
@@ -135,6 +134,8 @@ export function createAdminRouter(jobs: JobService, records: RecordCatalog, defa
       .set('WWW-Authenticate', 'Bearer realm="admin"')
       .json({ error: 'The admin API needs the admin token: send Authorization: Bearer <token> (the token is printed at startup, or set ADMIN_TOKEN).' });
   });
+
+  router.use(createAccountsRouter(accounts, concurrency));
 
   router.post('/jobs', async (req: Request, res) => {
     const input = parse(scenarioSchema, req.body, 'body');

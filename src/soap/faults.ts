@@ -1,4 +1,4 @@
-import { AsyncJobError, LimitError } from '../errors';
+import { AsyncJobError, AuthError, LimitError, ValidationError } from '../errors';
 import { SoapClientError, SOAP11_ENVELOPE_NS } from './envelope-parser';
 import { namespacesOf } from './versions';
 import { escapeXml } from './xml-write';
@@ -63,6 +63,7 @@ export function toFault(error: unknown, reference: string): SoapFault {
   if (error instanceof LimitError) {
     return userFault(error.limit === 'recordCount' ? 'exceededRecordCountFault' : 'exceededRequestLimitFault', error.code, error.message);
   }
-  if (error instanceof SoapClientError) return clientFault(error.message);
+  if (error instanceof AuthError) return userFault(`${error.fault}Fault`, error.code, error.message);
+  if (error instanceof SoapClientError || error instanceof ValidationError) return clientFault(error.message);
   return userFault('unexpectedErrorFault', 'UNEXPECTED_ERROR', `An unexpected error occurred. Error ID: ${reference}`);
 }

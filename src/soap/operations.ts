@@ -1,3 +1,4 @@
+import type { Principal } from '../accounts/account';
 import { LimitError } from '../errors';
 import { ASYNC_OPERATIONS, type AsyncOperation } from '../jobs/job';
 import type { JobService } from '../jobs/job-service';
@@ -15,7 +16,8 @@ import { child, text } from './xml-read';
 export interface SoapCall {
   version: string;
   request: SoapRequest;
-  account: string;
+  /** Who the request acts for, once authenticated. */
+  principal: Principal;
 }
 
 export type OperationHandler = (call: SoapCall) => Promise<string>;
@@ -48,7 +50,7 @@ export function createOperations(jobs: JobService, writer: ResultWriter, catalog
   const reader = (call: SoapCall) => new RecordReader(catalogs.forVersion(call.version), call.version);
   const submit = async (call: SoapCall, operation: AsyncOperation, inputs: ItemInput[]) => {
     withinLimit(operation, inputs.length);
-    return statusResponseXml(operation, await jobs.submit(call.account, operation, inputs), call.version);
+    return statusResponseXml(operation, await jobs.submit(call.principal.account, operation, inputs), call.version);
   };
   const records = (call: SoapCall): ItemInput[] =>
     reader(call).records(call.request.body, call.request.scope).map((record) => ({ kind: 'record', record }));
@@ -56,13 +58,13 @@ export function createOperations(jobs: JobService, writer: ResultWriter, catalog
 
   return {
     async checkAsyncStatus(call) {
-      const view = await jobs.status(call.account, requiredText(call, 'jobId'));
+      const view = await jobs.status(call.principal.account, requiredText(call, 'jobId'), call.principal.limits);
       return statusResponseXml('checkAsyncStatus', view, call.version);
     },
     async getAsyncResult(call) {
       const jobId = requiredText(call, 'jobId');
       const pageIndex = requiredInt(call, 'pageIndex');
-      const page = await jobs.resultPage(call.account, jobId, pageIndex);
+      const page = await jobs.resultPage(call.principal.account, jobId, pageIndex, call.principal.limits);
       return writer.getAsyncResultResponseXml(page, call.version);
     },
     asyncAddList: (call) => submit(call, 'asyncAddList', records(call)),
@@ -79,7 +81,7 @@ export function createOperations(jobs: JobService, writer: ResultWriter, catalog
     async asyncSearch(call) {
       const search = readSearch(call.request.body, call.request.scope, call.version, catalogs.forVersion(call.version));
       const pageSize = readPageSize(call.request.headers);
-      const view = await jobs.submit(call.account, 'asyncSearch', [{ kind: 'search', search }], { pageSize });
+      const view = await jobs.submit(call.principal.account, 'asyncSearch', [{ kind: 'search', search }], { pageSize });
       return statusResponseXml('asyncSearch', view, call.version);
     },
   };

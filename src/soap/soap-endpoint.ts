@@ -4,16 +4,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import * as soap from 'soap';
+import type { Authenticator } from '../accounts/authenticator';
+import type { ConcurrencyLimit } from '../accounts/concurrency-limit';
 import type { Clock } from '../clock';
-import { normalizeAccountId } from '../jobs/account-id';
 import { newRequestId } from '../jobs/job-id';
-import { ConcurrencyLimit } from './concurrency-limit';
+import { readCredentials } from './credentials-reader';
 import { parseEnvelope, SoapClientError, type SoapRequest } from './envelope-parser';
 import { clientFault, envelopeXml, faultXml, toFault, userFault, type SoapFault } from './faults';
 import type { OperationHandler, SoapCall } from './operations';
-import { featuresOf, namespacesOf } from './versions';
+import { namespacesOf } from './versions';
 import { endpointPath, type WsdlCatalog } from './wsdl-catalog';
-import { child, text } from './xml-read';
 import { escapeXml } from './xml-write';
 
 /**
@@ -28,8 +28,6 @@ export interface SoapEndpointOptions {
   maxRequestBytes: number;
   defaultAccount: string;
   clock: Clock;
-  /** Requests of one account in flight at once; 0 for no limit. */
-  concurrencyLimit: number;
 }
 
 export interface SoapLogger {
@@ -43,7 +41,7 @@ const CALL_FAILED = Symbol('fault');
 
 /** As NetSuite answers one request too many: by the kind of credentials the request carried. */
 function concurrencyFault(call: SoapCall): SoapFault {
-  if (!call.request.headers.has('tokenPassport') && call.request.headers.has('passport')) {
+  if (call.principal.method === 'passport' || (call.principal.method === 'none' && !call.request.headers.has('tokenPassport') && call.request.headers.has('passport'))) {
     return userFault('exceededRequestLimitFault', 'WS_CONCUR_SESSION_DISALLWD', 'Only one request may be made against a session at a time');
   }
   return userFault('exceededConcurrentRequestLimitFault', 'WS_REQUEST_BLOCKED', 'SuiteTalk concurrent request limit exceeded. Request blocked.');
@@ -58,21 +56,18 @@ function decodeUtf8(body: Buffer): string {
     throw new SoapClientError('The request is not valid UTF-8.');
   }
 }
-const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,40}$/;
 
 export class SoapEndpoint {
   private readonly handlers = new Map<string, Promise<NodeSoapHandler>>();
   private readonly wsdlDir = mkdtempSync(path.join(os.tmpdir(), 'async-status-emulator-wsdl-'));
-  private readonly concurrency: ConcurrencyLimit;
-
   constructor(
     private readonly catalog: WsdlCatalog,
     private readonly operations: Record<string, OperationHandler>,
+    private readonly authenticator: Authenticator,
+    private readonly concurrency: ConcurrencyLimit,
     private readonly options: SoapEndpointOptions,
     private readonly logger: SoapLogger,
-  ) {
-    this.concurrency = new ConcurrencyLimit(options.concurrencyLimit);
-  }
+  ) {}
 
   /** Removes the WSDL copies written for node-soap. */
   close(): void {
@@ -107,17 +102,21 @@ export class SoapEndpoint {
     let call: SoapCall;
     try {
       const request = parseEnvelope(decodeUtf8(body));
-      call = this.prepare(request, version);
+      this.check(request, version);
+      call = { version, request, principal: await this.authenticator.authenticate(readCredentials(request, version)) };
     } catch (error) {
       this.sendFault(res, version, this.fault(error, req));
       return;
     }
-    const release = this.concurrency.acquire(call.account);
+    const release = this.concurrency.acquire(call.principal.account, call.principal.limits.concurrentRequests);
     if (!release) {
       this.sendFault(res, version, concurrencyFault(call));
       return;
     }
     res.once('close', release);
+    // The account's emulated latency: the request holds its slot meanwhile, as a slow one would.
+    const delay = call.principal.limits.responseDelayMs;
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     const request = req as SoapRequestWithCall;
     request.body = body;
     request.soapCall = call;
@@ -137,7 +136,8 @@ export class SoapEndpoint {
     (await this.nodeSoapHandler(version))(req, res);
   }
 
-  private prepare(request: SoapRequest, version: string): SoapCall {
+  /** Refuses what no operation of this endpoint can answer, before anything is looked up. */
+  private check(request: SoapRequest, version: string): void {
     const expected = namespacesOf(version).platformMsgs;
     if (!Object.hasOwn(this.operations, request.operation)) {
       throw new SoapClientError(`Unknown operation ${request.operation}: this endpoint (version ${version}) offers ${Object.keys(this.operations).join(', ')}.`);
@@ -145,12 +145,6 @@ export class SoapEndpoint {
     if (request.operationNamespace !== expected) {
       throw new SoapClientError(`${request.operation} must be in namespace ${expected} on this endpoint (got ${request.operationNamespace}).`);
     }
-    // passport exists up to 2020_1; later versions' WSDLs have no such header.
-    const passport = request.headers.get('tokenPassport') ?? (featuresOf(version).passport ? request.headers.get('passport') : undefined);
-    const given = text(child(passport, 'account'))?.trim();
-    if (given && !ACCOUNT_ID.test(given)) throw new SoapClientError('The account in the request header must be 1-40 letters, digits, _ or - (e.g. TSTDRV1234567 or 1234567_SB1).');
-    const account = normalizeAccountId(given || this.options.defaultAccount);
-    return { version, request, account };
   }
 
   /** Runs inside node-soap, which calls it with the request it routed. */
@@ -250,7 +244,7 @@ export class SoapEndpoint {
       // Every answer carries documentInfo with the request's nsId, as NetSuite's do.
       const ns = namespacesOf(version);
       server.addSoapHeader((_method: string, _args: unknown, _headers: unknown, req: SoapRequestWithCall) => {
-        const nsId = newRequestId(req.soapCall?.account ?? this.options.defaultAccount, this.options.clock.now());
+        const nsId = newRequestId(req.soapCall?.principal.account ?? this.options.defaultAccount, this.options.clock.now());
         return (
           `<platformMsgs:documentInfo xmlns:platformMsgs="${ns.platformMsgs}" xmlns:platformCore="${ns.platformCore}">` +
           `<platformCore:nsId>${escapeXml(nsId)}</platformCore:nsId></platformMsgs:documentInfo>`

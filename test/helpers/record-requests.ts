@@ -15,7 +15,7 @@ export const NS = {
 
 /** An envelope with the usual prefixes declared: msg, core, common, listRel, tranSales, xsi. */
 export function request(operation: string, inner: string, options: { account?: string; header?: string } = {}): string {
-  const header = (options.account ? accountHeader(options.account, V) : '') + (options.header ?? '');
+  const header = accountHeader(options.account, V) + (options.header ?? '');
   return (
     `<soapenv:Envelope xmlns:soapenv="${SOAPENV}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ` +
     `xmlns:msg="${NS.msgs}" xmlns:core="${NS.core}" xmlns:common="${NS.common}" xmlns:listRel="${NS.rel}" xmlns:tranSales="${NS.sales}">` +

@@ -4,8 +4,9 @@ import { silentLogger, type Logger } from '../../src/logger';
 import { buildService, type Service } from '../../src/main';
 import { createTestDatabase, type TestDatabase } from './database';
 
-/** The admin token test services are started with. */
-export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+import { TEST_ADMIN_TOKEN } from './service-token';
+
+export { TEST_ADMIN_TOKEN };
 export const adminHeaders = { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 
 export interface TestService {

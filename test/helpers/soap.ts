@@ -1,4 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
+import { ensureTestAccount, signTokenPassport, testAccountsIn, testCredentials, tokenPassportXml } from './credentials';
+import { TEST_ADMIN_TOKEN } from './service-token';
 import { validateSoapAnswer } from './xsd';
 
 export const SOAPENV = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -41,6 +43,9 @@ export async function postSoap(
   /** Only for answers that carry a record type the served schema lacks by design. */
   options: { validate: boolean } = { validate: true },
 ): Promise<SoapAnswer> {
+  if (typeof xml === 'string') {
+    for (const account of testAccountsIn(xml)) await ensureTestAccount(url, account, TEST_ADMIN_TOKEN);
+  }
   const response = await fetch(`${url}/services/NetSuitePort_${version}`, {
     method: 'POST',
     headers: { 'Content-Type': 'text/xml; charset=utf-8', ...headers },
@@ -58,20 +63,25 @@ export async function postSoap(
   return { status: response.status, contentType, text, body };
 }
 
-/** A header naming the account, as tokenPassport carries it (before authentication exists). */
-export const accountHeader = (account: string, version = '2017_1') =>
-  `<tokenPassport xmlns="urn:core_${version}.platform.webservices.netsuite.com"><account>${account}</account></tokenPassport>`;
+/** The account test requests act for when they name none: the service's DEFAULT_ACCOUNT. */
+export const TEST_ACCOUNT = 'TSTDRV1234567';
 
-export const checkAsyncStatus = (url: string, jobId: string, version = '2017_1', account?: string) =>
-  postSoap(url, version, envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`, version, account ? accountHeader(account, version) : ''), {
+/**
+ * A freshly signed tokenPassport for the test account (its credentials come from the account id;
+ * postSoap creates the account on first use). Each call has a new nonce and the current time.
+ */
+export const accountHeader = (account = TEST_ACCOUNT, version = '2017_1') => tokenPassportXml(signTokenPassport(testCredentials(account)), version);
+
+export const checkAsyncStatus = (url: string, jobId: string, version = '2017_1', account = TEST_ACCOUNT) =>
+  postSoap(url, version, envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`, version, accountHeader(account, version)), {
     SOAPAction: '"checkAsyncStatus"',
   });
 
-export const getAsyncResult = (url: string, jobId: string, pageIndex: number | string, version = '2017_1', account?: string) =>
+export const getAsyncResult = (url: string, jobId: string, pageIndex: number | string, version = '2017_1', account = TEST_ACCOUNT) =>
   postSoap(
     url,
     version,
-    envelope('getAsyncResult', `<msg:jobId>${jobId}</msg:jobId><msg:pageIndex>${pageIndex}</msg:pageIndex>`, version, account ? accountHeader(account, version) : ''),
+    envelope('getAsyncResult', `<msg:jobId>${jobId}</msg:jobId><msg:pageIndex>${pageIndex}</msg:pageIndex>`, version, accountHeader(account, version)),
     { SOAPAction: 'getAsyncResult' },
   );
 

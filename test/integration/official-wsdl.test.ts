@@ -8,7 +8,7 @@ import { WsdlCatalog } from '../../src/soap/wsdl-catalog';
 import { createTestDatabase } from '../helpers/database';
 import { ref } from '../helpers/record-requests';
 import { startTestService, type TestService } from '../helpers/service';
-import { getAsyncResult, postSoap, SOAPENV } from '../helpers/soap';
+import { accountHeader, getAsyncResult, postSoap, SOAPENV } from '../helpers/soap';
 import { useSchemaTree } from '../helpers/xsd';
 
 /**
@@ -58,7 +58,7 @@ afterAll(async () => {
 
 const partnerRequest = (version: string, operation: string, inner: string) =>
   `<soapenv:Envelope xmlns:soapenv="${SOAPENV}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:msg="urn:messages_${version}.platform.webservices.netsuite.com" ` +
-  `xmlns:core="urn:core_${version}.platform.webservices.netsuite.com" xmlns:listRel="${relNs(version)}"><soapenv:Body><msg:${operation}>${inner}</msg:${operation}></soapenv:Body></soapenv:Envelope>`;
+  `xmlns:core="urn:core_${version}.platform.webservices.netsuite.com" xmlns:listRel="${relNs(version)}"><soapenv:Header>${accountHeader(undefined, version)}</soapenv:Header><soapenv:Body><msg:${operation}>${inner}</msg:${operation}></soapenv:Body></soapenv:Envelope>`;
 const partner = '<msg:record xsi:type="listRel:Partner" externalId="p-1"><listRel:partnerCode>P1</listRel:partnerCode><listRel:companyName>Partners &amp; Co</listRel:companyName></msg:record>';
 
 describe('NETSUITE_WSDL_DIR', () => {

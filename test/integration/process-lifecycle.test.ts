@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { DEMO } from '../../src/accounts/demo';
+import { signTokenPassport, tokenPassportXml } from '../helpers/credentials';
 import { envelope } from '../helpers/soap';
 
 /** The real entry point in a child process, on the embedded PGlite default with its own data folder. */
@@ -50,8 +52,21 @@ it('runs on the embedded database, drains a request under way on SIGTERM, and ke
   // One process owns the embedded database; a second one on the same folder is refused.
   await expect(start({})).rejects.toThrow(/exited \(1\)[\s\S]*The embedded database in .* is in use by process \d+/);
 
+  // A fresh install prints the demo account's credentials; a request signed with them gets in.
+  const demo = /"message":"demo account created[^"]*",(.*)\}$/m.exec(first.output())?.[1];
+  expect(demo).toBeDefined();
+  const printed = JSON.parse(`{${demo}}`) as Record<string, string>;
+  expect(printed).toMatchObject({ account: 'TSTDRV1234567', consumerKey: DEMO.consumerKey, tokenId: DEMO.tokenId });
+  const signed = signTokenPassport({
+    account: printed.account,
+    consumerKey: printed.consumerKey,
+    consumerSecret: printed.consumerSecret,
+    tokenId: printed.tokenId,
+    tokenSecret: printed.tokenSecret,
+  });
+
   // Send half a request, stop the service, then send the rest: the answer must still come.
-  const body = envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`);
+  const body = envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`, '2017_1', tokenPassportXml(signed, '2017_1'));
   const answer = new Promise<{ status?: number; text: string }>((resolve, reject) => {
     const req = request(`${first.url}/services/NetSuitePort_2017_1`, { method: 'POST', headers: { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
       let text = '';
@@ -72,6 +87,8 @@ it('runs on the embedded database, drains a request under way on SIGTERM, and ke
   expect(first.output()).toMatch(/"message":"shutting down","signal":"SIGTERM"/);
 
   const second = await start({});
+  // The demo account is made once; later starts print its credentials again, not "created".
+  expect(second.output()).toMatch(/"message":"demo account: sign tokenPassports/);
   expect(second.output()).toContain(`"message":"admin API token (generated at first start; set ADMIN_TOKEN to choose one)","adminToken":"${token}"`);
   const shown = await fetch(`${second.url}/admin/jobs/${jobId}`, { headers: auth });
   expect(shown.status).toBe(200);

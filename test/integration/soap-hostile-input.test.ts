@@ -1,5 +1,5 @@
 import { startTestService, type TestService } from '../helpers/service';
-import { envelope, faultOf, postSoap } from '../helpers/soap';
+import { accountHeader, envelope, faultOf, postSoap } from '../helpers/soap';
 
 /** Input no client should send: each gets a well-formed fault (or the right status), and quickly. */
 
@@ -41,7 +41,7 @@ describe('hostile and broken input', () => {
   });
 
   it('answers an over-long jobId like an unknown one, without echoing all of it', async () => {
-    const answer = await postSoap(t.url, '2017_1', envelope('checkAsyncStatus', `<msg:jobId>${'A'.repeat(100_000)}</msg:jobId>`));
+    const answer = await postSoap(t.url, '2017_1', envelope('checkAsyncStatus', `<msg:jobId>${'A'.repeat(100_000)}</msg:jobId>`, '2017_1', accountHeader()));
     expect(faultOf(answer).code).toBe('INVALID_JOB_ID');
     expect(answer.text.length).toBeLessThan(2000);
     expect(faultOf(answer).message).toMatch(/^Invalid job id: A{200}…$/);

@@ -23,7 +23,7 @@ describe('loadConfig', () => {
 
   it('reports every bad value at once', () => {
     try {
-      loadConfig({ PORT: '99999', MAX_RESULT_CALLS: '0' });
+      loadConfig({ PORT: '99999', MAX_RESULT_CALLS: '-1' });
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect((error as ConfigError).problems).toHaveLength(2);

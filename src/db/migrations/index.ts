@@ -5,6 +5,7 @@ import * as m003 from './003-step-failures';
 import * as m004 from './004-one-id-counter';
 import * as m005 from './005-settings';
 import * as m006 from './006-last-polled';
+import * as m007 from './007-accounts';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -17,6 +18,7 @@ const migrations: Record<string, Knex.Migration> = {
   '004-one-id-counter': m004,
   '005-settings': m005,
   '006-last-polled': m006,
+  '007-accounts': m007,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,154 @@
+import type { Clock } from '../clock';
+import { AuthError, ValidationError } from '../errors';
+import { normalizeAccountId } from '../jobs/account-id';
+import { effectiveLimits, type Limits, type Principal } from './account';
+import type { AccountStore, LoginFailure } from './account-store';
+import {
+  hmacAlgorithm,
+  NONCE_PATTERN,
+  passwordMatches,
+  sameSignature,
+  sign,
+  signatureBase,
+  TIMESTAMP_PATTERN,
+  UNUSABLE_PASSWORD_HASH,
+  type TokenPassport,
+} from './token-passport';
+
+/**
+ * Decides who a request acts for, from the credentials its headers carry, the way NetSuite does.
+ * Every refusal of a credential answers the same fault and message whatever was wrong with it; the
+ * reason goes to the login audit (GET /admin/login-audit) instead.
+ */
+
+/** The credential headers of one request, as the face read them. */
+export interface RequestCredentials {
+  tokenPassport?: Partial<TokenPassport>;
+  passport?: { email?: string; password?: string; account?: string; role?: string };
+  applicationInfo: boolean;
+  /** Whether the request's version has the passport header (up to 2020_1). */
+  passportAllowed: boolean;
+  /** The request's SOAP version, for messages. */
+  version: string;
+}
+
+export interface AuthenticatorOptions {
+  /** `off`: no credential is checked, the request acts for the account its header names. */
+  mode: 'on' | 'off';
+  /** How far a tokenPassport timestamp may be from now, either way, in seconds. */
+  timestampWindowSeconds: number;
+  defaultAccount: string;
+  defaults: Limits;
+}
+
+export const INVALID_LOGIN = 'Invalid login attempt.';
+export const INVALID_PASSPORT_LOGIN = 'You have entered an invalid email address or password. Please try again.';
+export const NOT_LOGGED_IN = 'You must log in before performing a web service operation.';
+export const AMBIGUOUS = 'Ambiguous authentication';
+export const NO_WEB_SERVICES = 'Permission Violation: the role you are logged in with does not have the Web Services permission.';
+
+const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,40}$/;
+
+// A secret to sign with when the token is unknown, so that case costs what a wrong signature does.
+const ABSENT_SECRET = 'absent-secret-of-the-same-length-as-most-secrets-0000000000000000';
+
+export class Authenticator {
+  constructor(
+    private readonly store: AccountStore,
+    /** The wall clock: clients stamp tokenPassports with real time, whatever clock jobs run on. */
+    private readonly clock: Clock,
+    private readonly options: AuthenticatorOptions,
+  ) {}
+
+  async authenticate(credentials: RequestCredentials): Promise<Principal> {
+    if (this.options.mode === 'off') return this.unchecked(credentials);
+    const { tokenPassport, applicationInfo } = credentials;
+    const passport = credentials.passportAllowed ? credentials.passport : undefined;
+    if (tokenPassport && (applicationInfo || passport)) {
+      throw await this.refuse(new AuthError('invalidCredentials', 'USER_ERROR', AMBIGUOUS, 'tokenPassport sent with another kind of login'), {
+        account: tokenPassport.account ?? null,
+        method: 'tba',
+        credential: tokenPassport.token ?? null,
+      });
+    }
+    if (tokenPassport) return this.tokenLogin(tokenPassport);
+    if (passport) return this.passportLogin(passport);
+    if (credentials.passport) {
+      throw await this.refuse(
+        new AuthError(
+          'invalidCredentials',
+          'USER_ERROR',
+          `Logging in with email and password (passport) is not supported in version ${credentials.version}; use token-based authentication (tokenPassport).`,
+          'passport on a version without it',
+        ),
+        { account: credentials.passport.account ?? null, method: 'passport', credential: credentials.passport.email ?? null },
+      );
+    }
+    throw new AuthError('invalidSession', 'SESSION_TIMED_OUT', NOT_LOGGED_IN, 'no credentials');
+  }
+
+  private async unchecked(credentials: RequestCredentials): Promise<Principal> {
+    const named = credentials.tokenPassport?.account ?? (credentials.passportAllowed ? credentials.passport?.account : undefined);
+    if (named && !ACCOUNT_ID.test(named)) {
+      throw new ValidationError('account', 'The account in the request header must be 1-40 letters, digits, _ or - (e.g. TSTDRV1234567 or 1234567_SB1).');
+    }
+    const account = normalizeAccountId(named || this.options.defaultAccount);
+    const row = await this.store.findAccount(account);
+    return { account, method: 'none', credential: null, limits: effectiveLimits(row?.limits, this.options.defaults) };
+  }
+
+  private async tokenLogin(passport: Partial<TokenPassport>): Promise<Principal> {
+    const attempt = { account: passport.account ?? null, method: 'tba' as const, credential: passport.token ?? null };
+    const invalid = (reason: string) => this.refuse(new AuthError('invalidCredentials', 'USER_ERROR', INVALID_LOGIN, reason), attempt);
+    const { account, consumerKey, token, nonce, timestamp, signature, algorithm } = passport;
+    if (!account || !consumerKey || !token || !nonce || !timestamp || !signature) throw await invalid('a tokenPassport element is missing or empty');
+    const hmac = hmacAlgorithm(algorithm ?? '');
+    if (!hmac) throw await invalid(`unsupported signature algorithm "${algorithm ?? ''}"`);
+    if (!NONCE_PATTERN.test(nonce)) throw await invalid('the nonce is not 6-64 letters and digits');
+    if (!TIMESTAMP_PATTERN.test(timestamp)) throw await invalid('the timestamp is not Unix seconds');
+    const now = this.clock.now();
+    const skew = Number(timestamp) - now.getTime() / 1000;
+    if (Math.abs(skew) > this.options.timestampWindowSeconds) {
+      throw await invalid(`the timestamp is ${Math.round(Math.abs(skew))} s ${skew < 0 ? 'old' : 'in the future'} (window ${this.options.timestampWindowSeconds} s)`);
+    }
+    const found = await this.store.findToken(token);
+    const base = signatureBase({ account, consumerKey, token, nonce, timestamp });
+    const expected = sign(base, found?.consumerSecret ?? ABSENT_SECRET, found?.tokenSecret ?? ABSENT_SECRET, hmac);
+    const signed = sameSignature(signature.trim(), expected);
+    if (!found) throw await invalid('unknown token id');
+    if (normalizeAccountId(account) !== found.account.id) throw await invalid(`the token belongs to another account (${found.account.id})`);
+    if (found.integration.consumerKey !== consumerKey) throw await invalid('the consumer key is not the token\'s integration');
+    if (!signed) throw await invalid('wrong signature');
+    if (found.token.revokedAt) throw await invalid('the token is revoked');
+    if (!found.integration.enabled) throw await invalid('the integration is disabled');
+    // The nonce is kept until the timestamp it came with can no longer be accepted.
+    const expiresAt = new Date((Number(timestamp) + this.options.timestampWindowSeconds) * 1000);
+    if (!(await this.store.useNonce(token, nonce, expiresAt, now))) throw await invalid('the nonce was used before');
+    if (!found.token.webServices) {
+      throw await this.refuse(new AuthError('insufficientPermission', 'INSUFFICIENT_PERMISSION', NO_WEB_SERVICES, `role ${found.token.role} lacks Web Services`), attempt);
+    }
+    return { account: found.account.id, method: 'tba', credential: token, limits: effectiveLimits(found.account.limits, this.options.defaults) };
+  }
+
+  private async passportLogin(passport: NonNullable<RequestCredentials['passport']>): Promise<Principal> {
+    const attempt = { account: passport.account ?? null, method: 'passport' as const, credential: passport.email ?? null };
+    const invalid = (reason: string) =>
+      this.refuse(new AuthError('invalidCredentials', 'INVALID_LOGIN_CREDENTIALS', INVALID_PASSPORT_LOGIN, reason), attempt);
+    const { account, email, password, role } = passport;
+    if (!account || !email || !password) throw await invalid('email, password or account is missing');
+    const found = await this.store.findPassportUser(normalizeAccountId(account), email.trim());
+    const matches = passwordMatches(password, found?.passwordHash ?? UNUSABLE_PASSWORD_HASH);
+    if (!found) throw await invalid('no such user in that account');
+    if (!matches) throw await invalid('wrong password');
+    if (role !== undefined && role !== '' && Number(role) !== found.user.role) throw await invalid(`the user does not have role ${role}`);
+    if (!found.user.webServices) {
+      throw await this.refuse(new AuthError('insufficientPermission', 'INSUFFICIENT_PERMISSION', NO_WEB_SERVICES, `role ${found.user.role} lacks Web Services`), attempt);
+    }
+    return { account: found.account.id, method: 'passport', credential: found.user.email, limits: effectiveLimits(found.account.limits, this.options.defaults) };
+  }
+
+  private async refuse(error: AuthError, attempt: Omit<LoginFailure, 'at' | 'reason'>): Promise<AuthError> {
+    await this.store.recordLoginFailure({ ...attempt, at: this.clock.now(), reason: error.reason });
+    return error;
+  }
+}
