@@ -212,7 +212,8 @@ export class PgAccountStore implements AccountStore {
   }
 
   async deleteAccount(id: string): Promise<boolean> {
-    return (await this.db('accounts').where({ id }).delete()) > 0;
+    // Counted from returning rows: knex-pglite answers a bare delete with its raw result.
+    return (await this.db('accounts').where({ id }).delete().returning('id')).length > 0;
   }
 
   async saveIntegration(
@@ -274,6 +275,6 @@ export class PgAccountStore implements AccountStore {
   }
 
   async deleteUser(account: string, email: string): Promise<boolean> {
-    return (await this.db('passport_users').where({ account }).whereRaw('lower(email) = lower(?)', [email]).delete()) > 0;
+    return (await this.db('passport_users').where({ account }).whereRaw('lower(email) = lower(?)', [email]).delete().returning('email')).length > 0;
   }
 }
