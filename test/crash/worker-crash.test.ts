@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client } from 'pg';
 import { accountHeader, checkAsyncStatus, getAsyncResult, postSoap, SOAPENV, statusOf } from '../helpers/soap';
+import { TEST_ADMIN_TOKEN } from '../helpers/service-token';
 
 /**
  * Crash safety of the worker, end to end on a real Postgres server: one SOAP server (WORKER=off)
@@ -69,7 +70,7 @@ function databaseUrl(applicationName: string): string {
 function launch(name: string, mode: 'serve' | 'worker', env: Record<string, string>, readyPattern: RegExp): Proc {
   const child = spawn(process.execPath, ['-r', './test/helpers/register-ts.js', 'src/main.ts', mode], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl(name), PORT: '0', HOST: '127.0.0.1', ...WORKER_ENV, ...env },
+    env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl(name), PORT: '0', HOST: '127.0.0.1', ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...WORKER_ENV, ...env },
   });
   let output = '';
   let running = true;
@@ -263,7 +264,7 @@ function addListRequest(prefix: string, account?: string): string {
   return (
     `<soapenv:Envelope xmlns:soapenv="${SOAPENV}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ` +
     `xmlns:msg="${NS.msgs}" xmlns:core="${NS.core}" xmlns:listRel="${NS.rel}">` +
-    (account ? `<soapenv:Header>${accountHeader(account, V)}</soapenv:Header>` : '') +
+    `<soapenv:Header>${accountHeader(account, V)}</soapenv:Header>` +
     `<soapenv:Body><msg:asyncAddList>${records}</msg:asyncAddList></soapenv:Body></soapenv:Envelope>`
   );
 }

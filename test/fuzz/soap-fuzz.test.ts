@@ -5,6 +5,8 @@ import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { Client } from 'pg';
 import { validateSoapAnswer } from '../helpers/xsd';
+import { DEMO } from '../../src/accounts/demo';
+import { signTokenPassport, tokenPassportXml } from '../helpers/credentials';
 
 /**
  * Fuzzing the SOAP endpoint: 10,000 envelopes made by mutating valid requests of every operation
@@ -50,6 +52,20 @@ const envelope = (operation: string, inner: string, header = '') =>
   (header ? `<soapenv:Header>${header}</soapenv:Header>` : '') +
   `<soapenv:Body><msg:${operation}>${inner}</msg:${operation}></soapenv:Body></soapenv:Envelope>`;
 
+/** Stands for the tokenPassport in a seed, signed afresh for each request (a nonce is good once). */
+const PASSPORT = '<!--tokenPassport-->';
+const demo = { account: 'TSTDRV1234567', consumerKey: DEMO.consumerKey, consumerSecret: DEMO.consumerSecret, tokenId: DEMO.tokenId, tokenSecret: DEMO.tokenSecret };
+const signed = () => tokenPassportXml(signTokenPassport(demo), V);
+
+/**
+ * Half the requests are mutated and then signed, so mutations of the body get past authentication;
+ * the other half are signed and then mutated, so the credentials are fuzzed too.
+ */
+function fuzzed(seed: string, next: () => number): Buffer {
+  if (next() < 0.5) return mutate(seed.replaceAll(PASSPORT, signed()), next);
+  return Buffer.from(mutate(seed, next).toString('latin1').replaceAll(PASSPORT, signed()), 'latin1');
+}
+
 function seeds(jobId: string): string[] {
   const customer =
     '<msg:record xsi:type="listRel:Customer" externalId="fz-1"><listRel:companyName>Fuzz &amp; Co</listRel:companyName><listRel:isInactive>false</listRel:isInactive>' +
@@ -57,10 +73,10 @@ function seeds(jobId: string): string[] {
     '<listRel:customFieldList><core:customField xsi:type="core:StringCustomFieldRef" scriptId="custentity_x"><core:value>v</core:value></core:customField></listRel:customFieldList></msg:record>';
   const order = '<msg:record xsi:type="tranSales:SalesOrder" externalId="fz-so"><tranSales:entity internalId="1001" type="customer"/><tranSales:itemList><tranSales:item><tranSales:item internalId="5"/><tranSales:quantity>2</tranSales:quantity></tranSales:item></tranSales:itemList></msg:record>';
   const ref = '<msg:baseRef xsi:type="core:RecordRef" type="customer" externalId="fz-1"/>';
-  const account = `<tokenPassport xmlns="${NS.core}"><account>FUZZ1</account></tokenPassport>`;
+  const account = PASSPORT;
   return [
-    envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`),
-    envelope('getAsyncResult', `<msg:jobId>${jobId}</msg:jobId><msg:pageIndex>1</msg:pageIndex>`),
+    envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`, account),
+    envelope('getAsyncResult', `<msg:jobId>${jobId}</msg:jobId><msg:pageIndex>1</msg:pageIndex>`, account),
     envelope('asyncAddList', customer + order, account),
     envelope('asyncUpdateList', customer.replace('fz-1', 'fz-2'), account),
     envelope('asyncUpsertList', customer, account),
@@ -187,7 +203,7 @@ it(`answers ${REQUESTS} mutated envelopes with well-formed SOAP, stays up, and g
   const problems: string[] = [];
 
   async function one(index: number): Promise<void> {
-    const body = mutate(bases[index % bases.length], next);
+    const body = fuzzed(bases[index % bases.length], next);
     const response = await fetch(`${url}/services/NetSuitePort_${V}`, { method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body });
     const text = await response.text();
     statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
