@@ -1,6 +1,7 @@
 import { asList, customer, RecordRequests, ref, V } from '../helpers/record-requests';
 import { adminHeaders, startTestService, type TestService } from '../helpers/service';
-import { checkAsyncStatus, faultOf, getAsyncResult } from '../helpers/soap';
+import { signTokenPassport, testCredentials, tokenPassportXml } from '../helpers/credentials';
+import { checkAsyncStatus, envelope, faultOf, getAsyncResult, postSoap } from '../helpers/soap';
 
 /**
  * Account B, knowing every id of account A's jobs and records, tries them through every SOAP
@@ -106,4 +107,20 @@ it('compares account ids as NetSuite does: case aside, and _SB1 the same as -sb1
   expect(faultOf(await checkAsyncStatus(t.url, jobId, V, '1234567')).code).toBe('INVALID_JOB_ID');
   const listed = (await (await fetch(`${t.url}/admin/jobs?account=1234567_sb1`, { headers: adminHeaders })).json()) as { jobs: Array<{ id: string }> };
   expect(listed.jobs.map((job) => job.id)).toEqual([jobId]);
+});
+
+it('lets no account act as another: B\'s token naming A is refused, and B\'s secrets open no JSON face', async () => {
+  const b = testCredentials(B);
+  const posing = tokenPassportXml(signTokenPassport({ ...b, account: A }), V);
+  const answer = await postSoap(t.url, V, envelope('checkAsyncStatus', `<msg:jobId>${jobOfA}</msg:jobId>`, V, posing));
+  expect(faultOf(answer)).toMatchObject({ element: 'invalidCredentialsFault', code: 'USER_ERROR', message: 'Invalid login attempt.' });
+  expect(answer.text).not.toContain('processing');
+  // The JSON faces are the admin API's; a SOAP token or secret is not its token.
+  for (const secret of [b.tokenId, b.tokenSecret, b.consumerSecret]) {
+    for (const route of [`/admin/jobs/${jobOfA}`, `/admin/jobs?account=${A}`, `/admin/accounts/${A}`]) {
+      const response = await fetch(`${t.url}${route}`, { headers: { Authorization: `Bearer ${secret}` } });
+      expect(response.status).toBe(401);
+      expect(await response.text()).not.toContain(jobOfA);
+    }
+  }
 });
