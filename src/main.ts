@@ -8,9 +8,9 @@ import { closeKnex, createKnex, migrate } from './db/knex';
 import { PgJobStore } from './db/pg-job-store';
 import { claimOnce, storedAdminToken } from './db/settings';
 import { PgAccountStore } from './db/pg-account-store';
+import { PgRequestSlots } from './db/pg-request-slots';
 import { AccountService } from './accounts/account-service';
 import { Authenticator } from './accounts/authenticator';
-import { ConcurrencyLimit } from './accounts/concurrency-limit';
 import { DEMO, demoSeed } from './accounts/demo';
 import { applySeed, readSeedFile } from './accounts/seed';
 import { createApp } from './http/app';
@@ -89,7 +89,7 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
       responseDelayMs: config.RESPONSE_DELAY_MS,
     },
   });
-  const concurrency = new ConcurrencyLimit();
+  const slots = new PgRequestSlots(db, { leaseSeconds: 30, onError: (error) => logger.error('request slots', { error }) });
 
   const store = new PgJobStore(db, { leaseSeconds: config.WORKER_LEASE_SECONDS });
   const official = config.NETSUITE_WSDL_DIR ? findOfficialTree(config.NETSUITE_WSDL_DIR) : undefined;
@@ -122,14 +122,14 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     catalog,
     createOperations(jobs, new ResultWriter(catalogs), catalogs),
     authenticator,
-    concurrency,
+    slots,
     { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT, clock },
     logger,
   );
   const app = createApp({
     jobs,
     accounts,
-    concurrency,
+    slots,
     records,
     catalog,
     logger,
@@ -169,6 +169,7 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
         await closed;
         clearTimeout(timer);
         await worker.stop();
+        await slots.close();
         soap.close();
         if (!options.db) await closeKnex(db);
       })()),

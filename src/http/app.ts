@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler } from 'express';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { AccountService } from '../accounts/account-service';
-import type { ConcurrencyLimit } from '../accounts/concurrency-limit';
+import type { RequestSlots } from '../accounts/request-slots';
 import type { JobService } from '../jobs/job-service';
 import type { Logger } from '../logger';
 import type { RecordCatalog } from '../records/record-catalog';
@@ -14,7 +14,7 @@ import { baseUrlOf } from './base-url';
 export interface AppDependencies {
   jobs: JobService;
   accounts: AccountService;
-  concurrency: ConcurrencyLimit;
+  slots: RequestSlots;
   records: RecordCatalog;
   catalog: WsdlCatalog;
   logger: Logger;
@@ -49,7 +49,7 @@ export function createApp(deps: AppDependencies): express.Express {
     res.type('text/xml; charset=utf-8').send(document);
   });
 
-  app.use('/admin', express.json({ limit: '50mb', type: () => true }), createAdminRouter(deps.jobs, deps.records, deps.accounts, deps.concurrency, deps.defaultAccount, deps.adminToken));
+  app.use('/admin', express.json({ limit: '50mb', type: () => true }), createAdminRouter(deps.jobs, deps.records, deps.accounts, deps.slots, deps.defaultAccount, deps.adminToken));
 
   app.use((req, res) => {
     res.status(404).json({ error: `Nothing at ${req.method} ${req.path}. SOAP: POST /services/NetSuitePort_<version>; WSDL: /wsdl/v<version>_0/netsuite.wsdl; admin: /admin/jobs, /admin/accounts.` });

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AccountService } from '../accounts/account-service';
-import type { ConcurrencyLimit } from '../accounts/concurrency-limit';
+import type { RequestSlots } from '../accounts/request-slots';
 import { limitsSchema } from '../accounts/seed';
 import { parse } from './validate';
 
@@ -28,7 +28,7 @@ const newUser = z
   .strict();
 const auditQuery = z.object({ account: z.string().min(1).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
-export function createAccountsRouter(accounts: AccountService, concurrency: ConcurrencyLimit): Router {
+export function createAccountsRouter(accounts: AccountService, slots: RequestSlots): Router {
   const router = Router();
 
   router.get('/accounts', async (_req, res) => {
@@ -40,10 +40,10 @@ export function createAccountsRouter(accounts: AccountService, concurrency: Conc
     res.status(201).location(`/admin/accounts/${encodeURIComponent(created.id)}`).json(created);
   });
 
-  // With the SOAP requests it has in flight in this process now (what its concurrency limit counts).
+  // With the SOAP requests it has in flight now (what its concurrency limit counts).
   router.get('/accounts/:id', async (req, res) => {
     const details = await accounts.details(req.params.id);
-    res.json({ ...details, requestsInFlight: concurrency.inFlightFor(details.id) });
+    res.json({ ...details, requestsInFlight: await slots.inFlight(details.id) });
   });
 
   router.patch('/accounts/:id', async (req, res) => {

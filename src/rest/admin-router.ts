@@ -8,7 +8,7 @@ import type { JobService } from '../jobs/job-service';
 import { isStatusDetailCode, STATUS_DETAIL_CODES } from '../jobs/status-codes';
 import type { RecordCatalog } from '../records/record-catalog';
 import type { AccountService } from '../accounts/account-service';
-import type { ConcurrencyLimit } from '../accounts/concurrency-limit';
+import type { RequestSlots } from '../accounts/request-slots';
 import { createAccountsRouter } from './accounts-router';
 import { parse } from './validate';
 
@@ -118,7 +118,7 @@ export function createAdminRouter(
   jobs: JobService,
   records: RecordCatalog,
   accounts: AccountService,
-  concurrency: ConcurrencyLimit,
+  slots: RequestSlots,
   defaultAccount: string,
   adminToken: string,
 ): Router {
@@ -135,7 +135,7 @@ export function createAdminRouter(
       .json({ error: 'The admin API needs the admin token: send Authorization: Bearer <token> (the token is printed at startup, or set ADMIN_TOKEN).' });
   });
 
-  router.use(createAccountsRouter(accounts, concurrency));
+  router.use(createAccountsRouter(accounts, slots));
 
   router.post('/jobs', async (req: Request, res) => {
     const input = parse(scenarioSchema, req.body, 'body');

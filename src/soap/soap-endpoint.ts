@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as soap from 'soap';
 import type { Authenticator } from '../accounts/authenticator';
-import type { ConcurrencyLimit } from '../accounts/concurrency-limit';
+import type { RequestSlots } from '../accounts/request-slots';
 import type { Clock } from '../clock';
 import { newRequestId } from '../jobs/job-id';
 import { readCredentials } from './credentials-reader';
@@ -64,7 +64,7 @@ export class SoapEndpoint {
     private readonly catalog: WsdlCatalog,
     private readonly operations: Record<string, OperationHandler>,
     private readonly authenticator: Authenticator,
-    private readonly concurrency: ConcurrencyLimit,
+    private readonly slots: RequestSlots,
     private readonly options: SoapEndpointOptions,
     private readonly logger: SoapLogger,
   ) {}
@@ -100,20 +100,23 @@ export class SoapEndpoint {
       return;
     }
     let call: SoapCall;
+    let release: (() => Promise<void>) | null;
     try {
       const request = parseEnvelope(decodeUtf8(body));
       this.check(request, version);
       call = { version, request, principal: await this.authenticator.authenticate(readCredentials(request, version)) };
+      release = await this.slots.acquire(call.principal.account, call.principal.limits.concurrentRequests);
     } catch (error) {
       this.sendFault(res, version, this.fault(error, req));
       return;
     }
-    const release = this.concurrency.acquire(call.principal.account, call.principal.limits.concurrentRequests);
     if (!release) {
       this.sendFault(res, version, concurrencyFault(call));
       return;
     }
-    res.once('close', release);
+    // 'close' comes once the answer is sent, or the client is gone: either way the slot is free.
+    if (res.closed) void release();
+    else res.once('close', () => void release!());
     // The account's emulated latency: the request holds its slot meanwhile, as a slow one would.
     const delay = call.principal.limits.responseDelayMs;
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));

@@ -22,9 +22,17 @@ export interface TestService {
  * the worker loop stays off and tests move jobs with `clock.advance` and `service.worker.runDue()`.
  */
 export async function startTestService(
-  options: { env?: Record<string, string>; clock?: Clock; worker?: boolean; logger?: Logger } = {},
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    worker?: boolean;
+    logger?: Logger;
+    /** Another service's database, to run a second server process on it (its owner closes it). */
+    database?: TestDatabase;
+  } = {},
 ): Promise<TestService> {
-  const database = await createTestDatabase();
+  const shared = options.database;
+  const database = shared ?? (await createTestDatabase());
   const clock = options.clock ?? new ManualClock();
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...options.env });
   let service: Service;
@@ -38,7 +46,7 @@ export async function startTestService(
     });
   } catch (error) {
     // An open database would keep jest waiting after the failure.
-    await database.close();
+    if (!shared) await database.close();
     throw error;
   }
   const url = await service.listen();
@@ -49,7 +57,7 @@ export async function startTestService(
     clock,
     close: async () => {
       await service.stop();
-      await database.close();
+      if (!shared) await database.close();
     },
   };
 }

@@ -34,7 +34,7 @@ async function inFlight(account: string): Promise<number> {
 
 /** Waits until the account has `count` requests in flight (as the admin API reports it). */
 async function untilInFlight(account: string, count: number): Promise<void> {
-  for (let i = 0; i < 200 && (await inFlight(account)) < count; i++) await sleep(25);
+  for (let i = 0; i < 200 && (await inFlight(account)) !== count; i++) await sleep(25);
   expect(await inFlight(account)).toBe(count);
 }
 
@@ -73,7 +73,7 @@ describe('concurrent requests per account', () => {
 
     expect((await Promise.all(slow)).map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
     // The slots are given back once the answers are sent.
-    expect(await inFlight(ACCOUNT)).toBe(0);
+    await untilInFlight(ACCOUNT, 0);
     await configure(ACCOUNT, { responseDelayMs: 0 });
     expect((await checkAsyncStatus(t.url, jobId, '2017_1', ACCOUNT)).status).toBe(200);
   });

@@ -6,6 +6,7 @@ import * as m004 from './004-one-id-counter';
 import * as m005 from './005-settings';
 import * as m006 from './006-last-polled';
 import * as m007 from './007-accounts';
+import * as m008 from './008-request-slots';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -19,6 +20,7 @@ const migrations: Record<string, Knex.Migration> = {
   '005-settings': m005,
   '006-last-polled': m006,
   '007-accounts': m007,
+  '008-request-slots': m008,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

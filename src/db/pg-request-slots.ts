@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { RequestSlots } from '../accounts/request-slots';
+import { normalizeAccountId } from '../jobs/account-id';
+
+/**
+ * RequestSlots in Postgres, so every server process on the database counts the same requests. A
+ * slot is a row in the unlogged table request_slots; taking one counts the account's live rows
+ * under a transaction-scoped advisory lock on the account, so two takers never both see the last
+ * free slot. Each process renews its rows' lease while it runs; the rows of a process that died
+ * lapse after `leaseSeconds`. Times are the database's, shared by all processes.
+ */
+
+export interface PgRequestSlotsOptions {
+  /** How long a slot outlives its last renewal (a dead process's slots free themselves after this). */
+  leaseSeconds: number;
+  onError(error: unknown): void;
+}
+
+export class PgRequestSlots implements RequestSlots {
+  private readonly process = randomUUID();
+  private sequence = 0;
+  private readonly renewal: NodeJS.Timeout;
+
+  constructor(
+    private readonly db: Knex,
+    private readonly options: PgRequestSlotsOptions = { leaseSeconds: 30, onError: () => undefined },
+  ) {
+    this.renewal = setInterval(() => this.renew().catch(options.onError), (options.leaseSeconds * 1000) / 3);
+    this.renewal.unref();
+  }
+
+  /** Null when `limit` live slots of the account are taken; the release deletes the row. */
+  async acquire(account: string, limit: number): Promise<(() => Promise<void>) | null> {
+    const key = normalizeAccountId(account);
+    const holder = `${this.process}:${++this.sequence}`;
+    const lease = this.options.leaseSeconds;
+    const taken = await this.db.transaction(async (trx) => {
+      if (limit > 0) await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`request-slots:${key}`]);
+      const result = await trx.raw(
+        `insert into request_slots (holder, account, expires_at)
+         select ?, ?, now() + make_interval(secs => ?)
+         where ? = 0 or (select count(*) from request_slots where account = ? and expires_at > now()) < ?
+         returning holder`,
+        [holder, key, lease, limit, key, limit],
+      );
+      return result.rows.length > 0;
+    });
+    if (!taken) return null;
+    let released: Promise<void> | undefined;
+    return () =>
+      (released ??= this.db('request_slots')
+        .where({ holder })
+        .delete()
+        .then(() => undefined, this.options.onError));
+  }
+
+  async inFlight(account: string): Promise<number> {
+    const [row] = await this.db('request_slots')
+      .where({ account: normalizeAccountId(account) })
+      .andWhereRaw('expires_at > now()')
+      .count<{ count: string | number }[]>({ count: '*' });
+    return Number(row.count);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.renewal);
+    await this.db('request_slots').whereLike('holder', `${this.process}:%`).delete();
+  }
+
+  /** Extends the lease of this process's slots. */
+  private async renew(): Promise<void> {
+    await this.db('request_slots')
+      .whereLike('holder', `${this.process}:%`)
+      .update({ expires_at: this.db.raw('now() + make_interval(secs => ?)', [this.options.leaseSeconds]) });
+  }
+}
