@@ -2,12 +2,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { XMLParser } from 'fast-xml-parser';
 import { systemClock } from '../../src/clock';
 import type { Logger } from '../../src/logger';
-import { createJob, startTestService, type TestService } from '../helpers/service';
+import { ensureTestAccount, testCredentials, type Credentials } from '../helpers/credentials';
+import { adminHeaders, createJob, startTestService, TEST_ADMIN_TOKEN, type TestService } from '../helpers/service';
 
 /**
  * What the interop suites share: the scripted jobs, the records scenario (real records each client
- * builds from the WSDL's types and submits), the report every client produces about what it read,
- * and one set of expectations for all clients. Each client suite (node-soap, zeep, PHP) says how
+ * builds from the WSDL's types and submits), the credentials every client signs each call's
+ * tokenPassport with, the report every client produces about what it read, and one set of
+ * expectations for all clients. Each client suite (node-soap, zeep, PHP) says how
  * to run its client and which native types its language gives; `describeInterop` does the rest,
  * once per SuiteTalk version, each on a service of its own (own database, own job queue).
  */
@@ -35,7 +37,7 @@ export function wsdlUrlFor(baseUrl: string, version: Version): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The jobs. All in the default account (clients send no header), so they share one FIFO queue:
+// The jobs. All in the default account (the one CREDENTIALS.jobs act for), so they share one FIFO queue:
 // they are created in this order with the same start delay, so they run in this order, and the
 // slow job, created last, holds up nothing. The delay lets a client load the WSDL and poll
 // before the first job starts, so it sees it pending.
@@ -123,9 +125,9 @@ export const jobArguments = (jobs: InteropJobs): string[] => Object.entries(jobs
 // Real records, submitted through each client's generated types: a customer with addresses and
 // custom fields, a sales order for it (its entity the customer's internalId from getAsyncResult),
 // both read back by getList, the customer updated and searched for, and an update of a record that
-// does not exist. zeep and PHP do this under a tokenPassport header naming RECORDS.account, so
-// these jobs do not queue behind the slow job in the default account; node-soap, which cannot
-// write that header correctly, does it in the default account before the scripted jobs exist.
+// does not exist. Every client does this acting for an account of its own, RECORDS.account (its
+// calls signed with CREDENTIALS.records), so these jobs do not queue behind the slow job in the
+// default account.
 // A client that cannot write a record's nested elements in their schema namespaces (see
 // ClientProfile.recordNamespaces) sends what it can write correctly through the same steps, and
 // the rest (the addresses, the custom fields, the search) as it writes them, which the server
@@ -162,8 +164,24 @@ export const RECORDS = {
 };
 export type RecordsSpec = typeof RECORDS;
 
-/** The records scenario as a key=value argument for the client scripts. */
-export const recordsArgument = (): string => `records=${JSON.stringify(RECORDS)}`;
+// ---------------------------------------------------------------------------------------------
+// Credentials. The service takes only calls with a correctly signed tokenPassport, and refuses a
+// nonce it has seen, so each client signs every call itself, with a fresh nonce and timestamp, the
+// way its ecosystem's NetSuite libraries do. The accounts are created with these credentials
+// (ensureTestAccount) before a client runs. Each client also makes one call with a wrong token
+// secret, and one signed with HMAC-SHA1 (ClientReport.auth).
+
+export const CREDENTIALS: { jobs: Credentials; records: Credentials } = {
+  /** The scripted jobs' account, the service's default one. */
+  jobs: testCredentials(DEFAULT_ACCOUNT),
+  records: testCredentials(RECORDS.account),
+};
+
+/** The credentials of the scripted jobs' account as a key=value argument for the client scripts. */
+export const credentialsArgument = (): string => `credentials=${JSON.stringify(CREDENTIALS.jobs)}`;
+
+/** The records scenario, with the credentials of its account, as a key=value argument for the client scripts. */
+export const recordsArgument = (): string => `records=${JSON.stringify({ ...RECORDS, credentials: CREDENTIALS.records })}`;
 
 // ---------------------------------------------------------------------------------------------
 // The report: what a client read, in the client's own terms (values as it gave them, and the
@@ -311,8 +329,8 @@ export interface RefusalReport {
 }
 
 export interface RecordsReport {
-  /** The account named in the tokenPassport header, or null when the client sent none. */
-  account: string | null;
+  /** The account named in the tokenPassport headers of the scenario's calls. */
+  account: string;
   addCustomer: Part<WriteJobReport>;
   addSalesOrder: Part<WriteJobReport>;
   getList: Part<ReadJobReport>;
@@ -333,6 +351,14 @@ export interface RecordsReport {
 
 export type Part<T> = T | { error: string };
 
+/** What the service answered a call signed with HMAC-SHA1 instead of HMAC-SHA256. */
+export interface SignedCallReport {
+  /** The algorithm as the client wrote it in signature/@algorithm. */
+  algorithm: string;
+  /** checkAsyncStatus of the ok job, once it has finished. */
+  status: string;
+}
+
 export interface ClientReport {
   client: string;
   /** The address the client sent its calls to (from the WSDL's soap:address). */
@@ -346,6 +372,12 @@ export interface ClientReport {
     invalidJobIdResult: Part<FaultReport>;
     invalidPageIndex: Part<FaultReport>;
     jobNotComplete: Part<FaultReport>;
+  };
+  auth: {
+    /** A call signed with HMAC-SHA1, which the service accepts. */
+    hmacSha1: Part<SignedCallReport>;
+    /** checkAsyncStatus signed with a wrong token secret: the fault the client surfaced. */
+    wrongTokenSecret: Part<FaultReport>;
   };
   /** What only this client reports, for its own expectations (InteropClient.describeMore). */
   extra?: Record<string, unknown>;
@@ -518,19 +550,24 @@ function expectStatusWalk(observations: StatusObservation[], profile: ClientProf
   expect(observations.slice(0, -1).every((seen) => IN_PROGRESS.includes(seen.status))).toBe(true);
 }
 
-function expectAsyncFault(fault: FaultReport, code: string, profile: ClientProfile, version: Version): void {
+/** A platformFaults fault as NetSuite sends it: Server.userException, detail `element` (of XSD type `type`) with `code`. */
+function expectUserFault(fault: FaultReport, expected: { element: string; type: string; code: string }, profile: ClientProfile, version: Version): void {
   expect(fault.raised).toBe(true);
   expect(fault.faultcode).toMatch(/(^|:)Server\.userException$/);
-  expect(fault.detailElement).toBe('asyncFault');
+  expect(fault.detailElement).toBe(expected.element);
   if (profile.namespaces) expect(fault.detailNamespace).toBe(ns(version).faults);
   if (profile.typedFaultDetail) {
-    expect(fault.detailType).toBe('AsyncFault');
-    expect(fault.typedCode).toBe(code);
+    expect(fault.detailType).toBe(expected.type);
+    expect(fault.typedCode).toBe(expected.code);
   }
-  expect(fault.code).toBe(code);
+  expect(fault.code).toBe(expected.code);
   expect(typeof fault.message).toBe('string');
   expect(fault.message).not.toBe('');
   expect(fault.faultstring).toBe(fault.message);
+}
+
+function expectAsyncFault(fault: FaultReport, code: string, profile: ClientProfile, version: Version): void {
+  expectUserFault(fault, { element: 'asyncFault', type: 'AsyncFault', code }, profile, version);
 }
 
 function expectWritePages(
@@ -588,6 +625,7 @@ export function describeInterop(client: InteropClient): void {
         env: { RESULT_PAGE_SIZE: String(RESULT_PAGE_SIZE), WORKER_POLL_MS: '50', DEFAULT_RATE_PER_SECOND: '50' },
       });
       const url = t.url;
+      for (const { account } of Object.values(CREDENTIALS)) await ensureTestAccount(url, account, TEST_ADMIN_TOKEN);
       report = await client.run(wsdlUrlFor(url, version), () => createInteropJobs(url));
     });
     afterAll(async () => {
@@ -679,6 +717,26 @@ export function describeInterop(client: InteropClient): void {
 
     it(`reads INVALID_PAGE_INDEX for page ${UNREACHABLE_PAGE} of a finished job`, () => {
       expectAsyncFault(part(report.faults.invalidPageIndex, `getAsyncResult page ${UNREACHABLE_PAGE}`), 'INVALID_PAGE_INDEX', profile, version);
+    });
+
+    it('has a call signed with HMAC-SHA1 accepted', () => {
+      const signed = part(report.auth.hmacSha1, 'checkAsyncStatus signed with HMAC-SHA1');
+      expect(signed).toEqual({ algorithm: 'HMAC-SHA1', status: 'finished' });
+    });
+
+    it('reads invalidCredentialsFault USER_ERROR "Invalid login attempt." for a call signed with a wrong token secret', () => {
+      const fault = part(report.auth.wrongTokenSecret, 'checkAsyncStatus signed with a wrong token secret');
+      expectUserFault(fault, { element: 'invalidCredentialsFault', type: 'InvalidCredentialsFault', code: 'USER_ERROR' }, profile, version);
+      expect(fault.message).toBe('Invalid login attempt.');
+    });
+
+    it('refused no call but that one, for its signature (server side, the login audit)', async () => {
+      // Every other call of the client passed authentication; the refused one failed on its signature alone.
+      const response = await fetch(`${t!.url}/admin/login-audit`, { headers: adminHeaders });
+      const { failures } = (await response.json()) as { failures: Array<Record<string, unknown>> };
+      expect(failures.map(({ account, method, credential, reason }) => ({ account, method, credential, reason }))).toEqual([
+        { account: CREDENTIALS.jobs.account, method: 'tba', credential: CREDENTIALS.jobs.tokenId, reason: 'wrong signature' },
+      ]);
     });
 
     describeRecords(profile, version, () => ({ report, service: t! }));
@@ -824,7 +882,7 @@ function wrongNamespace(refusal: RefusalReport, where: RegExp): { field: string;
 function describeRecords(profile: ClientProfile, version: Version, context: () => { report: ClientReport; service: TestService }): void {
   describe('real records sent through the client\'s own types', () => {
     const records = () => part(context().report.records, 'the records scenario');
-    const account = () => records().account ?? DEFAULT_ACCOUNT;
+    const account = () => records().account;
     const customerId = () => part(records().addCustomer, 'adding the customer').page.records[0]!.baseRef!.internalId as string;
     const orderId = () => part(records().addSalesOrder, 'adding the sales order').page.records[0]!.baseRef!.internalId as string;
 
@@ -922,6 +980,7 @@ function describeRecords(profile: ClientProfile, version: Version, context: () =
     it('stored the records as sent, changed only the updated field, and ran every job in the header\'s account (server side)', async () => {
       const { db } = context().service.database;
       const { customer, salesOrder } = RECORDS;
+      expect(account()).toBe(RECORDS.account);
       // Every record of the scenario, also any the server should have refused (their externalIds start the same way).
       const rows = await db('records').where({ account: account() }).whereLike('external_id', 'interop-%').orderBy('internal_id');
       expect(rows.map((row) => [row.record_type, String(row.internal_id), row.external_id])).toEqual([

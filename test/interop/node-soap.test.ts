@@ -1,5 +1,8 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import * as soap from 'soap';
+import type { Credentials } from '../helpers/credentials';
 import {
+  CREDENTIALS,
   describeInterop,
   RECORDS,
   type ClientReport,
@@ -22,13 +25,15 @@ import {
   type InteropContext,
   namespacesOfElements,
   type RefusalReport,
+  type SignedCallReport,
 } from './interop';
 
 /**
  * node-soap's client (the `soap` package), in process. node-soap gives parsed objects: element
  * text converted by the schema where it can resolve the element's type, attributes as text under
  * `attributes` (so isSuccess is 'true'/'false' and xsi:type is kept as written), and a rejected
- * promise for a fault, whose `root` is the parsed fault envelope.
+ * promise for a fault, whose `root` is the parsed fault envelope. Each call carries a tokenPassport
+ * signed for it: node-soap evaluates a header given as a function anew for every request.
  */
 
 const TERMINAL = ['finished', 'finishedWithErrors', 'failed'];
@@ -83,11 +88,96 @@ async function section<T>(run: () => Promise<T>): Promise<Part<T>> {
   }
 }
 
-class NodeSoapAsyncClient {
-  private constructor(readonly client: soap.Client) {}
+type Namespaces = Record<'core' | 'common' | 'relationships' | 'sales' | 'messages', string>;
 
-  static async create(wsdlUrl: string): Promise<NodeSoapAsyncClient> {
-    return new NodeSoapAsyncClient(await soap.createClientAsync(wsdlUrl));
+/** The version's namespaces, among the schemas node-soap read from the WSDL. */
+function namespacesOf(client: soap.Client): Namespaces {
+  const namespaces = Object.keys((client.wsdl.definitions as unknown as { schemas: Record<string, unknown> }).schemas);
+  const find = (area: string) => {
+    const found = namespaces.find((namespace) => namespace.startsWith(`urn:${area}_`));
+    if (!found) throw new Error(`the WSDL has no urn:${area}_ namespace (${namespaces.join(', ')})`);
+    return found;
+  };
+  return { core: find('core'), common: find('common'), relationships: find('relationships'), sales: find('sales'), messages: find('messages') };
+}
+
+/** Who the calls act for, and how they are signed. */
+interface Signing {
+  credentials: Credentials;
+  algorithm: 'HMAC-SHA256' | 'HMAC-SHA1';
+}
+
+const DIGESTS = { 'HMAC-SHA256': 'sha256', 'HMAC-SHA1': 'sha1' } as const;
+
+/**
+ * A tokenPassport as NetSuite verifies it: HMAC of account&consumerKey&token&nonce&timestamp
+ * keyed with consumerSecret&tokenSecret, base64, with a new nonce and the current time (NetSuite
+ * refuses a nonce it has seen). Given the header's namespace (platformMsgs), node-soap writes the
+ * children with that prefix too, where TokenPassport's children are not declared (platformCore),
+ * and an xmlns attribute next to it comes out as a second, conflicting xmlns. So the header has
+ * no prefix and makes platformCore its default namespace: the children are where the schema
+ * declares them, and tokenPassport itself lands in platformCore rather than platformMsgs, which a
+ * service reading headers by local name (as the emulator does) accepts.
+ */
+function signedTokenPassport({ credentials, algorithm }: Signing, core: string): Parsed {
+  const nonce = randomBytes(16).toString('hex');
+  const timestamp = Math.floor(Date.now() / 1000);
+  const base = [credentials.account, credentials.consumerKey, credentials.tokenId, nonce, timestamp].join('&');
+  const signature = createHmac(DIGESTS[algorithm], `${credentials.consumerSecret}&${credentials.tokenSecret}`).update(base).digest('base64');
+  return {
+    tokenPassport: {
+      attributes: { xmlns: core },
+      account: credentials.account,
+      consumerKey: credentials.consumerKey,
+      token: credentials.tokenId,
+      nonce,
+      timestamp,
+      signature: { attributes: { algorithm }, $value: signature },
+    },
+  };
+}
+
+class NodeSoapAsyncClient {
+  readonly ns: Namespaces;
+  /** What the next calls are signed with (see signedAs). */
+  private signing: Signing;
+  /** node-soap calls a function header for each request, so every request is signed anew. */
+  private readonly tokenPassport = () => signedTokenPassport(this.signing, this.ns.core);
+
+  private constructor(
+    readonly client: soap.Client,
+    credentials: Credentials,
+  ) {
+    this.ns = namespacesOf(client);
+    this.signing = { credentials, algorithm: 'HMAC-SHA256' };
+    this.client.addSoapHeader(this.tokenPassport, '', '', '');
+  }
+
+  static async create(wsdlUrl: string, credentials: Credentials): Promise<NodeSoapAsyncClient> {
+    return new NodeSoapAsyncClient(await soap.createClientAsync(wsdlUrl), credentials);
+  }
+
+  /** Runs `call` with its requests signed as `signing` says (another account, algorithm or secret). */
+  async signedAs<T>(signing: Partial<Signing>, call: () => Promise<T>): Promise<T> {
+    const before = this.signing;
+    this.signing = { ...before, ...signing };
+    try {
+      return await call();
+    } finally {
+      this.signing = before;
+    }
+  }
+
+  /** Runs `call` with `header` (in platformMsgs) sent next to the tokenPassport. */
+  async withHeader<T>(header: Parsed, call: () => Promise<T>): Promise<T> {
+    this.client.addSoapHeader(header, '', 'platformMsgs', this.ns.messages);
+    try {
+      return await call();
+    } finally {
+      // node-soap removes headers only all at once.
+      this.client.clearSoapHeaders();
+      this.client.addSoapHeader(this.tokenPassport, '', '', '');
+    }
   }
 
   async status(jobId: string): Promise<Parsed> {
@@ -177,6 +267,17 @@ class NodeSoapAsyncClient {
     report.statusAfter = (await this.status(jobId)).status;
     return report;
   }
+
+  async signedWithSha1(jobId: string): Promise<SignedCallReport> {
+    const algorithm = 'HMAC-SHA1';
+    return { algorithm, status: (await this.signedAs({ algorithm }, () => this.status(jobId))).status };
+  }
+
+  /** A call whose signature is keyed with a token secret that is not the token's: refused. */
+  async wrongTokenSecret(jobId: string): Promise<FaultReport> {
+    const credentials = { ...this.signing.credentials, tokenSecret: `${this.signing.credentials.tokenSecret}-wrong` };
+    return this.signedAs({ credentials }, () => this.expectFault(() => this.status(jobId)));
+  }
 }
 
 function statusReport(status: Parsed | undefined | null): StatusReport | null {
@@ -219,14 +320,14 @@ function writePage(result: Parsed | null, pageIndex: number): WritePageReport {
 // its parent: it does not look the subtype up in the schema (an element it gives an xsi:type stays
 // in its parent's namespace, and only that element's children move to the type's). So an
 // address's fields (declared in platformCommon), customField (platformCore), a search field's
-// searchValue (platformCore) and a tokenPassport's children (platformCore) come out in the wrong
-// namespace. What node-soap writes
-// correctly: a record's own simple fields, sublists declared in the record's namespace (addressbook
-// entries without their address, sales order lines), RecordRefs, and headers whose children share
-// the header's namespace (searchPreferences). It does the records scenario with those, in the
-// default account (no tokenPassport), before the scripted jobs exist; and it sends a customer with
-// the addresses, one with the custom fields, and the search as it writes them, which the server
-// must refuse (RecordsReport.refused, RecordsReport.search).
+// searchValue (platformCore) and a header's children come out in the wrong namespace. What
+// node-soap writes correctly: a record's own simple fields, sublists declared in the record's
+// namespace (addressbook entries without their address, sales order lines), RecordRefs, and
+// headers whose children share the header's namespace (searchPreferences; the tokenPassport is
+// written in one namespace on purpose, see signedTokenPassport). It does the records scenario with
+// those, acting for RECORDS.account; and it sends a customer with the addresses, one with the
+// custom fields, and the search as it writes them, which the server must refuse
+// (RecordsReport.refused, RecordsReport.search).
 
 const RECORD_FIELDS = ['companyName', 'email', 'isInactive', 'memo'];
 const ADDRESS_FIELDS = ['country', 'addr1', 'city', 'zip'];
@@ -283,21 +384,14 @@ function recordReport(record: Parsed): RecordReport {
 }
 
 class NodeSoapRecords {
-  readonly ns: Record<'core' | 'common' | 'relationships' | 'sales' | 'messages', string>;
+  readonly ns: Namespaces;
 
   constructor(private readonly client: NodeSoapAsyncClient) {
-    // The version's namespaces, among the schemas node-soap read from the WSDL.
-    const namespaces = Object.keys((client.client.wsdl.definitions as unknown as { schemas: Record<string, unknown> }).schemas);
-    const find = (area: string) => {
-      const found = namespaces.find((namespace) => namespace.startsWith(`urn:${area}_`));
-      if (!found) throw new Error(`the WSDL has no urn:${area}_ namespace (${namespaces.join(', ')})`);
-      return found;
-    };
-    this.ns = { core: find('core'), common: find('common'), relationships: find('relationships'), sales: find('sales'), messages: find('messages') };
+    this.ns = client.ns;
   }
 
   /** `attributes` naming a concrete type: node-soap writes it as xsi:type. */
-  private typed(area: keyof NodeSoapRecords['ns'], type: string, attributes: Record<string, unknown> = {}): Parsed {
+  private typed(area: keyof Namespaces, type: string, attributes: Record<string, unknown> = {}): Parsed {
     return { attributes: { xsi_type: { type, xmlns: this.ns[area] }, ...attributes } };
   }
 
@@ -398,19 +492,18 @@ class NodeSoapRecords {
    * when the server accepts it, the job it became, run to its end.
    */
   async sendAsWritten(operation: string, body: Parsed, header?: Parsed): Promise<RefusalReport> {
-    if (header) this.client.client.addSoapHeader(header, '', 'platformMsgs', this.ns.messages);
+    let submitted: Parsed;
     try {
-      const submitted = await this.submit(operation, body);
-      const { observations } = await this.client.poll(submitted.jobId);
-      const answer = { jobId: submitted.jobId, submittedStatus: submitted.status, status: observations[observations.length - 1].status };
-      return { request: this.lastSubmitted, httpStatus: 200, fault: { raised: false, answer } };
+      const submit = () => this.submit(operation, body);
+      submitted = await (header ? this.client.withHeader(header, submit) : submit());
     } catch (error) {
       if (!isSoapFault(error)) throw error;
       const status = (error as { response?: { status?: unknown } }).response?.status;
       return { request: this.lastSubmitted, httpStatus: typeof status === 'number' ? status : null, fault: faultReport(error) };
-    } finally {
-      if (header) this.client.client.clearSoapHeaders();
     }
+    const { observations } = await this.client.poll(submitted.jobId);
+    const answer = { jobId: submitted.jobId, submittedStatus: submitted.status, status: observations[observations.length - 1].status };
+    return { request: this.lastSubmitted, httpStatus: 200, fault: { raised: false, answer } };
   }
 }
 
@@ -420,7 +513,11 @@ function internalIdOf(job: Part<WriteJobReport>, what: string): string {
   return id;
 }
 
-async function records(client: NodeSoapAsyncClient, spec: RecordsSpec, requests: SubmittedRequests): Promise<RecordsReport> {
+async function records(client: NodeSoapAsyncClient, spec: RecordsSpec, credentials: Credentials, requests: SubmittedRequests): Promise<RecordsReport> {
+  return client.signedAs({ credentials }, () => recordsScenario(client, spec, credentials.account, requests));
+}
+
+async function recordsScenario(client: NodeSoapAsyncClient, spec: RecordsSpec, account: string, requests: SubmittedRequests): Promise<RecordsReport> {
   const rc = new NodeSoapRecords(client);
   // One step of the scenario, keeping the request node-soap submitted; when it fails, the error shows it.
   const step = async <T>(name: string, run: () => Promise<T>): Promise<Part<T>> => {
@@ -451,30 +548,32 @@ async function records(client: NodeSoapAsyncClient, spec: RecordsSpec, requests:
   const customFields = await step('customFields', () =>
     rc.sendAsWritten('asyncAddList', { record: [rc.customer({ ...spec.customer, externalId: `${spec.customer.externalId}-custom-fields` }, { customFields: true })] }),
   );
-  return { account: null, addCustomer, addSalesOrder, getList, update, search, updateMissing, refused: { addresses, customFields } };
+  return { account, addCustomer, addSalesOrder, getList, update, search, updateMissing, refused: { addresses, customFields } };
 }
 
 async function runNodeSoap(wsdlUrl: string, createJobs: () => Promise<InteropJobs>): Promise<ClientReport> {
-  const client = await NodeSoapAsyncClient.create(wsdlUrl);
-  // Without a tokenPassport these run in the default account: before the scripted jobs, so they
-  // do not queue behind the slow one.
-  const requests: SubmittedRequests = {};
-  const recordsReport = await section(() => records(client, RECORDS, requests));
+  // Signed for the scripted jobs' account unless told otherwise (signedAs).
+  const client = await NodeSoapAsyncClient.create(wsdlUrl, CREDENTIALS.jobs);
   const jobs = await createJobs();
   const okPoll = await section(() => client.poll(jobs.ok));
   const endpoint = client.client.lastEndpoint ?? null;
+  const requests: SubmittedRequests = {};
   return {
     client: `node-soap ${require('soap/package.json').version}`,
     endpoint,
     polls: { ok: okPoll, errors: await section(() => client.poll(jobs.errors)) },
     results: { ok: await section(() => client.pageThrough(jobs.ok)), errors: await section(() => client.pageThrough(jobs.errors)) },
     search: await section(() => client.search(jobs.search)),
-    records: recordsReport,
+    records: await section(() => records(client, RECORDS, CREDENTIALS.records, requests)),
     faults: {
       invalidJobIdStatus: await section(() => client.expectFault(() => client.status(jobs.unknown))),
       invalidJobIdResult: await section(() => client.expectFault(() => client.result(jobs.unknown, 1))),
       invalidPageIndex: await section(() => client.expectFault(() => client.result(jobs.ok, UNREACHABLE_PAGE))),
       jobNotComplete: await section(() => client.jobNotComplete(jobs.slow)),
+    },
+    auth: {
+      hmacSha1: await section(() => client.signedWithSha1(jobs.ok)),
+      wrongTokenSecret: await section(() => client.wrongTokenSecret(jobs.ok)),
     },
     extra: { requests },
   };
@@ -505,6 +604,12 @@ function describeNodeSoapNamespaces(context: () => InteropContext): void {
       expect(namespacesIn(requests().getList, ['baseRef'])).toEqual({ baseRef: [messages] });
       expect(namespacesIn(requests().update, ['record', 'companyName'])).toEqual({ record: [messages], companyName: [rel] });
       expect(namespacesIn(requests().updateMissing, ['record', 'companyName'])).toEqual({ record: [messages], companyName: [rel] });
+    });
+
+    it('writes the tokenPassport and its children in platformCore, where TokenPassport\'s children are declared', () => {
+      const core = `urn:core_${v()}.platform.webservices.netsuite.com`;
+      const passport = ['tokenPassport', 'account', 'consumerKey', 'token', 'nonce', 'timestamp', 'signature'];
+      expect(namespacesIn(requests().addCustomer, passport)).toEqual(all(passport, core));
     });
 
     it('writes address fields, custom fields and search values in their parent\'s namespace (the requests the server refuses)', () => {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { describeInterop, jobArguments, recordsArgument, requireProgram, runJsonProgram } from './interop';
+import { credentialsArgument, describeInterop, jobArguments, recordsArgument, requireProgram, runJsonProgram } from './interop';
 
 /** PHP's SoapClient (Debian php-cli and php-soap), run by php_client.php. */
 
@@ -15,6 +15,6 @@ describeInterop({
   },
   async run(wsdlUrl, createJobs) {
     const jobs = await createJobs();
-    return runJsonProgram(PHP, [SCRIPT, wsdlUrl, ...jobArguments(jobs), recordsArgument()]);
+    return runJsonProgram(PHP, [SCRIPT, wsdlUrl, credentialsArgument(), ...jobArguments(jobs), recordsArgument()]);
   },
 });

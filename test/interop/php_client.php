@@ -2,16 +2,19 @@
 /**
  * PHP's SoapClient as a SuiteTalk async client, for test/interop/php.test.ts.
  *
- * Usage: php php_client.php WSDL_URL ok=JOB_ID errors=JOB_ID search=JOB_ID slow=JOB_ID unknown=JOB_ID records=JSON
+ * Usage: php php_client.php WSDL_URL credentials=JSON ok=JOB_ID errors=JOB_ID search=JOB_ID slow=JOB_ID unknown=JOB_ID records=JSON
  *
  * Builds a SoapClient from the served WSDL (and the XSDs it imports), then does what a client of
  * NetSuite's asynchronous API does: polls checkAsyncStatus until a job ends, pages getAsyncResult,
  * and handles the async faults. Then it submits real records (RECORDS in interop.ts, given as
  * records=JSON) as SoapVars naming their type (so SoapClient writes xsi:type and encodes them by
- * that type's schema), under a tokenPassport header naming an account of their own: add, getList,
- * update, search, and an update of a missing record. Prints one JSON object on stdout (the shape is ClientReport in
- * interop.ts) describing what PHP read, with PHP type names (gettype) where the type matters. Each
- * part is reported on its own, so one failing part does not hide the others.
+ * that type's schema), acting for an account of their own: add, getList, update, search, and an
+ * update of a missing record. Every call carries a tokenPassport header signed for that call
+ * (token-based authentication) with the credentials given: credentials=JSON for the jobs' account,
+ * records.credentials for the records'. Last, one call is signed with HMAC-SHA1 and one with a
+ * wrong token secret. Prints one JSON object on stdout (the shape is ClientReport in interop.ts)
+ * describing what PHP read, with PHP type names (gettype) where the type matters. Each part is
+ * reported on its own, so one failing part does not hide the others.
  *
  * Needs php-cli and php-soap (Debian: apt-get install php-cli php-soap).
  */
@@ -56,6 +59,9 @@ const POLL_TIMEOUT_SECONDS = 30;
 const MAX_PAGES = 10;
 const UNREACHABLE_PAGE = 99;
 const CONTACT_FIELDS = ['entityId', 'firstName', 'lastName', 'email', 'isInactive'];
+const NONCE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const NONCE_LENGTH = 20;
+const HASH_ALGORITHMS = ['HMAC-SHA256' => 'sha256', 'HMAC-SHA1' => 'sha1'];
 
 /** SoapClient gives one repeated element as an object and several as an array: always a list. */
 function list_of($value): array
@@ -71,11 +77,50 @@ function prop($object, string $name)
     return is_object($object) && property_exists($object, $name) ? $object->{$name} : null;
 }
 
+/**
+ * Token-based authentication as NetSuite verifies it: HMAC of account&consumerKey&token&nonce&timestamp
+ * keyed with consumerSecret&tokenSecret, base64. NetSuite refuses a nonce it has seen, so header()
+ * signs anew for every call.
+ */
+final class TokenPassportSigner
+{
+    /** @param array{account: string, consumerKey: string, consumerSecret: string, tokenId: string, tokenSecret: string} $credentials */
+    public function __construct(private string $messagesNs, public readonly array $credentials, public readonly string $algorithm = 'HMAC-SHA256')
+    {
+    }
+
+    /** A tokenPassport with a new nonce and the current time; SoapClient encodes it by the WSDL's TokenPassport. */
+    public function header(): SoapHeader
+    {
+        $nonce = '';
+        for ($i = 0; $i < NONCE_LENGTH; $i++) {
+            $nonce .= NONCE_ALPHABET[random_int(0, strlen(NONCE_ALPHABET) - 1)];
+        }
+        $timestamp = time();
+        $c = $this->credentials;
+        $base = implode('&', [$c['account'], $c['consumerKey'], $c['tokenId'], $nonce, (string) $timestamp]);
+        $key = $c['consumerSecret'] . '&' . $c['tokenSecret'];
+        $signature = base64_encode(hash_hmac(HASH_ALGORITHMS[$this->algorithm], $base, $key, true));
+        return new SoapHeader($this->messagesNs, 'tokenPassport', [
+            'account' => $c['account'],
+            'consumerKey' => $c['consumerKey'],
+            'token' => $c['tokenId'],
+            'nonce' => $nonce,
+            'timestamp' => $timestamp,
+            'signature' => ['_' => $signature, 'algorithm' => $this->algorithm],
+        ]);
+    }
+}
+
 final class AsyncClient
 {
     public SoapClient $soap;
+    /** @var array<string, string> the version's namespaces by area: messages, core, common, relationships, sales */
+    public array $ns;
+    /** Signs the calls that are given no other signer: the scripted jobs' account. */
+    private TokenPassportSigner $signer;
 
-    public function __construct(string $wsdlUrl)
+    public function __construct(string $wsdlUrl, array $credentials)
     {
         $this->soap = new SoapClient($wsdlUrl, [
             'cache_wsdl' => WSDL_CACHE_NONE,
@@ -84,18 +129,48 @@ final class AsyncClient
             'classmap' => array_combine(CLASSMAP_TYPES, CLASSMAP_TYPES),
             'connection_timeout' => 10,
         ]);
+        // The WSDL's targetNamespace names the version; NetSuite's namespaces follow from it.
+        // (SoapClient does not tell a type's namespace, and php-xml's DOM may not be installed.)
+        $wsdl = (string) file_get_contents($wsdlUrl);
+        if (!preg_match('/targetNamespace="urn:platform_(\d{4}_\d)\.webservices\.netsuite\.com"/', $wsdl, $match)) {
+            throw new RuntimeException("cannot tell the SuiteTalk version of $wsdlUrl");
+        }
+        $version = $match[1];
+        $this->ns = [
+            'messages' => "urn:messages_$version.platform.webservices.netsuite.com",
+            'core' => "urn:core_$version.platform.webservices.netsuite.com",
+            'common' => "urn:common_$version.platform.webservices.netsuite.com",
+            'relationships' => "urn:relationships_$version.lists.webservices.netsuite.com",
+            'sales' => "urn:sales_$version.transactions.webservices.netsuite.com",
+        ];
+        $this->signer = $this->signerFor($credentials);
     }
 
-    /** @param SoapHeader[] $headers */
-    public function status(string $jobId, array $headers = []): object
+    public function signerFor(array $credentials, string $algorithm = 'HMAC-SHA256'): TokenPassportSigner
     {
-        return $this->soap->__soapCall('checkAsyncStatus', [['jobId' => $jobId]], null, $headers)->asyncStatusResult;
+        return new TokenPassportSigner($this->ns['messages'], $credentials, $algorithm);
     }
 
-    /** @param SoapHeader[] $headers */
-    public function result(string $jobId, int $pageIndex, array $headers = []): object
+    /**
+     * Calls an operation with a freshly signed tokenPassport (and any other headers), passed with
+     * the call rather than set on the client, so no header outlives the call it was signed for.
+     *
+     * @param SoapHeader[] $otherHeaders
+     */
+    public function call(string $operation, array $body, ?TokenPassportSigner $signer = null, array $otherHeaders = []): object
     {
-        return $this->soap->__soapCall('getAsyncResult', [['jobId' => $jobId, 'pageIndex' => $pageIndex]], null, $headers)->asyncResult;
+        $headers = array_merge([($signer ?? $this->signer)->header()], $otherHeaders);
+        return $this->soap->__soapCall($operation, [$body], null, $headers);
+    }
+
+    public function status(string $jobId, ?TokenPassportSigner $signer = null): object
+    {
+        return $this->call('checkAsyncStatus', ['jobId' => $jobId], $signer)->asyncStatusResult;
+    }
+
+    public function result(string $jobId, int $pageIndex, ?TokenPassportSigner $signer = null): object
+    {
+        return $this->call('getAsyncResult', ['jobId' => $jobId, 'pageIndex' => $pageIndex], $signer)->asyncResult;
     }
 
     /** The URL the last request went to (the WSDL's soap:address), from the request line and Host. */
@@ -161,12 +236,12 @@ function observe(object $status): array
     ];
 }
 
-function poll(AsyncClient $client, string $jobId, array $until = TERMINAL, array $headers = []): array
+function poll(AsyncClient $client, string $jobId, array $until = TERMINAL, ?TokenPassportSigner $signer = null): array
 {
     $observations = [];
     $deadline = microtime(true) + POLL_TIMEOUT_SECONDS;
     while (true) {
-        $observation = observe($client->status($jobId, $headers));
+        $observation = observe($client->status($jobId, $signer));
         $observations[] = $observation;
         if (in_array($observation['status'], $until, true)) {
             return ['observations' => $observations];
@@ -370,42 +445,19 @@ function record_report($record): array
     ];
 }
 
-/** The submit operations with SoapVar records, under a tokenPassport header. */
+/** The submit operations with SoapVar records, every call signed for the records' account. */
 final class RecordsClient
 {
     /** @var array<string, string> namespaces by area: messages, core, common, relationships, sales */
     private array $ns;
-    /** @var SoapHeader[] */
-    private array $headers;
+    public readonly TokenPassportSigner $signer;
     /** The request of the last submit, for the report of a step that fails. */
     public ?string $lastSubmitted = null;
 
-    public function __construct(private AsyncClient $client, string $wsdlUrl, string $account)
+    public function __construct(private AsyncClient $client, array $credentials)
     {
-        // The WSDL's targetNamespace names the version; NetSuite's namespaces follow from it.
-        // (SoapClient does not tell a type's namespace, and php-xml's DOM may not be installed.)
-        $wsdl = (string) file_get_contents($wsdlUrl);
-        if (!preg_match('/targetNamespace="urn:platform_(\d{4}_\d)\.webservices\.netsuite\.com"/', $wsdl, $match)) {
-            throw new RuntimeException("cannot tell the SuiteTalk version of $wsdlUrl");
-        }
-        $version = $match[1];
-        $this->ns = [
-            'messages' => "urn:messages_$version.platform.webservices.netsuite.com",
-            'core' => "urn:core_$version.platform.webservices.netsuite.com",
-            'common' => "urn:common_$version.platform.webservices.netsuite.com",
-            'relationships' => "urn:relationships_$version.lists.webservices.netsuite.com",
-            'sales' => "urn:sales_$version.transactions.webservices.netsuite.com",
-        ];
-        // The emulator takes the account from the header; the rest only has to be well formed.
-        // SoapClient encodes the header by the WSDL's tokenPassport part (TokenPassport).
-        $this->headers = [new SoapHeader($this->ns['messages'], 'tokenPassport', [
-            'account' => $account,
-            'consumerKey' => 'interop-consumer-key',
-            'token' => 'interop-token',
-            'nonce' => 'interop-nonce',
-            'timestamp' => time(),
-            'signature' => ['_' => 'interop-signature', 'algorithm' => 'HMAC-SHA256'],
-        ])];
+        $this->ns = $client->ns;
+        $this->signer = $client->signerFor($credentials);
     }
 
     /** A value of a named XSD type: SoapClient writes xsi:type and encodes it by that type. */
@@ -461,17 +513,17 @@ final class RecordsClient
     }
 
     /** Submits, polls checkAsyncStatus to the end, reads page 1 of getAsyncResult. */
-    private function run(string $operation, array $body, array $extraHeaders = []): array
+    private function run(string $operation, array $body, array $otherHeaders = []): array
     {
         $before = $this->client->soap->__getLastRequest();
         try {
-            $submitted = $this->client->soap->__soapCall($operation, [$body], null, array_merge($this->headers, $extraHeaders))->asyncStatusResult;
+            $submitted = $this->client->call($operation, $body, $this->signer, $otherHeaders)->asyncStatusResult;
         } finally {
             // Null when SoapClient failed before sending (it still holds the previous request).
             $sent = $this->client->soap->__getLastRequest();
             $this->lastSubmitted = $sent === $before ? null : $sent;
         }
-        $polled = poll($this->client, $submitted->jobId, TERMINAL, $this->headers);
+        $polled = poll($this->client, $submitted->jobId, TERMINAL, $this->signer);
         if (isset($polled['error'])) {
             throw new RuntimeException($polled['error']);
         }
@@ -481,7 +533,7 @@ final class RecordsClient
             'submittedPercentCompleted' => $submitted->percentCompleted,
             'status' => end($polled['observations'])['status'],
         ];
-        return [$job, $this->client->result($submitted->jobId, 1, $this->headers)];
+        return [$job, $this->client->result($submitted->jobId, 1, $this->signer)];
     }
 
     public function write(string $operation, array $records): array
@@ -528,10 +580,10 @@ function internal_id_of(array $writeJob, string $what): string
     return $id;
 }
 
-function records(AsyncClient $client, string $wsdlUrl, array $spec): array
+function records(AsyncClient $client, array $spec): array
 {
-    $rc = new RecordsClient($client, $wsdlUrl, $spec['account']);
-    $report = ['account' => $spec['account']];
+    $rc = new RecordsClient($client, $spec['credentials']);
+    $report = ['account' => $rc->signer->credentials['account']];
     $customerId = function () use (&$report): string {
         return internal_id_of($report['addCustomer'], 'customer internalId');
     };
@@ -557,10 +609,23 @@ function records(AsyncClient $client, string $wsdlUrl, array $spec): array
     return $report;
 }
 
+function signed_with_sha1(AsyncClient $client, string $jobId, array $credentials): array
+{
+    $signer = $client->signerFor($credentials, 'HMAC-SHA1');
+    return ['algorithm' => $signer->algorithm, 'status' => $client->status($jobId, $signer)->status];
+}
+
+/** A call whose signature is keyed with a token secret that is not the token's: refused. */
+function wrong_token_secret(AsyncClient $client, string $jobId, array $credentials): array
+{
+    $signer = $client->signerFor(['tokenSecret' => $credentials['tokenSecret'] . '-wrong'] + $credentials);
+    return expect_fault(fn () => $client->status($jobId, $signer));
+}
+
 function main(array $argv): int
 {
     if (count($argv) < 2) {
-        fwrite(STDERR, "usage: php php_client.php WSDL_URL ok=JOB_ID errors=JOB_ID search=JOB_ID slow=JOB_ID unknown=JOB_ID records=JSON\n");
+        fwrite(STDERR, "usage: php php_client.php WSDL_URL credentials=JSON ok=JOB_ID errors=JOB_ID search=JOB_ID slow=JOB_ID unknown=JOB_ID records=JSON\n");
         return 2;
     }
     $wsdlUrl = $argv[1];
@@ -569,13 +634,14 @@ function main(array $argv): int
         [$key, $value] = array_pad(explode('=', $arg, 2), 2, '');
         $jobs[$key] = $value;
     }
-    $missing = array_diff(['ok', 'errors', 'search', 'slow', 'unknown', 'records'], array_keys($jobs));
+    $missing = array_diff(['credentials', 'ok', 'errors', 'search', 'slow', 'unknown', 'records'], array_keys($jobs));
     if ($missing !== []) {
-        fwrite(STDERR, 'missing job ids: ' . implode(', ', $missing) . "\n");
+        fwrite(STDERR, 'missing arguments: ' . implode(', ', $missing) . "\n");
         return 2;
     }
 
-    $client = new AsyncClient($wsdlUrl);
+    $credentials = json_decode($jobs['credentials'], true, 512, JSON_THROW_ON_ERROR);
+    $client = new AsyncClient($wsdlUrl, $credentials);
     $report = [
         'client' => 'PHP ' . PHP_VERSION . ' SoapClient',
         'endpoint' => null,
@@ -590,12 +656,16 @@ function main(array $argv): int
         'errors' => section(fn () => page_through($client, $jobs['errors'])),
     ];
     $report['search'] = section(fn () => search($client, $jobs['search']));
-    $report['records'] = section(fn () => records($client, $wsdlUrl, json_decode($jobs['records'], true, 512, JSON_THROW_ON_ERROR)));
+    $report['records'] = section(fn () => records($client, json_decode($jobs['records'], true, 512, JSON_THROW_ON_ERROR)));
     $report['faults'] = [
         'invalidJobIdStatus' => section(fn () => expect_fault(fn () => $client->status($jobs['unknown']))),
         'invalidJobIdResult' => section(fn () => expect_fault(fn () => $client->result($jobs['unknown'], 1))),
         'invalidPageIndex' => section(fn () => expect_fault(fn () => $client->result($jobs['ok'], UNREACHABLE_PAGE))),
         'jobNotComplete' => section(fn () => job_not_complete($client, $jobs['slow'])),
+    ];
+    $report['auth'] = [
+        'hmacSha1' => section(fn () => signed_with_sha1($client, $jobs['ok'], $credentials)),
+        'wrongTokenSecret' => section(fn () => wrong_token_secret($client, $jobs['ok'], $credentials)),
     ];
     echo json_encode($report, JSON_PRESERVE_ZERO_FRACTION | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR), "\n";
     return 0;

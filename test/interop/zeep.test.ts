@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { describeInterop, jobArguments, recordsArgument, requireProgram, runJsonProgram } from './interop';
+import { credentialsArgument, describeInterop, jobArguments, recordsArgument, requireProgram, runJsonProgram } from './interop';
 
 /** Python zeep (Debian python3-zeep), run by zeep_client.py under Debian's own Python. */
 
@@ -16,6 +16,6 @@ describeInterop({
   },
   async run(wsdlUrl, createJobs) {
     const jobs = await createJobs();
-    return runJsonProgram(PYTHON, [SCRIPT, wsdlUrl, ...jobArguments(jobs), recordsArgument()]);
+    return runJsonProgram(PYTHON, [SCRIPT, wsdlUrl, credentialsArgument(), ...jobArguments(jobs), recordsArgument()]);
   },
 });

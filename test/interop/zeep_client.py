@@ -1,13 +1,16 @@
 #!/usr/bin/python3
 """Python zeep as a SuiteTalk async client, for test/interop/zeep.test.ts.
 
-Usage: zeep_client.py WSDL_URL ok=JOB_ID errors=JOB_ID search=JOB_ID slow=JOB_ID unknown=JOB_ID records=JSON
+Usage: zeep_client.py WSDL_URL credentials=JSON ok=JOB_ID errors=JOB_ID search=JOB_ID slow=JOB_ID unknown=JOB_ID records=JSON
 
 Builds a zeep client from the served WSDL (and the XSDs it imports), then does what a client of
 NetSuite's asynchronous API does: polls checkAsyncStatus until a job ends, pages getAsyncResult,
 and handles the async faults. Then it submits real records (RECORDS in interop.ts, given as
-records=JSON) built from the WSDL's types with client.get_type, under a tokenPassport header
-naming an account of their own: add, getList, update, search, and an update of a missing record.
+records=JSON) built from the WSDL's types with client.get_type, acting for an account of their
+own: add, getList, update, search, and an update of a missing record. Every call carries a
+tokenPassport header signed for that call (token-based authentication) with the credentials
+given: credentials=JSON for the jobs' account, records.credentials for the records'. Last, one
+call is signed with HMAC-SHA1 and one with a wrong token secret.
 Prints one JSON object on stdout (the shape is ClientReport in interop.ts) describing what zeep
 read, with Python type names where the type matters. Each part is reported on its own, so one
 failing part does not hide the others.
@@ -15,7 +18,12 @@ failing part does not hide the others.
 Run it with Debian's /usr/bin/python3, where python3-zeep is installed.
 """
 
+import base64
+import hashlib
+import hmac
 import json
+import secrets
+import string
 import sys
 import time
 
@@ -33,6 +41,9 @@ POLL_SECONDS = 0.1
 POLL_TIMEOUT_SECONDS = 30
 MAX_PAGES = 10
 UNREACHABLE_PAGE = 99
+NONCE_ALPHABET = string.ascii_letters + string.digits
+NONCE_LENGTH = 20
+DIGESTS = {"HMAC-SHA256": hashlib.sha256, "HMAC-SHA1": hashlib.sha1}
 
 
 def type_name(value):
@@ -54,20 +65,72 @@ def body_of(response, element):
     return getattr(holder, element)
 
 
+def namespace_of_area(client, area):
+    """A version's namespace for one schema area (core, common, relationships, sales, messages),
+    found among the namespaces zeep read from the WSDL's schemas."""
+    for namespace in client.wsdl.types.prefix_map.values():
+        if namespace.startswith(f"urn:{area}_"):
+            return namespace
+    raise LookupError(f"the WSDL has no urn:{area}_ namespace: {sorted(client.wsdl.types.prefix_map.values())}")
+
+
+class TokenPassportSigner:
+    """Token-based authentication as NetSuite verifies it: HMAC of
+    account&consumerKey&token&nonce&timestamp keyed with consumerSecret&tokenSecret, base64.
+    NetSuite refuses a nonce it has seen, so headers() signs anew for every call."""
+
+    def __init__(self, zeep_client, credentials, algorithm="HMAC-SHA256"):
+        core = namespace_of_area(zeep_client, "core")
+        self.passport_type = zeep_client.get_type(f"{{{core}}}TokenPassport")
+        self.signature_type = zeep_client.get_type(f"{{{core}}}TokenPassportSignature")
+        self.credentials = credentials
+        self.algorithm = algorithm
+
+    @property
+    def account(self):
+        return self.credentials["account"]
+
+    def headers(self):
+        """The _soapheaders of one call: a tokenPassport with a new nonce and the current time."""
+        credentials = self.credentials
+        nonce = "".join(secrets.choice(NONCE_ALPHABET) for _ in range(NONCE_LENGTH))
+        timestamp = int(time.time())
+        base = "&".join((credentials["account"], credentials["consumerKey"], credentials["tokenId"], nonce, str(timestamp)))
+        key = f"{credentials['consumerSecret']}&{credentials['tokenSecret']}"
+        digest = hmac.new(key.encode("utf-8"), base.encode("utf-8"), DIGESTS[self.algorithm]).digest()
+        return {
+            "tokenPassport": self.passport_type(
+                account=credentials["account"],
+                consumerKey=credentials["consumerKey"],
+                token=credentials["tokenId"],
+                nonce=nonce,
+                timestamp=timestamp,
+                signature=self.signature_type(base64.b64encode(digest).decode("ascii"), algorithm=self.algorithm),
+            )
+        }
+
+
 class AsyncClient:
-    def __init__(self, wsdl_url):
+    def __init__(self, wsdl_url, credentials):
         # The history keeps the last envelope sent, for the report of a step that fails.
         self.history = HistoryPlugin(maxlen=1)
         self.client = zeep.Client(wsdl_url, plugins=[self.history])
+        # The calls act for the scripted jobs' account unless given another signer.
+        self.signer = self.signer_for(credentials)
+
+    def signer_for(self, credentials, algorithm="HMAC-SHA256"):
+        return TokenPassportSigner(self.client, credentials, algorithm)
 
     @property
     def endpoint(self):
         return self.client.service._binding_options.get("address")
 
-    def status(self, job_id, headers=None):
+    def status(self, job_id, signer=None):
+        headers = (signer or self.signer).headers()
         return body_of(self.client.service.checkAsyncStatus(jobId=job_id, _soapheaders=headers), "asyncStatusResult")
 
-    def result(self, job_id, page_index, headers=None):
+    def result(self, job_id, page_index, signer=None):
+        headers = (signer or self.signer).headers()
         return body_of(self.client.service.getAsyncResult(jobId=job_id, pageIndex=page_index, _soapheaders=headers), "asyncResult")
 
     def fault_report(self, fault):
@@ -125,11 +188,11 @@ def observe(status):
     }
 
 
-def poll(client, job_id, until=TERMINAL, headers=None):
+def poll(client, job_id, until=TERMINAL, signer=None):
     observations = []
     deadline = time.monotonic() + POLL_TIMEOUT_SECONDS
     while True:
-        observation = observe(client.status(job_id, headers))
+        observation = observe(client.status(job_id, signer))
         observations.append(observation)
         if observation["status"] in until:
             return {"observations": observations}
@@ -245,6 +308,17 @@ def job_not_complete(client, job_id):
     return report
 
 
+def signed_with_sha1(client, job_id, credentials):
+    signer = client.signer_for(credentials, algorithm="HMAC-SHA1")
+    return {"algorithm": signer.algorithm, "status": client.status(job_id, signer).status}
+
+
+def wrong_token_secret(client, job_id, credentials):
+    """A call whose signature is keyed with a token secret that is not the token's: refused."""
+    signer = client.signer_for(dict(credentials, tokenSecret=credentials["tokenSecret"] + "-wrong"))
+    return expect_fault(client, lambda: client.status(job_id, signer))
+
+
 # ---------------------------------------------------------------------------------------------
 # Real records, built from the WSDL's types.
 
@@ -260,15 +334,6 @@ def field(value, name):
         return getattr(value, name)
     except AttributeError:
         return None
-
-
-def namespace_of_area(client, area):
-    """A version's namespace for one schema area (core, common, relationships, sales, messages),
-    found among the namespaces zeep read from the WSDL's schemas."""
-    for namespace in client.wsdl.types.prefix_map.values():
-        if namespace.startswith(f"urn:{area}_"):
-            return namespace
-    raise LookupError(f"the WSDL has no urn:{area}_ namespace: {sorted(client.wsdl.types.prefix_map.values())}")
 
 
 def ref_report(ref):
@@ -321,27 +386,15 @@ def record_report(record):
 
 
 class RecordsClient:
-    """The submit operations with records built from zeep's types, under a tokenPassport header."""
+    """The submit operations with records built from zeep's types, every call signed for the records' account."""
 
-    def __init__(self, client, account):
+    def __init__(self, client, credentials):
         self.client = client
+        self.signer = client.signer_for(credentials)
         self.last_submitted = None
         zeep_client = client.client
         self.ns = {area: namespace_of_area(zeep_client, area) for area in ("messages", "core", "common", "relationships", "sales")}
         self.type = lambda area, name: zeep_client.get_type(f"{{{self.ns[area]}}}{name}")
-        token_passport = self.type("core", "TokenPassport")
-        signature = self.type("core", "TokenPassportSignature")
-        # The emulator takes the account from the header; the rest only has to be well formed.
-        self.headers = {
-            "tokenPassport": token_passport(
-                account=account,
-                consumerKey="interop-consumer-key",
-                token="interop-token",
-                nonce="interop-nonce",
-                timestamp=int(time.time()),
-                signature=signature("interop-signature", algorithm="HMAC-SHA256"),
-            )
-        }
 
     def ref(self, spec):
         return self.type("core", "RecordRef")(**spec)
@@ -376,7 +429,7 @@ class RecordsClient:
 
     def run(self, operation, extra_headers=None, **body):
         """Submits, polls checkAsyncStatus to the end, reads page 1 of getAsyncResult."""
-        headers = dict(self.headers, **(extra_headers or {}))
+        headers = dict(self.signer.headers(), **(extra_headers or {}))
         before = self.client.history.last_sent
         try:
             submitted = body_of(getattr(self.client.client.service, operation)(_soapheaders=headers, **body), "asyncStatusResult")
@@ -384,7 +437,7 @@ class RecordsClient:
             # None when zeep failed before sending (the history still holds the previous request).
             sent = self.client.history.last_sent
             self.last_submitted = None if sent is before else etree.tostring(sent["envelope"], encoding="unicode")
-        polled = poll(self.client, submitted.jobId, headers=self.headers)
+        polled = poll(self.client, submitted.jobId, signer=self.signer)
         if "error" in polled:
             raise TimeoutError(polled["error"])
         job = {
@@ -393,7 +446,7 @@ class RecordsClient:
             "submittedPercentCompleted": submitted.percentCompleted,
             "status": polled["observations"][-1]["status"],
         }
-        return job, self.client.result(submitted.jobId, 1, self.headers)
+        return job, self.client.result(submitted.jobId, 1, self.signer)
 
     def write(self, operation, records):
         job, result = self.run(operation, record=records)
@@ -429,8 +482,8 @@ def internal_id_of(write_job, what):
 
 
 def records(client, spec):
-    rc = RecordsClient(client, spec["account"])
-    report = {"account": spec["account"]}
+    rc = RecordsClient(client, spec["credentials"])
+    report = {"account": rc.signer.account}
 
     def step(function):
         """One step of the scenario; when it fails, the error shows the request zeep submitted."""
@@ -459,12 +512,13 @@ def main(argv):
         return 2
     wsdl_url = argv[1]
     jobs = dict(arg.split("=", 1) for arg in argv[2:])
-    missing = {"ok", "errors", "search", "slow", "unknown", "records"} - jobs.keys()
+    missing = {"credentials", "ok", "errors", "search", "slow", "unknown", "records"} - jobs.keys()
     if missing:
-        sys.stderr.write(f"missing job ids: {', '.join(sorted(missing))}\n{__doc__}")
+        sys.stderr.write(f"missing arguments: {', '.join(sorted(missing))}\n{__doc__}")
         return 2
 
-    client = AsyncClient(wsdl_url)
+    credentials = json.loads(jobs["credentials"])
+    client = AsyncClient(wsdl_url, credentials)
     report = {
         "client": f"zeep {zeep.__version__} (Python {sys.version.split()[0]})",
         "endpoint": client.endpoint,
@@ -484,6 +538,10 @@ def main(argv):
         "invalidJobIdResult": section(lambda: expect_fault(client, lambda: client.result(jobs["unknown"], 1))),
         "invalidPageIndex": section(lambda: expect_fault(client, lambda: client.result(jobs["ok"], UNREACHABLE_PAGE))),
         "jobNotComplete": section(lambda: job_not_complete(client, jobs["slow"])),
+    }
+    report["auth"] = {
+        "hmacSha1": section(lambda: signed_with_sha1(client, jobs["ok"], credentials)),
+        "wrongTokenSecret": section(lambda: wrong_token_secret(client, jobs["ok"], credentials)),
     }
     json.dump(report, sys.stdout)
     sys.stdout.write("\n")
