@@ -1,5 +1,6 @@
 import { startTestService, type TestService } from '../helpers/service';
-import { accountHeader, envelope, faultOf, postSoap } from '../helpers/soap';
+import { asList, customer, RecordRequests, ref, V } from '../helpers/record-requests';
+import { accountHeader, envelope, faultOf, getAsyncResult, postSoap } from '../helpers/soap';
 
 /** Input no client should send: each gets a well-formed fault (or the right status), and quickly. */
 
@@ -45,5 +46,46 @@ describe('hostile and broken input', () => {
     expect(faultOf(answer).code).toBe('INVALID_JOB_ID');
     expect(answer.text.length).toBeLessThan(2000);
     expect(faultOf(answer).message).toMatch(/^Invalid job id: A{200}…$/);
+  });
+});
+
+describe('SQL metacharacters', () => {
+  const NASTY = `x'; drop table records; -- " or "1"="1 % _ \\ $1 ;`;
+  const escaped = NASTY.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+
+  it('answers a missing pageIndex with a soapenv:Client fault', async () => {
+    const fault = await clientFault(envelope('getAsyncResult', '<msg:jobId>J</msg:jobId>', '2017_1', accountHeader()));
+    expect(fault).toMatchObject({ faultcode: 'soapenv:Client' });
+    expect(fault.faultstring).toMatch(/requires a non-empty <pageIndex>/);
+  });
+
+  it('are only ever values: in job ids, credentials, record fields, external ids and search values', async () => {
+    const tables = async () => (await t.database.db.raw(`select count(*)::int as n from information_schema.tables where table_schema = current_schema()`)).rows[0].n;
+    const before = await tables();
+
+    expect(faultOf(await postSoap(t.url, '2017_1', envelope('checkAsyncStatus', `<msg:jobId>${escaped}</msg:jobId>`, '2017_1', accountHeader()))).code).toBe('INVALID_JOB_ID');
+    const forged = accountHeader().replace(/<token>[^<]+<\/token>/, `<token>${escaped}</token>`);
+    expect(faultOf(await postSoap(t.url, '2017_1', envelope('checkAsyncStatus', '<msg:jobId>J</msg:jobId>', '2017_1', forged))).code).toBe('USER_ERROR');
+
+    const r = new RecordRequests(t);
+    const added = await r.writeResults(
+      await r.submitAndRun('asyncAddList', customer(`externalId="${escaped}"`, `<listRel:companyName>${escaped}</listRel:companyName>`)),
+    );
+    expect(added[0].status['@isSuccess']).toBe('true');
+    const [read] = await r.readResults(await r.submitAndRun('asyncGetList', ref(`type="customer" externalId="${escaped}"`)));
+    expect(read.record.companyName).toBe(NASTY);
+    expect(read.record['@externalId']).toBe(NASTY);
+
+    // Search operators take % and _ literally: as wildcards, "% _" would match the plain name too.
+    await r.submitAndRun('asyncAddList', customer('externalId="plain-1"', '<listRel:companyName>plain name here</listRel:companyName>'));
+    const search = await r.submitAndRun(
+      'asyncSearch',
+      `<msg:searchRecord xsi:type="common:CustomerSearchBasic"><common:companyName operator="contains"><core:searchValue>% _</core:searchValue></common:companyName></msg:searchRecord>`,
+    );
+    const found = (await getAsyncResult(t.url, search, 1, V)).body.getAsyncResultResponse.asyncResult.searchResult;
+    expect(found.totalRecords).toBe('1');
+    expect(asList(found.recordList.record)[0].companyName).toBe(NASTY);
+
+    expect(await tables()).toBe(before);
   });
 });
