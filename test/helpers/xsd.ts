@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { validateXML } from 'xmllint-wasm';
@@ -17,22 +18,51 @@ const roots = new Map<string, string>();
 const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;
 export const validator = hasXmllint ? 'xmllint' : 'xmllint-wasm';
 
+const CACHE = path.join(os.tmpdir(), 'ase-xsd-cache');
+
+/**
+ * Schemas written by `write` into a folder named by their contents, kept between runs: every test
+ * process finds the same folder instead of leaving one more behind.
+ */
+function cachedSchemaDir(version: string, write: (dir: string) => void): string {
+  mkdirSync(CACHE, { recursive: true });
+  const staging = mkdtempSync(path.join(CACHE, `.staging-${version}-`));
+  write(staging);
+  const hash = createHash('sha256');
+  for (const file of filesUnder(staging)) hash.update(file.fileName).update(file.contents);
+  const dir = path.join(CACHE, `${version}-${hash.digest('hex').slice(0, 16)}`);
+  if (existsSync(dir)) rmSync(staging, { recursive: true, force: true });
+  else {
+    try {
+      renameSync(staging, dir);
+    } catch {
+      // Another test process put the same schemas there first.
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  return dir;
+}
+
 /** Validates answers of `version` against another schema tree (laid out as the URLs are) from now on. */
 export function useSchemaTree(version: string, tree: string): void {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `ase-xsd-${version}-`));
-  for (const file of filesUnder(tree)) {
-    mkdirSync(path.dirname(path.join(dir, file.fileName)), { recursive: true });
-    writeFileSync(path.join(dir, file.fileName), file.contents);
-  }
-  roots.set(version, withRootSchema(version, dir));
+  const dir = cachedSchemaDir(version, (into) => {
+    for (const file of filesUnder(tree)) {
+      mkdirSync(path.dirname(path.join(into, file.fileName)), { recursive: true });
+      writeFileSync(path.join(into, file.fileName), file.contents);
+    }
+    withRootSchema(version, into);
+  });
+  roots.set(version, dir);
 }
 
 function schemaRoot(version: string): string {
   let dir = roots.get(version);
   if (dir) return dir;
-  dir = mkdtempSync(path.join(os.tmpdir(), `ase-xsd-${version}-`));
-  catalog.writeVersion(version, dir);
-  roots.set(version, withRootSchema(version, dir));
+  dir = cachedSchemaDir(version, (into) => {
+    catalog.writeVersion(version, into);
+    withRootSchema(version, into);
+  });
+  roots.set(version, dir);
   return dir;
 }
 
@@ -81,6 +111,8 @@ export async function validateSoapAnswer(xml: string, version: string): Promise<
     } catch (error) {
       const stderr = String((error as { stderr?: Buffer }).stderr ?? error);
       throw new Error(`xmllint --schema rejected the answer:\n${stderr}\n${xml}`);
+    } finally {
+      rmSync(file, { force: true });
     }
     return;
   }
