@@ -7,6 +7,7 @@ import * as m005 from './005-settings';
 import * as m006 from './006-last-polled';
 import * as m007 from './007-accounts';
 import * as m008 from './008-request-slots';
+import * as m009 from './009-job-steps';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -21,6 +22,7 @@ const migrations: Record<string, Knex.Migration> = {
   '006-last-polled': m006,
   '007-accounts': m007,
   '008-request-slots': m008,
+  '009-job-steps': m009,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

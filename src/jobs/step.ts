@@ -1,0 +1,84 @@
+/**
+ * The step tree of a job: a job's work as ordered steps, to any depth (ServiceNow's child
+ * trackers, Salesforce's process steps, NetSuite's validate-then-apply). Each node carries its own
+ * state, percent, messages, result, item counts and per-item outcomes.
+ */
+
+/** A node's state, with the ServiceNow execution-tracker code each one is reported as. */
+export const STEP_STATES = { pending: '0', running: '1', successful: '2', failed: '3', cancelled: '4' } as const;
+export type StepState = keyof typeof STEP_STATES;
+export const isStepState = (value: string): value is StepState => Object.hasOwn(STEP_STATES, value);
+
+/** One item's outcome within a step: which item, and for a failure its code and message. */
+export interface StepItem {
+  item: string;
+  isSuccess: boolean;
+  code: string | null;
+  message: string | null;
+}
+
+/** A step as stored: one row, pointing at its parent (null for the job's own top-level steps). */
+export interface StepRow {
+  sysId: string;
+  jobId: string;
+  parentSysId: string | null;
+  /** Where the step stands among its siblings; ties keep the order steps were added in. */
+  order: number;
+  /** The order it was added in, within the job. */
+  position: number;
+  name: string;
+  state: StepState;
+  percentComplete: number;
+  message: string;
+  detailMessage: string;
+  result: unknown;
+  totalItems: number;
+  processedItems: number;
+  failedItems: number;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  updatedAt: Date;
+}
+
+export interface StepNode extends StepRow {
+  children: StepNode[];
+}
+
+/** The rows of one job as a forest: children under their parents, each level ordered by `order`, then by when they were added. */
+export function buildStepTree(rows: StepRow[]): StepNode[] {
+  const nodes = new Map<string, StepNode>(rows.map((row) => [row.sysId, { ...row, children: [] }]));
+  const roots: StepNode[] = [];
+  for (const node of nodes.values()) {
+    const parent = node.parentSysId === null ? undefined : nodes.get(node.parentSysId);
+    // A step whose parent is missing would be lost; it is shown at the top instead.
+    (parent ? parent.children : roots).push(node);
+  }
+  const sort = (level: StepNode[]) => {
+    level.sort((a, b) => a.order - b.order || a.position - b.position);
+    for (const node of level) sort(node.children);
+  };
+  sort(roots);
+  return roots;
+}
+
+const UNITS: Array<[number, string]> = [
+  [86_400, 'Day'],
+  [3_600, 'Hour'],
+  [60, 'Minute'],
+  [1, 'Second'],
+];
+
+/**
+ * A duration as ServiceNow's GlideDuration displays it: the non-zero whole units from days down
+ * to seconds, "1 Minute 5 Seconds", "2 Hours 1 Second"; under a second, "0 Seconds".
+ */
+export function durationDisplay(milliseconds: number): string {
+  let seconds = Math.max(0, Math.floor(milliseconds / 1000));
+  const parts: string[] = [];
+  for (const [size, unit] of UNITS) {
+    const count = Math.floor(seconds / size);
+    seconds -= count * size;
+    if (count > 0) parts.push(`${count} ${unit}${count === 1 ? '' : 's'}`);
+  }
+  return parts.length > 0 ? parts.join(' ') : '0 Seconds';
+}
