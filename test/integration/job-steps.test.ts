@@ -39,6 +39,10 @@ it('stores a tree three levels deep added out of order, and reads it back ordere
   expect(all).toHaveLength(9);
   for (const step of all) expect(step.sysId).toMatch(/^[0-9a-f]{32}$/);
   expect(tree[0]).toMatchObject({ state: 'pending', percentComplete: 0, totalItems: 2, updatedAt: now });
+  // The job itself has a sys_id of its own, for the ServiceNow face.
+  const [{ sys_id: jobSysId }] = await t.database.db('jobs').where({ id: jobId }).select('sys_id');
+  expect(jobSysId).toMatch(/^[0-9a-f]{32}$/);
+  expect(all.map((step) => step.sysId)).not.toContain(jobSysId);
 });
 
 it('goes with its job', async () => {

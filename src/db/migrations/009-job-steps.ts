@@ -12,6 +12,9 @@ export async function up(db: Knex): Promise<void> {
     t.jsonb('result');
     t.index(['account', 'reference_id']);
   });
+  // The job as a ServiceNow tracker: a sys_id of 32 hex characters, made by the database.
+  await db.raw(`alter table jobs add column sys_id text not null default md5(random()::text || clock_timestamp()::text)`);
+  await db.raw('create unique index jobs_sys_id_unique on jobs (sys_id)');
   await db.schema.createTable('job_steps', (t) => {
     t.text('sys_id').primary();
     t.text('job_id').notNullable().references('id').inTable('jobs').onDelete('CASCADE');
@@ -49,6 +52,6 @@ export async function down(db: Knex): Promise<void> {
   await db.schema.dropTableIfExists('job_steps');
   await db.schema.alterTable('jobs', (t) => {
     t.dropIndex(['account', 'reference_id']);
-    for (const column of ['name', 'reference_id', 'additional_data', 'message', 'detail_message', 'result']) t.dropColumn(column);
+    for (const column of ['name', 'reference_id', 'additional_data', 'message', 'detail_message', 'result', 'sys_id']) t.dropColumn(column);
   });
 }
