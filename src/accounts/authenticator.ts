@@ -87,6 +87,22 @@ export class Authenticator {
     throw new AuthError('invalidSession', 'SESSION_TIMED_OUT', NOT_LOGGED_IN, 'no credentials');
   }
 
+  /**
+   * For the JSON faces: a token id and its secret (HTTP Basic), standing for the token's account.
+   * Refused alike for an unknown token, a wrong secret, a revoked token or a disabled integration.
+   */
+  async authenticateToken(tokenId: string, tokenSecret: string): Promise<Principal> {
+    const attempt = { account: null, method: 'tba' as const, credential: tokenId };
+    const invalid = (reason: string) => this.refuse(new AuthError('invalidCredentials', 'USER_ERROR', INVALID_LOGIN, reason), attempt);
+    const found = await this.store.findToken(tokenId);
+    const matches = sameSignature(tokenSecret, found?.tokenSecret ?? ABSENT_SECRET);
+    if (!found) throw await invalid('unknown token id');
+    if (!matches) throw await invalid('wrong token secret');
+    if (found.token.revokedAt) throw await invalid('the token is revoked');
+    if (!found.integration.enabled) throw await invalid('the integration is disabled');
+    return { account: found.account.id, method: 'tba', credential: tokenId, limits: effectiveLimits(found.account.limits, this.options.defaults) };
+  }
+
   private async unchecked(credentials: RequestCredentials): Promise<Principal> {
     const named = credentials.tokenPassport?.account ?? (credentials.passportAllowed ? credentials.passport?.account : undefined);
     if (named && !ACCOUNT_ID.test(named)) {
