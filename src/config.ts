@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE } from './jobs/account-id';
 
 /**
  * The only reader of process.env. Parsed and validated once at startup; a bad value stops the
@@ -72,7 +73,7 @@ const schema = z.object({
   PUBLIC_URL: url('PUBLIC_URL', ['http:', 'https:']),
   DEFAULT_ACCOUNT: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'DEFAULT_ACCOUNT must be 1-40 letters, digits, _ or - (e.g. TSTDRV1234567)')
+    .regex(ACCOUNT_ID_PATTERN, `DEFAULT_ACCOUNT ${ACCOUNT_ID_RULE}`)
     .default('TSTDRV1234567'),
   JOB_RETENTION_DAYS: positive('JOB_RETENTION_DAYS', 30),
   MAX_RESULT_CALLS: int('MAX_RESULT_CALLS', 0, 1_000_000, 20),

@@ -1,13 +1,13 @@
 import type { Clock } from '../clock';
 import { AuthError, ValidationError } from '../errors';
-import { normalizeAccountId } from '../jobs/account-id';
+import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE, normalizeAccountId } from '../jobs/account-id';
 import { effectiveLimits, type Limits, type Principal } from './account';
 import type { AccountStore, LoginFailure } from './account-store';
 import {
   hmacAlgorithm,
   NONCE_PATTERN,
   passwordMatches,
-  sameSignature,
+  sameSecret,
   sign,
   signatureBase,
   TIMESTAMP_PATTERN,
@@ -46,8 +46,6 @@ export const INVALID_PASSPORT_LOGIN = 'You have entered an invalid email address
 export const NOT_LOGGED_IN = 'You must log in before performing a web service operation.';
 export const AMBIGUOUS = 'Ambiguous authentication';
 export const NO_WEB_SERVICES = 'Permission Violation: the role you are logged in with does not have the Web Services permission.';
-
-const ACCOUNT_ID = /^[A-Za-z0-9_-]{1,40}$/;
 
 // A secret to sign with when the token is unknown, so that case costs what a wrong signature does.
 const ABSENT_SECRET = 'absent-secret-of-the-same-length-as-most-secrets-0000000000000000';
@@ -95,7 +93,7 @@ export class Authenticator {
     const attempt = { account: null, method: 'tba' as const, credential: tokenId };
     const invalid = (reason: string) => this.refuse(new AuthError('invalidCredentials', 'USER_ERROR', INVALID_LOGIN, reason), attempt);
     const found = await this.store.findToken(tokenId);
-    const matches = sameSignature(tokenSecret, found?.tokenSecret ?? ABSENT_SECRET);
+    const matches = sameSecret(tokenSecret, found?.tokenSecret ?? ABSENT_SECRET);
     if (!found) throw await invalid('unknown token id');
     if (!matches) throw await invalid('wrong token secret');
     if (found.token.revokedAt) throw await invalid('the token is revoked');
@@ -105,8 +103,8 @@ export class Authenticator {
 
   private async unchecked(credentials: RequestCredentials): Promise<Principal> {
     const named = credentials.tokenPassport?.account ?? (credentials.passportAllowed ? credentials.passport?.account : undefined);
-    if (named && !ACCOUNT_ID.test(named)) {
-      throw new ValidationError('account', 'The account in the request header must be 1-40 letters, digits, _ or - (e.g. TSTDRV1234567 or 1234567_SB1).');
+    if (named && !ACCOUNT_ID_PATTERN.test(named)) {
+      throw new ValidationError('account', `The account in the request header ${ACCOUNT_ID_RULE}.`);
     }
     const account = normalizeAccountId(named || this.options.defaultAccount);
     const row = await this.store.findAccount(account);
@@ -130,7 +128,7 @@ export class Authenticator {
     const found = await this.store.findToken(token);
     const base = signatureBase({ account, consumerKey, token, nonce, timestamp });
     const expected = sign(base, found?.consumerSecret ?? ABSENT_SECRET, found?.tokenSecret ?? ABSENT_SECRET, hmac);
-    const signed = sameSignature(signature.trim(), expected);
+    const signed = sameSecret(signature.trim(), expected);
     if (!found) throw await invalid('unknown token id');
     if (normalizeAccountId(account) !== found.account.id) throw await invalid(`the token belongs to another account (${found.account.id})`);
     if (found.integration.consumerKey !== consumerKey) throw await invalid('the consumer key is not the token\'s integration');

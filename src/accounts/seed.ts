@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ValidationError } from '../errors';
+import { fieldPath } from '../field-path';
+import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE } from '../jobs/account-id';
 import type { AccountService } from './account-service';
 
 /**
@@ -9,7 +11,7 @@ import type { AccountService } from './account-service';
  * left alone. Secrets are given in full here, since nobody would see generated ones.
  */
 
-const accountId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, _ or - (e.g. TSTDRV1234567 or 1234567_SB1)');
+export const accountIdSchema = z.string().regex(ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE);
 const key = z.string().min(1).max(200);
 const limit = (max: number) => z.number().int().min(0).max(max).nullable().optional();
 
@@ -27,7 +29,7 @@ const seedSchema = z
     accounts: z.array(
       z
         .object({
-          id: accountId,
+          id: accountIdSchema,
           name: z.string().min(1).max(200).optional(),
           limits: limitsSchema.optional(),
           integrations: z
@@ -79,14 +81,14 @@ export function readSeedFile(file: string): Seed {
   const result = seedSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
-    const field = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
+    const field = fieldPath(issue.path);
     throw new ValidationError(field, `SEED_FILE ${file}: ${field || 'the file'}: ${issue.message}`);
   }
   return result.data;
 }
 
-/** Applies a seed; returns how many accounts it named. */
-export async function applySeed(accounts: AccountService, seed: Seed): Promise<number> {
+/** Applies a seed: creates what it names, or brings it to what it says. */
+export async function applySeed(accounts: AccountService, seed: Seed): Promise<void> {
   for (const account of seed.accounts) {
     await accounts.ensure({ id: account.id, name: account.name, limits: account.limits });
     for (const integration of account.integrations) {
@@ -98,5 +100,4 @@ export async function applySeed(accounts: AccountService, seed: Seed): Promise<n
     }
     for (const user of account.users) await accounts.addUser(account.id, user);
   }
-  return seed.accounts.length;
 }

@@ -35,8 +35,8 @@ export function sign(base: string, consumerSecret: string, tokenSecret: string, 
   return createHmac(algorithm, `${consumerSecret}&${tokenSecret}`).update(base).digest('base64');
 }
 
-/** Compares two base64 signatures in time that depends only on their lengths. */
-export function sameSignature(given: string, expected: string): boolean {
+/** Compares two signatures or secrets in time that depends only on their lengths. */
+export function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AccountService } from '../accounts/account-service';
 import type { RequestSlots } from '../accounts/request-slots';
-import { limitsSchema } from '../accounts/seed';
+import { accountIdSchema, limitsSchema } from '../accounts/seed';
 import { parse } from './validate';
 
 /**
@@ -11,10 +11,9 @@ import { parse } from './validate';
  * answer that creates them and never again.
  */
 
-const accountId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, _ or - (e.g. TSTDRV1234567 or 1234567_SB1)');
 const credential = z.string().min(1).max(200);
 
-const newAccount = z.object({ id: accountId, name: z.string().min(1).max(200).optional(), limits: limitsSchema.optional() }).strict();
+const newAccount = z.object({ id: accountIdSchema, name: z.string().min(1).max(200).optional(), limits: limitsSchema.optional() }).strict();
 const accountChange = z.object({ name: z.string().min(1).max(200).optional(), limits: limitsSchema.optional() }).strict();
 const newIntegration = z
   .object({ name: z.string().min(1).max(200), consumerKey: credential.optional(), consumerSecret: credential.optional(), enabled: z.boolean().optional() })

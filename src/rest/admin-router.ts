@@ -8,6 +8,7 @@ import type { JobService } from '../jobs/job-service';
 import { isStatusDetailCode, STATUS_DETAIL_CODES } from '../jobs/status-codes';
 import type { RecordCatalog } from '../records/record-catalog';
 import type { AccountService } from '../accounts/account-service';
+import { accountIdSchema } from '../accounts/seed';
 import type { RequestSlots } from '../accounts/request-slots';
 import { createAccountsRouter } from './accounts-router';
 import { parse } from './validate';
@@ -28,7 +29,7 @@ const record = z.object({
 const scenarioSchema = z
   .object({
     operation: z.enum(Object.keys(ASYNC_OPERATIONS) as [keyof typeof ASYNC_OPERATIONS]),
-    account: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, _ or -').optional(),
+    account: accountIdSchema.optional(),
     recordType: z.string().default('customer'),
     items: z.union([z.number().int().min(0).max(MAX_ITEMS), z.array(record).max(MAX_ITEMS)]),
     ratePerSecond: z.number().min(0.001).max(1_000_000).optional(),

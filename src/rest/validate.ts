@@ -1,10 +1,7 @@
 import type { z } from 'zod';
 import { ValidationError } from '../errors';
+import { fieldPath } from '../field-path';
 
-/** A zod issue's path as a field name: `items[2].fields`. */
-export function fieldPath(path: PropertyKey[]): string {
-  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)), '');
-}
 
 /** Parses or throws a ValidationError naming the first offending field (answered as 400). */
 export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
