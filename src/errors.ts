@@ -4,7 +4,7 @@
  */
 
 /** Codes of platformFaults:asyncFault that the job service raises. */
-export const ASYNC_FAULT_CODES = ['INVALID_JOB_ID', 'JOB_NOT_COMPLETE', 'INVALID_PAGE_INDEX'] as const;
+export const ASYNC_FAULT_CODES = ['INVALID_JOB_ID', 'JOB_NOT_COMPLETE', 'INVALID_PAGE_INDEX', 'USER_ERROR'] as const;
 export type AsyncFaultCode = (typeof ASYNC_FAULT_CODES)[number];
 
 export class AsyncJobError extends Error {

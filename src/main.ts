@@ -6,6 +6,8 @@ import { systemClock, type Clock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
 import { closeKnex, createKnex, migrate } from './db/knex';
 import { PgJobStore } from './db/pg-job-store';
+import { PgTreeStore } from './db/pg-tree-store';
+import { TrackerService } from './jobs/tracker-service';
 import { claimOnce, storedAdminToken } from './db/settings';
 import { PgAccountStore } from './db/pg-account-store';
 import { PgRequestSlots } from './db/pg-request-slots';
@@ -126,8 +128,11 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT, clock },
     logger,
   );
+  const trackers = new TrackerService(new PgTreeStore(db), store, clock, { retentionDays: config.JOB_RETENTION_DAYS });
   const app = createApp({
     jobs,
+    trackers,
+    authenticator,
     accounts,
     slots,
     records,

@@ -44,6 +44,7 @@ export interface AuthenticatorOptions {
 export const INVALID_LOGIN = 'Invalid login attempt.';
 export const INVALID_PASSPORT_LOGIN = 'You have entered an invalid email address or password. Please try again.';
 export const NOT_LOGGED_IN = 'You must log in before performing a web service operation.';
+export const BASIC_NEEDED = 'Send a token id and its token secret with HTTP Basic authentication (user name: token id, password: token secret).';
 export const AMBIGUOUS = 'Ambiguous authentication';
 export const NO_WEB_SERVICES = 'Permission Violation: the role you are logged in with does not have the Web Services permission.';
 
@@ -99,6 +100,18 @@ export class Authenticator {
     if (found.token.revokedAt) throw await invalid('the token is revoked');
     if (!found.integration.enabled) throw await invalid('the integration is disabled');
     return { account: found.account.id, method: 'tba', credential: tokenId, limits: effectiveLimits(found.account.limits, this.options.defaults) };
+  }
+
+  /**
+   * For the JSON faces: a token id and secret sent with HTTP Basic. With authentication off, no
+   * credential is checked and the request acts for the account it names (or the default one).
+   */
+  async authenticateBasic(basic: { tokenId: string; tokenSecret: string } | undefined, namedAccount: string | undefined): Promise<Principal> {
+    if (this.options.mode === 'off') {
+      return this.unchecked({ tokenPassport: { account: namedAccount }, applicationInfo: false, passportAllowed: false, version: '' });
+    }
+    if (!basic) throw new AuthError('invalidSession', 'SESSION_TIMED_OUT', BASIC_NEEDED, 'no credentials');
+    return this.authenticateToken(basic.tokenId, basic.tokenSecret);
   }
 
   private async unchecked(credentials: RequestCredentials): Promise<Principal> {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { AsyncOperation, AsyncStatus, ItemResult, Job, JobSource, ProgressSample, Scenario } from '../jobs/job';
+import { isWorkerJob, type AsyncOperation, type ItemResult, type Job, type JobSource, type JobStatus, type ProgressSample, type Scenario, type WorkerJob } from '../jobs/job';
 import type { Advance, JobFilter, JobStore, NewJob, ResultCall, StepContext } from '../jobs/job-store';
 import { StepFailedError } from '../errors';
 import type { ItemInput } from '../records/record';
@@ -7,13 +7,13 @@ import { PgRecordStore } from './pg-record-store';
 
 /** The JobStore on Postgres (a server through pg, or PGlite): the only place with SQL for jobs. */
 
-interface JobRow {
+export interface JobRow {
   id: string;
   source: JobSource;
   account: string;
-  operation: AsyncOperation;
-  record_type: string;
-  status: AsyncStatus;
+  operation: AsyncOperation | null;
+  record_type: string | null;
+  status: JobStatus;
   total_items: number;
   processed_items: number;
   failed_items: number;
@@ -30,6 +30,15 @@ interface JobRow {
   rate_items: number;
   rate_seconds: number;
   last_sample_at: Date | null;
+  sys_id: string;
+  name: string | null;
+  reference_id: string | null;
+  additional_data: unknown;
+  message: string | null;
+  detail_message: string | null;
+  result: unknown;
+  client_id: string | null;
+  updated_at: Date;
 }
 
 interface ItemRow {
@@ -44,11 +53,13 @@ interface ItemRow {
 }
 
 const UNFINISHED = `status in ('pending', 'processing')`;
+/** Jobs the worker runs; external jobs are advanced by whoever reports them. */
+const RUNNABLE = `source <> 'external'`;
 const ITEM_INSERT_CHUNK = 1000;
 
 const toDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
-function toJob(row: JobRow): Job {
+export function toJob(row: JobRow): Job {
   return {
     id: row.id,
     source: row.source,
@@ -70,6 +81,15 @@ function toJob(row: JobRow): Job {
     failureCode: row.failure_code,
     failureMessage: row.failure_message,
     rate: { items: Number(row.rate_items), seconds: Number(row.rate_seconds), lastSampleAt: toDate(row.last_sample_at) },
+    sysId: row.sys_id,
+    name: row.name,
+    referenceId: row.reference_id,
+    additionalData: row.additional_data,
+    message: row.message,
+    detailMessage: row.detail_message,
+    result: row.result,
+    clientId: row.client_id,
+    updatedAt: new Date(row.updated_at),
   };
 }
 
@@ -119,6 +139,7 @@ export class PgJobStore implements JobStore {
         available_at: job.availableAt,
         expires_at: job.expiresAt,
         next_run_at: job.availableAt,
+        updated_at: job.submittedAt,
       } as never)
       .returning('*');
       const inputs = (job.inputs ?? []).map((payload, index) => ({ job_id: job.id, position: index + 1, payload: JSON.stringify(payload) }));
@@ -196,12 +217,13 @@ export class PgJobStore implements JobStore {
     const ahead = await this.db.raw(
       `select coalesce(sum(o.total_items - o.processed_items), 0)::bigint as items
          from jobs o, jobs j
-        where j.id = ? and o.account = j.account and o.${UNFINISHED}
+        where j.id = ? and o.account = j.account and o.${UNFINISHED} and o.${RUNNABLE}
           and (o.available_at, o.seq) < (j.available_at, j.seq)`,
       [job.id],
     );
     const latest = await this.db('jobs')
       .where({ account: job.account })
+      .whereRaw(RUNNABLE)
       .whereNotNull('started_at')
       .andWhere('rate_seconds', '>', 0)
       .andWhere('rate_items', '>', 0)
@@ -213,16 +235,16 @@ export class PgJobStore implements JobStore {
     };
   }
 
-  async advanceDueJob(now: Date, step: (job: Job, context: StepContext) => Promise<Advance>): Promise<{ job: Job; advance: Advance } | null> {
+  async advanceDueJob(now: Date, step: (job: WorkerJob, context: StepContext) => Promise<Advance>): Promise<{ job: WorkerJob; advance: Advance } | null> {
     return this.db.transaction(async (trx) => {
       await trx.raw(`set local idle_in_transaction_session_timeout = '${this.options.leaseSeconds}s'`);
       // A job may run when it is due, not expired, and no earlier-queued live job of its account is unfinished.
       const claimed = await trx.raw(
         `select * from jobs j
-          where j.${UNFINISHED} and j.next_run_at <= ? and j.expires_at > ?
+          where j.${UNFINISHED} and j.${RUNNABLE} and j.next_run_at <= ? and j.expires_at > ?
             and not exists (
               select 1 from jobs o
-               where o.account = j.account and o.${UNFINISHED} and o.available_at <= ? and o.expires_at > ?
+               where o.account = j.account and o.${UNFINISHED} and o.${RUNNABLE} and o.available_at <= ? and o.expires_at > ?
                  and (o.available_at, o.seq) < (j.available_at, j.seq))
           order by j.next_run_at, j.seq
           limit 1
@@ -231,6 +253,7 @@ export class PgJobStore implements JobStore {
       );
       if (claimed.rows.length === 0) return null;
       const job = toJob(claimed.rows[0] as JobRow);
+      if (!isWorkerJob(job)) throw new Error(`job ${job.id} has no operation for the worker to run`);
       let advance: Advance;
       // Anything that fails after the claim counts against this job, so one bad job cannot hold
       // up the others by failing outside the step's own code.
@@ -259,6 +282,7 @@ export class PgJobStore implements JobStore {
             last_sample_at: advance.rate.lastSampleAt,
             next_run_at: advance.nextRunAt,
             step_failures: 0,
+            updated_at: now,
           });
         if (updated !== 1) throw new Error(`job ${job.id} changed while it was being advanced`);
         if (advance.sample) {
@@ -281,23 +305,24 @@ export class PgJobStore implements JobStore {
          step_failures = step_failures + 1,
          status = case when step_failures + 1 >= ? then 'failed' else status end,
          finished_at = case when step_failures + 1 >= ? then ? else finished_at end,
+         updated_at = case when step_failures + 1 >= ? then ? else updated_at end,
          failure_code = case when step_failures + 1 >= ? then 'UNEXPECTED_ERROR' else failure_code end,
          failure_message = case when step_failures + 1 >= ? then ? else failure_message end,
          next_run_at = ?
-       where id = ? and processed_items = ? and ${UNFINISHED}
+       where id = ? and processed_items = ? and ${UNFINISHED} and ${RUNNABLE}
        returning status`,
-      [maxFailures, maxFailures, now, maxFailures, maxFailures, reason, retryAt, jobId, processedItems],
+      [maxFailures, maxFailures, now, maxFailures, now, maxFailures, maxFailures, reason, retryAt, jobId, processedItems],
     );
     return result.rows[0]?.status === 'failed';
   }
 
   /** Earliest next_run_at of unfinished jobs; null when there are none. */
   async nextDueAt(): Promise<Date | null> {
-    const row = await this.db('jobs').whereRaw(UNFINISHED).min({ due: 'next_run_at' }).first();
+    const row = await this.db('jobs').whereRaw(UNFINISHED).whereRaw(RUNNABLE).min({ due: 'next_run_at' }).first();
     return row?.due ? new Date(row.due) : null;
   }
 
-  private async insertItems(trx: Knex.Transaction, job: Job, items: Advance['items']): Promise<void> {
+  private async insertItems(trx: Knex.Transaction, job: WorkerJob, items: Advance['items']): Promise<void> {
     if (items.length === 0) return;
     const jobId = job.id;
     const wanted = items.filter((item) => item.newInternalId).length;

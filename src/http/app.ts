@@ -1,18 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler } from 'express';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { AuthError, ConflictError, NotFoundError, ValidationError } from '../errors';
+import { BASIC_CHALLENGE } from './caller';
 import type { AccountService } from '../accounts/account-service';
 import type { RequestSlots } from '../accounts/request-slots';
 import type { JobService } from '../jobs/job-service';
 import type { Logger } from '../logger';
 import type { RecordCatalog } from '../records/record-catalog';
+import type { Authenticator } from '../accounts/authenticator';
+import type { TrackerService } from '../jobs/tracker-service';
 import { createAdminRouter } from '../rest/admin-router';
+import { createProgressRouter } from '../rest/progress-router';
+import { createSalesforceRouter, SALESFORCE_PATHS } from '../rest/salesforce-router';
+import { createServiceNowRouter } from '../rest/servicenow-router';
 import { isVersion, VERSIONS } from '../soap/versions';
 import type { WsdlCatalog } from '../soap/wsdl-catalog';
 import { baseUrlOf } from './base-url';
 
 export interface AppDependencies {
   jobs: JobService;
+  trackers: TrackerService;
+  authenticator: Authenticator;
   accounts: AccountService;
   slots: RequestSlots;
   records: RecordCatalog;
@@ -51,12 +59,22 @@ export function createApp(deps: AppDependencies): express.Express {
 
   app.use('/admin', express.json({ limit: '50mb', type: () => true }), createAdminRouter(deps.jobs, deps.records, deps.accounts, deps.slots, deps.defaultAccount, deps.adminToken));
 
+  app.use('/progress', express.json({ limit: '5mb', type: () => true }), createProgressRouter(deps.trackers, deps.authenticator));
+  app.use(createServiceNowRouter(deps.trackers, deps.authenticator));
+  app.use(SALESFORCE_PATHS, createSalesforceRouter(deps.trackers, deps.authenticator, deps.logger));
+
   app.use((req, res) => {
-    res.status(404).json({ error: `Nothing at ${req.method} ${req.path}. SOAP: POST /services/NetSuitePort_<version>; WSDL: /wsdl/v<version>_0/netsuite.wsdl; admin: /admin/jobs, /admin/accounts.` });
+    res.status(404).json({
+      error:
+        `Nothing at ${req.method} ${req.path}. SOAP: POST /services/NetSuitePort_<version>; WSDL: /wsdl/v<version>_0/netsuite.wsdl; ` +
+        'progress API: /progress/jobs; ServiceNow: POST /xmlhttp.do, GET /api/execution_tracker/<id>; Salesforce: GET /v1/asyncprocesses/<id>; admin: /admin/jobs, /admin/accounts.',
+    });
   });
 
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
-    if (error instanceof ValidationError) {
+    if (error instanceof AuthError) {
+      res.status(401).set('WWW-Authenticate', BASIC_CHALLENGE).json({ error: error.message });
+    } else if (error instanceof ValidationError) {
       res.status(400).json({ error: error.message, field: error.field });
     } else if (error instanceof ConflictError) {
       res.status(409).json({ error: error.message, field: error.field });

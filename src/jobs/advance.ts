@@ -1,4 +1,4 @@
-import { ASYNC_OPERATIONS, type ItemResult, type Job } from './job';
+import { ASYNC_OPERATIONS, type ItemResult, type WorkerJob } from './job';
 import type { Advance } from './job-store';
 import { foldSample } from './progress';
 
@@ -24,7 +24,7 @@ export interface StepRange {
 }
 
 /** Which items are due by `now` at the job's scripted rate, within the batch and fail point. */
-export function stepRange(job: Job, now: Date, options: AdvanceOptions): StepRange {
+export function stepRange(job: WorkerJob, now: Date, options: AdvanceOptions): StepRange {
   const startedAt = job.startedAt ?? now;
   const elapsed = Math.max(0, (now.getTime() - startedAt.getTime()) / 1000);
   const due = options.pacing ? Math.min(job.totalItems, Math.floor(elapsed * job.ratePerSecond + 1e-9)) : job.totalItems;
@@ -35,7 +35,7 @@ export function stepRange(job: Job, now: Date, options: AdvanceOptions): StepRan
 }
 
 /** Where the job goes once the range's items have their outcomes. Pure: the store applies it. */
-export function concludeStep(job: Job, now: Date, range: StepRange, items: Advance['items'], options: AdvanceOptions): Advance {
+export function concludeStep(job: WorkerJob, now: Date, range: StepRange, items: Advance['items'], options: AdvanceOptions): Advance {
   const target = range.last;
   const failedItems = job.failedItems + items.filter((item) => !item.isSuccess).length;
   const failAt = job.scenario.fail?.afterItems;
@@ -72,21 +72,21 @@ export function concludeStep(job: Job, now: Date, range: StepRange, items: Advan
 }
 
 /** One step of a scripted job, whose outcomes the scenario decides. */
-export function planAdvance(job: Job, now: Date, options: AdvanceOptions): Advance {
+export function planAdvance(job: WorkerJob, now: Date, options: AdvanceOptions): Advance {
   const range = stepRange(job, now, options);
   const items: Advance['items'] = [];
   for (let position = range.first; position <= range.last; position++) items.push(scriptedOutcome(job, position));
   return concludeStep(job, now, range, items, options);
 }
 
-function nextRun(job: Job, range: StepRange, now: Date, options: AdvanceOptions): Date {
+function nextRun(job: WorkerJob, range: StepRange, now: Date, options: AdvanceOptions): Date {
   // Items already due but left by the batch limit (or no pacing at all): run again straight away.
   if (!options.pacing || range.due > range.last) return now;
   const nextItemDue = range.startedAt.getTime() + Math.ceil(((range.last + 1) / job.ratePerSecond) * 1000);
   return new Date(Math.min(now.getTime() + MAX_STEP_GAP_MS, Math.max(now.getTime() + options.tickMs, nextItemDue)));
 }
 
-function scriptedOutcome(job: Job, position: number): ItemResult & { newInternalId: boolean } {
+function scriptedOutcome(job: WorkerJob, position: number): ItemResult & { newInternalId: boolean } {
   const given = job.scenario.records?.[position - 1];
   const failure = job.scenario.failures?.[String(position)];
   const adds = job.operation === 'asyncAddList' || job.operation === 'asyncInitializeList';

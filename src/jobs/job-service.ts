@@ -1,6 +1,6 @@
 import type { Clock } from '../clock';
 import { AsyncJobError, LimitError, NotFoundError } from '../errors';
-import { ASYNC_OPERATIONS, isTerminal, type AsyncOperation, type AsyncStatus, type ItemResult, type Job, type Scenario } from './job';
+import { ASYNC_OPERATIONS, asyncStatusOf, isTerminal, isWorkerJob, type AsyncOperation, type AsyncStatus, type ItemResult, type Job, type Scenario, type WorkerJob } from './job';
 import type { ItemInput } from '../records/record';
 import { newJobId } from './job-id';
 import type { JobFilter, JobStore } from './job-store';
@@ -33,7 +33,7 @@ export interface StatusView {
 }
 
 export interface ResultPage {
-  job: Job;
+  job: WorkerJob;
   pageIndex: number;
   pageSize: number;
   totalPages: number;
@@ -146,7 +146,13 @@ export class JobService {
     }
     const { job } = call;
     if (!isTerminal(job.status)) {
-      throw new AsyncJobError('JOB_NOT_COMPLETE', `Job ${jobId} is not complete (status ${job.status}); poll checkAsyncStatus until it ends.`);
+      throw new AsyncJobError('JOB_NOT_COMPLETE', `Job ${jobId} is not complete (status ${asyncStatusOf(job.status)}); poll checkAsyncStatus until it ends.`);
+    }
+    if (!isWorkerJob(job)) {
+      throw new AsyncJobError(
+        'USER_ERROR',
+        `Job ${jobId} was reported through the progress API and has no SOAP result: read it at /v1/asyncprocesses/${jobId} or /api/execution_tracker/${job.sysId}.`,
+      );
     }
     const pageSize = this.pageSizeOf(job);
     const totalPages = Math.max(1, Math.ceil(job.processedItems / pageSize));
@@ -172,7 +178,7 @@ export class JobService {
     return { ...job, progress: await this.view(job, now), samples };
   }
 
-  pageSizeOf(job: Job): number {
+  pageSizeOf(job: WorkerJob): number {
     return ASYNC_OPERATIONS[job.operation].list === 'search' && job.scenario.pageSize
       ? job.scenario.pageSize
       : this.settings.resultPageSize;
@@ -186,7 +192,7 @@ export class JobService {
     }
     return {
       jobId: job.id,
-      status: job.status,
+      status: asyncStatusOf(job.status),
       percentCompleted: percentCompleted(job),
       estRemainingDuration: estimateRemainingSeconds(job, now, queue),
     };

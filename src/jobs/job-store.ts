@@ -1,6 +1,6 @@
 import type { ItemInput } from '../records/record';
 import type { RecordStore } from '../records/record-store';
-import type { AsyncOperation, AsyncStatus, ItemResult, Job, JobSource, ProgressSample, RateState, Scenario } from './job';
+import type { AsyncOperation, AsyncStatus, ItemResult, Job, JobSource, JobStatus, ProgressSample, RateState, Scenario, WorkerJob } from './job';
 
 /** The port between the domain and Postgres. The faces and the worker use nothing else. */
 
@@ -22,7 +22,7 @@ export interface NewJob {
 
 export interface JobFilter {
   account?: string;
-  status?: AsyncStatus;
+  status?: JobStatus;
   limit: number;
 }
 
@@ -81,7 +81,7 @@ export interface JobStore {
    * `step` on it and applies its result, all in one transaction: a step commits whole or not at
    * all. Returns null when no job is due.
    */
-  advanceDueJob(now: Date, step: (job: Job, context: StepContext) => Promise<Advance>): Promise<{ job: Job; advance: Advance } | null>;
+  advanceDueJob(now: Date, step: (job: WorkerJob, context: StepContext) => Promise<Advance>): Promise<{ job: WorkerJob; advance: Advance } | null>;
   /**
    * Counts a failed step against the job, if it still stands where the step began
    * (`processedItems`): retried at `retryAt` while fewer than `maxFailures` steps failed in a

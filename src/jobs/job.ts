@@ -6,8 +6,12 @@ import type { RecordFields } from '../records/record';
 export const ASYNC_STATUSES = ['failed', 'finishedWithErrors', 'pending', 'processing', 'finished'] as const;
 export type AsyncStatus = (typeof ASYNC_STATUSES)[number];
 
-export const TERMINAL_STATUSES: readonly AsyncStatus[] = ['finished', 'finishedWithErrors', 'failed'];
-export const isTerminal = (status: AsyncStatus): boolean => TERMINAL_STATUSES.includes(status);
+/** A job's own status: NetSuite's, plus cancellation, which checkAsyncStatus reports as failed. */
+export type JobStatus = AsyncStatus | 'cancelled';
+export const asyncStatusOf = (status: JobStatus): AsyncStatus => (status === 'cancelled' ? 'failed' : status);
+
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['finished', 'finishedWithErrors', 'failed', 'cancelled'];
+export const isTerminal = (status: JobStatus): boolean => TERMINAL_STATUSES.includes(status);
 
 /** The operations that create a job, and the concrete asyncResult subtype each one yields. */
 export const ASYNC_OPERATIONS = {
@@ -47,16 +51,24 @@ export interface Scenario {
   pageSize?: number;
 }
 
-/** Scripted jobs come from the admin API; request jobs from a SOAP submit operation. */
-export type JobSource = 'scripted' | 'request';
+/**
+ * Scripted jobs come from the admin API, request jobs from a SOAP submit operation (the worker
+ * runs both); external jobs are reported by another system through the progress API.
+ */
+export type JobSource = 'scripted' | 'request' | 'external';
 
 export interface Job {
   id: string;
   source: JobSource;
   account: string;
-  operation: AsyncOperation;
-  recordType: string;
-  status: AsyncStatus;
+  /** The SOAP operation that made the job; null for an external job. */
+  operation: AsyncOperation | null;
+  recordType: string | null;
+  status: JobStatus;
+  /**
+   * Worker jobs count records; an external job counts its progress in hundredths of a percent
+   * (total 10,000), so one rate estimate serves both.
+   */
   totalItems: number;
   processedItems: number;
   failedItems: number;
@@ -72,7 +84,27 @@ export interface Job {
   failureMessage: string | null;
   /** Decayed sums the worker keeps so the ETA needs no extra query (see progress.ts). */
   rate: RateState;
+  /** The job as a ServiceNow tracker: 32 hex characters. */
+  sysId: string;
+  /** What the ServiceNow and Salesforce faces call the job; null for SOAP jobs. */
+  name: string | null;
+  /** Salesforce's reference id: several jobs may share one. */
+  referenceId: string | null;
+  additionalData: unknown;
+  message: string | null;
+  detailMessage: string | null;
+  result: unknown;
+  /** The id the client chose when it created the job through the progress API. */
+  clientId: string | null;
+  updatedAt: Date;
 }
+
+/** A job the worker runs: one a SOAP operation or the admin API made. */
+export type WorkerJob = Job & { operation: AsyncOperation; recordType: string };
+export const isWorkerJob = (job: Job): job is WorkerJob => job.operation !== null && job.recordType !== null;
+
+/** An external job's progress units: hundredths of a percent. */
+export const EXTERNAL_JOB_UNITS = 10_000;
 
 export interface RateState {
   items: number;

@@ -9,13 +9,26 @@ export const STEP_STATES = { pending: '0', running: '1', successful: '2', failed
 export type StepState = keyof typeof STEP_STATES;
 export const isStepState = (value: string): value is StepState => Object.hasOwn(STEP_STATES, value);
 
-/** One item's outcome within a step: which item, and for a failure its code and message. */
+/**
+ * One item's outcome within a step: which item (any JSON: an id, a record, a key-value pair, as
+ * Salesforce lists them), and for a failure its code (a number or a string) and message.
+ */
 export interface StepItem {
-  item: string;
+  item: unknown;
   isSuccess: boolean;
-  code: string | null;
+  code: string | number | null;
   message: string | null;
 }
+
+/** A step to add, with its children. */
+export interface NewStep {
+  name: string;
+  order?: number;
+  totalItems?: number;
+  children?: NewStep[];
+}
+
+export const isEnded = (state: StepState): boolean => state === 'successful' || state === 'failed' || state === 'cancelled';
 
 /** A step as stored: one row, pointing at its parent (null for the job's own top-level steps). */
 export interface StepRow {
@@ -59,6 +72,18 @@ export function buildStepTree(rows: StepRow[]): StepNode[] {
   };
   sort(roots);
   return roots;
+}
+
+/**
+ * What a node reports as its percent complete: 100 once successful; a leaf, what it was set to
+ * (or what its item counts make it); a node with children, its own figure or the mean of its
+ * children's, whichever is further along.
+ */
+export function nodePercent(node: Pick<StepNode, 'state' | 'percentComplete' | 'children'>): number {
+  if (node.state === 'successful') return 100;
+  if (node.children.length === 0) return node.percentComplete;
+  const mean = node.children.reduce((sum, child) => sum + nodePercent(child), 0) / node.children.length;
+  return Math.max(node.percentComplete, mean);
 }
 
 const UNITS: Array<[number, string]> = [

@@ -1,4 +1,6 @@
-import { durationDisplay, STEP_STATES, type StepNode } from '../jobs/step';
+import { jobDisplayMessage, jobDisplayName, jobState, type JobTree } from '../jobs/job-tree';
+import { percentCompleted } from '../jobs/progress';
+import { buildStepTree, durationDisplay, nodePercent, STEP_STATES, type StepNode } from '../jobs/step';
 
 /**
  * The ServiceNow face's JSON, shaped as AJAXProgressStatusChecker.getStatus builds it: a tracker
@@ -65,3 +67,25 @@ export const trackerNotFound = (id: string): TrackerJson => ({
   children: [],
   results: [],
 });
+
+/** The node `sysId` of a job's tree (the job itself or one of its steps) as a tracker, with what lies under it. */
+export function trackerSourceOf(tree: JobTree, sysId: string): TrackerSource | undefined {
+  const { job } = tree;
+  const fromStep = (node: StepNode): TrackerSource => ({ ...node, percentComplete: nodePercent(node), children: node.children.map(fromStep) });
+  const root: TrackerSource = {
+    sysId: job.sysId,
+    name: jobDisplayName(job),
+    state: jobState(job),
+    message: jobDisplayMessage(job),
+    detailMessage: job.detailMessage ?? '',
+    result: job.result,
+    percentComplete: percentCompleted(job),
+    updatedAt: job.updatedAt,
+    startedAt: job.startedAt,
+    completedAt: job.finishedAt,
+    children: buildStepTree(tree.steps).map(fromStep),
+  };
+  const find = (node: TrackerSource): TrackerSource | undefined =>
+    node.sysId === sysId ? node : node.children.reduce<TrackerSource | undefined>((found, child) => found ?? find(child), undefined);
+  return find(root);
+}

@@ -1,5 +1,5 @@
 import { concludeStep, planAdvance, stepRange, type AdvanceOptions } from '../jobs/advance';
-import type { Job } from '../jobs/job';
+import type { WorkerJob } from '../jobs/job';
 import type { Advance, StepContext } from '../jobs/job-store';
 import { applyItem, success, type RecordSchemas } from '../records/record-operations';
 
@@ -7,7 +7,7 @@ import { applyItem, success, type RecordSchemas } from '../records/record-operat
  * One step of one job: a scripted job's outcomes come from its scenario; a request job applies
  * its submitted records, in order, to the record store inside the step's transaction.
  */
-export async function runStep(job: Job, context: StepContext, now: Date, options: AdvanceOptions, schemas: RecordSchemas): Promise<Advance> {
+export async function runStep(job: WorkerJob, context: StepContext, now: Date, options: AdvanceOptions, schemas: RecordSchemas): Promise<Advance> {
   if (job.source === 'scripted') return planAdvance(job, now, options);
   if (job.operation === 'asyncSearch') return runSearch(job, context, now, options);
   const range = stepRange(job, now, options);
@@ -22,7 +22,7 @@ export async function runStep(job: Job, context: StepContext, now: Date, options
 }
 
 /** A search runs whole on its first step: the matches, as they stand then, are its results. */
-async function runSearch(job: Job, context: StepContext, now: Date, options: AdvanceOptions): Promise<Advance> {
+async function runSearch(job: WorkerJob, context: StepContext, now: Date, options: AdvanceOptions): Promise<Advance> {
   const [input] = await context.inputs(1, 1);
   if (input?.kind !== 'search') throw new Error(`search job ${job.id} has no search criteria`);
   const found = await context.records.search(job.account, input.search);

@@ -8,6 +8,7 @@ import * as m006 from './006-last-polled';
 import * as m007 from './007-accounts';
 import * as m008 from './008-request-slots';
 import * as m009 from './009-job-steps';
+import * as m010 from './010-progress-api';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -23,6 +24,7 @@ const migrations: Record<string, Knex.Migration> = {
   '007-accounts': m007,
   '008-request-slots': m008,
   '009-job-steps': m009,
+  '010-progress-api': m010,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
