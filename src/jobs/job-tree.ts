@@ -88,6 +88,9 @@ export const jobState = (job: Job): StepState => JOB_STATE[job.status];
  */
 export function planChange(tree: JobTree, target: string | null, change: TreeChange, now: Date): TreeWrite {
   const { job } = tree;
+  if (job.source !== 'external') {
+    throw new ConflictError('jobId', `Job ${job.id} is a ${job.operation} job that this service runs itself; only jobs created through the progress API take reports.`);
+  }
   if (isTerminal(job.status)) throw new ConflictError('state', `Job ${job.id} has already ended (${job.status}); it takes no more progress.`);
   const steps = new Map(tree.steps.map((step) => [step.sysId, { ...step }]));
   const step = target === null ? undefined : steps.get(target);

@@ -74,12 +74,18 @@ export function buildStepTree(rows: StepRow[]): StepNode[] {
   return roots;
 }
 
+export interface PercentNode {
+  state: StepState;
+  percentComplete: number;
+  children: PercentNode[];
+}
+
 /**
  * What a node reports as its percent complete: 100 once successful; a leaf, what it was set to
  * (or what its item counts make it); a node with children, its own figure or the mean of its
  * children's, whichever is further along.
  */
-export function nodePercent(node: Pick<StepNode, 'state' | 'percentComplete' | 'children'>): number {
+export function nodePercent(node: PercentNode): number {
   if (node.state === 'successful') return 100;
   if (node.children.length === 0) return node.percentComplete;
   const mean = node.children.reduce((sum, child) => sum + nodePercent(child), 0) / node.children.length;

@@ -124,4 +124,16 @@ it('leaves reported jobs to their reporters: the worker never runs them, and the
   expect(statusOf(await checkAsyncStatus(t.url, scripted)).status).toBe('finished');
   const [row] = await t.database.db('jobs').where({ id: reported.id }).select('status', 'processed_items');
   expect(row).toEqual({ status: 'pending', processed_items: 0 });
+  // Nor may a reporter move a job the worker runs.
+  const refused = await new FaceClient(t.url, 'TSTDRV1234567').request('POST', `/progress/jobs/${scripted}/cancel`);
+  expect(refused).toMatchObject({ status: 409, body: { field: 'jobId', error: expect.stringContaining('only jobs created through the progress API') } });
+});
+
+it('forgets a job once it expires, on every face', async () => {
+  const job = await a.progress('POST', '/jobs', { name: 'Short-lived', referenceId: 'EXPIRES-1' });
+  clock().advance(31 * 24 * 3600);
+  expect((await a.request('GET', `/progress/jobs/${job.id}`)).status).toBe(404);
+  expect((await a.request('PATCH', `/progress/jobs/${job.id}`, { message: 'late' })).status).toBe(404);
+  expect((await a.getStatus(job.sysId)).state).toBe('-1');
+  expect((await a.request('GET', '/v1/asyncprocesses/EXPIRES-1')).status).toBe(400);
 });
