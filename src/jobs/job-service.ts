@@ -185,6 +185,10 @@ export class JobService {
   }
 
   private async view(job: Job, now: Date): Promise<StatusView> {
+    // A reported job waits in no queue of ours: until its first report nothing says how long it takes.
+    if (job.source === 'external' && job.status === 'pending') {
+      return { jobId: job.id, status: 'pending', percentCompleted: 0, estRemainingDuration: 0 };
+    }
     let queue = { itemsAhead: 0, rate: job.ratePerSecond };
     if (job.status === 'pending') {
       const ahead = await this.store.queueAhead(job);

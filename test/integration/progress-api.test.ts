@@ -1,6 +1,6 @@
 import type { ManualClock } from '../../src/clock';
 import { FaceClient } from '../helpers/json-faces';
-import { createJob, startTestService, type TestService } from '../helpers/service';
+import { adminHeaders, createJob, startTestService, type TestService } from '../helpers/service';
 import { checkAsyncStatus, statusOf } from '../helpers/soap';
 
 /** The progress API: idempotent creation, every kind of report, refusals, concurrent reporters, and its effect on the other faces. */
@@ -54,6 +54,20 @@ it('sets and increments percent and item counts, derives percent from items, and
   expect(soap.estRemainingDuration).toBeGreaterThan(0);
 });
 
+it('estimates the time left from the reports: a steady 1 % a second leaves about 50 s at 50 %', async () => {
+  const job = await a.progress('POST', '/jobs', { name: 'Steady', steps: [{ name: 'Load', totalItems: 100 }, { name: 'Apply', totalItems: 100 }] });
+  const load = job.steps[0].sysId;
+  // 2 items a second on the first of two equal steps: the job moves 1 % a second.
+  for (let second = 1; second <= 50; second++) {
+    clock().advance(1);
+    await a.progress('PATCH', `/jobs/${job.id}/steps/${load}`, { incrementProcessedItems: 2 });
+  }
+  const soap = statusOf(await checkAsyncStatus(t.url, job.id, '2017_1', 'PROG_A1'));
+  expect(soap.percentCompleted).toBe(50);
+  expect(soap.estRemainingDuration).toBeGreaterThan(45);
+  expect(soap.estRemainingDuration).toBeLessThan(55);
+});
+
 it('refuses what cannot be: too many items, an unknown step or job, a change after the end, wrong types', async () => {
   const job = await a.progress('POST', '/jobs', { name: 'Strict', steps: [{ name: 'Only', totalItems: 2 }] });
   const step = job.steps[0].sysId;
@@ -78,6 +92,13 @@ it('refuses what cannot be: too many items, an unknown step or job, a change aft
   await a.progress('POST', `/jobs/${job.id}/fail`, { message: 'gave up' });
   expect((await a.request('POST', `/progress/jobs/${job.id}/success`)).status).toBe(409);
   expect(statusOf(await checkAsyncStatus(t.url, job.id, '2017_1', 'PROG_A1')).status).toBe('failed');
+  // The admin API lists reported jobs with the rest.
+  const admin = await fetch(`${t.url}/admin/jobs/${job.id}`, { headers: adminHeaders });
+  expect(admin.status).toBe(200);
+  expect(await admin.json()).toMatchObject({ id: job.id, source: 'external', name: 'Strict', status: 'failed', operation: null });
+  const big = await a.request('POST', '/progress/jobs', { name: 'Big', additionalData: 'x'.repeat(6 * 1024 * 1024) });
+  expect(big.status).toBe(413);
+  expect((await a.request('GET', `/v1/asyncprocesses/${encodeURIComponent("' or '1'='1")}`)).status).toBe(400);
   // Another account's job is not there at all.
   expect((await new FaceClient(t.url, 'PROG_B1').request('GET', `/progress/jobs/${job.id}`)).status).toBe(404);
   expect((await fetch(`${t.url}/progress/jobs/${job.id}`)).status).toBe(401);
@@ -124,6 +145,8 @@ it('leaves reported jobs to their reporters: the worker never runs them, and the
   expect(statusOf(await checkAsyncStatus(t.url, scripted)).status).toBe('finished');
   const [row] = await t.database.db('jobs').where({ id: reported.id }).select('status', 'processed_items');
   expect(row).toEqual({ status: 'pending', processed_items: 0 });
+  // Until it reports, nothing says how long it will take.
+  expect(statusOf(await checkAsyncStatus(t.url, reported.id))).toMatchObject({ status: 'pending', percentCompleted: 0, estRemainingDuration: 0 });
   // Nor may a reporter move a job the worker runs.
   const refused = await new FaceClient(t.url, 'TSTDRV1234567').request('POST', `/progress/jobs/${scripted}/cancel`);
   expect(refused).toMatchObject({ status: 409, body: { field: 'jobId', error: expect.stringContaining('only jobs created through the progress API') } });
