@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler } from 'express';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from '../errors';
+import { BAD_PATH, isBadPath } from './bad-request';
 import { BASIC_CHALLENGE } from './caller';
 import type { AccountService } from '../accounts/account-service';
 import type { RequestSlots } from '../accounts/request-slots';
@@ -84,6 +85,8 @@ export function createApp(deps: AppDependencies): express.Express {
       res.status(400).json({ error: `The request body is not valid JSON: ${(error as Error).message}`, field: 'body' });
     } else if ((error as { type?: string }).type === 'entity.too.large') {
       res.status(413).json({ error: 'The request body is too large.' });
+    } else if (isBadPath(error)) {
+      res.status(400).json({ error: BAD_PATH, field: 'path' });
     } else {
       const reference = randomUUID();
       deps.logger.error('request failed', { reference, method: req.method, path: req.path, error });

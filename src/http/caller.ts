@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { Principal } from '../accounts/account';
 import type { Authenticator } from '../accounts/authenticator';
+import { isStorableText } from '../text';
 
 /**
  * Who a request to a JSON face acts for: HTTP Basic with a token id as the user name and its
@@ -17,7 +18,8 @@ export function basicCredentials(header: string | undefined): { tokenId: string;
   if (!match) return undefined;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
+  // Not a token this service could have issued: no look-up, the same 401 as no credentials.
+  if (colon < 0 || !isStorableText(decoded)) return undefined;
   return { tokenId: decoded.slice(0, colon), tokenSecret: decoded.slice(colon + 1) };
 }
 

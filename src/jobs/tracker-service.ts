@@ -7,6 +7,7 @@ import { newStepRows, planChange, type JobTree, type TreeChange } from './job-tr
 import type { JobStore } from './job-store';
 import type { NewStep, StepItem } from './step';
 import type { TreeStore } from './tree-store';
+import { isStorableText } from '../text';
 
 /**
  * The progress API's operations and what the ServiceNow and Salesforce faces read: jobs as trees,
@@ -68,7 +69,7 @@ export class TrackerService {
   }
 
   async read(account: string, jobId: string): Promise<JobTree> {
-    const tree = jobId.length <= MAX_NODE_ID_LENGTH ? await this.trees.readTree(account, jobId, this.clock.now()) : undefined;
+    const tree = plausibleId(jobId) ? await this.trees.readTree(account, jobId, this.clock.now()) : undefined;
     if (!tree) throw new NotFoundError(`No job ${truncate(jobId)} in account ${account}.`);
     return tree;
   }
@@ -76,20 +77,20 @@ export class TrackerService {
   /** Applies a change to the job (target null) or one of its steps. */
   async change(account: string, jobId: string, target: string | null, change: TreeChange): Promise<JobTree> {
     const now = this.clock.now();
-    const tree = jobId.length <= MAX_NODE_ID_LENGTH ? await this.trees.changeTree(account, jobId, now, (before) => planChange(before, target, change, now)) : undefined;
+    const tree = plausibleId(jobId) ? await this.trees.changeTree(account, jobId, now, (before) => planChange(before, target, change, now)) : undefined;
     if (!tree) throw new NotFoundError(`No job ${truncate(jobId)} in account ${account}.`);
     return tree;
   }
 
   /** The ServiceNow face's look-up: a job or step by id, whatever its account (the face decides what the caller may see). */
   async findNode(id: string) {
-    if (id.length === 0 || id.length > MAX_NODE_ID_LENGTH) return undefined;
+    if (!plausibleId(id)) return undefined;
     return this.trees.findNode(id, this.clock.now());
   }
 
   /** The Salesforce face's look-up, within the caller's account. */
   async findProcesses(account: string, idOrReference: string): Promise<JobTree[]> {
-    if (idOrReference.length === 0 || idOrReference.length > MAX_NODE_ID_LENGTH) return [];
+    if (!plausibleId(idOrReference)) return [];
     return this.trees.findProcesses(account, idOrReference, this.clock.now(), MAX_PROCESSES_PER_REFERENCE);
   }
 
@@ -108,5 +109,8 @@ export class TrackerService {
     return this.clock.now();
   }
 }
+
+/** An id that could name something here: not empty, not too long, storable text. */
+const plausibleId = (id: string): boolean => id.length > 0 && id.length <= MAX_NODE_ID_LENGTH && isStorableText(id);
 
 const truncate = (id: string): string => (id.length > MAX_NODE_ID_LENGTH ? `${id.slice(0, MAX_NODE_ID_LENGTH)}…` : id);

@@ -3,6 +3,7 @@ import { Router, type ErrorRequestHandler, type Request } from 'express';
 import type { Authenticator } from '../accounts/authenticator';
 import { AuthError } from '../errors';
 import { BASIC_CHALLENGE, callerOf } from '../http/caller';
+import { BAD_PATH, isBadPath } from '../http/bad-request';
 import type { Logger } from '../logger';
 import type { TrackerService } from '../jobs/tracker-service';
 import { errorEnvelope, processStatus, successEnvelope, type StatusFlags } from './async-process-status';
@@ -61,6 +62,8 @@ export function createSalesforceRouter(trackers: TrackerService, authenticator: 
       res.status(401).set('WWW-Authenticate', BASIC_CHALLENGE).json(errorEnvelope(401, error.message));
     } else if (error instanceof InputError) {
       res.status(400).json(errorEnvelope(400, error.message));
+    } else if (isBadPath(error)) {
+      res.status(400).json(errorEnvelope(400, BAD_PATH));
     } else {
       const reference = randomUUID();
       logger.error('request failed', { reference, method: req.method, path: req.path, error });

@@ -14,7 +14,9 @@ import { signTokenPassport, tokenPassportXml } from '../helpers/credentials';
  * must be a well-formed SOAP 1.1 response or fault with nothing of the server's insides in it;
  * a sample is validated against the XSDs; /healthz must keep answering; and the server's resident
  * memory must grow by less than MEMORY_GROWTH_BOUND_MB over the run (the embedded PGlite alone
- * holds about 850 MB from the start, a server on Postgres about 90 MB).
+ * holds about 850 MB from the start, a server on Postgres about 90 MB). Then 3,000 mutated
+ * requests to the JSON faces (progress API, ServiceNow, Salesforce): each a proper HTTP answer in
+ * the face's format, never a 500.
  */
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -100,7 +102,14 @@ const NASTY = [
   '<a>'.repeat(300), '</soapenv:Body>', '<soapenv:Body>', '</soapenv:Envelope>', 'soapenv:', 'msg:', '<msg:record/>', '<msg:baseRef/>',
 ];
 
-function mutate(seed: string, next: () => number): Buffer {
+/** What the JSON faces get thrown at them on top of NASTY. */
+const JSON_NASTY = [
+  '{', '}', '[', ']', ',', ':', '"', '\\', '\\u0000', '\\ud800', 'null', '-0', '1e999', '-1', '2147483648', '0.1', 'true', '[]', '{}',
+  '"__proto__":{"polluted":1},', '"constructor":{"prototype":{"x":1}},', '"steps":[{"name":"x","steps":[{"name":"y"}]}],', '"%00"', '%2F..%2F',
+  ...NASTY,
+];
+
+function mutate(seed: string, next: () => number, nasty: string[] = NASTY): Buffer {
   let text = seed;
   const pick = <T>(items: T[]) => items[Math.floor(next() * items.length)];
   const at = () => Math.floor(next() * (text.length + 1));
@@ -113,15 +122,17 @@ function mutate(seed: string, next: () => number): Buffer {
       text = text.slice(0, from) + text.slice(from + Math.floor(next() * 40)); // delete a run
     } else if (kind === 2) {
       const from = at();
-      text = text.slice(0, from) + pick(NASTY) + text.slice(from); // insert something nasty
+      text = text.slice(0, from) + pick(nasty) + text.slice(from); // insert something nasty
     } else if (kind === 3) {
       const from = at();
       const piece = text.slice(from, from + Math.floor(next() * 200));
       text = text.slice(0, from) + piece.repeat(1 + Math.floor(next() * 20)) + text.slice(from); // duplicate
     } else if (kind === 4) {
-      text = text.replace(/>[^<]{1,60}</, `>${pick(NASTY)}<`); // replace a text value
+      // replace a text value (XML) or a number (JSON)
+      text = nasty === NASTY ? text.replace(/>[^<]{1,60}</, `>${pick(nasty)}<`) : text.replace(/:\d+/, `:${pick(nasty)}`);
     } else if (kind === 5) {
-      text = text.replace(/(\w+)="[^"]*"/, `$1="${pick(NASTY).replace(/"/g, '&quot;')}"`); // replace an attribute value
+      // replace an attribute value (XML) or a string value (JSON)
+      text = nasty === NASTY ? text.replace(/(\w+)="[^"]*"/, `$1="${pick(nasty).replace(/"/g, '&quot;')}"`) : text.replace(/":"[^"]*"/, `":${JSON.stringify(pick(nasty))}`);
     } else {
       const bytes = Buffer.from(text);
       if (bytes.length > 0) bytes[Math.floor(next() * bytes.length)] ^= 1 << Math.floor(next() * 8); // flip a bit
@@ -139,6 +150,9 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ase-fuzz-'));
 const ADMIN_URL = process.env.DATABASE_URL;
 const FUZZ_DB = `ase_fuzz_${process.pid}_${Date.now()}`;
 let admin: Client | undefined;
+/** Everything the server wrote, to show the log line behind an unexpected answer. */
+let output = '';
+const logLineOf = (reference: string): string => output.split('\n').find((line) => line.includes(reference))?.slice(0, 2000) ?? '(no log line)';
 
 function databaseUrl(): string {
   if (!ADMIN_URL) return '';
@@ -159,7 +173,6 @@ beforeAll(async () => {
       // Eight requests at once for one account: the governance limit would answer most of them.
       CONCURRENT_REQUESTS_PER_ACCOUNT: '0', ADMIN_TOKEN: 'fuzz-admin-token-0123456789' },
   });
-  let output = '';
   url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -252,4 +265,80 @@ it(`answers ${REQUESTS} mutated envelopes with well-formed SOAP, stays up, and g
   // The mix reached both answers and faults, so the mutations were neither all fatal nor all harmless.
   expect(statuses.get(200) ?? 0).toBeGreaterThan(REQUESTS / 50);
   expect(statuses.get(500) ?? 0).toBeGreaterThan(REQUESTS / 2);
+});
+
+const JSON_REQUESTS = Number(process.env.FUZZ_JSON_REQUESTS ?? 3_000);
+const DEMO_BASIC = `Basic ${Buffer.from(`${DEMO.tokenId}:${DEMO.tokenSecret}`).toString('base64')}`;
+
+interface JsonSeed {
+  method: string;
+  /** The path, with `{id}` where the mutated id goes. */
+  path: string;
+  id?: string;
+  body?: string;
+  form?: boolean;
+}
+
+it(`answers ${JSON_REQUESTS} mutated requests to the progress API, ServiceNow and Salesforce faces with a proper HTTP answer, never a 500`, async () => {
+  const post = async (path: string, body: unknown) => {
+    const response = await fetch(`${url}${path}`, { method: 'POST', headers: { Authorization: DEMO_BASIC, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    if (response.status >= 300) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
+    return response.json() as Promise<any>;
+  };
+  const job = await post('/progress/jobs', { name: 'Fuzzed', referenceId: 'FUZZ-1', steps: [{ name: 'Load', totalItems: 1_000_000, steps: [{ name: 'Inner' }] }, { name: 'Apply' }] });
+  const step = job.steps[0].sysId;
+  const seedsOf: JsonSeed[] = [
+    { method: 'POST', path: '/progress/jobs', body: JSON.stringify({ clientId: 'fz', name: 'Made by fuzz', referenceId: 'FUZZ-1', additionalData: { a: [1, 'b'] }, steps: [{ name: 'A', order: 2, totalItems: 5, steps: [{ name: 'B' }] }] }) },
+    { method: 'PATCH', path: '/progress/jobs/{id}', id: job.id, body: JSON.stringify({ percentComplete: 10, message: 'm', detailMessage: 'd', result: { ok: true }, additionalData: [1] }) },
+    { method: 'PATCH', path: `/progress/jobs/${job.id}/steps/{id}`, id: step, body: JSON.stringify({ incrementProcessedItems: 1, totalItems: 1000000, message: 'x' }) },
+    { method: 'POST', path: `/progress/jobs/${job.id}/steps/{id}/items`, id: step, body: JSON.stringify({ successes: ['a', { b: 1 }], failures: [{ items: ['c'], code: 5001, statusMessage: 'bad' }] }) },
+    { method: 'POST', path: `/progress/jobs/${job.id}/steps/{id}/steps`, id: step, body: JSON.stringify({ steps: [{ name: 'child', order: 1 }] }) },
+    { method: 'GET', path: '/progress/jobs/{id}', id: job.id },
+    { method: 'GET', path: '/api/execution_tracker/{id}', id: job.sysId },
+    { method: 'POST', path: '/xmlhttp.do', form: true, body: `sysparm_processor=AJAXProgressStatusChecker&sysparm_name=getStatus&sysparm_execution_id=${job.sysId}` },
+    { method: 'GET', path: '/v1/asyncprocesses/{id}?verbose=true&itemsList=true&failMessage=false', id: 'FUZZ-1' },
+  ];
+  const next = random(SEED + 1);
+  const statuses = new Map<number, number>();
+  const problems: string[] = [];
+  let sent = 0;
+
+  async function one(index: number): Promise<void> {
+    const seed = seedsOf[index % seedsOf.length];
+    const id = seed.id === undefined ? '' : next() < 0.5 ? seed.id : mutate(seed.id, next, JSON_NASTY).toString('utf8');
+    const path = seed.path.replace('{id}', encodeURIComponent(id));
+    const body = seed.body === undefined ? undefined : next() < 0.2 ? Buffer.from(seed.body) : mutate(seed.body, next, JSON_NASTY);
+    const headers: Record<string, string> = { 'Content-Type': seed.form ? 'application/x-www-form-urlencoded' : 'application/json' };
+    if (next() < 0.95) headers.Authorization = DEMO_BASIC;
+    const where = `JSON request ${index} (seed ${SEED + 1}): ${seed.method} ${seed.path}`;
+    const response = await fetch(`${url}${path}`, { method: seed.method, headers, body });
+    const text = await response.text();
+    statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+    if (![200, 201, 400, 401, 404, 409, 413].includes(response.status)) {
+      const reference = /reference ([0-9a-f-]{36})/.exec(text)?.[1];
+      problems.push(`${where}: HTTP ${response.status}: ${text.slice(0, 300)}; sent ${String(body).slice(0, 300)}; logged ${reference ? logLineOf(reference) : '-'}`);
+    }
+    if (seed.form) {
+      if (XMLValidator.validate(text) !== true) problems.push(`${where}: not well-formed XML: ${text.slice(0, 300)}`);
+    } else {
+      try {
+        JSON.parse(text);
+      } catch {
+        problems.push(`${where}: not JSON: ${text.slice(0, 300)}`);
+      }
+    }
+    if (/\bat .*\.(ts|js):\d+|node_modules|select |insert into|relation "/i.test(text)) problems.push(`${where}: leaks: ${text.slice(0, 300)}`);
+  }
+
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (sent < JSON_REQUESTS) await one(sent++);
+    }),
+  );
+  process.stdout.write(`fuzz (JSON faces): ${JSON_REQUESTS} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}\n`);
+  expect(problems.slice(0, 20)).toEqual([]);
+  expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  // Both kinds of answer were reached: the mutations were neither all fatal nor all harmless.
+  expect((statuses.get(200) ?? 0) + (statuses.get(201) ?? 0)).toBeGreaterThan(JSON_REQUESTS / 10);
+  expect(statuses.get(400) ?? 0).toBeGreaterThan(JSON_REQUESTS / 10);
 });

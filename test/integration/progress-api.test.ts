@@ -92,6 +92,15 @@ it('refuses what cannot be: too many items, an unknown step or job, a change aft
   await a.progress('POST', `/jobs/${job.id}/fail`, { message: 'gave up' });
   expect((await a.request('POST', `/progress/jobs/${job.id}/success`)).status).toBe(409);
   expect(statusOf(await checkAsyncStatus(t.url, job.id, '2017_1', 'PROG_A1')).status).toBe('failed');
+  // Text Postgres cannot store is refused, naming where it is; such ids are simply unknown.
+  expect((await a.request('POST', '/progress/jobs', '{"name": "nul \\u0000 here"}')).body).toMatchObject({ field: 'body.name' });
+  expect((await a.request('POST', '/progress/jobs', '{"name": "x", "additionalData": {"k": ["\\ud800"]}}')).body).toMatchObject({ field: 'body.additionalData.k[0]' });
+  expect((await a.request('PATCH', `/progress/jobs/${job.id}%00`, { message: 'x' })).status).toBe(404);
+  expect((await a.getStatus('abc\u0000')).state).toBe('-1');
+  expect((await a.request('GET', '/v1/asyncprocesses/%ED%A0%80')).body).toMatchObject({ code: 400, statusMessage: 'Input Error' });
+  expect((await a.request('GET', '/api/execution_tracker/%ED%A0%80')).body).toMatchObject({ field: 'path' });
+  const nulCredentials = await fetch(`${t.url}/progress/jobs/${job.id}`, { headers: { Authorization: `Basic ${Buffer.from('tk-\u0000:x').toString('base64')}` } });
+  expect(nulCredentials.status).toBe(401);
   // The admin API lists reported jobs with the rest.
   const admin = await fetch(`${t.url}/admin/jobs/${job.id}`, { headers: adminHeaders });
   expect(admin.status).toBe(200);
