@@ -11,6 +11,7 @@ import type { RecordCatalog } from '../records/record-catalog';
 import type { Authenticator } from '../accounts/authenticator';
 import type { TrackerService } from '../jobs/tracker-service';
 import { createAdminRouter } from '../rest/admin-router';
+import { checkJsonBody, storablePath } from '../rest/json-body';
 import { createProgressRouter } from '../rest/progress-router';
 import { createSalesforceRouter, SALESFORCE_PATHS } from '../rest/salesforce-router';
 import { createServiceNowRouter } from '../rest/servicenow-router';
@@ -33,6 +34,9 @@ export interface AppDependencies {
   /** Reports whether the database is migrated and reachable. */
   ready: () => boolean;
 }
+
+/** Admin bodies (scenarios, seeds of accounts) are shallow; deeper ones are refused before parsing. */
+const ADMIN_MAX_JSON_DEPTH = 32;
 
 /** The express app for everything but the SOAP endpoint. Never listens: main.ts and tests do. */
 export function createApp(deps: AppDependencies): express.Express {
@@ -58,7 +62,10 @@ export function createApp(deps: AppDependencies): express.Express {
     res.type('text/xml; charset=utf-8').send(document);
   });
 
-  app.use('/admin', express.json({ limit: '50mb', type: () => true }), createAdminRouter(deps.jobs, deps.records, deps.accounts, deps.slots, deps.defaultAccount, deps.adminToken));
+  app.use('/admin', storablePath, express.json({ limit: '50mb', type: () => true }), (req, _res, next) => {
+    checkJsonBody(req.body, ADMIN_MAX_JSON_DEPTH);
+    next();
+  }, createAdminRouter(deps.jobs, deps.records, deps.accounts, deps.slots, deps.defaultAccount, deps.adminToken));
 
   app.use('/progress', express.json({ limit: '5mb', type: () => true }), createProgressRouter(deps.trackers, deps.authenticator));
   app.use(createServiceNowRouter(deps.trackers, deps.authenticator));

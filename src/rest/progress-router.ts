@@ -1,14 +1,13 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Authenticator } from '../accounts/authenticator';
-import { ValidationError } from '../errors';
-import { isStorableText } from '../text';
 import { callerOf } from '../http/caller';
 import { asyncStatusOf } from '../jobs/job';
 import { jobState, type JobTree, type TreeChange } from '../jobs/job-tree';
 import { percentCompleted } from '../jobs/progress';
 import { buildStepTree, nodePercent, type NewStep, type StepNode } from '../jobs/step';
 import type { TrackerService } from '../jobs/tracker-service';
+import { checkJsonBody } from './json-body';
 import { parse } from './validate';
 
 /**
@@ -97,7 +96,7 @@ const ENDINGS = { success: 'successful', fail: 'failed', cancel: 'cancelled' } a
 export function createProgressRouter(trackers: TrackerService, authenticator: Authenticator): Router {
   const router = Router();
   router.use((req, _res, next) => {
-    checkBody(req.body);
+    checkJsonBody(req.body, MAX_JSON_DEPTH, `steps nest at most ${MAX_DEPTH} deep`);
     next();
   });
   const accountOf = async (req: Request) => (await callerOf(req, authenticator)).account;
@@ -139,26 +138,6 @@ export function createProgressRouter(trackers: TrackerService, authenticator: Au
   return router;
 }
 
-/**
- * Refuses, before any recursive parse, a body nested deeper than any tree of MAX_DEPTH steps could
- * be, and text Postgres cannot store (NUL characters, unpaired surrogates) anywhere in it.
- */
-function checkBody(body: unknown): void {
-  let level: Array<[unknown, string]> = [[body, 'body']];
-  for (let depth = 0; level.length > 0; depth++) {
-    if (depth > MAX_JSON_DEPTH) throw new ValidationError('body', `The body nests deeper than ${MAX_JSON_DEPTH} levels (steps nest at most ${MAX_DEPTH} deep).`);
-    const below: Array<[unknown, string]> = [];
-    for (const [value, path] of level) {
-      if (typeof value === 'string' && !isStorableText(value)) throw new ValidationError(path, `${path}: text may not hold NUL characters or unpaired surrogates.`);
-      if (value === null || typeof value !== 'object') continue;
-      for (const [key, inner] of Object.entries(value)) {
-        if (!isStorableText(key)) throw new ValidationError(path, `${path}: a key may not hold NUL characters or unpaired surrogates.`);
-        below.push([inner, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`]);
-      }
-    }
-    level = below;
-  }
-}
 
 /** The progress API's own view of a job: the tree with every node's figures. */
 export function treeJson(tree: JobTree) {

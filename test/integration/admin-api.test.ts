@@ -61,6 +61,20 @@ describe('POST /admin/jobs', () => {
     expect(answer.status).toBe(400);
     expect(answer.body.error).toMatch(/not valid JSON/);
   });
+
+  it('refuses text Postgres cannot store, in a body or a path, naming where it is', async () => {
+    const nul = await post(undefined, '{"operation": "asyncAddList", "items": [{"externalId": "a\\u0000b"}]}');
+    expect(nul).toMatchObject({ status: 400, body: { field: 'body.items[0].externalId' } });
+    const surrogate = await post(undefined, '{"operation": "asyncAddList", "items": [{"fields": {"companyName": "\\udc00"}}]}');
+    expect(surrogate).toMatchObject({ status: 400, body: { field: 'body.items[0].fields.companyName' } });
+    for (const path of ['/admin/accounts/A%00', '/admin/jobs/%ED%A0%80', '/admin/tokens/x%00/revoke']) {
+      const response = await fetch(`${t.url}${path}`, { method: path.endsWith('revoke') ? 'POST' : 'GET', headers: adminHeaders });
+      expect([path, response.status, ((await response.json()) as { field?: string }).field]).toEqual([path, 400, 'path']);
+    }
+    let deep = '1';
+    for (let i = 0; i < 40; i++) deep = `[${deep}]`;
+    expect((await post(undefined, `{"operation": "asyncAddList", "items": 1, "x": ${deep}}`)).body).toMatchObject({ field: 'body' });
+  });
 });
 
 describe('GET /admin/jobs', () => {
