@@ -1,0 +1,102 @@
+import autocannon from 'autocannon';
+import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+/**
+ * The load generator, run as its own process so it never shares an event loop with a server
+ * under test: autocannon posting checkAsyncStatus envelopes and printing one JSON line of results.
+ * Each request names a job picked at random from the list it is given and carries a tokenPassport
+ * signed for the job's account with a fresh nonce.
+ */
+
+export interface LoadSpec {
+  url: string;
+  connections: number;
+  seconds: number;
+  warmupSeconds: number;
+  /** POST bodies: a template with {{JOB}} and {{PASSPORT}} filled per request. */
+  template: string;
+  jobs: Array<{ account: string; jobId: string }>;
+  /** Each account's credentials, to sign the tokenPassport of a request for one of its jobs. */
+  accounts: Record<string, Credentials>;
+  headers: Record<string, string>;
+}
+
+export interface Credentials {
+  account: string;
+  consumerKey: string;
+  consumerSecret: string;
+  tokenId: string;
+  tokenSecret: string;
+  version: string;
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  megabytesPerSecond: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+/** A tokenPassport signed now with a fresh nonce, as NetSuite's token-based authentication expects. */
+export function passportFor(credentials: Credentials): string {
+  const nonce = randomBytes(12).toString('hex');
+  const timestamp = Math.floor(Date.now() / 1000);
+  const base = [credentials.account, credentials.consumerKey, credentials.tokenId, nonce, timestamp].join('&');
+  const signature = createHmac('sha256', `${credentials.consumerSecret}&${credentials.tokenSecret}`).update(base).digest('base64');
+  const core = `urn:core_${credentials.version}.platform.webservices.netsuite.com`;
+  return (
+    `<tokenPassport xmlns="${core}"><account>${credentials.account}</account><consumerKey>${credentials.consumerKey}</consumerKey>` +
+    `<token>${credentials.tokenId}</token><nonce>${nonce}</nonce><timestamp>${timestamp}</timestamp>` +
+    `<signature algorithm="HMAC-SHA256">${signature}</signature></tokenPassport>`
+  );
+}
+
+function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
+  // Every target gets the same kind of request, made the same way: a random job, signed afresh.
+  const body = () => {
+    const { account, jobId } = spec.jobs[Math.floor(Math.random() * spec.jobs.length)];
+    return spec.template.replace('{{JOB}}', jobId).replace('{{PASSPORT}}', passportFor(spec.accounts[account]));
+  };
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url: spec.url,
+        connections: spec.connections,
+        duration: seconds,
+        method: 'POST',
+        headers: spec.headers,
+        requests: [{ method: 'POST', setupRequest: (request: Record<string, unknown>) => ({ ...request, body: body() }) }],
+      } as unknown as autocannon.Options,
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+}
+
+async function main(): Promise<void> {
+  const spec = JSON.parse(readFileSync(process.argv[2], 'utf8')) as LoadSpec;
+  if (spec.warmupSeconds > 0) await run(spec, spec.warmupSeconds);
+  const result = await run(spec, spec.seconds);
+  const out: LoadResult = {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    megabytesPerSecond: result.throughput.average / 1_000_000,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
+}
