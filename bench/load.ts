@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
-import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { signTokenPassport, tokenPassportXml, type Credentials as TestCredentials } from '../test/helpers/credentials';
 
 /**
  * The load generator, run as its own process so it never shares an event loop with a server
@@ -22,14 +22,7 @@ export interface LoadSpec {
   headers: Record<string, string>;
 }
 
-export interface Credentials {
-  account: string;
-  consumerKey: string;
-  consumerSecret: string;
-  tokenId: string;
-  tokenSecret: string;
-  version: string;
-}
+export type Credentials = TestCredentials & { version: string };
 
 export interface LoadResult {
   requestsPerSecond: number;
@@ -43,18 +36,7 @@ export interface LoadResult {
 }
 
 /** A tokenPassport signed now with a fresh nonce, as NetSuite's token-based authentication expects. */
-export function passportFor(credentials: Credentials): string {
-  const nonce = randomBytes(12).toString('hex');
-  const timestamp = Math.floor(Date.now() / 1000);
-  const base = [credentials.account, credentials.consumerKey, credentials.tokenId, nonce, timestamp].join('&');
-  const signature = createHmac('sha256', `${credentials.consumerSecret}&${credentials.tokenSecret}`).update(base).digest('base64');
-  const core = `urn:core_${credentials.version}.platform.webservices.netsuite.com`;
-  return (
-    `<tokenPassport xmlns="${core}"><account>${credentials.account}</account><consumerKey>${credentials.consumerKey}</consumerKey>` +
-    `<token>${credentials.tokenId}</token><nonce>${nonce}</nonce><timestamp>${timestamp}</timestamp>` +
-    `<signature algorithm="HMAC-SHA256">${signature}</signature></tokenPassport>`
-  );
-}
+export const passportFor = (credentials: Credentials): string => tokenPassportXml(signTokenPassport(credentials), credentials.version);
 
 function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
   // Every target gets the same kind of request, made the same way: a random job, signed afresh.

@@ -21,6 +21,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const REGISTER = ['-r', './test/helpers/register-ts.js'];
+/** Node flags for the measured service, to profile it: BENCH_SERVICE_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
+const SERVICE_NODE_FLAGS = (process.env.BENCH_SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 interface Started {
   url: string;
@@ -175,7 +177,7 @@ async function main(): Promise<void> {
       // A few hundred connectors polling one account's jobs would trip NetSuite's limit of 5.
       CONCURRENT_REQUESTS_PER_ACCOUNT: '0',
     });
-    let service = await start(process.execPath, ['dist/main.js', 'serve'], serviceEnv('on'), 'the service');
+    const service = await start(process.execPath, ['dist/main.js', 'serve'], serviceEnv('on'), 'the service');
     started.push(service);
     await db.connect();
     const jobs = await seed(service.url, db);
@@ -208,31 +210,37 @@ async function main(): Promise<void> {
     const statusFile = path.join(tmp, 'status.json');
     writeFileSync(statusFile, JSON.stringify({ jobId: finished.jobId, status: 'finished', percentCompleted: 100, estRemainingDuration: 0 }));
 
-    rows.push({ target: 'service, TBA signed (AUTHENTICATION=on)', result: await runLoad(load(service.url)) });
-    const signedFreshness = await verifyFreshness(service.url, db, jobs, 300);
+    const freshness: Record<string, { checked: number; stale: number }> = {};
+    const serviceRun = async (mode: 'signed' | 'unsigned') => {
+      const current = await start(process.execPath, [...SERVICE_NODE_FLAGS, 'dist/main.js', 'serve'], serviceEnv(mode === 'signed' ? 'on' : 'off'), 'the service');
+      started.push(current);
+      const target = mode === 'signed' ? 'service, TBA signed (AUTHENTICATION=on)' : 'service, unsigned (AUTHENTICATION=off)';
+      rows.push({ target, result: await runLoad(load(current.url)) });
+      freshness[mode] = await verifyFreshness(current.url, db, jobs, 300);
+      await stop(current);
+    };
+    const peerRun = async (target: string, peer: () => Promise<Started>) => {
+      const current = await peer();
+      started.push(current);
+      rows.push({ target, result: await runLoad(load(current.url)) });
+      await stop(current);
+    };
     await stop(service);
-    service = await start(process.execPath, ['dist/main.js', 'serve'], serviceEnv('off'), 'the service');
-    started.push(service);
-    rows.push({ target: 'service, unsigned (AUTHENTICATION=off)', result: await runLoad(load(service.url)) });
-    const unsignedFreshness = await verifyFreshness(service.url, db, jobs, 300);
-    await stop(service);
+    const runs: Record<string, () => Promise<void>> = {
+      signed: () => serviceRun('signed'),
+      unsigned: () => serviceRun('unsigned'),
+      ceiling: () => peerRun('ceiling: node:http, same bytes from memory', () => start(process.execPath, [...REGISTER, 'bench/peers.ts', 'ceiling', replyFile], {}, 'the ceiling server')),
+      'node-soap': () => peerRun('peer: express + node-soap', () => start(process.execPath, [...REGISTER, 'bench/peers.ts', 'node-soap', VERSION, statusFile], {}, 'the node-soap peer')),
+      wiremock: () => peerRun('peer: WireMock canned stub', () => startWireMock(reply.toString('utf8'))),
+    };
+    // BENCH_TARGETS picks some (e.g. "unsigned" while profiling); every goal needs all of them.
+    const chosen = (process.env.BENCH_TARGETS ?? Object.keys(runs).join(',')).split(',').map((name) => name.trim());
+    for (const name of chosen) {
+      if (!runs[name]) throw new Error(`BENCH_TARGETS: unknown target ${name} (known: ${Object.keys(runs).join(', ')})`);
+      await runs[name]();
+    }
 
-    const ceiling = await start(process.execPath, [...REGISTER, 'bench/peers.ts', 'ceiling', replyFile], {}, 'the ceiling server');
-    started.push(ceiling);
-    rows.push({ target: 'ceiling: node:http, same bytes from memory', result: await runLoad(load(ceiling.url)) });
-    await stop(ceiling);
-
-    const nodeSoap = await start(process.execPath, [...REGISTER, 'bench/peers.ts', 'node-soap', VERSION, statusFile], {}, 'the node-soap peer');
-    started.push(nodeSoap);
-    rows.push({ target: 'peer: express + node-soap', result: await runLoad(load(nodeSoap.url)) });
-    await stop(nodeSoap);
-
-    const wiremock = await startWireMock(reply.toString('utf8'));
-    started.push(wiremock);
-    rows.push({ target: 'peer: WireMock canned stub', result: await runLoad(load(wiremock.url)) });
-    await stop(wiremock);
-
-    report(rows, { signed: signedFreshness, unsigned: unsignedFreshness });
+    report(rows, freshness);
   } finally {
     for (const s of started) await stop(s);
     await db.end().catch(() => undefined);
@@ -274,9 +282,9 @@ function readdirJar(): string {
 }
 
 function report(rows: Row[], freshness: Record<string, { checked: number; stale: number }>): void {
-  const ceiling = rows.find((row) => row.target.startsWith('ceiling'))!.result.requestsPerSecond;
+  const ceiling = rows.find((row) => row.target.startsWith('ceiling'))?.result.requestsPerSecond ?? Number.NaN;
   const peers = rows.filter((row) => row.target.startsWith('peer'));
-  const fasterPeer = Math.max(...peers.map((row) => row.result.requestsPerSecond));
+  const fasterPeer = peers.length > 0 ? Math.max(...peers.map((row) => row.result.requestsPerSecond)) : Number.NaN;
   const lines = [
     '| target | req/s | p50 ms | p99 ms | MB/s | non-2xx | errors | × ceiling | × faster peer |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -8,7 +8,8 @@ import { normalizeAccountId } from '../jobs/account-id';
  * slot is a row in the unlogged table request_slots; taking one counts the account's live rows
  * under a transaction-scoped advisory lock on the account, so two takers never both see the last
  * free slot. Each process renews its rows' lease while it runs; the rows of a process that died
- * lapse after `leaseSeconds`. Times are the database's, shared by all processes.
+ * lapse after `leaseSeconds`. Times are the database's, shared by all processes. Requests of an
+ * account without a limit take no slot and are not counted.
  */
 
 export interface PgRequestSlotsOptions {
@@ -16,6 +17,8 @@ export interface PgRequestSlotsOptions {
   leaseSeconds: number;
   onError(error: unknown): void;
 }
+
+const NO_SLOT = (): Promise<void> => Promise.resolve();
 
 export class PgRequestSlots implements RequestSlots {
   private readonly process = randomUUID();
@@ -32,20 +35,12 @@ export class PgRequestSlots implements RequestSlots {
 
   /** Null when `limit` live slots of the account are taken; the release deletes the row. */
   async acquire(account: string, limit: number): Promise<(() => Promise<void>) | null> {
+    // No limit, nothing to count: such requests cost the database nothing.
+    if (limit <= 0) return NO_SLOT;
     const key = normalizeAccountId(account);
     const holder = `${this.process}:${++this.sequence}`;
-    const lease = this.options.leaseSeconds;
-    const taken = await this.db.transaction(async (trx) => {
-      if (limit > 0) await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`request-slots:${key}`]);
-      const result = await trx.raw(
-        `insert into request_slots (holder, account, expires_at)
-         select ?, ?, now() + make_interval(secs => ?)
-         where ? = 0 or (select count(*) from request_slots where account = ? and expires_at > now()) < ?
-         returning holder`,
-        [holder, key, lease, limit, key, limit],
-      );
-      return result.rows.length > 0;
-    });
+    const result = await this.db.raw('select take_request_slot(?, ?, ?, ?) as taken', [holder, key, this.options.leaseSeconds, limit]);
+    const taken = result.rows[0]?.taken === true;
     if (!taken) return null;
     let released: Promise<void> | undefined;
     return () =>

@@ -9,6 +9,7 @@ import * as m007 from './007-accounts';
 import * as m008 from './008-request-slots';
 import * as m009 from './009-job-steps';
 import * as m010 from './010-progress-api';
+import * as m011 from './011-take-request-slot';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -25,6 +26,7 @@ const migrations: Record<string, Knex.Migration> = {
   '008-request-slots': m008,
   '009-job-steps': m009,
   '010-progress-api': m010,
+  '011-take-request-slot': m011,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
