@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { isWorkerJob, type AsyncOperation, type ItemResult, type Job, type JobSource, type JobStatus, type ProgressSample, type Scenario, type WorkerJob } from '../jobs/job';
-import type { Advance, JobFilter, JobStore, NewJob, ResultCall, StepContext } from '../jobs/job-store';
+import type { Advance, JobFilter, JobStore, NewJob, QueueAhead, ResultCall, StepContext } from '../jobs/job-store';
 import { StepFailedError } from '../errors';
 import type { ItemInput } from '../records/record';
 import { PgRecordStore } from './pg-record-store';
@@ -154,6 +154,30 @@ export class PgJobStore implements JobStore {
     return row ? toJob(row) : undefined;
   }
 
+  /** The job and, when it is pending, its queue: the queueAhead sums as subqueries of the same statement. */
+  async findJobWithQueue(account: string, id: string, now: Date): Promise<{ job: Job; queue: QueueAhead } | undefined> {
+    const result = await this.db.raw(
+      `select j.*,
+              case when j.status = 'pending' and j.${RUNNABLE} then (
+                select coalesce(sum(o.total_items - o.processed_items), 0)::bigint from jobs o
+                 where o.account = j.account and o.${UNFINISHED} and o.${RUNNABLE}
+                   and (o.available_at, o.seq) < (j.available_at, j.seq)) end as queue_items_ahead,
+              case when j.status = 'pending' and j.${RUNNABLE} then (
+                select l.rate_items / l.rate_seconds from jobs l
+                 where l.account = j.account and l.${RUNNABLE} and l.started_at is not null and l.rate_seconds > 0 and l.rate_items > 0
+                 order by l.last_sample_at desc limit 1) end as queue_recent_rate
+         from jobs j
+        where j.id = ? and j.account = ? and j.expires_at > ?`,
+      [id, account, now],
+    );
+    const row = result.rows[0] as (JobRow & { queue_items_ahead: string | null; queue_recent_rate: number | null }) | undefined;
+    if (!row) return undefined;
+    return {
+      job: toJob(row),
+      queue: { itemsAhead: Number(row.queue_items_ahead ?? 0), recentRate: row.queue_recent_rate === null ? null : Number(row.queue_recent_rate) },
+    };
+  }
+
   /** One guarded update takes the poll; a second look tells a too-early poll from a missing job. */
   async pollJob(account: string, id: string, now: Date, notPolledSince: Date): Promise<Job | 'too-soon' | undefined> {
     const [row] = await this.db<JobRow>('jobs')
@@ -213,7 +237,7 @@ export class PgJobStore implements JobStore {
   }
 
   /** Items left in the account's unfinished jobs queued before this one; rate of its latest started job. */
-  async queueAhead(job: Job): Promise<{ itemsAhead: number; recentRate: number | null }> {
+  async queueAhead(job: Job): Promise<QueueAhead> {
     const ahead = await this.db.raw(
       `select coalesce(sum(o.total_items - o.processed_items), 0)::bigint as items
          from jobs o, jobs j

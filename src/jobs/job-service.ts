@@ -3,7 +3,7 @@ import { AsyncJobError, LimitError, NotFoundError } from '../errors';
 import { ASYNC_OPERATIONS, asyncStatusOf, isTerminal, isWorkerJob, type AsyncOperation, type AsyncStatus, type ItemResult, type Job, type Scenario, type WorkerJob } from './job';
 import type { ItemInput } from '../records/record';
 import { newJobId } from './job-id';
-import type { JobFilter, JobStore } from './job-store';
+import type { JobFilter, JobStore, QueueAhead } from './job-store';
 import { estimateRemainingSeconds, percentCompleted } from './progress';
 
 /** The per-account limits a call may bring (from its account); absent ones take the settings. */
@@ -125,9 +125,9 @@ export class JobService {
       if (!polled) throw invalidJobId(jobId);
       return this.view(polled, now);
     }
-    const job = await this.store.findJob(account, jobId, now);
-    if (!job) throw invalidJobId(jobId);
-    return this.view(job, now);
+    const found = await this.store.findJobWithQueue(account, jobId, now);
+    if (!found) throw invalidJobId(jobId);
+    return this.view(found.job, now, found.queue);
   }
 
   /** getAsyncResult: one page of a finished job's outcomes. */
@@ -184,14 +184,15 @@ export class JobService {
       : this.settings.resultPageSize;
   }
 
-  private async view(job: Job, now: Date): Promise<StatusView> {
+  /** The status as of `now`; a pending job's queue is read unless the caller read it already. */
+  private async view(job: Job, now: Date, known?: QueueAhead): Promise<StatusView> {
     // A reported job waits in no queue of ours: until its first report nothing says how long it takes.
     if (job.source === 'external' && job.status === 'pending') {
       return { jobId: job.id, status: 'pending', percentCompleted: 0, estRemainingDuration: 0 };
     }
     let queue = { itemsAhead: 0, rate: job.ratePerSecond };
     if (job.status === 'pending') {
-      const ahead = await this.store.queueAhead(job);
+      const ahead = known ?? (await this.store.queueAhead(job));
       queue = { itemsAhead: ahead.itemsAhead, rate: ahead.recentRate ?? job.ratePerSecond };
     }
     return {

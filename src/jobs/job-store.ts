@@ -56,10 +56,18 @@ export type ResultCall =
   | { kind: 'exhausted' }
   | { kind: 'missing' };
 
+/** Items still to do in the account's jobs queued before a job, and the account's latest rate. */
+export interface QueueAhead {
+  itemsAhead: number;
+  recentRate: number | null;
+}
+
 export interface JobStore {
   insertJob(job: NewJob): Promise<Job>;
   /** The job if `account` owns it and it has not expired by `now`; undefined otherwise. */
   findJob(account: string, id: string, now: Date): Promise<Job | undefined>;
+  /** As findJob, with what queueAhead would answer for a pending job, in one round trip. */
+  findJobWithQueue(account: string, id: string, now: Date): Promise<{ job: Job; queue: QueueAhead } | undefined>;
   /**
    * The job, as findJob, if it was not polled since `notPolledSince`; then marks it polled at
    * `now`. 'too-soon' when it was; undefined when there is no such job.
@@ -75,7 +83,7 @@ export interface JobStore {
   /** The newest `limit` progress samples, oldest first. */
   readSamples(jobId: string, limit: number): Promise<ProgressSample[]>;
   /** Items still to do in the account's jobs queued before this one, and the account's latest rate. */
-  queueAhead(job: Job): Promise<{ itemsAhead: number; recentRate: number | null }>;
+  queueAhead(job: Job): Promise<QueueAhead>;
   /**
    * Claims one job that is due at `now` and may run (first in, first out per account), runs
    * `step` on it and applies its result, all in one transaction: a step commits whole or not at

@@ -45,8 +45,9 @@ export function faultXml(fault: SoapFault, version: string): string {
 }
 
 /** A complete envelope, for answers sent without node-soap (requests it must never see). */
-export function envelopeXml(bodyXml: string): string {
-  return `<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="${SOAP11_ENVELOPE_NS}"><soapenv:Body>${bodyXml}</soapenv:Body></soapenv:Envelope>`;
+export function envelopeXml(bodyXml: string, headerXml = ''): string {
+  const header = headerXml ? `<soapenv:Header>${headerXml}</soapenv:Header>` : '';
+  return `<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="${SOAP11_ENVELOPE_NS}">${header}<soapenv:Body>${bodyXml}</soapenv:Body></soapenv:Envelope>`;
 }
 
 export const clientFault = (message: string): SoapFault => ({ faultcode: 'soapenv:Client', faultstring: message });

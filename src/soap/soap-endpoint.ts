@@ -1,9 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import * as soap from 'soap';
 import type { Authenticator } from '../accounts/authenticator';
 import type { RequestSlots } from '../accounts/request-slots';
 import type { Clock } from '../clock';
@@ -17,11 +13,12 @@ import { endpointPath, type WsdlCatalog } from './wsdl-catalog';
 import { escapeXml } from './xml-write';
 
 /**
- * The NetSuite SOAP face. node-soap loads each version's WSDL and routes operations; around it this
- * class covers what node-soap gets wrong: it caps the body size, rejects malformed XML and unknown
- * operations with a proper soapenv:Client fault before node-soap sees them, dispatches on the body
- * element (SOAPAction is dropped, so a mismatching header cannot pick another handler), writes
- * every answer itself with explicit prefixes and xsi:type, and sends faults with HTTP 500.
+ * The NetSuite SOAP face, on a bare http.Server: it caps the body size, parses the envelope once
+ * (malformed XML and unknown operations get a proper soapenv:Client fault), dispatches on the body
+ * element (a mismatching SOAPAction cannot pick another handler), authenticates, takes the
+ * account's request slot, runs the operation and writes the whole answer itself: the envelope, a
+ * documentInfo header with the request's nsId, explicit prefixes and xsi:type; faults with HTTP 500.
+ * No generic SOAP library sits on the request path: each answer is one string built for it.
  */
 
 export interface SoapEndpointOptions {
@@ -34,10 +31,6 @@ export interface SoapLogger {
   error(message: string, details: Record<string, unknown>): void;
 }
 
-type NodeSoapHandler = (req: IncomingMessage, res: ServerResponse) => void;
-type SoapRequestWithCall = IncomingMessage & { body?: Buffer; soapCall?: SoapCall; soapCallRan?: boolean };
-
-const CALL_FAILED = Symbol('fault');
 
 /** As NetSuite answers one request too many: by the kind of credentials the request carried. */
 function concurrencyFault(call: SoapCall): SoapFault {
@@ -58,8 +51,6 @@ function decodeUtf8(body: Buffer): string {
 }
 
 export class SoapEndpoint {
-  private readonly handlers = new Map<string, Promise<NodeSoapHandler>>();
-  private readonly wsdlDir = mkdtempSync(path.join(os.tmpdir(), 'async-status-emulator-wsdl-'));
   constructor(
     private readonly catalog: WsdlCatalog,
     private readonly operations: Record<string, OperationHandler>,
@@ -69,10 +60,8 @@ export class SoapEndpoint {
     private readonly logger: SoapLogger,
   ) {}
 
-  /** Removes the WSDL copies written for node-soap. */
-  close(): void {
-    rmSync(this.wsdlDir, { recursive: true, force: true });
-  }
+  /** Nothing to let go of: kept so the shutdown path stays the same if the endpoint gains state. */
+  close(): void {}
 
   /** Answers one request to /services/NetSuitePort_<version>. */
   async handle(req: IncomingMessage, res: ServerResponse, version: string, baseUrl: string): Promise<void> {
@@ -120,23 +109,26 @@ export class SoapEndpoint {
     // The account's emulated latency: the request holds its slot meanwhile, as a slow one would.
     const delay = call.principal.limits.responseDelayMs;
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    const request = req as SoapRequestWithCall;
-    request.body = body;
-    request.soapCall = call;
-    delete request.headers.soapaction;
-    // node-soap answers with the request's Content-Type; SOAP 1.1 answers are text/xml.
-    request.headers['content-type'] = 'text/xml; charset=utf-8';
-    // node-soap parses the envelope again; where it fails on input ours accepted, it answers with
-    // text or a fault of its own making. Any answer it gives without running our operation is
-    // replaced by a proper Client fault.
-    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-    res.end = ((...args: unknown[]) => {
-      res.end = end as typeof res.end;
-      if (request.soapCallRan) return end(...args);
-      this.sendFault(res, version, clientFault(`The request could not be read as a ${call.request.operation} request of version ${version}.`));
-      return res;
-    }) as typeof res.end;
-    (await this.nodeSoapHandler(version))(req, res);
+    let answer: string;
+    try {
+      answer = await this.operations[call.request.operation](call);
+    } catch (error) {
+      this.sendFault(res, version, this.fault(error, req));
+      return;
+    }
+    const payload = envelopeXml(answer, this.documentInfo(call));
+    res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(payload) });
+    res.end(payload);
+  }
+
+  /** Every answer carries documentInfo with the request's nsId, as NetSuite's do. */
+  private documentInfo(call: SoapCall): string {
+    const ns = namespacesOf(call.version);
+    const nsId = newRequestId(call.principal.account, this.options.clock.now());
+    return (
+      `<platformMsgs:documentInfo xmlns:platformMsgs="${ns.platformMsgs}" xmlns:platformCore="${ns.platformCore}">` +
+      `<platformCore:nsId>${escapeXml(nsId)}</platformCore:nsId></platformMsgs:documentInfo>`
+    );
   }
 
   /** Refuses what no operation of this endpoint can answer, before anything is looked up. */
@@ -147,19 +139,6 @@ export class SoapEndpoint {
     }
     if (request.operationNamespace !== expected) {
       throw new SoapClientError(`${request.operation} must be in namespace ${expected} on this endpoint (got ${request.operationNamespace}).`);
-    }
-  }
-
-  /** Runs inside node-soap, which calls it with the request it routed. */
-  private async run(req: SoapRequestWithCall, methodName: string): Promise<{ _xml: string }> {
-    const call = req.soapCall;
-    req.soapCallRan = true;
-    try {
-      if (!call || call.request.operation !== methodName) throw new Error(`node-soap routed ${methodName} for ${call?.request.operation}`);
-      return { _xml: await this.operations[methodName](call) };
-    } catch (error) {
-      const fault = this.fault(error, req);
-      throw { Fault: { faultcode: fault.faultcode, statusCode: 500, _xml: faultXml(fault, call?.version ?? '2017_1') }, [CALL_FAILED]: true };
     }
   }
 
@@ -201,68 +180,6 @@ export class SoapEndpoint {
       req.on('data', onData);
       req.on('end', () => resolve(Buffer.concat(chunks)));
       req.on('error', reject);
-    });
-  }
-
-  /** node-soap's request handler for a version, built on first use from the rendered WSDL. */
-  private nodeSoapHandler(version: string): Promise<NodeSoapHandler> {
-    let handler = this.handlers.get(version);
-    if (!handler) {
-      handler = this.createNodeSoapHandler(version);
-      this.handlers.set(version, handler);
-      // A failed load is tried again on the next request rather than remembered.
-      handler.catch(() => this.handlers.delete(version));
-    }
-    return handler;
-  }
-
-  private createNodeSoapHandler(version: string): Promise<NodeSoapHandler> {
-    const wsdlFile = this.catalog.wsdlFile(version, path.join(this.wsdlDir, version));
-    const port: Record<string, (args: unknown, cb: unknown, headers: unknown, req: SoapRequestWithCall) => Promise<{ _xml: string }>> = {};
-    for (const name of Object.keys(this.operations)) {
-      port[name] = (_args, _cb, _headers, req) => this.run(req, name);
-    }
-    return new Promise((resolve, reject) => {
-      let captured: NodeSoapHandler | null = null;
-      // node-soap mounts itself on anything with route() and use() (its express branch); this
-      // registrar keeps the handler so the bare http.Server can call it without express.
-      const registrar = {
-        route: () => ({ all: (handler: NodeSoapHandler) => (captured = handler) }),
-        use: () => undefined,
-      };
-      const server = soap.listen(registrar as never, {
-        path: endpointPath(version),
-        services: { NetSuiteService: { NetSuitePort: port } },
-        xml: readFileSync(wsdlFile, 'utf8'),
-        uri: wsdlFile,
-        envelopeKey: 'soapenv',
-        enableChunkedEncoding: false,
-        suppressStack: true,
-        callback: (error: unknown) => {
-          if (error) reject(error);
-          else if (captured) resolve(captured);
-          else reject(new Error('node-soap did not register a handler'));
-        },
-      } as never);
-      // Every answer carries documentInfo with the request's nsId, as NetSuite's do.
-      const ns = namespacesOf(version);
-      server.addSoapHeader((_method: string, _args: unknown, _headers: unknown, req: SoapRequestWithCall) => {
-        const nsId = newRequestId(req.soapCall?.principal.account ?? this.options.defaultAccount, this.options.clock.now());
-        return (
-          `<platformMsgs:documentInfo xmlns:platformMsgs="${ns.platformMsgs}" xmlns:platformCore="${ns.platformCore}">` +
-          `<platformCore:nsId>${escapeXml(nsId)}</platformCore:nsId></platformMsgs:documentInfo>`
-        );
-      });
-      // node-soap adds a WS-Security header with an undeclared soap: prefix when the request
-      // carried a Timestamp; NetSuite never answers with one.
-      const withoutTimestamp = server as unknown as { _envelope: (body: string, headers: string, timestamp?: unknown) => string };
-      const envelope = withoutTimestamp._envelope.bind(server);
-      withoutTimestamp._envelope = (body, headers) => envelope(body, headers, undefined);
-      server.log = (type: string, data: unknown) => {
-        if (type === 'error' && !(data as Record<symbol, unknown>)?.[CALL_FAILED]) {
-          this.logger.error('node-soap reported an error', { version, error: data });
-        }
-      };
     });
   }
 }

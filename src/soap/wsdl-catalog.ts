@@ -94,12 +94,6 @@ export class WsdlCatalog {
     return this.document(wsdlPath(version), baseUrl)!;
   }
 
-  /** A WSDL file node-soap can load with its imports: the official one, or ours written under `root`. */
-  wsdlFile(version: string, root: string): string {
-    if (version === this.official?.version) return path.join(this.official.dir, wsdlPath(version));
-    return this.writeVersion(version, root);
-  }
-
   /** The official tree's file at a URL path (the URL pattern allows no way out of the tree). */
   private officialFile(urlPath: string): string | undefined {
     let document = this.officialFiles.get(urlPath);
