@@ -13,6 +13,7 @@ import { PgAccountStore } from './db/pg-account-store';
 import { PgRequestSlots } from './db/pg-request-slots';
 import { AccountService } from './accounts/account-service';
 import { Authenticator } from './accounts/authenticator';
+import { CachedAccountStore } from './accounts/cached-account-store';
 import { DEMO, demoSeed } from './accounts/demo';
 import { applySeed, readSeedFile } from './accounts/seed';
 import { createApp } from './http/app';
@@ -71,7 +72,7 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     ? { token: stored.token, source: stored.created ? 'generated' : 'stored' }
     : { token: config.ADMIN_TOKEN!, source: 'ADMIN_TOKEN' };
 
-  const accountStore = new PgAccountStore(db);
+  const accountStore = new CachedAccountStore(new PgAccountStore(db), config.ACCOUNT_CACHE_MS);
   const accounts = new AccountService(accountStore, clock);
   const demoAccount = normalizeAccountId(config.DEFAULT_ACCOUNT);
   // A fresh install gets the demo account once; revoked or deleted, it stays so.

@@ -1,0 +1,118 @@
+import type { Account } from './account';
+import type { AccountDetails, AccountStore, LoginFailure, PassportCredentials, TokenCredentials } from './account-store';
+
+/**
+ * An AccountStore that remembers token and account look-ups for `ttlMs`, so a polling client's
+ * requests do not each read its credentials again. Any change made through it forgets everything
+ * at once, so this process sees its own admin changes immediately; a change made by another
+ * process on the same database is seen within `ttlMs`. Nonces, passwords and the audit always go
+ * to the store.
+ */
+export class CachedAccountStore implements AccountStore {
+  private readonly tokens = new Map<string, { at: number; value: TokenCredentials | undefined }>();
+  private readonly accounts = new Map<string, { at: number; value: Account | undefined }>();
+  /** Bumped by every change: a look-up that began before one is not remembered. */
+  private generation = 0;
+
+  constructor(
+    private readonly inner: AccountStore,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  findToken(tokenId: string): Promise<TokenCredentials | undefined> {
+    return this.remembered(this.tokens, tokenId, () => this.inner.findToken(tokenId));
+  }
+
+  findAccount(id: string): Promise<Account | undefined> {
+    return this.remembered(this.accounts, id, () => this.inner.findAccount(id));
+  }
+
+  findPassportUser(account: string, email: string): Promise<PassportCredentials | undefined> {
+    return this.inner.findPassportUser(account, email);
+  }
+
+  useNonce(tokenId: string, nonce: string, expiresAt: Date, now: Date): Promise<boolean> {
+    return this.inner.useNonce(tokenId, nonce, expiresAt, now);
+  }
+
+  recordLoginFailure(failure: LoginFailure): Promise<void> {
+    return this.inner.recordLoginFailure(failure);
+  }
+
+  loginFailures(filter: { account?: string; limit: number }): Promise<LoginFailure[]> {
+    return this.inner.loginFailures(filter);
+  }
+
+  listAccounts(): Promise<Account[]> {
+    return this.inner.listAccounts();
+  }
+
+  accountDetails(id: string): Promise<AccountDetails | undefined> {
+    return this.inner.accountDetails(id);
+  }
+
+  saveAccount(...args: Parameters<AccountStore['saveAccount']>) {
+    return this.changing(() => this.inner.saveAccount(...args));
+  }
+
+  deleteAccount(id: string) {
+    return this.changing(() => this.inner.deleteAccount(id));
+  }
+
+  saveIntegration(...args: Parameters<AccountStore['saveIntegration']>) {
+    return this.changing(() => this.inner.saveIntegration(...args));
+  }
+
+  setIntegrationEnabled(consumerKey: string, enabled: boolean) {
+    return this.changing(() => this.inner.setIntegrationEnabled(consumerKey, enabled));
+  }
+
+  saveToken(...args: Parameters<AccountStore['saveToken']>) {
+    return this.changing(() => this.inner.saveToken(...args));
+  }
+
+  revokeToken(tokenId: string, now: Date) {
+    return this.changing(() => this.inner.revokeToken(tokenId, now));
+  }
+
+  saveUser(...args: Parameters<AccountStore['saveUser']>) {
+    return this.changing(() => this.inner.saveUser(...args));
+  }
+
+  deleteUser(account: string, email: string) {
+    return this.changing(() => this.inner.deleteUser(account, email));
+  }
+
+  private async remembered<T>(cache: Map<string, { at: number; value: T }>, key: string, load: () => Promise<T>): Promise<T> {
+    if (this.ttlMs <= 0) return load();
+    const now = this.now();
+    const hit = cache.get(key);
+    if (hit && now - hit.at < this.ttlMs) return hit.value;
+    const generation = this.generation;
+    const value = await load();
+    if (generation !== this.generation) return value;
+    // Unknown ids are remembered too (a bad client repeating itself), but the map stays bounded.
+    if (cache.size >= MAX_ENTRIES) cache.clear();
+    cache.set(key, { at: now, value });
+    return value;
+  }
+
+  private async changing<T>(change: () => Promise<T>): Promise<T> {
+    // Forget before and after: a look-up racing the change is not remembered.
+    this.forget();
+    try {
+      return await change();
+    } finally {
+      this.forget();
+    }
+  }
+
+  private forget(): void {
+    this.generation++;
+    this.tokens.clear();
+    this.accounts.clear();
+  }
+}
+
+const MAX_ENTRIES = 10_000;

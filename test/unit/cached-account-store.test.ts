@@ -1,0 +1,62 @@
+import type { AccountStore, TokenCredentials } from '../../src/accounts/account-store';
+import { CachedAccountStore } from '../../src/accounts/cached-account-store';
+
+/** A store that counts its reads and answers what `tokens` holds now. */
+function countingStore(tokens: Map<string, string>) {
+  const reads = { token: 0 };
+  let gate: Promise<void> = Promise.resolve();
+  const store = {
+    findToken: async (tokenId: string) => {
+      reads.token++;
+      const secret = tokens.get(tokenId);
+      await gate;
+      return secret === undefined ? undefined : ({ tokenSecret: secret } as TokenCredentials);
+    },
+    revokeToken: async (tokenId: string) => tokens.delete(tokenId),
+  } as unknown as AccountStore;
+  return { store, reads, hold: (promise: Promise<void>) => (gate = promise) };
+}
+
+describe('CachedAccountStore', () => {
+  it('answers repeated look-ups within the time to live from memory, and reads again after it', async () => {
+    let now = 0;
+    const { store, reads } = countingStore(new Map([['t1', 's1']]));
+    const cached = new CachedAccountStore(store, 1000, () => now);
+    for (let i = 0; i < 5; i++) expect((await cached.findToken('t1'))?.tokenSecret).toBe('s1');
+    expect(reads.token).toBe(1);
+    now = 1000;
+    await cached.findToken('t1');
+    expect(reads.token).toBe(2);
+  });
+
+  it('forgets everything when a change goes through it, so this process sees its own changes at once', async () => {
+    const { store, reads } = countingStore(new Map([['t1', 's1']]));
+    const cached = new CachedAccountStore(store, 60_000, () => 0);
+    await cached.findToken('t1');
+    await cached.revokeToken('t1', new Date());
+    expect(await cached.findToken('t1')).toBeUndefined();
+    expect(reads.token).toBe(2);
+  });
+
+  it('does not remember a look-up that was under way when a change was made', async () => {
+    const tokens = new Map([['t1', 's1']]);
+    const { store, hold } = countingStore(tokens);
+    const cached = new CachedAccountStore(store, 60_000, () => 0);
+    let open!: () => void;
+    hold(new Promise<void>((resolve) => (open = resolve)));
+    const racing = cached.findToken('t1');
+    await cached.revokeToken('t1', new Date());
+    open();
+    expect((await racing)?.tokenSecret).toBe('s1');
+    hold(Promise.resolve());
+    expect(await cached.findToken('t1')).toBeUndefined();
+  });
+
+  it('reads every time with a time to live of 0', async () => {
+    const { store, reads } = countingStore(new Map([['t1', 's1']]));
+    const cached = new CachedAccountStore(store, 0);
+    await cached.findToken('t1');
+    await cached.findToken('t1');
+    expect(reads.token).toBe(2);
+  });
+});
