@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { hotQuery } from './hot-query';
 import type { Account, Integration, LimitOverrides, PassportUser, Token } from '../accounts/account';
 import type { AccountDetails, AccountStore, LoginFailure, PassportCredentials, TokenCredentials } from '../accounts/account-store';
 
@@ -158,12 +159,15 @@ export class PgAccountStore implements AccountStore {
       this.lastNonceSweep = now.getTime();
       await this.db('token_nonces').where('expires_at', '<', now).delete();
     }
-    const inserted = await this.db('token_nonces')
-      .insert({ token_id: tokenId, nonce, expires_at: expiresAt })
-      .onConflict(['token_id', 'nonce'])
-      .merge({ expires_at: expiresAt })
-      .where('token_nonces.expires_at', '<', now)
-      .returning('nonce');
+    // A nonce seen before counts again only once its window has passed.
+    const inserted = await hotQuery(
+      this.db,
+      'use_nonce',
+      `insert into token_nonces (token_id, nonce, expires_at) values ($1, $2, $3)
+       on conflict (token_id, nonce) do update set expires_at = excluded.expires_at where token_nonces.expires_at < $4
+       returning nonce`,
+      [tokenId, nonce, expiresAt, now],
+    );
     return inserted.length > 0;
   }
 

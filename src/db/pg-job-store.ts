@@ -3,6 +3,7 @@ import { isWorkerJob, type AsyncOperation, type ItemResult, type Job, type JobSo
 import type { Advance, JobFilter, JobStore, NewJob, QueueAhead, ResultCall, StepContext } from '../jobs/job-store';
 import { StepFailedError } from '../errors';
 import type { ItemInput } from '../records/record';
+import { hotQuery } from './hot-query';
 import { PgRecordStore } from './pg-record-store';
 
 /** The JobStore on Postgres (a server through pg, or PGlite): the only place with SQL for jobs. */
@@ -56,6 +57,19 @@ const UNFINISHED = `status in ('pending', 'processing')`;
 /** Jobs the worker runs; external jobs are advanced by whoever reports them. */
 const RUNNABLE = `source <> 'external'`;
 const ITEM_INSERT_CHUNK = 1000;
+
+/** checkAsyncStatus's one statement: the job and, when it is pending, its queue as subqueries. */
+const STATUS_SQL = `select j.*,
+              case when j.status = 'pending' and j.${RUNNABLE} then (
+                select coalesce(sum(o.total_items - o.processed_items), 0)::bigint from jobs o
+                 where o.account = j.account and o.${UNFINISHED} and o.${RUNNABLE}
+                   and (o.available_at, o.seq) < (j.available_at, j.seq)) end as queue_items_ahead,
+              case when j.status = 'pending' and j.${RUNNABLE} then (
+                select l.rate_items / l.rate_seconds from jobs l
+                 where l.account = j.account and l.${RUNNABLE} and l.started_at is not null and l.rate_seconds > 0 and l.rate_items > 0
+                 order by l.last_sample_at desc limit 1) end as queue_recent_rate
+         from jobs j
+        where j.id = $1 and j.account = $2 and j.expires_at > $3`;
 
 const toDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
@@ -156,21 +170,8 @@ export class PgJobStore implements JobStore {
 
   /** The job and, when it is pending, its queue: the queueAhead sums as subqueries of the same statement. */
   async findJobWithQueue(account: string, id: string, now: Date): Promise<{ job: Job; queue: QueueAhead } | undefined> {
-    const result = await this.db.raw(
-      `select j.*,
-              case when j.status = 'pending' and j.${RUNNABLE} then (
-                select coalesce(sum(o.total_items - o.processed_items), 0)::bigint from jobs o
-                 where o.account = j.account and o.${UNFINISHED} and o.${RUNNABLE}
-                   and (o.available_at, o.seq) < (j.available_at, j.seq)) end as queue_items_ahead,
-              case when j.status = 'pending' and j.${RUNNABLE} then (
-                select l.rate_items / l.rate_seconds from jobs l
-                 where l.account = j.account and l.${RUNNABLE} and l.started_at is not null and l.rate_seconds > 0 and l.rate_items > 0
-                 order by l.last_sample_at desc limit 1) end as queue_recent_rate
-         from jobs j
-        where j.id = ? and j.account = ? and j.expires_at > ?`,
-      [id, account, now],
-    );
-    const row = result.rows[0] as (JobRow & { queue_items_ahead: string | null; queue_recent_rate: number | null }) | undefined;
+    const rows = await hotQuery<JobRow & { queue_items_ahead: string | null; queue_recent_rate: number | null }>(this.db, 'job_status', STATUS_SQL, [id, account, now]);
+    const row = rows[0];
     if (!row) return undefined;
     return {
       job: toJob(row),
