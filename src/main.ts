@@ -176,7 +176,6 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
         clearTimeout(timer);
         await worker.stop();
         await slots.close();
-        soap.close();
         if (!options.db) await closeKnex(db);
       })()),
   };

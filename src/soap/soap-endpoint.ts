@@ -60,9 +60,6 @@ export class SoapEndpoint {
     private readonly logger: SoapLogger,
   ) {}
 
-  /** Nothing to let go of: kept so the shutdown path stays the same if the endpoint gains state. */
-  close(): void {}
-
   /** Answers one request to /services/NetSuitePort_<version>. */
   async handle(req: IncomingMessage, res: ServerResponse, version: string, baseUrl: string): Promise<void> {
     if (req.method === 'GET' && /\?wsdl\b/i.test(req.url ?? '')) {
