@@ -9,7 +9,9 @@ import type { Knex } from 'knex';
 export async function hotQuery<Row>(db: Knex, name: string, text: string, values: unknown[]): Promise<Row[]> {
   const client = db.client as Knex.Client & { config: { client?: unknown } };
   if (client.config.client !== 'pg') {
-    const result = await db.raw(text.replace(/\$\d+/g, '?'), values as Knex.RawBinding[]);
+    // knex would spread an array over several placeholders: PGlite gets it as one array literal.
+    const bindings = values.map((value) => (Array.isArray(value) ? arrayLiteral(value) : value));
+    const result = await db.raw(text.replace(/\$\d+/g, '?'), bindings as Knex.RawBinding[]);
     return result.rows as Row[];
   }
   const connection = (await client.acquireConnection()) as { query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }> };
@@ -18,4 +20,14 @@ export async function hotQuery<Row>(db: Knex, name: string, text: string, values
   } finally {
     await client.releaseConnection(connection);
   }
+}
+
+/** A one-dimensional Postgres array literal: every element quoted, so any text survives. */
+export function arrayLiteral(values: unknown[]): string {
+  const element = (value: unknown) => {
+    if (value === null || value === undefined) return 'NULL';
+    const text = value instanceof Date ? value.toISOString() : String(value);
+    return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  };
+  return `{${values.map(element).join(',')}}`;
 }

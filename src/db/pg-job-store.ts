@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import { isWorkerJob, type AsyncOperation, type ItemResult, type Job, type JobSource, type JobStatus, type ProgressSample, type Scenario, type WorkerJob } from '../jobs/job';
-import type { Advance, JobFilter, JobStore, NewJob, QueueAhead, ResultCall, StepContext } from '../jobs/job-store';
+import type { Advance, JobFilter, JobProgress, JobStore, NewJob, QueueAhead, ResultCall, StepContext } from '../jobs/job-store';
 import { StepFailedError } from '../errors';
 import type { ItemInput } from '../records/record';
+import { Batcher } from './batcher';
 import { hotQuery } from './hot-query';
 import { PgRecordStore } from './pg-record-store';
 
@@ -58,8 +59,13 @@ const UNFINISHED = `status in ('pending', 'processing')`;
 const RUNNABLE = `source <> 'external'`;
 const ITEM_INSERT_CHUNK = 1000;
 
-/** checkAsyncStatus's one statement: the job and, when it is pending, its queue as subqueries. */
-const STATUS_SQL = `select j.*,
+/**
+ * checkAsyncStatus's one statement, for every poll of a batch: each asked (id, account, time)
+ * with the columns the answer needs and, when the job is pending, its queue as subqueries. `n`
+ * says which question a row answers; an unknown, foreign or expired job has no row.
+ */
+const STATUS_SQL = `select q.n, j.id, j.source, j.status, j.total_items, j.processed_items, j.rate_per_second, j.available_at,
+              j.started_at, j.rate_items, j.rate_seconds, j.last_sample_at,
               case when j.status = 'pending' and j.${RUNNABLE} then (
                 select coalesce(sum(o.total_items - o.processed_items), 0)::bigint from jobs o
                  where o.account = j.account and o.${UNFINISHED} and o.${RUNNABLE}
@@ -68,8 +74,22 @@ const STATUS_SQL = `select j.*,
                 select l.rate_items / l.rate_seconds from jobs l
                  where l.account = j.account and l.${RUNNABLE} and l.started_at is not null and l.rate_seconds > 0 and l.rate_items > 0
                  order by l.last_sample_at desc limit 1) end as queue_recent_rate
-         from jobs j
-        where j.id = $1 and j.account = $2 and j.expires_at > $3`;
+         from unnest($1::text[], $2::text[], $3::timestamptz[]) with ordinality as q(id, account, at, n)
+         join jobs j on j.id = q.id and j.account = q.account and j.expires_at > q.at`;
+
+type StatusRow = Pick<JobRow, 'id' | 'source' | 'status' | 'total_items' | 'processed_items' | 'rate_per_second' | 'available_at' | 'started_at' | 'rate_items' | 'rate_seconds' | 'last_sample_at'> & {
+  n: string;
+  queue_items_ahead: string | null;
+  queue_recent_rate: number | null;
+};
+
+interface StatusQuestion {
+  account: string;
+  id: string;
+  now: Date;
+}
+
+type StatusAnswer = { job: JobProgress; queue: QueueAhead } | undefined;
 
 const toDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
@@ -130,6 +150,9 @@ export interface PgJobStoreOptions {
 }
 
 export class PgJobStore implements JobStore {
+  /** Polls made while the database is busy share one status statement. */
+  private readonly statusBatches = new Batcher<StatusQuestion, StatusAnswer>((questions) => this.readStatuses(questions));
+
   constructor(
     private readonly db: Knex,
     private readonly options: PgJobStoreOptions = { leaseSeconds: 30 },
@@ -168,15 +191,34 @@ export class PgJobStore implements JobStore {
     return row ? toJob(row) : undefined;
   }
 
-  /** The job and, when it is pending, its queue: the queueAhead sums as subqueries of the same statement. */
-  async findJobWithQueue(account: string, id: string, now: Date): Promise<{ job: Job; queue: QueueAhead } | undefined> {
-    const rows = await hotQuery<JobRow & { queue_items_ahead: string | null; queue_recent_rate: number | null }>(this.db, 'job_status', STATUS_SQL, [id, account, now]);
-    const row = rows[0];
-    if (!row) return undefined;
-    return {
-      job: toJob(row),
-      queue: { itemsAhead: Number(row.queue_items_ahead ?? 0), recentRate: row.queue_recent_rate === null ? null : Number(row.queue_recent_rate) },
-    };
+  findJobProgress(account: string, id: string, now: Date): Promise<StatusAnswer> {
+    return this.statusBatches.load({ account, id, now });
+  }
+
+  private async readStatuses(questions: StatusQuestion[]): Promise<StatusAnswer[]> {
+    const rows = await hotQuery<StatusRow>(this.db, 'job_status', STATUS_SQL, [
+      questions.map((q) => q.id),
+      questions.map((q) => q.account),
+      questions.map((q) => q.now),
+    ]);
+    const answers: StatusAnswer[] = new Array(questions.length).fill(undefined);
+    for (const row of rows) {
+      answers[Number(row.n) - 1] = {
+        job: {
+          id: row.id,
+          source: row.source,
+          status: row.status,
+          totalItems: row.total_items,
+          processedItems: row.processed_items,
+          ratePerSecond: Number(row.rate_per_second),
+          availableAt: new Date(row.available_at),
+          startedAt: toDate(row.started_at),
+          rate: { items: Number(row.rate_items), seconds: Number(row.rate_seconds), lastSampleAt: toDate(row.last_sample_at) },
+        },
+        queue: { itemsAhead: Number(row.queue_items_ahead ?? 0), recentRate: row.queue_recent_rate === null ? null : Number(row.queue_recent_rate) },
+      };
+    }
+    return answers;
   }
 
   /** One guarded update takes the poll; a second look tells a too-early poll from a missing job. */

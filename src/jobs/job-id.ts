@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
 
@@ -15,9 +15,36 @@ function newId(prefix: string, account: string, at: Date): string {
     pad(at.getUTCMinutes(), 2) +
     pad(at.getUTCSeconds(), 2) +
     pad(at.getUTCMilliseconds(), 3);
-  const random = pad(randomInt(0, 100_000), 5) + pad(randomInt(0, 100_000), 5);
-  return `${prefix}_${account}_${stamp}${random}_${randomBytes(4).toString('hex')}`;
+  return `${prefix}_${account}_${stamp}${randomDigits()}_${randomHex()}`;
 }
+
+// Random bytes drawn from the system a few kilobytes at a time: one call per id cost more than
+// the rest of building a status answer.
+const pool = Buffer.alloc(4096);
+let used = pool.length;
+
+function randomUint32(): number {
+  if (used + 4 > pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  const value = pool.readUInt32LE(used);
+  used += 4;
+  return value;
+}
+
+/** Ten random digits: two uniform draws of five (a value past the last whole 100,000 is drawn again). */
+function randomDigits(): string {
+  const five = () => {
+    const limit = 4_294_900_000; // the largest multiple of 100,000 below 2^32
+    let value = randomUint32();
+    while (value >= limit) value = randomUint32();
+    return pad(value % 100_000, 5);
+  };
+  return five() + five();
+}
+
+const randomHex = (): string => randomUint32().toString(16).padStart(8, '0');
 
 /** A job id, e.g. ASYNCWEBSERVICES_TSTDRV1234567_112320260659429237716982536_edca99ea. */
 export const newJobId = (account: string, at: Date): string => newId('ASYNCWEBSERVICES', account, at);

@@ -3,7 +3,7 @@ import { AsyncJobError, LimitError, NotFoundError } from '../errors';
 import { ASYNC_OPERATIONS, asyncStatusOf, isTerminal, isWorkerJob, type AsyncOperation, type AsyncStatus, type ItemResult, type Job, type Scenario, type WorkerJob } from './job';
 import type { ItemInput } from '../records/record';
 import { newJobId } from './job-id';
-import type { JobFilter, JobStore, QueueAhead } from './job-store';
+import type { JobFilter, JobProgress, JobStore, QueueAhead } from './job-store';
 import { estimateRemainingSeconds, percentCompleted } from './progress';
 
 /** The per-account limits a call may bring (from its account); absent ones take the settings. */
@@ -125,9 +125,9 @@ export class JobService {
       if (!polled) throw invalidJobId(jobId);
       return this.view(polled, now);
     }
-    const found = await this.store.findJobWithQueue(account, jobId, now);
+    const found = await this.store.findJobProgress(account, jobId, now);
     if (!found) throw invalidJobId(jobId);
-    return this.view(found.job, now, found.queue);
+    return statusView(found.job, now, found.queue);
   }
 
   /** getAsyncResult: one page of a finished job's outcomes. */
@@ -186,22 +186,26 @@ export class JobService {
 
   /** The status as of `now`; a pending job's queue is read unless the caller read it already. */
   private async view(job: Job, now: Date, known?: QueueAhead): Promise<StatusView> {
-    // A reported job waits in no queue of ours: until its first report nothing says how long it takes.
-    if (job.source === 'external' && job.status === 'pending') {
-      return { jobId: job.id, status: 'pending', percentCompleted: 0, estRemainingDuration: 0 };
-    }
-    let queue = { itemsAhead: 0, rate: job.ratePerSecond };
-    if (job.status === 'pending') {
-      const ahead = known ?? (await this.store.queueAhead(job));
-      queue = { itemsAhead: ahead.itemsAhead, rate: ahead.recentRate ?? job.ratePerSecond };
-    }
-    return {
-      jobId: job.id,
-      status: asyncStatusOf(job.status),
-      percentCompleted: percentCompleted(job),
-      estRemainingDuration: estimateRemainingSeconds(job, now, queue),
-    };
+    const ahead = job.status === 'pending' && job.source !== 'external' ? (known ?? (await this.store.queueAhead(job))) : NO_QUEUE;
+    return statusView(job, now, ahead);
   }
+}
+
+const NO_QUEUE: QueueAhead = { itemsAhead: 0, recentRate: null };
+
+/** checkAsyncStatus's answer for a job as of `now`, given the queue it waits in when pending. */
+export function statusView(job: JobProgress, now: Date, ahead: QueueAhead): StatusView {
+  // A reported job waits in no queue of ours: until its first report nothing says how long it takes.
+  if (job.source === 'external' && job.status === 'pending') {
+    return { jobId: job.id, status: 'pending', percentCompleted: 0, estRemainingDuration: 0 };
+  }
+  const queue = job.status === 'pending' ? { itemsAhead: ahead.itemsAhead, rate: ahead.recentRate ?? job.ratePerSecond } : { itemsAhead: 0, rate: job.ratePerSecond };
+  return {
+    jobId: job.id,
+    status: asyncStatusOf(job.status),
+    percentCompleted: percentCompleted(job),
+    estRemainingDuration: estimateRemainingSeconds(job, now, queue),
+  };
 }
 
 function recordTypeOf(input: ItemInput): string | undefined {

@@ -56,6 +56,9 @@ export type ResultCall =
   | { kind: 'exhausted' }
   | { kind: 'missing' };
 
+/** What checkAsyncStatus reads of a job: its progress, not its inputs or results. */
+export type JobProgress = Pick<Job, 'id' | 'source' | 'status' | 'totalItems' | 'processedItems' | 'ratePerSecond' | 'availableAt' | 'startedAt' | 'rate'>;
+
 /** Items still to do in the account's jobs queued before a job, and the account's latest rate. */
 export interface QueueAhead {
   itemsAhead: number;
@@ -66,8 +69,11 @@ export interface JobStore {
   insertJob(job: NewJob): Promise<Job>;
   /** The job if `account` owns it and it has not expired by `now`; undefined otherwise. */
   findJob(account: string, id: string, now: Date): Promise<Job | undefined>;
-  /** As findJob, with what queueAhead would answer for a pending job, in one round trip. */
-  findJobWithQueue(account: string, id: string, now: Date): Promise<{ job: Job; queue: QueueAhead } | undefined>;
+  /**
+   * The job's progress (as findJob finds it), with what queueAhead would answer when it is
+   * pending: one round trip, shared with other polls made at the same time.
+   */
+  findJobProgress(account: string, id: string, now: Date): Promise<{ job: JobProgress; queue: QueueAhead } | undefined>;
   /**
    * The job, as findJob, if it was not polled since `notPolledSince`; then marks it polled at
    * `now`. 'too-soon' when it was; undefined when there is no such job.

@@ -70,7 +70,11 @@ export interface QueueContext {
   rate: number;
 }
 
-export function estimateRemainingSeconds(job: Job, now: Date, queue: QueueContext): number {
+export function estimateRemainingSeconds(
+  job: Pick<Job, 'status' | 'availableAt' | 'startedAt' | 'totalItems' | 'processedItems' | 'rate'>,
+  now: Date,
+  queue: QueueContext,
+): number {
   if (isTerminal(job.status)) return 0;
   if (job.status === 'pending' || job.startedAt === null) {
     const wait = seconds(now, job.availableAt);

@@ -1,0 +1,90 @@
+import { ManualClock } from '../../src/clock';
+import { migrate } from '../../src/db/knex';
+import { PgAccountStore } from '../../src/db/pg-account-store';
+import { PgJobStore } from '../../src/db/pg-job-store';
+import { JobService } from '../../src/jobs/job-service';
+import { createTestDatabase, type TestDatabase } from '../helpers/database';
+
+/**
+ * Polls and nonces made at the same time share one statement (src/db/batcher.ts): each caller
+ * must still get the answer to its own question, on Postgres and on PGlite.
+ */
+
+let database: TestDatabase;
+let clock: ManualClock;
+let jobs: JobService;
+let store: PgJobStore;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await migrate(database.db, database.schema);
+  clock = new ManualClock();
+  store = new PgJobStore(database.db);
+  jobs = new JobService(store, clock, { retentionDays: 1, maxResultCalls: 20, resultPageSize: 1000, defaultRatePerSecond: 20, minPollIntervalSeconds: 0 });
+});
+afterAll(() => database.close());
+
+const scripted = (account: string, totalItems: number, startAfterSeconds = 0) =>
+  jobs.createJob({ account, operation: 'asyncAddList', recordType: 'customer', totalItems, ratePerSecond: 10, startAfterSeconds, scenario: {} });
+
+describe('polls sharing one status statement', () => {
+  it('answers each poll of a concurrent burst with its own job, and none with another account\'s', async () => {
+    const a = await Promise.all([scripted('BATCH_A', 10), scripted('BATCH_A', 20), scripted('BATCH_A', 30, 60)]);
+    const b = await Promise.all([scripted('BATCH_B', 40), scripted('BATCH_B', 50)]);
+    // Jobs in several states: one half done, one finished, the rest pending.
+    await database.db('jobs').where({ id: a[0].id }).update({ status: 'processing', processed_items: 5, started_at: clock.now() });
+    await database.db('jobs').where({ id: b[0].id }).update({ status: 'finished', processed_items: 40, started_at: clock.now(), finished_at: clock.now() });
+    const odd = ['', 'x"y', 'back\\slash', '{a,b}', 'NULL', "it's", 'comma,id', 'ünïcødé'];
+    const questions = [
+      ...a.map((job) => ({ account: 'BATCH_A', id: job.id })),
+      ...b.map((job) => ({ account: 'BATCH_B', id: job.id })),
+      // Another account's job, and ids that only look like something to an array literal.
+      ...b.map((job) => ({ account: 'BATCH_A', id: job.id })),
+      ...odd.map((id) => ({ account: 'BATCH_A', id })),
+    ];
+    const burst = [...questions, ...questions, ...questions];
+    const answers = await Promise.all(burst.map((q) => store.findJobProgress(q.account, q.id, clock.now())));
+    burst.forEach((q, i) => {
+      const own = q.account === 'BATCH_A' ? a.find((job) => job.id === q.id) : b.find((job) => job.id === q.id);
+      if (!own) {
+        expect(answers[i]).toBeUndefined();
+        return;
+      }
+      expect(answers[i]?.job.id).toBe(q.id);
+      expect(answers[i]?.job.totalItems).toBe(own.totalItems);
+    });
+    const view = await jobs.status('BATCH_A', a[0].id);
+    expect(view).toMatchObject({ status: 'processing', percentCompleted: 50 });
+    expect((await jobs.status('BATCH_B', b[0].id)).status).toBe('finished');
+    // The third job of A waits behind the first two: 5 + 20 items at 10 a second, after its 60 s.
+    expect((await store.findJobProgress('BATCH_A', a[2].id, clock.now()))?.queue.itemsAhead).toBe(25);
+    expect((await jobs.status('BATCH_A', a[2].id)).estRemainingDuration).toBeCloseTo(60 + (25 + 30) / 10, 5);
+  });
+
+  it('tells expired jobs from live ones by the time each poll was made', async () => {
+    const job = await scripted('BATCH_EXP', 5);
+    const before = clock.now();
+    const after = new Date(before.getTime() + 2 * 24 * 3600 * 1000);
+    const [live, expired] = await Promise.all([store.findJobProgress('BATCH_EXP', job.id, before), store.findJobProgress('BATCH_EXP', job.id, after)]);
+    expect(live?.job.id).toBe(job.id);
+    expect(expired).toBeUndefined();
+  });
+});
+
+describe('nonces sharing one statement', () => {
+  it('accepts each nonce of a token once, however many requests bring it at the same moment', async () => {
+    const accounts = new PgAccountStore(database.db);
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + 300_000);
+    const uses = Array.from({ length: 60 }, (_, i) => ({ token: `tok${i % 2}`, nonce: `nonce${i % 10}` }));
+    const accepted = await Promise.all(uses.map((use) => accounts.useNonce(use.token, use.nonce, expiresAt, now)));
+    const winners = uses.filter((_, i) => accepted[i]).map((use) => `${use.token}/${use.nonce}`);
+    // tok0 sees even nonces, tok1 odd ones: ten distinct pairs, each accepted exactly once.
+    expect(winners.sort()).toEqual([...new Set(uses.map((use) => `${use.token}/${use.nonce}`))].sort());
+    expect(await accounts.useNonce('tok0', 'nonce0', expiresAt, now)).toBe(false);
+    const rows = await database.db('token_nonces').whereIn('token_id', ['tok0', 'tok1']).count<{ count: string }[]>({ count: '*' });
+    expect(Number(rows[0].count)).toBe(10);
+    // Once the window of its first use has passed, a nonce may come again.
+    expect(await accounts.useNonce('tok0', 'nonce0', new Date(expiresAt.getTime() + 600_000), new Date(expiresAt.getTime() + 1000))).toBe(true);
+  });
+});
