@@ -5,8 +5,8 @@ import { signTokenPassport, tokenPassportXml, type Credentials as TestCredential
 /**
  * The load generator, run as its own process so it never shares an event loop with a server
  * under test: autocannon posting checkAsyncStatus envelopes and printing one JSON line of results.
- * Each request names a job picked at random from the list it is given and carries a tokenPassport
- * signed for the job's account with a fresh nonce.
+ * Each request names a job (and page) picked at random from the list it is given and carries a
+ * tokenPassport signed for the job's account with a fresh nonce.
  */
 
 export interface LoadSpec {
@@ -14,9 +14,10 @@ export interface LoadSpec {
   connections: number;
   seconds: number;
   warmupSeconds: number;
-  /** POST bodies: a template with {{JOB}} and {{PASSPORT}} filled per request. */
+  /** POST bodies: a template with {{JOB}}, {{PASSPORT}} and {{PAGE}} filled per request. */
   template: string;
-  jobs: Array<{ account: string; jobId: string }>;
+  /** The jobs requests pick from; {{PAGE}} is drawn from 1..pages (1 when absent). */
+  jobs: Array<{ account: string; jobId: string; pages?: number }>;
   /** Each account's credentials, to sign the tokenPassport of a request for one of its jobs. */
   accounts: Record<string, Credentials>;
   headers: Record<string, string>;
@@ -41,8 +42,11 @@ export const passportFor = (credentials: Credentials): string => tokenPassportXm
 function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
   // Every target gets the same kind of request, made the same way: a random job, signed afresh.
   const body = () => {
-    const { account, jobId } = spec.jobs[Math.floor(Math.random() * spec.jobs.length)];
-    return spec.template.replace('{{JOB}}', jobId).replace('{{PASSPORT}}', passportFor(spec.accounts[account]));
+    const { account, jobId, pages = 1 } = spec.jobs[Math.floor(Math.random() * spec.jobs.length)];
+    return spec.template
+      .replace('{{JOB}}', jobId)
+      .replace('{{PAGE}}', String(1 + Math.floor(Math.random() * pages)))
+      .replace('{{PASSPORT}}', passportFor(spec.accounts[account]));
   };
   return new Promise((resolve, reject) => {
     autocannon(
