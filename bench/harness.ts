@@ -168,22 +168,19 @@ export const table = (header: string[], rows: Array<Array<string | number>>, rig
 
 export const metOrNot = (met: boolean) => (met ? 'met' : 'not met');
 
-/** Peak resident memory of a process so far, in MiB, from /proc (Linux). */
-export async function peakRssMiB(pid: number): Promise<number> {
+/** A memory figure of a process from /proc/<pid>/status (Linux), in MiB. */
+async function procStatusMiB(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
   const { readFile } = await import('node:fs/promises');
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const found = /VmHWM:\s+(\d+) kB/.exec(status);
-  if (!found) throw new Error(`no VmHWM for process ${pid}`);
+  const found = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
+  if (!found) throw new Error(`no ${field} for process ${pid}`);
   return Number(found[1]) / 1024;
 }
 
-/** Current resident memory of a process, in MiB, from /proc (Linux). */
-export async function rssMiB(pid: number): Promise<number> {
-  const { readFile } = await import('node:fs/promises');
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const found = /VmRSS:\s+(\d+) kB/.exec(status);
-  if (!found) throw new Error(`no VmRSS for process ${pid}`);
-  return Number(found[1]) / 1024;
-}
+/** Peak resident memory of a process so far. */
+export const peakRssMiB = (pid: number) => procStatusMiB(pid, 'VmHWM');
+
+/** Current resident memory of a process. */
+export const rssMiB = (pid: number) => procStatusMiB(pid, 'VmRSS');
 
 export const machine = () => `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
