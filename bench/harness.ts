@@ -184,3 +184,38 @@ export const peakRssMiB = (pid: number) => procStatusMiB(pid, 'VmHWM');
 export const rssMiB = (pid: number) => procStatusMiB(pid, 'VmRSS');
 
 export const machine = () => `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+
+/** CPU seconds (user + system) each process has used so far, from /proc/<pid>/stat (Linux); ended ones are left out. */
+export async function cpuSeconds(pids: number[]): Promise<Map<number, number>> {
+  const { readFile } = await import('node:fs/promises');
+  const used = new Map<number, number>();
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    if (stat) used.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 13).reduce((sum, field) => sum + Number(field), 0) / 100);
+  }
+  return used;
+}
+
+/** Every Postgres server process on this machine (the postmaster and its backends). */
+export async function postgresPids(): Promise<number[]> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const comm = await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '');
+    if (comm.trim() === 'postgres') pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** CPU used by a process and by Postgres while `work` runs, in seconds. */
+export async function measureCpu<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; processCpu: number; postgresCpu: number }> {
+  const before = await cpuSeconds([pid, ...(await postgresPids())]);
+  const result = await work();
+  // Backends that end meanwhile are lost to the count; the service's pool keeps its connections.
+  const after = await cpuSeconds([...before.keys(), ...(await postgresPids())]);
+  let postgresCpu = 0;
+  for (const [other, seconds] of after) if (other !== pid) postgresCpu += seconds - (before.get(other) ?? 0);
+  return { result, processCpu: (after.get(pid) ?? 0) - (before.get(pid) ?? 0), postgresCpu };
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Client } from 'pg';
 import {
   CONNECTIONS, REGISTER, ROOT, SECONDS, VERSION, WARMUP_SECONDS,
-  createAccounts, credentialsOf, endpoint, envelope, fmt, metOrNot, runLoad, start, startService, stop, table,
+  createAccounts, credentialsOf, endpoint, envelope, fmt, measureCpu, metOrNot, runLoad, start, startService, stop, table,
   type BenchContext, type SectionReport, type Started,
 } from './harness';
 import { passportFor, type LoadResult, type LoadSpec } from './load';
@@ -17,12 +17,12 @@ import { passportFor, type LoadResult, type LoadSpec } from './load';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 50);
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
-const POLL = envelope('<msg:checkAsyncStatus><msg:jobId>{{JOB}}</msg:jobId></msg:checkAsyncStatus>');
+export const POLL = envelope('<msg:checkAsyncStatus><msg:jobId>{{JOB}}</msg:jobId></msg:checkAsyncStatus>');
 
 type BenchJob = { account: string; jobId: string };
 
 /** Jobs in every state, spread over the accounts, written straight into the job table. */
-async function seedJobs(db: Client): Promise<BenchJob[]> {
+export async function seedJobs(db: Client): Promise<BenchJob[]> {
   // Per account: the first job processing (a million items at 10 a second, so it runs all through
   // the bench and the worker writes while clients poll), a tenth pending (due tomorrow), the rest
   // ended: finished, finishedWithErrors or failed.
@@ -131,12 +131,18 @@ export async function pollSection(context: BenchContext): Promise<SectionReport>
   writeFileSync(statusFile, JSON.stringify({ jobId: finished.jobId, status: 'finished', percentCompleted: 100, estRemainingDuration: 0 }));
 
   const rows: Array<{ target: string; result: LoadResult }> = [];
+  // Where a poll's cost goes: cores the service and Postgres kept busy over the whole load.
+  const cores: Record<string, { service: number; postgres: number }> = {};
   const freshness: Record<string, { checked: number; stale: number }> = {};
   const serviceRun = async (mode: 'signed' | 'unsigned') => {
     // BENCH_WORKER=off measures polls alone, without the worker advancing jobs in the same process.
     const current = await startService(context, { AUTHENTICATION: mode === 'signed' ? 'on' : 'off', WORKER: process.env.BENCH_WORKER ?? 'on' });
     const target = mode === 'signed' ? 'service, TBA signed (AUTHENTICATION=on)' : 'service, unsigned (AUTHENTICATION=off)';
-    rows.push({ target, result: await runLoad(load(current.url)) });
+    const began = Date.now();
+    const measured = await measureCpu(current.pid, () => runLoad(load(current.url)));
+    const wall = (Date.now() - began) / 1000;
+    rows.push({ target, result: measured.result });
+    cores[target] = { service: measured.processCpu / wall, postgres: measured.postgresCpu / wall };
     freshness[mode] = await verifyFreshness(current.url, db, jobs, 300);
     await stop(current);
   };
@@ -179,11 +185,15 @@ export async function pollSection(context: BenchContext): Promise<SectionReport>
         const ofPeer = result.requestsPerSecond / fasterPeer;
         return `${target}: ${fmt(ofCeiling, 2)} of the ceiling (goal 0.5: ${metOrNot(ofCeiling >= 0.5)}), ${fmt(ofPeer, 2)}× the faster peer (goal 2: ${metOrNot(ofPeer >= 2)})`;
       }),
+    ...Object.entries(cores).map(([target, used]) => {
+      const rps = rows.find((row) => row.target === target)!.result.requestsPerSecond;
+      return `${target}: the service kept ${fmt(used.service, 2)} cores busy (${fmt((used.service / rps) * 1e6)} µs of CPU a request), Postgres ${fmt(used.postgres, 2)} (${fmt((used.postgres / rps) * 1e6)} µs)`;
+    }),
     ...Object.entries(freshness).map(([mode, f]) => `${mode}: ${f.checked - f.stale} of ${f.checked} polls matched the job's row read just before or after`),
   ].join('\n');
   return {
     title: '1. Poll throughput (checkAsyncStatus, random jobs)',
     text,
-    json: { settings: { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, jobs: JOBS, accounts: ACCOUNTS }, rows, freshness },
+    json: { settings: { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, jobs: JOBS, accounts: ACCOUNTS }, rows, cores, freshness },
   };
 }
