@@ -10,6 +10,7 @@ import * as m008 from './008-request-slots';
 import * as m009 from './009-job-steps';
 import * as m010 from './010-progress-api';
 import * as m011 from './011-take-request-slot';
+import * as m012 from './012-queue-indexes';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -27,6 +28,7 @@ const migrations: Record<string, Knex.Migration> = {
   '009-job-steps': m009,
   '010-progress-api': m010,
   '011-take-request-slot': m011,
+  '012-queue-indexes': m012,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
