@@ -5,21 +5,27 @@ import { isTerminal, type Job, type RateState } from './job';
  *
  * The rate is an exponentially time-weighted average: every second of the job's history weighs
  * exp(-age / tau), and within each interval between two progress samples the items count as
- * spread evenly, so rate = (weighted items) / (weighted seconds). The worker folds each new sample into two decayed sums kept on
- * the job row (`RateState`), so reading the rate needs no extra query. tau grows with the job's
- * elapsed time (a sixth of it, 2 s to 10 min): short jobs follow changes quickly, long ones are
- * not thrown by a burst. Time since the last sample counts as an interval with no items once it
- * exceeds the gap the current rate explains, so a stalled job's estimate grows while it stalls.
+ * spread evenly, so rate = (weighted items) / (weighted seconds). Each new sample is folded into
+ * two decayed sums kept on the job row (`RateState`), so reading the rate needs no extra query.
+ * tau is half the job's elapsed time (2 s to 10 min): the whole run counts, recent seconds most,
+ * so pauses that recur (bursty work) stay in the rate while a lasting change shows within minutes.
+ *
+ * A stall is a silence longer than a third of the time the job had run when it began. While any
+ * silence outlasts the gap the rate explains, the estimate grows second for second (a job stuck
+ * for s seconds is expected to stay stuck about as long again); once work resumes, a stall's
+ * silence is left out of the rate, so a job stuck once is not expected to crawl afterwards.
  */
 
 const MIN_TAU_SECONDS = 2;
 const MAX_TAU_SECONDS = 600;
 const MIN_GRACE_SECONDS = 1;
+/** A silence longer than this share of the elapsed time when it began is a stall. */
+const STALL_SHARE = 1 / 3;
 
 const seconds = (from: Date, to: Date): number => Math.max(0, (to.getTime() - from.getTime()) / 1000);
 
 export function tauFor(elapsedSeconds: number): number {
-  return Math.min(MAX_TAU_SECONDS, Math.max(MIN_TAU_SECONDS, elapsedSeconds / 6));
+  return Math.min(MAX_TAU_SECONDS, Math.max(MIN_TAU_SECONDS, elapsedSeconds / 2));
 }
 
 export const emptyRateState = (): RateState => ({ items: 0, seconds: 0, lastSampleAt: null });
@@ -27,11 +33,11 @@ export const emptyRateState = (): RateState => ({ items: 0, seconds: 0, lastSamp
 /**
  * Folds the interval since the previous sample (or the start) into the decayed sums. Items are
  * taken as spread evenly over the interval, so a long interval weighs what its time span is worth
- * (at most tau), however long ago it began.
+ * (at most tau), however long ago it began; a stall within it does not count (see the top).
  */
 export function foldSample(state: RateState, startedAt: Date, at: Date, itemsSinceLast: number): RateState {
   const previous = state.lastSampleAt ?? startedAt;
-  const dt = seconds(previous, at);
+  const dt = workingSeconds(state, seconds(startedAt, previous), seconds(previous, at), itemsSinceLast);
   if (dt === 0) return { ...state, items: state.items + itemsSinceLast, lastSampleAt: at };
   const tau = tauFor(seconds(startedAt, at));
   const decay = Math.exp(-dt / tau);
@@ -43,17 +49,26 @@ export function foldSample(state: RateState, startedAt: Date, at: Date, itemsSin
   };
 }
 
-/** Items per second as of `now`, or null while there is no progress to judge by. */
-export function currentRate(state: RateState, startedAt: Date, now: Date): number | null {
+/**
+ * The interval's length less a stall: the items took what the rate so far says they take, and
+ * the rest of the interval was silence, a stall when longer than STALL_SHARE of `elapsedBefore`.
+ */
+function workingSeconds(state: RateState, elapsedBefore: number, dt: number, items: number): number {
+  if (state.items <= 0 || state.seconds <= 0) return dt;
+  const busy = items / (state.items / state.seconds);
+  return dt - busy > STALL_SHARE * elapsedBefore ? Math.min(dt, busy) : dt;
+}
+
+/** Items per second over the samples so far, or null while there is no progress to judge by. */
+export function currentRate(state: RateState): number | null {
   if (state.items <= 0 || state.seconds <= 0 || state.lastSampleAt === null) return null;
-  const sampled = state.items / state.seconds;
-  const sinceLast = seconds(state.lastSampleAt, now);
-  const overdue = sinceLast - Math.max(MIN_GRACE_SECONDS, 2 / sampled);
-  if (overdue <= 0) return sampled;
-  const tau = tauFor(seconds(startedAt, now));
-  const decay = Math.exp(-overdue / tau);
-  const rate = (state.items * decay) / (state.seconds * decay + tau * (1 - decay));
-  return rate > 0 ? rate : null;
+  return state.items / state.seconds;
+}
+
+/** How long the job has been silent beyond the gap between samples its rate explains. */
+function overdueSeconds(state: RateState, rate: number, now: Date): number {
+  if (state.lastSampleAt === null) return 0;
+  return Math.max(0, seconds(state.lastSampleAt, now) - Math.max(MIN_GRACE_SECONDS, 2 / rate));
 }
 
 export function percentCompleted(job: Pick<Job, 'status' | 'totalItems' | 'processedItems'>): number {
@@ -82,15 +97,14 @@ export function estimateRemainingSeconds(
   }
   const remaining = job.totalItems - job.processedItems;
   if (remaining <= 0) return 0;
+  const sampled = currentRate(job.rate);
+  if (sampled !== null) return remaining / sampled + overdueSeconds(job.rate, sampled, now);
   const elapsed = seconds(job.startedAt, now);
-  const rate =
-    currentRate(job.rate, job.startedAt, now) ??
-    (job.processedItems > 0 && elapsed > 0 ? job.processedItems / elapsed : queue.rate);
-  return remaining / rate;
+  return remaining / (job.processedItems > 0 && elapsed > 0 ? job.processedItems / elapsed : queue.rate);
 }
 
 /** The estimate a naive client would make: elapsed / done x remaining (for comparison only). */
-export function naiveRemainingSeconds(job: Job, now: Date): number | null {
+export function naiveRemainingSeconds(job: Pick<Job, 'startedAt' | 'totalItems' | 'processedItems'>, now: Date): number | null {
   if (job.startedAt === null || job.processedItems === 0) return null;
   const elapsed = seconds(job.startedAt, now);
   return (elapsed / job.processedItems) * (job.totalItems - job.processedItems);
