@@ -6,11 +6,13 @@ import { signTokenPassport, tokenPassportXml, type Credentials as TestCredential
  * The load generator, run as its own process so it never shares an event loop with a server
  * under test: autocannon posting checkAsyncStatus envelopes and printing one JSON line of results.
  * Each request names a job (and page) picked at random from the list it is given and carries a
- * tokenPassport signed for the job's account with a fresh nonce.
+ * tokenPassport signed for the job's account with a fresh nonce. Several urls share the
+ * connections, for servers scaled out, and are reported as one target.
  */
 
 export interface LoadSpec {
-  url: string;
+  /** Several urls split the connections evenly between them. */
+  url: string | string[];
   connections: number;
   seconds: number;
   warmupSeconds: number;
@@ -34,6 +36,8 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** CPU the load generator itself used over the measured run, in cores (1 = one core busy). */
+  loadGeneratorCores: number;
 }
 
 /** A tokenPassport signed now with a fresh nonce, as NetSuite's token-based authentication expects. */
@@ -48,34 +52,49 @@ function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
       .replace('{{PAGE}}', String(1 + Math.floor(Math.random() * pages)))
       .replace('{{PASSPORT}}', passportFor(spec.accounts[account]));
   };
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: spec.url,
-        connections: spec.connections,
-        duration: seconds,
-        method: 'POST',
-        headers: spec.headers,
-        requests: [{ method: 'POST', setupRequest: (request: Record<string, unknown>) => ({ ...request, body: body() }) }],
-      } as unknown as autocannon.Options,
-      (error, result) => (error ? reject(error) : resolve(result)),
-    );
-  });
+  const urls = [spec.url].flat();
+  const one = (url: string, connections: number) =>
+    new Promise<autocannon.Result>((resolve, reject) => {
+      autocannon(
+        {
+          url,
+          connections,
+          duration: seconds,
+          method: 'POST',
+          headers: spec.headers,
+          requests: [{ method: 'POST', setupRequest: (request: Record<string, unknown>) => ({ ...request, body: body() }) }],
+          // Raw histograms, so the urls' latencies merge into one distribution.
+          skipAggregateResult: true,
+        } as unknown as autocannon.Options,
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
+    });
+  const share = (i: number) => Math.floor(spec.connections / urls.length) + (i < spec.connections % urls.length ? 1 : 0);
+  return Promise.all(urls.map((url, i) => one(url, share(i)))).then((results) =>
+    (autocannon as unknown as { aggregateResult(results: autocannon.Result[], options: { url: string; connections: number }): autocannon.Result }).aggregateResult(results, {
+      url: urls[0],
+      connections: spec.connections,
+    }),
+  );
 }
 
 async function main(): Promise<void> {
   const spec = JSON.parse(readFileSync(process.argv[2], 'utf8')) as LoadSpec;
   if (spec.warmupSeconds > 0) await run(spec, spec.warmupSeconds);
+  const cpuBefore = process.cpuUsage();
   const result = await run(spec, spec.seconds);
+  const cpu = process.cpuUsage(cpuBefore);
+  // Aggregated from raw results, autocannon keeps totals but not its per-second samples.
   const out: LoadResult = {
-    requestsPerSecond: result.requests.average,
+    requestsPerSecond: result.requests.total / result.duration,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
-    megabytesPerSecond: result.throughput.average / 1_000_000,
+    megabytesPerSecond: result.throughput.total / result.duration / 1_000_000,
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
+    loadGeneratorCores: (cpu.user + cpu.system) / 1e6 / result.duration,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
