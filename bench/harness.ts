@@ -209,13 +209,18 @@ export async function postgresPids(): Promise<number[]> {
   return pids;
 }
 
-/** CPU used by a process and by Postgres while `work` runs, in seconds. */
-export async function measureCpu<T>(pid: number, work: () => Promise<T>): Promise<{ result: T; processCpu: number; postgresCpu: number }> {
-  const before = await cpuSeconds([pid, ...(await postgresPids())]);
+/** CPU used by some processes (together) and by Postgres while `work` runs, in seconds. */
+export async function measureCpu<T>(pids: number[], work: () => Promise<T>): Promise<{ result: T; processCpu: number; postgresCpu: number }> {
+  const before = await cpuSeconds([...pids, ...(await postgresPids())]);
   const result = await work();
-  // Backends that end meanwhile are lost to the count; the service's pool keeps its connections.
+  // Backends that end meanwhile are lost to the count; the services' pools keep their connections.
   const after = await cpuSeconds([...before.keys(), ...(await postgresPids())]);
+  let processCpu = 0;
   let postgresCpu = 0;
-  for (const [other, seconds] of after) if (other !== pid) postgresCpu += seconds - (before.get(other) ?? 0);
-  return { result, processCpu: (after.get(pid) ?? 0) - (before.get(pid) ?? 0), postgresCpu };
+  for (const [pid, seconds] of after) {
+    const used = seconds - (before.get(pid) ?? 0);
+    if (pids.includes(pid)) processCpu += used;
+    else postgresCpu += used;
+  }
+  return { result, processCpu, postgresCpu };
 }

@@ -17,7 +17,7 @@ import { passportFor, type LoadResult, type LoadSpec } from './load';
 
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 50);
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
-export const POLL = envelope('<msg:checkAsyncStatus><msg:jobId>{{JOB}}</msg:jobId></msg:checkAsyncStatus>');
+const POLL = envelope('<msg:checkAsyncStatus><msg:jobId>{{JOB}}</msg:jobId></msg:checkAsyncStatus>');
 
 type BenchJob = { account: string; jobId: string };
 
@@ -47,6 +47,20 @@ export async function seedJobs(db: Client): Promise<BenchJob[]> {
   );
   const rows = await db.query(`select account, id from jobs where id like 'BENCHJOB_%' order by id`);
   return rows.rows.map((row) => ({ account: row.account, jobId: row.id }));
+}
+
+/** checkAsyncStatus for random jobs, each signed for its account, at the bench's client settings. */
+export function pollLoad(url: string | string[], jobs: BenchJob[], accounts: string[]): LoadSpec {
+  return {
+    url: Array.isArray(url) ? url.map(endpoint) : endpoint(url),
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    warmupSeconds: WARMUP_SECONDS,
+    template: POLL,
+    jobs,
+    accounts: Object.fromEntries(accounts.map((account) => [account, credentialsOf(account)])),
+    headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: 'checkAsyncStatus' },
+  };
 }
 
 /** Polls jobs one by one and compares each answer with the job's row read just before and after. */
@@ -104,16 +118,7 @@ export async function pollSection(context: BenchContext): Promise<SectionReport>
   const jobs = await seedJobs(db);
   process.stdout.write(`poll: ${jobs.length} jobs over ${ACCOUNTS} accounts; ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up, ${SECONDS} s measured\n`);
 
-  const load = (url: string): LoadSpec => ({
-    url: endpoint(url),
-    connections: CONNECTIONS,
-    seconds: SECONDS,
-    warmupSeconds: WARMUP_SECONDS,
-    template: POLL,
-    jobs,
-    accounts: Object.fromEntries(accounts.map((account) => [account, credentialsOf(account)])),
-    headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: 'checkAsyncStatus' },
-  });
+  const load = (url: string) => pollLoad(url, jobs, accounts);
 
   // The reply the ceiling and WireMock serve: the service's own answer for a finished job.
   const finished = jobs.find((job) => job.jobId.endsWith('_2'))!;
@@ -139,7 +144,7 @@ export async function pollSection(context: BenchContext): Promise<SectionReport>
     const current = await startService(context, { AUTHENTICATION: mode === 'signed' ? 'on' : 'off', WORKER: process.env.BENCH_WORKER ?? 'on' });
     const target = mode === 'signed' ? 'service, TBA signed (AUTHENTICATION=on)' : 'service, unsigned (AUTHENTICATION=off)';
     const began = Date.now();
-    const measured = await measureCpu(current.pid, () => runLoad(load(current.url)));
+    const measured = await measureCpu([current.pid], () => runLoad(load(current.url)));
     const wall = (Date.now() - began) / 1000;
     rows.push({ target, result: measured.result });
     cores[target] = { service: measured.processCpu / wall, postgres: measured.postgresCpu / wall };

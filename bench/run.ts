@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { ROOT, machine, stop, type BenchContext, type Section, type SectionReport } from './harness';
+import { pagingSection } from './paging';
+import { etaSection } from './eta';
 import { pollSection } from './poll';
+import { workerSection } from './worker-throughput';
+import { scaleOutSection } from './scale-out';
 
 /**
  * `npm run bench`: every section on a real Postgres server (DATABASE_URL), each target loaded from
@@ -13,6 +17,10 @@ import { pollSection } from './poll';
 
 const SECTIONS: Record<string, Section> = {
   poll: pollSection,
+  paging: pagingSection,
+  worker: workerSection,
+  'scale-out': scaleOutSection,
+  eta: etaSection,
 };
 
 async function main(): Promise<void> {
@@ -24,7 +32,7 @@ async function main(): Promise<void> {
   const reports: SectionReport[] = [];
   for (const name of chosen) {
     // Each section gets a database of its own, so one's rows never slow another's queries.
-    const benchDb = `ase_bench_${name}_${process.pid}_${Date.now()}`;
+    const benchDb = `ase_bench_${name.replace(/\W/g, '_')}_${process.pid}_${Date.now()}`;
     const server = new Client({ connectionString: adminUrl });
     await server.connect();
     await server.query(`create database ${benchDb}`);

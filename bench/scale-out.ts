@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import {
   CONNECTIONS, SECONDS, WARMUP_SECONDS,
-  cpuSeconds, createAccounts, credentialsOf, endpoint, fmt, postgresPids, runLoad, startService, stop, table,
-  type BenchContext, type SectionReport,
+  createAccounts, fmt, measureCpu, runLoad, startService, stop, table,
+  type BenchContext, type SectionReport, type Started,
 } from './harness';
 import type { LoadResult } from './load';
-import { POLL, seedJobs } from './poll';
+import { pollLoad, seedJobs } from './poll';
 
 /**
  * Section 5, scale-out: the poll load of section 1 on two service processes (two ports, one
@@ -42,31 +42,16 @@ export async function scaleOutSection(context: BenchContext): Promise<SectionRep
   process.stdout.write(`scale-out: ${jobs.length} jobs over ${accounts.length} accounts; ${CONNECTIONS} connections in all, ${WARMUP_SECONDS} s warm-up, ${SECONDS} s measured\n`);
 
   const measure = async (processes: number): Promise<ScaleRun> => {
-    const services = [];
+    const services: Started[] = [];
     for (let i = 0; i < processes; i++) services.push(await startService(context, { WORKER: process.env.BENCH_WORKER ?? 'on' }));
-    const pids = services.map((service) => service.pid);
-    const before = await cpuSeconds([...pids, ...(await postgresPids())]);
     const machineBefore = await machineBusySeconds();
     const began = Date.now();
-    const result = await runLoad({
-      url: services.map((service) => endpoint(service.url)),
-      connections: CONNECTIONS,
-      seconds: SECONDS,
-      warmupSeconds: WARMUP_SECONDS,
-      template: POLL,
-      jobs,
-      accounts: Object.fromEntries(accounts.map((account) => [account, credentialsOf(account)])),
-      headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: 'checkAsyncStatus' },
-    });
+    const pids = services.map((service) => service.pid);
+    const { result, processCpu, postgresCpu } = await measureCpu(pids, () => runLoad(pollLoad(services.map((service) => service.url), jobs, accounts)));
     const wall = (Date.now() - began) / 1000;
     const machineSeconds = (await machineBusySeconds()) - machineBefore;
-    // Backends that ended meanwhile drop out of the count; the services' pools keep theirs.
-    const after = await cpuSeconds([...before.keys(), ...(await postgresPids())]);
-    const used = (pid: number) => (after.get(pid) ?? 0) - (before.get(pid) ?? 0);
-    const serviceSeconds = pids.reduce((sum, pid) => sum + used(pid), 0);
-    const postgresSeconds = [...after.keys()].filter((pid) => !pids.includes(pid)).reduce((sum, pid) => sum + used(pid), 0);
     for (const service of services) await stop(service);
-    return { processes, result, serviceCores: serviceSeconds / wall, postgresCores: postgresSeconds / wall, machineCores: machineSeconds / wall };
+    return { processes, result, serviceCores: processCpu / wall, postgresCores: postgresCpu / wall, machineCores: machineSeconds / wall };
   };
   const one = await measure(1);
   const two = await measure(2);
