@@ -90,23 +90,32 @@ async function waitFinished(service: Started, job: PagedJob): Promise<void> {
   }
 }
 
-/** Makes the add job and the search jobs with a service whose worker runs them without pacing. */
-async function makeJobs(context: BenchContext): Promise<PagedJob[]> {
+/**
+ * Makes the add job and the search jobs with services whose worker runs them without pacing,
+ * each search on a fresh service, so its peak RSS says what running that search cost.
+ */
+async function makeJobs(context: BenchContext): Promise<{ jobs: PagedJob[]; searchPeakRssMiB: Record<number, number> }> {
   const seeder = await startService(context, { WORKER_PACING: 'off' });
   await createAccounts(seeder.url, [ADD_ACCOUNT, ...SEARCH_SIZES.map(searchAccount)]);
   const added = (await admin(seeder.url, '/jobs', { operation: 'asyncAddList', account: ADD_ACCOUNT, recordType: 'customer', items: ADD_ITEMS })) as { jobId: string };
   const jobs: PagedJob[] = [{ kind: 'add', records: ADD_ITEMS, account: ADD_ACCOUNT, jobId: added.jobId }];
+  await waitFinished(seeder, jobs[0]);
+  await stop(seeder);
+  const searchPeakRssMiB: Record<number, number> = {};
   for (const records of SEARCH_SIZES) {
     const account = searchAccount(records);
     await seedCustomers(context.db, account, records);
-    const { text } = await soapCall(seeder.url, account, 'asyncSearch', SEARCH_ALL_CUSTOMERS);
+    const searcher = await startService(context, { WORKER_PACING: 'off' });
+    const { text } = await soapCall(searcher.url, account, 'asyncSearch', SEARCH_ALL_CUSTOMERS);
     const jobId = /<platformCore:jobId>([^<]+)</.exec(text)?.[1];
     if (!jobId) throw new Error(`asyncSearch did not answer a job id: ${text}`);
-    jobs.push({ kind: 'search', records, account, jobId });
+    const job: PagedJob = { kind: 'search', records, account, jobId };
+    await waitFinished(searcher, job);
+    searchPeakRssMiB[records] = await peakRssMiB(searcher.pid);
+    await stop(searcher);
+    jobs.push(job);
   }
-  for (const job of jobs) await waitFinished(seeder, job);
-  await stop(seeder);
-  return jobs;
+  return { jobs, searchPeakRssMiB };
 }
 
 /** Page `page` of the job, checked to be a getAsyncResultResponse holding a full page of records. */
@@ -145,7 +154,7 @@ async function pageOnFreshService(context: BenchContext, job: PagedJob): Promise
 }
 
 export async function pagingSection(context: BenchContext): Promise<SectionReport> {
-  const jobs = await makeJobs(context);
+  const { jobs, searchPeakRssMiB } = await makeJobs(context);
   process.stdout.write(`paging: ${CONNECTIONS} connections, pages of ${PAGE_SIZE} records, ${WARMUP_SECONDS} s warm-up, ${SECONDS} s measured\n`);
 
   const rows: PagingRow[] = [];
@@ -182,10 +191,12 @@ export async function pagingSection(context: BenchContext): Promise<SectionRepor
       `p50 ${fmt(addRow.p50Ms / ceilingResult.p50Ms, 1)}× and p99 ${fmt(addRow.p99Ms / ceilingResult.p99Ms, 1)}× the ceiling's`,
     `memory with the job's size: peak RSS paging ${fmt(large.records)} records is ${fmt(growth, 2)}× that of ${fmt(small.records)} ` +
       `(goal at most ${MEMORY_GROWTH_LIMIT}×: ${metOrNot(growth <= MEMORY_GROWTH_LIMIT)})`,
+    `running the search itself: the worker's service peaked at ${SEARCH_SIZES.map((records) => `${fmt(searchPeakRssMiB[records])} MiB for ${fmt(records)} records`).join(', ')} ` +
+      `(${fmt(searchPeakRssMiB[large.records] / searchPeakRssMiB[small.records], 2)}×)`,
   ].join('\n');
   return {
     title: '2. Result paging (getAsyncResult, 16 clients)',
     text,
-    json: { settings: { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, pageSize: PAGE_SIZE, memoryGrowthLimit: MEMORY_GROWTH_LIMIT }, rows, memoryGrowth: growth },
+    json: { settings: { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, pageSize: PAGE_SIZE, memoryGrowthLimit: MEMORY_GROWTH_LIMIT }, rows, memoryGrowth: growth, searchPeakRssMiB },
   };
 }

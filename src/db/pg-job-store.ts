@@ -5,7 +5,8 @@ import { StepFailedError } from '../errors';
 import type { ItemInput } from '../records/record';
 import { Batcher } from './batcher';
 import { arrayLiteral, hotQuery } from './hot-query';
-import { PgRecordStore } from './pg-record-store';
+import { matchingRecords, PgRecordStore } from './pg-record-store';
+import type { SearchCriteria } from '../records/search';
 
 /** The JobStore on Postgres (a server through pg, or PGlite): the only place with SQL for jobs. */
 
@@ -331,6 +332,7 @@ export class PgJobStore implements JobStore {
             const rows = await trx('job_inputs').where('job_id', job.id).whereBetween('position', [first, last]).orderBy('position').select('payload');
             return rows.map((row) => row.payload as ItemInput);
           },
+          saveSearchResults: (search) => saveSearchResults(trx, job, search),
         });
         await this.insertItems(trx, job, advance.items);
         // The guarded update and the step's progress sample, in one round trip.
@@ -422,4 +424,23 @@ export class PgJobStore implements JobStore {
       ],
     );
   }
+}
+
+/** Copies a search's matches into its results in one statement; a 200,000-record search stays in Postgres. */
+async function saveSearchResults(trx: Knex.Transaction, job: WorkerJob, search: SearchCriteria): Promise<number> {
+  const matches = matchingRecords(trx, job.account, search).select(
+    trx.raw('?::text', [job.id]),
+    trx.raw('row_number() over (order by internal_id)::int'),
+    trx.raw('true'),
+    'record_type',
+    trx.raw('internal_id::text'),
+    'external_id',
+    'fields',
+  );
+  const result = await trx.raw(
+    `with saved as (insert into job_items (job_id, position, is_success, record_type, internal_id, external_id, record) ? returning 1)
+     select count(*)::int as count from saved`,
+    [matches],
+  );
+  return Number(result.rows[0].count);
 }

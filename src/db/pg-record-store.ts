@@ -75,13 +75,13 @@ export class PgRecordStore implements RecordStore {
   async remove(account: string, existing: StoredRecord): Promise<void> {
     await this.db('records').where({ account, internal_id: existing.internalId }).delete();
   }
+}
 
-  /** All criteria must hold; ordered by internalId. */
-  async search(account: string, search: SearchCriteria): Promise<StoredRecord[]> {
-    const query = this.db<RecordRow>('records').where({ account }).whereIn('record_type', search.recordTypes);
-    for (const criterion of search.criteria) applyCriterion(query, this.db, criterion);
-    return (await query.orderBy('internal_id')).map(toRecord);
-  }
+/** The account's records that meet every criterion of a search (unordered, no columns chosen). */
+export function matchingRecords(db: Knex | Knex.Transaction, account: string, search: SearchCriteria): Knex.QueryBuilder {
+  const query = db('records').where({ account }).whereIn('record_type', search.recordTypes);
+  for (const criterion of search.criteria) applyCriterion(query, db, criterion);
+  return query;
 }
 
 const likePattern = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,5 +1,6 @@
 import type { ItemInput } from '../records/record';
 import type { RecordStore } from '../records/record-store';
+import type { SearchCriteria } from '../records/search';
 import type { AsyncOperation, AsyncStatus, ItemResult, Job, JobSource, JobStatus, ProgressSample, RateState, Scenario, WorkerJob } from './job';
 
 /** The port between the domain and Postgres. The faces and the worker use nothing else. */
@@ -49,6 +50,11 @@ export interface StepContext {
   /** The submitted inputs of positions [first, last], in order. */
   inputs(first: number, last: number): Promise<ItemInput[]>;
   records: RecordStore;
+  /**
+   * A search job's results: every match as it stands now, by internalId, written as the job's
+   * items from position 1 without passing through this process. Returns how many there are.
+   */
+  saveSearchResults(search: SearchCriteria): Promise<number>;
 }
 
 export type ResultCall =

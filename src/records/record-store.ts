@@ -1,6 +1,5 @@
 import type { ItemResult } from '../jobs/job';
 import type { RecordInput, RecordRefInput, StoredRecord } from './record';
-import type { SearchCriteria } from './search';
 
 /** What applying one item yields: the item's result without its position. */
 export type Outcome = Omit<ItemResult, 'position'>;
@@ -16,6 +15,4 @@ export interface RecordStore {
   /** Merges the sent fields into the stored ones and clears the nulled ones. */
   update(account: string, existing: StoredRecord, record: RecordInput, now: Date): Promise<StoredRecord>;
   remove(account: string, existing: StoredRecord): Promise<void>;
-  /** Every record of the account that meets all criteria, by internalId. */
-  search(account: string, search: SearchCriteria): Promise<StoredRecord[]>;
 }

@@ -1,7 +1,7 @@
 import { concludeStep, planAdvance, stepRange, type AdvanceOptions } from '../jobs/advance';
 import type { WorkerJob } from '../jobs/job';
 import type { Advance, StepContext } from '../jobs/job-store';
-import { applyItem, success, type RecordSchemas } from '../records/record-operations';
+import { applyItem, type RecordSchemas } from '../records/record-operations';
 
 /**
  * One step of one job: a scripted job's outcomes come from its scenario; a request job applies
@@ -25,8 +25,7 @@ export async function runStep(job: WorkerJob, context: StepContext, now: Date, o
 async function runSearch(job: WorkerJob, context: StepContext, now: Date, options: AdvanceOptions): Promise<Advance> {
   const [input] = await context.inputs(1, 1);
   if (input?.kind !== 'search') throw new Error(`search job ${job.id} has no search criteria`);
-  const found = await context.records.search(job.account, input.search);
-  const items: Advance['items'] = found.map((record, index) => ({ ...success(record, true), position: index + 1, newInternalId: false }));
-  const sized = { ...job, totalItems: found.length };
-  return concludeStep(sized, now, { startedAt: job.startedAt ?? now, first: 1, last: found.length, due: found.length }, items, options);
+  const found = await context.saveSearchResults(input.search);
+  const sized = { ...job, totalItems: found };
+  return concludeStep(sized, now, { startedAt: job.startedAt ?? now, first: 1, last: found, due: found }, [], options);
 }
