@@ -32,6 +32,7 @@ export interface JobRow {
   failure_message: string | null;
   rate_items: number;
   rate_seconds: number;
+  rate_gap_seconds: number;
   last_sample_at: Date | null;
   sys_id: string;
   name: string | null;
@@ -66,7 +67,7 @@ const ITEM_INSERT_CHUNK = 1000;
  * says which question a row answers; an unknown, foreign or expired job has no row.
  */
 const STATUS_SQL = `select q.n, j.id, j.source, j.status, j.total_items, j.processed_items, j.rate_per_second, j.available_at,
-              j.started_at, j.rate_items, j.rate_seconds, j.last_sample_at,
+              j.started_at, j.rate_items, j.rate_seconds, j.rate_gap_seconds, j.last_sample_at,
               case when j.status = 'pending' and j.${RUNNABLE} then (
                 select coalesce(sum(o.total_items - o.processed_items), 0)::bigint from jobs o
                  where o.account = j.account and o.${UNFINISHED} and o.${RUNNABLE}
@@ -78,7 +79,7 @@ const STATUS_SQL = `select q.n, j.id, j.source, j.status, j.total_items, j.proce
          from unnest($1::text[], $2::text[], $3::timestamptz[]) with ordinality as q(id, account, at, n)
          join jobs j on j.id = q.id and j.account = q.account and j.expires_at > q.at`;
 
-type StatusRow = Pick<JobRow, 'id' | 'source' | 'status' | 'total_items' | 'processed_items' | 'rate_per_second' | 'available_at' | 'started_at' | 'rate_items' | 'rate_seconds' | 'last_sample_at'> & {
+type StatusRow = Pick<JobRow, 'id' | 'source' | 'status' | 'total_items' | 'processed_items' | 'rate_per_second' | 'available_at' | 'started_at' | 'rate_items' | 'rate_seconds' | 'rate_gap_seconds' | 'last_sample_at'> & {
   n: string;
   queue_items_ahead: string | null;
   queue_recent_rate: number | null;
@@ -115,7 +116,7 @@ export function toJob(row: JobRow): Job {
     resultCalls: row.result_calls,
     failureCode: row.failure_code,
     failureMessage: row.failure_message,
-    rate: { items: Number(row.rate_items), seconds: Number(row.rate_seconds), lastSampleAt: toDate(row.last_sample_at) },
+    rate: { items: Number(row.rate_items), seconds: Number(row.rate_seconds), lastSampleAt: toDate(row.last_sample_at), gapSeconds: Number(row.rate_gap_seconds) },
     sysId: row.sys_id,
     name: row.name,
     referenceId: row.reference_id,
@@ -214,7 +215,7 @@ export class PgJobStore implements JobStore {
           ratePerSecond: Number(row.rate_per_second),
           availableAt: new Date(row.available_at),
           startedAt: toDate(row.started_at),
-          rate: { items: Number(row.rate_items), seconds: Number(row.rate_seconds), lastSampleAt: toDate(row.last_sample_at) },
+          rate: { items: Number(row.rate_items), seconds: Number(row.rate_seconds), lastSampleAt: toDate(row.last_sample_at), gapSeconds: Number(row.rate_gap_seconds) },
         },
         queue: { itemsAhead: Number(row.queue_items_ahead ?? 0), recentRate: row.queue_recent_rate === null ? null : Number(row.queue_recent_rate) },
       };
@@ -339,7 +340,7 @@ export class PgJobStore implements JobStore {
         const updated = await trx.raw(
           `with updated as (
              update jobs set status = ?, total_items = ?, started_at = ?, finished_at = ?, processed_items = ?, failed_items = ?,
-                    failure_code = ?, failure_message = ?, rate_items = ?, rate_seconds = ?, last_sample_at = ?, next_run_at = ?,
+                    failure_code = ?, failure_message = ?, rate_items = ?, rate_seconds = ?, rate_gap_seconds = ?, last_sample_at = ?, next_run_at = ?,
                     step_failures = 0, updated_at = ?
               where id = ? and status = ? and processed_items = ?
               returning id),
@@ -348,7 +349,7 @@ export class PgJobStore implements JobStore {
            select count(*)::int as updated from updated`,
           [
             advance.status, advance.totalItems, advance.startedAt, advance.finishedAt, advance.processedItems, advance.failedItems,
-            advance.failureCode, advance.failureMessage, advance.rate.items, advance.rate.seconds, advance.rate.lastSampleAt, advance.nextRunAt,
+            advance.failureCode, advance.failureMessage, advance.rate.items, advance.rate.seconds, advance.rate.gapSeconds, advance.rate.lastSampleAt, advance.nextRunAt,
             now,
             job.id, job.status, job.processedItems,
             advance.sample?.at ?? null, advance.sample?.processed ?? null, advance.sample !== null,

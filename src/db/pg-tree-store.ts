@@ -175,6 +175,7 @@ function jobColumns(job: Job) {
     failure_message: job.failureMessage,
     rate_items: job.rate.items,
     rate_seconds: job.rate.seconds,
+    rate_gap_seconds: job.rate.gapSeconds,
     last_sample_at: job.rate.lastSampleAt,
     name: job.name,
     reference_id: job.referenceId,

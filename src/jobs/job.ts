@@ -110,6 +110,8 @@ export interface RateState {
   items: number;
   seconds: number;
   lastSampleAt: Date | null;
+  /** The job's routine silence: the longest interval between samples lately (see progress.ts). */
+  gapSeconds: number;
 }
 
 /** The outcome of one item, as getAsyncResult reports it. */

@@ -119,12 +119,22 @@ describe('estRemainingDuration', () => {
     expect(Math.abs(estimate - resumed.truth) / resumed.truth).toBeLessThan(0.15);
   });
 
-  it('does not treat the gap between two samples of a slow job as a stall', () => {
+  it('does not treat the gap between two samples of a slow job as a stall: the end is that much nearer', () => {
     // One item every 4 seconds: the time since the last item is expected, not a stall.
     const { job: state } = simulate((second) => (second % 4 === 0 ? 1 : 0), 40, 100);
     const justAfter = estimateRemainingSeconds(state, at(40), NO_QUEUE);
     const justBeforeNext = estimateRemainingSeconds(state, at(43), NO_QUEUE);
-    expect(justBeforeNext).toBeCloseTo(justAfter, 5);
+    expect(justBeforeNext).toBeCloseTo(justAfter - 3, 5);
+  });
+
+  it('treats a silence as routine when the job has been that silent before, and grows the estimate past it', () => {
+    // Ten items at once every 60 seconds, then nothing: a 50 s wait is the job's rhythm, 200 s is not.
+    const { job: state } = simulate((second) => (second % 60 === 0 ? 10 : 0), 600, 1000);
+    const afterBurst = estimateRemainingSeconds(state, at(600), NO_QUEUE);
+    expect(estimateRemainingSeconds(state, at(650), NO_QUEUE)).toBeCloseTo(afterBurst - 50, 5);
+    const stuck = estimateRemainingSeconds(state, at(800), NO_QUEUE);
+    expect(stuck).toBeGreaterThan(estimateRemainingSeconds(state, at(700), NO_QUEUE));
+    expect(stuck).toBeGreaterThan(afterBurst);
   });
 
   it('for a pending job, counts the wait to its start and the queue ahead at the recent rate', () => {

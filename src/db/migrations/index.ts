@@ -11,6 +11,7 @@ import * as m009 from './009-job-steps';
 import * as m010 from './010-progress-api';
 import * as m011 from './011-take-request-slot';
 import * as m012 from './012-queue-indexes';
+import * as m013 from './013-rate-gap';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -29,6 +30,7 @@ const migrations: Record<string, Knex.Migration> = {
   '010-progress-api': m010,
   '011-take-request-slot': m011,
   '012-queue-indexes': m012,
+  '013-rate-gap': m013,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
