@@ -1,4 +1,4 @@
-/** Reading fast-xml-parser output by local name, since clients choose their own prefixes. */
+/** Reading the tree xml-scanner builds (fast-xml-parser's shape) by local name, since clients choose their own prefixes. */
 
 export type XmlNode = string | { [key: string]: XmlValue };
 export type XmlValue = XmlNode | XmlNode[];

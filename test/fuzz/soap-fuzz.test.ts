@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { validateSoapAnswer } from '../helpers/xsd';
 import { DEMO } from '../../src/accounts/demo';
 import { signTokenPassport, tokenPassportXml } from '../helpers/credentials';
+import { seededRandom } from '../helpers/seeded-random';
 
 /**
  * Fuzzing the SOAP endpoint: 10,000 envelopes made by mutating valid requests of every operation
@@ -35,18 +36,6 @@ const NS = {
   rel: `urn:relationships_${V}.lists.webservices.netsuite.com`,
   sales: `urn:sales_${V}.transactions.webservices.netsuite.com`,
 };
-
-/** mulberry32: small, seeded, good enough to pick mutations. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const envelope = (operation: string, inner: string, header = '') =>
   `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${NS.soapenv}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ` +
@@ -208,7 +197,7 @@ it(`answers ${REQUESTS} mutated envelopes with well-formed SOAP, stays up, and g
   const { jobId } = (await created.json()) as { jobId: string };
   const bases = seeds(jobId);
   const baselineMb = residentMb();
-  const next = random(SEED);
+  const next = seededRandom(SEED);
   const statuses = new Map<number, number>();
   const faultcodes = new Map<string, number>();
   let peakMb = 0;
@@ -298,7 +287,7 @@ it(`answers ${JSON_REQUESTS} mutated requests to the progress API, ServiceNow an
     { method: 'POST', path: '/xmlhttp.do', form: true, body: `sysparm_processor=AJAXProgressStatusChecker&sysparm_name=getStatus&sysparm_execution_id=${job.sysId}` },
     { method: 'GET', path: '/v1/asyncprocesses/{id}?verbose=true&itemsList=true&failMessage=false', id: 'FUZZ-1' },
   ];
-  const next = random(SEED + 1);
+  const next = seededRandom(SEED + 1);
   const statuses = new Map<number, number>();
   const problems: string[] = [];
   let sent = 0;
