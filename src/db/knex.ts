@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } f
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
+import { closeHotPool, openHotPool } from './hot-query';
 import { migrationSource } from './migrations';
 
 export interface DatabaseOptions {
@@ -17,12 +18,14 @@ export interface DatabaseOptions {
 export function createKnex(options: DatabaseOptions): Knex {
   const searchPath = options.schema ? [options.schema] : undefined;
   if (options.url) {
-    return knexFactory({
+    const db = knexFactory({
       client: 'pg',
       connection: options.url,
       searchPath,
       pool: { min: 0, max: options.poolMax ?? 10 },
     });
+    openHotPool(db, options.url, options.schema);
+    return db;
   }
   const connection: Record<string, string> = {};
   if (options.dataDir === 'memory') return knexFactory({ client: ClientPgLite, dialect: 'postgres', connection, searchPath });
@@ -40,6 +43,7 @@ const releases = new WeakMap<Knex, () => void>();
 
 /** Closes a database made by createKnex, and gives up its data folder's lock. */
 export async function closeKnex(db: Knex): Promise<void> {
+  await closeHotPool(db);
   await db.destroy();
   releases.get(db)?.();
 }

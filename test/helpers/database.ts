@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { createKnex } from '../../src/db/knex';
+import { closeKnex, createKnex } from '../../src/db/knex';
 
 /**
  * A database of the test file's own: with DATABASE_URL, a fresh schema on that server (dropped
@@ -27,7 +27,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     kind: 'postgres',
     close: async () => {
       await db.raw('drop schema if exists ?? cascade', [schema]);
-      await db.destroy();
+      await closeKnex(db);
     },
   };
 }
