@@ -1,8 +1,11 @@
 /** Small helpers for writing XML by hand with explicit prefixes. */
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const SPECIAL = /[&<>"']/;
+const SPECIALS = /[&<>"']/g;
 
-export const escapeXml = (value: string): string => value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+// Most values need no escaping; the test spares them the replace and its callback.
+export const escapeXml = (value: string): string => (SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPES[c]) : value);
 
 /** A double as NetSuite prints it: at most two decimals, and always a decimal point (0.0, 42.5). */
 export function formatDouble(value: number): string {
@@ -12,17 +15,8 @@ export function formatDouble(value: number): string {
 
 export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 
-/** ` name="value"` for each defined value, escaped. */
-export function attributes(values: Record<string, string | null | undefined>): string {
-  let out = '';
-  for (const [name, value] of Object.entries(values)) {
-    if (value !== null && value !== undefined) out += ` ${name}="${escapeXml(value)}"`;
-  }
-  return out;
-}
+/** ` name="value"`, escaped; nothing when there is no value. */
+export const attribute = (name: string, value: string | null | undefined): string =>
+  value === null || value === undefined ? '' : ` ${name}="${escapeXml(value)}"`;
 
-export function xmlns(prefixes: Record<string, string>): string {
-  let out = '';
-  for (const [prefix, uri] of Object.entries(prefixes)) out += ` xmlns:${prefix}="${escapeXml(uri)}"`;
-  return out;
-}
+export const xmlns = (prefix: string, uri: string): string => ` xmlns:${prefix}="${escapeXml(uri)}"`;
