@@ -60,6 +60,17 @@ export class StepFailedError extends Error {
   }
 }
 
+/** A transaction advancing several jobs failed: the worker retries them one at a time to find the one at fault. */
+export class BatchStepFailedError extends Error {
+  constructor(
+    readonly jobs: number,
+    readonly cause: unknown,
+  ) {
+    super(`a step of ${jobs} jobs failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'BatchStepFailedError';
+  }
+}
+
 /**
  * A request NetSuite would not let in. `fault` picks the platformFaults element; `reason` says
  * what was wrong for the login audit and is never sent to the caller.

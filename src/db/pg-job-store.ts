@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { isWorkerJob, type AsyncOperation, type ItemResult, type Job, type JobSource, type JobStatus, type ProgressSample, type Scenario, type WorkerJob } from '../jobs/job';
 import type { Advance, JobFilter, JobProgress, JobStore, NewJob, QueueAhead, ResultCall, StepContext } from '../jobs/job-store';
-import { StepFailedError } from '../errors';
+import { BatchStepFailedError, StepFailedError } from '../errors';
 import type { ItemInput } from '../records/record';
 import { Batcher } from './batcher';
 import { arrayLiteral, hotQuery } from './hot-query';
@@ -304,10 +304,10 @@ export class PgJobStore implements JobStore {
     };
   }
 
-  async advanceDueJob(now: Date, step: (job: WorkerJob, context: StepContext) => Promise<Advance>): Promise<{ job: WorkerJob; advance: Advance } | null> {
+  async advanceDueJobs(now: Date, step: (job: WorkerJob, context: StepContext) => Promise<Advance>, maxJobs: number): Promise<number> {
     return this.db.transaction(async (trx) => {
       // A job may run when it is due, not expired, and no earlier-queued live job of its account is
-      // unfinished. Claiming one also sets the lease on the step's transaction (set_config, local).
+      // unfinished. Claiming also sets the lease on the step's transaction (set_config, local).
       const claimed = await trx.raw(
         `select j.*, set_config('idle_in_transaction_session_timeout', ?, true) as lease from jobs j
           where j.${UNFINISHED} and j.${RUNNABLE} and j.next_run_at <= ? and j.expires_at > ?
@@ -316,50 +316,31 @@ export class PgJobStore implements JobStore {
                where o.account = j.account and o.${UNFINISHED} and o.${RUNNABLE} and o.available_at <= ? and o.expires_at > ?
                  and (o.available_at, o.seq) < (j.available_at, j.seq))
           order by j.next_run_at, j.seq
-          limit 1
+          limit ?
           for update of j skip locked`,
-        [`${this.options.leaseSeconds}s`, now, now, now, now],
+        [`${this.options.leaseSeconds}s`, now, now, now, now, maxJobs],
       );
-      if (claimed.rows.length === 0) return null;
-      const job = toJob(claimed.rows[0] as JobRow);
-      if (!isWorkerJob(job)) throw new Error(`job ${job.id} has no operation for the worker to run`);
-      let advance: Advance;
-      // Anything that fails after the claim counts against this job, so one bad job cannot hold
-      // up the others by failing outside the step's own code.
+      if (claimed.rows.length === 0) return 0;
+      const jobs = (claimed.rows as JobRow[]).map(toJob);
+      // A request job's step reads and writes records, and may fail on its own: it runs alone.
+      // Scripted jobs' steps only compute, so the due ones share the transaction. Claimed jobs left
+      // out stay due for the next call.
+      const batch = jobs[0].source === 'scripted' ? jobs.filter((job) => job.source === 'scripted') : [jobs[0]];
+      const steps: JobStep[] = [];
       try {
-        advance = await step(job, {
-          records: new PgRecordStore(trx),
-          inputs: async (first, last) => {
-            const rows = await trx('job_inputs').where('job_id', job.id).whereBetween('position', [first, last]).orderBy('position').select('payload');
-            return rows.map((row) => row.payload as ItemInput);
-          },
-          saveSearchResults: (search) => saveSearchResults(trx, job, search),
-        });
-        await this.insertItems(trx, job, advance.items);
-        // The guarded update and the step's progress sample, in one round trip.
-        const updated = await trx.raw(
-          `with updated as (
-             update jobs set status = ?, total_items = ?, started_at = ?, finished_at = ?, processed_items = ?, failed_items = ?,
-                    failure_code = ?, failure_message = ?, rate_items = ?, rate_seconds = ?, rate_gap_seconds = ?, last_sample_at = ?, next_run_at = ?,
-                    step_failures = 0, updated_at = ?
-              where id = ? and status = ? and processed_items = ?
-              returning id),
-           sampled as (
-             insert into job_progress (job_id, sampled_at, processed) select id, ?::timestamptz, ?::int from updated where ?::boolean)
-           select count(*)::int as updated from updated`,
-          [
-            advance.status, advance.totalItems, advance.startedAt, advance.finishedAt, advance.processedItems, advance.failedItems,
-            advance.failureCode, advance.failureMessage, advance.rate.items, advance.rate.seconds, advance.rate.gapSeconds, advance.rate.lastSampleAt, advance.nextRunAt,
-            now,
-            job.id, job.status, job.processedItems,
-            advance.sample?.at ?? null, advance.sample?.processed ?? null, advance.sample !== null,
-          ],
-        );
-        if (updated.rows[0].updated !== 1) throw new Error(`job ${job.id} changed while it was being advanced`);
+        for (const job of batch) {
+          if (!isWorkerJob(job)) throw new Error(`job ${job.id} has no operation for the worker to run`);
+          steps.push({ job, advance: await step(job, stepContext(trx, job)) });
+        }
+        await insertItems(trx, steps);
+        await saveAdvances(trx, steps, now);
       } catch (error) {
-        throw new StepFailedError(job.id, job.processedItems, error);
+        // Anything that fails after the claim counts against the job, so one bad job cannot hold up
+        // the others by failing outside the step's own code; in a batch, the worker finds which.
+        if (batch.length > 1) throw new BatchStepFailedError(batch.length, error);
+        throw new StepFailedError(batch[0].id, batch[0].processedItems, error);
       }
-      return { job, advance };
+      return steps.length;
     });
   }
 
@@ -389,42 +370,6 @@ export class PgJobStore implements JobStore {
     const row = await this.db('jobs').whereRaw(UNFINISHED).whereRaw(RUNNABLE).min({ due: 'next_run_at' }).first();
     return row?.due ? new Date(row.due) : null;
   }
-
-  /**
-   * The step's results in one statement of column arrays (a few parameters, not nine per row, for
-   * Postgres to parse); items that need an internalId take the next ones, in position order, from
-   * the same per-account counter SOAP adds use, so scripted and real records never share an id.
-   */
-  private async insertItems(trx: Knex.Transaction, job: WorkerJob, items: Advance['items']): Promise<void> {
-    if (items.length === 0) return;
-    const wanted = items.filter((item) => item.newInternalId).length;
-    const column = (pick: (item: Advance['items'][number]) => unknown) => arrayLiteral(items.map(pick));
-    await trx.raw(
-      `with counter as (
-         insert into account_counters (account, next_internal_id) select ?, 1001 + ?::int where ?::int > 0
-         on conflict (account) do update set next_internal_id = account_counters.next_internal_id + ?::int
-         returning next_internal_id - ?::int as first)
-       insert into job_items (job_id, position, is_success, code, message, record_type, internal_id, external_id, record)
-       select ?, i.position, i.is_success, i.code, i.message, i.record_type,
-              case when i.new_id then ((select first from counter) + count(*) filter (where i.new_id) over (order by i.position) - 1)::text else i.internal_id end,
-              i.external_id, i.record
-         from unnest(?::int[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[], ?::boolean[])
-           as i(position, is_success, code, message, record_type, internal_id, external_id, record, new_id)`,
-      [
-        job.account, wanted, wanted, wanted, wanted,
-        job.id,
-        column((item) => item.position),
-        column((item) => item.isSuccess),
-        column((item) => item.code),
-        column((item) => item.message),
-        column((item) => item.recordType),
-        column((item) => item.internalId),
-        column((item) => item.externalId),
-        column((item) => (item.record === null ? null : JSON.stringify(item.record))),
-        column((item) => item.newInternalId),
-      ],
-    );
-  }
 }
 
 /** Copies a search's matches into its results in one statement; a 200,000-record search stays in Postgres. */
@@ -444,4 +389,112 @@ async function saveSearchResults(trx: Knex.Transaction, job: WorkerJob, search: 
     [matches],
   );
   return Number(result.rows[0].count);
+}
+
+interface JobStep {
+  job: WorkerJob;
+  advance: Advance;
+}
+
+function stepContext(trx: Knex.Transaction, job: WorkerJob): StepContext {
+  return {
+    records: new PgRecordStore(trx),
+    inputs: async (first, last) => {
+      const rows = await trx('job_inputs').where('job_id', job.id).whereBetween('position', [first, last]).orderBy('position').select('payload');
+      return rows.map((row) => row.payload as ItemInput);
+    },
+    saveSearchResults: (search) => saveSearchResults(trx, job, search),
+  };
+}
+
+/**
+ * The steps' results in one statement of column arrays (a few parameters, not nine per row, for
+ * Postgres to parse). Items that need an internalId take the next ones of their account, in
+ * position order, from the same per-account counter SOAP adds use, so scripted and real records
+ * never share an id.
+ */
+async function insertItems(trx: Knex.Transaction, steps: JobStep[]): Promise<void> {
+  const rows = steps.flatMap(({ job, advance }) => advance.items.map((item) => ({ job, item })));
+  if (rows.length === 0) return;
+  const column = (pick: (row: (typeof rows)[number]) => unknown) => arrayLiteral(rows.map(pick));
+  await trx.raw(
+    `with items as (
+       select * from unnest(?::text[], ?::text[], ?::int[], ?::boolean[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[], ?::boolean[])
+         as i(job_id, account, position, is_success, code, message, record_type, internal_id, external_id, record, new_id)),
+     wanted as (select account, count(*)::int as n from items where new_id group by account),
+     counter as (
+       insert into account_counters (account, next_internal_id) select account, 1001 + n from wanted
+       on conflict (account) do update set next_internal_id = account_counters.next_internal_id + excluded.next_internal_id - 1001
+       returning account, next_internal_id)
+     insert into job_items (job_id, position, is_success, code, message, record_type, internal_id, external_id, record)
+     select i.job_id, i.position, i.is_success, i.code, i.message, i.record_type,
+            case when i.new_id
+              then (c.next_internal_id - w.n + count(*) filter (where i.new_id) over (partition by i.account order by i.job_id, i.position) - 1)::text
+              else i.internal_id end,
+            i.external_id, i.record
+       from items i left join counter c on c.account = i.account left join wanted w on w.account = i.account`,
+    [
+      column(({ job }) => job.id),
+      column(({ job }) => job.account),
+      column(({ item }) => item.position),
+      column(({ item }) => item.isSuccess),
+      column(({ item }) => item.code),
+      column(({ item }) => item.message),
+      column(({ item }) => item.recordType),
+      column(({ item }) => item.internalId),
+      column(({ item }) => item.externalId),
+      column(({ item }) => (item.record === null ? null : JSON.stringify(item.record))),
+      column(({ item }) => item.newInternalId),
+    ],
+  );
+}
+
+/**
+ * Each job's guarded update (it must still stand where its step began) and its progress sample,
+ * for every step in one statement; a job that moved meanwhile fails the whole transaction.
+ */
+async function saveAdvances(trx: Knex.Transaction, steps: JobStep[], now: Date): Promise<void> {
+  const column = (pick: (step: JobStep) => unknown) => arrayLiteral(steps.map(pick));
+  const result = await trx.raw(
+    `with changes as (
+       select * from unnest(?::text[], ?::text[], ?::int[], ?::text[], ?::int[], ?::timestamptz[], ?::timestamptz[], ?::int[], ?::int[], ?::text[], ?::text[],
+                            ?::float8[], ?::float8[], ?::float8[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::int[])
+         as c(id, was_status, was_processed, status, total_items, started_at, finished_at, processed_items, failed_items, failure_code, failure_message,
+              rate_items, rate_seconds, rate_gap_seconds, last_sample_at, next_run_at, sampled_at, sampled)),
+     updated as (
+       update jobs j set status = c.status, total_items = c.total_items, started_at = c.started_at, finished_at = c.finished_at,
+              processed_items = c.processed_items, failed_items = c.failed_items, failure_code = c.failure_code, failure_message = c.failure_message,
+              rate_items = c.rate_items, rate_seconds = c.rate_seconds, rate_gap_seconds = c.rate_gap_seconds, last_sample_at = c.last_sample_at,
+              next_run_at = c.next_run_at, step_failures = 0, updated_at = ?
+         from changes c
+        where j.id = c.id and j.status = c.was_status and j.processed_items = c.was_processed
+        returning j.id),
+     sampled as (
+       insert into job_progress (job_id, sampled_at, processed)
+       select c.id, c.sampled_at, c.sampled from changes c join updated u on u.id = c.id where c.sampled_at is not null)
+     select count(*)::int as updated from updated`,
+    [
+      column(({ job }) => job.id),
+      column(({ job }) => job.status),
+      column(({ job }) => job.processedItems),
+      column(({ advance }) => advance.status),
+      column(({ advance }) => advance.totalItems),
+      column(({ advance }) => advance.startedAt),
+      column(({ advance }) => advance.finishedAt),
+      column(({ advance }) => advance.processedItems),
+      column(({ advance }) => advance.failedItems),
+      column(({ advance }) => advance.failureCode),
+      column(({ advance }) => advance.failureMessage),
+      column(({ advance }) => advance.rate.items),
+      column(({ advance }) => advance.rate.seconds),
+      column(({ advance }) => advance.rate.gapSeconds),
+      column(({ advance }) => advance.rate.lastSampleAt),
+      column(({ advance }) => advance.nextRunAt),
+      column(({ advance }) => advance.sample?.at ?? null),
+      column(({ advance }) => advance.sample?.processed ?? null),
+      now,
+    ],
+  );
+  const updated = result.rows[0].updated as number;
+  if (updated !== steps.length) throw new Error(`${steps.length - updated} of ${steps.length} jobs changed while they were being advanced`);
 }

@@ -97,11 +97,13 @@ export interface JobStore {
   /** Items still to do in the account's jobs queued before this one, and the account's latest rate. */
   queueAhead(job: Job): Promise<QueueAhead>;
   /**
-   * Claims one job that is due at `now` and may run (first in, first out per account), runs
-   * `step` on it and applies its result, all in one transaction: a step commits whole or not at
-   * all. Returns null when no job is due.
+   * Claims the job first in line that is due at `now` and may run (first in, first out per
+   * account), runs `step` on it and applies its result, all in one transaction: a step commits
+   * whole or not at all. When that job is scripted, up to `maxJobs` due scripted jobs go in the
+   * same transaction. Returns how many jobs it advanced: 0 when none is due. Throws
+   * StepFailedError for a lone job, BatchStepFailedError when a step of several failed.
    */
-  advanceDueJob(now: Date, step: (job: WorkerJob, context: StepContext) => Promise<Advance>): Promise<{ job: WorkerJob; advance: Advance } | null>;
+  advanceDueJobs(now: Date, step: (job: WorkerJob, context: StepContext) => Promise<Advance>, maxJobs: number): Promise<number>;
   /**
    * Counts a failed step against the job, if it still stands where the step began
    * (`processedItems`): retried at `retryAt` while fewer than `maxFailures` steps failed in a

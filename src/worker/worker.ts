@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
-import { StepFailedError } from '../errors';
+import { BatchStepFailedError, StepFailedError } from '../errors';
 import type { AdvanceOptions } from '../jobs/advance';
 import type { JobStore } from '../jobs/job-store';
 import type { RecordSchemas } from '../records/record-operations';
@@ -12,6 +12,12 @@ export interface WorkerOptions extends AdvanceOptions {
   /** Steps of one job that may fail in a row before the job ends failed. */
   maxStepFailures: number;
 }
+
+/**
+ * Most due scripted jobs one transaction advances. Their steps only compute, so together they
+ * cost one claim, one insert, one update and one commit instead of each its own.
+ */
+const JOBS_PER_TRANSACTION = 32;
 
 export interface WorkerLogger {
   error(message: string, error: unknown): void;
@@ -27,6 +33,8 @@ export class Worker {
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private sleepTimer: NodeJS.Timeout | null = null;
+  /** Steps left to take one job at a time, after a batch failed. */
+  private aloneLeft = 0;
 
   constructor(
     private readonly store: JobStore,
@@ -36,21 +44,29 @@ export class Worker {
     private readonly schemas: RecordSchemas,
   ) {}
 
-  /** Advances every job that is due now; returns how many steps it took. */
+  /** Advances every job that is due now; returns how many job steps it took. */
   async runDue(): Promise<number> {
     let steps = 0;
     for (;;) {
       const now = this.clock.now();
-      let step;
+      let advanced: number;
       try {
-        step = await this.store.advanceDueJob(now, (job, context) => runStep(job, context, now, this.options, this.schemas));
+        advanced = await this.store.advanceDueJobs(now, (job, context) => runStep(job, context, now, this.options, this.schemas), this.aloneLeft > 0 ? 1 : JOBS_PER_TRANSACTION);
+        if (this.aloneLeft > 0) this.aloneLeft--;
       } catch (error) {
+        if (error instanceof BatchStepFailedError) {
+          // Each job of the failed batch is first in line once in the next few steps, alone.
+          this.aloneLeft = error.jobs;
+          this.logger.error(`a step of ${error.jobs} jobs failed; retrying them one at a time`, error.cause);
+          continue;
+        }
         if (!(error instanceof StepFailedError)) throw error;
+        if (this.aloneLeft > 0) this.aloneLeft--;
         await this.countFailure(error, now);
         continue;
       }
-      if (!step) return steps;
-      steps++;
+      if (advanced === 0) return steps;
+      steps += advanced;
       if (!this.running && this.loop) return steps;
     }
   }

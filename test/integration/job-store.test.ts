@@ -1,6 +1,8 @@
 import { ManualClock } from '../../src/clock';
 import { migrate, migrationsCurrent } from '../../src/db/knex';
 import { PgJobStore } from '../../src/db/pg-job-store';
+import { BatchStepFailedError, StepFailedError } from '../../src/errors';
+import { planAdvance } from '../../src/jobs/advance';
 import { JobService } from '../../src/jobs/job-service';
 import { silentLogger } from '../../src/logger';
 import { Worker } from '../../src/worker/worker';
@@ -103,5 +105,53 @@ describe('the worker on Postgres', () => {
     await new Promise((resolve) => setTimeout(resolve, 120));
     await worker.stop();
     await worker.stop();
+  });
+});
+
+describe('scripted jobs advanced together', () => {
+  const stepOptions = { pacing: true, tickMs: 200, batch: 500 };
+  const scripted = (account: string) =>
+    jobs.createJob({ account, operation: 'asyncAddList', recordType: 'customer', totalItems: 4, ratePerSecond: 2, startAfterSeconds: 0, scenario: { failures: { '2': { code: 'DUP_RCRD', message: 'dup' } } } });
+
+  beforeEach(async () => {
+    // Whatever earlier tests left due runs to its end first, so each test claims only its own jobs.
+    clock.advance(24 * 3600);
+    await new Worker(store, clock, workerOptions, silentLogger, schemas).runDue();
+  });
+
+  it('share one transaction: each job gets its items, its own account\'s ids and its sample', async () => {
+    const made = [await scripted('BATCH_A'), await scripted('BATCH_B'), await scripted('BATCH_C')];
+    const step = async (job: Parameters<typeof planAdvance>[0]) => planAdvance(job, clock.now(), stepOptions);
+    // The first step starts all three, the second applies the two items each has due a second later.
+    expect(await store.advanceDueJobs(clock.now(), step, 32)).toBe(3);
+    clock.advance(1);
+    expect(await store.advanceDueJobs(clock.now(), step, 32)).toBe(3);
+    for (const job of made) {
+      const items = await database.db('job_items').where({ job_id: job.id }).orderBy('position');
+      expect(items.map((item) => [item.position, item.is_success])).toEqual([[1, true], [2, false]]);
+      // Each account's first record: ids come from its own counter.
+      expect(items[0].internal_id).toBe('1001');
+      const [row] = await database.db('jobs').where({ id: job.id });
+      expect(row).toMatchObject({ status: 'processing', processed_items: 2, failed_items: 1 });
+      expect((await database.db('job_progress').where({ job_id: job.id }).orderBy('id')).map((sample) => sample.processed)).toEqual([0, 2]);
+    }
+  });
+
+  it('fail together, and one at a time find the job at fault', async () => {
+    const [first, faulty] = [await scripted('FAULT_A'), await scripted('FAULT_B')];
+    expect(await store.advanceDueJobs(clock.now(), async (job) => planAdvance(job, clock.now(), stepOptions), 32)).toBe(2);
+    clock.advance(1);
+    const now = clock.now();
+    const step = async (job: Parameters<typeof planAdvance>[0]) => {
+      if (job.id === faulty.id) throw new Error('this step cannot be taken');
+      return planAdvance(job, now, stepOptions);
+    };
+    await expect(store.advanceDueJobs(now, step, 32)).rejects.toBeInstanceOf(BatchStepFailedError);
+    expect(Number((await database.db('job_items').whereIn('job_id', [first.id, faulty.id]).count({ n: '*' }))[0].n)).toBe(0);
+    expect(await store.advanceDueJobs(now, step, 1)).toBe(1);
+    const failed = await store.advanceDueJobs(now, step, 1).catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(StepFailedError);
+    expect((failed as StepFailedError).jobId).toBe(faulty.id);
+    expect((await database.db('jobs').where({ id: first.id }))[0]).toMatchObject({ processed_items: 2 });
   });
 });
