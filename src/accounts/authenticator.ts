@@ -48,6 +48,8 @@ export const BASIC_NEEDED = 'Send a token id and its token secret with HTTP Basi
 export const AMBIGUOUS = 'Ambiguous authentication';
 export const NO_WEB_SERVICES = 'Permission Violation: the role you are logged in with does not have the Web Services permission.';
 
+const CONFIRMED: Promise<void> = Promise.resolve();
+
 // A secret to sign with when the token is unknown, so that case costs what a wrong signature does.
 const ABSENT_SECRET = 'absent-secret-of-the-same-length-as-most-secrets-0000000000000000';
 
@@ -60,7 +62,19 @@ export class Authenticator {
   ) {}
 
   async authenticate(credentials: RequestCredentials): Promise<Principal> {
-    if (this.options.mode === 'off') return this.unchecked(credentials);
+    const { principal, confirmed } = await this.authenticateAhead(credentials);
+    await confirmed;
+    return principal;
+  }
+
+  /**
+   * Like authenticate, but a tokenPassport's nonce is recorded while the caller goes on:
+   * `confirmed` settles once it is, and rejects as authenticate would when the nonce was used
+   * before (or the role lacks Web Services). Until it settles, the principal may only serve work
+   * whose result can be thrown away: nothing may be written or answered on its behalf.
+   */
+  async authenticateAhead(credentials: RequestCredentials): Promise<{ principal: Principal; confirmed: Promise<void> }> {
+    if (this.options.mode === 'off') return { principal: await this.unchecked(credentials), confirmed: CONFIRMED };
     const { tokenPassport, applicationInfo } = credentials;
     const passport = credentials.passportAllowed ? credentials.passport : undefined;
     if (tokenPassport && (applicationInfo || passport)) {
@@ -71,7 +85,7 @@ export class Authenticator {
       });
     }
     if (tokenPassport) return this.tokenLogin(tokenPassport);
-    if (passport) return this.passportLogin(passport);
+    if (passport) return { principal: await this.passportLogin(passport), confirmed: CONFIRMED };
     if (credentials.passport) {
       throw await this.refuse(
         new AuthError(
@@ -124,7 +138,7 @@ export class Authenticator {
     return { account, method: 'none', credential: null, limits: effectiveLimits(row?.limits, this.options.defaults) };
   }
 
-  private async tokenLogin(passport: Partial<TokenPassport>): Promise<Principal> {
+  private async tokenLogin(passport: Partial<TokenPassport>): Promise<{ principal: Principal; confirmed: Promise<void> }> {
     const attempt = { account: passport.account ?? null, method: 'tba' as const, credential: passport.token ?? null };
     const invalid = (reason: string) => this.refuse(new AuthError('invalidCredentials', 'USER_ERROR', INVALID_LOGIN, reason), attempt);
     const { account, consumerKey, token, nonce, timestamp, signature, algorithm } = passport;
@@ -150,11 +164,18 @@ export class Authenticator {
     if (!found.integration.enabled) throw await invalid('the integration is disabled');
     // The nonce is kept until the timestamp it came with can no longer be accepted.
     const expiresAt = new Date((Number(timestamp) + this.options.timestampWindowSeconds) * 1000);
-    if (!(await this.store.useNonce(token, nonce, expiresAt, now))) throw await invalid('the nonce was used before');
-    if (!found.token.webServices) {
-      throw await this.refuse(new AuthError('insufficientPermission', 'INSUFFICIENT_PERMISSION', NO_WEB_SERVICES, `role ${found.token.role} lacks Web Services`), attempt);
-    }
-    return { account: found.account.id, method: 'tba', credential: token, limits: effectiveLimits(found.account.limits, this.options.defaults) };
+    const confirmed = (async () => {
+      if (!(await this.store.useNonce(token, nonce, expiresAt, now))) throw await invalid('the nonce was used before');
+      if (!found.token.webServices) {
+        throw await this.refuse(new AuthError('insufficientPermission', 'INSUFFICIENT_PERMISSION', NO_WEB_SERVICES, `role ${found.token.role} lacks Web Services`), attempt);
+      }
+    })();
+    // Whoever holds it awaits it; until then its refusal is not an unhandled one.
+    confirmed.catch(() => undefined);
+    return {
+      principal: { account: found.account.id, method: 'tba', credential: token, limits: effectiveLimits(found.account.limits, this.options.defaults) },
+      confirmed,
+    };
   }
 
   private async passportLogin(passport: NonNullable<RequestCredentials['passport']>): Promise<Principal> {

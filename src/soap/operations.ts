@@ -22,6 +22,16 @@ export interface SoapCall {
 
 export type OperationHandler = (call: SoapCall) => Promise<string>;
 
+/**
+ * Whether the call only reads, taking nothing and recording nothing on the way, so it may run
+ * while its nonce is still being recorded and be thrown away if that fails: a status poll, unless
+ * the account rations polls (each one is recorded) or its concurrent requests (a slot is taken).
+ */
+export function readsOnly(call: SoapCall): boolean {
+  const { limits } = call.principal;
+  return call.request.operation === 'checkAsyncStatus' && limits.minPollIntervalSeconds === 0 && limits.concurrentRequests === 0;
+}
+
 const INT_PATTERN = /^[+-]?\d{1,10}$/;
 
 function requiredText(call: SoapCall, name: string): string {

@@ -7,7 +7,7 @@ import { newRequestId } from '../jobs/job-id';
 import { readCredentials } from './credentials-reader';
 import { parseEnvelope, SoapClientError, type SoapRequest } from './envelope-parser';
 import { clientFault, envelopeXml, faultXml, toFault, userFault, type SoapFault } from './faults';
-import type { OperationHandler, SoapCall } from './operations';
+import { readsOnly, type OperationHandler, type SoapCall } from './operations';
 import { namespacesOf } from './versions';
 import { endpointPath, type WsdlCatalog } from './wsdl-catalog';
 import { escapeXml } from './xml-write';
@@ -86,11 +86,17 @@ export class SoapEndpoint {
       return;
     }
     let call: SoapCall;
+    let confirmed: Promise<void>;
     let release: (() => Promise<void>) | null;
     try {
       const request = parseEnvelope(decodeUtf8(body));
       this.check(request, version);
-      call = { version, request, principal: await this.authenticator.authenticate(readCredentials(request, version)) };
+      const ahead = await this.authenticator.authenticateAhead(readCredentials(request, version));
+      call = { version, request, principal: ahead.principal };
+      confirmed = ahead.confirmed;
+      // A poll reads its job while its nonce is recorded (one round trip of waiting, not two);
+      // anything else waits until the request is known not to be a replay.
+      if (!readsOnly(call)) await confirmed;
       release = await this.slots.acquire(call.principal.account, call.principal.limits.concurrentRequests);
     } catch (error) {
       this.sendFault(res, version, this.fault(error, req));
@@ -108,7 +114,11 @@ export class SoapEndpoint {
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     let answer: string;
     try {
-      answer = await this.operations[call.request.operation](call);
+      const [authenticated, answered] = await Promise.allSettled([confirmed, this.operations[call.request.operation](call)]);
+      // A refused credential outranks whatever the operation found: a replay learns nothing.
+      if (authenticated.status === 'rejected') throw authenticated.reason;
+      if (answered.status === 'rejected') throw answered.reason;
+      answer = answered.value;
     } catch (error) {
       this.sendFault(res, version, this.fault(error, req));
       return;

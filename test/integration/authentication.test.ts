@@ -104,6 +104,21 @@ describe('tokenPassport', () => {
     expect((await poll(signed({ nonce }, testCredentials('AUTH2')), '2017_1', t.url, other)).status).toBe(200);
   });
 
+  it('refuses a replayed poll that was read while its nonce was recorded, before saying anything of the job', async () => {
+    // Without concurrency slots or rationed polls, a poll reads its job while the nonce is stored.
+    await ensureTestAccount(t.url, 'AUTH_AHEAD', TEST_ADMIN_TOKEN);
+    expect((await admin('PATCH', '/accounts/AUTH_AHEAD', { limits: { concurrentRequests: 0 } })).status).toBe(200);
+    const own = await createJob(t.url, { operation: 'asyncAddList', account: 'AUTH_AHEAD', items: 1 });
+    const who = testCredentials('AUTH_AHEAD');
+    const nonce = 'ahead0123456789';
+    expect(statusOf(await poll(signed({ nonce }, who), '2017_1', t.url, own)).jobId).toBe(own);
+    expect(faultOf(await poll(signed({ nonce }, who), '2017_1', t.url, own))).toEqual(INVALID_LOGIN);
+    // A replay of a poll for a job that is not there gets the same refusal, not INVALID_JOB_ID.
+    const missing = 'ahead9876543210';
+    expect(faultOf(await poll(signed({ nonce: missing }, who), '2017_1', t.url, 'NO_SUCH_JOB'))).toMatchObject({ code: 'INVALID_JOB_ID' });
+    expect(faultOf(await poll(signed({ nonce: missing }, who), '2017_1', t.url, 'NO_SUCH_JOB'))).toEqual(INVALID_LOGIN);
+  });
+
   it('refuses a revoked token and a disabled integration, and lets in a re-enabled one', async () => {
     await ensureTestAccount(t.url, 'AUTH_REVOKE', TEST_ADMIN_TOKEN);
     const own = await createJob(t.url, { operation: 'asyncAddList', account: 'AUTH_REVOKE', items: 1 });
