@@ -14,10 +14,12 @@ export interface WorkerOptions extends AdvanceOptions {
 }
 
 /**
- * Most due scripted jobs one transaction advances. Their steps only compute, so together they
- * cost one claim, one insert, one update and one commit instead of each its own.
+ * Most due scripted jobs one transaction advances while pacing: their steps are small and only
+ * compute, so together they cost one claim, one insert, one update and one commit instead of each
+ * its own. Without pacing every step is a full batch, and one job a transaction leaves the others
+ * for other workers to claim.
  */
-const JOBS_PER_TRANSACTION = 32;
+const PACED_JOBS_PER_TRANSACTION = 32;
 
 export interface WorkerLogger {
   error(message: string, error: unknown): void;
@@ -51,7 +53,8 @@ export class Worker {
       const now = this.clock.now();
       let advanced: number;
       try {
-        advanced = await this.store.advanceDueJobs(now, (job, context) => runStep(job, context, now, this.options, this.schemas), this.aloneLeft > 0 ? 1 : JOBS_PER_TRANSACTION);
+        const maxJobs = this.aloneLeft > 0 || !this.options.pacing ? 1 : PACED_JOBS_PER_TRANSACTION;
+        advanced = await this.store.advanceDueJobs(now, (job, context) => runStep(job, context, now, this.options, this.schemas), maxJobs);
         if (this.aloneLeft > 0) this.aloneLeft--;
       } catch (error) {
         if (error instanceof BatchStepFailedError) {
