@@ -41,6 +41,9 @@ function concurrencyFault(call: SoapCall): SoapFault {
 }
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+/** Past this many characters an answer is encoded to bytes before it is sent. */
+const LARGE_ANSWER_CHARS = 16 * 1024;
+
 /** The body as text; bytes that are not UTF-8 are the client's mistake, not something to guess at. */
 function decodeUtf8(body: Buffer): string {
   try {
@@ -123,7 +126,10 @@ export class SoapEndpoint {
       this.sendFault(res, version, this.fault(error, req));
       return;
     }
-    const payload = envelopeXml(answer, this.documentInfo(call));
+    const text = envelopeXml(answer, this.documentInfo(call));
+    // A large answer (a result page) is encoded once: counting its bytes and then writing it as
+    // text read it twice. A small one goes as text, written with the headers in one piece.
+    const payload = text.length > LARGE_ANSWER_CHARS ? Buffer.from(text, 'utf8') : text;
     res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(payload) });
     res.end(payload);
   }
