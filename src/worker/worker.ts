@@ -14,12 +14,13 @@ export interface WorkerOptions extends AdvanceOptions {
 }
 
 /**
- * Most due scripted jobs one transaction advances while pacing: their steps are small and only
- * compute, so together they cost one claim, one insert, one update and one commit instead of each
- * its own. Without pacing every step is a full batch, and one job a transaction leaves the others
- * for other workers to claim.
+ * Most due scripted jobs one transaction advances. Their steps only compute, so together they
+ * cost one claim, one insert, one update and one commit instead of each its own. Paced steps are
+ * small, so many go together; unpaced ones are full batches, so a few, leaving other jobs for
+ * other workers to claim meanwhile.
  */
 const PACED_JOBS_PER_TRANSACTION = 32;
+const UNPACED_JOBS_PER_TRANSACTION = 4;
 
 export interface WorkerLogger {
   error(message: string, error: unknown): void;
@@ -53,7 +54,7 @@ export class Worker {
       const now = this.clock.now();
       let advanced: number;
       try {
-        const maxJobs = this.aloneLeft > 0 || !this.options.pacing ? 1 : PACED_JOBS_PER_TRANSACTION;
+        const maxJobs = this.aloneLeft > 0 ? 1 : this.options.pacing ? PACED_JOBS_PER_TRANSACTION : UNPACED_JOBS_PER_TRANSACTION;
         advanced = await this.store.advanceDueJobs(now, (job, context) => runStep(job, context, now, this.options, this.schemas), maxJobs);
         if (this.aloneLeft > 0) this.aloneLeft--;
       } catch (error) {
