@@ -63,7 +63,8 @@ export interface Service {
 export async function buildService(config: Config, options: BuildOptions = {}): Promise<Service> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger();
-  const db = options.db ?? createKnex({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const db =
+    options.db ?? createKnex({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, onPoolError: (error) => logger.error('a pooled database connection dropped; it is replaced', { error }) });
   let ready = false;
   await migrate(db, options.schema);
   ready = true;

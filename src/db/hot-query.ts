@@ -29,11 +29,22 @@ export async function hotQuery<Row>(db: Knex, name: string, text: string, values
 /** The hot statements' pools, by the knex instance they serve (see createKnex and closeKnex). */
 const hotPools = new WeakMap<Knex, Pool>();
 
-/** A small pool for the hot statements, on the same server and schema as knex's. */
-export function openHotPool(db: Knex, url: string, schema: string | undefined): void {
+/**
+ * A small pool for the hot statements, on the same server and schema as knex's. Each connection
+ * is set up before its first statement (pg runs a client's queries in order), so nothing in the
+ * URL can override it. `onError` hears of idle connections that drop (a Postgres restart): pg
+ * removes them and opens new ones; unheard, the pool's error event would end the process.
+ */
+export function openHotPool(db: Knex, url: string, schema: string | undefined, onError: (error: Error) => void = () => undefined): void {
   // Two batchers, each with at most two batches in flight.
-  const settings = ['plan_cache_mode=force_generic_plan', ...(schema ? [`search_path=${schema}`] : [])];
-  hotPools.set(db, new Pool({ connectionString: url, max: 4, options: settings.map((setting) => `-c ${setting}`).join(' ') }));
+  const pool = new Pool({ connectionString: url, max: 4 });
+  const setup = `set plan_cache_mode = force_generic_plan${schema ? `; set search_path to "${schema.replace(/"/g, '""')}"` : ''}`;
+  pool.on('connect', (client) => {
+    // A failure here fails the statement queued after it, which reports it.
+    client.query(setup).catch(() => undefined);
+  });
+  pool.on('error', onError);
+  hotPools.set(db, pool);
 }
 
 export async function closeHotPool(db: Knex): Promise<void> {

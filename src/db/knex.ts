@@ -13,6 +13,8 @@ export interface DatabaseOptions {
   /** Schema to work in (tests isolate each file in its own). */
   schema?: string;
   poolMax?: number;
+  /** Hears of pooled connections that drop while idle (a Postgres restart); they are replaced. */
+  onPoolError?: (error: Error) => void;
 }
 
 export function createKnex(options: DatabaseOptions): Knex {
@@ -24,7 +26,7 @@ export function createKnex(options: DatabaseOptions): Knex {
       searchPath,
       pool: { min: 0, max: options.poolMax ?? 10 },
     });
-    openHotPool(db, options.url, options.schema);
+    openHotPool(db, options.url, options.schema, options.onPoolError);
     return db;
   }
   const connection: Record<string, string> = {};
@@ -43,9 +45,12 @@ const releases = new WeakMap<Knex, () => void>();
 
 /** Closes a database made by createKnex, and gives up its data folder's lock. */
 export async function closeKnex(db: Knex): Promise<void> {
-  await closeHotPool(db);
-  await db.destroy();
-  releases.get(db)?.();
+  try {
+    await closeHotPool(db);
+  } finally {
+    await db.destroy();
+    releases.get(db)?.();
+  }
 }
 
 /**
