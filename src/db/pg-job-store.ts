@@ -304,28 +304,36 @@ export class PgJobStore implements JobStore {
     };
   }
 
+  /**
+   * Locks up to `limit` jobs that are due at `now` and may run, first in line first: not expired,
+   * and no earlier-queued live job of their account unfinished. With `besides`, only scripted jobs
+   * other than that one. Claiming also sets the lease on the step's transaction (set_config, local).
+   */
+  private async claimDue(trx: Knex.Transaction, now: Date, limit: number, besides: string | null): Promise<Job[]> {
+    const claimed = await trx.raw(
+      `select j.*, set_config('idle_in_transaction_session_timeout', ?, true) as lease from jobs j
+        where j.${UNFINISHED} and j.${RUNNABLE} and j.next_run_at <= ? and j.expires_at > ?
+          and (?::text is null or (j.source = 'scripted' and j.id <> ?))
+          and not exists (
+            select 1 from jobs o
+             where o.account = j.account and o.${UNFINISHED} and o.${RUNNABLE} and o.available_at <= ? and o.expires_at > ?
+               and (o.available_at, o.seq) < (j.available_at, j.seq))
+        order by j.next_run_at, j.seq
+        limit ?
+        for update of j skip locked`,
+      [`${this.options.leaseSeconds}s`, now, now, besides, besides, now, now, limit],
+    );
+    return (claimed.rows as JobRow[]).map(toJob);
+  }
+
   async advanceDueJobs(now: Date, step: (job: WorkerJob, context: StepContext) => Promise<Advance>, maxJobs: number): Promise<number> {
     return this.db.transaction(async (trx) => {
-      // A job may run when it is due, not expired, and no earlier-queued live job of its account is
-      // unfinished. Claiming also sets the lease on the step's transaction (set_config, local).
-      const claimed = await trx.raw(
-        `select j.*, set_config('idle_in_transaction_session_timeout', ?, true) as lease from jobs j
-          where j.${UNFINISHED} and j.${RUNNABLE} and j.next_run_at <= ? and j.expires_at > ?
-            and not exists (
-              select 1 from jobs o
-               where o.account = j.account and o.${UNFINISHED} and o.${RUNNABLE} and o.available_at <= ? and o.expires_at > ?
-                 and (o.available_at, o.seq) < (j.available_at, j.seq))
-          order by j.next_run_at, j.seq
-          limit ?
-          for update of j skip locked`,
-        [`${this.options.leaseSeconds}s`, now, now, now, now, maxJobs],
-      );
-      if (claimed.rows.length === 0) return 0;
-      const jobs = (claimed.rows as JobRow[]).map(toJob);
+      const [first] = await this.claimDue(trx, now, 1, null);
+      if (!first) return 0;
       // A request job's step reads and writes records, and may fail on its own: it runs alone.
-      // Scripted jobs' steps only compute, so the due ones share the transaction. Claimed jobs left
-      // out stay due for the next call.
-      const batch = jobs[0].source === 'scripted' ? jobs.filter((job) => job.source === 'scripted') : [jobs[0]];
+      // Scripted jobs' steps only compute, so other due ones join the first in its transaction;
+      // only those are locked, so nothing another worker could take is held meanwhile.
+      const batch = first.source === 'scripted' && maxJobs > 1 ? [first, ...(await this.claimDue(trx, now, maxJobs - 1, first.id))] : [first];
       const steps: JobStep[] = [];
       try {
         for (const job of batch) {
