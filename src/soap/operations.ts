@@ -25,11 +25,12 @@ export type OperationHandler = (call: SoapCall) => Promise<string>;
 /**
  * Whether the call only reads, taking nothing and recording nothing on the way, so it may run
  * while its nonce is still being recorded and be thrown away if that fails: a status poll, unless
- * the account rations polls (each one is recorded) or its concurrent requests (a slot is taken).
+ * the account rations polls (each one is recorded) or its concurrent requests (a slot is taken),
+ * or delays its answers (a refused replay is answered at once, not after the delay).
  */
 export function readsOnly(call: SoapCall): boolean {
   const { limits } = call.principal;
-  return call.request.operation === 'checkAsyncStatus' && limits.minPollIntervalSeconds === 0 && limits.concurrentRequests === 0;
+  return call.request.operation === 'checkAsyncStatus' && limits.minPollIntervalSeconds === 0 && limits.concurrentRequests === 0 && limits.responseDelayMs === 0;
 }
 
 const INT_PATTERN = /^[+-]?\d{1,10}$/;
