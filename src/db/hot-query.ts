@@ -39,10 +39,8 @@ export function openHotPool(db: Knex, url: string, schema: string | undefined, o
   // Two batchers, each with at most two batches in flight.
   const pool = new Pool({ connectionString: url, max: 4 });
   const setup = `set plan_cache_mode = force_generic_plan${schema ? `; set search_path to "${schema.replace(/"/g, '""')}"` : ''}`;
-  pool.on('connect', (client) => {
-    // A failure here fails the statement queued after it, which reports it.
-    client.query(setup).catch(() => undefined);
-  });
+  // A setup that fails (it should not: neither setting checks its value) is reported, not hidden.
+  pool.on('connect', (client) => void client.query(setup).catch(onError));
   pool.on('error', onError);
   hotPools.set(db, pool);
 }

@@ -54,9 +54,10 @@ export class Worker {
       const now = this.clock.now();
       let advanced: number;
       try {
-        const maxJobs = this.aloneLeft > 0 ? 1 : this.options.pacing ? PACED_JOBS_PER_TRANSACTION : UNPACED_JOBS_PER_TRANSACTION;
+        const alone = this.aloneLeft > 0;
+        if (alone) this.aloneLeft--;
+        const maxJobs = alone ? 1 : this.options.pacing ? PACED_JOBS_PER_TRANSACTION : UNPACED_JOBS_PER_TRANSACTION;
         advanced = await this.store.advanceDueJobs(now, (job, context) => runStep(job, context, now, this.options, this.schemas), maxJobs);
-        if (this.aloneLeft > 0) this.aloneLeft--;
       } catch (error) {
         if (error instanceof BatchStepFailedError) {
           // Each job of the failed batch is first in line once in the next few steps, alone.
@@ -65,7 +66,6 @@ export class Worker {
           continue;
         }
         if (!(error instanceof StepFailedError)) throw error;
-        if (this.aloneLeft > 0) this.aloneLeft--;
         await this.countFailure(error, now);
         continue;
       }
