@@ -24,4 +24,14 @@ export class ManualClock implements Clock {
   advance(seconds: number): void {
     this.current += Math.round(seconds * 1000);
   }
+
+  /** Sets the clock to `at`, as when a restart resumes a stored manual clock. */
+  set(at: Date): void {
+    this.current = at.getTime();
+  }
+
+  /** Moves the clock to `at`; it never goes back, so stored times stay in order. */
+  moveTo(at: Date): void {
+    this.current = Math.max(this.current, at.getTime());
+  }
 }

@@ -98,6 +98,19 @@ const schema = z.object({
   WORKER_MAX_STEP_FAILURES: int('WORKER_MAX_STEP_FAILURES', 1, 1000, 5),
   WORKER_LEASE_SECONDS: int('WORKER_LEASE_SECONDS', 1, 3600, 30),
   SHUTDOWN_TIMEOUT_MS: int('SHUTDOWN_TIMEOUT_MS', 0, 600_000, 10_000),
+  CLOCK: z.enum(['system', 'manual'], { message: 'CLOCK must be system (the default) or manual' }).default('system'),
+  CLOCK_START: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '') return undefined;
+      const at = new Date(raw);
+      if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(at.getTime())) {
+        ctx.addIssue({ code: 'custom', message: `CLOCK_START must be an ISO 8601 time such as 2026-01-15T10:00:00Z (got "${raw}")` });
+        return z.NEVER;
+      }
+      return at;
+    }),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -2,13 +2,13 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
-import { systemClock, type Clock } from './clock';
+import { ManualClock, systemClock, type Clock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
 import { closeKnex, createKnex, migrate } from './db/knex';
 import { PgJobStore } from './db/pg-job-store';
 import { PgTreeStore } from './db/pg-tree-store';
 import { TrackerService } from './jobs/tracker-service';
-import { claimOnce, storedAdminToken } from './db/settings';
+import { claimOnce, saveManualClock, storedAdminToken, storedManualClock } from './db/settings';
 import { PgAccountStore } from './db/pg-account-store';
 import { PgRequestSlots } from './db/pg-request-slots';
 import { AccountService } from './accounts/account-service';
@@ -27,6 +27,7 @@ import { SoapEndpoint } from './soap/soap-endpoint';
 import { findOfficialTree, WsdlCatalog } from './soap/wsdl-catalog';
 import { RecordCatalogs } from './records/record-catalogs';
 import { Worker } from './worker/worker';
+import { ManualTime } from './worker/manual-time';
 import { normalizeAccountId } from './jobs/account-id';
 
 /** Composition root: config → database → store → service → faces and worker; one way to stop. */
@@ -61,13 +62,18 @@ export interface Service {
 }
 
 export async function buildService(config: Config, options: BuildOptions = {}): Promise<Service> {
-  const clock = options.clock ?? systemClock;
+  // CLOCK=manual: a clock that moves only on POST /admin/clock/advance (a test's own, if it gave one).
+  const manualClock =
+    config.CLOCK === 'manual' ? (options.clock instanceof ManualClock ? options.clock : new ManualClock(config.CLOCK_START ?? new Date())) : null;
+  const clock = manualClock ?? options.clock ?? systemClock;
   const logger = options.logger ?? createLogger();
   const db =
     options.db ?? createKnex({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, onPoolError: (error) => logger.error('a pooled database connection dropped; it is replaced', { error }) });
   let ready = false;
   await migrate(db, options.schema);
   ready = true;
+  // A restart goes on from the manual clock's stored time.
+  if (manualClock) manualClock.set(await storedManualClock(db, config.CLOCK_START ?? manualClock.now()));
   const stored = config.ADMIN_TOKEN ? undefined : await storedAdminToken(db);
   const admin: Service['admin'] = stored
     ? { token: stored.token, source: stored.created ? 'generated' : 'stored' }
@@ -120,6 +126,13 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     catalogs,
   );
   jobs.onJobCreated(() => worker.wake());
+  const manualTime = manualClock
+    ? new ManualTime(manualClock, worker, {
+        tickMs: config.WORKER_TICK_MS,
+        nextStartAt: (after) => store.nextStartAt(after),
+        save: (at) => saveManualClock(db, at),
+      })
+    : null;
 
   const catalog = new WsdlCatalog(undefined, official);
   const soap = new SoapEndpoint(
@@ -142,11 +155,14 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     logger,
     defaultAccount: config.DEFAULT_ACCOUNT,
     adminToken: admin.token,
+    clock,
+    manualTime,
     publicUrl: config.PUBLIC_URL,
     ready: () => ready,
   });
   const server = createHttpServer(app, soap, config.PUBLIC_URL);
-  const runWorker = options.worker ?? config.WORKER;
+  // Under the manual clock jobs move only when the clock is advanced, never on their own.
+  const runWorker = manualTime ? false : (options.worker ?? config.WORKER);
 
   let stopping: Promise<void> | null = null;
   return {
@@ -207,6 +223,10 @@ async function main(): Promise<void> {
   if (mode !== 'serve' && mode !== 'worker') {
     process.stderr.write(`Unknown mode "${mode}": use serve (default), worker or migrate.\n`);
     process.exit(2);
+  }
+  if (mode === 'worker' && config.CLOCK === 'manual') {
+    process.stderr.write('CLOCK=manual: jobs move only when POST /admin/clock/advance tells the serving process to; run no separate worker (unset CLOCK for one).\n');
+    process.exit(1);
   }
   if (mode === 'worker' && !config.DATABASE_URL) {
     // The embedded database belongs to one process; a second one would corrupt its files.

@@ -378,6 +378,17 @@ export class PgJobStore implements JobStore {
     const row = await this.db('jobs').whereRaw(UNFINISHED).whereRaw(RUNNABLE).min({ due: 'next_run_at' }).first();
     return row?.due ? new Date(row.due) : null;
   }
+
+  async nextStartAt(after: Date): Promise<Date | null> {
+    const row = await this.db('jobs')
+      .where({ status: 'pending' })
+      .whereRaw(RUNNABLE)
+      .andWhere('available_at', '>', after)
+      .andWhere('expires_at', '>', after)
+      .min({ start: 'available_at' })
+      .first();
+    return row?.start ? new Date(row.start) : null;
+  }
 }
 
 /** Copies a search's matches into its results in one statement; a 200,000-record search stays in Postgres. */

@@ -18,3 +18,22 @@ export async function claimOnce(db: Knex, key: string): Promise<boolean> {
   const inserted = await db('settings').insert({ key, value: new Date().toISOString() }).onConflict('key').ignore().returning('key');
   return inserted.length > 0;
 }
+
+/**
+ * The manual clock's time as last stored, so a restart goes on where it stopped; the first
+ * start stores `start` and answers it.
+ */
+export async function storedManualClock(db: Knex, start: Date): Promise<Date> {
+  await db('settings').insert({ key: 'manual_clock', value: start.toISOString() }).onConflict('key').ignore();
+  const row = await db('settings').where({ key: 'manual_clock' }).first('value');
+  return new Date(String(row.value));
+}
+
+/** Stores the manual clock's time; it only moves forward, whichever process writes last. */
+export async function saveManualClock(db: Knex, at: Date): Promise<void> {
+  await db('settings')
+    .insert({ key: 'manual_clock', value: at.toISOString() })
+    .onConflict('key')
+    .merge()
+    .where('settings.value', '<', at.toISOString());
+}

@@ -17,6 +17,8 @@ import { createSalesforceRouter, SALESFORCE_PATHS } from '../rest/salesforce-rou
 import { createServiceNowRouter } from '../rest/servicenow-router';
 import { isVersion, VERSIONS } from '../soap/versions';
 import type { WsdlCatalog } from '../soap/wsdl-catalog';
+import type { Clock } from '../clock';
+import type { ManualTime } from '../worker/manual-time';
 import { baseUrlOf } from './base-url';
 
 export interface AppDependencies {
@@ -30,6 +32,9 @@ export interface AppDependencies {
   logger: Logger;
   defaultAccount: string;
   adminToken: string;
+  /** The service's clock, and its driver when CLOCK=manual. */
+  clock: Clock;
+  manualTime: ManualTime | null;
   publicUrl?: string;
   /** Reports whether the database is migrated and reachable. */
   ready: () => boolean;
@@ -65,7 +70,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use('/admin', storablePath, express.json({ limit: '50mb', type: () => true }), (req, _res, next) => {
     checkJsonBody(req.body, ADMIN_MAX_JSON_DEPTH);
     next();
-  }, createAdminRouter(deps.jobs, deps.records, deps.accounts, deps.slots, deps.defaultAccount, deps.adminToken));
+  }, createAdminRouter(deps.jobs, deps.records, deps.accounts, deps.slots, deps.defaultAccount, deps.adminToken, { clock: deps.clock, manualTime: deps.manualTime }));
 
   app.use('/progress', express.json({ limit: '5mb', type: () => true }), createProgressRouter(deps.trackers, deps.authenticator));
   app.use(createServiceNowRouter(deps.trackers, deps.authenticator));

@@ -112,4 +112,6 @@ export interface JobStore {
   recordStepFailure(jobId: string, processedItems: number, now: Date, retryAt: Date, maxFailures: number, reason: string): Promise<boolean>;
   /** When the next unfinished job falls due, or null when there is none. */
   nextDueAt(): Promise<Date | null>;
+  /** The earliest time after `after` that a pending job becomes available; null when none will. */
+  nextStartAt(after: Date): Promise<Date | null>;
 }

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { ValidationError } from '../errors';
+import { ConflictError, ValidationError } from '../errors';
 import { ASYNC_OPERATIONS, ASYNC_STATUSES, type ItemFailure, type Scenario, type ScenarioRecord } from '../jobs/job';
 import { normalizeAccountId } from '../jobs/account-id';
 import type { JobService } from '../jobs/job-service';
@@ -12,6 +12,8 @@ import { accountIdSchema } from '../accounts/seed';
 import type { RequestSlots } from '../accounts/request-slots';
 import { createAccountsRouter } from './accounts-router';
 import { parse } from './validate';
+import type { Clock } from '../clock';
+import type { ManualTime } from '../worker/manual-time';
 
 /** The admin API: script jobs for tests (POST /admin/jobs) and look at them; accounts and credentials. */
 
@@ -55,6 +57,16 @@ const scenarioSchema = z
   .strict();
 
 type ScenarioInput = z.infer<typeof scenarioSchema>;
+
+/** Ten years: far enough for any expiry or retention a suite wants to see. */
+const MAX_ADVANCE_SECONDS = 10 * 366 * 24 * 3600;
+const advanceSchema = z.object({ seconds: z.number().min(0).max(MAX_ADVANCE_SECONDS) }).strict();
+
+export interface AdminClock {
+  clock: Clock;
+  /** Present when CLOCK=manual. */
+  manualTime: ManualTime | null;
+}
 
 const listQuery = z.object({
   account: z.string().min(1).optional(),
@@ -122,6 +134,7 @@ export function createAdminRouter(
   slots: RequestSlots,
   defaultAccount: string,
   adminToken: string,
+  time: AdminClock,
 ): Router {
   const router = Router();
 
@@ -137,6 +150,19 @@ export function createAdminRouter(
   });
 
   router.use(createAccountsRouter(accounts, slots));
+
+  router.get('/clock', (_req, res) => {
+    res.json({ mode: time.manualTime ? 'manual' : 'system', now: time.clock.now().toISOString() });
+  });
+
+  router.post('/clock/advance', async (req: Request, res) => {
+    if (!time.manualTime) {
+      throw new ConflictError('clock', 'The clock is the system clock: start the service with CLOCK=manual to move time by hand.');
+    }
+    const { seconds } = parse(advanceSchema, req.body, 'body');
+    const moved = await time.manualTime.advance(seconds);
+    res.json({ mode: 'manual', now: moved.now.toISOString(), advancedSeconds: seconds, steps: moved.steps });
+  });
 
   router.post('/jobs', async (req: Request, res) => {
     const input = parse(scenarioSchema, req.body, 'body');
