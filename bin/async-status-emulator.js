@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+'use strict';
+// The CLI: `npx async-status-emulator --help`. It runs the compiled sources in dist/.
+const path = require('node:path');
+let cli;
+try {
+  cli = require(path.join(__dirname, '..', 'dist', 'cli', 'main.js'));
+} catch (error) {
+  if (error && error.code === 'MODULE_NOT_FOUND' && String(error.message).includes('cli')) {
+    process.stderr.write('async-status-emulator is not built yet: run `npm run build` (or `npm ci`, which builds it) in its folder.\n');
+    process.exit(2);
+  }
+  throw error;
+}
+cli.runCli(process.argv.slice(2));

@@ -1,0 +1,261 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FaceClient } from '../helpers/json-faces';
+import { signTokenPassport, tokenPassportXml } from '../helpers/credentials';
+import { createJob, startTestService, TEST_ADMIN_TOKEN, type TestService } from '../helpers/service';
+import { envelope, postSoap, statusOf } from '../helpers/soap';
+
+/** The built CLI, run as a user runs it: `npm run build` comes first (pretest:cli). */
+const BIN = path.join(__dirname, '..', '..', 'bin', 'async-status-emulator.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}, input?: string): Promise<Run> & { child: ReturnType<typeof spawn> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  child.stdin.end(input ?? '');
+  const done = new Promise<Run>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr }))) as Promise<Run> & { child: typeof child };
+  done.child = child;
+  return done;
+}
+
+let t: TestService;
+let env: Record<string, string>;
+let dir: string;
+
+const advance = (seconds: number) =>
+  fetch(`${t.url}/admin/clock/advance`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ seconds }),
+  }).then((response) => {
+    if (!response.ok) throw new Error(`advance answered ${response.status}`);
+  });
+
+beforeAll(async () => {
+  t = await startTestService({ env: { CLOCK: 'manual', CLOCK_START: '2026-05-04T08:00:00Z' } });
+  env = { EMULATOR_URL: t.url, ADMIN_TOKEN: TEST_ADMIN_TOKEN };
+  dir = mkdtempSync(path.join(tmpdir(), 'ase-cli-'));
+});
+afterAll(async () => {
+  await t.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('help and usage', () => {
+  it('lists every command, and exits 2 without one', async () => {
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    for (const command of ['serve', 'worker', 'migrate', 'jobs list', 'jobs show', 'jobs watch', 'jobs create', 'accounts list', 'accounts create', 'accounts token', 'clock advance']) {
+      expect(help.stdout).toContain(command);
+    }
+    expect((await cli([])).code).toBe(2);
+  });
+
+  it.each(['serve', 'worker', 'migrate', 'jobs list', 'jobs show', 'jobs watch', 'jobs create', 'accounts list', 'accounts create', 'accounts token', 'clock', 'clock advance'])(
+    '%s --help',
+    async (command) => {
+      const run = await cli([...command.split(' '), '--help']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`Usage: async-status-emulator ${command}`);
+    },
+  );
+
+  it('says what is wrong with a command line, with exit 2', async () => {
+    const unknown = await cli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('Unknown command "frobnicate"');
+    const partial = await cli(['jobs']);
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toContain('needs a subcommand: list, show, watch, create');
+    const missing = await cli(['jobs', 'show'], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('jobs show takes <id>');
+    const badFlag = await cli(['jobs', 'list', '--colour'], env);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toMatch(/Unknown option '--colour'/);
+    const badInterval = await cli(['jobs', 'watch', 'x', '--interval', 'soon'], env);
+    expect(badInterval.code).toBe(2);
+    expect(badInterval.stderr).toContain('--interval must be');
+  });
+
+  it('exits 3 when the service is unreachable or refuses the token', async () => {
+    const down = await cli(['jobs', 'list', '--url', 'http://127.0.0.1:9', '--token', 'x'.repeat(20)]);
+    expect(down.code).toBe(3);
+    expect(down.stderr).toContain('Cannot reach the service at http://127.0.0.1:9');
+    const refused = await cli(['jobs', 'list', '--token', 'not-the-token-at-all'], { EMULATOR_URL: t.url });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('refused the admin token');
+    const none = await cli(['jobs', 'list'], { EMULATOR_URL: t.url });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('No admin token');
+  });
+});
+
+describe('jobs', () => {
+  it('creates a job from a file and from stdin, and lists it', async () => {
+    const file = path.join(dir, 'scenario.json');
+    writeFileSync(file, JSON.stringify({ operation: 'asyncAddList', items: 4, ratePerSecond: 2, account: 'CLIACCT1' }));
+    const created = await cli(['jobs', 'create', file], env);
+    expect(created.code).toBe(0);
+    const jobId = created.stdout.trim();
+    expect(jobId).toMatch(/^ASYNCWEBSERVICES_CLIACCT1_/);
+
+    const piped = await cli(['jobs', 'create', '-', '--json'], env, JSON.stringify({ operation: 'asyncDeleteList', items: 1, account: 'CLIACCT1' }));
+    expect(piped.code).toBe(0);
+    expect(JSON.parse(piped.stdout).jobId).toMatch(/^ASYNCWEBSERVICES_CLIACCT1_/);
+
+    const listed = await cli(['jobs', 'list', '--account', 'CLIACCT1'], env);
+    expect(listed.code).toBe(0);
+    const lines = listed.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+ACCOUNT\s+WHAT\s+STATUS\s+DONE\s+ETA\s+ITEMS$/);
+    expect(lines.find((line) => line.startsWith(jobId))).toMatch(/CLIACCT1\s+asyncAddList\s+pending\s+0\.0%\s+\S+\s+0\/4$/);
+
+    const json = await cli(['jobs', 'list', '--account', 'CLIACCT1', '--json'], env);
+    const jobs = JSON.parse(json.stdout) as Array<{ id: string }>;
+    expect(jobs.map((job) => job.id)).toContain(jobId);
+  });
+
+  it('refuses a bad scenario with the service\'s reason, and a missing file', async () => {
+    const file = path.join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ operation: 'asyncAddList', items: 2, failures: [{ item: 5, code: 'DUP_ENTITY' }] }));
+    const bad = await cli(['jobs', 'create', file], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('failures[0].item: there are only 2 items');
+    const missing = await cli(['jobs', 'create', path.join(dir, 'nope.json')], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('Cannot read');
+    const notJson = await cli(['jobs', 'create', '-'], env, 'operation: asyncAddList');
+    expect(notJson.code).toBe(2);
+    expect(notJson.stderr).toContain('Standard input is not JSON');
+  });
+
+  it('shows a job with its step tree', async () => {
+    const face = new FaceClient(t.url, 'CLIACCT2');
+    const job = await face.progress('POST', '/jobs', { name: 'Bulk repricing', steps: [{ name: 'Validate', totalItems: 2, steps: [{ name: 'Schema' }] }, { name: 'Price', totalItems: 3 }] });
+    const validate = job.steps.find((step: { name: string }) => step.name === 'Validate');
+    await face.progress('POST', `/jobs/${job.id}/steps/${validate.sysId}/items`, { successes: ['a'], failures: [{ items: ['b'], code: 5001 }] });
+    const shown = await cli(['jobs', 'show', job.id], env);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('Bulk repricing');
+    expect(shown.stdout).toMatch(/├─ Validate\s+running 100%\s+2\/2, 1 failed/);
+    expect(shown.stdout).toMatch(/│  └─ Schema\s+pending 0%/);
+    expect(shown.stdout).toMatch(/└─ Price\s+pending 0%\s+0\/3/);
+    const missing = await cli(['jobs', 'show', 'ASYNCWEBSERVICES_NOPE'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('No job with id ASYNCWEBSERVICES_NOPE');
+  });
+
+  it('watches a job move under the manual clock to finishedWithErrors, exiting 1', async () => {
+    const jobId = await createJob(t.url, { operation: 'asyncAddList', items: 10, ratePerSecond: 1, failures: [{ item: 3, code: 'DUP_ENTITY' }] });
+    const watching = cli(['jobs', 'watch', jobId, '--interval', '0.05'], env);
+    let output = '';
+    watching.child.stdout!.on('data', (chunk) => (output += chunk));
+    const seen = async (pattern: RegExp) => {
+      for (let i = 0; i < 400 && !pattern.test(output); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+      expect(output).toMatch(pattern);
+    };
+    await seen(/0\.0%\s+0\/10\s+ETA \S+\s+pending/);
+    await advance(4);
+    await seen(/40\.0%\s+4\/10\s+ETA 6s\s+processing\s+asyncAddList/);
+    await advance(6);
+    const run = await watching;
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines.at(-1)).toBe(`finishedWithErrors: job ${jobId}: 10 of 10 items, 1 failed (first: item 3, DUP_ENTITY)`);
+    expect(lines.at(-2)).toMatch(/^\[#{30}\] 100\.0%\s+10\/10\s+finishedWithErrors/);
+    // A line per change, not per look.
+    expect(new Set(lines).size).toBe(lines.length);
+
+    const shown = await cli(['jobs', 'show', jobId], env);
+    expect(shown.stdout).toContain('item 3  DUP_ENTITY');
+  });
+
+  it('exits 0 for a finished job, and prints JSON lines with --json', async () => {
+    const jobId = await createJob(t.url, { operation: 'asyncUpdateList', items: 2, ratePerSecond: 1 });
+    const watching = cli(['jobs', 'watch', jobId, '--interval', '0.05', '--json'], env);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await advance(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await advance(1);
+    const run = await watching;
+    expect(run.code).toBe(0);
+    const records = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(records[0]).toMatchObject({ jobId, status: 'pending', processedItems: 0, totalItems: 2 });
+    expect(records.at(-1)).toMatchObject({ jobId, status: 'finished', percentCompleted: 100, estRemainingDuration: 0, processedItems: 2 });
+  });
+});
+
+describe('accounts', () => {
+  it('creates an account, lists it, and issues a token that signs real SOAP calls', async () => {
+    const created = await cli(['accounts', 'create', 'CLIACCT9', '--name', 'CLI test'], env);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toBe('account CLIACCT9 created\n');
+    const again = await cli(['accounts', 'create', 'CLIACCT9'], env);
+    expect(again.code).toBe(1);
+
+    const listed = await cli(['accounts', 'list'], env);
+    expect(listed.stdout).toMatch(/CLIACCT9\s+CLI test\s+defaults/);
+
+    const issued = await cli(['accounts', 'token', 'CLIACCT9', '--json'], env);
+    expect(issued.code).toBe(0);
+    const credentials = JSON.parse(issued.stdout);
+    expect(credentials).toEqual({ account: 'CLIACCT9', consumerKey: expect.any(String), consumerSecret: expect.any(String), tokenId: expect.any(String), tokenSecret: expect.any(String) });
+
+    const jobId = await createJob(t.url, { operation: 'asyncAddList', items: 1, account: 'CLIACCT9' });
+    const header = tokenPassportXml(signTokenPassport({ account: 'CLIACCT9', ...credentials }), '2017_1');
+    const answer = await postSoap(t.url, '2017_1', envelope('checkAsyncStatus', `<jobId>${jobId}</jobId>`, '2017_1', header));
+    expect(statusOf(answer)).toMatchObject({ jobId, status: 'pending' });
+
+    const second = await cli(['accounts', 'token', 'CLIACCT9', '--consumer-key', credentials.consumerKey], env);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/^tokenId\s+\S+$/m);
+    expect(second.stdout).not.toContain('consumerSecret');
+  });
+});
+
+describe('clock', () => {
+  it('shows and advances the manual clock', async () => {
+    const before = await cli(['clock', '--json'], env);
+    const { now, mode } = JSON.parse(before.stdout);
+    expect(mode).toBe('manual');
+    const moved = await cli(['clock', 'advance', '90'], env);
+    expect(moved.code).toBe(0);
+    expect(moved.stdout).toMatch(new RegExp(`^${new Date(Date.parse(now) + 90_000).toISOString()} \\(\\d+ job steps\\)\\n$`));
+    const bad = await cli(['clock', 'advance', '-5'], env);
+    expect(bad.code).toBe(2);
+  });
+});
+
+describe('service commands', () => {
+  it('migrate sets up a fresh embedded database and exits 0', async () => {
+    const run = await cli(['migrate'], { DATA_DIR: path.join(dir, 'data') });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('migrations are current');
+  }, 60_000);
+
+  it('worker refuses the manual clock with the reason', async () => {
+    const run = await cli(['worker'], { CLOCK: 'manual', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/unused' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('CLOCK=manual');
+  });
+
+  it('serve reports a bad setting and exits 1', async () => {
+    const run = await cli(['serve'], { CLOCK: 'sometimes' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('CLOCK must be system (the default) or manual');
+  });
+});
