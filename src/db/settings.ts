@@ -13,6 +13,13 @@ export async function storedAdminToken(db: Knex): Promise<{ token: string; creat
   return { token: String(row.value), created: false };
 }
 
+/** The secret callbacks are signed with, made at first start when CALLBACK_SECRET is unset. */
+export async function storedCallbackSecret(db: Knex): Promise<string> {
+  await db('settings').insert({ key: 'callback_secret', value: randomBytes(24).toString('base64url') }).onConflict('key').ignore();
+  const row = await db('settings').where({ key: 'callback_secret' }).first('value');
+  return String(row.value);
+}
+
 /** True for the one caller that first claims `key`: for what a fresh install does once. */
 export async function claimOnce(db: Knex, key: string): Promise<boolean> {
   const inserted = await db('settings').insert({ key, value: new Date().toISOString() }).onConflict('key').ignore().returning('key');

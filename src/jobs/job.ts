@@ -96,6 +96,8 @@ export interface Job {
   result: unknown;
   /** The id the client chose when it created the job through the progress API. */
   clientId: string | null;
+  /** Where the job's final status is POSTed when it ends; null for none. */
+  callbackUrl: string | null;
   updatedAt: Date;
 }
 

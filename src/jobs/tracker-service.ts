@@ -22,6 +22,8 @@ export interface NewTrackedJob {
   additionalData?: unknown;
   message?: string;
   steps?: NewStep[];
+  /** Told when the job ends (see NewJob). */
+  callbackUrl?: string;
 }
 
 export interface TrackerServiceSettings {
@@ -57,6 +59,7 @@ export class TrackerService {
       additionalData: input.additionalData ?? null,
       message: input.message ?? null,
       clientId: input.clientId ?? null,
+      callbackUrl: input.callbackUrl ?? null,
       clientRequestHash: input.clientId === undefined ? null : createHash('sha256').update(JSON.stringify(input)).digest('hex'),
       submittedAt: now,
       expiresAt: new Date(now.getTime() + this.settings.retentionDays * DAY_MS),

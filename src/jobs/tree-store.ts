@@ -14,6 +14,8 @@ export interface NewExternalJob {
   clientId: string | null;
   /** A digest of the create request, so a retry with the same client id is told from a clash. */
   clientRequestHash: string | null;
+  /** Told when the job ends; without one, the account's callback URL if it has one. */
+  callbackUrl: string | null;
   submittedAt: Date;
   expiresAt: Date;
   steps: StepRow[];

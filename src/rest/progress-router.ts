@@ -9,6 +9,7 @@ import { buildStepTree, nodePercent, type NewStep, type StepNode } from '../jobs
 import type { TrackerService } from '../jobs/tracker-service';
 import { checkJsonBody } from './json-body';
 import { parse } from './validate';
+import { callbackUrlSchema } from './callback-url';
 
 /**
  * The progress API, under /progress: the server-side half of both seeds (ServiceNow's execution
@@ -48,6 +49,7 @@ const newJob = z
     additionalData: json.optional(),
     message: text(4000).optional(),
     steps: z.array(stepSchema).max(MAX_STEPS_PER_REQUEST).optional(),
+    callbackUrl: callbackUrlSchema.optional(),
   })
   .strict();
 
@@ -163,6 +165,7 @@ export function treeJson(tree: JobTree) {
     id: job.id,
     sysId: job.sysId,
     clientId: job.clientId,
+    callbackUrl: job.callbackUrl,
     name: job.name,
     referenceId: job.referenceId,
     state: jobState(job),

@@ -12,7 +12,7 @@ export function workerJob(operation: AsyncOperation, overrides: Partial<WorkerJo
     id: 'JOB-1', source: 'request', account: 'TSTDRV1234567', operation, recordType: 'customer', status: 'finished',
     totalItems: 0, processedItems: 0, failedItems: 0, ratePerSecond: 0, scenario: {},
     submittedAt: AT, availableAt: AT, startedAt: AT, finishedAt: AT, expiresAt: AT,
-    resultCalls: 0, failureCode: null, failureMessage: null, rate: emptyRateState(), sysId: '0'.repeat(32), name: null, referenceId: null, additionalData: null, message: null, detailMessage: null, result: null, clientId: null, updatedAt: AT,
+    resultCalls: 0, failureCode: null, failureMessage: null, rate: emptyRateState(), sysId: '0'.repeat(32), name: null, referenceId: null, additionalData: null, message: null, detailMessage: null, result: null, clientId: null, callbackUrl: null, updatedAt: AT,
     ...overrides,
   };
 }

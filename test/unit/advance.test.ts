@@ -11,7 +11,7 @@ function job(overrides: Partial<Job> = {}): Job {
     id: 'J', source: 'scripted', account: 'A', operation: 'asyncAddList', recordType: 'customer', status: 'pending',
     totalItems: 10, processedItems: 0, failedItems: 0, ratePerSecond: 2, scenario: {},
     submittedAt: at(0), availableAt: at(0), startedAt: null, finishedAt: null, expiresAt: at(86400),
-    resultCalls: 0, failureCode: null, failureMessage: null, rate: emptyRateState(), sysId: '0'.repeat(32), name: null, referenceId: null, additionalData: null, message: null, detailMessage: null, result: null, clientId: null, updatedAt: at(0),
+    resultCalls: 0, failureCode: null, failureMessage: null, rate: emptyRateState(), sysId: '0'.repeat(32), name: null, referenceId: null, additionalData: null, message: null, detailMessage: null, result: null, clientId: null, callbackUrl: null, updatedAt: at(0),
     ...overrides,
   };
 }

@@ -12,7 +12,7 @@ function externalJob(overrides: Partial<Job> = {}): Job {
     totalItems: 10_000, processedItems: 0, failedItems: 0, ratePerSecond: 1, scenario: {},
     submittedAt: at(0), availableAt: at(0), startedAt: null, finishedAt: null, expiresAt: at(86400),
     resultCalls: 0, failureCode: null, failureMessage: null, rate: emptyRateState(),
-    sysId: '0'.repeat(32), name: 'job', referenceId: null, additionalData: null, message: null, detailMessage: null, result: null, clientId: null, updatedAt: at(0),
+    sysId: '0'.repeat(32), name: 'job', referenceId: null, additionalData: null, message: null, detailMessage: null, result: null, clientId: null, callbackUrl: null, updatedAt: at(0),
     ...overrides,
   };
 }

@@ -25,7 +25,7 @@ function job(overrides: Partial<Job> = {}): Job {
     failureCode: null,
     failureMessage: null,
     rate: emptyRateState(),
-    sysId: '0'.repeat(32), name: null, referenceId: null, additionalData: null, message: null, detailMessage: null, result: null, clientId: null, updatedAt: at(0),
+    sysId: '0'.repeat(32), name: null, referenceId: null, additionalData: null, message: null, detailMessage: null, result: null, clientId: null, callbackUrl: null, updatedAt: at(0),
     ...overrides,
   };
 }

@@ -12,6 +12,7 @@ import * as m010 from './010-progress-api';
 import * as m011 from './011-take-request-slot';
 import * as m012 from './012-queue-indexes';
 import * as m013 from './013-rate-gap';
+import * as m014 from './014-callbacks';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -31,6 +32,7 @@ const migrations: Record<string, Knex.Migration> = {
   '011-take-request-slot': m011,
   '012-queue-indexes': m012,
   '013-rate-gap': m013,
+  '014-callbacks': m014,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

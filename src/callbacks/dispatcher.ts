@@ -1,0 +1,171 @@
+import { createHmac } from 'node:crypto';
+import type { Clock } from '../clock';
+import { asyncStatusOf, type Job } from '../jobs/job';
+import { percentCompleted } from '../jobs/progress';
+import type { Logger } from '../logger';
+import type { AttemptRecord, CallbackStore, ClaimedDelivery } from './callback-store';
+
+/**
+ * Delivers callbacks: when a job ends, its final status is POSTed as JSON to its callback URL,
+ * signed with HMAC-SHA256 of the body under the callback secret (X-Emulator-Signature:
+ * sha256=<hex>). A 2xx answer delivers it; anything else (another status, a refused connection,
+ * no answer within the timeout) is retried after retrySeconds, doubling each time, until
+ * maxAttempts attempts were made. Every attempt is recorded. Delivery runs on real time even
+ * under the manual clock: a receiver is a real server, whatever time the jobs live in.
+ */
+
+export interface DispatcherOptions {
+  secret: string;
+  maxAttempts: number;
+  /** The wait before the second attempt; each later wait doubles, up to MAX_RETRY_WAIT_MS. */
+  retrySeconds: number;
+  timeoutMs: number;
+  /** Longest sleep when nothing is due. */
+  pollMs: number;
+}
+
+export const SIGNATURE_HEADER = 'X-Emulator-Signature';
+const MAX_RETRY_WAIT_MS = 60 * 60 * 1000;
+/** Deliveries one look takes at most; they are sent concurrently. */
+const CLAIM_LIMIT = 16;
+/** An answer's body is not read past this: only its status counts. */
+const ERROR_TEXT_LIMIT = 300;
+
+/** The JSON a receiver gets: the job as it ended. */
+export function callbackBody(job: Job, attempt: number, sentAt: Date): Record<string, unknown> {
+  const counted = job.source !== 'external';
+  return {
+    event: 'job.ended',
+    jobId: job.id,
+    account: job.account,
+    status: asyncStatusOf(job.status),
+    percentCompleted: percentCompleted(job),
+    ...(job.operation ? { operation: job.operation, recordType: job.recordType } : { name: job.name, referenceId: job.referenceId }),
+    ...(counted ? { totalItems: job.totalItems, processedItems: job.processedItems, failedItems: job.failedItems } : {}),
+    failureCode: job.failureCode,
+    failureMessage: job.failureMessage,
+    submittedAt: job.submittedAt.toISOString(),
+    startedAt: job.startedAt?.toISOString() ?? null,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+    sysId: job.sysId,
+    attempt,
+    sentAt: sentAt.toISOString(),
+  };
+}
+
+export const signBody = (secret: string, body: string): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+export class CallbackDispatcher {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+
+  constructor(
+    private readonly store: CallbackStore,
+    /** Real time: attempts and their waits are measured on it. */
+    private readonly wallClock: Clock,
+    private readonly options: DispatcherOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Finishes the attempts under way, then returns. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wakeUp?.();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Looks for due deliveries now rather than at the next poll. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Makes one attempt at every delivery due now; returns how many attempts it made. */
+  async runDue(): Promise<number> {
+    let made = 0;
+    for (;;) {
+      const now = this.wallClock.now();
+      const lease = new Date(now.getTime() + this.options.timeoutMs + 5_000);
+      const claimed = await this.store.claimDue(now, lease, CLAIM_LIMIT);
+      if (claimed.length === 0) return made;
+      await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
+      made += claimed.length;
+    }
+  }
+
+  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+    const started = this.wallClock.now();
+    const body = JSON.stringify(callbackBody(delivery.job, delivery.attempt, started));
+    let httpStatus: number | null = null;
+    let error: string | null = null;
+    try {
+      const response = await fetch(delivery.url, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': 'async-status-emulator',
+          [SIGNATURE_HEADER]: signBody(this.options.secret, body),
+          'X-Emulator-Delivery': delivery.id,
+          'X-Emulator-Attempt': String(delivery.attempt),
+        },
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      httpStatus = response.status;
+      if (!response.ok) error = `HTTP ${response.status}: ${(await response.text().catch(() => '')).slice(0, ERROR_TEXT_LIMIT)}`.trimEnd();
+      else await response.body?.cancel();
+    } catch (caught) {
+      const cause = (caught as { cause?: { code?: string; message?: string } }).cause;
+      error = (caught as Error).name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : (cause?.code ?? cause?.message ?? (caught as Error).message);
+    }
+    const attemptedAt = this.wallClock.now();
+    const outcome: AttemptRecord['outcome'] =
+      error === null
+        ? { state: 'delivered' }
+        : delivery.attempt >= this.options.maxAttempts
+          ? { state: 'failed' }
+          : { state: 'pending', nextAttemptAt: new Date(attemptedAt.getTime() + this.retryWaitMs(delivery.attempt)) };
+    await this.store.recordAttempt(delivery.id, delivery.attempt, { attemptedAt, durationMs: attemptedAt.getTime() - started.getTime(), httpStatus, error, outcome });
+    if (outcome.state === 'failed') {
+      this.logger.error(`callback for job ${delivery.job.id} failed ${delivery.attempt} times; given up`, { url: delivery.url, lastError: error });
+    }
+  }
+
+  /** The wait after attempt n (from 1): retrySeconds, doubling, capped. */
+  private retryWaitMs(attempt: number): number {
+    return Math.min(MAX_RETRY_WAIT_MS, this.options.retrySeconds * 1000 * 2 ** (attempt - 1));
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let delay = this.options.pollMs;
+      try {
+        await this.runDue();
+        const due = await this.store.nextDueAt();
+        if (due) delay = Math.max(10, Math.min(delay, due.getTime() - this.wallClock.now().getTime()));
+      } catch (error) {
+        this.logger.error('callback delivery failed; retrying after the poll interval', { error });
+      }
+      if (this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, delay);
+          function done() {
+            clearTimeout(timer);
+            resolve();
+          }
+          this.wakeUp = done;
+        });
+        this.wakeUp = null;
+      }
+    }
+  }
+}
