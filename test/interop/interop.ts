@@ -1,8 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { XMLParser } from 'fast-xml-parser';
 import { systemClock } from '../../src/clock';
 import type { Logger } from '../../src/logger';
 import { ensureTestAccount, testCredentials, type Credentials } from '../helpers/credentials';
+import { requireProgram, runProgram } from '../helpers/programs';
 import { adminHeaders, createJob, startTestService, TEST_ADMIN_TOKEN, type TestService } from '../helpers/service';
 
 /**
@@ -472,42 +472,19 @@ export interface InteropClient {
   describeMore?(context: () => InteropContext): void;
 }
 
-/** Fails with an install hint when `command args` cannot run (missing program or module). */
-export function requireProgram(command: string, args: string[], hint: string): void {
-  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 30_000 });
-  if (result.error || result.status !== 0) {
-    const why = result.error ? result.error.message : (result.stderr || result.stdout || `exit status ${result.status}`).trim();
-    throw new Error(`${hint}\n(\`${[command, ...args].join(' ')}\` failed: ${why})`);
-  }
-}
+export { requireProgram };
 
 /** Runs a client program; resolves to the JSON it printed, or rejects with its output. */
-export function runJsonProgram(command: string, args: string[], timeoutMs = 90_000): Promise<ClientReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error(`could not run ${command}: ${error.message}`));
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const shown = `${command} ${args.join(' ')}`;
-      if (code !== 0) {
-        reject(new Error(`${shown} ended with ${signal ? `signal ${signal}` : `exit status ${code}`}\nstderr:\n${stderr}\nstdout:\n${stdout}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(stdout) as ClientReport);
-      } catch (error) {
-        reject(new Error(`${shown} printed no JSON report (${(error as Error).message})\nstderr:\n${stderr}\nstdout:\n${stdout}`));
-      }
-    });
-  });
+export async function runJsonProgram(command: string, args: string[], timeoutMs = 90_000): Promise<ClientReport> {
+  const run = await runProgram(command, args, { timeoutMs });
+  const shown = `${command} ${args.join(' ')}`;
+  const output = `stderr:\n${run.stderr}\nstdout:\n${run.stdout}`;
+  if (run.code !== 0) throw new Error(`${shown} ended with ${run.signal ? `signal ${run.signal}` : `exit status ${run.code}`}\n${output}`);
+  try {
+    return JSON.parse(run.stdout) as ClientReport;
+  } catch (error) {
+    throw new Error(`${shown} printed no JSON report (${(error as Error).message})\n${output}`);
+  }
 }
 
 /** A logger that keeps the service's errors, so a suite can check none were logged. */
