@@ -6,7 +6,7 @@ import { BASIC_CHALLENGE, callerOf } from '../http/caller';
 import { BAD_PATH, isBadPath } from '../http/bad-request';
 import type { Logger } from '../logger';
 import type { TrackerService } from '../jobs/tracker-service';
-import { errorEnvelope, processStatus, successEnvelope, type StatusFlags } from './async-process-status';
+import { errorEnvelope, processStatus, successEnvelope, type StatusEnvelope, type StatusFlags } from './async-process-status';
 
 /**
  * The Salesforce face: CME Async Engine's getAsyncJobStatus at GET /v1/asyncprocesses/<id>, where
@@ -22,8 +22,10 @@ class InputError extends Error {}
 
 const FLAGS = ['verbose', 'itemsList', 'failMessage'] as const;
 
+const ALL_FLAGS: StatusFlags = { verbose: true, itemsList: true, failMessage: true };
+
 function flagsOf(req: Request): StatusFlags {
-  const flags = { verbose: true, itemsList: true, failMessage: true };
+  const flags = { ...ALL_FLAGS };
   for (const name of FLAGS) {
     const value = req.query[name];
     if (value === undefined) continue;
@@ -33,23 +35,27 @@ function flagsOf(req: Request): StatusFlags {
   return flags;
 }
 
+/** The envelope the face answers `account` for an async process id or reference id (the admin dashboard shows the same). */
+export async function processStatusEnvelope(trackers: TrackerService, account: string, id: string, flags: StatusFlags = ALL_FLAGS): Promise<StatusEnvelope> {
+  const trees = await trackers.findProcesses(account, id);
+  if (trees.length === 0) return errorEnvelope(400, `No async process has the id or reference id ${JSON.stringify(id.slice(0, 200))} in account ${account}.`);
+  const listed = flags.verbose && flags.itemsList;
+  const items = listed ? await trackers.stepItems(trees.flatMap((tree) => tree.steps.filter((step) => step.parentSysId === null).map((step) => step.sysId))) : new Map();
+  const processes = [];
+  for (const tree of trees) {
+    const soapItems = listed && tree.steps.length === 0 ? await trackers.soapItems(tree.job) : [];
+    processes.push(processStatus(tree, items, soapItems, flags));
+  }
+  return successEnvelope(processes);
+}
+
 export function createSalesforceRouter(trackers: TrackerService, authenticator: Authenticator, logger: Logger): Router {
   const router = Router();
 
   router.get('/:id', async (req, res) => {
     const caller = await callerOf(req, authenticator);
-    const flags = flagsOf(req);
-    const id = req.params.id as string;
-    const trees = await trackers.findProcesses(caller.account, id);
-    if (trees.length === 0) throw new InputError(`No async process has the id or reference id ${JSON.stringify(id.slice(0, 200))} in account ${caller.account}.`);
-    const listed = flags.verbose && flags.itemsList;
-    const items = listed ? await trackers.stepItems(trees.flatMap((tree) => tree.steps.filter((step) => step.parentSysId === null).map((step) => step.sysId))) : new Map();
-    const processes = [];
-    for (const tree of trees) {
-      const soapItems = listed && tree.steps.length === 0 ? await trackers.soapItems(tree.job) : [];
-      processes.push(processStatus(tree, items, soapItems, flags));
-    }
-    res.json(successEnvelope(processes));
+    const envelope = await processStatusEnvelope(trackers, caller.account, req.params.id as string, flagsOf(req));
+    res.status(envelope.code).json(envelope);
   });
 
   router.all(['/', '/*rest'], (req, res) => {

@@ -16,15 +16,18 @@ import { trackerJson, trackerNotFound, trackerSourceOf, type TrackerJson } from 
 const PROCESSOR = 'AJAXProgressStatusChecker';
 const METHOD = 'getStatus';
 
+/** What getStatus answers `account` for the tracker `id` (the admin dashboard shows the same). */
+export async function trackerStatus(trackers: TrackerService, account: string, id: string): Promise<TrackerJson> {
+  const found = await trackers.findNode(id);
+  const source = found && trackerSourceOf(found.tree, found.sysId);
+  if (!found || !source) return trackerNotFound(id);
+  return trackerJson(source, found.tree.job.account === account, trackers.now());
+}
+
 export function createServiceNowRouter(trackers: TrackerService, authenticator: Authenticator): Router {
   const router = Router();
 
-  const status = async (caller: Principal, id: string): Promise<TrackerJson> => {
-    const found = await trackers.findNode(id);
-    const source = found && trackerSourceOf(found.tree, found.sysId);
-    if (!found || !source) return trackerNotFound(id);
-    return trackerJson(source, found.tree.job.account === caller.account, trackers.now());
-  };
+  const status = (caller: Principal, id: string): Promise<TrackerJson> => trackerStatus(trackers, caller.account, id);
 
   router.post('/xmlhttp.do', express.urlencoded({ extended: false, limit: '100kb' }), async (req, res) => {
     const param = (name: string): string => {
