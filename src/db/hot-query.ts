@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { Pool } from 'pg';
+import { Pool, type PoolClient, type PoolConfig } from 'pg';
 
 /**
  * A query on the request path, run as a named prepared statement on a Postgres server: Postgres
@@ -31,18 +31,24 @@ const hotPools = new WeakMap<Knex, Pool>();
 
 /**
  * A small pool for the hot statements, on the same server and schema as knex's. Each connection
- * is set up before its first statement (pg runs a client's queries in order), so nothing in the
- * URL can override it. `onError` hears of idle connections that drop (a Postgres restart): pg
+ * is set up before its first statement, so nothing in the URL can override it. `onError` hears of idle connections that drop (a Postgres restart): pg
  * removes them and opens new ones; unheard, the pool's error event would end the process.
  */
 export function openHotPool(db: Knex, url: string, schema: string | undefined, onError: (error: Error) => void = () => undefined): void {
   // Two batchers, each with at most two batches in flight.
-  const pool = new Pool({ connectionString: url, max: 4 });
   const setup = `set plan_cache_mode = force_generic_plan${schema ? `; set search_path to "${schema.replace(/"/g, '""')}"` : ''}`;
-  // A setup that fails (it should not: neither setting checks its value) is reported, not hidden.
-  pool.on('connect', (client) => void client.query(setup).catch(onError));
+  // pg-pool awaits onConnect before it hands the connection out; a setup that fails (it should
+  // not: neither setting checks its value) fails the statement that asked for the connection.
+  const options: PoolConfig & { onConnect: (client: PoolClient) => Promise<unknown> } = { connectionString: url, max: 4, onConnect: (client) => client.query(setup) };
+  const pool = new Pool(options);
   pool.on('error', onError);
   hotPools.set(db, pool);
+}
+
+/** The hot pool's connections (open, idle) and the queries waiting for one; undefined on PGlite. */
+export function hotPoolUse(db: Knex): { total: number; idle: number; waiting: number } | undefined {
+  const pool = hotPools.get(db);
+  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }
 
 export async function closeHotPool(db: Knex): Promise<void> {

@@ -122,7 +122,7 @@ it('POSTs the final status of a job, signed, once it ends', async () => {
     attempt: 1,
   });
 
-  const shown = await (await fetch(`${t.url}/admin/jobs/${jobId}`, { headers: adminHeaders })).json();
+  const shown = (await (await fetch(`${t.url}/admin/jobs/${jobId}`, { headers: adminHeaders })).json()) as any;
   expect(shown.callbackUrl).toBe(url);
   expect(shown.callbacks).toEqual([delivery]);
 });
@@ -161,7 +161,7 @@ it('gives up after the last attempt, on errors and on silence', async () => {
     [null, 'no answer within 400 ms'],
     [null, 'no answer within 400 ms'],
   ]);
-  const failed = await (await fetch(`${t.url}/admin/callbacks?state=failed`, { headers: adminHeaders })).json();
+  const failed = (await (await fetch(`${t.url}/admin/callbacks?state=failed`, { headers: adminHeaders })).json()) as any;
   expect(failed.deliveries.map((delivery: any) => delivery.jobId).sort()).toEqual([failing, quiet].sort());
 });
 
@@ -222,7 +222,7 @@ it('refuses callback URLs that are not http(s)', async () => {
 });
 
 it('shows the signing secret to the admin only', async () => {
-  const shown = await (await fetch(`${t.url}/admin/callbacks/secret`, { headers: adminHeaders })).json();
+  const shown = (await (await fetch(`${t.url}/admin/callbacks/secret`, { headers: adminHeaders })).json()) as any;
   expect(shown.secret).toBe(SECRET);
   expect((await fetch(`${t.url}/admin/callbacks/secret`)).status).toBe(401);
 });
