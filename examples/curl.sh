@@ -94,6 +94,11 @@ flatten() {
       }'
 }
 
+# The text of the first element with this local name.
+first_text() {
+  awk -v name="$1" 'prev == name && /^=/ { print substr($0, 2); exit } { prev = $0 }'
+}
+
 # Posts one SOAP operation; prints the flattened answer, or stops with the fault's words.
 soap_call() {
   local operation=$1 body=$2 response status
@@ -114,17 +119,12 @@ EOF
   rm -f "$response"
   if grep -qx 'Fault' <<<"$answer"; then
     local faultstring code
-    faultstring=$(awk 'prev == "faultstring" && /^=/ { print substr($0, 2); exit } { prev = $0 }' <<<"$answer")
-    code=$(awk 'prev == "code" && /^=/ { print substr($0, 2); exit } { prev = $0 }' <<<"$answer")
+    faultstring=$(first_text faultstring <<<"$answer")
+    code=$(first_text code <<<"$answer")
     fail "$operation answered a SOAP fault${code:+ ($code)}: $faultstring"
   fi
   [ "$status" = 200 ] || fail "$operation: HTTP $status from $ENDPOINT"
   printf '%s\n' "$answer"
-}
-
-# The text of the first element with this local name.
-first_text() {
-  awk -v name="$1" 'prev == name && /^=/ { print substr($0, 2); exit } { prev = $0 }'
 }
 
 records=""
