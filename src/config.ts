@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE } from './jobs/account-id';
+import { LOG_LEVELS, type LogLevel } from './logger';
 
 /**
  * The only reader of process.env. Parsed and validated once at startup; a bad value stops the
@@ -65,12 +66,24 @@ const url = (name: string, protocols: string[]) =>
       }
     });
 
+const logLevel = z
+  .string()
+  .optional()
+  .transform((raw, ctx): LogLevel => {
+    if (raw === undefined || raw === '') return 'info';
+    const level = LOG_LEVELS.find((known) => known === raw.toLowerCase());
+    if (level) return level;
+    ctx.addIssue({ code: 'custom', message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${raw}"); unset it to use info` });
+    return z.NEVER;
+  });
+
 const schema = z.object({
   PORT: int('PORT', 0, 65535, 8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: url('DATABASE_URL', ['postgres:', 'postgresql:']),
   DATA_DIR: z.string().min(1).default('./data'),
   PUBLIC_URL: url('PUBLIC_URL', ['http:', 'https:']),
+  LOG_LEVEL: logLevel,
   DEFAULT_ACCOUNT: z
     .string()
     .regex(ACCOUNT_ID_PATTERN, `DEFAULT_ACCOUNT ${ACCOUNT_ID_RULE}`)

@@ -20,6 +20,9 @@ import { createApp } from './http/app';
 import { createHttpServer } from './http/server';
 import { JobService } from './jobs/job-service';
 import { createLogger, type Logger } from './logger';
+import { ServiceMetrics } from './metrics/service-metrics';
+import { databaseMetricsSources } from './db/pg-job-gauges';
+import { checkReadiness } from './db/readiness';
 import { RecordCatalog } from './records/record-catalog';
 import { createOperations } from './soap/operations';
 import { ResultWriter } from './soap/result-writer';
@@ -66,7 +69,7 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
   const manualClock =
     config.CLOCK === 'manual' ? (options.clock instanceof ManualClock ? options.clock : new ManualClock(config.CLOCK_START ?? new Date())) : null;
   const clock = manualClock ?? options.clock ?? systemClock;
-  const logger = options.logger ?? createLogger();
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const db =
     options.db ?? createKnex({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, onPoolError: (error) => logger.error('a pooled database connection dropped; it is replaced', { error }) });
   let ready = false;
@@ -135,13 +138,16 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     : null;
 
   const catalog = new WsdlCatalog(undefined, official);
+  const operations = createOperations(jobs, new ResultWriter(catalogs), catalogs);
+  const metrics = new ServiceMetrics(databaseMetricsSources(db, clock, () => worker.stepsTaken), Object.keys(operations), logger);
   const soap = new SoapEndpoint(
     catalog,
-    createOperations(jobs, new ResultWriter(catalogs), catalogs),
+    operations,
     authenticator,
     slots,
     { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT, clock },
     logger,
+    metrics,
   );
   const trackers = new TrackerService(new PgTreeStore(db), store, clock, { retentionDays: config.JOB_RETENTION_DAYS });
   const app = createApp({
@@ -159,6 +165,8 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     manualTime,
     publicUrl: config.PUBLIC_URL,
     ready: () => ready,
+    readiness: () => checkReadiness(db, options.schema),
+    metrics,
   });
   const server = createHttpServer(app, soap, config.PUBLIC_URL);
   // Under the manual clock jobs move only when the clock is advanced, never on their own.
@@ -199,7 +207,6 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
 }
 
 async function main(): Promise<void> {
-  const logger = createLogger();
   let config: Config;
   try {
     config = loadConfig();
@@ -210,6 +217,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const logger = createLogger({ level: config.LOG_LEVEL });
   const mode = process.argv[2] ?? 'serve';
   const database = config.DATABASE_URL ? 'postgres (DATABASE_URL)' : `embedded PGlite in ${config.DATA_DIR}`;
 

@@ -102,6 +102,20 @@ export async function migrate(db: Knex, schema?: string): Promise<void> {
 
 /** True when every known migration has run. */
 export async function migrationsCurrent(db: Knex, schema?: string): Promise<boolean> {
-  const [, pending] = (await db.migrate.list({ migrationSource, schemaName: schema })) as [unknown[], unknown[]];
-  return pending.length === 0;
+  return (await pendingMigrations(db, schema)).length === 0;
+}
+
+/** The code's migrations that have not run, read from knex's table without writing (no table: all). */
+export async function pendingMigrations(db: Knex, schema?: string): Promise<string[]> {
+  const table = schema ? db.withSchema(schema).from<{ name: string }>('knex_migrations') : db<{ name: string }>('knex_migrations');
+  let applied: Set<string>;
+  try {
+    const rows = await table.select('name');
+    applied = new Set(rows.map((row) => row.name));
+  } catch (error) {
+    // 42P01: the table does not exist yet.
+    if ((error as { code?: string }).code !== '42P01') throw error;
+    applied = new Set();
+  }
+  return (await migrationSource.getMigrations([])).filter((name) => !applied.has(name));
 }

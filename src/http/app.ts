@@ -20,6 +20,9 @@ import type { WsdlCatalog } from '../soap/wsdl-catalog';
 import type { Clock } from '../clock';
 import type { ManualTime } from '../worker/manual-time';
 import { baseUrlOf } from './base-url';
+import type { Readiness } from '../db/readiness';
+import type { ServiceMetrics } from '../metrics/service-metrics';
+import { recordRequests } from './request-log';
 
 export interface AppDependencies {
   jobs: JobService;
@@ -38,6 +41,9 @@ export interface AppDependencies {
   publicUrl?: string;
   /** Reports whether the database is migrated and reachable. */
   ready: () => boolean;
+  /** Asks the database whether it answers and has every migration (for /readyz). */
+  readiness: () => Promise<Readiness>;
+  metrics: ServiceMetrics;
 }
 
 /** Admin bodies (scenarios, seeds of accounts) are shallow; deeper ones are refused before parsing. */
@@ -48,10 +54,24 @@ export function createApp(deps: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(recordRequests(deps.logger, deps.metrics));
 
   app.get('/healthz', (_req, res) => {
     if (deps.ready()) res.json({ status: 'ok' });
     else res.status(503).json({ status: 'starting' });
+  });
+
+  // Readiness asks the database each time: a load balancer stops sending work when it is gone.
+  app.get('/readyz', async (_req, res) => {
+    const readiness: Readiness = deps.ready() ? await deps.readiness() : { ready: false, reason: 'The service is starting or stopping.' };
+    if (readiness.ready) res.json({ status: 'ready' });
+    else res.status(503).json({ status: 'unready', reason: readiness.reason, ...(readiness.pending ? { pending: readiness.pending } : {}) });
+  });
+
+  // No admin token: Prometheus scrapes it, and it holds counts, never ids or credentials.
+  app.get('/metrics', async (_req, res) => {
+    const { contentType, text } = await deps.metrics.scrape();
+    res.type(contentType).send(text);
   });
 
   app.get(/^\/(wsdl|xsd)\//, (req, res, next) => {
@@ -101,7 +121,7 @@ export function createApp(deps: AppDependencies): express.Express {
       res.status(400).json({ error: BAD_PATH, field: 'path' });
     } else {
       const reference = randomUUID();
-      deps.logger.error('request failed', { reference, method: req.method, path: req.path, error });
+      deps.logger.error('request failed', { reference, requestId: res.locals.requestId, method: req.method, path: req.path, error });
       res.status(500).json({ error: `Unexpected error (reference ${reference}).` });
     }
   };

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Authenticator } from '../accounts/authenticator';
 import type { RequestSlots } from '../accounts/request-slots';
 import type { Clock } from '../clock';
+import { REQUEST_ID_HEADER, requestIdOf } from '../http/request-id';
 import { newRequestId } from '../jobs/job-id';
 import { readCredentials } from './credentials-reader';
 import { parseEnvelope, SoapClientError, type SoapRequest } from './envelope-parser';
@@ -28,8 +30,26 @@ export interface SoapEndpointOptions {
 }
 
 export interface SoapLogger {
+  info(message: string, details: Record<string, unknown>): void;
   error(message: string, details: Record<string, unknown>): void;
 }
+
+export interface SoapMetrics {
+  soapCall(operation: string, status: number, faultCode: string | undefined, seconds: number): void;
+}
+
+/** What a call turned out to be, filled in as the answer is worked out, for its log line and metrics. */
+interface CallSeen {
+  /** The operation once known to be one of ours; `wsdl` for a WSDL read; else `unknown`. */
+  operation: string;
+  /** The authenticated account, or the one the credentials claim. */
+  account?: string;
+  /** The platformFaults code of a fault, or its faultcode when it has no detail. */
+  faultCode?: string;
+}
+
+/** A claimed account is the caller's text: cut, so a line stays a line. */
+const MAX_LOGGED_ACCOUNT = 64;
 
 
 /** As NetSuite answers one request too many: by the kind of credentials the request carried. */
@@ -61,11 +81,35 @@ export class SoapEndpoint {
     private readonly slots: RequestSlots,
     private readonly options: SoapEndpointOptions,
     private readonly logger: SoapLogger,
+    private readonly metrics: SoapMetrics,
   ) {}
 
-  /** Answers one request to /services/NetSuitePort_<version>. */
+  /** Answers one request to /services/NetSuitePort_<version>, and logs and counts it once answered. */
   async handle(req: IncomingMessage, res: ServerResponse, version: string, baseUrl: string): Promise<void> {
+    const started = performance.now();
+    const requestId = requestIdOf(req);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const seen: CallSeen = { operation: 'unknown' };
+    try {
+      await this.answer(req, res, version, baseUrl, seen, requestId);
+    } finally {
+      const durationMs = performance.now() - started;
+      this.metrics.soapCall(seen.operation, res.statusCode, seen.faultCode, durationMs / 1000);
+      this.logger.info('SOAP call', {
+        requestId,
+        version,
+        operation: seen.operation,
+        account: seen.account,
+        status: res.statusCode,
+        faultCode: seen.faultCode,
+        durationMs: Math.round(durationMs * 100) / 100,
+      });
+    }
+  }
+
+  private async answer(req: IncomingMessage, res: ServerResponse, version: string, baseUrl: string, seen: CallSeen, requestId: string): Promise<void> {
     if (req.method === 'GET' && /\?wsdl\b/i.test(req.url ?? '')) {
+      seen.operation = 'wsdl';
       res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' });
       res.end(this.catalog.wsdl(version, baseUrl));
       return;
@@ -79,13 +123,13 @@ export class SoapEndpoint {
     const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     if (contentType !== 'text/xml' && contentType !== 'application/xml') {
       const hint = contentType === 'application/soap+xml' ? 'SOAP 1.2 is not supported; send SOAP 1.1 as text/xml' : 'send SOAP 1.1 envelopes as text/xml';
-      this.sendFault(res, version, clientFault(`Content-Type ${contentType || '(none)'} is not accepted: ${hint}.`), true, 415);
+      this.sendFault(res, version, seen, clientFault(`Content-Type ${contentType || '(none)'} is not accepted: ${hint}.`), true, 415);
       return;
     }
     const body = await this.readBody(req);
     if (body === null) {
       const limit = this.options.maxRequestBytes;
-      this.sendFault(res, version, userFault('exceededRequestSizeFault', 'USER_ERROR', `The request exceeds the size limit of ${limit} bytes.`), true);
+      this.sendFault(res, version, seen, userFault('exceededRequestSizeFault', 'USER_ERROR', `The request exceeds the size limit of ${limit} bytes.`), true);
       return;
     }
     let call: SoapCall;
@@ -94,19 +138,23 @@ export class SoapEndpoint {
     try {
       const request = parseEnvelope(decodeUtf8(body));
       this.check(request, version);
-      const ahead = await this.authenticator.authenticateAhead(readCredentials(request, version));
+      seen.operation = request.operation;
+      const credentials = readCredentials(request, version);
+      seen.account = (credentials.tokenPassport?.account ?? credentials.passport?.account)?.slice(0, MAX_LOGGED_ACCOUNT);
+      const ahead = await this.authenticator.authenticateAhead(credentials);
       call = { version, request, principal: ahead.principal };
+      seen.account = ahead.principal.account;
       confirmed = ahead.confirmed;
       // A poll reads its job while its nonce is recorded (one round trip of waiting, not two);
       // anything else waits until the request is known not to be a replay.
       if (!readsOnly(call)) await confirmed;
       release = await this.slots.acquire(call.principal.account, call.principal.limits.concurrentRequests);
     } catch (error) {
-      this.sendFault(res, version, this.fault(error, req));
+      this.sendFault(res, version, seen, this.fault(error, req, requestId));
       return;
     }
     if (!release) {
-      this.sendFault(res, version, concurrencyFault(call));
+      this.sendFault(res, version, seen, concurrencyFault(call));
       return;
     }
     // 'close' comes once the answer is sent, or the client is gone: either way the slot is free.
@@ -123,7 +171,7 @@ export class SoapEndpoint {
       if (answered.status === 'rejected') throw answered.reason;
       answer = answered.value;
     } catch (error) {
-      this.sendFault(res, version, this.fault(error, req));
+      this.sendFault(res, version, seen, this.fault(error, req, requestId));
       return;
     }
     const text = envelopeXml(answer, this.documentInfo(call));
@@ -155,14 +203,15 @@ export class SoapEndpoint {
     }
   }
 
-  private fault(error: unknown, req: IncomingMessage): SoapFault {
+  private fault(error: unknown, req: IncomingMessage, requestId: string): SoapFault {
     const reference = randomUUID();
     const fault = toFault(error, reference);
-    if (fault.detail?.code === 'UNEXPECTED_ERROR') this.logger.error('SOAP call failed', { reference, url: req.url, error });
+    if (fault.detail?.code === 'UNEXPECTED_ERROR') this.logger.error('SOAP call failed', { reference, requestId, url: req.url, error });
     return fault;
   }
 
-  private sendFault(res: ServerResponse, version: string, fault: SoapFault, close = false, status = 500): void {
+  private sendFault(res: ServerResponse, version: string, seen: CallSeen, fault: SoapFault, close = false, status = 500): void {
+    seen.faultCode = fault.detail?.code ?? fault.faultcode;
     const payload = envelopeXml(faultXml(fault, version));
     res.writeHead(status, {
       'Content-Type': 'text/xml; charset=utf-8',

@@ -38,6 +38,8 @@ export class Worker {
   private sleepTimer: NodeJS.Timeout | null = null;
   /** Steps left to take one job at a time, after a batch failed. */
   private aloneLeft = 0;
+  /** Job steps taken since the worker was made (for /metrics). */
+  stepsTaken = 0;
 
   constructor(
     private readonly store: JobStore,
@@ -71,6 +73,7 @@ export class Worker {
       }
       if (advanced === 0) return steps;
       steps += advanced;
+      this.stepsTaken += advanced;
       if (!this.running && this.loop) return steps;
     }
   }
