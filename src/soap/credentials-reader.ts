@@ -1,7 +1,7 @@
 import type { RequestCredentials } from '../accounts/authenticator';
 import type { SoapRequest } from './envelope-parser';
 import { featuresOf } from './versions';
-import { attribute, child, text, type XmlNode } from './xml-read';
+import { ATTRIBUTE_PREFIX, attribute, child, localName, text, type XmlNode } from './xml-read';
 
 /**
  * The credential headers of a request, read by local name (netsuite-php puts tokenPassport in a
@@ -10,9 +10,19 @@ import { attribute, child, text, type XmlNode } from './xml-read';
 
 const value = (node: XmlNode | undefined, name: string) => text(child(node, name))?.trim();
 
+/**
+ * A header element marked xsi:nil stands for no header: JAX-WS clients built with wsimport
+ * -XadditionalHeaders send every header the WSDL declares, the unused ones as nil.
+ */
+function present(node: XmlNode | undefined): XmlNode | undefined {
+  if (node === undefined || typeof node === 'string') return node;
+  const nil = Object.entries(node).some(([key, flag]) => key.startsWith(ATTRIBUTE_PREFIX) && key.includes(':') && localName(key) === 'nil' && (flag === 'true' || flag === '1'));
+  return nil ? undefined : node;
+}
+
 export function readCredentials(request: SoapRequest, version: string): RequestCredentials {
-  const tokenPassport = request.headers.get('tokenPassport');
-  const passport = request.headers.get('passport');
+  const tokenPassport = present(request.headers.get('tokenPassport'));
+  const passport = present(request.headers.get('passport'));
   const signature = child(tokenPassport, 'signature');
   const role = child(passport, 'role');
   return {
@@ -31,7 +41,7 @@ export function readCredentials(request: SoapRequest, version: string): RequestC
       account: value(passport, 'account'),
       role: attribute(role, 'internalId') ?? attribute(role, 'externalId'),
     } : undefined,
-    applicationInfo: request.headers.has('applicationInfo'),
+    applicationInfo: present(request.headers.get('applicationInfo')) !== undefined,
     passportAllowed: featuresOf(version).passport,
     version,
   };

@@ -90,8 +90,13 @@ export class WsdlCatalog {
     return template === undefined ? undefined : render(template, version, baseUrl + endpointPath(version));
   }
 
+  /**
+   * The WSDL as the endpoint's `?wsdl` serves it: its schemaLocations, relative to
+   * /wsdl/vV_0/, are made absolute, since from /services/ they would climb above the root (which
+   * browsers forgive and Java's resolver, behind wsimport, does not).
+   */
   wsdl(version: string, baseUrl: string): string {
-    return this.document(wsdlPath(version), baseUrl)!;
+    return this.document(wsdlPath(version), baseUrl)!.replace(/schemaLocation="\.\.\/\.\.\//g, `schemaLocation="${baseUrl}/`);
   }
 
   /** The official tree's file at a URL path (the URL pattern allows no way out of the tree). */

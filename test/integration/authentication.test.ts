@@ -153,6 +153,16 @@ describe('tokenPassport', () => {
     expect(faultOf(await poll(signed() + applicationInfo))).toEqual({ ...INVALID_LOGIN, faultstring: 'Ambiguous authentication', message: 'Ambiguous authentication' });
   });
 
+  it('takes header elements marked xsi:nil as absent, as JAX-WS sends unused headers', async () => {
+    const xsi = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
+    const nil = `<applicationInfo xmlns="urn:messages_2017_1.platform.webservices.netsuite.com" ${xsi} xsi:nil="true"/>` +
+      `<passport xmlns="urn:messages_2017_1.platform.webservices.netsuite.com" ${xsi} xsi:nil="1"/>`;
+    expect(statusOf(await poll(signed() + nil)).status).toBe('pending');
+    // Without the nil mark the same applicationInfo still makes the login ambiguous.
+    const empty = '<applicationInfo xmlns="urn:messages_2017_1.platform.webservices.netsuite.com"/>';
+    expect(faultOf(await poll(signed() + empty)).faultstring).toBe('Ambiguous authentication');
+  });
+
   it('answers a request without credentials with invalidSessionFault', async () => {
     expect(faultOf(await poll(''))).toEqual({
       faultcode: 'soapenv:Server.userException',

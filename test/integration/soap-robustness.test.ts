@@ -113,6 +113,13 @@ describe('versions, WSDL and schemas over HTTP', () => {
     expect(wsdl).toContain('<soap:address location="http://emulator.test:8080/services/NetSuitePort_2024_1"/>');
   });
 
+  it('gives ?wsdl absolute schemaLocations, which resolvers that keep ".." (Java\'s, behind wsimport) can follow', async () => {
+    const text = await (await fetch(`${t.url}/services/NetSuitePort_2021_2?wsdl`)).text();
+    const locations = [...text.matchAll(/schemaLocation="([^"]+)"/g)].map((match) => match[1]);
+    expect(locations.length).toBeGreaterThan(5);
+    for (const location of locations) expect(location).toMatch(new RegExp(`^${t.url}/xsd/(platform|lists|transactions)/v2021_2_0/[A-Za-z]+\\.xsd$`));
+  });
+
   it('reaches every schema the WSDL imports through relative schemaLocations', async () => {
     const seen = new Set<string>();
     const visit = async (url: string): Promise<void> => {
