@@ -111,6 +111,11 @@ const schema = z.object({
   WORKER_MAX_STEP_FAILURES: int('WORKER_MAX_STEP_FAILURES', 1, 1000, 5),
   WORKER_LEASE_SECONDS: int('WORKER_LEASE_SECONDS', 1, 3600, 30),
   SHUTDOWN_TIMEOUT_MS: int('SHUTDOWN_TIMEOUT_MS', 0, 600_000, 10_000),
+  CALLBACK_SECRET: z.string().min(16, 'CALLBACK_SECRET must be at least 16 characters; unset it to have one generated').optional(),
+  CALLBACK_MAX_ATTEMPTS: int('CALLBACK_MAX_ATTEMPTS', 1, 100, 6),
+  CALLBACK_RETRY_SECONDS: positive('CALLBACK_RETRY_SECONDS', 2),
+  CALLBACK_TIMEOUT_MS: int('CALLBACK_TIMEOUT_MS', 100, 300_000, 10_000),
+  CALLBACK_POLL_MS: int('CALLBACK_POLL_MS', 10, 60_000, 500),
   CLOCK: z.enum(['system', 'manual'], { message: 'CLOCK must be system (the default) or manual' }).default('system'),
   CLOCK_START: z
     .string()

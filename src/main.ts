@@ -8,7 +8,9 @@ import { closeKnex, createKnex, migrate } from './db/knex';
 import { PgJobStore } from './db/pg-job-store';
 import { PgTreeStore } from './db/pg-tree-store';
 import { TrackerService } from './jobs/tracker-service';
-import { claimOnce, saveManualClock, storedAdminToken, storedManualClock } from './db/settings';
+import { claimOnce, saveManualClock, storedAdminToken, storedCallbackSecret, storedManualClock } from './db/settings';
+import { PgCallbackStore } from './db/pg-callback-store';
+import { CallbackDispatcher } from './callbacks/dispatcher';
 import { PgAccountStore } from './db/pg-account-store';
 import { PgRequestSlots } from './db/pg-request-slots';
 import { AccountService } from './accounts/account-service';
@@ -57,6 +59,8 @@ export interface Service {
   accounts: AccountService;
   jobs: JobService;
   worker: Worker;
+  /** Delivers the callbacks of ended jobs; runs beside the HTTP server and in worker processes. */
+  callbacks: CallbackDispatcher;
   server: Server;
   /** Listens on the configured host and port (0 picks a free one); resolves to the base URL. */
   listen(): Promise<string>;
@@ -129,6 +133,20 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     catalogs,
   );
   jobs.onJobCreated(() => worker.wake());
+  const callbackStore = new PgCallbackStore(db);
+  const callbackSecret = config.CALLBACK_SECRET ?? (await storedCallbackSecret(db));
+  const callbacks = new CallbackDispatcher(
+    callbackStore,
+    options.wallClock ?? systemClock,
+    {
+      secret: callbackSecret,
+      maxAttempts: config.CALLBACK_MAX_ATTEMPTS,
+      retrySeconds: config.CALLBACK_RETRY_SECONDS,
+      timeoutMs: config.CALLBACK_TIMEOUT_MS,
+      pollMs: config.CALLBACK_POLL_MS,
+    },
+    logger,
+  );
   const manualTime = manualClock
     ? new ManualTime(manualClock, worker, {
         tickMs: config.WORKER_TICK_MS,
@@ -157,12 +175,14 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     accounts,
     slots,
     records,
+    catalogs,
     catalog,
     logger,
     defaultAccount: config.DEFAULT_ACCOUNT,
     adminToken: admin.token,
     clock,
     manualTime,
+    callbacks: { store: callbackStore, secret: callbackSecret },
     publicUrl: config.PUBLIC_URL,
     ready: () => ready,
     readiness: () => checkReadiness(db, options.schema),
@@ -181,12 +201,14 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     accounts,
     jobs,
     worker,
+    callbacks,
     server,
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.PORT, config.HOST, () => {
           if (runWorker) worker.start();
+          callbacks.start();
           const { port } = server.address() as AddressInfo;
           resolve(`http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`);
         });
@@ -200,13 +222,15 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
         await closed;
         clearTimeout(timer);
         await worker.stop();
+        await callbacks.stop();
         await slots.close();
         if (!options.db) await closeKnex(db);
       })()),
   };
 }
 
-async function main(): Promise<void> {
+/** Runs the service as `serve` (HTTP and, unless WORKER=off, the worker), `worker` alone, or `migrate`. */
+export async function runService(mode: string): Promise<void> {
   let config: Config;
   try {
     config = loadConfig();
@@ -218,7 +242,6 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.LOG_LEVEL });
-  const mode = process.argv[2] ?? 'serve';
   const database = config.DATABASE_URL ? 'postgres (DATABASE_URL)' : `embedded PGlite in ${config.DATA_DIR}`;
 
   if (mode === 'migrate') {
@@ -245,6 +268,7 @@ async function main(): Promise<void> {
   const service = await buildService(config, { logger, worker: mode === 'worker' ? false : undefined });
   if (mode === 'worker') {
     service.worker.start();
+    service.callbacks.start();
     logger.info('worker started', { database });
   } else {
     const url = await service.listen();
@@ -275,7 +299,7 @@ async function main(): Promise<void> {
   }
   const shutdown = (signal: string) => {
     logger.info('shutting down', { signal });
-    const stop = mode === 'worker' ? service.worker.stop().then(() => closeKnex(service.db)) : service.stop();
+    const stop = mode === 'worker' ? Promise.all([service.worker.stop(), service.callbacks.stop()]).then(() => closeKnex(service.db)) : service.stop();
     stop.then(
       () => process.exit(0),
       (error: unknown) => {
@@ -289,8 +313,6 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`async-status-emulator failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
+  // `node dist/main.js <command>` is the CLI, as `npx async-status-emulator <command>` is.
+  void import('./cli/main').then((cli) => cli.runCli(process.argv.slice(2)));
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { isWorkerJob, type AsyncOperation, type ItemResult, type Job, type JobSource, type JobStatus, type ProgressSample, type Scenario, type WorkerJob } from '../jobs/job';
-import type { Advance, JobFilter, JobProgress, JobStore, NewJob, QueueAhead, ResultCall, StepContext } from '../jobs/job-store';
+import type { Advance, JobCount, JobFilter, JobProgress, JobStore, NewJob, QueueAhead, ResultCall, StepContext } from '../jobs/job-store';
 import { BatchStepFailedError, StepFailedError } from '../errors';
 import type { ItemInput } from '../records/record';
 import { Batcher } from './batcher';
@@ -42,6 +42,7 @@ export interface JobRow {
   detail_message: string | null;
   result: unknown;
   client_id: string | null;
+  callback_url: string | null;
   updated_at: Date;
 }
 
@@ -125,6 +126,7 @@ export function toJob(row: JobRow): Job {
     detailMessage: row.detail_message,
     result: row.result,
     clientId: row.client_id,
+    callbackUrl: row.callback_url ?? null,
     updatedAt: new Date(row.updated_at),
   };
 }
@@ -179,6 +181,7 @@ export class PgJobStore implements JobStore {
         expires_at: job.expiresAt,
         next_run_at: job.availableAt,
         updated_at: job.submittedAt,
+        callback_url: job.callbackUrl ?? null,
       } as never)
       .returning('*');
       const inputs = (job.inputs ?? []).map((payload, index) => ({ job_id: job.id, position: index + 1, payload: JSON.stringify(payload) }));
@@ -271,6 +274,12 @@ export class PgJobStore implements JobStore {
     return rows.map(toItem);
   }
 
+  /** The first `limit` failed item outcomes, in order (a scan of the job's items; for admin views). */
+  async readFailedItems(jobId: string, limit: number): Promise<ItemResult[]> {
+    const rows = await this.db<ItemRow>('job_items').where('job_id', jobId).andWhere('is_success', false).orderBy('position').limit(limit);
+    return rows.map(toItem);
+  }
+
   /** The newest `limit` samples, returned oldest first. */
   async readSamples(jobId: string, limit: number): Promise<ProgressSample[]> {
     const rows = await this.db('job_progress')
@@ -279,6 +288,16 @@ export class PgJobStore implements JobStore {
       .limit(limit)
       .select('sampled_at', 'processed');
     return rows.reverse().map((row) => ({ at: new Date(row.sampled_at), processed: row.processed }));
+  }
+
+  /** One row per account and status that has jobs. */
+  async countJobs(): Promise<JobCount[]> {
+    const rows: Array<{ account: string; status: JobStatus; jobs: string | number }> = await this.db('jobs')
+      .groupBy('account', 'status')
+      .orderBy(['account', 'status'])
+      .select('account', 'status')
+      .count({ jobs: '*' });
+    return rows.map((row) => ({ account: row.account, status: row.status, jobs: Number(row.jobs) }));
   }
 
   /** Items left in the account's unfinished jobs queued before this one; rate of its latest started job. */

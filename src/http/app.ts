@@ -11,6 +11,11 @@ import type { RecordCatalog } from '../records/record-catalog';
 import type { Authenticator } from '../accounts/authenticator';
 import type { TrackerService } from '../jobs/tracker-service';
 import { createAdminRouter } from '../rest/admin-router';
+import { createDashboardRouter } from '../rest/dashboard-router';
+import { JobAnswerReader } from '../rest/job-answers';
+import type { RecordCatalogs } from '../records/record-catalogs';
+import { ResultWriter } from '../soap/result-writer';
+import { createDashboardFiles } from './dashboard-files';
 import { checkJsonBody, storablePath } from '../rest/json-body';
 import { createProgressRouter } from '../rest/progress-router';
 import { createSalesforceRouter, SALESFORCE_PATHS } from '../rest/salesforce-router';
@@ -19,6 +24,7 @@ import { isVersion, VERSIONS } from '../soap/versions';
 import type { WsdlCatalog } from '../soap/wsdl-catalog';
 import type { Clock } from '../clock';
 import type { ManualTime } from '../worker/manual-time';
+import type { CallbackStore } from '../callbacks/callback-store';
 import { baseUrlOf } from './base-url';
 import type { Readiness } from '../db/readiness';
 import type { ServiceMetrics } from '../metrics/service-metrics';
@@ -31,6 +37,8 @@ export interface AppDependencies {
   accounts: AccountService;
   slots: RequestSlots;
   records: RecordCatalog;
+  /** Each version's record schemas, for the SOAP answers the dashboard shows. */
+  catalogs: RecordCatalogs;
   catalog: WsdlCatalog;
   logger: Logger;
   defaultAccount: string;
@@ -38,6 +46,8 @@ export interface AppDependencies {
   /** The service's clock, and its driver when CLOCK=manual. */
   clock: Clock;
   manualTime: ManualTime | null;
+  /** Callback defaults and deliveries, and the secret they are signed with. */
+  callbacks: { store: CallbackStore; secret: string };
   publicUrl?: string;
   /** Reports whether the database is migrated and reachable. */
   ready: () => boolean;
@@ -90,7 +100,10 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use('/admin', storablePath, express.json({ limit: '50mb', type: () => true }), (req, _res, next) => {
     checkJsonBody(req.body, ADMIN_MAX_JSON_DEPTH);
     next();
-  }, createAdminRouter(deps.jobs, deps.records, deps.accounts, deps.slots, deps.defaultAccount, deps.adminToken, { clock: deps.clock, manualTime: deps.manualTime }));
+  }, createAdminRouter(deps.jobs, deps.records, deps.accounts, deps.slots, deps.defaultAccount, deps.adminToken, { clock: deps.clock, manualTime: deps.manualTime, trackers: deps.trackers, callbacks: deps.callbacks }),
+  // After the admin router, so only requests its token check let through get here.
+  createDashboardRouter(deps.jobs, deps.trackers, new JobAnswerReader(deps.jobs, deps.trackers, deps.accounts, new ResultWriter(deps.catalogs))));
+  app.use('/ui', createDashboardFiles());
 
   app.use('/progress', express.json({ limit: '5mb', type: () => true }), createProgressRouter(deps.trackers, deps.authenticator));
   app.use(createServiceNowRouter(deps.trackers, deps.authenticator));
@@ -100,7 +113,7 @@ export function createApp(deps: AppDependencies): express.Express {
     res.status(404).json({
       error:
         `Nothing at ${req.method} ${req.path}. SOAP: POST /services/NetSuitePort_<version>; WSDL: /wsdl/v<version>_0/netsuite.wsdl; ` +
-        'progress API: /progress/jobs; ServiceNow: POST /xmlhttp.do, GET /api/execution_tracker/<id>; Salesforce: GET /v1/asyncprocesses/<id>; admin: /admin/jobs, /admin/accounts.',
+        'progress API: /progress/jobs; ServiceNow: POST /xmlhttp.do, GET /api/execution_tracker/<id>; Salesforce: GET /v1/asyncprocesses/<id>; admin: /admin/jobs, /admin/accounts; dashboard: /ui.',
     });
   });
 

@@ -1,9 +1,9 @@
 import type { Clock } from '../clock';
 import { AsyncJobError, LimitError, NotFoundError } from '../errors';
-import { ASYNC_OPERATIONS, asyncStatusOf, isTerminal, isWorkerJob, type AsyncOperation, type AsyncStatus, type ItemResult, type Job, type Scenario, type WorkerJob } from './job';
+import { ASYNC_OPERATIONS, asyncStatusOf, isTerminal, isWorkerJob, type AsyncOperation, type AsyncStatus, type ItemResult, type Job, type ProgressSample, type Scenario, type WorkerJob } from './job';
 import type { ItemInput } from '../records/record';
 import { newJobId } from './job-id';
-import type { JobFilter, JobProgress, JobStore, QueueAhead } from './job-store';
+import type { JobCount, JobFilter, JobProgress, JobStore, QueueAhead } from './job-store';
 import { estimateRemainingSeconds, percentCompleted } from './progress';
 
 /** The per-account limits a call may bring (from its account); absent ones take the settings. */
@@ -48,12 +48,15 @@ export interface ScriptedJob {
   ratePerSecond?: number;
   startAfterSeconds: number;
   scenario: Scenario;
+  callbackUrl?: string;
 }
 
 /** Called when a job is created, so an in-process worker can wake without waiting for its poll. */
 export type JobCreatedListener = () => void;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Failed items an admin view of a job lists; failedItems counts them all. */
+const SHOWN_FAILURES = 100;
 
 export class JobService {
   private readonly createdListeners: JobCreatedListener[] = [];
@@ -82,6 +85,7 @@ export class JobService {
       submittedAt: now,
       availableAt: new Date(now.getTime() + input.startAfterSeconds * 1000),
       expiresAt: new Date(now.getTime() + this.settings.retentionDays * DAY_MS),
+      callbackUrl: input.callbackUrl,
     });
     for (const listener of this.createdListeners) listener();
     return job;
@@ -138,13 +142,24 @@ export class JobService {
     // 0 switches the limit off; the count is still kept.
     const call = await this.store.countResultCall(account, jobId, now, maxCalls > 0 ? maxCalls : UNLIMITED_CALLS);
     if (call.kind === 'missing') throw invalidJobId(jobId);
-    if (call.kind === 'exhausted') {
-      throw new AsyncJobError(
-        'INVALID_JOB_ID',
-        `Job ${jobId} is no longer available: results of a job can be requested at most ${maxCalls} times.`,
-      );
-    }
-    const { job } = call;
+    if (call.kind === 'exhausted') throw callsExhausted(jobId, maxCalls);
+    return this.page(call.job, jobId, pageIndex);
+  }
+
+  /**
+   * What getAsyncResult would answer now, without counting a call: the dashboard shows a job's
+   * results without using up the calls its client may make.
+   */
+  async peekResultPage(account: string, jobId: string, pageIndex: number, limits: Partial<AccountLimits> = {}): Promise<ResultPage> {
+    const job = await this.store.findJob(account, jobId, this.clock.now());
+    if (!job) throw invalidJobId(jobId);
+    const maxCalls = limits.maxResultCalls ?? this.settings.maxResultCalls;
+    if (maxCalls > 0 && job.resultCalls >= maxCalls) throw callsExhausted(jobId, maxCalls);
+    return this.page(job, jobId, pageIndex);
+  }
+
+  /** Page `pageIndex` of a job whose result call was allowed. */
+  private async page(job: Job, jobId: string, pageIndex: number): Promise<ResultPage> {
     if (!isTerminal(job.status)) {
       throw new AsyncJobError('JOB_NOT_COMPLETE', `Job ${jobId} is not complete (status ${asyncStatusOf(job.status)}); poll checkAsyncStatus until it ends.`);
     }
@@ -170,12 +185,32 @@ export class JobService {
     return Promise.all(jobs.map(async (job) => ({ ...job, progress: await this.view(job, now) })));
   }
 
-  async showJob(jobId: string) {
+  /** Any job by id, whatever its account or age (admin use). */
+  async jobById(jobId: string): Promise<Job> {
     const job = await this.store.findJobById(jobId);
     if (!job) throw new NotFoundError(`No job with id ${jobId}`);
+    return job;
+  }
+
+  async showJob(jobId: string) {
+    const job = await this.jobById(jobId);
     const now = this.clock.now();
-    const samples = await this.store.readSamples(job.id, 100);
-    return { ...job, progress: await this.view(job, now), samples };
+    const [samples, failures] = await Promise.all([this.store.readSamples(job.id, 100), this.store.readFailedItems(job.id, SHOWN_FAILURES)]);
+    return { ...job, progress: await this.view(job, now), samples, failures };
+  }
+
+  /** The newest `limit` progress samples, oldest first. */
+  samples(job: Job, limit: number): Promise<ProgressSample[]> {
+    return this.store.readSamples(job.id, limit);
+  }
+
+  /** The status as of now, as checkAsyncStatus would answer it (admin use: no poll is recorded). */
+  statusOf(job: Job): Promise<StatusView> {
+    return this.view(job, this.clock.now());
+  }
+
+  countJobs(): Promise<JobCount[]> {
+    return this.store.countJobs();
   }
 
   pageSizeOf(job: WorkerJob): number {
@@ -223,6 +258,9 @@ function recordTypeOf(input: ItemInput): string | undefined {
 
 /** Longer than any id this service makes; such ids are refused without a look-up. */
 const MAX_JOB_ID_LENGTH = 200;
+
+const callsExhausted = (jobId: string, maxCalls: number) =>
+  new AsyncJobError('INVALID_JOB_ID', `Job ${jobId} is no longer available: results of a job can be requested at most ${maxCalls} times.`);
 
 // One message for unknown, foreign and expired ids alike, so a caller learns nothing from it.
 const invalidJobId = (jobId: string) =>

@@ -19,6 +19,8 @@ export interface NewJob {
   submittedAt: Date;
   availableAt: Date;
   expiresAt: Date;
+  /** Told when the job ends; without one, the account's callback URL if it has one. */
+  callbackUrl?: string | null;
 }
 
 export interface JobFilter {
@@ -65,6 +67,12 @@ export type ResultCall =
 /** What checkAsyncStatus reads of a job: its progress, not its inputs or results. */
 export type JobProgress = Pick<Job, 'id' | 'source' | 'status' | 'totalItems' | 'processedItems' | 'ratePerSecond' | 'availableAt' | 'startedAt' | 'rate'>;
 
+export interface JobCount {
+  account: string;
+  status: JobStatus;
+  jobs: number;
+}
+
 /** Items still to do in the account's jobs queued before a job, and the account's latest rate. */
 export interface QueueAhead {
   itemsAhead: number;
@@ -92,8 +100,12 @@ export interface JobStore {
   countResultCall(account: string, id: string, now: Date, maxCalls: number): Promise<ResultCall>;
   /** Item outcomes with positions in [from, from + count), in order. */
   readItems(jobId: string, from: number, count: number): Promise<ItemResult[]>;
+  /** The first `limit` failed item outcomes, in order. */
+  readFailedItems(jobId: string, limit: number): Promise<ItemResult[]>;
   /** The newest `limit` progress samples, oldest first. */
   readSamples(jobId: string, limit: number): Promise<ProgressSample[]>;
+  /** How many jobs each account has in each status, whatever their age. */
+  countJobs(): Promise<JobCount[]>;
   /** Items still to do in the account's jobs queued before this one, and the account's latest rate. */
   queueAhead(job: Job): Promise<QueueAhead>;
   /**

@@ -1,7 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { ConflictError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import type { TrackerService } from '../jobs/tracker-service';
+import { buildStepTree } from '../jobs/step';
+import type { CallbackStore } from '../callbacks/callback-store';
+import { createCallbacksRouter } from './callbacks-router';
 import { ASYNC_OPERATIONS, ASYNC_STATUSES, type ItemFailure, type Scenario, type ScenarioRecord } from '../jobs/job';
 import { normalizeAccountId } from '../jobs/account-id';
 import type { JobService } from '../jobs/job-service';
@@ -12,6 +16,7 @@ import { accountIdSchema } from '../accounts/seed';
 import type { RequestSlots } from '../accounts/request-slots';
 import { createAccountsRouter } from './accounts-router';
 import { parse } from './validate';
+import { callbackUrlSchema } from './callback-url';
 import type { Clock } from '../clock';
 import type { ManualTime } from '../worker/manual-time';
 
@@ -53,6 +58,7 @@ const scenarioSchema = z
       }).strict()
       .optional(),
     pageSize: z.number().int().min(MIN_SEARCH_PAGE).max(MAX_SEARCH_PAGE).optional(),
+    callbackUrl: callbackUrlSchema.optional(),
   })
   .strict();
 
@@ -62,10 +68,13 @@ type ScenarioInput = z.infer<typeof scenarioSchema>;
 const MAX_ADVANCE_SECONDS = 10 * 366 * 24 * 3600;
 const advanceSchema = z.object({ seconds: z.number().min(0).max(MAX_ADVANCE_SECONDS) }).strict();
 
-export interface AdminClock {
+export interface AdminExtras {
   clock: Clock;
   /** Present when CLOCK=manual. */
   manualTime: ManualTime | null;
+  /** For a job's step tree. */
+  trackers: TrackerService;
+  callbacks: { store: CallbackStore; secret: string };
 }
 
 const listQuery = z.object({
@@ -134,7 +143,7 @@ export function createAdminRouter(
   slots: RequestSlots,
   defaultAccount: string,
   adminToken: string,
-  time: AdminClock,
+  time: AdminExtras,
 ): Router {
   const router = Router();
 
@@ -150,6 +159,7 @@ export function createAdminRouter(
   });
 
   router.use(createAccountsRouter(accounts, slots));
+  router.use(createCallbacksRouter(time.callbacks.store, time.callbacks.secret, accounts));
 
   router.get('/clock', (_req, res) => {
     res.json({ mode: time.manualTime ? 'manual' : 'system', now: time.clock.now().toISOString() });
@@ -175,6 +185,7 @@ export function createAdminRouter(
       ratePerSecond: input.ratePerSecond,
       startAfterSeconds: input.startAfterSeconds,
       scenario,
+      callbackUrl: input.callbackUrl,
     });
     res.status(201).location(`/admin/jobs/${encodeURIComponent(job.id)}`).json({ jobId: job.id });
   });
@@ -184,8 +195,15 @@ export function createAdminRouter(
     res.json({ jobs: await jobs.listJobs({ ...query, account: query.account && normalizeAccountId(query.account) }) });
   });
 
+  // The job with its samples, first failures and step tree (nested; [] for a job without steps).
   router.get('/jobs/:id', async (req, res) => {
-    res.json(await jobs.showJob(req.params.id));
+    const job = await jobs.showJob(req.params.id);
+    const tree = await time.trackers.read(job.account, job.id).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return undefined; // expired: its steps went with it
+      throw error;
+    });
+    const callbacks = await time.callbacks.store.listDeliveries({ jobId: job.id, limit: 10 });
+    res.json({ ...job, steps: tree ? buildStepTree(tree.steps) : [], callbacks });
   });
 
   return router;
