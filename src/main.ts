@@ -295,6 +295,8 @@ export async function runService(mode: string): Promise<void> {
       defaultAccount: config.DEFAULT_ACCOUNT,
       endpoint: `${url}/services/NetSuitePort_2025_2`,
       wsdl: `${url}/wsdl/v2025_2_0/netsuite.wsdl`,
+      dashboard: `${url}/ui/ (open ${url}/ui/#token=<admin token> to sign in)`,
+      ...(config.CLOCK === 'manual' ? { clock: 'manual: jobs move on POST /admin/clock/advance' } : {}),
     });
   }
   const shutdown = (signal: string) => {
