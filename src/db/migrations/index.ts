@@ -13,6 +13,7 @@ import * as m011 from './011-take-request-slot';
 import * as m012 from './012-queue-indexes';
 import * as m013 from './013-rate-gap';
 import * as m014 from './014-callbacks';
+import * as m015 from './015-sessions';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -33,6 +34,7 @@ const migrations: Record<string, Knex.Migration> = {
   '012-queue-indexes': m012,
   '013-rate-gap': m013,
   '014-callbacks': m014,
+  '015-sessions': m015,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
