@@ -14,6 +14,9 @@ import * as m012 from './012-queue-indexes';
 import * as m013 from './013-rate-gap';
 import * as m014 from './014-callbacks';
 import * as m015 from './015-sessions';
+import * as m016 from './016-request-journal';
+import * as m017 from './017-fault-rules';
+import * as m018 from './018-id-seeds';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -35,6 +38,9 @@ const migrations: Record<string, Knex.Migration> = {
   '013-rate-gap': m013,
   '014-callbacks': m014,
   '015-sessions': m015,
+  '016-request-journal': m016,
+  '017-fault-rules': m017,
+  '018-id-seeds': m018,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
