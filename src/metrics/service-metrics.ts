@@ -3,9 +3,10 @@ import { ASYNC_STATUSES, type JobSource, type JobStatus } from '../jobs/job';
 
 /**
  * The service's Prometheus metrics, on a registry of its own (several services in one process,
- * as in tests, never share a series). Request counts and latencies are recorded as requests end;
- * jobs by status, worker lag and pool use are read when /metrics is scraped, so they cost nothing
- * between scrapes. On the SOAP path every update goes to a label child resolved in advance.
+ * as in tests, never share a series), followed by the process's. Request counts and latencies
+ * are recorded as requests end; jobs by status, worker lag and pool use are read when /metrics
+ * is scraped, so they cost nothing between scrapes. On the SOAP path every update goes to a label
+ * child resolved in advance.
  */
 
 /** Which face a request came in through. */
@@ -129,7 +130,6 @@ export class ServiceMetrics {
         }
       },
     });
-    collectDefaultMetrics({ register: this.registry });
   }
 
   /** One SOAP answer; `faultCode` when it was a fault. */
@@ -154,8 +154,23 @@ export class ServiceMetrics {
     series.latency.observe(seconds);
   }
 
-  /** The exposition text and its content type. */
+  /** The exposition text, the service's metrics and then the process's, and its content type. */
   async scrape(): Promise<{ contentType: string; text: string }> {
-    return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+    const [own, shared] = await Promise.all([this.registry.metrics(), processMetrics().metrics()]);
+    return { contentType: this.registry.contentType, text: `${own}\n${shared}` };
   }
+}
+
+/**
+ * prom-client's default metrics (CPU, memory, event loop, GC) describe the process, not a
+ * service: one collector per process however many services it runs, as each collector starts
+ * monitors that are never stopped.
+ */
+let processRegistry: Registry | undefined;
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
 }
