@@ -8,8 +8,11 @@ import { isStorableText } from '../text';
  * token secret as the password (the same tokens SOAP's tokenPassport uses). With AUTHENTICATION
  * off, the account named by the X-Account header, or the default account.
  */
-export function callerOf(req: Request, authenticator: Authenticator): Promise<Principal> {
-  return authenticator.authenticateBasic(basicCredentials(req.headers.authorization), req.get('x-account') || undefined);
+export async function callerOf(req: Request, authenticator: Authenticator): Promise<Principal> {
+  const principal = await authenticator.authenticateBasic(basicCredentials(req.headers.authorization), req.get('x-account') || undefined);
+  // For the request journal (src/http/journal-requests.ts): the account the request acted for.
+  if (req.res) req.res.locals.account = principal.account;
+  return principal;
 }
 
 /** `Basic base64(user:password)`; undefined when absent or not Basic. */

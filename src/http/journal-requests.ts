@@ -1,0 +1,91 @@
+import { performance } from 'node:perf_hooks';
+import type { Request, RequestHandler } from 'express';
+import type { Clock } from '../clock';
+import type { JournalFace, RequestJournal } from '../journal/request-journal';
+import { captureAnswer } from './answer-capture';
+import { faceOf } from './request-log';
+
+/**
+ * Records every request to the JSON faces (progress API, ServiceNow, Salesforce) in the request
+ * journal once answered. The admin API, the dashboard, schemas and probes are left out: they are
+ * the tester's own calls, not the client's, and admin bodies carry credentials. The body is kept
+ * as parsed, in JSON; the operation is the method and the route the request took (its pattern,
+ * so ids do not make every call an operation of its own); the account is the one the request
+ * authenticated as (src/http/caller.ts notes it), and the job id the one in its path, else the
+ * one its answer names.
+ */
+
+const JOURNALED: Partial<Record<string, JournalFace>> = { progress: 'progress', servicenow: 'servicenow', salesforce: 'salesforce' };
+/** Where each face's router is mounted: routes are patterns within it. */
+const MOUNTS: Record<string, string> = { progress: '/progress', servicenow: '', salesforce: '/v1/asyncprocesses' };
+const PATH_ID = /\/(?:jobs|asyncprocesses|execution_tracker)\/([^/]+)/;
+const ANSWER_ID = /^\{"id":"((?:[^"\\]|\\.){1,200})"/;
+const MAX_PATH = 256;
+
+export function journalRequests(journal: RequestJournal, clock: Clock): RequestHandler {
+  return (req, res, next) => {
+    const path = (req.originalUrl.split('?')[0] ?? '').slice(0, MAX_PATH);
+    const face = JOURNALED[faceOf(path)];
+    if (!face) return next();
+    const started = performance.now();
+    const at = clock.now();
+    const answer = captureAnswer(res, journal.options.maxBodyBytes);
+    res.once('close', () => {
+      const body = bodyText(req);
+      journal.record({
+        at,
+        requestId: String(res.locals.requestId ?? ''),
+        face,
+        account: typeof res.locals.account === 'string' ? res.locals.account : null,
+        operation: operationOf(req, face, path),
+        method: req.method,
+        path,
+        headers: req.headers,
+        requestBody: body,
+        requestBytes: Number(req.headers['content-length'] ?? 0) || (body === null ? 0 : Buffer.byteLength(body)),
+        status: res.headersSent ? res.statusCode : null,
+        answer,
+        faultCode: null,
+        durationMs: performance.now() - started,
+        jobId: jobIdOf(req, path) ?? answerJobId(answer.text()),
+      });
+    });
+    next();
+  };
+}
+
+function operationOf(req: Request, face: JournalFace, path: string): string {
+  const pattern: unknown = req.route?.path;
+  if (pattern === undefined) return `${req.method} ${path}`;
+  return `${req.method} ${MOUNTS[face]}${pattern instanceof RegExp ? pattern.source : String(pattern)}`;
+}
+
+function bodyText(req: Request): string | null {
+  const body: unknown = req.body;
+  if (body === undefined || body === null) return null;
+  if (typeof body === 'object' && Object.keys(body).length === 0) return null;
+  return JSON.stringify(body);
+}
+
+function jobIdOf(req: Request, path: string): string | undefined {
+  const inPath = PATH_ID.exec(path)?.[1];
+  if (inPath !== undefined) {
+    try {
+      return decodeURIComponent(inPath);
+    } catch {
+      return inPath;
+    }
+  }
+  const execution = (req.body as Record<string, unknown> | undefined)?.sysparm_execution_id;
+  return typeof execution === 'string' && execution !== '' ? execution : undefined;
+}
+
+function answerJobId(text: string): string | undefined {
+  const quoted = ANSWER_ID.exec(text)?.[1];
+  if (quoted === undefined) return undefined;
+  try {
+    return JSON.parse(`"${quoted}"`) as string;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,226 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Clock } from '../clock';
+import { Batcher } from '../db/batcher';
+import type { CapturedAnswer } from '../http/answer-capture';
+import { normalizeAccountId } from '../jobs/account-id';
+import { storableText } from '../text';
+import { maskHeaders, maskJson, maskXml } from './secret-masking';
+
+/**
+ * The request journal: every SOAP and JSON-face request with its answer, so a test suite can see
+ * what its client really sent. A request is handed over once answered (or dropped) and written
+ * later, many to a statement (src/db/batcher.ts), so the answer never waits for it; its secrets
+ * are masked and its bodies cut to the cap on the way. Times come from the service's clock (the
+ * manual one when it is on), as every stored time does. Retention keeps the newest
+ * `maxEntries` (at most: ids may have gaps) no older than `maxAgeHours`; it runs after writes, at
+ * most once a minute when idle, and before every read of the journal.
+ */
+
+export const JOURNAL_FACES = ['soap', 'progress', 'servicenow', 'salesforce'] as const;
+export type JournalFace = (typeof JOURNAL_FACES)[number];
+
+/** One request as it was seen. */
+export interface JournalCall {
+  at: Date;
+  requestId: string;
+  face: JournalFace;
+  /** The account it acted for, or claimed to; null when unknown. */
+  account: string | null;
+  /** The SOAP operation, or the JSON face's method and route. */
+  operation: string;
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** The body (cut at the cap or not) and its full size. */
+  requestBody: string | Buffer | null;
+  requestBytes: number;
+  /** HTTP status; null when no answer was sent (the connection was dropped). */
+  status: number | null;
+  answer: CapturedAnswer | null;
+  faultCode: string | null;
+  durationMs: number;
+  /** A job id the face already knows; else one is read from the request, then the answer. */
+  jobId?: string | null;
+  injected?: { ruleId: number; effect: string } | null;
+}
+
+/** What a stored row and a listed entry share. */
+interface JournalFacts {
+  at: Date;
+  requestId: string;
+  face: JournalFace;
+  account: string | null;
+  operation: string;
+  jobId: string | null;
+  method: string;
+  path: string;
+  faultCode: string | null;
+  durationMs: number;
+}
+
+/** A row as stored. */
+export interface JournalRow extends JournalFacts {
+  requestHeaders: Record<string, string | string[]>;
+  requestBody: string | null;
+  requestBytes: number;
+  status: number | null;
+  answerBody: string | null;
+  answerBytes: number;
+  injectedRuleId: number | null;
+  injectedEffect: string | null;
+}
+
+/** A row as the admin API shows it. */
+export interface JournalEntry extends JournalFacts {
+  id: number;
+  request: { headers: Record<string, string | string[]>; body: string | null; bytes: number; truncated: boolean };
+  answer: { status: number | null; body: string | null; bytes: number; truncated: boolean };
+  injected: { ruleId: number; effect: string } | null;
+}
+
+export interface JournalFilter {
+  account?: string;
+  operation?: string;
+  faultCode?: string;
+  jobId?: string;
+  face?: JournalFace;
+  requestId?: string;
+  injected?: boolean;
+  since?: Date;
+  until?: Date;
+  limit: number;
+}
+
+/** The journal's table (src/db/pg-request-journal.ts). */
+export interface JournalStore {
+  insert(rows: JournalRow[]): Promise<void>;
+  /** Newest first: by time, then by id. */
+  list(filter: JournalFilter): Promise<JournalEntry[]>;
+  /** Deletes every entry; returns how many. */
+  clear(): Promise<number>;
+  /** Deletes entries older than `before` and all but (at most) the newest `keep`; returns how many. */
+  prune(before: Date, keep: number): Promise<number>;
+}
+
+export interface JournalOptions {
+  maxEntries: number;
+  maxAgeHours: number;
+  /** Bodies are kept up to this many bytes (request and answer each). */
+  maxBodyBytes: number;
+}
+
+/** Calls waiting to be written past this are not kept (a database that does not keep up). */
+const MAX_WAITING = 10_000;
+const IDLE_PRUNE_MS = 60_000;
+const JOB_ID = /<(?:[\w.-]+:)?jobId>\s*([^<\s]{1,200})\s*</;
+const MAX_FIELD = 256;
+
+export class RequestJournal {
+  private readonly batcher: Batcher<JournalCall, void>;
+  private last: Promise<void> = Promise.resolve();
+  private waiting = 0;
+  private writtenSincePrune = 0;
+  private readonly timer: NodeJS.Timeout;
+  /** Calls not kept because too many were waiting. */
+  dropped = 0;
+
+  constructor(
+    private readonly store: JournalStore,
+    private readonly clock: Clock,
+    readonly options: JournalOptions,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    this.batcher = new Batcher((calls) => this.write(calls), { maxInFlight: 1, maxBatch: 500 });
+    this.timer = setInterval(() => void this.prune().catch(onError), IDLE_PRUNE_MS);
+    this.timer.unref();
+  }
+
+  /** Hands a call over to be written; never waits and never throws. */
+  record(call: JournalCall): void {
+    if (this.waiting >= MAX_WAITING) {
+      this.dropped++;
+      return;
+    }
+    this.waiting++;
+    // A large body is copied down to the cap now, so the whole of it is not kept waiting.
+    const body = call.requestBody;
+    if (Buffer.isBuffer(body) && body.length > this.options.maxBodyBytes) call.requestBody = Buffer.from(body.subarray(0, this.options.maxBodyBytes));
+    this.last = this.batcher.load(call);
+  }
+
+  /** Resolves once every call recorded so far is written. */
+  flush(): Promise<void> {
+    return this.last;
+  }
+
+  async list(filter: JournalFilter): Promise<JournalEntry[]> {
+    await this.flush();
+    await this.prune();
+    return this.store.list({ ...filter, account: filter.account && normalizeAccountId(filter.account) });
+  }
+
+  async clear(): Promise<number> {
+    await this.flush();
+    return this.store.clear();
+  }
+
+  prune(): Promise<number> {
+    this.writtenSincePrune = 0;
+    const before = new Date(this.clock.now().getTime() - this.options.maxAgeHours * 3600_000);
+    return this.store.prune(before, this.options.maxEntries);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  private async write(calls: JournalCall[]): Promise<void[]> {
+    try {
+      await this.store.insert(calls.map((call) => this.row(call)));
+      this.writtenSincePrune += calls.length;
+      // Pruned as often as a tenth of the cap is written, so the table stays within 110% of it.
+      if (this.writtenSincePrune >= Math.max(1, this.options.maxEntries / 10)) await this.prune();
+    } catch (error) {
+      this.onError(error);
+    } finally {
+      this.waiting -= calls.length;
+    }
+    return calls.map(() => undefined);
+  }
+
+  private row(call: JournalCall): JournalRow {
+    const mask = call.face === 'soap' ? maskXml : maskJson;
+    const cap = this.options.maxBodyBytes;
+    const requestBody = call.requestBody === null ? null : mask(storableText(cutText(call.requestBody, cap)));
+    const answerBody = call.answer ? mask(storableText(cutText(call.answer.text(), cap))) : null;
+    const jobId = call.jobId ?? JOB_ID.exec(requestBody ?? '')?.[1] ?? JOB_ID.exec(answerBody ?? '')?.[1] ?? null;
+    return {
+      at: call.at,
+      requestId: call.requestId,
+      face: call.face,
+      account: call.account === null ? null : storableText(normalizeAccountId(call.account).slice(0, MAX_FIELD)),
+      operation: storableText(call.operation.slice(0, MAX_FIELD)),
+      jobId: jobId === null ? null : storableText(jobId.slice(0, MAX_FIELD)),
+      method: storableText(call.method.slice(0, 16)),
+      path: storableText(call.path.slice(0, MAX_FIELD)),
+      requestHeaders: maskHeaders(call.headers),
+      requestBody,
+      requestBytes: call.requestBytes,
+      status: call.status,
+      answerBody,
+      answerBytes: call.answer?.bytes ?? 0,
+      faultCode: call.faultCode === null ? null : storableText(call.faultCode.slice(0, MAX_FIELD)),
+      durationMs: call.durationMs,
+      injectedRuleId: call.injected?.ruleId ?? null,
+      injectedEffect: call.injected?.effect ?? null,
+    };
+  }
+}
+
+/** At most `maxBytes` of UTF-8 (a character cut in two becomes U+FFFD). */
+function cutText(body: string | Buffer, maxBytes: number): string {
+  if (typeof body !== 'string') return body.toString('utf8', 0, Math.min(body.length, maxBytes));
+  if (body.length * 3 <= maxBytes || Buffer.byteLength(body) <= maxBytes) return body;
+  return Buffer.from(body.slice(0, maxBytes)).toString('utf8', 0, maxBytes);
+}
