@@ -57,6 +57,8 @@ export interface Principal {
   /** The token id or the user's email; null when authentication is off. */
   credential: string | null;
   limits: Limits;
+  /** The session the request rode on (JSESSIONID), when it carried no credentials of its own. */
+  sessionId?: string;
 }
 
 export function effectiveLimits(overrides: LimitOverrides | undefined, defaults: Limits): Limits {

@@ -3,6 +3,7 @@ import { AuthError, ValidationError } from '../errors';
 import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE, normalizeAccountId } from '../jobs/account-id';
 import { effectiveLimits, type Limits, type Principal } from './account';
 import type { AccountStore, LoginFailure } from './account-store';
+import type { Session, Sessions } from './sessions';
 import {
   hmacAlgorithm,
   NONCE_PATTERN,
@@ -28,6 +29,8 @@ export interface RequestCredentials {
   applicationInfo: boolean;
   /** Whether the request's version has the passport header (up to 2020_1). */
   passportAllowed: boolean;
+  /** The JSESSIONID cookie's value, if the request carried one. */
+  sessionId?: string;
   /** The request's SOAP version, for messages. */
   version: string;
 }
@@ -46,9 +49,12 @@ export const INVALID_PASSPORT_LOGIN = 'You have entered an invalid email address
 export const NOT_LOGGED_IN = 'You must log in before performing a web service operation.';
 export const BASIC_NEEDED = 'Send a token id and its token secret with HTTP Basic authentication (user name: token id, password: token secret).';
 export const AMBIGUOUS = 'Ambiguous authentication';
+export const SESSION_TIMED_OUT = 'Your connection has timed out. Please log in again.';
 export const NO_WEB_SERVICES = 'Permission Violation: the role you are logged in with does not have the Web Services permission.';
 
 const CONFIRMED: Promise<void> = Promise.resolve();
+/** NetSuite's Administrator role, for sessions opened without a check. */
+const ADMINISTRATOR_ROLE = 3;
 
 // A secret to sign with when the token is unknown, so that case costs what a wrong signature does.
 const ABSENT_SECRET = 'absent-secret-of-the-same-length-as-most-secrets-0000000000000000';
@@ -59,7 +65,38 @@ export class Authenticator {
     /** The wall clock: clients stamp tokenPassports with real time, whatever clock jobs run on. */
     private readonly clock: Clock,
     private readonly options: AuthenticatorOptions,
+    /** Sessions of versions up to 2020_1 (login, JSESSIONID); without them, cookies mean nothing. */
+    private readonly sessions?: Sessions,
   ) {}
+
+  /**
+   * login(passport): checks the passport as a passport header is checked, then opens a session.
+   * With authentication off, the session is opened for the account the passport names, unchecked.
+   */
+  async login(passport: NonNullable<RequestCredentials['passport']>): Promise<{ principal: Principal; session: Session; role: number }> {
+    if (!this.sessions) throw new Error('sessions are not set up');
+    let user: { principal: Principal; email: string; role: number };
+    if (this.options.mode === 'off') {
+      const principal = await this.unchecked({ passport, applicationInfo: false, passportAllowed: true, version: '' });
+      const role = Number(passport.role);
+      user = { principal, email: passport.email ?? '', role: Number.isInteger(role) && passport.role ? role : ADMINISTRATOR_ROLE };
+    } else {
+      user = await this.checkPassport(passport);
+    }
+    const session = await this.sessions.open({ account: user.principal.account, email: user.email, role: user.role });
+    return { principal: { ...user.principal, sessionId: session.id }, session, role: user.role };
+  }
+
+  /** The session a request's cookie names, if it is live; refused as NetSuite refuses it otherwise. */
+  private async sessionLogin(sessionId: string): Promise<Principal> {
+    const found = await this.sessions!.use(sessionId);
+    if (found.kind === 'expired') throw new AuthError('invalidSession', 'SESSION_TIMED_OUT', SESSION_TIMED_OUT, 'the session was idle too long');
+    if (found.kind !== 'live') throw new AuthError('invalidSession', 'WS_LOG_IN_REQD', NOT_LOGGED_IN, `session ${found.kind}`);
+    const { session } = found;
+    const account = await this.store.findAccount(session.account);
+    if (!account) throw new AuthError('invalidSession', 'WS_LOG_IN_REQD', NOT_LOGGED_IN, 'the session\'s account is gone');
+    return { account: session.account, method: 'passport', credential: session.email, limits: effectiveLimits(account.limits, this.options.defaults), sessionId };
+  }
 
   async authenticate(credentials: RequestCredentials): Promise<Principal> {
     const { principal, confirmed } = await this.authenticateAhead(credentials);
@@ -85,7 +122,10 @@ export class Authenticator {
       });
     }
     if (tokenPassport) return this.tokenLogin(tokenPassport);
-    if (passport) return { principal: await this.passportLogin(passport), confirmed: CONFIRMED };
+    if (passport) return { principal: (await this.checkPassport(passport)).principal, confirmed: CONFIRMED };
+    if (credentials.sessionId && credentials.passportAllowed && this.sessions) {
+      return { principal: await this.sessionLogin(credentials.sessionId), confirmed: CONFIRMED };
+    }
     if (credentials.passport) {
       throw await this.refuse(
         new AuthError(
@@ -97,7 +137,7 @@ export class Authenticator {
         { account: credentials.passport.account ?? null, method: 'passport', credential: credentials.passport.email ?? null },
       );
     }
-    throw new AuthError('invalidSession', 'SESSION_TIMED_OUT', NOT_LOGGED_IN, 'no credentials');
+    throw new AuthError('invalidSession', 'WS_LOG_IN_REQD', NOT_LOGGED_IN, 'no credentials');
   }
 
   /**
@@ -178,7 +218,7 @@ export class Authenticator {
     };
   }
 
-  private async passportLogin(passport: NonNullable<RequestCredentials['passport']>): Promise<Principal> {
+  private async checkPassport(passport: NonNullable<RequestCredentials['passport']>): Promise<{ principal: Principal; email: string; role: number }> {
     const attempt = { account: passport.account ?? null, method: 'passport' as const, credential: passport.email ?? null };
     const invalid = (reason: string) =>
       this.refuse(new AuthError('invalidCredentials', 'INVALID_LOGIN_CREDENTIALS', INVALID_PASSPORT_LOGIN, reason), attempt);
@@ -192,7 +232,11 @@ export class Authenticator {
     if (!found.user.webServices) {
       throw await this.refuse(new AuthError('insufficientPermission', 'INSUFFICIENT_PERMISSION', NO_WEB_SERVICES, `role ${found.user.role} lacks Web Services`), attempt);
     }
-    return { account: found.account.id, method: 'passport', credential: found.user.email, limits: effectiveLimits(found.account.limits, this.options.defaults) };
+    return {
+      principal: { account: found.account.id, method: 'passport', credential: found.user.email, limits: effectiveLimits(found.account.limits, this.options.defaults) },
+      email: found.user.email,
+      role: found.user.role,
+    };
   }
 
   private async refuse(error: AuthError, attempt: Omit<LoginFailure, 'at' | 'reason'>): Promise<AuthError> {

@@ -20,7 +20,7 @@ function present(node: XmlNode | undefined): XmlNode | undefined {
   return nil ? undefined : node;
 }
 
-export function readCredentials(request: SoapRequest, version: string): RequestCredentials {
+export function readCredentials(request: SoapRequest, version: string, sessionId?: string): RequestCredentials {
   const tokenPassport = present(request.headers.get('tokenPassport'));
   const passport = present(request.headers.get('passport'));
   const signature = child(tokenPassport, 'signature');
@@ -43,6 +43,7 @@ export function readCredentials(request: SoapRequest, version: string): RequestC
     } : undefined,
     applicationInfo: present(request.headers.get('applicationInfo')) !== undefined,
     passportAllowed: featuresOf(version).passport,
+    sessionId,
     version,
   };
 }

@@ -18,9 +18,18 @@ export interface SoapCall {
   request: SoapRequest;
   /** Who the request acts for, once authenticated. */
   principal: Principal;
+  /** This server's address as the client reached it. */
+  baseUrl: string;
 }
 
-export type OperationHandler = (call: SoapCall) => Promise<string>;
+/** An answer that sets a cookie (login, logout) or names the account it turned out to act for. */
+export interface OperationAnswer {
+  body: string;
+  setCookie?: string;
+  account?: string;
+}
+
+export type OperationHandler = (call: SoapCall) => Promise<string | OperationAnswer>;
 
 /**
  * Whether the call only reads, taking nothing and recording nothing on the way, so it may run

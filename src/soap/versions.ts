@@ -19,6 +19,8 @@ export interface VersionFeatures {
   retryStatus: boolean;
   /** StatusDetail has afterSubmitFailed (and an optional code) from 2018_1 on. */
   afterSubmitFailed: boolean;
+  /** getAccountGovernanceInfo and getIntegrationGovernanceInfo exist from 2020_2 on. */
+  governance: boolean;
 }
 
 export function featuresOf(version: string): VersionFeatures {
@@ -27,6 +29,7 @@ export function featuresOf(version: string): VersionFeatures {
     passport: at <= ordinal('2020_1'),
     retryStatus: at >= ordinal('2018_2'),
     afterSubmitFailed: at >= ordinal('2018_1'),
+    governance: at >= ordinal('2020_2'),
   };
 }
 

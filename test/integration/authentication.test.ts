@@ -168,7 +168,7 @@ describe('tokenPassport', () => {
       faultcode: 'soapenv:Server.userException',
       faultstring: 'You must log in before performing a web service operation.',
       element: 'invalidSessionFault',
-      code: 'SESSION_TIMED_OUT',
+      code: 'WS_LOG_IN_REQD',
       message: 'You must log in before performing a web service operation.',
     });
   });
