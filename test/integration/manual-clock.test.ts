@@ -127,7 +127,8 @@ describe('the manual clock across runs', () => {
     const first = await run();
     expect(await run()).toEqual(first);
     expect(JSON.stringify(first)).toContain('"failed"');
-  });
+    // Two whole services, one after the other: on PGlite on a loaded machine that takes a while.
+  }, 180_000);
 
   it('goes on from where it stopped after a restart', async () => {
     const t = await startTestService({ env: { CLOCK: 'manual', CLOCK_START: START } });
