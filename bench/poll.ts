@@ -140,8 +140,9 @@ export async function pollSection(context: BenchContext): Promise<SectionReport>
   const cores: Record<string, { service: number; postgres: number }> = {};
   const freshness: Record<string, { checked: number; stale: number }> = {};
   const serviceRun = async (mode: 'signed' | 'unsigned') => {
-    // BENCH_WORKER=off measures polls alone, without the worker advancing jobs in the same process.
-    const current = await startService(context, { AUTHENTICATION: mode === 'signed' ? 'on' : 'off', WORKER: process.env.BENCH_WORKER ?? 'on' });
+    // BENCH_WORKER=off measures polls alone, without the worker advancing jobs in the same process;
+    // BENCH_JOURNAL=off, without the request journal recording each poll.
+    const current = await startService(context, { AUTHENTICATION: mode === 'signed' ? 'on' : 'off', WORKER: process.env.BENCH_WORKER ?? 'on', JOURNAL: process.env.BENCH_JOURNAL ?? 'on' });
     const target = mode === 'signed' ? 'service, TBA signed (AUTHENTICATION=on)' : 'service, unsigned (AUTHENTICATION=off)';
     const began = Date.now();
     const measured = await measureCpu([current.pid], () => runLoad(load(current.url)));
