@@ -25,7 +25,7 @@ interface StoredRule {
 }
 
 /** The draw for call `matched` (the column as the expression sees it). */
-const DRAW = `(('x' || substr(md5(seed::text || ':' || %::text), 1, 8))::bit(32)::bigint / 4294967296.0)`;
+const DRAW = `(('x' || substr(md5(seed::text || ':' || (%)::text), 1, 8))::bit(32)::bigint / 4294967296.0)`;
 const FIRES = (n: string) => `(probability is null or ${DRAW.replace('%', n)} < probability)`;
 
 // Returns no row when the rule is gone, spent or past its time: the caller treats it as absent.

@@ -193,7 +193,7 @@ export class RequestJournal {
     const mask = call.face === 'soap' ? maskXml : maskJson;
     const cap = this.options.maxBodyBytes;
     const requestBody = call.requestBody === null ? null : mask(storableText(cutText(call.requestBody, cap)));
-    const answerBody = call.answer ? mask(storableText(cutText(call.answer.text(), cap))) : null;
+    const answerBody = call.answer && call.answer.bytes > 0 ? mask(storableText(cutText(call.answer.text(), cap))) : null;
     const jobId = call.jobId ?? JOB_ID.exec(requestBody ?? '')?.[1] ?? JOB_ID.exec(answerBody ?? '')?.[1] ?? null;
     return {
       at: call.at,
