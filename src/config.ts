@@ -99,6 +99,8 @@ const schema = z.object({
   ACCOUNT_CACHE_MS: int('ACCOUNT_CACHE_MS', 0, 60_000, 1000),
   TOKEN_TIMESTAMP_WINDOW_SECONDS: int('TOKEN_TIMESTAMP_WINDOW_SECONDS', 1, 86_400, 300),
   SEED_FILE: z.string().min(1).optional(),
+  FIXTURES_FILE: z.string().min(1).optional(),
+  ID_SEED: z.string().min(1).max(200, 'ID_SEED must be at most 200 characters').optional(),
   DEMO_ACCOUNT: flag('DEMO_ACCOUNT', true),
   NETSUITE_WSDL_DIR: z.string().min(1).optional(),
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters; unset it to have one generated').optional(),
@@ -116,6 +118,11 @@ const schema = z.object({
   CALLBACK_RETRY_SECONDS: positive('CALLBACK_RETRY_SECONDS', 2),
   CALLBACK_TIMEOUT_MS: int('CALLBACK_TIMEOUT_MS', 100, 300_000, 10_000),
   CALLBACK_POLL_MS: int('CALLBACK_POLL_MS', 10, 60_000, 500),
+  JOURNAL: flag('JOURNAL', true),
+  JOURNAL_MAX_ENTRIES: int('JOURNAL_MAX_ENTRIES', 1, 100_000_000, 10_000),
+  JOURNAL_MAX_AGE_HOURS: positive('JOURNAL_MAX_AGE_HOURS', 24),
+  JOURNAL_MAX_BODY_BYTES: int('JOURNAL_MAX_BODY_BYTES', 0, 16 * 1024 * 1024, 16 * 1024),
+  SESSION_IDLE_SECONDS: int('SESSION_IDLE_SECONDS', 1, 7 * 86_400, 1200),
   CLOCK: z.enum(['system', 'manual'], { message: 'CLOCK must be system (the default) or manual' }).default('system'),
   CLOCK_START: z
     .string()

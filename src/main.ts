@@ -8,7 +8,7 @@ import { closeKnex, createKnex, migrate } from './db/knex';
 import { PgJobStore } from './db/pg-job-store';
 import { PgTreeStore } from './db/pg-tree-store';
 import { TrackerService } from './jobs/tracker-service';
-import { claimOnce, saveManualClock, storedAdminToken, storedCallbackSecret, storedManualClock } from './db/settings';
+import { saveManualClock, storedAdminToken, storedCallbackSecret, storedManualClock } from './db/settings';
 import { PgCallbackStore } from './db/pg-callback-store';
 import { CallbackDispatcher } from './callbacks/dispatcher';
 import { PgAccountStore } from './db/pg-account-store';
@@ -17,10 +17,14 @@ import { AccountService } from './accounts/account-service';
 import { Authenticator } from './accounts/authenticator';
 import { CachedAccountStore } from './accounts/cached-account-store';
 import { DEMO, demoSeed } from './accounts/demo';
-import { applySeed, readSeedFile } from './accounts/seed';
+import { PgSeededBlocks } from './db/pg-id-blocks';
+import { PgStateStore } from './db/pg-state-store';
+import { IdSource } from './jobs/id-source';
+import { readFixturesFile } from './fixtures/fixtures';
+import { StateService, type StartupFixtures } from './fixtures/state-service';
 import { createApp } from './http/app';
 import { createHttpServer } from './http/server';
-import { JobService } from './jobs/job-service';
+import { JobService, type JobServiceSettings } from './jobs/job-service';
 import { createLogger, type Logger } from './logger';
 import { ServiceMetrics } from './metrics/service-metrics';
 import { databaseMetricsSources } from './db/pg-job-gauges';
@@ -33,7 +37,17 @@ import { findOfficialTree, WsdlCatalog } from './soap/wsdl-catalog';
 import { RecordCatalogs } from './records/record-catalogs';
 import { Worker } from './worker/worker';
 import { ManualTime } from './worker/manual-time';
+import { Sessions } from './accounts/sessions';
+import { PgSessionStore } from './db/pg-session-store';
+import { createSessionOperations } from './soap/session-operations';
 import { normalizeAccountId } from './jobs/account-id';
+import { RequestJournal } from './journal/request-journal';
+import { PgRequestJournal } from './db/pg-request-journal';
+import { FaultInjector } from './faults/fault-injector';
+import { PgFaultRules } from './db/pg-fault-rules';
+
+/** How soon a server process sees fault rules another process added or removed. */
+const FAULT_RULES_REFRESH_MS = 1000;
 
 /** Composition root: config → database → store → service → faces and worker; one way to stop. */
 
@@ -87,14 +101,41 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     : { token: config.ADMIN_TOKEN!, source: 'ADMIN_TOKEN' };
 
   const accountStore = new CachedAccountStore(new PgAccountStore(db), config.ACCOUNT_CACHE_MS);
-  const accounts = new AccountService(accountStore, clock);
-  const demoAccount = normalizeAccountId(config.DEFAULT_ACCOUNT);
-  // A fresh install gets the demo account once; revoked or deleted, it stays so.
-  const demoCreated = config.DEMO_ACCOUNT && (await claimOnce(db, 'demo_account_created'));
-  if (demoCreated) await applySeed(accounts, demoSeed(demoAccount));
-  if (config.SEED_FILE) await applySeed(accounts, readSeedFile(config.SEED_FILE));
+  // Generated ids: random, or derived from the id seed (ID_SEED, a reset's) when one is set.
+  const idBlocks = new PgSeededBlocks(db, config.ACCOUNT_CACHE_MS);
+  const ids = new IdSource(idBlocks);
+  const accounts = new AccountService(accountStore, clock, ids);
+  const records = new RecordCatalog();
+  const jobSettings: JobServiceSettings = {
+    retentionDays: config.JOB_RETENTION_DAYS,
+    maxResultCalls: config.MAX_RESULT_CALLS,
+    resultPageSize: config.RESULT_PAGE_SIZE,
+    defaultRatePerSecond: config.DEFAULT_RATE_PER_SECOND,
+    minPollIntervalSeconds: config.MIN_POLL_INTERVAL_SECONDS,
+  };
+  // Resets and fixtures. Its hooks use the manual clock's driver and the worker, made below; only
+  // a reset, once the service serves, calls them.
+  const state = new StateService(new PgStateStore(db, { leaseSeconds: config.WORKER_LEASE_SECONDS }), clock, records, {
+    defaultAccount: config.DEFAULT_ACCOUNT,
+    demoSeed: config.DEMO_ACCOUNT ? demoSeed(normalizeAccountId(config.DEFAULT_ACCOUNT)) : null,
+    manualClock,
+    clockStart: config.CLOCK_START,
+    idSeed: config.ID_SEED,
+    jobSettings,
+    startupFixtures: () => startupFixtureFiles(config),
+    serialize: (work) => (manualTime ? manualTime.exclusive(work) : work()),
+    afterCommit: () => {
+      accountStore.forget();
+      idBlocks.forget();
+      worker.wake();
+    },
+  });
+  // A fresh install gets the demo account once (revoked or deleted, it stays so until a reset);
+  // the fixture files' accounts at every start, their records and jobs once.
+  const { demoCreated } = await state.startup();
   const demoToken = config.DEMO_ACCOUNT ? await accountStore.findToken(DEMO.tokenId) : undefined;
   const demo = demoToken && !demoToken.token.revokedAt && demoToken.integration.enabled ? { account: demoToken.account.id, created: demoCreated } : null;
+  const sessions = new Sessions(new PgSessionStore(db), clock, { idleSeconds: config.SESSION_IDLE_SECONDS });
   const authenticator = new Authenticator(accountStore, options.wallClock ?? systemClock, {
     mode: config.AUTHENTICATION ? 'on' : 'off',
     timestampWindowSeconds: config.TOKEN_TIMESTAMP_WINDOW_SECONDS,
@@ -105,20 +146,13 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
       minPollIntervalSeconds: config.MIN_POLL_INTERVAL_SECONDS,
       responseDelayMs: config.RESPONSE_DELAY_MS,
     },
-  });
+  }, sessions);
   const slots = new PgRequestSlots(db, { leaseSeconds: 30, onError: (error) => logger.error('request slots', { error }) });
 
   const store = new PgJobStore(db, { leaseSeconds: config.WORKER_LEASE_SECONDS });
   const official = config.NETSUITE_WSDL_DIR ? findOfficialTree(config.NETSUITE_WSDL_DIR) : undefined;
-  const records = new RecordCatalog();
   const catalogs = new RecordCatalogs(records, official && { version: official.version, catalog: new RecordCatalog(path.join(official.dir, 'xsd')) });
-  const jobs = new JobService(store, clock, {
-    retentionDays: config.JOB_RETENTION_DAYS,
-    maxResultCalls: config.MAX_RESULT_CALLS,
-    resultPageSize: config.RESULT_PAGE_SIZE,
-    defaultRatePerSecond: config.DEFAULT_RATE_PER_SECOND,
-    minPollIntervalSeconds: config.MIN_POLL_INTERVAL_SECONDS,
-  });
+  const jobs = new JobService(store, clock, jobSettings, ids);
   const worker = new Worker(
     store,
     clock,
@@ -156,18 +190,32 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     : null;
 
   const catalog = new WsdlCatalog(undefined, official);
-  const operations = createOperations(jobs, new ResultWriter(catalogs), catalogs);
+  const journal = config.JOURNAL
+    ? new RequestJournal(
+        new PgRequestJournal(db),
+        clock,
+        { maxEntries: config.JOURNAL_MAX_ENTRIES, maxAgeHours: config.JOURNAL_MAX_AGE_HOURS, maxBodyBytes: config.JOURNAL_MAX_BODY_BYTES },
+        (error) => logger.error('request journal', { error }),
+      )
+    : null;
+  const faults = new FaultInjector(new PgFaultRules(db), clock, { refreshMs: FAULT_RULES_REFRESH_MS, onError: (error) => logger.error('injected-fault rules', { error }) });
+  await faults.start();
+  const operations = {
+    ...createOperations(jobs, new ResultWriter(catalogs), catalogs),
+    ...createSessionOperations({ authenticator, sessions, clock }),
+  };
   const metrics = new ServiceMetrics(databaseMetricsSources(db, clock, () => worker.stepsTaken), Object.keys(operations), logger);
   const soap = new SoapEndpoint(
     catalog,
     operations,
     authenticator,
     slots,
-    { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT, clock },
+    { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT, clock, journal, faults, ids },
     logger,
     metrics,
+    sessions,
   );
-  const trackers = new TrackerService(new PgTreeStore(db), store, clock, { retentionDays: config.JOB_RETENTION_DAYS });
+  const trackers = new TrackerService(new PgTreeStore(db), store, clock, { retentionDays: config.JOB_RETENTION_DAYS }, ids);
   const app = createApp({
     jobs,
     trackers,
@@ -187,6 +235,9 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     ready: () => ready,
     readiness: () => checkReadiness(db, options.schema),
     metrics,
+    journal,
+    faults,
+    state,
   });
   const server = createHttpServer(app, soap, config.PUBLIC_URL);
   // Under the manual clock jobs move only when the clock is advanced, never on their own.
@@ -223,10 +274,22 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
         clearTimeout(timer);
         await worker.stop();
         await callbacks.stop();
+        await faults.stop();
+        await journal?.stop();
         await slots.close();
         if (!options.db) await closeKnex(db);
       })()),
   };
+}
+
+/** SEED_FILE and FIXTURES_FILE (one fixtures format), read as they are now. */
+function startupFixtureFiles(config: Config): StartupFixtures[] {
+  const files: StartupFixtures[] = [];
+  for (const setting of ['SEED_FILE', 'FIXTURES_FILE'] as const) {
+    const file = config[setting];
+    if (file) files.push({ source: `${setting} ${file}`, fixtures: readFixturesFile(setting, file) });
+  }
+  return files;
 }
 
 /** Runs the service as `serve` (HTTP and, unless WORKER=off, the worker), `worker` alone, or `migrate`. */

@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
 import { ConflictError, NotFoundError } from '../errors';
 import { normalizeAccountId } from '../jobs/account-id';
 import type { Account, LimitOverrides } from './account';
 import type { AccountDetails, AccountStore, LoginFailure } from './account-store';
 import { hashPassword } from './token-passport';
+import { randomIds, type IdSource } from '../jobs/id-source';
 
 /**
  * Managing accounts and their credentials: the admin API and the seed file both come through
@@ -36,13 +36,12 @@ export interface NewUser {
 /** NetSuite's Administrator role. */
 export const ADMINISTRATOR_ROLE = 3;
 
-/** 64 hex characters, the shape of NetSuite's keys and secrets. */
-const secret = () => randomBytes(32).toString('hex');
-
 export class AccountService {
   constructor(
     private readonly store: AccountStore,
     private readonly clock: Clock,
+    /** Makes up the keys and secrets not given: 64 hex characters, the shape of NetSuite's. */
+    private readonly ids: IdSource = randomIds,
   ) {}
 
   list(): Promise<Account[]> {
@@ -81,8 +80,7 @@ export class AccountService {
 
   async addIntegration(accountId: string, input: NewIntegration): Promise<{ consumerKey: string; consumerSecret: string }> {
     const account = await this.details(accountId);
-    const consumerKey = input.consumerKey ?? secret();
-    const consumerSecret = input.consumerSecret ?? secret();
+    const [consumerKey, consumerSecret] = await this.madeUp(account.id, [input.consumerKey, input.consumerSecret]);
     const saved = await this.store.saveIntegration({ account: account.id, consumerKey, consumerSecret, name: input.name, enabled: input.enabled ?? true }, this.clock.now());
     if (!saved) throw new ConflictError('consumerKey', 'That consumer key belongs to an integration of another account.');
     return { consumerKey, consumerSecret };
@@ -97,8 +95,7 @@ export class AccountService {
     if (!account.integrations.some((integration) => integration.consumerKey === input.consumerKey)) {
       throw new NotFoundError(`Account ${account.id} has no integration with that consumer key.`);
     }
-    const tokenId = input.tokenId ?? secret();
-    const tokenSecret = input.tokenSecret ?? secret();
+    const [tokenId, tokenSecret] = await this.madeUp(account.id, [input.tokenId, input.tokenSecret]);
     const saved = await this.store.saveToken(
       { account: account.id, consumerKey: input.consumerKey, tokenId, tokenSecret, role: input.role ?? ADMINISTRATOR_ROLE, webServices: input.webServices ?? true },
       this.clock.now(),
@@ -121,6 +118,12 @@ export class AccountService {
 
   async removeUser(accountId: string, email: string): Promise<void> {
     if (!(await this.store.deleteUser(normalizeAccountId(accountId), email))) throw new NotFoundError(`Account ${accountId} has no user ${email}.`);
+  }
+
+  /** The values given, with those missing made up (in one take of the account's ids). */
+  private async madeUp(account: string, given: Array<string | undefined>): Promise<string[]> {
+    const made = await this.ids.credentials(account, given.filter((value) => value === undefined).length);
+    return given.map((value) => value ?? (made.shift() as string));
   }
 
   loginFailures(filter: { account?: string; limit: number }): Promise<LoginFailure[]> {

@@ -108,7 +108,8 @@ export class CachedAccountStore implements AccountStore {
     }
   }
 
-  private forget(): void {
+  /** Forgets every account and token it remembers: after a change made beside it (a reset). */
+  forget(): void {
     this.generation++;
     this.tokens.clear();
     this.accounts.clear();

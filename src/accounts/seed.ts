@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ValidationError } from '../errors';
-import { fieldPath } from '../field-path';
 import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE } from '../jobs/account-id';
 import type { AccountService } from './account-service';
 
 /**
- * The seed file (SEED_FILE): accounts with their integrations, tokens and passport users, applied
- * at every start. What it names is created or brought to what it says; what it does not name is
- * left alone. Secrets are given in full here, since nobody would see generated ones.
+ * Accounts with their integrations, tokens and passport users, as a fixtures file's `accounts`
+ * give them (src/fixtures/fixtures.ts), applied at every start. What it names is created or
+ * brought to what it says; what it does not name is left alone. Secrets are given in full here,
+ * since nobody would see generated ones.
  */
 
 export const accountIdSchema = z.string().regex(ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE);
@@ -24,7 +22,7 @@ export const limitsSchema = z
   })
   .strict();
 
-const seedSchema = z
+export const seedSchema = z
   .object({
     accounts: z.array(
       z
@@ -69,23 +67,6 @@ const seedSchema = z
   .strict();
 
 export type Seed = z.infer<typeof seedSchema>;
-
-/** Reads and checks a seed file; a ValidationError names the file and the offending field. */
-export function readSeedFile(file: string): Seed {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ValidationError('SEED_FILE', `SEED_FILE ${file} could not be read as JSON: ${(error as Error).message}`);
-  }
-  const result = seedSchema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = fieldPath(issue.path);
-    throw new ValidationError(field, `SEED_FILE ${file}: ${field || 'the file'}: ${issue.message}`);
-  }
-  return result.data;
-}
 
 /** Applies a seed: creates what it names, or brings it to what it says. */
 export async function applySeed(accounts: AccountService, seed: Seed): Promise<void> {

@@ -182,6 +182,7 @@ export class PgJobStore implements JobStore {
         next_run_at: job.availableAt,
         updated_at: job.submittedAt,
         callback_url: job.callbackUrl ?? null,
+        ...(job.sysId ? { sys_id: job.sysId } : {}),
       } as never)
       .returning('*');
       const inputs = (job.inputs ?? []).map((payload, index) => ({ job_id: job.id, position: index + 1, payload: JSON.stringify(payload) }));

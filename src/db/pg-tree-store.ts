@@ -80,14 +80,14 @@ export class PgTreeStore implements TreeStore {
   async createExternalJob(job: NewExternalJob): Promise<CreateOutcome> {
     return this.db.transaction(async (trx) => {
       const inserted = await trx.raw(
-        `insert into jobs (id, source, account, operation, record_type, status, total_items, rate_per_second, scenario,
+        `insert into jobs (id, sys_id, source, account, operation, record_type, status, total_items, rate_per_second, scenario,
                            submitted_at, available_at, expires_at, next_run_at, updated_at,
                            name, reference_id, additional_data, message, client_id, client_request_hash, callback_url)
-         values (?, 'external', ?, null, null, 'pending', ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)
+         values (?, ?, 'external', ?, null, null, 'pending', ?, ?, '{}', ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)
          on conflict (account, client_id) where client_id is not null do nothing
          returning *`,
         [
-          job.id, job.account, EXTERNAL_JOB_UNITS, EXTERNAL_UNITS_PER_SECOND, job.submittedAt, job.submittedAt, job.expiresAt,
+          job.id, job.sysId, job.account, EXTERNAL_JOB_UNITS, EXTERNAL_UNITS_PER_SECOND, job.submittedAt, job.submittedAt, job.expiresAt,
           job.submittedAt, job.submittedAt, job.name, job.referenceId, json(job.additionalData), job.message, job.clientId,
           job.clientRequestHash, job.callbackUrl,
         ],

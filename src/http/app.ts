@@ -29,6 +29,11 @@ import { baseUrlOf } from './base-url';
 import type { Readiness } from '../db/readiness';
 import type { ServiceMetrics } from '../metrics/service-metrics';
 import { recordRequests } from './request-log';
+import type { StateService } from '../fixtures/state-service';
+import { YAML_TYPES } from '../rest/state-router';
+import { journalRequests } from './journal-requests';
+import type { RequestJournal } from '../journal/request-journal';
+import type { FaultInjector } from '../faults/fault-injector';
 
 export interface AppDependencies {
   jobs: JobService;
@@ -54,6 +59,11 @@ export interface AppDependencies {
   /** Asks the database whether it answers and has every migration (for /readyz). */
   readiness: () => Promise<Readiness>;
   metrics: ServiceMetrics;
+  /** Resets and fixtures (POST /admin/reset, /admin/fixtures). */
+  state: StateService;
+  /** The request journal (null with JOURNAL=off) and the injected-fault rules. */
+  journal: RequestJournal | null;
+  faults: FaultInjector;
 }
 
 /** Admin bodies (scenarios, seeds of accounts) are shallow; deeper ones are refused before parsing. */
@@ -65,6 +75,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(recordRequests(deps.logger, deps.metrics));
+  if (deps.journal) app.use(journalRequests(deps.journal, deps.clock));
 
   app.get('/healthz', (_req, res) => {
     if (deps.ready()) res.json({ status: 'ok' });
@@ -97,10 +108,11 @@ export function createApp(deps: AppDependencies): express.Express {
     res.type('text/xml; charset=utf-8').send(document);
   });
 
-  app.use('/admin', storablePath, express.json({ limit: '50mb', type: () => true }), (req, _res, next) => {
+  // A YAML fixtures document comes as text; everything else under /admin is JSON, whatever it says.
+  app.use('/admin', storablePath, express.text({ limit: '50mb', type: YAML_TYPES }), express.json({ limit: '50mb', type: (req) => !req.headers['content-type'] || !YAML_TYPES.some((type) => req.headers['content-type']!.toLowerCase().startsWith(type)) }), (req, _res, next) => {
     checkJsonBody(req.body, ADMIN_MAX_JSON_DEPTH);
     next();
-  }, createAdminRouter(deps.jobs, deps.records, deps.accounts, deps.slots, deps.defaultAccount, deps.adminToken, { clock: deps.clock, manualTime: deps.manualTime, trackers: deps.trackers, callbacks: deps.callbacks }),
+  }, createAdminRouter(deps.jobs, deps.records, deps.accounts, deps.slots, deps.defaultAccount, deps.adminToken, { clock: deps.clock, manualTime: deps.manualTime, trackers: deps.trackers, callbacks: deps.callbacks, journal: deps.journal, faults: deps.faults, state: deps.state }),
   // After the admin router, so only requests its token check let through get here.
   createDashboardRouter(deps.jobs, deps.trackers, new JobAnswerReader(deps.jobs, deps.trackers, deps.accounts, new ResultWriter(deps.catalogs))));
   app.use('/ui', createDashboardFiles());

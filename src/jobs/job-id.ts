@@ -6,7 +6,7 @@ const pad = (value: number, width: number) => String(value).padStart(width, '0')
  * NetSuite-style ids: <prefix>_<account>_<27 digits>_<8 hex>. The digits are the time
  * (MMDDYYYYHHmmssSSS, UTC) followed by ten random digits.
  */
-function newId(prefix: string, account: string, at: Date): string {
+function newId(prefix: string, account: string, at: Date, random?: Buffer): string {
   const stamp =
     pad(at.getUTCMonth() + 1, 2) +
     pad(at.getUTCDate(), 2) +
@@ -15,8 +15,12 @@ function newId(prefix: string, account: string, at: Date): string {
     pad(at.getUTCMinutes(), 2) +
     pad(at.getUTCSeconds(), 2) +
     pad(at.getUTCMilliseconds(), 3);
-  return `${prefix}_${account}_${stamp}${randomDigits()}_${randomHex()}`;
+  const tail = random ? `${digitsOf(random)}_${random.readUInt32LE(8).toString(16).padStart(8, '0')}` : `${randomDigits()}_${randomHex()}`;
+  return `${prefix}_${account}_${stamp}${tail}`;
 }
+
+/** Ten digits from a seeded block's first eight bytes (the slight bias of a remainder does not matter here). */
+const digitsOf = (block: Buffer): string => pad(block.readUInt32LE(0) % 100_000, 5) + pad(block.readUInt32LE(4) % 100_000, 5);
 
 // Random bytes drawn from the system a few kilobytes at a time: one call per id cost more than
 // the rest of building a status answer.
@@ -51,3 +55,7 @@ export const newJobId = (account: string, at: Date): string => newId('ASYNCWEBSE
 
 /** The nsId of a response's documentInfo header, e.g. WEBSERVICES_TSTDRV1234567_1123…_3f9a0c1d. */
 export const newRequestId = (account: string, at: Date): string => newId('WEBSERVICES', account, at);
+
+/** The same ids with their random part taken from a block of at least 12 bytes (a seeded one: see id-source.ts). */
+export const jobIdFrom = (account: string, at: Date, block: Buffer): string => newId('ASYNCWEBSERVICES', account, at, block);
+export const requestIdFrom = (account: string, at: Date, block: Buffer): string => newId('WEBSERVICES', account, at, block);

@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import { AsyncJobError, LimitError, NotFoundError } from '../errors';
 import { ASYNC_OPERATIONS, asyncStatusOf, isTerminal, isWorkerJob, type AsyncOperation, type AsyncStatus, type ItemResult, type Job, type ProgressSample, type Scenario, type WorkerJob } from './job';
 import type { ItemInput } from '../records/record';
-import { newJobId } from './job-id';
+import { randomIds, type IdSource } from './id-source';
 import type { JobCount, JobFilter, JobProgress, JobStore, QueueAhead } from './job-store';
 import { estimateRemainingSeconds, percentCompleted } from './progress';
 
@@ -65,6 +65,7 @@ export class JobService {
     private readonly store: JobStore,
     private readonly clock: Clock,
     private readonly settings: JobServiceSettings,
+    private readonly ids: IdSource = randomIds,
   ) {}
 
   onJobCreated(listener: JobCreatedListener): void {
@@ -73,8 +74,10 @@ export class JobService {
 
   async createJob(input: ScriptedJob): Promise<Job> {
     const now = this.clock.now();
+    const [sysId] = await this.ids.sysIds(input.account, 1);
     const job = await this.store.insertJob({
-      id: newJobId(input.account, now),
+      id: await this.ids.jobId(input.account, now),
+      sysId,
       source: 'scripted',
       account: input.account,
       operation: input.operation,
@@ -99,8 +102,10 @@ export class JobService {
     const now = this.clock.now();
     const first = inputs[0];
     const recordType = (first && recordTypeOf(first)) ?? 'unknown';
+    const [sysId] = await this.ids.sysIds(account, 1);
     const job = await this.store.insertJob({
-      id: newJobId(account, now),
+      id: await this.ids.jobId(account, now),
+      sysId,
       source: 'request',
       inputs,
       account,

@@ -21,6 +21,8 @@ export interface NewJob {
   expiresAt: Date;
   /** Told when the job ends; without one, the account's callback URL if it has one. */
   callbackUrl?: string | null;
+  /** The job's ServiceNow sys_id; without one, the database makes one up. */
+  sysId?: string;
 }
 
 export interface JobFilter {

@@ -86,7 +86,7 @@ export const jobState = (job: Job): StepState => JOB_STATE[job.status];
  * a change to a job or step that has ended (409), an unknown step (404) and values out of range
  * (400, naming the field).
  */
-export function planChange(tree: JobTree, target: string | null, change: TreeChange, now: Date): TreeWrite {
+export function planChange(tree: JobTree, target: string | null, change: TreeChange, now: Date, nextSysId: () => string = newSysId): TreeWrite {
   const { job } = tree;
   if (job.source !== 'external') {
     throw new ConflictError('jobId', `Job ${job.id} is a ${job.operation} job that this service runs itself; only jobs created through the progress API take reports.`);
@@ -170,7 +170,7 @@ export function planChange(tree: JobTree, target: string | null, change: TreeCha
     }
     case 'children': {
       const last = tree.steps.reduce((max, row) => Math.max(max, row.position), 0);
-      for (const row of newStepRows(job.id, target, change.steps, last, now)) {
+      for (const row of newStepRows(job.id, target, change.steps, last, now, nextSysId)) {
         added.push(row);
         steps.set(row.sysId, row);
       }
@@ -191,13 +191,13 @@ export function planChange(tree: JobTree, target: string | null, change: TreeCha
 }
 
 /** New steps as rows, depth first, under `parent` (null: the job's top level), numbered after `lastPosition`. */
-export function newStepRows(jobId: string, parent: string | null, specs: NewStep[], lastPosition: number, now: Date): StepRow[] {
+export function newStepRows(jobId: string, parent: string | null, specs: NewStep[], lastPosition: number, now: Date, nextSysId: () => string = newSysId): StepRow[] {
   const rows: StepRow[] = [];
   let position = lastPosition;
   const visit = (parentSysId: string | null, level: NewStep[]) => {
     for (const spec of level) {
       const row: StepRow = {
-        sysId: newSysId(),
+        sysId: nextSysId(),
         jobId,
         parentSysId,
         order: spec.order ?? 0,

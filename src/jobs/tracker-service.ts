@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock';
 import { ConflictError, NotFoundError } from '../errors';
 import { isWorkerJob, type ItemResult, type Job } from './job';
-import { newJobId } from './job-id';
+import { randomIds, type IdSource } from './id-source';
 import { newStepRows, planChange, type JobTree, type TreeChange } from './job-tree';
 import type { JobStore } from './job-store';
 import type { NewStep, StepItem } from './step';
@@ -45,14 +45,17 @@ export class TrackerService {
     private readonly jobs: JobStore,
     private readonly clock: Clock,
     private readonly settings: TrackerServiceSettings,
+    private readonly ids: IdSource = randomIds,
   ) {}
 
   /** Creates a job; with a client id already used by the account, answers the first job (created false) or 409 when the request differs. */
   async create(account: string, input: NewTrackedJob): Promise<{ tree: JobTree; created: boolean }> {
     const now = this.clock.now();
-    const id = newJobId(account, now);
+    const id = await this.ids.jobId(account, now);
+    const [sysId, ...stepIds] = await this.ids.sysIds(account, 1 + countSteps(input.steps ?? []));
     const outcome = await this.trees.createExternalJob({
       id,
+      sysId,
       account,
       name: input.name,
       referenceId: input.referenceId ?? null,
@@ -63,7 +66,7 @@ export class TrackerService {
       clientRequestHash: input.clientId === undefined ? null : createHash('sha256').update(JSON.stringify(input)).digest('hex'),
       submittedAt: now,
       expiresAt: new Date(now.getTime() + this.settings.retentionDays * DAY_MS),
-      steps: newStepRows(id, null, input.steps ?? [], 0, now),
+      steps: newStepRows(id, null, input.steps ?? [], 0, now, supply(stepIds)),
     });
     if (outcome.kind === 'clash') {
       throw new ConflictError('clientId', `Client id ${input.clientId} was already used for job ${outcome.job.id} with a different request.`);
@@ -80,7 +83,9 @@ export class TrackerService {
   /** Applies a change to the job (target null) or one of its steps. */
   async change(account: string, jobId: string, target: string | null, change: TreeChange): Promise<JobTree> {
     const now = this.clock.now();
-    const tree = plausibleId(jobId) ? await this.trees.changeTree(account, jobId, now, (before) => planChange(before, target, change, now)) : undefined;
+    // New steps' sys_ids are taken before the job is locked: taking seeded ones is a query of its own.
+    const stepIds = change.kind === 'children' && plausibleId(jobId) ? await this.ids.sysIds(account, countSteps(change.steps)) : [];
+    const tree = plausibleId(jobId) ? await this.trees.changeTree(account, jobId, now, (before) => planChange(before, target, change, now, supply(stepIds))) : undefined;
     if (!tree) throw new NotFoundError(`No job ${truncate(jobId)} in account ${account}.`);
     return tree;
   }
@@ -117,3 +122,15 @@ export class TrackerService {
 const plausibleId = (id: string): boolean => id.length > 0 && id.length <= MAX_NODE_ID_LENGTH && isStorableText(id);
 
 const truncate = (id: string): string => (id.length > MAX_NODE_ID_LENGTH ? `${id.slice(0, MAX_NODE_ID_LENGTH)}…` : id);
+
+/** Steps of a forest, children included. */
+const countSteps = (steps: NewStep[]): number => steps.reduce((sum, step) => sum + 1 + countSteps(step.children ?? []), 0);
+
+/** Hands out the given ids in order. */
+function supply(ids: string[]): () => string {
+  let next = 0;
+  return () => {
+    if (next >= ids.length) throw new Error('more new steps than sys_ids taken for them');
+    return ids[next++];
+  };
+}

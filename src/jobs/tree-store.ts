@@ -6,6 +6,8 @@ import type { StepItem, StepRow } from './step';
 
 export interface NewExternalJob {
   id: string;
+  /** The job's ServiceNow sys_id. */
+  sysId: string;
   account: string;
   name: string;
   referenceId: string | null;

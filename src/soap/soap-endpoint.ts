@@ -5,14 +5,21 @@ import type { Authenticator } from '../accounts/authenticator';
 import type { RequestSlots } from '../accounts/request-slots';
 import type { Clock } from '../clock';
 import { REQUEST_ID_HEADER, requestIdOf } from '../http/request-id';
-import { newRequestId } from '../jobs/job-id';
+import { randomIds, type IdSource } from '../jobs/id-source';
 import { readCredentials } from './credentials-reader';
 import { parseEnvelope, SoapClientError, type SoapRequest } from './envelope-parser';
 import { clientFault, envelopeXml, faultXml, toFault, userFault, type SoapFault } from './faults';
-import { readsOnly, type OperationHandler, type SoapCall } from './operations';
-import { namespacesOf } from './versions';
+import { readsOnly, type OperationAnswer, type OperationHandler, type SoapCall } from './operations';
+import { featuresOf, namespacesOf } from './versions';
+import { OPERATION_RULES, SESSION_COOKIE } from './session-operations';
+import type { Principal } from '../accounts/account';
+import type { Sessions } from '../accounts/sessions';
 import { endpointPath, type WsdlCatalog } from './wsdl-catalog';
 import { escapeXml } from './xml-write';
+import { child, text as elementText } from './xml-read';
+import { captureAnswer } from '../http/answer-capture';
+import type { RequestJournal } from '../journal/request-journal';
+import type { FaultInjector } from '../faults/fault-injector';
 
 /**
  * The NetSuite SOAP face, on a bare http.Server: it caps the body size, parses the envelope once
@@ -25,8 +32,14 @@ import { escapeXml } from './xml-write';
 
 export interface SoapEndpointOptions {
   maxRequestBytes: number;
+  /** Where every call is recorded with its answer; null with JOURNAL=off. */
+  journal?: RequestJournal | null;
+  /** Injected-fault rules (POST /admin/faults). */
+  faults?: FaultInjector;
   defaultAccount: string;
   clock: Clock;
+  /** Where documentInfo nsIds come from (seeded under ID_SEED); random without. */
+  ids?: IdSource;
 }
 
 export interface SoapLogger {
@@ -46,6 +59,10 @@ interface CallSeen {
   account?: string;
   /** The platformFaults code of a fault, or its faultcode when it has no detail. */
   faultCode?: string;
+  /** The request's body, once read (for the journal). */
+  requestBody?: Buffer;
+  /** The injected-fault rule that answered or delayed the call. */
+  injected?: { ruleId: number; effect: string };
 }
 
 /** A claimed account is the caller's text: cut, so a line stays a line. */
@@ -59,6 +76,21 @@ function concurrencyFault(call: SoapCall): SoapFault {
   }
   return userFault('exceededConcurrentRequestLimitFault', 'WS_REQUEST_BLOCKED', 'SuiteTalk concurrent request limit exceeded. Request blocked.');
 }
+const SESSION_BUSY = userFault('exceededRequestLimitFault', 'WS_CONCUR_SESSION_DISALLWD', 'Only one request may be made against a session at a time');
+const CONFIRMED: Promise<void> = Promise.resolve();
+const NOTHING_TO_RELEASE = async () => undefined;
+
+/** The JSESSIONID cookie's value, if the request carries one. */
+function sessionCookieOf(req: IncomingMessage): string | undefined {
+  const header = req.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === SESSION_COOKIE) return part.slice(at + 1).trim() || undefined;
+  }
+  return undefined;
+}
+
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Past this many characters an answer is encoded to bytes before it is sent. */
@@ -82,7 +114,13 @@ export class SoapEndpoint {
     private readonly options: SoapEndpointOptions,
     private readonly logger: SoapLogger,
     private readonly metrics: SoapMetrics,
-  ) {}
+    private readonly sessions: Sessions,
+  ) {
+    this.guest = { account: options.defaultAccount, method: 'none', credential: null, limits: { concurrentRequests: 0, maxResultCalls: 0, minPollIntervalSeconds: 0, responseDelayMs: 0 } };
+  }
+
+  /** Who a request that needs no login (login itself, getDataCenterUrls, getServerTime) runs as. */
+  private readonly guest: Principal;
 
   /** Answers one request to /services/NetSuitePort_<version>, and logs and counts it once answered. */
   async handle(req: IncomingMessage, res: ServerResponse, version: string, baseUrl: string): Promise<void> {
@@ -90,6 +128,9 @@ export class SoapEndpoint {
     const requestId = requestIdOf(req);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const seen: CallSeen = { operation: 'unknown' };
+    const journal = this.options.journal;
+    const at = this.options.clock.now();
+    const answer = journal ? captureAnswer(res, journal.options.maxBodyBytes) : null;
     try {
       await this.answer(req, res, version, baseUrl, seen, requestId);
     } finally {
@@ -103,6 +144,11 @@ export class SoapEndpoint {
         status: res.statusCode,
         faultCode: seen.faultCode,
         durationMs: Math.round(durationMs * 100) / 100,
+      });
+      journal?.record({
+        at, requestId, face: 'soap', account: seen.account ?? null, operation: seen.operation, method: req.method ?? '', path: (req.url ?? '').split('?')[0],
+        headers: req.headers, requestBody: seen.requestBody ?? null, requestBytes: seen.requestBody?.length ?? Number(req.headers['content-length'] ?? 0),
+        status: res.headersSent ? res.statusCode : null, answer, faultCode: seen.faultCode ?? null, durationMs, injected: seen.injected ?? null,
       });
     }
   }
@@ -127,6 +173,7 @@ export class SoapEndpoint {
       return;
     }
     const body = await this.readBody(req);
+    seen.requestBody = body ?? undefined;
     if (body === null) {
       const limit = this.options.maxRequestBytes;
       this.sendFault(res, version, seen, userFault('exceededRequestSizeFault', 'USER_ERROR', `The request exceeds the size limit of ${limit} bytes.`), true);
@@ -139,64 +186,138 @@ export class SoapEndpoint {
       const request = parseEnvelope(decodeUtf8(body));
       this.check(request, version);
       seen.operation = request.operation;
-      const credentials = readCredentials(request, version);
-      seen.account = (credentials.tokenPassport?.account ?? credentials.passport?.account)?.slice(0, MAX_LOGGED_ACCOUNT);
-      const ahead = await this.authenticator.authenticateAhead(credentials);
-      call = { version, request, principal: ahead.principal };
-      seen.account = ahead.principal.account;
-      confirmed = ahead.confirmed;
-      // A poll reads its job while its nonce is recorded (one round trip of waiting, not two);
-      // anything else waits until the request is known not to be a replay.
-      if (!readsOnly(call)) await confirmed;
-      release = await this.slots.acquire(call.principal.account, call.principal.limits.concurrentRequests);
+      if (OPERATION_RULES[request.operation]?.public) {
+        // login checks its own passport; discovery and the time are told to anyone.
+        call = { version, request, principal: this.guest, baseUrl };
+        confirmed = CONFIRMED;
+        release = NOTHING_TO_RELEASE;
+      } else {
+        const credentials = readCredentials(request, version, sessionCookieOf(req));
+        seen.account = (credentials.tokenPassport?.account ?? credentials.passport?.account)?.slice(0, MAX_LOGGED_ACCOUNT);
+        const ahead = await this.authenticator.authenticateAhead(credentials);
+        call = { version, request, principal: ahead.principal, baseUrl };
+        seen.account = ahead.principal.account;
+        confirmed = ahead.confirmed;
+        // A poll reads its job while its nonce is recorded (one round trip of waiting, not two);
+        // anything else waits until the request is known not to be a replay.
+        if (!readsOnly(call)) await confirmed;
+        release = await this.occupy(call);
+      }
     } catch (error) {
       this.sendFault(res, version, seen, this.fault(error, req, requestId));
       return;
     }
     if (!release) {
-      this.sendFault(res, version, seen, concurrencyFault(call));
+      this.sendFault(res, version, seen, call.principal.sessionId ? SESSION_BUSY : concurrencyFault(call));
       return;
     }
     // 'close' comes once the answer is sent, or the client is gone: either way the slot is free.
     if (res.closed) void release();
     else res.once('close', () => void release!());
+    const injectedDelay = await this.injectFault(req, res, call, confirmed, seen, requestId);
+    if (injectedDelay === null) return;
     // The account's emulated latency: the request holds its slot meanwhile, as a slow one would.
-    const delay = call.principal.limits.responseDelayMs;
+    const delay = call.principal.limits.responseDelayMs + injectedDelay;
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    let answer: string;
+    let answer: string | OperationAnswer;
+    let documentInfo: string;
     try {
       const [authenticated, answered] = await Promise.allSettled([confirmed, this.operations[call.request.operation](call)]);
       // A refused credential outranks whatever the operation found: a replay learns nothing.
       if (authenticated.status === 'rejected') throw authenticated.reason;
       if (answered.status === 'rejected') throw answered.reason;
       answer = answered.value;
+      documentInfo = await this.documentInfo(call);
     } catch (error) {
       this.sendFault(res, version, seen, this.fault(error, req, requestId));
       return;
     }
-    const text = envelopeXml(answer, this.documentInfo(call));
+    const extra: Record<string, string> = {};
+    if (typeof answer !== 'string') {
+      if (answer.setCookie) extra['Set-Cookie'] = answer.setCookie;
+      if (answer.account) seen.account = answer.account;
+      answer = answer.body;
+    }
+    const text = envelopeXml(answer, documentInfo);
     // A large answer (a result page) is encoded once: counting its bytes and then writing it as
     // text read it twice. A small one goes as text, written with the headers in one piece.
     const payload = text.length > LARGE_ANSWER_CHARS ? Buffer.from(text, 'utf8') : text;
-    res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(payload) });
+    res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(payload), ...extra });
     res.end(payload);
   }
 
+  /**
+   * An injected fault (POST /admin/faults) for the call, once its credentials are confirmed: the
+   * fault, a 503 or a dropped connection is given here (null), a delay is returned in ms (0: none).
+   */
+  private async injectFault(req: IncomingMessage, res: ServerResponse, call: SoapCall, confirmed: Promise<void>, seen: CallSeen, requestId: string): Promise<number | null> {
+    const faults = this.options.faults;
+    const { account } = call.principal;
+    if (!faults?.applies(account, call.request.operation)) return 0;
+    let injected;
+    try {
+      await confirmed;
+      injected = await faults.take(account, call.request.operation, () => elementText(child(call.request.body, 'jobId'))?.trim());
+    } catch (error) {
+      this.sendFault(res, call.version, seen, this.fault(error, req, requestId));
+      return null;
+    }
+    if (!injected) return 0;
+    const { effect } = injected;
+    seen.injected = { ruleId: injected.ruleId, effect: effect.type };
+    if (effect.type === 'delay') return effect.ms;
+    if (effect.type === 'fault') this.sendFault(res, call.version, seen, userFault(effect.element, effect.code, effect.message));
+    else if (effect.type === 'drop') res.destroy();
+    else {
+      const page = '<html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>\n';
+      res.writeHead(503, { 'Content-Type': 'text/html; charset=utf-8', 'Retry-After': String(effect.retryAfterSeconds), 'Content-Length': Buffer.byteLength(page) });
+      res.end(page);
+    }
+    return null;
+  }
+
   /** Every answer carries documentInfo with the request's nsId, as NetSuite's do. */
-  private documentInfo(call: SoapCall): string {
+  private async documentInfo(call: SoapCall): Promise<string> {
     const ns = namespacesOf(call.version);
-    const nsId = newRequestId(call.principal.account, this.options.clock.now());
+    const nsId = await (this.options.ids ?? randomIds).requestId(call.principal.account, this.options.clock.now());
     return (
       `<platformMsgs:documentInfo xmlns:platformMsgs="${ns.platformMsgs}" xmlns:platformCore="${ns.platformCore}">` +
       `<platformCore:nsId>${escapeXml(nsId)}</platformCore:nsId></platformMsgs:documentInfo>`
     );
   }
 
+  /**
+   * Holds what the request takes while it runs: its account's request slot, and its session when it
+   * rode on one (one request per session at a time). Null when either is taken.
+   */
+  private async occupy(call: SoapCall): Promise<(() => Promise<void>) | null> {
+    const slot = await this.slots.acquire(call.principal.account, call.principal.limits.concurrentRequests);
+    if (!slot || !call.principal.sessionId) return slot;
+    const session = await this.sessions.occupy(call.principal.sessionId);
+    if (!session) {
+      await slot();
+      return null;
+    }
+    return async () => {
+      await Promise.all([slot(), session()]);
+    };
+  }
+
+  /** The operations a version has: those of the async API, and the session and governance ones where they exist. */
+  private offered(version: string): string[] {
+    const features = featuresOf(version);
+    return Object.keys(this.operations).filter((name) => {
+      const feature = OPERATION_RULES[name]?.feature;
+      return feature === undefined || features[feature];
+    });
+  }
+
   /** Refuses what no operation of this endpoint can answer, before anything is looked up. */
   private check(request: SoapRequest, version: string): void {
     const expected = namespacesOf(version).platformMsgs;
-    if (!Object.hasOwn(this.operations, request.operation)) {
-      throw new SoapClientError(`Unknown operation ${request.operation}: this endpoint (version ${version}) offers ${Object.keys(this.operations).join(', ')}.`);
+    const feature = Object.hasOwn(this.operations, request.operation) ? OPERATION_RULES[request.operation]?.feature : undefined;
+    if (!Object.hasOwn(this.operations, request.operation) || (feature !== undefined && !featuresOf(version)[feature])) {
+      throw new SoapClientError(`Unknown operation ${request.operation}: this endpoint (version ${version}) offers ${this.offered(version).join(', ')}.`);
     }
     if (request.operationNamespace !== expected) {
       throw new SoapClientError(`${request.operation} must be in namespace ${expected} on this endpoint (got ${request.operationNamespace}).`);

@@ -41,7 +41,12 @@ export class ManualTime {
   ) {}
 
   advance(seconds: number): Promise<ClockAdvance> {
-    const run = this.queue.then(() => this.walk(seconds));
+    return this.exclusive(() => this.walk(seconds));
+  }
+
+  /** Runs `work` in the advances' line: after the advance under way, before the next (a reset). */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
   }
