@@ -94,7 +94,8 @@ it('runs on the embedded database, drains a request under way on SIGTERM, and ke
   expect(shown.status).toBe(200);
   second.child.kill('SIGTERM');
   expect(await second.exited).toBe(0);
-});
+  // Two processes, each compiling its sources and opening PGlite: on a busy machine, past 30 s.
+}, 150_000);
 
 it('refuses to start on a bad setting and says what to set', async () => {
   await expect(start({ PORT: 'eighty', WORKER: 'perhaps' })).rejects.toThrow(/exited \(1\)[\s\S]*PORT must be a whole number[\s\S]*WORKER must be on or off/);

@@ -37,10 +37,10 @@ describe('WsdlCatalog', () => {
     }
   });
 
-  it('keeps passport up to 2020_1, retry from 2018_2, afterSubmitFailed from 2018_1', () => {
-    expect(featuresOf('2020_1')).toEqual({ passport: true, retryStatus: true, afterSubmitFailed: true });
-    expect(featuresOf('2020_2').passport).toBe(false);
-    expect(featuresOf('2017_2')).toEqual({ passport: true, retryStatus: false, afterSubmitFailed: false });
+  it('keeps passport up to 2020_1, retry from 2018_2, afterSubmitFailed from 2018_1, governance from 2020_2', () => {
+    expect(featuresOf('2020_1')).toEqual({ passport: true, retryStatus: true, afterSubmitFailed: true, governance: false });
+    expect(featuresOf('2020_2')).toEqual({ passport: false, retryStatus: true, afterSubmitFailed: true, governance: true });
+    expect(featuresOf('2017_2')).toEqual({ passport: true, retryStatus: false, afterSubmitFailed: false, governance: false });
     expect(catalog.document('/wsdl/v2020_1_0/netsuite.wsdl', 'http://h')).toContain('passportHeader');
     expect(catalog.document('/wsdl/v2020_2_0/netsuite.wsdl', 'http://h')).not.toContain('passport"');
     expect(catalog.document('/xsd/platform/v2018_1_0/coreTypes.xsd', 'http://h')).not.toContain('"retry"');
