@@ -135,7 +135,10 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
   const { demoCreated } = await state.startup();
   const demoToken = config.DEMO_ACCOUNT ? await accountStore.findToken(DEMO.tokenId) : undefined;
   const demo = demoToken && !demoToken.token.revokedAt && demoToken.integration.enabled ? { account: demoToken.account.id, created: demoCreated } : null;
-  const sessions = new Sessions(new PgSessionStore(db), clock, { idleSeconds: config.SESSION_IDLE_SECONDS });
+  const sessions = new Sessions(new PgSessionStore(db), clock, {
+    idleSeconds: config.SESSION_IDLE_SECONDS,
+    onError: (error) => logger.error('a session could not be released; its hold runs out by itself', { error }),
+  });
   const authenticator = new Authenticator(accountStore, options.wallClock ?? systemClock, {
     mode: config.AUTHENTICATION ? 'on' : 'off',
     timestampWindowSeconds: config.TOKEN_TIMESTAMP_WINDOW_SECONDS,

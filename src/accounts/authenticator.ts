@@ -93,9 +93,13 @@ export class Authenticator {
     if (found.kind === 'expired') throw new AuthError('invalidSession', 'SESSION_TIMED_OUT', SESSION_TIMED_OUT, 'the session was idle too long');
     if (found.kind !== 'live') throw new AuthError('invalidSession', 'WS_LOG_IN_REQD', NOT_LOGGED_IN, `session ${found.kind}`);
     const { session } = found;
-    const account = await this.store.findAccount(session.account);
-    if (!account) throw new AuthError('invalidSession', 'WS_LOG_IN_REQD', NOT_LOGGED_IN, 'the session\'s account is gone');
-    return { account: session.account, method: 'passport', credential: session.email, limits: effectiveLimits(account.limits, this.options.defaults), sessionId };
+    // The user may have been removed, or lost Web Services, since logging in: the session goes with it.
+    const user = await this.store.findPassportUser(session.account, session.email);
+    if (!user) throw new AuthError('invalidSession', 'WS_LOG_IN_REQD', NOT_LOGGED_IN, 'the session\'s user is gone');
+    if (!user.user.webServices) {
+      throw new AuthError('insufficientPermission', 'INSUFFICIENT_PERMISSION', NO_WEB_SERVICES, `role ${user.user.role} lacks Web Services`);
+    }
+    return { account: session.account, method: 'passport', credential: session.email, limits: effectiveLimits(user.account.limits, this.options.defaults), sessionId };
   }
 
   async authenticate(credentials: RequestCredentials): Promise<Principal> {

@@ -28,18 +28,25 @@ export interface SessionStore {
   useSession(id: string, now: Date, idleSince: Date): Promise<SessionLookup>;
   /** Ends a live session; false when there was none. */
   endSession(id: string, now: Date): Promise<boolean>;
-  /** Holds the session for one request, for at most `leaseSeconds`; false when another holds it. */
-  occupy(id: string, leaseSeconds: number): Promise<boolean>;
-  vacate(id: string): Promise<void>;
+  /** Holds the session for one request (`holder`), for at most `leaseSeconds`; false when another holds it. */
+  occupy(id: string, holder: string, leaseSeconds: number): Promise<boolean>;
+  /** Frees the session if `holder` still holds it. */
+  vacate(id: string, holder: string): Promise<void>;
 }
 
 export interface SessionSettings {
   /** Idle time after which a session has timed out. */
   idleSeconds: number;
+  /** Hears of a hold that could not be released (it then runs out by itself). */
+  onError?: (error: unknown) => void;
 }
 
-/** Longest a request may hold its session: past it (a crashed process), the session is free again. */
-const BUSY_LEASE_SECONDS = 120;
+/**
+ * Longest a request may hold its session: past it (a crashed process), the session is free again.
+ * Longer than any request may take here: the longest emulated response delay plus the longest
+ * injected one (600 s each).
+ */
+const BUSY_LEASE_SECONDS = 1300;
 
 /** Session ids are long and random, as JSESSIONIDs are: guessing one is not a way in. */
 const newSessionId = () => randomBytes(24).toString('base64url');
@@ -70,7 +77,9 @@ export class Sessions {
 
   /** Holds the session for the request under way; answers the release, or null when it is busy. */
   async occupy(id: string): Promise<(() => Promise<void>) | null> {
-    if (!(await this.store.occupy(id, BUSY_LEASE_SECONDS))) return null;
-    return () => this.store.vacate(id);
+    const holder = randomBytes(12).toString('base64url');
+    if (!(await this.store.occupy(id, holder, BUSY_LEASE_SECONDS))) return null;
+    let released: Promise<void> | undefined;
+    return () => (released ??= this.store.vacate(id, holder).catch((error: unknown) => this.settings.onError?.(error)));
   }
 }

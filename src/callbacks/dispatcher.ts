@@ -53,6 +53,27 @@ export function callbackBody(job: Job, attempt: number, sentAt: Date): Record<st
   };
 }
 
+/** The start of an answer's body as text: at most `limit` bytes are read, the rest is not fetched. */
+async function firstBytes(response: Response, limit: number): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } catch {
+    // A receiver that breaks off mid-answer: what came is enough to report.
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
 export const signBody = (secret: string, body: string): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 export class CallbackDispatcher {
@@ -121,7 +142,7 @@ export class CallbackDispatcher {
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
       httpStatus = response.status;
-      if (!response.ok) error = `HTTP ${response.status}: ${(await response.text().catch(() => '')).slice(0, ERROR_TEXT_LIMIT)}`.trimEnd();
+      if (!response.ok) error = `HTTP ${response.status}: ${await firstBytes(response, ERROR_TEXT_LIMIT)}`.trimEnd();
       else await response.body?.cancel();
     } catch (caught) {
       const cause = (caught as { cause?: { code?: string; message?: string } }).cause;

@@ -33,7 +33,7 @@ export interface StepView {
   children: StepView[];
 }
 
-export const isEnded = (status: string) => status === 'finished' || status === 'finishedWithErrors' || status === 'failed';
+export const isEnded = (status: string) => status === 'finished' || status === 'finishedWithErrors' || status === 'failed' || status === 'cancelled';
 
 /** 75 → "1m 15s"; 3600 → "1h 0m"; 0 → "0s". */
 export function duration(seconds: number): string {

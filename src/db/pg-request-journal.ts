@@ -19,10 +19,10 @@ const COLUMNS = [
   ['path', 'text'],
   ['request_headers', 'jsonb'],
   ['request_body', 'text'],
-  ['request_bytes', 'int'],
+  ['request_bytes', 'bigint'],
   ['status', 'int'],
   ['answer_body', 'text'],
-  ['answer_bytes', 'int'],
+  ['answer_bytes', 'bigint'],
   ['fault_code', 'text'],
   ['duration_ms', 'real'],
   ['injected_rule_id', 'bigint'],
@@ -45,10 +45,10 @@ interface StoredRow {
   path: string;
   request_headers: Record<string, string | string[]>;
   request_body: string | null;
-  request_bytes: number;
+  request_bytes: number | string;
   status: number | null;
   answer_body: string | null;
-  answer_bytes: number;
+  answer_bytes: number | string;
   fault_code: string | null;
   duration_ms: number;
   injected_rule_id: string | number | null;
@@ -109,8 +109,9 @@ export class PgRequestJournal implements JournalStore {
       jobId: row.job_id,
       method: row.method,
       path: row.path,
-      request: { headers: row.request_headers, body: row.request_body, bytes: row.request_bytes, truncated: byteLength(row.request_body) < row.request_bytes },
-      answer: { status: row.status, body: row.answer_body, bytes: row.answer_bytes, truncated: byteLength(row.answer_body) < row.answer_bytes },
+      // bigint columns (a declared Content-Length may pass 2^31) come back as strings.
+      request: { headers: row.request_headers, body: row.request_body, bytes: Number(row.request_bytes), truncated: byteLength(row.request_body) < Number(row.request_bytes) },
+      answer: { status: row.status, body: row.answer_body, bytes: Number(row.answer_bytes), truncated: byteLength(row.answer_body) < Number(row.answer_bytes) },
       faultCode: row.fault_code,
       durationMs: Math.round(row.duration_ms * 100) / 100,
       injected: row.injected_rule_id === null ? null : { ruleId: Number(row.injected_rule_id), effect: row.injected_effect ?? '' },

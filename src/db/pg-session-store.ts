@@ -44,16 +44,17 @@ export class PgSessionStore implements SessionStore {
     return (await this.db('sessions').where({ id }).whereNull('ended_at').update({ ended_at: now })) > 0;
   }
 
-  async occupy(id: string, leaseSeconds: number): Promise<boolean> {
+  async occupy(id: string, holder: string, leaseSeconds: number): Promise<boolean> {
     const taken = await this.db('sessions')
       .where({ id })
       .andWhere((free) => free.whereNull('busy_until').orWhere('busy_until', '<', this.db.fn.now()))
-      .update({ busy_until: this.db.raw('now() + make_interval(secs => ?)', [leaseSeconds]) });
+      .update({ busy_until: this.db.raw('now() + make_interval(secs => ?)', [leaseSeconds]), busy_holder: holder });
     return taken > 0;
   }
 
-  async vacate(id: string): Promise<void> {
-    await this.db('sessions').where({ id }).update({ busy_until: null });
+  /** Guarded by the holder: a request whose hold ran out does not free the one that took it over. */
+  async vacate(id: string, holder: string): Promise<void> {
+    await this.db('sessions').where({ id, busy_holder: holder }).update({ busy_until: null, busy_holder: null });
   }
 }
 

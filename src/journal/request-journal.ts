@@ -177,7 +177,15 @@ export class RequestJournal {
 
   private async write(calls: JournalCall[]): Promise<void[]> {
     try {
-      await this.store.insert(calls.map((call) => this.row(call)));
+      const rows = calls.map((call) => this.row(call));
+      try {
+        await this.store.insert(rows);
+      } catch (error) {
+        if (rows.length === 1) throw error;
+        // One entry the database refuses must not take the batch with it: each goes on its own.
+        const refused = (await Promise.allSettled(rows.map((row) => this.store.insert([row])))).filter((outcome) => outcome.status === 'rejected');
+        if (refused.length > 0) this.onError((refused[0] as PromiseRejectedResult).reason);
+      }
       this.writtenSincePrune += calls.length;
       // Pruned as often as a tenth of the cap is written, so the table stays within 110% of it.
       if (this.writtenSincePrune >= Math.max(1, this.options.maxEntries / 10)) await this.prune();

@@ -14,15 +14,20 @@ const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-a
 
 const SECRET_NAME = '(?:password|password2|currentPassword|newPassword|signature|consumerSecret|tokenSecret|secret)';
 const PREFIX = '(?:[\\w.-]+:)?';
-/** Element content: text, or CDATA sections, which may hold '<'. */
-const CONTENT = '(?:[^<]|<!\\[CDATA\\[[\\s\\S]*?\\]\\]>)*';
-const SECRET_ELEMENT = new RegExp(`(<${PREFIX}${SECRET_NAME}\\b[^>]*?)(?<!/)>(${CONTENT})(</${PREFIX}${SECRET_NAME}\\s*>)`, 'g');
+/** Element content: text, CDATA sections (which may hold '<') and comments (which may split a secret). */
+const CONTENT = '(?:[^<]|<!\\[CDATA\\[[\\s\\S]*?\\]\\]>|<!--[\\s\\S]*?-->)*';
+const SECRET_ELEMENT = new RegExp(`(<${PREFIX}${SECRET_NAME}\\b[^>]*?)(?<!/)>(${CONTENT})(</${PREFIX}${SECRET_NAME}\\s*>)`, 'gi');
 /** A secret element the body's cap cut before its end tag: everything after its start tag goes. */
-const CUT_SECRET_ELEMENT = new RegExp(`(<${PREFIX}${SECRET_NAME}\\b[^>]*?(?<!/)>)(?:[^<]|<!\\[CDATA\\[[\\s\\S]*?\\]\\]>|<!\\[CDATA\\[[\\s\\S]*)+$`);
+const CUT_SECRET_ELEMENT = new RegExp(
+  `(<${PREFIX}${SECRET_NAME}\\b[^>]*?(?<!/)>)(?:[^<]|<!\\[CDATA\\[[\\s\\S]*?\\]\\]>|<!--[\\s\\S]*?-->|<!\\[CDATA\\[[\\s\\S]*|<!--[\\s\\S]*)+$`,
+  'i',
+);
 
 const SECRET_KEY = /password|passwd|secret|signature/i;
 const JSON_STRING = '"(?:[^"\\\\]|\\\\.)*"';
 const JSON_PAIR = new RegExp(`(${JSON_STRING})(\\s*:\\s*)(${JSON_STRING}|-?\\d[\\d.eE+-]*)`, 'g');
+/** A key and what follows its colon, wherever it is. */
+const JSON_KEY = new RegExp(`(${JSON_STRING})(\\s*:\\s*)`, 'g');
 
 export function maskHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   const masked: Record<string, string | string[]> = {};
@@ -52,9 +57,46 @@ export function maskXml(xml: string): string {
     .replace(CUT_SECRET_ELEMENT, `$1${MASK}`);
 }
 
-/** A JSON text (whole or cut) with the value of every key named for a secret masked. */
+/**
+ * A JSON text (whole or cut) with the value of every key named for a secret masked, whatever the
+ * value (string, number, array, object). Whole JSON is walked as parsed (and written again only
+ * when something was masked); a cut or broken text is masked by pattern, and a secret whose value
+ * the cut falls in, or that holds a list or object, is masked to the end of the text.
+ */
 export function maskJson(json: string): string {
   if (!SECRET_KEY.test(json)) return json;
-  return json.replace(JSON_PAIR, (all, key: string, colon: string) => (SECRET_KEY.test(key) ? `${key}${colon}"${MASK}"` : all));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return maskBrokenJson(json);
+  }
+  let found = false;
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => {
+        if (!SECRET_KEY.test(key)) return [key, walk(inner)];
+        found = true;
+        return [key, MASK];
+      }),
+    );
+  };
+  const masked = walk(parsed);
+  return found ? JSON.stringify(masked) : json;
+}
+
+function maskBrokenJson(json: string): string {
+  const scalars = json.replace(JSON_PAIR, (all, key: string, colon: string) => (SECRET_KEY.test(key) ? `${key}${colon}"${MASK}"` : all));
+  for (const match of scalars.matchAll(JSON_KEY)) {
+    if (!SECRET_KEY.test(match[1])) continue;
+    const valueAt = match.index! + match[0].length;
+    const rest = scalars.slice(valueAt);
+    if (rest.startsWith(`"${MASK}"`)) continue;
+    // A list, an object, or a string the cut ended inside: nothing after the key is kept.
+    return `${scalars.slice(0, valueAt)}"${MASK}"`;
+  }
+  return scalars;
 }
 

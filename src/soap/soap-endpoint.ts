@@ -11,6 +11,7 @@ import { parseEnvelope, SoapClientError, type SoapRequest } from './envelope-par
 import { clientFault, envelopeXml, faultXml, toFault, userFault, type SoapFault } from './faults';
 import { readsOnly, type OperationAnswer, type OperationHandler, type SoapCall } from './operations';
 import { featuresOf, namespacesOf } from './versions';
+import { normalizeAccountId } from '../jobs/account-id';
 import { OPERATION_RULES, SESSION_COOKIE } from './session-operations';
 import type { Principal } from '../accounts/account';
 import type { Sessions } from '../accounts/sessions';
@@ -116,7 +117,7 @@ export class SoapEndpoint {
     private readonly metrics: SoapMetrics,
     private readonly sessions: Sessions,
   ) {
-    this.guest = { account: options.defaultAccount, method: 'none', credential: null, limits: { concurrentRequests: 0, maxResultCalls: 0, minPollIntervalSeconds: 0, responseDelayMs: 0 } };
+    this.guest = { account: normalizeAccountId(options.defaultAccount), method: 'none', credential: null, limits: { concurrentRequests: 0, maxResultCalls: 0, minPollIntervalSeconds: 0, responseDelayMs: 0 } };
   }
 
   /** Who a request that needs no login (login itself, getDataCenterUrls, getServerTime) runs as. */
@@ -293,7 +294,14 @@ export class SoapEndpoint {
   private async occupy(call: SoapCall): Promise<(() => Promise<void>) | null> {
     const slot = await this.slots.acquire(call.principal.account, call.principal.limits.concurrentRequests);
     if (!slot || !call.principal.sessionId) return slot;
-    const session = await this.sessions.occupy(call.principal.sessionId);
+    let session: (() => Promise<void>) | null;
+    try {
+      session = await this.sessions.occupy(call.principal.sessionId);
+    } catch (error) {
+      // The slot is given back whatever went wrong, or the account would lose it for good.
+      await slot();
+      throw error;
+    }
     if (!session) {
       await slot();
       return null;

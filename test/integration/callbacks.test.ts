@@ -203,6 +203,45 @@ it('tells the progress API job reporter when its job ends', async () => {
   expect(receiver.on('/progress')[0].body).not.toHaveProperty('totalItems');
 });
 
+it('tells of a cancelled job too, as failed', async () => {
+  const url = receiver.script('/cancelled', [200]);
+  const face = new FaceClient(t.url, 'CALLBACK1');
+  const job = await face.progress('POST', '/jobs', { name: 'Abandoned import', callbackUrl: url });
+  await face.progress('POST', `/jobs/${job.id}/cancel`, { message: 'Stopped by the operator' });
+  const delivery = await endedDelivery(job.id);
+  expect(delivery.state).toBe('delivered');
+  expect(receiver.on('/cancelled')[0].body).toMatchObject({ jobId: job.id, status: 'failed', name: 'Abandoned import' });
+});
+
+it('reads no more of a failing receiver\'s answer than it reports', async () => {
+  const big = createServer((req, res) => {
+    req.resume();
+    res.writeHead(500, { 'Content-Type': 'text/plain' });
+    // An endless answer: the attempt must end without reading it all.
+    const chunk = 'x'.repeat(64 * 1024);
+    const pump = () => {
+      while (res.write(chunk));
+    };
+    res.on('drain', pump);
+    pump();
+  });
+  await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(big.address() as AddressInfo).port}/endless`;
+    const jobId = await createJob(t.url, { operation: 'asyncDeleteList', items: 1, ratePerSecond: 5, callbackUrl: url });
+    await advance(1);
+    const delivery = await endedDelivery(jobId);
+    expect(delivery.state).toBe('failed');
+    for (const attempt of delivery.attempts) {
+      expect(attempt.httpStatus).toBe(500);
+      expect(attempt.error).toBe(`HTTP 500: ${'x'.repeat(300)}`);
+    }
+  } finally {
+    big.closeAllConnections();
+    await new Promise((resolve) => big.close(resolve));
+  }
+});
+
 it('refuses callback URLs that are not http(s)', async () => {
   for (const callbackUrl of ['ftp://example.test/x', 'not a url', 'http://user:pw@example.test/']) {
     const response = await fetch(`${t.url}/admin/jobs`, {

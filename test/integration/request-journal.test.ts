@@ -243,3 +243,33 @@ describe('clearing and switching off', () => {
     }
   });
 });
+
+describe('a declared size past 2 GB', () => {
+  it('is journaled with the size declared, and costs no other entry its place', async () => {
+    const { connect } = await import('node:net');
+    const { port } = new URL(service.url);
+    // Refused on its Content-Length alone, before a byte of the body is read.
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(
+          'POST /services/NetSuitePort_2017_1 HTTP/1.1\r\nHost: journal.test\r\nContent-Type: text/xml\r\n' +
+            'X-Request-Id: journal-huge-1\r\nContent-Length: 3000000000\r\n\r\n<soapenv:Envelope',
+        );
+      });
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk;
+        if (text.includes('</soapenv:Envelope>')) socket.destroy();
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toContain('exceededRequestSizeFault');
+    const jobId = await createJob(service.url, { operation: 'asyncAddList', account: ACCOUNT, items: 1 });
+    await poll(jobId, ACCOUNT, 'journal-huge-2');
+    const [huge] = await journal({ requestId: 'journal-huge-1' });
+    expect(huge.request.bytes).toBe(3_000_000_000);
+    expect(huge.request.truncated).toBe(true);
+    expect(await journal({ requestId: 'journal-huge-2' })).toHaveLength(1);
+  });
+});

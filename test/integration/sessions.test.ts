@@ -201,3 +201,35 @@ describe('governance info (from 2020_2)', () => {
     expect(faultOf(old).faultstring).toMatch(/^Unknown operation getAccountGovernanceInfo/);
   });
 });
+
+describe('session holds and users', () => {
+  it('lets only the holder free a session, even after its hold ran out', async () => {
+    const { PgSessionStore } = await import('../../src/db/pg-session-store');
+    const store = new PgSessionStore(t.database.db);
+    const now = new Date();
+    await store.createSession({ id: 'hold-test-session', account: ACCOUNT, email: EMAIL, role: 3, createdAt: now, lastUsedAt: now });
+    // A hold that has already run out (a stalled request), then another request takes the session.
+    expect(await store.occupy('hold-test-session', 'first', -10)).toBe(true);
+    expect(await store.occupy('hold-test-session', 'second', 60)).toBe(true);
+    // The stalled one finishing late must not free the second's hold.
+    await store.vacate('hold-test-session', 'first');
+    expect(await store.occupy('hold-test-session', 'third', 60)).toBe(false);
+    await store.vacate('hold-test-session', 'second');
+    expect(await store.occupy('hold-test-session', 'third', 60)).toBe(true);
+  });
+
+  it('ends a session whose user was removed', async () => {
+    expect((await admin('POST', `/accounts/${ACCOUNT}/users`, { email: 'temp@sess1.example', password: 'temp-pass', role: 3 })).status).toBe(201);
+    const response = await fetch(`${t.url}/services/NetSuitePort_2017_1`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml; charset=utf-8' },
+      body: loginEnvelope('2017_1').replace(EMAIL, 'temp@sess1.example').replace(PASSWORD, 'temp-pass'),
+    });
+    expect(response.status).toBe(200);
+    const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+    const jobId = await createJob(t.url, { operation: 'asyncAddList', items: 1, account: ACCOUNT });
+    expect(statusOf(await withCookie(cookie, '2017_1', 'checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`)).jobId).toBe(jobId);
+    expect((await admin('DELETE', `/accounts/${ACCOUNT}/users/${encodeURIComponent('temp@sess1.example')}`)).status).toBe(204);
+    expect(faultOf(await withCookie(cookie, '2017_1', 'checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`)).code).toBe('WS_LOG_IN_REQD');
+  });
+});

@@ -23,6 +23,12 @@ describe('maskXml', () => {
     expect(maskXml('<signature algorithm="HMAC-SHA1"><![CDATA[abc')).toBe('<signature algorithm="HMAC-SHA1">***');
     expect(maskXml('<password>x</password><email>e</email>')).toBe('<password>***</password><email>e</email>');
   });
+
+  it('masks a secret a comment splits, and secret elements in any letter case', () => {
+    expect(maskXml('<c:password>hunt<!-- -->er2</c:password>')).toBe('<c:password>***</c:password>');
+    expect(maskXml('<c:PASSWORD>hunter2</c:PASSWORD><Signature>s</Signature>')).toBe('<c:PASSWORD>***</c:PASSWORD><Signature>***</Signature>');
+    expect(maskXml('<c:password>hunt<!-- cut her')).toBe('<c:password>***');
+  });
 });
 
 describe('maskHeaders', () => {
@@ -56,6 +62,16 @@ describe('maskJson', () => {
     expect(maskJson('{"name":"n","password":"p\\"w","nested":{"tokenSecret":"t","n":1},"signature":12,"note":"password"}')).toBe(
       '{"name":"n","password":"***","nested":{"tokenSecret":"***","n":1},"signature":"***","note":"password"}',
     );
+  });
+
+  it('masks lists and objects under a secret key, and leaves JSON without secrets as sent', () => {
+    expect(maskJson('{"passwords": ["a", "b"], "secret": {"k": "v"}, "keep": [1, 2]}')).toBe('{"passwords":"***","secret":"***","keep":[1,2]}');
+    expect(maskJson('{ "note" : "my password is not here" }')).toBe('{ "note" : "my password is not here" }');
+  });
+
+  it('masks to the end a secret value that the cap cut, or that a cut text holds in a list', () => {
+    expect(maskJson('{"user":"u","password":"hunter2-very-long-secre')).toBe('{"user":"u","password":"***"');
+    expect(maskJson('{"a":1,"tokenSecret":"t","passwords":["x","y"],"b":"c')).toBe('{"a":1,"tokenSecret":"***","passwords":"***"');
   });
 });
 

@@ -17,6 +17,7 @@ import * as m015 from './015-sessions';
 import * as m016 from './016-request-journal';
 import * as m017 from './017-fault-rules';
 import * as m018 from './018-id-seeds';
+import * as m019 from './019-review-fixes';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -41,6 +42,7 @@ const migrations: Record<string, Knex.Migration> = {
   '016-request-journal': m016,
   '017-fault-rules': m017,
   '018-id-seeds': m018,
+  '019-review-fixes': m019,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
