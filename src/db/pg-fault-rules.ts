@@ -91,11 +91,10 @@ export class PgFaultRules implements FaultRuleStore {
     return countDeleted(this.db, 'delete from fault_rules');
   }
 
-  /** The sequence's value, 0 before its first use. */
+  /** How many changes the rules have seen, as committed (migration 020). */
   async version(): Promise<number> {
-    const result = await this.db.raw('select last_value, is_called from fault_rules_version');
-    const row = result.rows[0] as { last_value: string | number; is_called: boolean };
-    return row.is_called ? Number(row.last_value) : 0;
+    const row = await this.db('fault_rules_state').where({ id: 1 }).first('version');
+    return Number(row?.version ?? 0);
   }
 
   async consume(id: number, now: Date): Promise<{ fired: boolean } | undefined> {

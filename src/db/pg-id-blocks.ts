@@ -6,11 +6,15 @@ import { derivedBlock, type IdKind, type SeededBlocks } from '../jobs/id-source'
  * the scope's counter of the kind in one statement that also reads the seed, so server processes
  * sharing the database never take the same index, and a seed set by another process is used from
  * the next id on. Which scopes have a seed at all is remembered for `cacheMs`, so that without one
- * (the usual case) an id costs no round trip; a seed set through another process is therefore seen
+ * (the usual case) an id costs no round trip (one shared read per `cacheMs` at most); a seed set through another process is therefore seen
  * within that time, as ACCOUNT_CACHE_MS says of accounts.
  */
 export class PgSeededBlocks implements SeededBlocks {
   private seeded: { scopes: Set<string>; at: number } | null = null;
+  /** A look-up under way: calls that find the cache stale meanwhile wait for it instead of each sending its own. */
+  private refreshing: Promise<Set<string>> | null = null;
+  /** Bumped by forget(), so a look-up begun before it does not store what it read. */
+  private generation = 0;
 
   constructor(
     private readonly db: Knex | Knex.Transaction,
@@ -19,10 +23,8 @@ export class PgSeededBlocks implements SeededBlocks {
 
   /** Undefined when neither the scope nor every scope ('*') has a seed. */
   async take(scope: string, kind: IdKind, count: number): Promise<Buffer[] | undefined> {
-    if (this.cacheMs > 0) {
-      const scopes = await this.seededScopes();
-      if (!scopes.has(scope) && !scopes.has('*')) return undefined;
-    }
+    const scopes = await this.seededScopes();
+    if (!scopes.has(scope) && !scopes.has('*')) return undefined;
     const result = await this.db.raw(
       `with seed as (select seed from id_seeds where scope in (?, '*') order by scope = '*' limit 1),
             bumped as (insert into id_counters (scope, kind, taken) select ?, ?, ? from seed
@@ -40,15 +42,28 @@ export class PgSeededBlocks implements SeededBlocks {
   /** Drops what it remembers, after this process changed the seeds. */
   forget(): void {
     this.seeded = null;
+    this.refreshing = null;
+    this.generation++;
   }
 
+  /** With cacheMs 0 every id looks the seeds up (one small read), never the counters of an unseeded scope. */
   private async seededScopes(): Promise<Set<string>> {
-    const now = Date.now();
-    if (!this.seeded || now - this.seeded.at >= this.cacheMs) {
-      const rows: Array<{ scope: string }> = await this.db('id_seeds').select('scope');
-      this.seeded = { scopes: new Set(rows.map((row) => row.scope)), at: now };
-    }
-    return this.seeded.scopes;
+    if (this.seeded && Date.now() - this.seeded.at < this.cacheMs) return this.seeded.scopes;
+    if (this.refreshing) return this.refreshing;
+    const generation = this.generation;
+    this.refreshing = (async () => {
+      try {
+        const at = Date.now();
+        const rows: Array<{ scope: string }> = await this.db('id_seeds').select('scope');
+        const scopes = new Set(rows.map((row) => row.scope));
+        if (generation === this.generation) this.seeded = { scopes, at };
+        return scopes;
+      } finally {
+        // A forget() meanwhile began a new generation, whose own look-up must stay.
+        if (generation === this.generation) this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
   }
 }
 

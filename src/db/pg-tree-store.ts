@@ -160,6 +160,23 @@ export class PgTreeStore implements TreeStore {
     return found;
   }
 
+  /** One statement: a window numbers each step's failures, so no step's successes are read at all. */
+  async readStepFailures(stepSysIds: string[], limit: number): Promise<Map<string, StepItem[]>> {
+    const found = new Map<string, StepItem[]>(stepSysIds.map((sysId) => [sysId, []]));
+    if (stepSysIds.length === 0) return found;
+    const result = await this.db.raw(
+      `select step_sys_id, item, is_success, code, message from (
+         select i.*, row_number() over (partition by step_sys_id order by id) as n
+           from job_step_items i where step_sys_id = any(?::text[]) and not is_success) failed
+        where n <= ? order by step_sys_id, id`,
+      [stepSysIds, limit],
+    );
+    for (const row of result.rows) {
+      found.get(row.step_sys_id)?.push({ item: row.item, isSuccess: row.is_success, code: row.code, message: row.message });
+    }
+    return found;
+  }
+
   private async steps(db: Knex, jobId: string): Promise<StepRow[]> {
     return (await db<StepRecord>('job_steps').where({ job_id: jobId }).orderBy('position')).map(toStep);
   }

@@ -107,6 +107,11 @@ export class TrackerService {
     return this.trees.readStepItems(stepSysIds);
   }
 
+  /** Each step's first `limit` failed items (for views that list failures only). */
+  stepFailures(stepSysIds: string[], limit: number): Promise<Map<string, StepItem[]>> {
+    return this.trees.readStepFailures(stepSysIds, limit);
+  }
+
   /** The first outcomes of a SOAP job, for faces that list items. */
   async soapItems(job: Job): Promise<ItemResult[]> {
     if (!isWorkerJob(job) || job.processedItems === 0) return [];

@@ -51,4 +51,6 @@ export interface TreeStore {
   findProcesses(account: string, idOrReference: string, now: Date, limit: number): Promise<JobTree[]>;
   /** Item outcomes of the steps, each step's in the order they were reported. */
   readStepItems(stepSysIds: string[]): Promise<Map<string, StepItem[]>>;
+  /** Each step's first `limit` failed items, in the order they were reported; successes are not read. */
+  readStepFailures(stepSysIds: string[], limit: number): Promise<Map<string, StepItem[]>>;
 }

@@ -93,9 +93,10 @@ export function createDashboardRouter(jobs: JobService, trackers: TrackerService
     const job = await jobs.jobById(req.params.id);
     const found = await trackers.findNode(job.id);
     const steps = found?.tree.steps ?? [];
-    const items = await trackers.stepItems(steps.map((step) => step.sysId));
+    // Polled every second while the job runs: only failures are read, at most a page per step.
+    const items = await trackers.stepFailures(steps.map((step) => step.sysId), LISTED_STEP_FAILURES);
     const view = (node: StepNode): unknown => {
-      const failures = (items.get(node.sysId) ?? []).filter((item) => !item.isSuccess);
+      const failures = items.get(node.sysId) ?? [];
       return {
         sysId: node.sysId,
         name: node.name,

@@ -18,6 +18,7 @@ import * as m016 from './016-request-journal';
 import * as m017 from './017-fault-rules';
 import * as m018 from './018-id-seeds';
 import * as m019 from './019-review-fixes';
+import * as m020 from './020-fault-rules-version';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -43,6 +44,7 @@ const migrations: Record<string, Knex.Migration> = {
   '017-fault-rules': m017,
   '018-id-seeds': m018,
   '019-review-fixes': m019,
+  '020-fault-rules-version': m020,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
