@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { SoapEndpoint } from '../soap/soap-endpoint';
 import { isVersion, VERSIONS } from '../soap/versions';
 import { baseUrlOf } from './base-url';
+import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 
 const SOAP_PATH = /^\/services\/NetSuitePort_([^/?]*)\/?(?:\?|$)/;
 
@@ -19,7 +20,7 @@ export function createHttpServer(app: Express, soap: SoapEndpoint, publicUrl?: s
     }
     const version = match[1];
     if (!isVersion(version)) {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', [REQUEST_ID_HEADER]: requestIdOf(req) });
       res.end(`Unknown SuiteTalk version "${version}": this server offers ${VERSIONS[0]} to ${VERSIONS[VERSIONS.length - 1]} (e.g. /services/NetSuitePort_2023_2).\n`);
       return;
     }

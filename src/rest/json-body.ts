@@ -32,5 +32,13 @@ export const storablePath: RequestHandler = (req, _res, next) => {
     throw new ValidationError('path', 'The path is not valid percent-encoded UTF-8.');
   }
   if (!isStorableText(decoded)) throw new ValidationError('path', 'The path may not hold NUL characters or unpaired surrogates.');
+  // Query values reach Postgres as filters (account, job id…): the same rule holds for them.
+  for (const [name, value] of Object.entries(req.query)) {
+    for (const one of Array.isArray(value) ? value : [value]) {
+      if (typeof one === 'string' && !isStorableText(one)) {
+        throw new ValidationError(name, `${name}: the query value may not hold NUL characters or unpaired surrogates.`);
+      }
+    }
+  }
   next();
 };

@@ -127,3 +127,16 @@ describe('other routes', () => {
     expect(((await missing.json()) as { error: string }).error).toMatch(/POST \/services\/NetSuitePort_<version>/);
   });
 });
+
+describe('query values', () => {
+  it.each(['/admin/jobs?account=A%00B', '/admin/requests?jobId=%00', '/admin/callbacks?job=x%00', '/admin/board?account=%00'])(
+    'refuses a NUL in %s with a 400 naming the parameter, before it reaches Postgres',
+    async (path) => {
+      const response = await fetch(`${t.url}${path}`, { headers: adminHeaders });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: string; field: string };
+      expect(body.error).toMatch(/may not hold NUL characters/);
+      expect(['account', 'jobId', 'job']).toContain(body.field);
+    },
+  );
+});

@@ -92,6 +92,8 @@ describe('versions, WSDL and schemas over HTTP', () => {
     const response = await fetch(`${t.url}/services/NetSuitePort_2016_2`, { method: 'POST', body: envelope('checkAsyncStatus', '') });
     expect(response.status).toBe(404);
     expect(await response.text()).toMatch(/Unknown SuiteTalk version "2016_2": this server offers 2017_1 to 2025_2/);
+    // Like every answer, it carries a request id.
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const wsdl = await fetch(`${t.url}/wsdl/v2030_1_0/netsuite.wsdl`);
     expect(wsdl.status).toBe(404);
     expect(((await wsdl.json()) as { error: string }).error).toMatch(/Unknown SuiteTalk version "2030_1"/);
