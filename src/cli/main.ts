@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AdminClient, CliError, EXIT, targetOf } from './admin-client';
-import { duration, isEnded, jobReport, outcomeLine, progressLine, table, type JobView } from './render';
+import { clean, duration, isEnded, jobReport, outcomeLine, progressLine, table, type JobView } from './render';
 
 /**
  * `async-status-emulator <command>`: runs the service (serve, worker, migrate) or talks to a
@@ -106,7 +106,7 @@ ${CONNECTION}
       const rows = jobs.map((job) => [
         job.id,
         job.account,
-        job.operation ?? job.name ?? job.source,
+        job.operation ?? (job.name !== null ? clean(job.name) : job.source),
         job.progress.status,
         `${job.progress.percentCompleted.toFixed(1)}%`,
         isEnded(job.status) ? '-' : duration(job.progress.estRemainingDuration),
@@ -223,7 +223,7 @@ ${CONNECTION}
           .filter(([, limit]) => limit !== null && limit !== undefined)
           .map(([key, limit]) => `${key}=${String(limit)}`)
           .join(' ') || 'defaults';
-      io.out(`${table(['ID', 'NAME', 'LIMITS'], accounts.map((account) => [account.id, account.name ?? '', limits(account.limits)]))}\n`);
+      io.out(`${table(['ID', 'NAME', 'LIMITS'], accounts.map((account) => [account.id, clean(account.name), limits(account.limits)]))}\n`);
       return EXIT.ok;
     },
   },

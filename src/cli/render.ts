@@ -33,6 +33,14 @@ export interface StepView {
   children: StepView[];
 }
 
+/**
+ * Text a client chose (job and step names, messages, item codes) with control characters shown
+ * as `?`: a terminal must not take an escape sequence in a job's message as a command.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+export const clean = (text: string | null | undefined): string => (text ?? '').replace(CONTROL, '?');
+
 export const isEnded = (status: string) => status === 'finished' || status === 'finishedWithErrors' || status === 'failed' || status === 'cancelled';
 
 /** 75 → "1m 15s"; 3600 → "1h 0m"; 0 → "0s". */
@@ -58,8 +66,8 @@ export function currentStep(job: JobView): string {
     path.push(running.name);
     level = running.children;
   }
-  if (path.length > 0) return path.join(' > ');
-  return job.operation ?? job.name ?? job.source;
+  if (path.length > 0) return path.map(clean).join(' > ');
+  return job.operation ?? (job.name !== null ? clean(job.name) : job.source);
 }
 
 /** One line of `jobs watch`: bar, percent, items, estimate and step. */
@@ -79,13 +87,13 @@ export function outcomeLine(job: JobView): string {
     case 'finishedWithErrors':
       return `finishedWithErrors: ${what}, ${job.failedItems} failed${firstFailure(job)}`;
     default:
-      return `failed: ${what}${job.failureCode ? ` (${job.failureCode}: ${job.failureMessage ?? ''})` : firstFailure(job)}`;
+      return `failed: ${what}${job.failureCode ? ` (${clean(job.failureCode)}: ${clean(job.failureMessage)})` : firstFailure(job)}`;
   }
 }
 
 function firstFailure(job: JobView): string {
   const first = job.failures?.[0];
-  return first ? ` (first: item ${first.position}, ${first.code ?? 'error'})` : '';
+  return first ? ` (first: item ${first.position}, ${clean(first.code ?? 'error')})` : '';
 }
 
 /** Columns padded to their widest cell. */
@@ -100,29 +108,29 @@ export function jobReport(job: JobView): string {
   const lines = [
     `${job.id}`,
     `  account     ${job.account}`,
-    `  what        ${job.operation ? `${job.operation} of ${job.recordType}` : (job.name ?? job.source)}`,
+    `  what        ${job.operation ? `${job.operation} of ${job.recordType}` : clean(job.name ?? job.source)}`,
     `  status      ${job.progress.status}  ${job.progress.percentCompleted.toFixed(1)}%${isEnded(job.status) ? '' : `  ETA ${duration(job.progress.estRemainingDuration)}`}`,
   ];
   if (job.source !== 'external') lines.push(`  items       ${job.processedItems}/${job.totalItems} done, ${job.failedItems} failed`);
   lines.push(`  submitted   ${job.submittedAt}`);
   if (job.startedAt) lines.push(`  started     ${job.startedAt}`);
   if (job.finishedAt) lines.push(`  finished    ${job.finishedAt}`);
-  if (job.failureCode) lines.push(`  failure     ${job.failureCode}: ${job.failureMessage ?? ''}`);
+  if (job.failureCode) lines.push(`  failure     ${clean(job.failureCode)}: ${clean(job.failureMessage)}`);
   if (job.steps && job.steps.length > 0) {
     lines.push('  steps');
     const walk = (steps: StepView[], indent: string) =>
       steps.forEach((step, index) => {
         const last = index === steps.length - 1;
         const counts = step.totalItems > 0 ? `  ${step.processedItems}/${step.totalItems}${step.failedItems ? `, ${step.failedItems} failed` : ''}` : '';
-        const message = step.message ? `  "${step.message}"` : '';
-        lines.push(`${indent}${last ? '└─' : '├─'} ${step.name}  ${step.state} ${step.percentComplete}%${counts}${message}`);
+        const message = step.message ? `  "${clean(step.message)}"` : '';
+        lines.push(`${indent}${last ? '└─' : '├─'} ${clean(step.name)}  ${step.state} ${step.percentComplete}%${counts}${message}`);
         walk(step.children, `${indent}${last ? '   ' : '│  '}`);
       });
     walk(job.steps, '    ');
   }
   if (job.failures && job.failures.length > 0) {
     lines.push(`  failures${job.failures.length < job.failedItems ? ` (first ${job.failures.length} of ${job.failedItems})` : ''}`);
-    for (const failure of job.failures) lines.push(`    item ${failure.position}  ${failure.code ?? ''}  ${failure.message ?? ''}`.trimEnd());
+    for (const failure of job.failures) lines.push(`    item ${failure.position}  ${clean(failure.code)}  ${clean(failure.message)}`.trimEnd());
   }
   return lines.join('\n');
 }

@@ -165,8 +165,14 @@ export async function refreshClock(onAdvanced) {
   buttons.addEventListener('click', async (event) => {
     const seconds = Number(event.target.closest('button')?.dataset.seconds);
     if (!seconds) return;
-    await api('/admin/clock/advance', { seconds });
-    onAdvanced();
+    const now = box.querySelector('[data-clock-now]');
+    try {
+      await api('/admin/clock/advance', { seconds });
+      onAdvanced();
+    } catch (error) {
+      // Said where the clock is shown; the next look redraws it.
+      now.textContent = `The clock could not be advanced: ${error.message}`;
+    }
   });
 }
 

@@ -158,6 +158,16 @@ describe('jobs', () => {
     expect(missing.stderr).toContain('No job with id ASYNCWEBSERVICES_NOPE');
   });
 
+  it('prints control characters a client put in a job as ?, so no escape sequence reaches the terminal', async () => {
+    const face = new FaceClient(t.url, 'CLIACCT3');
+    const job = await face.progress('POST', '/jobs', { name: 'Bulk\u001b[2Jrepricing', steps: [{ name: 'Step\u0007one' }] });
+    await face.progress('POST', `/jobs/${job.id}/fail`, { message: 'bad\u001b]0;owned\u0007' });
+    const shown = await cli(['jobs', 'show', job.id], env);
+    expect(shown.stdout).toContain('Bulk?[2Jrepricing');
+    expect(shown.stdout).toContain('Step?one');
+    expect(shown.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+
   it('watches a job move under the manual clock to finishedWithErrors, exiting 1', async () => {
     const jobId = await createJob(t.url, { operation: 'asyncAddList', items: 10, ratePerSecond: 1, failures: [{ item: 3, code: 'DUP_ENTITY' }] });
     const watching = cli(['jobs', 'watch', jobId, '--interval', '0.05'], env);
