@@ -7,7 +7,7 @@ try {
   cli = require(path.join(__dirname, '..', 'dist', 'cli', 'main.js'));
 } catch (error) {
   if (error && error.code === 'MODULE_NOT_FOUND' && String(error.message).includes('cli')) {
-    process.stderr.write('async-status-emulator is not built yet: run `npm run build` (or `npm ci`, which builds it) in its folder.\n');
+    process.stderr.write('async-status-emulator is not built yet: run `npm run build` in its folder (`npm start` builds it too).\n');
     process.exit(2);
   }
   throw error;
