@@ -4,6 +4,7 @@ import { asyncStatusOf, type Job } from '../jobs/job';
 import { percentCompleted } from '../jobs/progress';
 import type { Logger } from '../logger';
 import type { AttemptRecord, CallbackStore, ClaimedDelivery } from './callback-store';
+import { PollLoop } from '../worker/poll-loop';
 
 /**
  * Delivers callbacks: when a job ends, its final status is POSTed as JSON to its callback URL,
@@ -77,9 +78,7 @@ async function firstBytes(response: Response, limit: number): Promise<string> {
 export const signBody = (secret: string, body: string): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 export class CallbackDispatcher {
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly store: CallbackStore,
@@ -87,26 +86,22 @@ export class CallbackDispatcher {
     private readonly wallClock: Clock,
     private readonly options: DispatcherOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.loop = new PollLoop(() => this.round(), options.pollMs, (error) => this.logger.error('callback delivery failed; retrying after the poll interval', { error }));
+  }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   /** Finishes the attempts under way, then returns. */
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.wakeUp?.();
-    await this.loop;
-    this.loop = null;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Looks for due deliveries now rather than at the next poll. */
   wake(): void {
-    this.wakeUp?.();
+    this.loop.wake();
   }
 
   /** Makes one attempt at every delivery due now; returns how many attempts it made. */
@@ -166,27 +161,10 @@ export class CallbackDispatcher {
     return Math.min(MAX_RETRY_WAIT_MS, this.options.retrySeconds * 1000 * 2 ** (attempt - 1));
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
-      let delay = this.options.pollMs;
-      try {
-        await this.runDue();
-        const due = await this.store.nextDueAt();
-        if (due) delay = Math.max(10, Math.min(delay, due.getTime() - this.wallClock.now().getTime()));
-      } catch (error) {
-        this.logger.error('callback delivery failed; retrying after the poll interval', { error });
-      }
-      if (this.running) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, delay);
-          function done() {
-            clearTimeout(timer);
-            resolve();
-          }
-          this.wakeUp = done;
-        });
-        this.wakeUp = null;
-      }
-    }
+  /** One round of the loop: the due attempts, then sleep until the next falls due or the poll interval. */
+  private async round(): Promise<number> {
+    await this.runDue();
+    const due = await this.store.nextDueAt();
+    return due ? Math.max(10, Math.min(this.options.pollMs, due.getTime() - this.wallClock.now().getTime())) : this.options.pollMs;
   }
 }

@@ -5,6 +5,7 @@ import type { AdvanceOptions } from '../jobs/advance';
 import type { JobStore } from '../jobs/job-store';
 import type { RecordSchemas } from '../records/record-operations';
 import { runStep } from './job-step';
+import { PollLoop } from './poll-loop';
 
 export interface WorkerOptions extends AdvanceOptions {
   /** Longest sleep when nothing is due. */
@@ -32,10 +33,9 @@ export interface WorkerLogger {
  * sleeps until the next job falls due, the poll interval passes, or `wake()` is called.
  */
 export class Worker {
-  private running = false;
-  private loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
-  private sleepTimer: NodeJS.Timeout | null = null;
+  private readonly loop: PollLoop;
+  /** True once stop() was called on the running loop, until it has stopped. */
+  private stopping = false;
   /** Steps left to take one job at a time, after a batch failed. */
   private aloneLeft = 0;
   /** Job steps taken since the worker was made (for /metrics). */
@@ -47,7 +47,9 @@ export class Worker {
     private readonly options: WorkerOptions,
     private readonly logger: WorkerLogger,
     private readonly schemas: RecordSchemas,
-  ) {}
+  ) {
+    this.loop = new PollLoop(() => this.round(), options.pollMs, (error) => this.logger.error('worker step failed; retrying after the poll interval', error));
+  }
 
   /** Advances every job that is due now; returns how many job steps it took. */
   async runDue(): Promise<number> {
@@ -74,7 +76,8 @@ export class Worker {
       if (advanced === 0) return steps;
       steps += advanced;
       this.stepsTaken += advanced;
-      if (!this.running && this.loop) return steps;
+      // A stop asked for meanwhile ends the loop's round here; runDue called directly goes on.
+      if (this.stopping) return steps;
     }
   }
 
@@ -88,51 +91,29 @@ export class Worker {
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = this.run();
+    this.loop.start();
   }
 
   wake(): void {
-    this.wakeUp?.();
+    this.loop.wake();
   }
 
   /** Finishes the step under way (its transaction commits or rolls back whole), then returns. */
   async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.wake();
-    await this.loop;
-    this.loop = null;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      let delay = this.options.pollMs;
-      try {
-        await this.runDue();
-        const due = await this.store.nextDueAt();
-        if (due) {
-          const until = due.getTime() - this.clock.now().getTime();
-          if (until > 0) delay = Math.min(delay, until);
-        }
-      } catch (error) {
-        this.logger.error('worker step failed; retrying after the poll interval', error);
-      }
-      if (this.running) await this.sleep(delay);
+    if (!this.loop.active) return;
+    this.stopping = true;
+    try {
+      await this.loop.stop();
+    } finally {
+      this.stopping = false;
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        if (this.sleepTimer) clearTimeout(this.sleepTimer);
-        this.sleepTimer = null;
-        this.wakeUp = null;
-        resolve();
-      };
-      this.wakeUp = done;
-      this.sleepTimer = setTimeout(done, ms);
-    });
+  /** One round of the loop: what is due, then sleep until the next job falls due or the poll interval. */
+  private async round(): Promise<number> {
+    await this.runDue();
+    const due = await this.store.nextDueAt();
+    const until = due ? due.getTime() - this.clock.now().getTime() : Infinity;
+    return until > 0 ? Math.min(this.options.pollMs, until) : this.options.pollMs;
   }
 }
