@@ -20,6 +20,17 @@ export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 export const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 /** Node flags for the measured service, to profile it: BENCH_SERVICE_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
 export const SERVICE_NODE_FLAGS = (process.env.BENCH_SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+/** Settings for every service the bench starts, over its own: BENCH_SERVICE_ENV='LOG_LEVEL=warn JOURNAL_MAX_BODY_BYTES=0'. */
+export const SERVICE_ENV: Record<string, string> = Object.fromEntries(
+  (process.env.BENCH_SERVICE_ENV ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((pair) => {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new Error(`BENCH_SERVICE_ENV: "${pair}" is not NAME=value`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+);
 
 export interface Started {
   url: string;
@@ -52,10 +63,21 @@ export function start(command: string, args: string[], env: Record<string, strin
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${what} did not start in 120 s:\n${output}`)), 120_000);
+    let listening = false;
+    const tail: Buffer[] = [];
     const onData = (chunk: Buffer) => {
+      // Once it listens, its lines are drained unread, as a log collector would take them: scanning
+      // them here took CPU from the two cores the service, Postgres and the load share.
+      if (listening) {
+        tail.push(chunk);
+        if (tail.length > 16) tail.shift();
+        return;
+      }
       output += chunk.toString();
       const found = /"url":"(http:\/\/[^"]+)"/.exec(output);
       if (found) {
+        listening = true;
+        output = '';
         clearTimeout(timer);
         resolve({ url: found[1], child, pid: child.pid! });
       }
@@ -65,7 +87,7 @@ export function start(command: string, args: string[], env: Record<string, strin
     child.stderr!.on('data', onData);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${what} exited (${code}):\n${output}`));
+      reject(new Error(`${what} exited (${code}):\n${output}${Buffer.concat(tail).toString()}`));
     });
   });
 }
@@ -91,6 +113,7 @@ export function serviceEnv(context: BenchContext, overrides: Record<string, stri
     // A few hundred connectors polling one account's jobs would trip NetSuite's limit of 5.
     CONCURRENT_REQUESTS_PER_ACCOUNT: '0',
     ...overrides,
+    ...SERVICE_ENV,
   };
 }
 

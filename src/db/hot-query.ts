@@ -35,11 +35,11 @@ const hotPools = new WeakMap<Knex, Pool>();
  * removes them and opens new ones; unheard, the pool's error event would end the process.
  */
 export function openHotPool(db: Knex, url: string, schema: string | undefined, onError: (error: Error) => void = () => undefined): void {
-  // Two batchers, each with at most two batches in flight.
+  // Two batchers with at most two batches in flight each, and the request journal's one.
   const setup = `set plan_cache_mode = force_generic_plan${schema ? `; set search_path to "${schema.replace(/"/g, '""')}"` : ''}`;
   // pg-pool awaits onConnect before it hands the connection out; a setup that fails (it should
   // not: neither setting checks its value) fails the statement that asked for the connection.
-  const options: PoolConfig & { onConnect: (client: PoolClient) => Promise<unknown> } = { connectionString: url, max: 4, onConnect: (client) => client.query(setup) };
+  const options: PoolConfig & { onConnect: (client: PoolClient) => Promise<unknown> } = { connectionString: url, max: 5, onConnect: (client) => client.query(setup) };
   const pool = new Pool(options);
   pool.on('error', onError);
   hotPools.set(db, pool);

@@ -1,10 +1,11 @@
 import type { Knex } from 'knex';
 import { countDeleted } from './count-deleted';
+import { hotQuery } from './hot-query';
 import type { JournalEntry, JournalFace, JournalFilter, JournalRow, JournalStore } from '../journal/request-journal';
 
 /**
  * The request journal in the unlogged table request_journal (migration 016). A batch of rows is
- * one statement: the rows travel as one JSON parameter, unpacked by jsonb_to_recordset, so a
+ * one prepared statement: the rows travel as one JSON parameter, unpacked by jsonb_to_recordset, so a
  * hundred rows cost one round trip and one parse.
  */
 
@@ -31,7 +32,7 @@ const COLUMNS = [
 
 const INSERT =
   `insert into request_journal (${COLUMNS.map(([name]) => name).join(', ')}) ` +
-  `select ${COLUMNS.map(([name]) => name).join(', ')} from jsonb_to_recordset(?::jsonb) as r(${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`;
+  `select ${COLUMNS.map(([name]) => name).join(', ')} from jsonb_to_recordset($1::jsonb) as r(${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`;
 
 interface StoredRow {
   id: string | number;
@@ -83,7 +84,8 @@ export class PgRequestJournal implements JournalStore {
       injected_rule_id: row.injectedRuleId,
       injected_effect: row.injectedEffect,
     }));
-    await this.db.raw(INSERT, [JSON.stringify(records)]);
+    // A prepared statement on the hot pool: parsed and planned once per connection, not per batch.
+    await hotQuery(this.db, 'journal_insert', INSERT, [JSON.stringify(records)]);
   }
 
   /** Newest first (time, then id); 0 rows when nothing matches. */

@@ -74,4 +74,36 @@ describe('Batcher', () => {
     });
     await expect(batcher.load(1)).rejects.toThrow('bad input');
   });
+
+  it('with lingerMs, gathers the calls of several turns into one batch, and drain sends at once', async () => {
+    const { batches, run, openAll } = gatedRun();
+    const batcher = new Batcher(run, { maxInFlight: 1, maxBatch: 500, lingerMs: 10_000 });
+    const first = [1, 2].map((n) => batcher.load(n));
+    await turn();
+    const later = batcher.load(3);
+    await turn();
+    expect(batches).toEqual([]);
+    batcher.drain();
+    expect(batches).toEqual([[1, 2, 3]]);
+    openAll();
+    expect(await Promise.all([...first, later])).toEqual(['answer 1', 'answer 2', 'answer 3']);
+  });
+
+  it('with lingerMs, sends a full batch without waiting, and what a drain found waiting goes as soon as the running batch returns', async () => {
+    const { batches, run, openAll } = gatedRun();
+    const batcher = new Batcher(run, { maxInFlight: 1, maxBatch: 3, lingerMs: 10_000 });
+    const full = [1, 2, 3].map((n) => batcher.load(n));
+    expect(batches).toEqual([[1, 2, 3]]);
+    const waiting = [4, 5].map((n) => batcher.load(n));
+    batcher.drain();
+    await turn();
+    expect(batches).toEqual([[1, 2, 3]]);
+    openAll();
+    await Promise.all(full);
+    await turn();
+    await turn();
+    expect(batches).toEqual([[1, 2, 3], [4, 5]]);
+    openAll();
+    expect(await Promise.all(waiting)).toEqual(['answer 4', 'answer 5']);
+  });
 });
