@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 
 /**
  * A query on the request path, run as a named prepared statement on a Postgres server: Postgres
@@ -24,6 +25,37 @@ export async function hotQuery<Row>(db: Knex, name: string, text: string, values
   const pool = hotPools.get(db);
   if (!pool) throw new Error('hot queries need a database made by createKnex');
   return (await pool.query<Row & object>({ name, text, values })).rows;
+}
+
+/** Whether hot statements (and hotCopy) run on a pool of their own: a Postgres server, not PGlite. */
+export function hasHotPool(db: Knex): boolean {
+  return hotPools.has(db);
+}
+
+/**
+ * Sends `data` (COPY's text format: one line a row) to `copy … from stdin` on the hot pool:
+ * Postgres reads each column with its type's input function, with no statement to plan and no
+ * JSON to unpack, the cheapest way in for many rows. Needs a server (see hasHotPool). A connection
+ * that failed a COPY is closed, not reused.
+ */
+export async function hotCopy(db: Knex, sql: string, data: string): Promise<void> {
+  const pool = hotPools.get(db);
+  if (!pool) throw new Error('COPY needs a database made by createKnex on a Postgres server');
+  const client = await pool.connect();
+  let failure: Error | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const stream = client.query(copyFrom(sql));
+      stream.on('finish', resolve);
+      stream.on('error', reject);
+      stream.end(data);
+    });
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    client.release(failure);
+  }
 }
 
 /** The hot statements' pools, by the knex instance they serve (see createKnex and closeKnex). */

@@ -93,7 +93,10 @@ export interface JournalFilter {
 
 /** The journal's table (src/db/pg-request-journal.ts). */
 export interface JournalStore {
-  insert(rows: JournalRow[]): Promise<void>;
+  /** A row as insert takes it. */
+  encode(row: JournalRow): string;
+  /** Writes encoded rows, in order. */
+  insert(encoded: string[]): Promise<void>;
   /** Newest first: by time, then by id. */
   list(filter: JournalFilter): Promise<JournalEntry[]>;
   /** Deletes every entry; returns how many. */
@@ -123,7 +126,7 @@ const JOB_ID = /<(?:[\w.-]+:)?jobId>\s*([^<\s]{1,200})\s*</;
 const MAX_FIELD = 256;
 
 export class RequestJournal {
-  private readonly batcher: Batcher<JournalCall, void>;
+  private readonly batcher: Batcher<string, void>;
   private last: Promise<void> = Promise.resolve();
   private waiting = 0;
   private writtenSincePrune = 0;
@@ -142,17 +145,24 @@ export class RequestJournal {
     this.timer.unref();
   }
 
-  /** Hands a call over to be written; never waits and never throws. */
+  /**
+   * Hands a call over to be written; never waits and never throws. The call is masked, cut and
+   * encoded now: what waits for its batch is one string, not the request's objects.
+   */
   record(call: JournalCall): void {
     if (this.waiting >= MAX_WAITING) {
       this.dropped++;
       return;
     }
+    let encoded: string;
+    try {
+      encoded = this.store.encode(this.row(call));
+    } catch (error) {
+      this.onError(error);
+      return;
+    }
     this.waiting++;
-    // A large body is copied down to the cap now, so the whole of it is not kept waiting.
-    const body = call.requestBody;
-    if (Buffer.isBuffer(body) && body.length > this.options.maxBodyBytes) call.requestBody = Buffer.from(body.subarray(0, this.options.maxBodyBytes));
-    this.last = this.batcher.load(call);
+    this.last = this.batcher.load(encoded);
   }
 
   /** Resolves once every call recorded so far is written (those lingering go at once). */
@@ -183,9 +193,8 @@ export class RequestJournal {
     await this.flush();
   }
 
-  private async write(calls: JournalCall[]): Promise<void[]> {
+  private async write(rows: string[]): Promise<void[]> {
     try {
-      const rows = calls.map((call) => this.row(call));
       try {
         await this.store.insert(rows);
       } catch (error) {
@@ -194,22 +203,25 @@ export class RequestJournal {
         const refused = (await Promise.allSettled(rows.map((row) => this.store.insert([row])))).filter((outcome) => outcome.status === 'rejected');
         if (refused.length > 0) this.onError((refused[0] as PromiseRejectedResult).reason);
       }
-      this.writtenSincePrune += calls.length;
+      this.writtenSincePrune += rows.length;
       // Pruned as often as a tenth of the cap is written, so the table stays within 110% of it.
       if (this.writtenSincePrune >= Math.max(1, this.options.maxEntries / 10)) await this.prune();
     } catch (error) {
       this.onError(error);
     } finally {
-      this.waiting -= calls.length;
+      this.waiting -= rows.length;
     }
-    return calls.map(() => undefined);
+    return rows.map(() => undefined);
   }
 
   private row(call: JournalCall): JournalRow {
-    const mask = call.face === 'soap' ? maskXml : maskJson;
     const cap = this.options.maxBodyBytes;
-    const requestBody = call.requestBody === null ? null : mask(storableText(cutText(call.requestBody, cap)));
-    const answerBody = call.answer && call.answer.bytes > 0 ? mask(storableText(cutText(call.answer.text(), cap))) : null;
+    const kept = (body: string | Buffer, bytes: number) => {
+      const text = storableText(cutText(body, cap));
+      return call.face === 'soap' ? maskXml(text, bytes > cap) : maskJson(text);
+    };
+    const requestBody = call.requestBody === null ? null : kept(call.requestBody, typeof call.requestBody === 'string' ? Buffer.byteLength(call.requestBody) : call.requestBody.length);
+    const answerBody = call.answer && call.answer.bytes > 0 ? kept(call.answer.text(), call.answer.bytes) : null;
     const jobId = call.jobId ?? JOB_ID.exec(requestBody ?? '')?.[1] ?? JOB_ID.exec(answerBody ?? '')?.[1] ?? null;
     return {
       at: call.at,
@@ -222,7 +234,8 @@ export class RequestJournal {
       path: storableText(call.path.slice(0, MAX_FIELD)),
       requestHeaders: maskHeaders(call.headers),
       requestBody,
-      requestBytes: call.requestBytes,
+      // A declared Content-Length may pass what a number holds exactly (and a bigint column).
+      requestBytes: Math.min(call.requestBytes, Number.MAX_SAFE_INTEGER),
       status: call.status,
       answerBody,
       answerBytes: call.answer?.bytes ?? 0,

@@ -29,11 +29,25 @@ const JSON_PAIR = new RegExp(`(${JSON_STRING})(\\s*:\\s*)(${JSON_STRING}|-?\\d[\
 /** A key and what follows its colon, wherever it is. */
 const JSON_KEY = new RegExp(`(${JSON_STRING})(\\s*:\\s*)`, 'g');
 
+/** Header names seen so far and whether each is secret: a client sends the same few on every call. */
+const secretNames = new Map<string, boolean>();
+const MAX_REMEMBERED_NAMES = 1000;
+
+function isSecretHeader(name: string): boolean {
+  let secret = secretNames.get(name);
+  if (secret === undefined) {
+    secret = SECRET_HEADER.test(name);
+    if (secretNames.size < MAX_REMEMBERED_NAMES) secretNames.set(name, secret);
+  }
+  return secret;
+}
+
 export function maskHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   const masked: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
-    masked[name] = SECRET_HEADER.test(name) ? (Array.isArray(value) ? value.map((one) => maskHeader(name, one)) : maskHeader(name, value)) : value;
+    masked[name] = isSecretHeader(name) ? (Array.isArray(value) ? value.map((one) => maskHeader(name, one)) : maskHeader(name, value)) : value;
   }
   return masked;
 }
@@ -49,12 +63,14 @@ function maskHeader(name: string, value: string): string {
   return MASK;
 }
 
-/** An XML document (whole or cut at its cap) with the text of every secret element masked. */
-export function maskXml(xml: string): string {
+/**
+ * An XML document (whole or cut at its cap) with the text of every secret element masked. Say
+ * `cut: false` of a whole document, and the search for a secret the cut fell in is spared.
+ */
+export function maskXml(xml: string, cut = true): string {
   if (!/password|signature|secret/i.test(xml)) return xml;
-  return xml
-    .replace(SECRET_ELEMENT, (_all, start: string, content: string, end: string) => `${start}>${content === '' ? '' : MASK}${end}`)
-    .replace(CUT_SECRET_ELEMENT, `$1${MASK}`);
+  const masked = xml.replace(SECRET_ELEMENT, (_all, start: string, content: string, end: string) => `${start}>${content === '' ? '' : MASK}${end}`);
+  return cut ? masked.replace(CUT_SECRET_ELEMENT, `$1${MASK}`) : masked;
 }
 
 /**

@@ -18,7 +18,7 @@ import type { Sessions } from '../accounts/sessions';
 import { endpointPath, type WsdlCatalog } from './wsdl-catalog';
 import { escapeXml } from './xml-write';
 import { child, text as elementText } from './xml-read';
-import { captureAnswer } from '../http/answer-capture';
+import type { CapturedAnswer } from '../http/answer-capture';
 import type { RequestJournal } from '../journal/request-journal';
 import type { FaultInjector } from '../faults/fault-injector';
 
@@ -64,6 +64,25 @@ interface CallSeen {
   requestBody?: Buffer;
   /** The injected-fault rule that answered or delayed the call. */
   injected?: { ruleId: number; effect: string };
+  /** The job the request names (checkAsyncStatus, getAsyncResult), for the journal. */
+  jobId?: string;
+  /** The answer as written, for the journal. */
+  answer?: string | Buffer;
+}
+
+/** Writes a whole answer, and keeps it for the journal: the endpoint builds every answer as one piece. */
+function send(res: ServerResponse, seen: CallSeen, status: number, headers: Record<string, string | number>, payload: string | Buffer): void {
+  seen.answer = payload;
+  res.writeHead(status, headers);
+  res.end(payload);
+}
+
+/** An answer as the journal takes it: its size, and its text up to the journal's cap. */
+function journalAnswer(payload: string | Buffer, maxBytes: number): CapturedAnswer {
+  return {
+    bytes: Buffer.byteLength(payload),
+    text: () => (typeof payload === 'string' ? payload : payload.toString('utf8', 0, Math.min(payload.length, maxBytes))),
+  };
 }
 
 /** A claimed account is the caller's text: cut, so a line stays a line. */
@@ -131,7 +150,6 @@ export class SoapEndpoint {
     const seen: CallSeen = { operation: 'unknown' };
     const journal = this.options.journal;
     const at = this.options.clock.now();
-    const answer = journal ? captureAnswer(res, journal.options.maxBodyBytes) : null;
     try {
       await this.answer(req, res, version, baseUrl, seen, requestId);
     } finally {
@@ -149,7 +167,8 @@ export class SoapEndpoint {
       journal?.record({
         at, requestId, face: 'soap', account: seen.account ?? null, operation: seen.operation, method: req.method ?? '', path: (req.url ?? '').split('?')[0],
         headers: req.headers, requestBody: seen.requestBody ?? null, requestBytes: seen.requestBody?.length ?? Number(req.headers['content-length'] ?? 0),
-        status: res.headersSent ? res.statusCode : null, answer, faultCode: seen.faultCode ?? null, durationMs, injected: seen.injected ?? null,
+        status: res.headersSent ? res.statusCode : null, answer: seen.answer === undefined ? null : journalAnswer(seen.answer, journal.options.maxBodyBytes),
+        faultCode: seen.faultCode ?? null, durationMs, injected: seen.injected ?? null, jobId: seen.jobId,
       });
     }
   }
@@ -157,13 +176,11 @@ export class SoapEndpoint {
   private async answer(req: IncomingMessage, res: ServerResponse, version: string, baseUrl: string, seen: CallSeen, requestId: string): Promise<void> {
     if (req.method === 'GET' && /\?wsdl\b/i.test(req.url ?? '')) {
       seen.operation = 'wsdl';
-      res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' });
-      res.end(this.catalog.wsdl(version, baseUrl));
+      send(res, seen, 200, { 'Content-Type': 'text/xml; charset=utf-8' }, this.catalog.wsdl(version, baseUrl));
       return;
     }
     if (req.method !== 'POST') {
-      res.writeHead(405, { Allow: 'GET, POST', 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end(`POST SOAP 1.1 envelopes to ${endpointPath(version)}; the WSDL is at ${endpointPath(version)}?wsdl\n`);
+      send(res, seen, 405, { Allow: 'GET, POST', 'Content-Type': 'text/plain; charset=utf-8' }, `POST SOAP 1.1 envelopes to ${endpointPath(version)}; the WSDL is at ${endpointPath(version)}?wsdl\n`);
       return;
     }
     // SOAP 1.1 travels as text/xml (application/xml is let through, as many clients send it).
@@ -187,6 +204,7 @@ export class SoapEndpoint {
       const request = parseEnvelope(decodeUtf8(body));
       this.check(request, version);
       seen.operation = request.operation;
+      seen.jobId = elementText(child(request.body, 'jobId'))?.trim() || undefined;
       if (OPERATION_RULES[request.operation]?.public) {
         // login checks its own passport; discovery and the time are told to anyone.
         call = { version, request, principal: this.guest, baseUrl };
@@ -243,8 +261,7 @@ export class SoapEndpoint {
     // A large answer (a result page) is encoded once: counting its bytes and then writing it as
     // text read it twice. A small one goes as text, written with the headers in one piece.
     const payload = text.length > LARGE_ANSWER_CHARS ? Buffer.from(text, 'utf8') : text;
-    res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(payload), ...extra });
-    res.end(payload);
+    send(res, seen, 200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(payload), ...extra }, payload);
   }
 
   /**
@@ -271,8 +288,7 @@ export class SoapEndpoint {
     else if (effect.type === 'drop') res.destroy();
     else {
       const page = '<html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>\n';
-      res.writeHead(503, { 'Content-Type': 'text/html; charset=utf-8', 'Retry-After': String(effect.retryAfterSeconds), 'Content-Length': Buffer.byteLength(page) });
-      res.end(page);
+      send(res, seen, 503, { 'Content-Type': 'text/html; charset=utf-8', 'Retry-After': String(effect.retryAfterSeconds), 'Content-Length': Buffer.byteLength(page) }, page);
     }
     return null;
   }
@@ -342,12 +358,7 @@ export class SoapEndpoint {
   private sendFault(res: ServerResponse, version: string, seen: CallSeen, fault: SoapFault, close = false, status = 500): void {
     seen.faultCode = fault.detail?.code ?? fault.faultcode;
     const payload = envelopeXml(faultXml(fault, version));
-    res.writeHead(status, {
-      'Content-Type': 'text/xml; charset=utf-8',
-      'Content-Length': Buffer.byteLength(payload),
-      ...(close ? { Connection: 'close' } : {}),
-    });
-    res.end(payload);
+    send(res, seen, status, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(payload), ...(close ? { Connection: 'close' } : {}) }, payload);
   }
 
   /** The body, or null once it passes the size limit (the rest is not read). */

@@ -71,6 +71,21 @@ describe('what a SOAP client sent', () => {
     expect(new Date(entry.at).toISOString()).toBe(clock.now().toISOString());
   });
 
+  it('keeps a body byte for byte: tabs, line breaks, backslashes and characters past ASCII (COPY escapes them on a server)', async () => {
+    const jobId = await createJob(service.url, { operation: 'asyncAddList', account: ACCOUNT, items: 1 });
+    const inner = `\r\n\t<!-- C:\\exports\\run\\N \\. \\t tab:\t end -->\n\t<msg:jobId>${jobId}</msg:jobId>\r\n<!-- Größe 数据 😀 -->`;
+    const sent = envelope('checkAsyncStatus', inner, '2017_1', accountHeader(ACCOUNT));
+    const answer = await postSoap(service.url, '2017_1', sent, { SOAPAction: 'checkAsyncStatus', 'X-Request-Id': 'journal-escapes-1' });
+    expect(answer.status).toBe(200);
+    const [entry] = await journal({ requestId: 'journal-escapes-1' });
+    // As sent, but for the signature, which is masked.
+    expect(entry.request.body).toBe(sent.replace(/(<signature[^>]*>)[^<]+/, '$1***'));
+    expect(entry.request.body).toContain('\r\n\t<!-- C:\\exports');
+    expect(entry.request.bytes).toBe(Buffer.byteLength(sent));
+    expect(entry.answer.body).toBe(answer.text);
+    expect(entry.jobId).toBe(jobId);
+  });
+
   it('masks a passport password, and the values of Authorization and cookie headers', async () => {
     await ensureTestAccount(service.url, ACCOUNT, TEST_ADMIN_TOKEN);
     const created = await fetch(`${service.url}/admin/accounts/${ACCOUNT}/users`, {

@@ -16,6 +16,8 @@ describe('maskXml', () => {
         '<passport><email>a@b.c</email><password>***</password></passport></soapenv:Header>' +
         '<x:signatureless>kept</x:signatureless><x:password/><x:newPassword>***</x:newPassword><x:tokenSecret>***</x:tokenSecret><x:password2></x:password2>',
     );
+    // A whole document (cut: false) is masked the same way.
+    expect(maskXml(xml, false)).toBe(maskXml(xml));
   });
 
   it('masks the rest of a secret element that a cap cut in two', () => {

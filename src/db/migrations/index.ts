@@ -19,6 +19,7 @@ import * as m017 from './017-fault-rules';
 import * as m018 from './018-id-seeds';
 import * as m019 from './019-review-fixes';
 import * as m020 from './020-fault-rules-version';
+import * as m021 from './021-journal-inline-rows';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -45,6 +46,7 @@ const migrations: Record<string, Knex.Migration> = {
   '018-id-seeds': m018,
   '019-review-fixes': m019,
   '020-fault-rules-version': m020,
+  '021-journal-inline-rows': m021,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
