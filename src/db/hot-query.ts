@@ -27,35 +27,46 @@ export async function hotQuery<Row>(db: Knex, name: string, text: string, values
   return (await pool.query<Row & object>({ name, text, values })).rows;
 }
 
-/** Whether hot statements (and hotCopy) run on a pool of their own: a Postgres server, not PGlite. */
+/** Whether hot statements (and hot transactions) run on a pool of their own: a Postgres server, not PGlite. */
 export function hasHotPool(db: Knex): boolean {
   return hotPools.has(db);
 }
 
 /**
- * Sends `data` (COPY's text format: one line a row) to `copy … from stdin` on the hot pool:
- * Postgres reads each column with its type's input function, with no statement to plan and no
- * JSON to unpack, the cheapest way in for many rows. Needs a server (see hasHotPool). A connection
- * that failed a COPY is closed, not reused.
+ * Runs `work` in a transaction on a connection of the hot pool (a Postgres server: see
+ * hasHotPool). A connection whose work failed is closed, not reused.
  */
-export async function hotCopy(db: Knex, sql: string, data: string): Promise<void> {
+export async function hotTransaction<T>(db: Knex, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const pool = hotPools.get(db);
-  if (!pool) throw new Error('COPY needs a database made by createKnex on a Postgres server');
+  if (!pool) throw new Error('a hot transaction needs a database made by createKnex on a Postgres server');
   const client = await pool.connect();
   let failure: Error | undefined;
   try {
-    await new Promise<void>((resolve, reject) => {
-      const stream = client.query(copyFrom(sql));
-      stream.on('finish', resolve);
-      stream.on('error', reject);
-      stream.end(data);
-    });
+    await client.query('begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));
+    await client.query('rollback').catch(() => undefined);
     throw error;
   } finally {
     client.release(failure);
   }
+}
+
+/**
+ * Sends `data` (COPY's text format: one line a row) to `copy … from stdin`: Postgres reads each
+ * column with its type's input function, with no statement to plan and no JSON to unpack, the
+ * cheapest way in for many rows.
+ */
+export function copyInto(client: PoolClient, sql: string, data: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const stream = client.query(copyFrom(sql));
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+    stream.end(data);
+  });
 }
 
 /** The hot statements' pools, by the knex instance they serve (see createKnex and closeKnex). */

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { countDeleted } from './count-deleted';
-import { hasHotPool, hotCopy } from './hot-query';
+import { copyInto, hasHotPool, hotTransaction } from './hot-query';
 import type { JournalEntry, JournalFace, JournalFilter, JournalRow, JournalStore } from '../journal/request-journal';
 
 /**
@@ -32,8 +32,12 @@ const COLUMNS = [
 ] as const;
 
 const NAMES = COLUMNS.map(([name]) => name).join(', ');
-const COPY = `copy request_journal (${NAMES}) from stdin`;
-const INSERT = `insert into request_journal (${NAMES}) select ${NAMES} from jsonb_to_recordset(?::jsonb) as r(${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`;
+/** New entries go to the current generation's partition (migration 022). */
+const CURRENT_GENERATION = 'select generation from request_journal_state where id = 1';
+const copyTo = (generation: number) => `copy request_journal_${generation === 1 ? 1 : 0} (${NAMES}) from stdin`;
+const INSERT =
+  `insert into request_journal (generation, ${NAMES}) select (${CURRENT_GENERATION}), ${NAMES} ` +
+  `from jsonb_to_recordset(?::jsonb) as r(${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})`;
 
 /** COPY's text format: \N for null; backslash, newline, carriage return and tab escaped. */
 const COPY_SPECIAL = /[\\\n\r\t]/g;
@@ -111,13 +115,24 @@ export class PgRequestJournal implements JournalStore {
   /** Writes encoded rows in the order given (ids follow it). */
   async insert(encoded: string[]): Promise<void> {
     if (encoded.length === 0) return;
-    if (hasHotPool(this.db)) await hotCopy(this.db, COPY, `${encoded.join('\n')}\n`);
-    else await this.db.raw(INSERT, [`[${encoded.join(',')}]`]);
+    if (!hasHotPool(this.db)) {
+      await this.db.raw(INSERT, [`[${encoded.join(',')}]`]);
+      return;
+    }
+    // The state row is held shared until the rows are in: a turn of generations waits for them.
+    await hotTransaction(this.db, async (client) => {
+      const { rows } = await client.query<{ generation: number }>(`${CURRENT_GENERATION} for share`);
+      await copyInto(client, copyTo(Number(rows[0].generation)), `${encoded.join('\n')}\n`);
+    });
   }
 
-  /** Newest first (time, then id); 0 rows when nothing matches. */
-  async list(filter: JournalFilter): Promise<JournalEntry[]> {
-    const query = this.db<StoredRow>('request_journal').select('*').orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }]).limit(filter.limit);
+  /** Newest first (time, then id), among the newest `keep`; 0 rows when nothing matches. */
+  async list(filter: JournalFilter, keep: number): Promise<JournalEntry[]> {
+    const query = this.db<StoredRow>('request_journal')
+      .select('*')
+      .whereRaw('id > (select max(id) from request_journal) - ?', [keep])
+      .orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .limit(filter.limit);
     if (filter.account !== undefined) query.where('account', filter.account);
     if (filter.operation !== undefined) query.where('operation', filter.operation);
     if (filter.faultCode !== undefined) query.where('fault_code', filter.faultCode);
@@ -152,11 +167,14 @@ export class PgRequestJournal implements JournalStore {
   }
 
   /**
-   * Two index-bound deletes: by age, then everything at least `keep` ids below the newest. Ids
-   * that were never used (a failed insert) only make it keep fewer, never more.
+   * Deletes by age (an index-bound delete), then turns the generations once the current one holds
+   * `keep` ids (request_journal_turn, migration 022): the older generation is truncated, not
+   * deleted row by row. Ids never used (a failed insert) only make it keep fewer, never more.
+   * Returns how many the age took.
    */
   async prune(before: Date, keep: number): Promise<number> {
     const aged = await countDeleted(this.db, 'delete from request_journal where at < ?', [before]);
-    return aged + (await countDeleted(this.db, 'delete from request_journal where id <= (select max(id) from request_journal) - ?', [keep]));
+    await this.db.raw('select request_journal_turn(?)', [keep]);
+    return aged;
   }
 }

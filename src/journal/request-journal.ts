@@ -13,7 +13,8 @@ import { maskHeaders, maskJson, maskXml } from './secret-masking';
  * are masked and its bodies cut to the cap on the way. Times come from the service's clock (the
  * manual one when it is on), as every stored time does. Retention keeps the newest
  * `maxEntries` (at most: ids may have gaps) no older than `maxAgeHours`; it runs after writes, at
- * most once a minute when idle, and before every read of the journal.
+ * most once a minute when idle, and before every read of the journal. Reads see exactly that; the
+ * table may hold up to twice as many, since older entries go a generation at a time (migration 022).
  */
 
 export const JOURNAL_FACES = ['soap', 'progress', 'servicenow', 'salesforce'] as const;
@@ -97,11 +98,14 @@ export interface JournalStore {
   encode(row: JournalRow): string;
   /** Writes encoded rows, in order. */
   insert(encoded: string[]): Promise<void>;
-  /** Newest first: by time, then by id. */
-  list(filter: JournalFilter): Promise<JournalEntry[]>;
+  /** Newest first: by time, then by id; among the newest `keep` entries. */
+  list(filter: JournalFilter, keep: number): Promise<JournalEntry[]>;
   /** Deletes every entry; returns how many. */
   clear(): Promise<number>;
-  /** Deletes entries older than `before` and all but (at most) the newest `keep`; returns how many. */
+  /**
+   * Deletes entries older than `before`, and lets go of those past the newest `keep` (they may be
+   * kept a while longer, unseen); returns how many were deleted by age.
+   */
   prune(before: Date, keep: number): Promise<number>;
 }
 
@@ -174,7 +178,7 @@ export class RequestJournal {
   async list(filter: JournalFilter): Promise<JournalEntry[]> {
     await this.flush();
     await this.prune();
-    return this.store.list({ ...filter, account: filter.account && normalizeAccountId(filter.account) });
+    return this.store.list({ ...filter, account: filter.account && normalizeAccountId(filter.account) }, this.options.maxEntries);
   }
 
   async clear(): Promise<number> {
@@ -204,7 +208,7 @@ export class RequestJournal {
         if (refused.length > 0) this.onError((refused[0] as PromiseRejectedResult).reason);
       }
       this.writtenSincePrune += rows.length;
-      // Pruned as often as a tenth of the cap is written, so the table stays within 110% of it.
+      // Checked as often as a tenth of the cap is written: the table holds at most 2.1 times the cap.
       if (this.writtenSincePrune >= Math.max(1, this.options.maxEntries / 10)) await this.prune();
     } catch (error) {
       this.onError(error);

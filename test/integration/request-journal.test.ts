@@ -211,6 +211,14 @@ describe('retention', () => {
   it('keeps at most JOURNAL_MAX_ENTRIES, the newest', async () => {
     for (let i = 1; i <= 7; i++) await pollLimited(`count-${i}`);
     expect(await requestIds()).toEqual(['count-7', 'count-6', 'count-5']);
+    // Older entries go a generation at a time (a truncate, not a delete per entry): the table
+    // holds the newest 3 and at most as many before them.
+    const stored = Number((await limited.database.db('request_journal').count({ n: '*' }))[0].n);
+    expect(stored).toBeGreaterThanOrEqual(3);
+    expect(stored).toBeLessThanOrEqual(6);
+    for (let i = 8; i <= 30; i++) await pollLimited(`count-${i}`);
+    expect(await requestIds()).toEqual(['count-30', 'count-29', 'count-28']);
+    expect(Number((await limited.database.db('request_journal').count({ n: '*' }))[0].n)).toBeLessThanOrEqual(6);
   });
 
   it('drops entries older than JOURNAL_MAX_AGE_HOURS, by the service clock', async () => {

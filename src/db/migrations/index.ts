@@ -20,6 +20,7 @@ import * as m018 from './018-id-seeds';
 import * as m019 from './019-review-fixes';
 import * as m020 from './020-fault-rules-version';
 import * as m021 from './021-journal-inline-rows';
+import * as m022 from './022-journal-generations';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -47,6 +48,7 @@ const migrations: Record<string, Knex.Migration> = {
   '019-review-fixes': m019,
   '020-fault-rules-version': m020,
   '021-journal-inline-rows': m021,
+  '022-journal-generations': m022,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
