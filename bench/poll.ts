@@ -139,17 +139,17 @@ export async function pollSection(context: BenchContext): Promise<SectionReport>
   // Where a poll's cost goes: cores the service and Postgres kept busy over the whole load.
   const cores: Record<string, { service: number; postgres: number }> = {};
   const freshness: Record<string, { checked: number; stale: number }> = {};
-  const serviceRun = async (mode: 'signed' | 'unsigned') => {
-    // BENCH_WORKER=off measures polls alone, without the worker advancing jobs in the same process;
-    // BENCH_JOURNAL=off, without the request journal recording each poll.
-    const current = await startService(context, { AUTHENTICATION: mode === 'signed' ? 'on' : 'off', WORKER: process.env.BENCH_WORKER ?? 'on', JOURNAL: process.env.BENCH_JOURNAL ?? 'on' });
-    const target = mode === 'signed' ? 'service, TBA signed (AUTHENTICATION=on)' : 'service, unsigned (AUTHENTICATION=off)';
+  const serviceRun = async (mode: 'signed' | 'unsigned', journal: boolean) => {
+    // BENCH_WORKER=off measures polls alone, without the worker advancing jobs in the same process.
+    // The request journal is on by default; a load test would switch it off (JOURNAL=off).
+    const current = await startService(context, { AUTHENTICATION: mode === 'signed' ? 'on' : 'off', WORKER: process.env.BENCH_WORKER ?? 'on', JOURNAL: journal ? 'on' : 'off' });
+    const target = `${mode === 'signed' ? 'service, TBA signed (AUTHENTICATION=on)' : 'service, unsigned (AUTHENTICATION=off)'}${journal ? '' : ', JOURNAL=off'}`;
     const began = Date.now();
     const measured = await measureCpu([current.pid], () => runLoad(load(current.url)));
     const wall = (Date.now() - began) / 1000;
     rows.push({ target, result: measured.result });
     cores[target] = { service: measured.processCpu / wall, postgres: measured.postgresCpu / wall };
-    freshness[mode] = await verifyFreshness(current.url, db, jobs, 300);
+    freshness[`${mode}${journal ? '' : ', JOURNAL=off'}`] = await verifyFreshness(current.url, db, jobs, 300);
     await stop(current);
   };
   const peerRun = async (target: string, peer: () => Promise<Started>) => {
@@ -159,8 +159,10 @@ export async function pollSection(context: BenchContext): Promise<SectionReport>
     await stop(current);
   };
   const runs: Record<string, () => Promise<void>> = {
-    signed: () => serviceRun('signed'),
-    unsigned: () => serviceRun('unsigned'),
+    signed: () => serviceRun('signed', true),
+    unsigned: () => serviceRun('unsigned', true),
+    'signed-nojournal': () => serviceRun('signed', false),
+    'unsigned-nojournal': () => serviceRun('unsigned', false),
     ceiling: () => peerRun('ceiling: node:http, same bytes from memory', () => start(process.execPath, [...REGISTER, 'bench/peers.ts', 'ceiling', replyFile], {}, 'the ceiling server')),
     'node-soap': () => peerRun('peer: express + node-soap', () => start(process.execPath, [...REGISTER, 'bench/peers.ts', 'node-soap', VERSION, statusFile], {}, 'the node-soap peer')),
     wiremock: () => peerRun('peer: WireMock canned stub', () => startWireMock(reply.toString('utf8'))),
