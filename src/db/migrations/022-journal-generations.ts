@@ -47,9 +47,7 @@ export async function up(db: Knex): Promise<void> {
   await db.raw('drop table request_journal_022');
   await db.raw('alter sequence request_journal_id_seq owned by request_journal.id');
   await db.raw('create index request_journal_id_idx on request_journal (id)');
-  await db.raw('create index request_journal_at_idx on request_journal (at, id)');
-  await db.raw('create index request_journal_account_idx on request_journal (account, id)');
-  await db.raw('create index request_journal_job_idx on request_journal (job_id) where job_id is not null');
+  await lookupIndexes(db);
   // Where new entries go, and the newest id when that generation began.
   await db.raw('create table request_journal_state (id int primary key check (id = 1), generation smallint not null, generation_start bigint not null)');
   await db.raw('insert into request_journal_state (id, generation, generation_start) values (1, 0, 0)');
@@ -79,6 +77,11 @@ export async function down(db: Knex): Promise<void> {
   await db.raw(`insert into request_journal (${NAMES}) select ${NAMES} from request_journal_022`);
   await db.raw('drop table request_journal_022');
   await db.raw('alter sequence request_journal_id_seq owned by request_journal.id');
+  await lookupIndexes(db);
+}
+
+/** The indexes reads use (by time, account and job), as migration 016 made them. */
+async function lookupIndexes(db: Knex): Promise<void> {
   await db.raw('create index request_journal_at_idx on request_journal (at, id)');
   await db.raw('create index request_journal_account_idx on request_journal (account, id)');
   await db.raw('create index request_journal_job_idx on request_journal (job_id) where job_id is not null');
