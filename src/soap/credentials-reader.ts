@@ -1,7 +1,7 @@
 import type { RequestCredentials } from '../accounts/authenticator';
 import type { SoapRequest } from './envelope-parser';
 import { featuresOf } from './versions';
-import { ATTRIBUTE_PREFIX, attribute, child, localName, text, type XmlNode } from './xml-read';
+import { ATTRIBUTE_PREFIX, attribute, child, text, type XmlNode } from './xml-read';
 
 /**
  * The credential headers of a request, read by local name (netsuite-php puts tokenPassport in a
@@ -16,8 +16,12 @@ const value = (node: XmlNode | undefined, name: string) => text(child(node, name
  */
 function present(node: XmlNode | undefined): XmlNode | undefined {
   if (node === undefined || typeof node === 'string') return node;
-  const nil = Object.entries(node).some(([key, flag]) => key.startsWith(ATTRIBUTE_PREFIX) && key.includes(':') && localName(key) === 'nil' && (flag === 'true' || flag === '1'));
-  return nil ? undefined : node;
+  for (const key in node) {
+    if (!key.startsWith(ATTRIBUTE_PREFIX) || !key.endsWith(':nil')) continue;
+    const flag = node[key];
+    if (flag === 'true' || flag === '1') return undefined;
+  }
+  return node;
 }
 
 export function readCredentials(request: SoapRequest, version: string, sessionId?: string): RequestCredentials {

@@ -10,6 +10,12 @@ export const prefixOf = (qualified: string): string => (qualified.includes(':') 
 
 const isElementKey = (key: string) => !key.startsWith(ATTRIBUTE_PREFIX) && key !== '#text' && !key.startsWith('?');
 
+/** Whether a qualified name (`prefix:local` or `local`) has the local name `name`, without slicing it. */
+function hasLocalName(key: string, name: string): boolean {
+  const at = key.length - name.length;
+  return at >= 0 && key.endsWith(name) && (at === 0 || key.charCodeAt(at - 1) === 0x3a);
+}
+
 /**
  * Child elements named `name` (by local name), each with the qualified name it was written with,
  * so its namespace can be told from its own prefix (clients may use a new prefix per element).
@@ -17,9 +23,11 @@ const isElementKey = (key: string) => !key.startsWith(ATTRIBUTE_PREFIX) && key !
 export function namedChildren(node: XmlValue | undefined, name: string): Array<{ key: string; node: XmlNode }> {
   if (node === undefined || typeof node === 'string' || Array.isArray(node)) return [];
   const found: Array<{ key: string; node: XmlNode }> = [];
-  for (const [key, value] of Object.entries(node)) {
-    if (!isElementKey(key) || localName(key) !== name) continue;
-    for (const one of Array.isArray(value) ? value : [value]) found.push({ key, node: one });
+  for (const key in node) {
+    if (!hasLocalName(key, name) || !isElementKey(key)) continue;
+    const value = node[key];
+    if (Array.isArray(value)) for (const one of value) found.push({ key, node: one });
+    else found.push({ key, node: value });
   }
   return found;
 }
@@ -29,7 +37,17 @@ export function children(node: XmlValue | undefined, name: string): XmlNode[] {
   return namedChildren(node, name).map((child) => child.node);
 }
 
-export const child = (node: XmlValue | undefined, name: string): XmlNode | undefined => children(node, name)[0];
+/** The first child element named `name` (by local name): read on every request, so nothing is built. */
+export function child(node: XmlValue | undefined, name: string): XmlNode | undefined {
+  if (node === undefined || typeof node === 'string' || Array.isArray(node)) return undefined;
+  for (const key in node) {
+    if (!hasLocalName(key, name) || !isElementKey(key)) continue;
+    const value = node[key];
+    if (!Array.isArray(value)) return value;
+    if (value.length > 0) return value[0];
+  }
+  return undefined;
+}
 
 /** Element keys of a node, qualified as written. */
 export function elementKeys(node: XmlNode): string[] {
@@ -51,14 +69,18 @@ export function attribute(node: XmlNode | undefined, name: string): string | und
   return typeof value === 'string' ? value : undefined;
 }
 
+const XMLNS_ATTRIBUTE = `${ATTRIBUTE_PREFIX}xmlns`;
+
 /** Namespace declarations made on one element: prefix ('' for the default) → URI. */
 export function declarations(node: XmlNode): Map<string, string> {
   const found = new Map<string, string>();
   if (typeof node === 'string') return found;
-  for (const [key, value] of Object.entries(node)) {
+  for (const key in node) {
+    if (!key.startsWith(XMLNS_ATTRIBUTE)) continue;
+    const value = node[key];
     if (typeof value !== 'string') continue;
-    if (key === `${ATTRIBUTE_PREFIX}xmlns`) found.set('', value);
-    else if (key.startsWith(`${ATTRIBUTE_PREFIX}xmlns:`)) found.set(key.slice(ATTRIBUTE_PREFIX.length + 6), value);
+    if (key.length === XMLNS_ATTRIBUTE.length) found.set('', value);
+    else if (key.charCodeAt(XMLNS_ATTRIBUTE.length) === 0x3a) found.set(key.slice(XMLNS_ATTRIBUTE.length + 1), value);
   }
   return found;
 }
