@@ -62,6 +62,8 @@ interface CallSeen {
   faultCode?: string;
   /** The request's body, once read (for the journal). */
   requestBody?: Buffer;
+  /** The same body as text once decoded for parsing: the journal takes it rather than decode it again. */
+  requestText?: string;
   /** The injected-fault rule that answered or delayed the call. */
   injected?: { ruleId: number; effect: string };
   /** The job the request names (checkAsyncStatus, getAsyncResult), for the journal. */
@@ -166,7 +168,7 @@ export class SoapEndpoint {
       });
       journal?.record({
         at, requestId, face: 'soap', account: seen.account ?? null, operation: seen.operation, method: req.method ?? '', path: (req.url ?? '').split('?')[0],
-        headers: req.headers, requestBody: seen.requestBody ?? null, requestBytes: seen.requestBody?.length ?? Number(req.headers['content-length'] ?? 0),
+        headers: req.headers, requestBody: seen.requestText ?? seen.requestBody ?? null, requestBytes: seen.requestBody?.length ?? Number(req.headers['content-length'] ?? 0),
         status: res.headersSent ? res.statusCode : null, answer: seen.answer === undefined ? null : journalAnswer(seen.answer, journal.options.maxBodyBytes),
         faultCode: seen.faultCode ?? null, durationMs, injected: seen.injected ?? null, jobId: seen.jobId,
       });
@@ -201,7 +203,8 @@ export class SoapEndpoint {
     let confirmed: Promise<void>;
     let release: (() => Promise<void>) | null;
     try {
-      const request = parseEnvelope(decodeUtf8(body));
+      seen.requestText = decodeUtf8(body);
+      const request = parseEnvelope(seen.requestText);
       this.check(request, version);
       seen.operation = request.operation;
       seen.jobId = elementText(child(request.body, 'jobId'))?.trim() || undefined;
