@@ -129,6 +129,7 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
       idBlocks.forget();
       worker.wake();
     },
+    beforeReset: () => journal?.flush() ?? Promise.resolve(),
   });
   // A fresh install gets the demo account once (revoked or deleted, it stays so until a reset);
   // the fixture files' accounts at every start, their records and jobs once.

@@ -75,6 +75,8 @@ export class Batcher<In, Out> {
         this.scheduled = false;
         this.flush();
       }, linger);
+      // What lingers is written by drain (a journal's stop) or when the process lives on anyway.
+      this.lingering.unref();
       return;
     }
     setImmediate(() => {

@@ -41,6 +41,12 @@ export async function hotTransaction<T>(db: Knex, work: (client: PoolClient) => 
   if (!pool) throw new Error('a hot transaction needs a database made by createKnex on a Postgres server');
   const client = await pool.connect();
   let failure: Error | undefined;
+  // A checked-out client has no pool listener: a connection lost mid-transaction would otherwise
+  // be an unhandled 'error' event. The query in flight fails with it anyway.
+  const onError = (error: Error) => {
+    failure ??= error;
+  };
+  client.on('error', onError);
   try {
     await client.query('begin');
     const result = await work(client);
@@ -51,6 +57,7 @@ export async function hotTransaction<T>(db: Knex, work: (client: PoolClient) => 
     await client.query('rollback').catch(() => undefined);
     throw error;
   } finally {
+    client.off('error', onError);
     client.release(failure);
   }
 }

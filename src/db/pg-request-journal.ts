@@ -29,6 +29,8 @@ const COLUMNS = [
   ['duration_ms', 'real'],
   ['injected_rule_id', 'bigint'],
   ['injected_effect', 'text'],
+  ['request_cut', 'boolean'],
+  ['answer_cut', 'boolean'],
 ] as const;
 
 const NAMES = COLUMNS.map(([name]) => name).join(', ');
@@ -71,6 +73,8 @@ function values(row: JournalRow): Array<string | number | null> {
     row.durationMs,
     row.injectedRuleId,
     row.injectedEffect,
+    row.requestCut ? 't' : 'f',
+    row.answerCut ? 't' : 'f',
   ];
 }
 
@@ -94,12 +98,27 @@ interface StoredRow {
   duration_ms: number;
   injected_rule_id: string | number | null;
   injected_effect: string | null;
+  request_cut: boolean;
+  answer_cut: boolean;
+  request_bom: boolean | null;
+  answer_bom: boolean | null;
 }
 
-const byteLength = (text: string | null) => (text === null ? 0 : Buffer.byteLength(text));
+/**
+ * A body that starts with a byte order mark: PGlite's client drops it from the text it reads, so
+ * the query says whether it was there and it is put back.
+ */
+const BOM = "U&'\\FEFF'";
+const withBom = (body: string | null, had: boolean | null) => (body !== null && had && !body.startsWith('\uFEFF') ? `\uFEFF${body}` : body);
+
 
 export class PgRequestJournal implements JournalStore {
-  constructor(private readonly db: Knex) {}
+  /** COPY on a Postgres server, INSERT on PGlite: chosen once, so a row's encoding and its write agree. */
+  private readonly copy: boolean;
+
+  constructor(private readonly db: Knex) {
+    this.copy = hasHotPool(db);
+  }
 
   /**
    * A row as it will travel: a line of COPY text on a Postgres server, a JSON object on PGlite
@@ -108,14 +127,14 @@ export class PgRequestJournal implements JournalStore {
    */
   encode(row: JournalRow): string {
     const fields = values(row);
-    if (hasHotPool(this.db)) return fields.map(copyField).join('\t');
+    if (this.copy) return fields.map(copyField).join('\t');
     return JSON.stringify(Object.fromEntries(COLUMNS.map(([name, type], i) => [name, type === 'jsonb' ? row.requestHeaders : fields[i]])));
   }
 
   /** Writes encoded rows in the order given (ids follow it). */
   async insert(encoded: string[]): Promise<void> {
     if (encoded.length === 0) return;
-    if (!hasHotPool(this.db)) {
+    if (!this.copy) {
       await this.db.raw(INSERT, [`[${encoded.join(',')}]`]);
       return;
     }
@@ -129,8 +148,10 @@ export class PgRequestJournal implements JournalStore {
   /** Newest first (time, then id), among the newest `keep`; 0 rows when nothing matches. */
   async list(filter: JournalFilter, keep: number): Promise<JournalEntry[]> {
     const query = this.db<StoredRow>('request_journal')
-      .select('*')
-      .whereRaw('id > (select max(id) from request_journal) - ?', [keep])
+      .select('*', this.db.raw(`left(request_body, 1) = ${BOM} as request_bom, left(answer_body, 1) = ${BOM} as answer_bom`))
+      // By the sequence, not the newest row left: deleting the newest entries (one account's
+      // reset) must not bring back ones that had already dropped out.
+      .whereRaw('id > (select last_value from request_journal_id_seq) - ?', [keep])
       .orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }])
       .limit(filter.limit);
     if (filter.account !== undefined) query.where('account', filter.account);
@@ -154,8 +175,8 @@ export class PgRequestJournal implements JournalStore {
       method: row.method,
       path: row.path,
       // bigint columns (a declared Content-Length may pass 2^31) come back as strings.
-      request: { headers: row.request_headers, body: row.request_body, bytes: Number(row.request_bytes), truncated: byteLength(row.request_body) < Number(row.request_bytes) },
-      answer: { status: row.status, body: row.answer_body, bytes: Number(row.answer_bytes), truncated: byteLength(row.answer_body) < Number(row.answer_bytes) },
+      request: { headers: row.request_headers, body: withBom(row.request_body, row.request_bom), bytes: Number(row.request_bytes), truncated: row.request_cut },
+      answer: { status: row.status, body: withBom(row.answer_body, row.answer_bom), bytes: Number(row.answer_bytes), truncated: row.answer_cut },
       faultCode: row.fault_code,
       durationMs: Math.round(row.duration_ms * 100) / 100,
       injected: row.injected_rule_id === null ? null : { ruleId: Number(row.injected_rule_id), effect: row.injected_effect ?? '' },

@@ -104,7 +104,7 @@ class PgStateTransaction implements StateTransaction {
   private async existingTables(): Promise<Set<string>> {
     const result = await this.trx.raw(
       `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where n.nspname = current_schema() and c.relkind = 'r' and c.relname = any(?)`,
+        where n.nspname = current_schema() and c.relkind in ('r', 'p') and c.relname = any(?)`,
       [RESET_TABLES.map((entry) => entry.table)],
     );
     return new Set((result.rows as Array<{ name: string }>).map((row) => row.name));

@@ -69,6 +69,9 @@ export interface JournalRow extends JournalFacts {
   answerBytes: number;
   injectedRuleId: number | null;
   injectedEffect: string | null;
+  /** Whether the cap cut the body (a masked one may be shorter than its size and whole). */
+  requestCut: boolean;
+  answerCut: boolean;
 }
 
 /** A row as the admin API shows it. */
@@ -137,6 +140,7 @@ export class RequestJournal {
   private readonly timer: NodeJS.Timeout;
   /** Calls not kept because too many were waiting. */
   dropped = 0;
+  private stopped = false;
 
   constructor(
     private readonly store: JournalStore,
@@ -154,6 +158,8 @@ export class RequestJournal {
    * encoded now: what waits for its batch is one string, not the request's objects.
    */
   record(call: JournalCall): void {
+    // A request answered while the service stops finds the database closing: it is not kept.
+    if (this.stopped) return;
     if (this.waiting >= MAX_WAITING) {
       this.dropped++;
       return;
@@ -193,6 +199,7 @@ export class RequestJournal {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     await this.flush();
   }
@@ -202,13 +209,14 @@ export class RequestJournal {
       try {
         await this.store.insert(rows);
       } catch (error) {
-        if (rows.length === 1) throw error;
+        if (rows.length === 1 || !refusedData(error)) throw error;
         // One entry the database refuses must not take the batch with it: each goes on its own.
         const refused = (await Promise.allSettled(rows.map((row) => this.store.insert([row])))).filter((outcome) => outcome.status === 'rejected');
         if (refused.length > 0) this.onError((refused[0] as PromiseRejectedResult).reason);
       }
       this.writtenSincePrune += rows.length;
-      // Checked as often as a tenth of the cap is written: the table holds at most 2.1 times the cap.
+      // Checked as often as a tenth of the cap is written: the table holds about twice the cap,
+      // plus what a batch brings past it before the check.
       if (this.writtenSincePrune >= Math.max(1, this.options.maxEntries / 10)) await this.prune();
     } catch (error) {
       this.onError(error);
@@ -220,12 +228,12 @@ export class RequestJournal {
 
   private row(call: JournalCall): JournalRow {
     const cap = this.options.maxBodyBytes;
-    const kept = (body: string | Buffer, bytes: number) => {
+    const kept = (body: string | Buffer) => {
       const text = storableText(cutText(body, cap));
-      return call.face === 'soap' ? maskXml(text, bytes > cap) : maskJson(text);
+      return call.face === 'soap' ? maskXml(text) : maskJson(text);
     };
-    const requestBody = call.requestBody === null ? null : kept(call.requestBody, typeof call.requestBody === 'string' ? Buffer.byteLength(call.requestBody) : call.requestBody.length);
-    const answerBody = call.answer && call.answer.bytes > 0 ? kept(call.answer.text(), call.answer.bytes) : null;
+    const requestBody = call.requestBody === null ? null : kept(call.requestBody);
+    const answerBody = call.answer && call.answer.bytes > 0 ? kept(call.answer.text()) : null;
     const jobId = call.jobId ?? JOB_ID.exec(requestBody ?? '')?.[1] ?? JOB_ID.exec(answerBody ?? '')?.[1] ?? null;
     return {
       at: call.at,
@@ -247,9 +255,24 @@ export class RequestJournal {
       durationMs: call.durationMs,
       injectedRuleId: call.injected?.ruleId ?? null,
       injectedEffect: call.injected?.effect ?? null,
+      // A SOAP body refused on its size alone was never read: all of it is missing.
+      requestCut: call.requestBody === null ? call.face === 'soap' && call.requestBytes > 0 : byteSize(call.requestBody) > cap,
+      answerCut: (call.answer?.bytes ?? 0) > cap,
     };
   }
 }
+
+/**
+ * Whether Postgres refused what was sent (SQLSTATE classes 22, data exception, and 23, integrity
+ * constraint), so the rows may go one by one; a lost connection or a full disk would only fail a
+ * row at a time.
+ */
+function refusedData(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+const byteSize = (body: string | Buffer) => (typeof body === 'string' ? Buffer.byteLength(body) : body.length);
 
 /** At most `maxBytes` of UTF-8 (a character cut in two becomes U+FFFD). */
 function cutText(body: string | Buffer, maxBytes: number): string {

@@ -23,6 +23,12 @@ const CUT_SECRET_ELEMENT = new RegExp(
   'i',
 );
 
+/**
+ * Text right after a secret's start tag that neither pattern above masked: the client never
+ * closed the element (a malformed request), and other markup follows. It goes up to the next tag.
+ */
+const OPEN_SECRET_TEXT = new RegExp(`(<${PREFIX}${SECRET_NAME}\\b[^>]*?(?<!/)>)(?!\\*\\*\\*(?:<|$))[^<]+`, 'gi');
+
 const SECRET_KEY = /password|passwd|secret|signature/i;
 const JSON_STRING = '"(?:[^"\\\\]|\\\\.)*"';
 const JSON_PAIR = new RegExp(`(${JSON_STRING})(\\s*:\\s*)(${JSON_STRING}|-?\\d[\\d.eE+-]*)`, 'g');
@@ -64,13 +70,16 @@ function maskHeader(name: string, value: string): string {
 }
 
 /**
- * An XML document (whole or cut at its cap) with the text of every secret element masked. Say
- * `cut: false` of a whole document, and the search for a secret the cut fell in is spared.
+ * An XML document (whole or cut at its cap) with the text of every secret element masked. A
+ * secret element left open is masked to the end when nothing follows it (the cap cut it, or the
+ * client sent it so), else up to the next tag.
  */
-export function maskXml(xml: string, cut = true): string {
+export function maskXml(xml: string): string {
   if (!/password|signature|secret/i.test(xml)) return xml;
-  const masked = xml.replace(SECRET_ELEMENT, (_all, start: string, content: string, end: string) => `${start}>${content === '' ? '' : MASK}${end}`);
-  return cut ? masked.replace(CUT_SECRET_ELEMENT, `$1${MASK}`) : masked;
+  return xml
+    .replace(SECRET_ELEMENT, (_all, start: string, content: string, end: string) => `${start}>${content === '' ? '' : MASK}${end}`)
+    .replace(CUT_SECRET_ELEMENT, `$1${MASK}`)
+    .replace(OPEN_SECRET_TEXT, `$1${MASK}`);
 }
 
 /**

@@ -17,7 +17,8 @@ const value = (node: XmlNode | undefined, name: string) => text(child(node, name
 function present(node: XmlNode | undefined): XmlNode | undefined {
   if (node === undefined || typeof node === 'string') return node;
   for (const key in node) {
-    if (!key.startsWith(ATTRIBUTE_PREFIX) || !key.endsWith(':nil')) continue;
+    // A prefixed attribute whose local name is nil (as localName reads it: after the first colon).
+    if (!key.startsWith(ATTRIBUTE_PREFIX) || key.indexOf(':') !== key.length - 4 || !key.endsWith(':nil')) continue;
     const flag = node[key];
     if (flag === 'true' || flag === '1') return undefined;
   }

@@ -113,7 +113,8 @@ function sessionCookieOf(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// A byte order mark is kept (the scanner skips it), so the journal keeps the body as sent.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Past this many characters an answer is encoded to bytes before it is sent. */
 const LARGE_ANSWER_CHARS = 16 * 1024;

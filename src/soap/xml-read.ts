@@ -10,10 +10,10 @@ export const prefixOf = (qualified: string): string => (qualified.includes(':') 
 
 const isElementKey = (key: string) => !key.startsWith(ATTRIBUTE_PREFIX) && key !== '#text' && !key.startsWith('?');
 
-/** Whether a qualified name (`prefix:local` or `local`) has the local name `name`, without slicing it. */
+/** Whether localName(key) === name, without slicing the key. */
 function hasLocalName(key: string, name: string): boolean {
-  const at = key.length - name.length;
-  return at >= 0 && key.endsWith(name) && (at === 0 || key.charCodeAt(at - 1) === 0x3a);
+  const colon = key.indexOf(':');
+  return colon < 0 ? key === name : key.length - colon - 1 === name.length && key.endsWith(name);
 }
 
 /**

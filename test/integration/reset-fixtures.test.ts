@@ -160,10 +160,14 @@ describe('POST /admin/reset', () => {
   it('resets everything to a fresh start: accounts, jobs, records and the clock, with what it removed', async () => {
     await reset({ seed: 'fresh' });
     await admin('POST', '/accounts', { id: 'TSTDRV3333333' });
-    await createJob(t.url, { operation: 'asyncAddList', account: B, items: 2 });
+    const jobOfB = await createJob(t.url, { operation: 'asyncAddList', account: B, items: 2 });
     await advance(3600);
+    // A poll just before: its journal entry may still wait to be written when the reset comes.
+    expect(statusOf(await checkAsyncStatus(t.url, jobOfB, V, B)).jobId).toBe(jobOfB);
     const done = await reset();
     expect(done.status).toBe(200);
+    expect(done.body.removed.request_journal).toBeGreaterThanOrEqual(1);
+    expect((await admin('GET', '/requests')).body.requests).toEqual([]);
     expect(done.body).toMatchObject({ account: null, seed: null, clock: START });
     // Two fixture jobs and B's; the demo account, A, B and the one made above.
     expect(done.body.removed).toMatchObject({ jobs: 2, accounts: 4, records: 1, job_items: 4 });

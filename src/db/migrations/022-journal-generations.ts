@@ -6,7 +6,8 @@ import type { Knex } from 'knex';
 // CPU a poll, against about 50 while it was filling. Now the current generation takes every new
 // entry; once it alone holds JOURNAL_MAX_ENTRIES, the other (all older entries) is truncated and
 // becomes the current one. Reads show the newest JOURNAL_MAX_ENTRIES. The partitions are unlogged,
-// as the table was, and keep rows up to a page whole (021).
+// as the table was, and keep rows up to a page whole (021). Each entry also says whether the cap
+// cut its bodies: a masked secret made a body shorter than its size, which read as cut before.
 
 const COLUMNS = `
     at timestamptz not null,
@@ -35,7 +36,9 @@ export async function up(db: Knex): Promise<void> {
   await db.raw('alter table request_journal rename to request_journal_022');
   await db.raw(`create table request_journal (
     id bigint not null default nextval('request_journal_id_seq'),
-    generation smallint not null default 0,${COLUMNS}
+    generation smallint not null default 0,${COLUMNS},
+    request_cut boolean not null default false,
+    answer_cut boolean not null default false
   ) partition by list (generation)`);
   for (const generation of [0, 1]) {
     await db.raw(
@@ -43,7 +46,10 @@ export async function up(db: Knex): Promise<void> {
         `for values in (${generation}) with (toast_tuple_target = 8160)`,
     );
   }
-  await db.raw(`insert into request_journal (${NAMES}) select ${NAMES} from request_journal_022`);
+  await db.raw(
+    `insert into request_journal (${NAMES}, request_cut, answer_cut) select ${NAMES}, ` +
+      'coalesce(octet_length(request_body), 0) < request_bytes, coalesce(octet_length(answer_body), 0) < answer_bytes from request_journal_022',
+  );
   await db.raw('drop table request_journal_022');
   await db.raw('alter sequence request_journal_id_seq owned by request_journal.id');
   await db.raw('create index request_journal_id_idx on request_journal (id)');
@@ -61,7 +67,9 @@ export async function up(db: Knex): Promise<void> {
     begin
       select generation, generation_start into current_generation, started from request_journal_state where id = 1 for update;
       select max(id) into newest from request_journal;
-      if newest is not null and newest - started >= keep then
+      -- An id below the start: the sequence began again (a crash empties unlogged tables and
+      -- restarts their sequences), so the generations turn at once rather than wait for it.
+      if newest is not null and (newest - started >= keep or newest < started) then
         execute format('truncate table %I', 'request_journal_' || (1 - current_generation));
         update request_journal_state set generation = 1 - current_generation, generation_start = newest where id = 1;
       end if;
