@@ -219,11 +219,11 @@ export class PgAccountStore implements AccountStore {
   async accountDetails(id: string): Promise<AccountDetails | undefined> {
     const account = await this.findAccount(id);
     if (!account) return undefined;
-    const [integrations, tokens, users] = await Promise.all([
-      this.db<IntegrationRow>('integrations').where({ account: id }).orderBy('created_at'),
-      this.db<TokenRow>('tokens').where({ account: id }).orderBy('created_at'),
-      this.db<UserRow>('passport_users').where({ account: id }).orderBy('email'),
-    ]);
+    // One after another: inside a transaction (a reset, fixtures) they share one connection,
+    // which pg wants given one query at a time.
+    const integrations = await this.db<IntegrationRow>('integrations').where({ account: id }).orderBy('created_at');
+    const tokens = await this.db<TokenRow>('tokens').where({ account: id }).orderBy('created_at');
+    const users = await this.db<UserRow>('passport_users').where({ account: id }).orderBy('email');
     return { ...account, integrations: integrations.map(toIntegration), tokens: tokens.map(toToken), users: users.map(toUser) };
   }
 
