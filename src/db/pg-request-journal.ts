@@ -4,10 +4,10 @@ import { copyInto, hasHotPool, hotTransaction } from './hot-query';
 import type { JournalEntry, JournalFace, JournalFilter, JournalRow, JournalStore } from '../journal/request-journal';
 
 /**
- * The request journal in the unlogged table request_journal (migration 016). A batch of rows is
- * one COPY on a Postgres server (src/db/hot-query.ts), and on PGlite one statement whose rows
- * travel as one JSON parameter, unpacked by jsonb_to_recordset: either way a hundred rows cost one
- * round trip.
+ * The request journal in request_journal (migration 016; two unlogged generations since 022). A
+ * batch of rows is one COPY on a Postgres server (src/db/hot-query.ts), and on PGlite one statement
+ * whose rows travel as one JSON parameter, unpacked by jsonb_to_recordset: either way a hundred
+ * rows cost one round trip.
  */
 
 const COLUMNS = [
@@ -110,7 +110,6 @@ interface StoredRow {
  */
 const BOM = "U&'\\FEFF'";
 const withBom = (body: string | null, had: boolean | null) => (body !== null && had && !body.startsWith('\uFEFF') ? `\uFEFF${body}` : body);
-
 
 export class PgRequestJournal implements JournalStore {
   /** COPY on a Postgres server, INSERT on PGlite: chosen once, so a row's encoding and its write agree. */

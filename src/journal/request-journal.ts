@@ -124,8 +124,8 @@ const MAX_WAITING = 10_000;
 const IDLE_PRUNE_MS = 60_000;
 /**
  * Calls wait this long for others to share their statement. Under a polling storm that makes a
- * statement of a hundred rows instead of a few, and its fixed cost (a round trip, Postgres's
- * parse and plan, knex's and pg's per-query work) all but vanishes; a read of the journal sends
+ * statement of a hundred rows instead of a few, and its fixed cost (round trips, a transaction,
+ * Postgres's and pg's per-statement work) all but vanishes; a read of the journal sends
  * what waits at once, so nobody sees the delay.
  */
 const WRITE_LINGER_MS = 50;

@@ -208,7 +208,7 @@ export class SoapEndpoint {
       const request = parseEnvelope(seen.requestText);
       this.check(request, version);
       seen.operation = request.operation;
-      seen.jobId = elementText(child(request.body, 'jobId'))?.trim() || undefined;
+      if (this.options.journal) seen.jobId = elementText(child(request.body, 'jobId'))?.trim() || undefined;
       if (OPERATION_RULES[request.operation]?.public) {
         // login checks its own passport; discovery and the time are told to anyone.
         call = { version, request, principal: this.guest, baseUrl };

@@ -9,25 +9,7 @@ import type { Knex } from 'knex';
 // as the table was, and keep rows up to a page whole (021). Each entry also says whether the cap
 // cut its bodies: a masked secret made a body shorter than its size, which read as cut before.
 
-const COLUMNS = `
-    at timestamptz not null,
-    request_id text not null,
-    face text not null,
-    account text,
-    operation text not null,
-    job_id text,
-    method text not null,
-    path text not null,
-    request_headers jsonb not null,
-    request_body text,
-    request_bytes bigint not null,
-    status int,
-    answer_body text,
-    answer_bytes bigint not null,
-    fault_code text,
-    duration_ms real not null,
-    injected_rule_id bigint,
-    injected_effect text`;
+/** The columns as 016 and 019 made them, in their order; the new table takes them from the old one. */
 const NAMES =
   'id, at, request_id, face, account, operation, job_id, method, path, request_headers, request_body, request_bytes, status, answer_body, answer_bytes, fault_code, duration_ms, injected_rule_id, injected_effect';
 
@@ -35,8 +17,8 @@ export async function up(db: Knex): Promise<void> {
   await db.raw('alter sequence request_journal_id_seq owned by none');
   await db.raw('alter table request_journal rename to request_journal_022');
   await db.raw(`create table request_journal (
-    id bigint not null default nextval('request_journal_id_seq'),
-    generation smallint not null default 0,${COLUMNS},
+    like request_journal_022 including defaults,
+    generation smallint not null default 0,
     request_cut boolean not null default false,
     answer_cut boolean not null default false
   ) partition by list (generation)`);
@@ -81,7 +63,8 @@ export async function down(db: Knex): Promise<void> {
   await db.raw('drop table if exists request_journal_state');
   await db.raw('alter sequence request_journal_id_seq owned by none');
   await db.raw('alter table request_journal rename to request_journal_022');
-  await db.raw(`create unlogged table request_journal (id bigint primary key default nextval('request_journal_id_seq'),${COLUMNS}) with (toast_tuple_target = 8160)`);
+  await db.raw('create unlogged table request_journal (like request_journal_022 including defaults) with (toast_tuple_target = 8160)');
+  await db.raw('alter table request_journal drop column generation, drop column request_cut, drop column answer_cut, add primary key (id)');
   await db.raw(`insert into request_journal (${NAMES}) select ${NAMES} from request_journal_022`);
   await db.raw('drop table request_journal_022');
   await db.raw('alter sequence request_journal_id_seq owned by request_journal.id');
