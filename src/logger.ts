@@ -21,35 +21,42 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/**
+ * How many bytes of lines stdout gathers before it writes them, and how long a line may wait:
+ * under a polling storm a line a request, each its own write through libuv's thread pool, took
+ * about 6% of the service's CPU; a few hundred go in one write now, and a quiet service's lines
+ * still appear within a tenth of a second. Errors go to stderr at once.
+ */
+const STDOUT_GATHER_BYTES = 8 * 1024;
+const STDOUT_GATHER_MS = 100;
+
 /** stdout and stderr, opened once per process and flushed at exit (writes are asynchronous). */
-let standardStreams: DestinationStream | undefined;
-function standardDestination(): DestinationStream {
-  standardStreams ??= pino.multistream(
-    [
-      { level: 'trace', stream: pino.destination({ dest: 1, sync: false }) },
-      { level: 'error', stream: pino.destination({ dest: 2, sync: false }) },
-    ],
-    { dedupe: true },
-  );
+let standardStreams: { out: DestinationStream; err: DestinationStream } | undefined;
+function standardDestinations(): { out: DestinationStream; err: DestinationStream } {
+  standardStreams ??= {
+    out: pino.destination({ dest: 1, sync: false, minLength: STDOUT_GATHER_BYTES, periodicFlush: STDOUT_GATHER_MS }),
+    err: pino.destination({ dest: 2, sync: false }),
+  };
   return standardStreams;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const logger = pino(
-    {
-      level: options.level ?? 'info',
-      messageKey: 'message',
-      base: undefined,
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      serializers: { error: pino.stdSerializers.err },
-    },
-    options.destination ?? standardDestination(),
-  );
+  const settings = {
+    level: options.level ?? 'info',
+    messageKey: 'message',
+    base: undefined,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+    serializers: { error: pino.stdSerializers.err },
+  };
+  // One pino for each stream, rather than a multistream picking one for every line by its level.
+  const streams = options.destination ? { out: options.destination, err: options.destination } : standardDestinations();
+  const out = pino(settings, streams.out);
+  const err = pino(settings, streams.err);
   // The message is passed as the first field, so it precedes the details on the line.
   return {
-    info: (message, details) => logger.info({ message, ...details }),
-    error: (message, details) => logger.error({ message, ...errorDetails(details) }),
+    info: (message, details) => out.info({ message, ...details }),
+    error: (message, details) => err.error({ message, ...errorDetails(details) }),
   };
 }
 

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config';
 import { createLogger, type LogLevel } from '../../src/logger';
@@ -46,4 +48,47 @@ it('takes LOG_LEVEL in any case, defaults to info, and names the levels when it 
   expect(loadConfig({}).LOG_LEVEL).toBe('info');
   expect(loadConfig({ LOG_LEVEL: 'WARN' }).LOG_LEVEL).toBe('warn');
   expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent \(got "loud"\)/);
+});
+
+describe('on the standard streams', () => {
+  /** A process that logs with the default destinations, then does what `then` says. */
+  function logging(then: 'stay' | 'exit') {
+    const script = `
+      const { createLogger } = require('./src/logger');
+      const logger = createLogger();
+      for (let i = 0; i < 3; i++) logger.info('SOAP call', { n: i });
+      logger.error('step failed', new Error('lost'));
+      ${then === 'stay' ? 'setInterval(() => undefined, 1000);' : 'process.exit(0);'}`;
+    return spawn(process.execPath, ['-r', './test/helpers/register-ts.js', '-e', script], { cwd: path.resolve(__dirname, '../..') });
+  }
+
+  const linesOf = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  it('puts info lines on stdout and errors on stderr, each line once, all of them by exit', async () => {
+    const child = logging('exit');
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    await new Promise((resolve) => child.on('close', resolve));
+    expect(linesOf(out).map((line) => [line.level, line.n])).toEqual([['info', 0], ['info', 1], ['info', 2]]);
+    expect(linesOf(err)).toEqual([expect.objectContaining({ level: 'error', message: 'step failed', error: expect.objectContaining({ message: 'lost' }) })]);
+  });
+
+  it('writes gathered stdout lines while the process runs on, not only when it ends', async () => {
+    const child = logging('stay');
+    try {
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        child.on('exit', (code) => reject(new Error(`the logging process exited (${code})`)));
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          if (linesOf(out).length === 3) resolve();
+        });
+      });
+      expect(linesOf(out).map((line) => line.n)).toEqual([0, 1, 2]);
+    } finally {
+      child.kill();
+    }
+  });
 });
