@@ -6,11 +6,14 @@ import type { AccountDetails, AccountStore, LoginFailure, PassportCredentials, T
  * requests do not each read its credentials again. Any change made through it forgets everything
  * at once, so this process sees its own admin changes immediately; a change made by another
  * process on the same database is seen within `ttlMs`. Nonces, passwords and the audit always go
- * to the store.
+ * to the store. Requests that miss together share one look-up: when an entry expires under a
+ * polling storm, its account is read once, not once for every connection waiting on it.
  */
 export class CachedAccountStore implements AccountStore {
   private readonly tokens = new Map<string, { at: number; value: TokenCredentials | undefined }>();
   private readonly accounts = new Map<string, { at: number; value: Account | undefined }>();
+  /** Look-ups under way, by cache and key, shared by whoever asks meanwhile. */
+  private readonly loading = new Map<Map<string, unknown>, Map<string, Promise<unknown>>>();
   /** Bumped by every change: a look-up that began before one is not remembered. */
   private generation = 0;
 
@@ -89,13 +92,26 @@ export class CachedAccountStore implements AccountStore {
     const now = this.now();
     const hit = cache.get(key);
     if (hit && now - hit.at < this.ttlMs) return hit.value;
+    let loads = this.loading.get(cache);
+    if (!loads) this.loading.set(cache, (loads = new Map()));
+    const pending = loads.get(key);
+    if (pending) return pending as Promise<T>;
     const generation = this.generation;
-    const value = await load();
-    if (generation !== this.generation) return value;
-    // Unknown ids are remembered too (a bad client repeating itself), but the map stays bounded.
-    if (cache.size >= MAX_ENTRIES) cache.clear();
-    cache.set(key, { at: now, value });
-    return value;
+    const loaded = (async () => {
+      try {
+        const value = await load();
+        if (generation !== this.generation) return value;
+        // Unknown ids are remembered too (a bad client repeating itself), but the map stays bounded.
+        if (cache.size >= MAX_ENTRIES) cache.clear();
+        cache.set(key, { at: now, value });
+        return value;
+      } finally {
+        // A change meanwhile has already let go of it (forget).
+        if (generation === this.generation) loads.delete(key);
+      }
+    })();
+    loads.set(key, loaded);
+    return loaded;
   }
 
   private async changing<T>(change: () => Promise<T>): Promise<T> {
@@ -113,6 +129,8 @@ export class CachedAccountStore implements AccountStore {
     this.generation++;
     this.tokens.clear();
     this.accounts.clear();
+    // A look-up that began before the change is not handed to those who ask after it.
+    this.loading.clear();
   }
 }
 

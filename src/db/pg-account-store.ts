@@ -96,6 +96,14 @@ const toUser = (row: UserRow): PassportUser => ({
   webServices: row.web_services,
   createdAt: new Date(row.created_at),
 });
+const ACCOUNT_COLUMNS = 'id, name, concurrent_requests, max_result_calls, min_poll_interval_seconds, response_delay_ms, created_at';
+const FIND_ACCOUNT_SQL = `select ${ACCOUNT_COLUMNS} from accounts where id = $1`;
+const FIND_TOKEN_SQL = `select t.token_id, t.account, t.consumer_key, t.token_secret, t.role, t.web_services, t.created_at, t.revoked_at,
+       i.name as i_name, i.consumer_secret as i_consumer_secret, i.enabled as i_enabled, i.created_at as i_created_at,
+       a.name as a_name, a.concurrent_requests as a_concurrent_requests, a.max_result_calls as a_max_result_calls,
+       a.min_poll_interval_seconds as a_min_poll_interval_seconds, a.response_delay_ms as a_response_delay_ms, a.created_at as a_created_at
+  from tokens t join integrations i on i.consumer_key = t.consumer_key join accounts a on a.id = t.account
+ where t.token_id = $1`;
 const clip = (value: string | null) => (value === null ? null : value.slice(0, AUDIT_TEXT_MAX));
 
 export class PgAccountStore implements AccountStore {
@@ -106,46 +114,33 @@ export class PgAccountStore implements AccountStore {
 
   constructor(private readonly db: Knex) {}
 
-  /** One query: the token with its integration and account; undefined when the id is unknown. */
+  /**
+   * One query: the token with its integration and account; undefined when the id is unknown. A
+   * hot statement, as findAccount's: a cache in front of the store reads each again every second.
+   */
   async findToken(tokenId: string): Promise<TokenCredentials | undefined> {
-    const row = await this.db('tokens as t')
-      .join('integrations as i', 'i.consumer_key', 't.consumer_key')
-      .join('accounts as a', 'a.id', 't.account')
-      .where('t.token_id', tokenId)
-      .first(
-        't.*',
-        'i.name as i_name',
-        'i.consumer_secret as i_consumer_secret',
-        'i.enabled as i_enabled',
-        'i.created_at as i_created_at',
-        'a.name as a_name',
-        'a.concurrent_requests as a_concurrent_requests',
-        'a.max_result_calls as a_max_result_calls',
-        'a.min_poll_interval_seconds as a_min_poll_interval_seconds',
-        'a.response_delay_ms as a_response_delay_ms',
-        'a.created_at as a_created_at',
-      );
+    const [row] = await hotQuery<TokenRow & Record<string, unknown>>(this.db, 'find_token', FIND_TOKEN_SQL, [tokenId]);
     if (!row) return undefined;
     return {
-      token: toToken(row as TokenRow),
+      token: toToken(row),
       tokenSecret: row.token_secret,
       integration: toIntegration({
         consumer_key: row.consumer_key,
         account: row.account,
-        name: row.i_name,
-        consumer_secret: row.i_consumer_secret,
-        enabled: row.i_enabled,
-        created_at: row.i_created_at,
+        name: row.i_name as string,
+        consumer_secret: row.i_consumer_secret as string,
+        enabled: row.i_enabled as boolean,
+        created_at: row.i_created_at as Date,
       }),
-      consumerSecret: row.i_consumer_secret,
+      consumerSecret: row.i_consumer_secret as string,
       account: toAccount({
         id: row.account,
-        name: row.a_name,
-        concurrent_requests: row.a_concurrent_requests,
-        max_result_calls: row.a_max_result_calls,
-        min_poll_interval_seconds: row.a_min_poll_interval_seconds,
-        response_delay_ms: row.a_response_delay_ms,
-        created_at: row.a_created_at,
+        name: row.a_name as string,
+        concurrent_requests: row.a_concurrent_requests as number | null,
+        max_result_calls: row.a_max_result_calls as number | null,
+        min_poll_interval_seconds: row.a_min_poll_interval_seconds as number | null,
+        response_delay_ms: row.a_response_delay_ms as number | null,
+        created_at: row.a_created_at as Date,
       }),
     };
   }
@@ -159,7 +154,7 @@ export class PgAccountStore implements AccountStore {
   }
 
   async findAccount(id: string): Promise<Account | undefined> {
-    const row = await this.db<AccountRow>('accounts').where({ id }).first();
+    const [row] = await hotQuery<AccountRow>(this.db, 'find_account', FIND_ACCOUNT_SQL, [id]);
     return row ? toAccount(row) : undefined;
   }
 

@@ -52,6 +52,50 @@ describe('CachedAccountStore', () => {
     expect(await cached.findToken('t1')).toBeUndefined();
   });
 
+  it('lets requests that miss together share one read', async () => {
+    const { store, reads, hold } = countingStore(new Map([['t1', 's1']]));
+    const cached = new CachedAccountStore(store, 1000, () => 0);
+    let open!: () => void;
+    hold(new Promise<void>((resolve) => (open = resolve)));
+    const asked = Array.from({ length: 64 }, () => cached.findToken('t1'));
+    open();
+    expect((await Promise.all(asked)).map((found) => found?.tokenSecret)).toEqual(Array(64).fill('s1'));
+    expect(reads.token).toBe(1);
+  });
+
+  it('does not hand a look-up begun before a change to those who ask after it', async () => {
+    const tokens = new Map([['t1', 's1']]);
+    const { store, reads, hold } = countingStore(tokens);
+    const cached = new CachedAccountStore(store, 60_000, () => 0);
+    let open!: () => void;
+    hold(new Promise<void>((resolve) => (open = resolve)));
+    const before = cached.findToken('t1');
+    await cached.revokeToken('t1', new Date());
+    const after = cached.findToken('t1');
+    open();
+    expect((await before)?.tokenSecret).toBe('s1');
+    expect(await after).toBeUndefined();
+    expect(reads.token).toBe(2);
+  });
+
+  it('does not remember a look-up that failed: the next request reads again', async () => {
+    let failing = true;
+    let reads = 0;
+    const store = {
+      findAccount: async (id: string) => {
+        reads++;
+        if (failing) throw new Error('connection lost');
+        return { id, name: id };
+      },
+    } as unknown as AccountStore;
+    const cached = new CachedAccountStore(store, 60_000, () => 0);
+    await expect(Promise.all([cached.findAccount('A'), cached.findAccount('A')])).rejects.toThrow('connection lost');
+    expect(reads).toBe(1);
+    failing = false;
+    expect((await cached.findAccount('A'))?.id).toBe('A');
+    expect(reads).toBe(2);
+  });
+
   it('reads every time with a time to live of 0', async () => {
     const { store, reads } = countingStore(new Map([['t1', 's1']]));
     const cached = new CachedAccountStore(store, 0);
