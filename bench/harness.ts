@@ -17,6 +17,8 @@ export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 export const REGISTER = ['-r', './test/helpers/register-ts.js'];
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** A fixed rate for the poll section's load (requests a second), to compare CPU a request: see LoadSpec.rate. */
+export const RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
 export const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 /** Node flags for the measured service, to profile it: BENCH_SERVICE_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
 export const SERVICE_NODE_FLAGS = (process.env.BENCH_SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);

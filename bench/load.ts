@@ -23,6 +23,12 @@ export interface LoadSpec {
   /** Each account's credentials, to sign the tokenPassport of a request for one of its jobs. */
   accounts: Record<string, Credentials>;
   headers: Record<string, string>;
+  /**
+   * Requests a second across all connections (BENCH_RATE), instead of as many as the target
+   * answers: at a rate every target keeps up with, CPU a request compares builds without the
+   * noise of a saturated machine.
+   */
+  rate?: number;
 }
 
 export type Credentials = TestCredentials & { version: string };
@@ -53,13 +59,14 @@ function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
       .replace('{{PASSPORT}}', passportFor(spec.accounts[account]));
   };
   const urls = [spec.url].flat();
-  const one = (url: string, connections: number) =>
+  const one = (url: string, connections: number, rate: number | undefined) =>
     new Promise<autocannon.Result>((resolve, reject) => {
       autocannon(
         {
           url,
           connections,
           duration: seconds,
+          ...(rate ? { overallRate: rate } : {}),
           method: 'POST',
           headers: spec.headers,
           requests: [{ method: 'POST', setupRequest: (request: Record<string, unknown>) => ({ ...request, body: body() }) }],
@@ -70,7 +77,8 @@ function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
       );
     });
   const share = (i: number) => Math.floor(spec.connections / urls.length) + (i < spec.connections % urls.length ? 1 : 0);
-  return Promise.all(urls.map((url, i) => one(url, share(i)))).then((results) =>
+  const rate = (i: number) => (spec.rate ? (spec.rate * share(i)) / spec.connections : undefined);
+  return Promise.all(urls.map((url, i) => one(url, share(i), rate(i)))).then((results) =>
     (autocannon as unknown as { aggregateResult(results: autocannon.Result[], options: { url: string; connections: number }): autocannon.Result }).aggregateResult(results, {
       url: urls[0],
       connections: spec.connections,

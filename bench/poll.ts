@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Client } from 'pg';
 import {
-  CONNECTIONS, REGISTER, ROOT, SECONDS, VERSION, WARMUP_SECONDS,
+  CONNECTIONS, RATE, REGISTER, ROOT, SECONDS, VERSION, WARMUP_SECONDS,
   createAccounts, credentialsOf, endpoint, envelope, fmt, measureCpu, metOrNot, runLoad, start, startService, stop, table,
   type BenchContext, type SectionReport, type Started,
 } from './harness';
@@ -54,6 +54,7 @@ export function pollLoad(url: string | string[], jobs: BenchJob[], accounts: str
   return {
     url: Array.isArray(url) ? url.map(endpoint) : endpoint(url),
     connections: CONNECTIONS,
+    rate: RATE,
     seconds: SECONDS,
     warmupSeconds: WARMUP_SECONDS,
     template: POLL,
@@ -155,7 +156,11 @@ export async function pollSection(context: BenchContext): Promise<SectionReport>
   const peerRun = async (target: string, peer: () => Promise<Started>) => {
     const current = await peer();
     started.push(current);
-    rows.push({ target, result: await runLoad(load(current.url)) });
+    const began = Date.now();
+    const measured = await measureCpu([current.pid], () => runLoad(load(current.url)));
+    const wall = (Date.now() - began) / 1000;
+    rows.push({ target, result: measured.result });
+    cores[target] = { service: measured.processCpu / wall, postgres: measured.postgresCpu / wall };
     await stop(current);
   };
   const runs: Record<string, () => Promise<void>> = {
@@ -164,6 +169,7 @@ export async function pollSection(context: BenchContext): Promise<SectionReport>
     'signed-nojournal': () => serviceRun('signed', false),
     'unsigned-nojournal': () => serviceRun('unsigned', false),
     ceiling: () => peerRun('ceiling: node:http, same bytes from memory', () => start(process.execPath, [...REGISTER, 'bench/peers.ts', 'ceiling', replyFile], {}, 'the ceiling server')),
+    floor: () => peerRun('floor: node:http + one batched Postgres read a poll', () => start(process.execPath, [...REGISTER, 'bench/peers.ts', 'floor', replyFile, context.dbUrl], {}, 'the floor server')),
     'node-soap': () => peerRun('peer: express + node-soap', () => start(process.execPath, [...REGISTER, 'bench/peers.ts', 'node-soap', VERSION, statusFile], {}, 'the node-soap peer')),
     wiremock: () => peerRun('peer: WireMock canned stub', () => startWireMock(reply.toString('utf8'))),
   };
@@ -195,13 +201,13 @@ export async function pollSection(context: BenchContext): Promise<SectionReport>
       }),
     ...Object.entries(cores).map(([target, used]) => {
       const rps = rows.find((row) => row.target === target)!.result.requestsPerSecond;
-      return `${target}: the service kept ${fmt(used.service, 2)} cores busy (${fmt((used.service / rps) * 1e6)} µs of CPU a request), Postgres ${fmt(used.postgres, 2)} (${fmt((used.postgres / rps) * 1e6)} µs)`;
+      return `${target}: the server kept ${fmt(used.service, 2)} cores busy (${fmt((used.service / rps) * 1e6)} µs of CPU a request), Postgres ${fmt(used.postgres, 2)} (${fmt((used.postgres / rps) * 1e6)} µs)`;
     }),
     ...Object.entries(freshness).map(([mode, f]) => `${mode}: ${f.checked - f.stale} of ${f.checked} polls matched the job's row read just before or after`),
   ].join('\n');
   return {
     title: '1. Poll throughput (checkAsyncStatus, random jobs)',
     text,
-    json: { settings: { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, jobs: JOBS, accounts: ACCOUNTS }, rows, cores, freshness },
+    json: { settings: { connections: CONNECTIONS, rate: RATE, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, jobs: JOBS, accounts: ACCOUNTS }, rows, cores, freshness },
   };
 }
