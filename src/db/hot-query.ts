@@ -13,11 +13,12 @@ import { from as copyFrom } from 'pg-copy-streams';
  * execution, since a plan for the batch at hand looked cheaper than the generic one: measured on
  * the poll bench's jobs, 730-850 µs a round trip against 225 µs with the generic plan. The
  * setting stays off knex's pool, whose one-off queries are better planned for their values.
+ * Given a transaction, it runs in it (as any query through knex), seeing what the transaction wrote.
  */
 export async function hotQuery<Row>(db: Knex, name: string, text: string, values: unknown[]): Promise<Row[]> {
   const client = db.client as Knex.Client & { config: { client?: unknown } };
-  if (client.config.client !== 'pg') {
-    // knex would spread an array over several placeholders: PGlite gets it as one array literal.
+  if (client.config.client !== 'pg' || (db as Knex & { isTransaction?: boolean }).isTransaction) {
+    // knex would spread an array over several placeholders: it goes as one array literal.
     const bindings = values.map((value) => (Array.isArray(value) ? arrayLiteral(value) : value));
     const result = await db.raw(text.replace(/\$\d+/g, '?'), bindings as Knex.RawBinding[]);
     return result.rows as Row[];
