@@ -28,6 +28,11 @@ const CUT_SECRET_ELEMENT = new RegExp(
  * closed the element (a malformed request), and other markup follows. It goes up to the next tag.
  */
 const OPEN_SECRET_TEXT = new RegExp(`(<${PREFIX}${SECRET_NAME}\\b[^>]*?(?<!/)>)(?!\\*\\*\\*(?:<|$))[^<]+`, 'gi');
+/**
+ * A secret's start tag followed by anything but what SECRET_ELEMENT leaves: its mask or nothing,
+ * then an end tag. Only then can the two patterns above find something to mask.
+ */
+const SECRET_LEFT_OPEN = new RegExp(`<${PREFIX}${SECRET_NAME}\\b[^>]*?(?<!/)>(?!(?:\\*\\*\\*)?</)`, 'i');
 
 const SECRET_KEY = /password|passwd|secret|signature/i;
 const JSON_STRING = '"(?:[^"\\\\]|\\\\.)*"';
@@ -76,10 +81,10 @@ function maskHeader(name: string, value: string): string {
  */
 export function maskXml(xml: string): string {
   if (!/password|signature|secret/i.test(xml)) return xml;
-  return xml
-    .replace(SECRET_ELEMENT, (_all, start: string, content: string, end: string) => `${start}>${content === '' ? '' : MASK}${end}`)
-    .replace(CUT_SECRET_ELEMENT, `$1${MASK}`)
-    .replace(OPEN_SECRET_TEXT, `$1${MASK}`);
+  const closed = xml.replace(SECRET_ELEMENT, (_all, start: string, content: string, end: string) => `${start}>${content === '' ? '' : MASK}${end}`);
+  // Every secret element closed (a well-formed request): nothing is left for the other two passes.
+  if (!SECRET_LEFT_OPEN.test(closed)) return closed;
+  return closed.replace(CUT_SECRET_ELEMENT, `$1${MASK}`).replace(OPEN_SECRET_TEXT, `$1${MASK}`);
 }
 
 /**

@@ -24,6 +24,10 @@ describe('maskXml', () => {
     expect(maskXml('<password>x</password><email>e</email>')).toBe('<password>***</password><email>e</email>');
     // Never closed, with more markup after it: masked up to the next tag.
     expect(maskXml('<p><password>hunter2</p><email>e</email>')).toBe('<p><password>***</p><email>e</email>');
+    // One secret closed, one left open after it: the open one is masked all the same.
+    expect(maskXml('<password>a</password><signature>s<x/>')).toBe('<password>***</password><signature>***<x/>');
+    expect(maskXml('<password>a</password><signature>***')).toBe('<password>***</password><signature>***');
+    expect(maskXml('<password></password><tokenSecret><!-- x -->y</p>')).toBe('<password></password><tokenSecret>***');
   });
 
   it('masks a secret a comment splits, and secret elements in any letter case', () => {
