@@ -140,7 +140,7 @@ export class PgRequestJournal implements JournalStore {
     // The state row is held shared until the rows are in: a turn of generations waits for them.
     await hotTransaction(this.db, async (client) => {
       const { rows } = await client.query<{ generation: number }>(`${CURRENT_GENERATION} for share`);
-      await copyInto(client, copyTo(Number(rows[0].generation)), `${encoded.join('\n')}\n`);
+      await copyInto(client, copyTo(Number(rows[0].generation)), encoded);
     });
   }
 

@@ -88,6 +88,22 @@ describe('what a SOAP client sent', () => {
     expect(entry.jobId).toBe(jobId);
   });
 
+  it('keeps every entry of a batch larger than one COPY piece (64 KB), each body whole', async () => {
+    const jobId = await createJob(service.url, { operation: 'asyncAddList', account: ACCOUNT, items: 1 });
+    // 24 requests of about 9 KB, sent at once so they share a batch; multi-byte text throughout.
+    const sent = Array.from({ length: 24 }, (_, i) =>
+      envelope('checkAsyncStatus', `<!-- ${i} ${'Größe\t数据😀 '.repeat(600)} --><msg:jobId>${jobId}</msg:jobId>`, '2017_1', accountHeader(ACCOUNT)),
+    );
+    const answers = await Promise.all(sent.map((body, i) => postSoap(service.url, '2017_1', body, { SOAPAction: 'checkAsyncStatus', 'X-Request-Id': `journal-pieces-${i}` })));
+    // A request past the account's concurrency limit is answered with a fault: journaled all the same.
+    for (let i = 0; i < sent.length; i++) {
+      const [entry] = await journal({ requestId: `journal-pieces-${i}` });
+      expect(entry.request.body).toBe(sent[i].replace(/(<signature[^>]*>)[^<]+/, '$1***'));
+      expect(entry.answer.body).toBe(answers[i].text);
+      expect(entry.answer.status).toBe(answers[i].status);
+    }
+  });
+
   it('masks a password the client never closed, in a request refused as malformed', async () => {
     const sent = envelope('checkAsyncStatus', '<msg:jobId>x</msg:jobId>', '2017_1', `<passport xmlns="urn:core_2017_1.platform.webservices.netsuite.com"><email>e@journal.example</email><password>Unclosed-s3cret`);
     const answer = await postSoap(service.url, '2017_1', sent, { SOAPAction: 'checkAsyncStatus', 'X-Request-Id': 'journal-unclosed-1' });
