@@ -18,9 +18,15 @@ import { from as copyFrom } from 'pg-copy-streams';
 export async function hotQuery<Row>(db: Knex, name: string, text: string, values: unknown[]): Promise<Row[]> {
   const client = db.client as Knex.Client & { config: { client?: unknown } };
   if (client.config.client !== 'pg' || (db as Knex & { isTransaction?: boolean }).isTransaction) {
-    // knex would spread an array over several placeholders: it goes as one array literal.
-    const bindings = values.map((value) => (Array.isArray(value) ? arrayLiteral(value) : value));
-    const result = await db.raw(text.replace(/\$\d+/g, '?'), bindings as Knex.RawBinding[]);
+    // knex would spread an array over several placeholders: it goes as one array literal. Its
+    // placeholders are positional: each $n takes the value it numbers, wherever and however often.
+    const bindings: unknown[] = [];
+    const positional = text.replace(/\$(\d+)/g, (_all, n: string) => {
+      const value = values[Number(n) - 1];
+      bindings.push(Array.isArray(value) ? arrayLiteral(value) : value);
+      return '?';
+    });
+    const result = await db.raw(positional, bindings as Knex.RawBinding[]);
     return result.rows as Row[];
   }
   const pool = hotPools.get(db);

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { Batcher } from './batcher';
 import { hotQuery } from './hot-query';
+import { requestPathBatch } from './request-path-batch';
 import type { Account, Integration, LimitOverrides, PassportUser, Token } from '../accounts/account';
 import type { AccountDetails, AccountStore, LoginFailure, PassportCredentials, TokenCredentials } from '../accounts/account-store';
 
@@ -52,15 +52,6 @@ const LIMIT_COLUMNS: Record<keyof LimitOverrides, keyof AccountRow> = {
 const AUDIT_ROWS_KEPT = 10_000;
 /** Longest text kept of what a refused request named (it is the caller's, and unbounded). */
 const AUDIT_TEXT_MAX = 200;
-/** How often, at most, expired nonces are swept (ms). */
-const NONCE_SWEEP_MS = 60_000;
-
-interface NonceUse {
-  tokenId: string;
-  nonce: string;
-  expiresAt: Date;
-  now: Date;
-}
 
 const toAccount = (row: AccountRow): Account => ({
   id: row.id,
@@ -107,10 +98,7 @@ const FIND_TOKEN_SQL = `select t.token_id, t.account, t.consumer_key, t.token_se
 const clip = (value: string | null) => (value === null ? null : value.slice(0, AUDIT_TEXT_MAX));
 
 export class PgAccountStore implements AccountStore {
-  private lastNonceSweep = 0;
   private auditWrites = 0;
-  /** Signed requests arriving while the database is busy record their nonces in one statement. */
-  private readonly nonceBatches = new Batcher<NonceUse, boolean>((uses) => this.useNonces(uses));
 
   constructor(private readonly db: Knex) {}
 
@@ -160,34 +148,9 @@ export class PgAccountStore implements AccountStore {
 
   /** The primary key (token, nonce) decides: a second insert of a live nonce inserts nothing. */
   useNonce(tokenId: string, nonce: string, expiresAt: Date, now: Date): Promise<boolean> {
-    return this.nonceBatches.load({ tokenId, nonce, expiresAt, now });
-  }
-
-  /**
-   * One statement for every nonce of a batch. A nonce seen before counts again only once its
-   * window has passed; within one batch, the first request with a token's nonce has it.
-   */
-  private async useNonces(uses: NonceUse[]): Promise<boolean[]> {
-    const now = uses.reduce((earliest, use) => (use.now < earliest ? use.now : earliest), uses[0].now);
-    if (now.getTime() - this.lastNonceSweep > NONCE_SWEEP_MS) {
-      this.lastNonceSweep = now.getTime();
-      await this.db('token_nonces').where('expires_at', '<', now).delete();
-    }
-    const keyOf = (use: NonceUse) => `${use.tokenId}\u0000${use.nonce}`;
-    const first = new Map<string, NonceUse>();
-    for (const use of uses) if (!first.has(keyOf(use))) first.set(keyOf(use), use);
-    const distinct = [...first.values()];
-    const inserted = await hotQuery<{ token_id: string; nonce: string }>(
-      this.db,
-      'use_nonces',
-      `insert into token_nonces (token_id, nonce, expires_at)
-       select * from unnest($1::text[], $2::text[], $3::timestamptz[])
-       on conflict (token_id, nonce) do update set expires_at = excluded.expires_at where token_nonces.expires_at < $4
-       returning token_id, nonce`,
-      [distinct.map((use) => use.tokenId), distinct.map((use) => use.nonce), distinct.map((use) => use.expiresAt), now],
-    );
-    const accepted = new Set(inserted.map((row) => first.get(`${row.token_id}\u0000${row.nonce}`)));
-    return uses.map((use) => accepted.has(use));
+    // Signed requests arriving while the database is busy record their nonces in one statement,
+    // with their polls' status reads (src/db/request-path-batch.ts).
+    return requestPathBatch(this.db).useNonce({ tokenId, nonce, expiresAt, now });
   }
 
   /** Keeps the newest failures only, so refused requests cannot fill the disk. */

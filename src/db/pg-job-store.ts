@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
 import { isWorkerJob, type AsyncOperation, type ItemResult, type Job, type JobSource, type JobStatus, type ProgressSample, type Scenario, type WorkerJob } from '../jobs/job';
-import type { Advance, JobCount, JobFilter, JobProgress, JobStore, NewJob, QueueAhead, ResultCall, StepContext } from '../jobs/job-store';
+import type { Advance, JobCount, JobFilter, JobStore, NewJob, QueueAhead, ResultCall, StepContext } from '../jobs/job-store';
 import { BatchStepFailedError, StepFailedError } from '../errors';
 import type { ItemInput } from '../records/record';
-import { Batcher } from './batcher';
-import { arrayLiteral, hotQuery } from './hot-query';
+import { arrayLiteral } from './hot-query';
 import { matchingRecords, PgRecordStore } from './pg-record-store';
+import { requestPathBatch, type StatusAnswer } from './request-path-batch';
 import type { SearchCriteria } from '../records/search';
 
 /** The JobStore on Postgres (a server through pg, or PGlite): the only place with SQL for jobs. */
@@ -61,43 +61,6 @@ const UNFINISHED = `status in ('pending', 'processing')`;
 /** Jobs the worker runs; external jobs are advanced by whoever reports them. */
 const RUNNABLE = `source <> 'external'`;
 const ITEM_INSERT_CHUNK = 1000;
-
-/**
- * checkAsyncStatus's one statement, for every poll of a batch: each asked (id, account, time)
- * with the columns the answer needs and, when the job is pending, its queue as subqueries. The
- * rows come back as one JSON array of arrays (times in epoch milliseconds): pg's client builds an
- * object for every row and parses every field of it, which for a batch of 28 polls cost the
- * service about twice the CPU of one JSON.parse (and Postgres a little more). The first element
- * says which question a row answers; an unknown, foreign or expired job has no row.
- */
-const epochMs = (column: string) => `floor(extract(epoch from ${column}) * 1000)`;
-const STATUS_SQL = `select json_agg(json_build_array(q.n, j.id, j.source, j.status, j.total_items, j.processed_items, j.rate_per_second,
-              ${epochMs('j.available_at')}, ${epochMs('j.started_at')}, j.rate_items, j.rate_seconds, j.rate_gap_seconds, ${epochMs('j.last_sample_at')},
-              case when j.status = 'pending' and j.${RUNNABLE} then (
-                select coalesce(sum(o.total_items - o.processed_items), 0)::bigint from jobs o
-                 where o.account = j.account and o.${UNFINISHED} and o.${RUNNABLE}
-                   and (o.available_at, o.seq) < (j.available_at, j.seq)) end,
-              case when j.status = 'pending' and j.${RUNNABLE} then (
-                select l.rate_items / l.rate_seconds from jobs l
-                 where l.account = j.account and l.${RUNNABLE} and l.started_at is not null and l.rate_seconds > 0 and l.rate_items > 0
-                 order by l.last_sample_at desc limit 1) end)) as answers
-         from unnest($1::text[], $2::text[], $3::timestamptz[]) with ordinality as q(id, account, at, n)
-         join jobs j on j.id = q.id and j.account = q.account and j.expires_at > q.at`;
-
-/** A row of STATUS_SQL's array, in its order. */
-type StatusRow = [
-  n: number, id: string, source: Job['source'], status: Job['status'], totalItems: number, processedItems: number, ratePerSecond: number | string,
-  availableAt: number, startedAt: number | null, rateItems: number | string, rateSeconds: number | string, rateGapSeconds: number | string,
-  lastSampleAt: number | null, queueItemsAhead: number | string | null, queueRecentRate: number | string | null,
-];
-
-interface StatusQuestion {
-  account: string;
-  id: string;
-  now: Date;
-}
-
-type StatusAnswer = { job: JobProgress; queue: QueueAhead } | undefined;
 
 const toDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
@@ -159,9 +122,6 @@ export interface PgJobStoreOptions {
 }
 
 export class PgJobStore implements JobStore {
-  /** Polls made while the database is busy share one status statement. */
-  private readonly statusBatches = new Batcher<StatusQuestion, StatusAnswer>((questions) => this.readStatuses(questions));
-
   constructor(
     private readonly db: Knex,
     private readonly options: PgJobStoreOptions = { leaseSeconds: 30 },
@@ -202,36 +162,9 @@ export class PgJobStore implements JobStore {
     return row ? toJob(row) : undefined;
   }
 
+  /** Polls made while the database is busy share one statement, with their nonces (src/db/request-path-batch.ts). */
   findJobProgress(account: string, id: string, now: Date): Promise<StatusAnswer> {
-    return this.statusBatches.load({ account, id, now });
-  }
-
-  private async readStatuses(questions: StatusQuestion[]): Promise<StatusAnswer[]> {
-    const [found] = await hotQuery<{ answers: StatusRow[] | string | null }>(this.db, 'job_status', STATUS_SQL, [
-      questions.map((q) => q.id),
-      questions.map((q) => q.account),
-      questions.map((q) => q.now),
-    ]);
-    const rows: StatusRow[] = typeof found.answers === 'string' ? JSON.parse(found.answers) : (found.answers ?? []);
-    const answers: StatusAnswer[] = new Array(questions.length).fill(undefined);
-    // Doubles that are not finite arrive as JSON strings ("Infinity"): Number() reads both.
-    for (const [n, id, source, status, totalItems, processedItems, ratePerSecond, availableAt, startedAt, rateItems, rateSeconds, rateGapSeconds, lastSampleAt, queueItemsAhead, queueRecentRate] of rows) {
-      answers[n - 1] = {
-        job: {
-          id,
-          source,
-          status,
-          totalItems,
-          processedItems,
-          ratePerSecond: Number(ratePerSecond),
-          availableAt: new Date(availableAt),
-          startedAt: startedAt === null ? null : new Date(startedAt),
-          rate: { items: Number(rateItems), seconds: Number(rateSeconds), lastSampleAt: lastSampleAt === null ? null : new Date(lastSampleAt), gapSeconds: Number(rateGapSeconds) },
-        },
-        queue: { itemsAhead: Number(queueItemsAhead ?? 0), recentRate: queueRecentRate === null ? null : Number(queueRecentRate) },
-      };
-    }
-    return answers;
+    return requestPathBatch(this.db).jobStatus({ account, id, now });
   }
 
   /** One guarded update takes the poll; a second look tells a too-early poll from a missing job. */

@@ -88,3 +88,29 @@ describe('nonces sharing one statement', () => {
     expect(await accounts.useNonce('tok0', 'nonce0', new Date(expiresAt.getTime() + 600_000), new Date(expiresAt.getTime() + 1000))).toBe(true);
   });
 });
+
+describe('nonces and polls sharing one statement', () => {
+  it('answers each caller of a mixed burst, the account store\'s nonces and the job store\'s polls alike', async () => {
+    const accounts = new PgAccountStore(database.db);
+    const job = await scripted('BATCH_MIX', 8);
+    const now = clock.now();
+    const expiresAt = new Date(now.getTime() + 300_000);
+    // Made in one turn, so they go in one batch: each nonce twice (once accepted), each poll three times.
+    const calls = Array.from({ length: 30 }, (_, i) =>
+      i % 3 === 0 ? store.findJobProgress('BATCH_MIX', i % 2 === 0 ? job.id : 'NO_SUCH_JOB', now) : accounts.useNonce('mixtok', `mixnonce${i % 5}`, expiresAt, now),
+    );
+    const answers = await Promise.all(calls);
+    answers.forEach((answer, i) => {
+      if (i % 3 !== 0) return;
+      if (i % 2 === 0) expect((answer as Awaited<ReturnType<PgJobStore['findJobProgress']>>)?.job).toMatchObject({ id: job.id, totalItems: 8 });
+      else expect(answer).toBeUndefined();
+    });
+    const nonceCalls = answers.map((answer, i) => ({ answer, i })).filter(({ i }) => i % 3 !== 0);
+    for (let k = 0; k < 5; k++) {
+      const same = nonceCalls.filter(({ i }) => i % 5 === k);
+      expect(same.filter(({ answer }) => answer === true)).toHaveLength(1);
+      expect(same.find(({ answer }) => answer === true)!.i).toBe(same[0].i);
+    }
+    expect(await accounts.useNonce('mixtok', 'mixnonce0', expiresAt, now)).toBe(false);
+  });
+});
