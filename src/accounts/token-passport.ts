@@ -28,7 +28,8 @@ export function hmacAlgorithm(spelling: string): HmacAlgorithm | undefined {
 }
 
 export function signatureBase(passport: Pick<TokenPassport, 'account' | 'consumerKey' | 'token' | 'nonce' | 'timestamp'>): string {
-  return [passport.account, passport.consumerKey, passport.token, passport.nonce, passport.timestamp].join('&');
+  // Not Array.join, which makes a two-byte string of parsed ("thin") strings: HMAC then reads it slower.
+  return `${passport.account}&${passport.consumerKey}&${passport.token}&${passport.nonce}&${passport.timestamp}`;
 }
 
 export function sign(base: string, consumerSecret: string, tokenSecret: string, algorithm: HmacAlgorithm): string {

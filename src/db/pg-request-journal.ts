@@ -126,7 +126,14 @@ export class PgRequestJournal implements JournalStore {
    */
   encode(row: JournalRow): string {
     const fields = values(row);
-    if (this.copy) return fields.map(copyField).join('\t');
+    if (this.copy) {
+      // Joined with +, not Array.join: V8's join makes a two-byte string when an element is a
+      // "thin" string (an operation name the parser read is one, once used as a property key),
+      // and a two-byte row costs twice the memory and a slower encoding on its way to the socket.
+      let line = copyField(fields[0]);
+      for (let i = 1; i < fields.length; i++) line += `\t${copyField(fields[i])}`;
+      return line;
+    }
     return JSON.stringify(Object.fromEntries(COLUMNS.map(([name, type], i) => [name, type === 'jsonb' ? row.requestHeaders : fields[i]])));
   }
 
