@@ -95,12 +95,15 @@ export interface JournalFilter {
   limit: number;
 }
 
+/** A row as the store will send it: its bytes, or text for a store that sends text. */
+export type EncodedRow = string | Buffer;
+
 /** The journal's table (src/db/pg-request-journal.ts). */
 export interface JournalStore {
   /** A row as insert takes it. */
-  encode(row: JournalRow): string;
+  encode(row: JournalRow): EncodedRow;
   /** Writes encoded rows, in order. */
-  insert(encoded: string[]): Promise<void>;
+  insert(encoded: EncodedRow[]): Promise<void>;
   /** Newest first: by time, then by id; among the newest `keep` entries. */
   list(filter: JournalFilter, keep: number): Promise<JournalEntry[]>;
   /** Deletes every entry; returns how many. */
@@ -133,7 +136,7 @@ const JOB_ID = /<(?:[\w.-]+:)?jobId>\s*([^<\s]{1,200})\s*</;
 const MAX_FIELD = 256;
 
 export class RequestJournal {
-  private readonly batcher: Batcher<string, void>;
+  private readonly batcher: Batcher<EncodedRow, void>;
   private last: Promise<void> = Promise.resolve();
   private waiting = 0;
   private writtenSincePrune = 0;
@@ -155,7 +158,7 @@ export class RequestJournal {
 
   /**
    * Hands a call over to be written; never waits and never throws. The call is masked, cut and
-   * encoded now: what waits for its batch is one string, not the request's objects.
+   * encoded now: what waits for its batch is one string or buffer, not the request's objects.
    */
   record(call: JournalCall): void {
     // A request answered while the service stops finds the database closing: it is not kept.
@@ -164,7 +167,7 @@ export class RequestJournal {
       this.dropped++;
       return;
     }
-    let encoded: string;
+    let encoded: EncodedRow;
     try {
       encoded = this.store.encode(this.row(call));
     } catch (error) {
@@ -204,7 +207,7 @@ export class RequestJournal {
     await this.flush();
   }
 
-  private async write(rows: string[]): Promise<void[]> {
+  private async write(rows: EncodedRow[]): Promise<void[]> {
     try {
       try {
         await this.store.insert(rows);
