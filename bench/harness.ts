@@ -18,7 +18,7 @@ export const REGISTER = ['-r', './test/helpers/register-ts.js'];
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** A fixed rate for the poll section's load (requests a second), to compare CPU a request: see LoadSpec.rate. */
-export const RATE = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
+export const RATE = process.env.BENCH_RATE ? positiveNumber('BENCH_RATE', process.env.BENCH_RATE) : undefined;
 export const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 /** Node flags for the measured service, to profile it: BENCH_SERVICE_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
 export const SERVICE_NODE_FLAGS = (process.env.BENCH_SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
@@ -33,6 +33,13 @@ export const SERVICE_ENV: Record<string, string> = Object.fromEntries(
       return [pair.slice(0, at), pair.slice(at + 1)];
     }),
 );
+
+/** A setting's value as a number above 0, or a clear error naming it. */
+export function positiveNumber(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a number above 0 (got "${raw}")`);
+  return value;
+}
 
 export interface Started {
   url: string;

@@ -44,6 +44,8 @@ export interface LoadResult {
   timeouts: number;
   /** CPU the load generator itself used over the measured run, in cores (1 = one core busy). */
   loadGeneratorCores: number;
+  /** Requests answered during the warm-up, which a server's CPU over the whole load also paid for. */
+  warmupRequests: number;
 }
 
 /** A tokenPassport signed now with a fresh nonce, as NetSuite's token-based authentication expects. */
@@ -77,7 +79,8 @@ function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
       );
     });
   const share = (i: number) => Math.floor(spec.connections / urls.length) + (i < spec.connections % urls.length ? 1 : 0);
-  const rate = (i: number) => (spec.rate ? (spec.rate * share(i)) / spec.connections : undefined);
+  // autocannon takes whole requests a second for each url.
+  const rate = (i: number) => (spec.rate ? Math.max(1, Math.round((spec.rate * share(i)) / spec.connections)) : undefined);
   return Promise.all(urls.map((url, i) => one(url, share(i), rate(i)))).then((results) =>
     (autocannon as unknown as { aggregateResult(results: autocannon.Result[], options: { url: string; connections: number }): autocannon.Result }).aggregateResult(results, {
       url: urls[0],
@@ -88,7 +91,7 @@ function run(spec: LoadSpec, seconds: number): Promise<autocannon.Result> {
 
 async function main(): Promise<void> {
   const spec = JSON.parse(readFileSync(process.argv[2], 'utf8')) as LoadSpec;
-  if (spec.warmupSeconds > 0) await run(spec, spec.warmupSeconds);
+  const warmup = spec.warmupSeconds > 0 ? await run(spec, spec.warmupSeconds) : undefined;
   const cpuBefore = process.cpuUsage();
   const result = await run(spec, spec.seconds);
   const cpu = process.cpuUsage(cpuBefore);
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
     errors: result.errors,
     timeouts: result.timeouts,
     loadGeneratorCores: (cpu.user + cpu.system) / 1e6 / result.duration,
+    warmupRequests: warmup?.requests.total ?? 0,
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

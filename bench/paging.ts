@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Client } from 'pg';
 import {
   REGISTER, SECONDS, WARMUP_SECONDS,
-  admin, createAccounts, credentialsOf, endpoint, envelope, fmt, metOrNot, peakRssMiB, runLoad, soapCall, start, startService, stop, table,
+  admin, createAccounts, credentialsOf, endpoint, envelope, fmt, metOrNot, peakRssMiB, positiveNumber, runLoad, soapCall, start, startService, stop, table,
   type BenchContext, type SectionReport, type Started,
 } from './harness';
 import type { LoadResult, LoadSpec } from './load';
@@ -25,7 +25,7 @@ const PAGE_SIZE = 1_000;
 /** The 200,000-record job's peak RSS may exceed the 2,000-record one's by this factor at most. */
 const MEMORY_GROWTH_LIMIT = 1.15;
 /** Turns each search size takes at being paged (BENCH_PAGING_ROUNDS); the goal compares their mean peaks. */
-const PAGING_ROUNDS = Math.max(1, Number(process.env.BENCH_PAGING_ROUNDS ?? 2));
+const PAGING_ROUNDS = Math.round(positiveNumber('BENCH_PAGING_ROUNDS', process.env.BENCH_PAGING_ROUNDS ?? '2'));
 const JOB_TIMEOUT_MS = 10 * 60_000;
 const ADD_ACCOUNT = 'BENCH_PAGE_ADD';
 const searchAccount = (records: number) => `BENCH_PAGE_SEARCH_${records}`;

@@ -97,19 +97,25 @@ export class CachedAccountStore implements AccountStore {
     const pending = loads.get(key);
     if (pending) return pending as Promise<T>;
     const generation = this.generation;
-    const loaded = (async () => {
-      try {
-        const value = await load();
+    let started: Promise<T>;
+    try {
+      started = load();
+    } catch (error) {
+      // One that throws before it returns a promise is not kept for others.
+      return Promise.reject(error);
+    }
+    const loaded: Promise<T> = started
+      .then((value) => {
         if (generation !== this.generation) return value;
         // Unknown ids are remembered too (a bad client repeating itself), but the map stays bounded.
         if (cache.size >= MAX_ENTRIES) cache.clear();
         cache.set(key, { at: now, value });
         return value;
-      } finally {
-        // A change meanwhile has already let go of it (forget).
-        if (generation === this.generation) loads.delete(key);
-      }
-    })();
+      })
+      .finally(() => {
+        // A change meanwhile has already let go of it (forget); a later look-up is not this one's.
+        if (loads.get(key) === loaded) loads.delete(key);
+      });
     loads.set(key, loaded);
     return loaded;
   }

@@ -46,7 +46,9 @@ const NONCE_SWEEP_MS = 60_000;
  * question a row answers; an unknown, foreign or expired job has no row. The input stays unnested
  * arrays: a JSON input (json_to_recordset) lost the jobs index in the generic plan.
  */
-const epochMs = (column: string) => `floor(extract(epoch from ${column}) * 1000)`;
+// Cut to the millisecond first and rounded: exact whether extract gives numeric (Postgres 14 and
+// later, PGlite) or a double (13 and earlier).
+const epochMs = (column: string) => `round(extract(epoch from date_trunc('milliseconds', ${column})) * 1000)`;
 const STATUS_ANSWERS = (first: number) => `select json_agg(json_build_array(q.n, j.id, j.source, j.status, j.total_items, j.processed_items, j.rate_per_second,
               ${epochMs('j.available_at')}, ${epochMs('j.started_at')}, j.rate_items, j.rate_seconds, j.rate_gap_seconds, ${epochMs('j.last_sample_at')},
               case when j.status = 'pending' and j.${RUNNABLE} then (
@@ -109,12 +111,11 @@ export class RequestPathBatch {
     const keyOf = (use: NonceUse) => `${use.tokenId}\u0000${use.nonce}`;
     const first = new Map<string, NonceUse>();
     for (const use of uses) if (!first.has(keyOf(use))) first.set(keyOf(use), use);
-    const distinct = [...first.values()];
+    // In one order whatever the arrival: two batches in flight that share nonces take their rows'
+    // locks in the same order, so they cannot deadlock each other.
+    const distinct = [...first.values()].sort((a, b) => (a.tokenId < b.tokenId ? -1 : a.tokenId > b.tokenId ? 1 : a.nonce < b.nonce ? -1 : a.nonce > b.nonce ? 1 : 0));
     const now = uses.reduce((earliest, use) => (use.now < earliest ? use.now : earliest), uses[0]?.now ?? new Date(0));
-    if (uses.length > 0 && now.getTime() - this.lastNonceSweep > NONCE_SWEEP_MS) {
-      this.lastNonceSweep = now.getTime();
-      await this.db('token_nonces').where('expires_at', '<', now).delete();
-    }
+    if (uses.length > 0 && now.getTime() - this.lastNonceSweep > NONCE_SWEEP_MS) this.sweepNonces(now);
 
     const statusValues = [statuses.map((q) => q.id), statuses.map((q) => q.account), statuses.map((q) => q.now)];
     const nonceValues = [distinct.map((use) => use.tokenId), distinct.map((use) => use.nonce), distinct.map((use) => use.expiresAt), now];
@@ -147,6 +148,22 @@ export class RequestPathBatch {
     const accepted = new Set(fromJson(found.used).map(([tokenId, nonce]) => first.get(`${tokenId}\u0000${nonce}`)));
     let nextStatus = 0;
     return questions.map((question) => (question.status ? answers[nextStatus++] : accepted.has(question.nonce)));
+  }
+
+  /**
+   * Deletes nonces whose window has passed, beside the batches rather than before one: a
+   * minute's worth of rows must not hold up the polls of the batch that finds the sweep due. A
+   * nonce past its window counts as new anyway (the insert's conflict clause), so the sweep only
+   * keeps the table small; one that fails is tried again with the next batch.
+   */
+  private sweepNonces(now: Date): void {
+    this.lastNonceSweep = now.getTime();
+    this.db('token_nonces')
+      .where('expires_at', '<', now)
+      .delete()
+      .catch(() => {
+        this.lastNonceSweep = 0;
+      });
   }
 }
 

@@ -96,6 +96,21 @@ describe('CachedAccountStore', () => {
     expect(reads).toBe(2);
   });
 
+  it('does not keep a look-up that threw before it returned a promise', async () => {
+    let reads = 0;
+    const store = {
+      findAccount: (id: string) => {
+        reads++;
+        if (reads === 1) throw new Error('no connection');
+        return Promise.resolve({ id, name: id });
+      },
+    } as unknown as AccountStore;
+    const cached = new CachedAccountStore(store, 60_000, () => 0);
+    await expect(cached.findAccount('A')).rejects.toThrow('no connection');
+    expect((await cached.findAccount('A'))?.id).toBe('A');
+    expect(reads).toBe(2);
+  });
+
   it('reads every time with a time to live of 0', async () => {
     const { store, reads } = countingStore(new Map([['t1', 's1']]));
     const cached = new CachedAccountStore(store, 0);
