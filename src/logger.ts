@@ -33,10 +33,15 @@ const STDOUT_GATHER_MS = 100;
 /** stdout and stderr, opened once per process and flushed at exit (writes are asynchronous). */
 let standardStreams: { out: DestinationStream; err: DestinationStream } | undefined;
 function standardDestinations(): { out: DestinationStream; err: DestinationStream } {
-  standardStreams ??= {
-    out: pino.destination({ dest: 1, sync: false, minLength: STDOUT_GATHER_BYTES, periodicFlush: STDOUT_GATHER_MS }),
-    err: pino.destination({ dest: 2, sync: false }),
-  };
+  if (!standardStreams) {
+    // Gathered lines are kept as buffers: as text, sonic-boom measured the UTF-8 length of all
+    // it held at every line, flattening it each time (a tenth of the service's allocations).
+    const out = pino.destination({ dest: 1, sync: false, minLength: STDOUT_GATHER_BYTES, periodicFlush: STDOUT_GATHER_MS, contentMode: 'buffer' });
+    standardStreams = {
+      out: { write: (line: string) => out.write(Buffer.from(line) as unknown as string) },
+      err: pino.destination({ dest: 2, sync: false }),
+    };
+  }
   return standardStreams;
 }
 
