@@ -44,7 +44,8 @@ const NONCE_SWEEP_MS = 60_000;
  * every row and parses every field of it, which for a batch of 28 polls cost the service about
  * twice the CPU of one JSON.parse (and Postgres a little more). The first element says which
  * question a row answers; an unknown, foreign or expired job has no row. The input stays unnested
- * arrays: a JSON input (json_to_recordset) lost the jobs index in the generic plan.
+ * arrays: a JSON input (json_to_recordset) lost the jobs index in the generic plan. Times go in as
+ * epoch milliseconds too (msArray): pg's client wrote each Date as text with its time zone.
  */
 // Cut to the millisecond first and rounded: exact whether extract gives numeric (Postgres 14 and
 // later, PGlite) or a double (13 and earlier).
@@ -59,15 +60,15 @@ const STATUS_ANSWERS = (first: number) => `select json_agg(json_build_array(q.n,
                 select l.rate_items / l.rate_seconds from jobs l
                  where l.account = j.account and l.${RUNNABLE} and l.started_at is not null and l.rate_seconds > 0 and l.rate_items > 0
                  order by l.last_sample_at desc limit 1) end))
-         from unnest($${first}::text[], $${first + 1}::text[], $${first + 2}::timestamptz[]) with ordinality as q(id, account, at, n)
-         join jobs j on j.id = q.id and j.account = q.account and j.expires_at > q.at`;
+         from unnest($${first}::text[], $${first + 1}::text[], $${first + 2}::float8[]) with ordinality as q(id, account, at_ms, n)
+         join jobs j on j.id = q.id and j.account = q.account and j.expires_at > to_timestamp(q.at_ms / 1000)`;
 
 /**
  * A nonce seen before counts again only once its window has passed. The statement says which
  * (token, nonce) pairs it took, as one JSON array.
  */
 const USE_NONCES = (first: number) => `insert into token_nonces (token_id, nonce, expires_at)
-       select * from unnest($${first}::text[], $${first + 1}::text[], $${first + 2}::timestamptz[])
+       select token_id, nonce, to_timestamp(expires_ms / 1000) from unnest($${first}::text[], $${first + 1}::text[], $${first + 2}::float8[]) as u(token_id, nonce, expires_ms)
        on conflict (token_id, nonce) do update set expires_at = excluded.expires_at where token_nonces.expires_at < $${first + 3}
        returning token_id, nonce`;
 const STATUS_SQL = `select (${STATUS_ANSWERS(1)}) as answers`;
@@ -80,6 +81,9 @@ type StatusRow = [
   availableAt: number, startedAt: number | null, rateItems: number | string, rateSeconds: number | string, rateGapSeconds: number | string,
   lastSampleAt: number | null, queueItemsAhead: number | string | null, queueRecentRate: number | string | null,
 ];
+
+/** Times as a Postgres float8[] literal of epoch milliseconds (digits only: nothing to quote). */
+const msArray = (times: Date[]): string => `{${times.map((time) => time.getTime()).join(',')}}`;
 
 /** json comes parsed from pg, and as text from PGlite's client through knex. */
 const fromJson = <T>(value: T[] | string | null | undefined): T[] => (typeof value === 'string' ? (JSON.parse(value) as T[]) : (value ?? []));
@@ -117,8 +121,8 @@ export class RequestPathBatch {
     const now = uses.reduce((earliest, use) => (use.now < earliest ? use.now : earliest), uses[0]?.now ?? new Date(0));
     if (uses.length > 0 && now.getTime() - this.lastNonceSweep > NONCE_SWEEP_MS) this.sweepNonces(now);
 
-    const statusValues = [statuses.map((q) => q.id), statuses.map((q) => q.account), statuses.map((q) => q.now)];
-    const nonceValues = [distinct.map((use) => use.tokenId), distinct.map((use) => use.nonce), distinct.map((use) => use.expiresAt), now];
+    const statusValues = [statuses.map((q) => q.id), statuses.map((q) => q.account), msArray(statuses.map((q) => q.now))];
+    const nonceValues = [distinct.map((use) => use.tokenId), distinct.map((use) => use.nonce), msArray(distinct.map((use) => use.expiresAt)), now];
     type Found = { answers?: StatusRow[] | string | null; used?: Array<[string, string]> | string | null };
     const [found] =
       uses.length === 0
