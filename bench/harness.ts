@@ -19,7 +19,11 @@ export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** A fixed rate for the poll section's load (requests a second), to compare CPU a request: see LoadSpec.rate. */
 export const RATE = process.env.BENCH_RATE ? positiveNumber('BENCH_RATE', process.env.BENCH_RATE) : undefined;
-export const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+/**
+ * Load before each measured run, the same for every target. WireMock's JVM needs it: after 3 s of
+ * warm-up it answered 4,514 and 5,345 req/s, after 10 s 10,519 and 7,297 (ceilings 15,115-17,863).
+ */
+export const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
 /** Node flags for the measured service, to profile it: BENCH_SERVICE_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
 export const SERVICE_NODE_FLAGS = (process.env.BENCH_SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 /** Settings for every service the bench starts, over its own: BENCH_SERVICE_ENV='LOG_LEVEL=warn JOURNAL_MAX_BODY_BYTES=0'. */
