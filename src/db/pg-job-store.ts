@@ -5,6 +5,7 @@ import { BatchStepFailedError, StepFailedError } from '../errors';
 import type { ItemInput } from '../records/record';
 import { arrayLiteral } from './hot-query';
 import { matchingRecords, PgRecordStore } from './pg-record-store';
+import { RUNNABLE, UNFINISHED } from './job-conditions';
 import { requestPathBatch, type StatusAnswer } from './request-path-batch';
 import type { SearchCriteria } from '../records/search';
 
@@ -57,9 +58,6 @@ interface ItemRow {
   record: ItemResult['record'];
 }
 
-const UNFINISHED = `status in ('pending', 'processing')`;
-/** Jobs the worker runs; external jobs are advanced by whoever reports them. */
-const RUNNABLE = `source <> 'external'`;
 const ITEM_INSERT_CHUNK = 1000;
 
 const toDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));

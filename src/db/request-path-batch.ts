@@ -3,6 +3,7 @@ import type { Job } from '../jobs/job';
 import type { JobProgress, QueueAhead } from '../jobs/job-store';
 import { Batcher } from './batcher';
 import { hotQuery } from './hot-query';
+import { RUNNABLE, UNFINISHED } from './job-conditions';
 
 /**
  * The statements a signed poll makes, shared by every request that arrives while the database
@@ -31,9 +32,6 @@ export type StatusAnswer = { job: JobProgress; queue: QueueAhead } | undefined;
 
 type Question = { nonce: NonceUse; status?: undefined } | { status: StatusQuestion; nonce?: undefined };
 
-const UNFINISHED = `status in ('pending', 'processing')`;
-/** Jobs the worker runs; external jobs are advanced by whoever reports them. */
-const RUNNABLE = `source <> 'external'`;
 /** How often, at most, expired nonces are swept (ms). */
 const NONCE_SWEEP_MS = 60_000;
 
