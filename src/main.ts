@@ -43,6 +43,9 @@ import { createSessionOperations } from './soap/session-operations';
 import { normalizeAccountId } from './jobs/account-id';
 import { RequestJournal } from './journal/request-journal';
 import { PgRequestJournal } from './db/pg-request-journal';
+import { InlineJournalWriter, type JournalWriterFactory } from './journal/journal-writer';
+import { ThreadJournalWriter } from './journal/journal-thread';
+import { hotPoolTarget } from './db/hot-query';
 import { FaultInjector } from './faults/fault-injector';
 import { PgFaultRules } from './db/pg-fault-rules';
 
@@ -194,14 +197,7 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     : null;
 
   const catalog = new WsdlCatalog(undefined, official);
-  const journal = config.JOURNAL
-    ? new RequestJournal(
-        new PgRequestJournal(db),
-        clock,
-        { maxEntries: config.JOURNAL_MAX_ENTRIES, maxAgeHours: config.JOURNAL_MAX_AGE_HOURS, maxBodyBytes: config.JOURNAL_MAX_BODY_BYTES },
-        (error) => logger.error('request journal', { error }),
-      )
-    : null;
+  const journal = config.JOURNAL ? requestJournal(db, config, clock, logger) : null;
   const faults = new FaultInjector(new PgFaultRules(db), clock, { refreshMs: FAULT_RULES_REFRESH_MS, onError: (error) => logger.error('injected-fault rules', { error }) });
   await faults.start();
   const operations = {
@@ -284,6 +280,28 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
         if (!options.db) await closeKnex(db);
       })()),
   };
+}
+
+/**
+ * The request journal. On a Postgres server its writing runs on a thread of its own
+ * (JOURNAL_THREAD, on by default), which falls back to this event loop if the thread dies; on
+ * PGlite, whose database lives in this thread, it runs here.
+ */
+function requestJournal(db: Knex, config: Config, clock: Clock, logger: Logger): RequestJournal {
+  const store = new PgRequestJournal(db);
+  const maxBodyBytes = config.JOURNAL_MAX_BODY_BYTES;
+  const target = hotPoolTarget(db);
+  const writer: JournalWriterFactory | undefined =
+    target && config.JOURNAL_THREAD
+      ? (events) => new ThreadJournalWriter({ ...target, maxBodyBytes }, events, () => new InlineJournalWriter(store, maxBodyBytes, events))
+      : undefined;
+  return new RequestJournal(
+    store,
+    clock,
+    { maxEntries: config.JOURNAL_MAX_ENTRIES, maxAgeHours: config.JOURNAL_MAX_AGE_HOURS, maxBodyBytes },
+    (error) => logger.error('request journal', { error }),
+    writer,
+  );
 }
 
 /** SEED_FILE and FIXTURES_FILE (one fixtures format), read as they are now. */

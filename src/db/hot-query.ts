@@ -101,6 +101,13 @@ const COPY_PIECE_BYTES = 64 * 1024;
 
 /** The hot statements' pools, by the knex instance they serve (see createKnex and closeKnex). */
 const hotPools = new WeakMap<Knex, Pool>();
+/** Where each hot pool connects, for a thread that opens connections of its own there. */
+const hotTargets = new WeakMap<Knex, HotPoolTarget>();
+
+export interface HotPoolTarget {
+  url: string;
+  schema?: string;
+}
 
 /**
  * A small pool for the hot statements, on the same server and schema as knex's. Each connection
@@ -117,6 +124,12 @@ export function openHotPool(db: Knex, url: string, schema: string | undefined, o
   const pool = new Pool(options);
   pool.on('error', onError);
   hotPools.set(db, pool);
+  hotTargets.set(db, { url, schema });
+}
+
+/** The server and schema of the database's hot pool; undefined on PGlite. */
+export function hotPoolTarget(db: Knex): HotPoolTarget | undefined {
+  return hotTargets.get(db);
 }
 
 /** The hot pool's connections (open, idle) and the queries waiting for one; undefined on PGlite. */
@@ -128,6 +141,7 @@ export function hotPoolUse(db: Knex): { total: number; idle: number; waiting: nu
 export async function closeHotPool(db: Knex): Promise<void> {
   await hotPools.get(db)?.end();
   hotPools.delete(db);
+  hotTargets.delete(db);
 }
 
 /** A one-dimensional Postgres array literal: every element quoted, so any text survives. */

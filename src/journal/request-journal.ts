@@ -1,16 +1,15 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from '../clock';
-import { Batcher } from '../db/batcher';
 import type { CapturedAnswer } from '../http/answer-capture';
 import { normalizeAccountId } from '../jobs/account-id';
-import { storableText } from '../text';
-import { maskHeaders, maskJson, maskXml } from './secret-masking';
+import { InlineJournalWriter, type JournalWriter, type JournalWriterFactory } from './journal-writer';
 
 /**
  * The request journal: every SOAP and JSON-face request with its answer, so a test suite can see
  * what its client really sent. A request is handed over once answered (or dropped) and written
- * later, many to a statement (src/db/batcher.ts), so the answer never waits for it; its secrets
- * are masked and its bodies cut to the cap on the way. Times come from the service's clock (the
+ * later, many to a statement, so the answer never waits for it; its secrets are masked and its
+ * bodies cut to the cap on the way (journal-writer.ts; on a Postgres server, on a thread of its
+ * own: journal-thread.ts). Times come from the service's clock (the
  * manual one when it is on), as every stored time does. Retention keeps the newest
  * `maxEntries` (at most: ids may have gaps) no older than `maxAgeHours`; it runs after writes, at
  * most once a minute when idle, and before every read of the journal. Reads see exactly that; the
@@ -125,21 +124,13 @@ export interface JournalOptions {
 /** Calls waiting to be written past this are not kept (a database that does not keep up). */
 const MAX_WAITING = 10_000;
 const IDLE_PRUNE_MS = 60_000;
-/**
- * Calls wait this long for others to share their statement. Under a polling storm that makes a
- * statement of a hundred rows instead of a few, and its fixed cost (round trips, a transaction,
- * Postgres's and pg's per-statement work) all but vanishes; a read of the journal sends
- * what waits at once, so nobody sees the delay.
- */
-const WRITE_LINGER_MS = 50;
-const JOB_ID = /<(?:[\w.-]+:)?jobId>\s*([^<\s]{1,200})\s*</;
-const MAX_FIELD = 256;
 
 export class RequestJournal {
-  private readonly batcher: Batcher<EncodedRow, void>;
-  private last: Promise<void> = Promise.resolve();
+  private readonly writer: JournalWriter;
   private waiting = 0;
   private writtenSincePrune = 0;
+  /** The prune running now, if one is: written rows ask for one, and they do not pile up. */
+  private pruning: Promise<unknown> | null = null;
   private readonly timer: NodeJS.Timeout;
   /** Calls not kept because too many were waiting. */
   dropped = 0;
@@ -150,16 +141,15 @@ export class RequestJournal {
     private readonly clock: Clock,
     readonly options: JournalOptions,
     private readonly onError: (error: unknown) => void,
+    /** Who masks, encodes and writes the calls (default: this event loop, in batches). */
+    writer: JournalWriterFactory = (events) => new InlineJournalWriter(store, options.maxBodyBytes, events),
   ) {
-    this.batcher = new Batcher((calls) => this.write(calls), { maxInFlight: 1, maxBatch: 500, lingerMs: WRITE_LINGER_MS });
+    this.writer = writer({ settled: (count, written) => this.settled(count, written), error: onError });
     this.timer = setInterval(() => void this.prune().catch(onError), IDLE_PRUNE_MS);
     this.timer.unref();
   }
 
-  /**
-   * Hands a call over to be written; never waits and never throws. The call is masked, cut and
-   * encoded now: what waits for its batch is one string or buffer, not the request's objects.
-   */
+  /** Hands a call over to be written; never waits and never throws. */
   record(call: JournalCall): void {
     // A request answered while the service stops finds the database closing: it is not kept.
     if (this.stopped) return;
@@ -167,21 +157,14 @@ export class RequestJournal {
       this.dropped++;
       return;
     }
-    let encoded: EncodedRow;
-    try {
-      encoded = this.store.encode(this.row(call));
-    } catch (error) {
-      this.onError(error);
-      return;
-    }
     this.waiting++;
-    this.last = this.batcher.load(encoded);
+    this.writer.add(call);
   }
 
   /** Resolves once every call recorded so far is written (those lingering go at once). */
-  flush(): Promise<void> {
-    this.batcher.drain();
-    return this.last;
+  async flush(): Promise<void> {
+    await this.writer.flush();
+    await this.pruning;
   }
 
   async list(filter: JournalFilter): Promise<JournalEntry[]> {
@@ -204,82 +187,19 @@ export class RequestJournal {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.flush();
+    await this.writer.stop();
+    await this.pruning;
   }
 
-  private async write(rows: EncodedRow[]): Promise<void[]> {
-    try {
-      try {
-        await this.store.insert(rows);
-      } catch (error) {
-        if (rows.length === 1 || !refusedData(error)) throw error;
-        // One entry the database refuses must not take the batch with it: each goes on its own.
-        const refused = (await Promise.allSettled(rows.map((row) => this.store.insert([row])))).filter((outcome) => outcome.status === 'rejected');
-        if (refused.length > 0) this.onError((refused[0] as PromiseRejectedResult).reason);
-      }
-      this.writtenSincePrune += rows.length;
-      // Checked as often as a tenth of the cap is written: the table holds about twice the cap,
-      // plus what a batch brings past it before the check.
-      if (this.writtenSincePrune >= Math.max(1, this.options.maxEntries / 10)) await this.prune();
-    } catch (error) {
-      this.onError(error);
-    } finally {
-      this.waiting -= rows.length;
-    }
-    return rows.map(() => undefined);
+  private settled(count: number, written: boolean): void {
+    this.waiting -= count;
+    if (!written) return;
+    this.writtenSincePrune += count;
+    // Checked as often as a tenth of the cap is written: the table holds about twice the cap,
+    // plus what comes past it before the check.
+    if (this.pruning || this.writtenSincePrune < Math.max(1, this.options.maxEntries / 10)) return;
+    this.pruning = this.prune()
+      .catch(this.onError)
+      .finally(() => (this.pruning = null));
   }
-
-  private row(call: JournalCall): JournalRow {
-    const cap = this.options.maxBodyBytes;
-    const kept = (body: string | Buffer) => {
-      const text = storableText(cutText(body, cap));
-      return call.face === 'soap' ? maskXml(text) : maskJson(text);
-    };
-    const requestBody = call.requestBody === null ? null : kept(call.requestBody);
-    const answerBody = call.answer && call.answer.bytes > 0 ? kept(call.answer.text()) : null;
-    const jobId = call.jobId ?? JOB_ID.exec(requestBody ?? '')?.[1] ?? JOB_ID.exec(answerBody ?? '')?.[1] ?? null;
-    return {
-      at: call.at,
-      requestId: call.requestId,
-      face: call.face,
-      account: call.account === null ? null : storableText(normalizeAccountId(call.account).slice(0, MAX_FIELD)),
-      operation: storableText(call.operation.slice(0, MAX_FIELD)),
-      jobId: jobId === null ? null : storableText(jobId.slice(0, MAX_FIELD)),
-      method: storableText(call.method.slice(0, 16)),
-      path: storableText(call.path.slice(0, MAX_FIELD)),
-      requestHeaders: maskHeaders(call.headers),
-      requestBody,
-      // A declared Content-Length may pass what a number holds exactly (and a bigint column).
-      requestBytes: Math.min(call.requestBytes, Number.MAX_SAFE_INTEGER),
-      status: call.status,
-      answerBody,
-      answerBytes: call.answer?.bytes ?? 0,
-      faultCode: call.faultCode === null ? null : storableText(call.faultCode.slice(0, MAX_FIELD)),
-      durationMs: call.durationMs,
-      injectedRuleId: call.injected?.ruleId ?? null,
-      injectedEffect: call.injected?.effect ?? null,
-      // A SOAP body refused on its size alone was never read: all of it is missing.
-      requestCut: call.requestBody === null ? call.face === 'soap' && call.requestBytes > 0 : byteSize(call.requestBody) > cap,
-      answerCut: (call.answer?.bytes ?? 0) > cap,
-    };
-  }
-}
-
-/**
- * Whether Postgres refused what was sent (SQLSTATE classes 22, data exception, and 23, integrity
- * constraint), so the rows may go one by one; a lost connection or a full disk would only fail a
- * row at a time.
- */
-function refusedData(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
-}
-
-const byteSize = (body: string | Buffer) => (typeof body === 'string' ? Buffer.byteLength(body) : body.length);
-
-/** At most `maxBytes` of UTF-8 (a character cut in two becomes U+FFFD). */
-function cutText(body: string | Buffer, maxBytes: number): string {
-  if (typeof body !== 'string') return body.toString('utf8', 0, Math.min(body.length, maxBytes));
-  if (body.length * 3 <= maxBytes || Buffer.byteLength(body) <= maxBytes) return body;
-  return Buffer.from(body.slice(0, maxBytes)).toString('utf8', 0, maxBytes);
 }
