@@ -115,8 +115,9 @@ export interface HotPoolTarget {
  * removes them and opens new ones; unheard, the pool's error event would end the process.
  */
 export function openHotPool(db: Knex, url: string, schema: string | undefined, onError: (error: Error) => void = () => undefined): void {
-  // The request path's batches (two in flight at most), the request journal's COPY, and the
-  // account cache's look-ups when entries expire.
+  // The request path's batches (two in flight at most), the request journal's COPY when it runs on
+  // the event loop (its thread has a pool of its own), and the account cache's look-ups when
+  // entries expire.
   const setup = `set plan_cache_mode = force_generic_plan${schema ? `; set search_path to "${schema.replace(/"/g, '""')}"` : ''}`;
   // pg-pool awaits onConnect before it hands the connection out; a setup that fails (it should
   // not: neither setting checks its value) fails the statement that asked for the connection.

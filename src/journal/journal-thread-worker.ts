@@ -50,3 +50,6 @@ port.on('message', (message: ToThread) => {
       break;
   }
 });
+
+// Set up: calls sent from now on are the thread's to write (or to lose, if it dies).
+tell({ type: 'ready' });

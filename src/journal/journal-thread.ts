@@ -28,6 +28,7 @@ export type FromThread =
   | { type: 'settled'; count: number; written: boolean }
   | { type: 'error'; error: { name: string; message: string; stack?: string; code?: string } }
   | { type: 'flushed'; id: number }
+  | { type: 'ready' }
   | { type: 'stopped' };
 
 /**
@@ -44,14 +45,19 @@ export interface JournalThreadSettings extends HotPoolTarget {
   maxBodyBytes: number;
 }
 
-export function crossing(call: JournalCall): CrossingCall {
+/**
+ * A call made ready to cross: only what the row can keep of each body crosses (one character or
+ * byte past the cap, so the row still knows it was cut), not a whole WSDL or a 25 MB request.
+ */
+export function crossing(call: JournalCall, maxBodyBytes: number): CrossingCall {
   const { requestBody, answer } = call;
+  const keep = maxBodyBytes + 1;
   return {
     ...call,
     at: call.at.getTime(),
-    // A Buffer's view may sit in a shared pool: cloned as it is, the whole pool would cross.
-    requestBody: typeof requestBody === 'string' || requestBody === null ? requestBody : new Uint8Array(requestBody),
-    answer: answer && { bytes: answer.bytes, text: answer.bytes > 0 ? answer.text() : '' },
+    // Copied: a Buffer's view may sit in a shared pool, and cloned as it is the whole pool would cross.
+    requestBody: typeof requestBody === 'string' ? requestBody.slice(0, keep) : requestBody === null ? null : new Uint8Array(requestBody.subarray(0, keep)),
+    answer: answer && { bytes: answer.bytes, text: answer.bytes > 0 ? answer.text().slice(0, keep) : '' },
   };
 }
 
@@ -66,9 +72,10 @@ export function arrived(call: CrossingCall): JournalCall {
 }
 
 /** The thread's script: compiled next to this file, or the TypeScript source (tests, ts runners). */
-function threadScript(): { file: string; execArgv: string[] } {
+function threadScript(): { file: string; execArgv?: string[] } {
   const compiled = path.join(__dirname, 'journal-thread-worker.js');
-  if (existsSync(compiled)) return { file: compiled, execArgv: [] };
+  // Compiled, the thread takes the process's own flags (execArgv left unset).
+  if (existsSync(compiled)) return { file: compiled };
   // Run from the sources (jest, `node -r test/helpers/register-ts.js src/main.ts`): the thread
   // compiles its modules the same way.
   return { file: path.join(__dirname, 'journal-thread-worker.ts'), execArgv: ['-r', path.resolve(__dirname, '../../test/helpers/register-ts.js')] };
@@ -80,13 +87,19 @@ export class ThreadJournalWriter implements JournalWriter {
   private scheduled = false;
   /** Calls sent to the thread and not yet settled there. */
   private inThread = 0;
+  /** Whether the thread is ready (connected up); calls sent before are still whole if it never is. */
+  private online = false;
+  private sentBeforeOnline: CrossingCall[] = [];
+  /** The thread's uncaught error, reported once it has exited. */
+  private failure: Error | null = null;
+  private gone = false;
   private readonly flushes = new Map<number, () => void>();
   private nextFlush = 0;
   private replacement: JournalWriter | null = null;
   private stopping = false;
 
   constructor(
-    settings: JournalThreadSettings,
+    private readonly settings: JournalThreadSettings,
     private readonly events: JournalWriterEvents,
     private readonly fallback: () => JournalWriter,
   ) {
@@ -96,8 +109,10 @@ export class ThreadJournalWriter implements JournalWriter {
     // a flush or stop holds it (ref) until the thread answers.
     worker.unref();
     worker.on('message', (message: FromThread) => this.heard(message));
-    worker.on('error', (error) => this.lost(error));
-    worker.on('exit', (code) => this.lost(new Error(`the request journal's thread exited (code ${code})`)));
+    // Messages the thread posted before it failed are delivered before 'exit': what it lost is
+    // counted there, not here, or a call it had settled would be counted twice.
+    worker.on('error', (error) => (this.failure ??= error));
+    worker.on('exit', (code) => this.exited(code));
     this.worker = worker;
   }
 
@@ -111,7 +126,7 @@ export class ThreadJournalWriter implements JournalWriter {
       this.replacement.add(call);
       return;
     }
-    this.pending.push(crossing(call));
+    this.pending.push(crossing(call, this.settings.maxBodyBytes));
     if (this.scheduled) return;
     this.scheduled = true;
     // Calls gather for a few milliseconds and cross in one message: the thread wakes a hundred
@@ -144,7 +159,6 @@ export class ThreadJournalWriter implements JournalWriter {
     const stopped = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     worker.postMessage({ type: 'stop' } satisfies ToThread);
     await stopped;
-    this.worker = null;
   }
 
   private send(): void {
@@ -152,11 +166,20 @@ export class ThreadJournalWriter implements JournalWriter {
     if (!this.worker || this.pending.length === 0) return;
     const calls = this.pending;
     this.pending = [];
+    try {
+      this.worker.postMessage({ type: 'calls', calls } satisfies ToThread);
+    } catch (error) {
+      // A call that cannot be cloned (none should be) is lost and said so, never thrown at a timer.
+      this.events.error(error);
+      this.events.settled(calls.length, false);
+      return;
+    }
     this.inThread += calls.length;
-    this.worker.postMessage({ type: 'calls', calls } satisfies ToThread);
+    if (!this.online) this.sentBeforeOnline.push(...calls);
   }
 
   private heard(message: FromThread): void {
+    if (this.gone) return;
     switch (message.type) {
       case 'settled':
         this.inThread -= message.count;
@@ -170,21 +193,38 @@ export class ThreadJournalWriter implements JournalWriter {
         this.flushes.delete(message.id);
         if (this.flushes.size === 0 && !this.stopping) this.worker?.unref();
         break;
+      case 'ready':
+        this.online = true;
+        this.sentBeforeOnline = [];
+        break;
       case 'stopped':
         break;
     }
   }
 
-  /** The thread is gone: what it held is lost, what waits here and what comes goes to the fallback. */
-  private lost(error: Error): void {
-    if (!this.worker || this.stopping) return;
+  /**
+   * The thread is gone, stopped or not. Unless stopped, what it held is lost (and said so), and
+   * what waits here and comes later goes to the fallback; calls sent before it was ever ready go
+   * there too. Any flush still waiting is answered.
+   */
+  private exited(code: number): void {
+    if (this.gone) return;
+    this.gone = true;
     this.worker = null;
-    this.events.error(error);
-    if (this.inThread > 0) this.events.settled(this.inThread, false);
+    const unread = this.online ? [] : this.sentBeforeOnline;
+    this.sentBeforeOnline = [];
+    const lost = this.inThread - unread.length;
     this.inThread = 0;
-    this.replacement = this.fallback();
-    for (const call of this.pending) this.replacement.add(arrived(call));
+    if (this.failure || !this.stopping) this.events.error(this.failure ?? new Error(`the request journal's thread exited (code ${code})`));
+    if (lost > 0) this.events.settled(lost, false);
+    const left = [...unread, ...this.pending];
     this.pending = [];
+    if (this.stopping) {
+      if (left.length > 0) this.events.settled(left.length, false);
+    } else {
+      this.replacement = this.fallback();
+      for (const call of left) this.replacement.add(arrived(call));
+    }
     for (const resolve of this.flushes.values()) resolve();
     this.flushes.clear();
   }

@@ -149,6 +149,11 @@ export class RequestJournal {
     this.timer.unref();
   }
 
+  /** Calls recorded and not yet written or given up on. */
+  get waitingCalls(): number {
+    return this.waiting;
+  }
+
   /** Hands a call over to be written; never waits and never throws. */
   record(call: JournalCall): void {
     // A request answered while the service stops finds the database closing: it is not kept.

@@ -2,7 +2,8 @@ import { ManualClock } from '../../src/clock';
 import { hotPoolTarget } from '../../src/db/hot-query';
 import { migrate } from '../../src/db/knex';
 import { PgRequestJournal } from '../../src/db/pg-request-journal';
-import { JOURNAL_APPLICATION_NAME, ThreadJournalWriter } from '../../src/journal/journal-thread';
+import { randomBytes } from 'node:crypto';
+import { ThreadJournalWriter } from '../../src/journal/journal-thread';
 import { InlineJournalWriter } from '../../src/journal/journal-writer';
 import { RequestJournal, type JournalCall } from '../../src/journal/request-journal';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -43,18 +44,24 @@ const call = (requestId: string): JournalCall => ({
   durationMs: 1.5,
 });
 
-function threadJournal(errors: unknown[]): { journal: RequestJournal; writer: () => ThreadJournalWriter } {
+/** This file's own name for the thread's connections, so no other run's are counted or ended. */
+const APPLICATION_NAME = `journal-test-${randomBytes(4).toString('hex')}`;
+
+function threadJournal(errors: unknown[], url?: string): { journal: RequestJournal; writer: () => ThreadJournalWriter } {
   const store = new PgRequestJournal(database.db);
+  const target = hotPoolTarget(database.db)!;
+  const named = new URL(target.url);
+  named.searchParams.set('application_name', APPLICATION_NAME);
   let made: ThreadJournalWriter | undefined;
   const journal = new RequestJournal(store, clock, { maxEntries: 10_000, maxAgeHours: 24, maxBodyBytes: MAX_BODY }, (error) => errors.push(error), (events) => {
-    made = new ThreadJournalWriter({ ...hotPoolTarget(database.db)!, maxBodyBytes: MAX_BODY }, events, () => new InlineJournalWriter(store, MAX_BODY, events));
+    made = new ThreadJournalWriter({ ...target, url: url ?? named.toString(), maxBodyBytes: MAX_BODY }, events, () => new InlineJournalWriter(store, MAX_BODY, events));
     return made;
   });
   return { journal, writer: () => made! };
 }
 
 const journalBackends = async () =>
-  (await database.db.raw('select pid from pg_stat_activity where datname = current_database() and application_name = ?', [JOURNAL_APPLICATION_NAME])).rows as Array<{ pid: number }>;
+  (await database.db.raw('select pid from pg_stat_activity where application_name = ?', [APPLICATION_NAME])).rows as Array<{ pid: number }>;
 
 afterEach(async () => {
   await database.db('request_journal').delete();
@@ -75,6 +82,7 @@ it('writes every call from its own thread, on connections of its own, secrets ma
   // Written by the thread: the only connection so named is its own.
   expect(writer().thread).not.toBeNull();
   expect((await journalBackends()).length).toBeGreaterThan(0);
+  expect(journal.waitingCalls).toBe(0);
   await journal.stop();
   expect(writer().thread).toBeNull();
   expect(errors).toEqual([]);
@@ -87,7 +95,7 @@ it('writes what comes after its connection is ended by force', async () => {
   await journal.flush();
   const backends = await journalBackends();
   expect(backends.length).toBeGreaterThan(0);
-  await database.db.raw(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = ? and datname = current_database()`, [JOURNAL_APPLICATION_NAME]);
+  await database.db.raw('select pg_terminate_backend(pid) from pg_stat_activity where application_name = ?', [APPLICATION_NAME]);
   await new Promise((resolve) => setTimeout(resolve, 100));
   for (let i = 0; i < 10; i++) journal.record(call(`after-kill-${i}`));
   await journal.flush();
@@ -98,6 +106,7 @@ it('writes what comes after its connection is ended by force', async () => {
   const later = (await journal.list({ limit: 100 })).map((entry) => entry.requestId);
   for (let i = 0; i < 10; i++) expect(later).toContain(`later-${i}`);
   expect(errors.length).toBeLessThanOrEqual(1);
+  expect(journal.waitingCalls).toBe(0);
   await journal.stop();
 });
 
@@ -119,6 +128,43 @@ it('goes on writing on the event loop once the thread dies, reporting the loss',
   for (let i = 0; i < 25; i++) expect(ids).toContain(`after-death-${i}`);
   // The fallback masks as the thread did.
   expect(entries.find((entry) => entry.requestId === 'after-death-0')!.request.body).toContain('<password>***</password>');
+  expect(journal.waitingCalls).toBe(0);
+  await journal.stop();
+});
+
+it('settles every call when the thread dies with calls on their way: each written or reported lost', async () => {
+  const errors: unknown[] = [];
+  const { journal, writer } = threadJournal(errors);
+  for (let i = 0; i < 30; i++) journal.record(call(`written-${i}`));
+  await journal.flush();
+  const thread = writer().thread!;
+  // These cross now (the flush sends them) and the thread is ended before it can write them all.
+  for (let i = 0; i < 300; i++) journal.record(call(`crossing-${i}`));
+  const crossed = journal.flush();
+  await thread.terminate();
+  await crossed;
+  // And these come after: the event loop writes them.
+  for (let i = 0; i < 30; i++) journal.record(call(`after-${i}`));
+  await journal.flush();
+  expect(journal.waitingCalls).toBe(0);
+  const ids = new Set((await journal.list({ limit: 1000 })).map((entry) => entry.requestId));
+  for (let i = 0; i < 30; i++) expect(ids.has(`written-${i}`) && ids.has(`after-${i}`)).toBe(true);
+  expect(String(errors[0])).toMatch(/request journal's thread exited/);
+  await journal.stop();
+});
+
+it('writes on the event loop, losing nothing, when the thread never gets ready', async () => {
+  const errors: unknown[] = [];
+  // A URL the thread cannot even parse: it fails while setting up, before taking any call.
+  const { journal, writer } = threadJournal(errors, 'not a url');
+  for (let i = 0; i < 20; i++) journal.record(call(`unready-${i}`));
+  await journal.flush();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const entries = await journal.list({ limit: 100 });
+  expect(entries.map((entry) => entry.requestId).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `unready-${i}`).sort());
+  expect(writer().thread).toBeNull();
+  expect(errors.length).toBeGreaterThan(0);
+  expect(journal.waitingCalls).toBe(0);
   await journal.stop();
 });
 
@@ -130,5 +176,6 @@ it('writes, when stopped, what was recorded just before', async () => {
   expect(writer().thread).toBeNull();
   const [{ n }] = await database.db('request_journal').where('request_id', 'like', 'at-stop-%').count({ n: '*' });
   expect(Number(n)).toBe(40);
+  expect(journal.waitingCalls).toBe(0);
   expect(errors).toEqual([]);
 });
