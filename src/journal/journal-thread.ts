@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { HotPoolTarget } from '../db/hot-query';
-import type { JournalCall } from './request-journal';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { JournalCall, JournalFace } from './request-journal';
 import type { JournalWriter, JournalWriterEvents } from './journal-writer';
 
 /**
@@ -16,12 +17,30 @@ import type { JournalWriter, JournalWriterEvents } from './journal-writer';
  * writing on the event loop (`fallback`): a broken thread costs speed, never the journal.
  */
 
-/** A call as it crosses to the thread: what structured cloning keeps, and nothing to call. */
-export interface CrossingCall extends Omit<JournalCall, 'at' | 'answer' | 'requestBody'> {
-  at: number;
-  requestBody: string | Uint8Array | null;
-  answer: { bytes: number; text: string } | null;
-}
+/**
+ * A call as it crosses to the thread: its fields in a fixed order, and nothing to call. An array
+ * clones faster than an object, whose every key would be written again for every call. An answer
+ * of -1 bytes stands for none.
+ */
+export type CrossingCall = [
+  at: number,
+  requestId: string,
+  face: JournalFace,
+  account: string | null,
+  operation: string,
+  method: string,
+  path: string,
+  headers: IncomingHttpHeaders,
+  requestBody: string | Uint8Array | null,
+  requestBytes: number,
+  status: number | null,
+  answerBytes: number,
+  answerText: string,
+  faultCode: string | null,
+  durationMs: number,
+  jobId: string | null | undefined,
+  injected: { ruleId: number; effect: string } | null | undefined,
+];
 
 export type ToThread = { type: 'calls'; calls: CrossingCall[] } | { type: 'flush'; id: number } | { type: 'stop' };
 export type FromThread =
@@ -52,22 +71,47 @@ export interface JournalThreadSettings extends HotPoolTarget {
 export function crossing(call: JournalCall, maxBodyBytes: number): CrossingCall {
   const { requestBody, answer } = call;
   const keep = maxBodyBytes + 1;
-  return {
-    ...call,
-    at: call.at.getTime(),
+  return [
+    call.at.getTime(),
+    call.requestId,
+    call.face,
+    call.account,
+    call.operation,
+    call.method,
+    call.path,
+    call.headers,
     // Copied: a Buffer's view may sit in a shared pool, and cloned as it is the whole pool would cross.
-    requestBody: typeof requestBody === 'string' ? requestBody.slice(0, keep) : requestBody === null ? null : new Uint8Array(requestBody.subarray(0, keep)),
-    answer: answer && { bytes: answer.bytes, text: answer.bytes > 0 ? answer.text().slice(0, keep) : '' },
-  };
+    typeof requestBody === 'string' ? requestBody.slice(0, keep) : requestBody === null ? null : new Uint8Array(requestBody.subarray(0, keep)),
+    call.requestBytes,
+    call.status,
+    answer ? answer.bytes : -1,
+    answer && answer.bytes > 0 ? answer.text().slice(0, keep) : '',
+    call.faultCode,
+    call.durationMs,
+    call.jobId,
+    call.injected,
+  ];
 }
 
 export function arrived(call: CrossingCall): JournalCall {
-  const { requestBody, answer } = call;
+  const [at, requestId, face, account, operation, method, path, headers, requestBody, requestBytes, status, answerBytes, answerText, faultCode, durationMs, jobId, injected] = call;
   return {
-    ...call,
-    at: new Date(call.at),
+    at: new Date(at),
+    requestId,
+    face,
+    account,
+    operation,
+    method,
+    path,
+    headers,
     requestBody: typeof requestBody === 'string' || requestBody === null ? requestBody : Buffer.from(requestBody.buffer, requestBody.byteOffset, requestBody.byteLength),
-    answer: answer && { bytes: answer.bytes, text: () => answer.text },
+    requestBytes,
+    status,
+    answer: answerBytes < 0 ? null : { bytes: answerBytes, text: () => answerText },
+    faultCode,
+    durationMs,
+    jobId,
+    injected,
   };
 }
 
