@@ -58,11 +58,63 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const streams = options.destination ? { out: options.destination, err: options.destination } : standardDestinations();
   const out = pino(settings, streams.out);
   const err = pino(settings, streams.err);
+  const infoOn = out.isLevelEnabled('info');
   // The message is passed as the first field, so it precedes the details on the line.
   return {
-    info: (message, details) => out.info({ message, ...details }),
+    info: (message, details) => {
+      if (!infoOn) return;
+      const line = flatInfoLine(message, details);
+      if (line === undefined) out.info({ message, ...details });
+      else streams.out.write(line);
+    },
     error: (message, details) => err.error({ message, ...errorDetails(details) }),
   };
+}
+
+/** Names pino's line starts with: details so named go through pino, as before. */
+const LINE_KEYS = new Set(['level', 'time', 'message']);
+
+/**
+ * The line pino writes for an info event whose details are all strings, numbers, booleans or
+ * null (a SOAP call's, a line a request), written without it: through pino, building the object
+ * and serializing it took 4% of the event loop's CPU under a polling storm. Undefined for any
+ * other details: pino writes those.
+ */
+export function flatInfoLine(message: string, details: Record<string, unknown> | undefined): string | undefined {
+  let line = `{"level":"info","time":"${isoNow()}","message":${JSON.stringify(message)}`;
+  for (const key in details) {
+    const value = details[key];
+    if (value === undefined) continue;
+    const type = typeof value;
+    if ((type !== 'string' && type !== 'number' && type !== 'boolean' && value !== null) || LINE_KEYS.has(key)) return undefined;
+    line += `${quotedKey(key)}${JSON.stringify(value)}`;
+  }
+  return `${line}}\n`;
+}
+
+// Lines come many to a millisecond under load, with the same few keys: the time's text and each
+// key's `,"key":` are made once.
+let lastMs = Number.NaN;
+let lastIso = '';
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
+const QUOTED_KEYS = new Map<string, string>();
+const MAX_QUOTED_KEYS = 1000;
+function quotedKey(key: string): string {
+  let quoted = QUOTED_KEYS.get(key);
+  if (quoted === undefined) {
+    quoted = `,${JSON.stringify(key)}:`;
+    // Keys are the code's own names; a bound keeps a caller that made them up from growing it.
+    if (QUOTED_KEYS.size < MAX_QUOTED_KEYS) QUOTED_KEYS.set(key, quoted);
+  }
+  return quoted;
 }
 
 /** An Error, or anything thrown, is logged as `error`; a plain object's fields as they are. */

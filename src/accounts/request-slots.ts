@@ -5,8 +5,9 @@
  */
 export interface RequestSlots {
   /**
-   * Takes a slot for the account unless `limit` are taken (0: no limit); returns its release (which
-   * may be called more than once, and resolves once the slot is free), or null.
+   * Takes a slot for the account unless `limit` are taken; returns its release (which may be called
+   * more than once, and resolves once the slot is free), or null. With `limit` 0 (no limit) nothing
+   * is taken or counted: callers may skip the call then.
    */
   acquire(account: string, limit: number): Promise<(() => Promise<void>) | null>;
   /** Requests of the account in flight now, in every process. */

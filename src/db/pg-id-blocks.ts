@@ -39,6 +39,11 @@ export class PgSeededBlocks implements SeededBlocks {
     return Array.from({ length: count }, (_, i) => derivedBlock(row.seed, scope, kind, first + i));
   }
 
+  knownUnseeded(scope: string): boolean {
+    const seeded = this.seeded;
+    return seeded !== null && Date.now() - seeded.at < this.cacheMs && !seeded.scopes.has(scope) && !seeded.scopes.has('*');
+  }
+
   /** Drops what it remembers, after this process changed the seeds. */
   forget(): void {
     this.seeded = null;

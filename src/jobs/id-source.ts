@@ -14,6 +14,8 @@ export type IdKind = (typeof ID_KINDS)[number];
 /** The seeded side: `count` 32-byte blocks of the kind for the scope, or undefined when it has no seed. */
 export interface SeededBlocks {
   take(scope: string, kind: IdKind, count: number): Promise<Buffer[] | undefined>;
+  /** True when it knows, without waiting, that the scope has no seed (so take would give undefined). */
+  knownUnseeded?(scope: string): boolean;
 }
 
 /** The `index`th block (0-based) of a kind in a scope under a seed. */
@@ -34,7 +36,9 @@ export class IdSource {
 
   /** The nsId of an answer's documentInfo. */
   async requestId(account: string, at: Date): Promise<string> {
-    const [block] = (await this.seeded?.take(account, 'nsId', 1)) ?? [];
+    // Every answer makes one: without a seed it waits on nothing.
+    if (!this.seeded || this.seeded.knownUnseeded?.(account)) return newRequestId(account, at);
+    const [block] = (await this.seeded.take(account, 'nsId', 1)) ?? [];
     return block ? requestIdFrom(account, at, block) : newRequestId(account, at);
   }
 

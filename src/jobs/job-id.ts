@@ -7,7 +7,21 @@ const pad = (value: number, width: number) => String(value).padStart(width, '0')
  * (MMDDYYYYHHmmssSSS, UTC) followed by ten random digits.
  */
 function newId(prefix: string, account: string, at: Date, random?: Buffer): string {
-  const stamp =
+  const stamp = stampOf(at);
+  const tail = random ? `${digitsOf(random)}_${random.readUInt32LE(8).toString(16).padStart(8, '0')}` : `${randomDigits()}_${randomHex()}`;
+  return `${prefix}_${account}_${stamp}${tail}`;
+}
+
+// Under a polling storm every answer's nsId is made within a few milliseconds of the last one's:
+// the stamp of the last millisecond seen is kept.
+let lastMs = Number.NaN;
+let lastStamp = '';
+
+/** MMDDYYYYHHmmssSSS of a time, in UTC. */
+function stampOf(at: Date): string {
+  const ms = at.getTime();
+  if (ms === lastMs) return lastStamp;
+  lastStamp =
     pad(at.getUTCMonth() + 1, 2) +
     pad(at.getUTCDate(), 2) +
     pad(at.getUTCFullYear(), 4) +
@@ -15,8 +29,8 @@ function newId(prefix: string, account: string, at: Date, random?: Buffer): stri
     pad(at.getUTCMinutes(), 2) +
     pad(at.getUTCSeconds(), 2) +
     pad(at.getUTCMilliseconds(), 3);
-  const tail = random ? `${digitsOf(random)}_${random.readUInt32LE(8).toString(16).padStart(8, '0')}` : `${randomDigits()}_${randomHex()}`;
-  return `${prefix}_${account}_${stamp}${tail}`;
+  lastMs = ms;
+  return lastStamp;
 }
 
 /** Ten digits from a seeded block's first eight bytes (the slight bias of a remainder does not matter here). */

@@ -224,7 +224,8 @@ export class SoapEndpoint {
         // A poll reads its job while its nonce is recorded (one round trip of waiting, not two);
         // anything else waits until the request is known not to be a replay.
         if (!readsOnly(call)) await confirmed;
-        release = await this.occupy(call);
+        // An account without a limit takes no slot (RequestSlots), and a call without a session holds none.
+        release = call.principal.limits.concurrentRequests <= 0 && !call.principal.sessionId ? NOTHING_TO_RELEASE : await this.occupy(call);
       }
     } catch (error) {
       this.sendFault(res, version, seen, this.fault(error, req, requestId));
@@ -237,7 +238,7 @@ export class SoapEndpoint {
     // 'close' comes once the answer is sent, or the client is gone: either way the slot is free.
     if (res.closed) void release();
     else res.once('close', () => void release!());
-    const injectedDelay = await this.injectFault(req, res, call, confirmed, seen, requestId);
+    const injectedDelay = this.options.faults?.applies(call.principal.account, call.request.operation) ? await this.injectFault(req, res, call, confirmed, seen, requestId) : 0;
     if (injectedDelay === null) return;
     // The account's emulated latency: the request holds its slot meanwhile, as a slow one would.
     const delay = call.principal.limits.responseDelayMs + injectedDelay;
@@ -269,13 +270,13 @@ export class SoapEndpoint {
   }
 
   /**
-   * An injected fault (POST /admin/faults) for the call, once its credentials are confirmed: the
-   * fault, a 503 or a dropped connection is given here (null), a delay is returned in ms (0: none).
+   * An injected fault (POST /admin/faults) for a call a rule applies to, once its credentials are
+   * confirmed: the fault, a 503 or a dropped connection is given here (null), a delay is returned
+   * in ms (0: none).
    */
   private async injectFault(req: IncomingMessage, res: ServerResponse, call: SoapCall, confirmed: Promise<void>, seen: CallSeen, requestId: string): Promise<number | null> {
-    const faults = this.options.faults;
+    const faults = this.options.faults!;
     const { account } = call.principal;
-    if (!faults?.applies(account, call.request.operation)) return 0;
     let injected;
     try {
       await confirmed;

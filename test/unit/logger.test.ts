@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config';
-import { createLogger, type LogLevel } from '../../src/logger';
+import pino from 'pino';
+import { createLogger, flatInfoLine, type LogLevel } from '../../src/logger';
 
 /** The pino logger behind the Logger interface, and the LOG_LEVEL setting that filters it. */
 
@@ -23,6 +24,37 @@ it('writes one JSON object a line: level, time and message first, then the detai
   await new Promise(setImmediate);
   expect(lines).toEqual([{ level: 'info', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), message: 'listening', url: 'http://127.0.0.1:1' }]);
   expect(Object.keys(lines[0])).toEqual(['level', 'time', 'message', 'url']);
+});
+
+it('writes a flat info line byte for byte as pino does, and leaves any other to pino', async () => {
+  // pino as createLogger sets it up, to compare with.
+  const written: string[] = [];
+  const reference = pino(
+    { level: 'info', messageKey: 'message', base: undefined, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label: string) => ({ level: label }) } },
+    { write: (line: string) => written.push(line) },
+  );
+  const withoutTime = (line: string) => line.replace(/"time":"[^"]+"/, '"time":""');
+  const cases: Array<Record<string, unknown> | undefined> = [
+    undefined,
+    {},
+    { requestId: 'a"b\\c\n\t', version: '2017_1', status: 200, durationMs: 1.25, ok: true, no: false, none: null, skipped: undefined },
+    { nan: Number.NaN, infinite: Number.POSITIVE_INFINITY, negativeZero: -0, big: 2 ** 60 },
+    { unicode: 'é ☃ \u2028 \u0001', long: 'x"'.repeat(60), 'key "quoted"': 'v' },
+  ];
+  for (const details of cases) {
+    written.length = 0;
+    reference.info({ message: 'SOAP call', ...details });
+    const line = flatInfoLine('SOAP call', details);
+    expect(line).toBeDefined();
+    expect(withoutTime(line!)).toBe(withoutTime(written[0]));
+  }
+  expect(flatInfoLine('SOAP call', { nested: { a: 1 } })).toBeUndefined();
+  expect(flatInfoLine('SOAP call', { message: 'shadowed' })).toBeUndefined();
+  // Those go through pino and come out whole.
+  const { logger, lines } = capture();
+  logger.info('nested', { detail: { a: [1, 2] } });
+  await new Promise(setImmediate);
+  expect(lines).toEqual([{ level: 'info', time: expect.any(String), message: 'nested', detail: { a: [1, 2] } }]);
 });
 
 it('logs an error, given alone or among details, with its type, message and stack', async () => {
