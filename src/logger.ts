@@ -78,7 +78,8 @@ const LINE_KEYS = new Set(['level', 'time', 'message']);
  * The line pino writes for an info event whose details are all strings, numbers, booleans or
  * null (a SOAP call's, a line a request), written without it: through pino, building the object
  * and serializing it took 4% of the event loop's CPU under a polling storm. Undefined for any
- * other details: pino writes those.
+ * other details: pino writes those. One difference: a lone surrogate (half of a character past
+ * U+FFFF) is written escaped (\ud83d), where pino writes it raw and it reaches the stream as U+FFFD.
  */
 export function flatInfoLine(message: string, details: Record<string, unknown> | undefined): string | undefined {
   let line = `{"level":"info","time":"${isoNow()}","message":${JSON.stringify(message)}`;

@@ -90,6 +90,13 @@ function journalAnswer(payload: string | Buffer, maxBytes: number): CapturedAnsw
 /** A claimed account is the caller's text: cut, so a line stays a line. */
 const MAX_LOGGED_ACCOUNT = 64;
 
+/** The claim cut to MAX_LOGGED_ACCOUNT, never between the two halves of a character past U+FFFF. */
+function cutClaim(claim: string | undefined): string | undefined {
+  if (claim === undefined || claim.length <= MAX_LOGGED_ACCOUNT) return claim;
+  const last = claim.charCodeAt(MAX_LOGGED_ACCOUNT - 1);
+  return claim.slice(0, last >= 0xd800 && last <= 0xdbff ? MAX_LOGGED_ACCOUNT - 1 : MAX_LOGGED_ACCOUNT);
+}
+
 
 /** As NetSuite answers one request too many: by the kind of credentials the request carried. */
 function concurrencyFault(call: SoapCall): SoapFault {
@@ -216,7 +223,7 @@ export class SoapEndpoint {
         release = NOTHING_TO_RELEASE;
       } else {
         const credentials = readCredentials(request, version, sessionCookieOf(req));
-        seen.account = (credentials.tokenPassport?.account ?? credentials.passport?.account)?.slice(0, MAX_LOGGED_ACCOUNT);
+        seen.account = cutClaim(credentials.tokenPassport?.account ?? credentials.passport?.account);
         const ahead = await this.authenticator.authenticateAhead(credentials);
         call = { version, request, principal: ahead.principal, baseUrl };
         seen.account = ahead.principal.account;

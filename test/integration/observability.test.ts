@@ -93,6 +93,12 @@ describe('request logs', () => {
     expect(refused.text).toContain('invalidCredentialsFault');
     expect(lineWith(refused.requestId)).toMatchObject({ message: 'SOAP call', operation: 'checkAsyncStatus', account: TEST_ACCOUNT, status: 500, faultCode: 'USER_ERROR' });
 
+    // A long claimed account is cut for the line, never inside a character past U+FFFF.
+    const claimed = `${'A'.repeat(63)}😀B`;
+    const long = await soap(test.url, 'checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`, tokenPassportXml({ ...forged, account: claimed }, '2017_1'));
+    expect(long.status).toBe(500);
+    expect(lineWith(long.requestId)).toMatchObject({ status: 500, account: 'A'.repeat(63) });
+
     const missing = await soap(test.url, 'getAsyncResult', '<msg:jobId>NO_SUCH_JOB</msg:jobId><msg:pageIndex>1</msg:pageIndex>', accountHeader());
     expect(lineWith(missing.requestId)).toMatchObject({ operation: 'getAsyncResult', status: 500, faultCode: 'INVALID_JOB_ID' });
 

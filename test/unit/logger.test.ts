@@ -40,6 +40,8 @@ it('writes a flat info line byte for byte as pino does, and leaves any other to 
     { requestId: 'a"b\\c\n\t', version: '2017_1', status: 200, durationMs: 1.25, ok: true, no: false, none: null, skipped: undefined },
     { nan: Number.NaN, infinite: Number.POSITIVE_INFINITY, negativeZero: -0, big: 2 ** 60 },
     { unicode: 'é ☃ \u2028 \u0001', long: 'x"'.repeat(60), 'key "quoted"': 'v' },
+    // Short strings without control characters: pino escapes those itself rather than through JSON.stringify.
+    { quote: 'a"b', backslash: 'c\\d', separator: '\u2028', astral: '😀 ok', mixed: 'é"\\☃' },
   ];
   for (const details of cases) {
     written.length = 0;
