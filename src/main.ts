@@ -43,8 +43,7 @@ import { createSessionOperations } from './soap/session-operations';
 import { normalizeAccountId } from './jobs/account-id';
 import { RequestJournal } from './journal/request-journal';
 import { PgRequestJournal } from './db/pg-request-journal';
-import { InlineJournalWriter, type JournalWriterFactory } from './journal/journal-writer';
-import { ThreadJournalWriter } from './journal/journal-thread';
+import { threadJournalWriters } from './journal/journal-thread';
 import { hotPoolTarget } from './db/hot-query';
 import { FaultInjector } from './faults/fault-injector';
 import { PgFaultRules } from './db/pg-fault-rules';
@@ -291,16 +290,12 @@ function requestJournal(db: Knex, config: Config, clock: Clock, logger: Logger):
   const store = new PgRequestJournal(db);
   const maxBodyBytes = config.JOURNAL_MAX_BODY_BYTES;
   const target = hotPoolTarget(db);
-  const writer: JournalWriterFactory | undefined =
-    target && config.JOURNAL_THREAD
-      ? (events) => new ThreadJournalWriter({ ...target, maxBodyBytes }, events, () => new InlineJournalWriter(store, maxBodyBytes, events))
-      : undefined;
   return new RequestJournal(
     store,
     clock,
     { maxEntries: config.JOURNAL_MAX_ENTRIES, maxAgeHours: config.JOURNAL_MAX_AGE_HOURS, maxBodyBytes },
     (error) => logger.error('request journal', { error }),
-    writer,
+    target && config.JOURNAL_THREAD ? threadJournalWriters(target, store, maxBodyBytes) : undefined,
   );
 }
 

@@ -43,10 +43,8 @@ port.on('message', (message: ToThread) => {
         .stop()
         .then(() => closeKnex(db))
         .catch(report)
-        .finally(() => {
-          tell({ type: 'stopped' });
-          process.exit(0);
-        });
+        // The service waits for the thread's exit.
+        .finally(() => process.exit(0));
       break;
   }
 });

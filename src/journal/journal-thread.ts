@@ -3,15 +3,15 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { HotPoolTarget } from '../db/hot-query';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { JournalCall, JournalFace } from './request-journal';
-import type { JournalWriter, JournalWriterEvents } from './journal-writer';
+import type { JournalCall, JournalFace, JournalStore } from './request-journal';
+import { InlineJournalWriter, type JournalWriter, type JournalWriterEvents, type JournalWriterFactory } from './journal-writer';
 
 /**
  * The request journal's writer on a thread of its own (journal-thread-worker.ts), for a service on
  * a Postgres server: masking, cutting, encoding and the COPY of every call happen there, on its own
  * connection, and the event loop that answers requests only hands each call over. Under a polling
- * storm on two cores that work was a fifth of a signed poll's CPU on the answering thread (see
- * bench/RESULTS.md), while the other core sat partly idle.
+ * storm on two cores the journal cost a signed poll about 30 of its 107 us of service CPU, almost
+ * all on the answering thread, while both cores sat partly idle (bench/RESULTS.md).
  *
  * If the thread dies, the calls it held are counted as lost (and reported), and the journal goes on
  * writing on the event loop (`fallback`): a broken thread costs speed, never the journal.
@@ -47,8 +47,7 @@ export type FromThread =
   | { type: 'settled'; count: number; written: boolean }
   | { type: 'error'; error: { name: string; message: string; stack?: string; code?: string } }
   | { type: 'flushed'; id: number }
-  | { type: 'ready' }
-  | { type: 'stopped' };
+  | { type: 'ready' };
 
 /**
  * How long recorded calls gather before they cross. Crossing after every turn of the event loop
@@ -113,6 +112,14 @@ export function arrived(call: CrossingCall): JournalCall {
     jobId,
     injected,
   };
+}
+
+/**
+ * Writers for a RequestJournal on the database at `target`: on a thread, falling back to the event
+ * loop (with `store`, the same database seen from here) if the thread dies.
+ */
+export function threadJournalWriters(target: HotPoolTarget, store: Pick<JournalStore, 'encode' | 'insert'>, maxBodyBytes: number): JournalWriterFactory {
+  return (events) => new ThreadJournalWriter({ ...target, maxBodyBytes }, events, () => new InlineJournalWriter(store, maxBodyBytes, events));
 }
 
 /** The thread's script: compiled next to this file, or the TypeScript source (tests, ts runners). */
@@ -240,8 +247,6 @@ export class ThreadJournalWriter implements JournalWriter {
       case 'ready':
         this.online = true;
         this.sentBeforeOnline = [];
-        break;
-      case 'stopped':
         break;
     }
   }
