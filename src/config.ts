@@ -82,6 +82,11 @@ const schema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: url('DATABASE_URL', ['postgres:', 'postgresql:']),
   DATA_DIR: z.string().min(1).default('./data'),
+  DB_CONNECT_TIMEOUT_MS: int('DB_CONNECT_TIMEOUT_MS', 100, 600_000, 5000),
+  DB_STATEMENT_TIMEOUT_MS: int('DB_STATEMENT_TIMEOUT_MS', 100, 3_600_000, 5000),
+  DB_LOCK_TIMEOUT_MS: int('DB_LOCK_TIMEOUT_MS', 100, 3_600_000, 3000),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: int('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 100, 3_600_000, 30_000),
+  HELD_LEASE_SECONDS: int('HELD_LEASE_SECONDS', 3, 3600, 30),
   PUBLIC_URL: url('PUBLIC_URL', ['http:', 'https:']),
   LOG_LEVEL: logLevel,
   DEFAULT_ACCOUNT: z

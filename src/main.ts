@@ -45,6 +45,7 @@ import { RequestJournal } from './journal/request-journal';
 import { PgRequestJournal } from './db/pg-request-journal';
 import { threadJournalWriters } from './journal/journal-thread';
 import { hotPoolTarget } from './db/hot-query';
+import type { DatabaseWaits } from './db/bounded-waits';
 import { FaultInjector } from './faults/fault-injector';
 import { PgFaultRules } from './db/pg-fault-rules';
 
@@ -91,7 +92,13 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
   const clock = manualClock ?? options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const db =
-    options.db ?? createKnex({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, onPoolError: (error) => logger.error('a pooled database connection dropped; it is replaced', { error }) });
+    options.db ??
+    createKnex({
+      url: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      waits: databaseWaits(config),
+      onPoolError: (error) => logger.error('a pooled database connection dropped; it is replaced', { error }),
+    });
   let ready = false;
   await migrate(db, options.schema);
   ready = true;
@@ -140,7 +147,8 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
   const demo = demoToken && !demoToken.token.revokedAt && demoToken.integration.enabled ? { account: demoToken.account.id, created: demoCreated } : null;
   const sessions = new Sessions(new PgSessionStore(db), clock, {
     idleSeconds: config.SESSION_IDLE_SECONDS,
-    onError: (error) => logger.error('a session could not be released; its hold runs out by itself', { error }),
+    leaseSeconds: config.HELD_LEASE_SECONDS,
+    onError: (error) => logger.error('a session hold could not be released or renewed; it is tried again, and runs out by itself', { error }),
   });
   const authenticator = new Authenticator(accountStore, options.wallClock ?? systemClock, {
     mode: config.AUTHENTICATION ? 'on' : 'off',
@@ -153,7 +161,10 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
       responseDelayMs: config.RESPONSE_DELAY_MS,
     },
   }, sessions);
-  const slots = new PgRequestSlots(db, { leaseSeconds: 30, onError: (error) => logger.error('request slots', { error }) });
+  const slots = new PgRequestSlots(db, {
+    leaseSeconds: config.HELD_LEASE_SECONDS,
+    onError: (error) => logger.error('a request slot could not be released or renewed; it is tried again, and runs out by itself', { error }),
+  });
 
   const store = new PgJobStore(db, { leaseSeconds: config.WORKER_LEASE_SECONDS });
   const official = config.NETSUITE_WSDL_DIR ? findOfficialTree(config.NETSUITE_WSDL_DIR) : undefined;
@@ -276,8 +287,19 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
         await faults.stop();
         await journal?.stop();
         await slots.close();
+        sessions.close();
         if (!options.db) await closeKnex(db);
       })()),
+  };
+}
+
+/** The DB_*_TIMEOUT_MS settings, as every connection to a Postgres server takes them. */
+function databaseWaits(config: Config): DatabaseWaits {
+  return {
+    connectMs: config.DB_CONNECT_TIMEOUT_MS,
+    statementMs: config.DB_STATEMENT_TIMEOUT_MS,
+    lockMs: config.DB_LOCK_TIMEOUT_MS,
+    idleInTransactionMs: config.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
   };
 }
 
@@ -325,7 +347,7 @@ export async function runService(mode: string): Promise<void> {
   const database = config.DATABASE_URL ? 'postgres (DATABASE_URL)' : `embedded PGlite in ${config.DATA_DIR}`;
 
   if (mode === 'migrate') {
-    const db = createKnex({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+    const db = createKnex({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, waits: databaseWaits(config) });
     await migrate(db);
     await closeKnex(db);
     logger.info('migrations are current', { database });

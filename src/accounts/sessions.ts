@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock';
+import { HeldLeases } from '../held-leases';
 
 /**
  * Sessions, as SuiteTalk had them up to 2020_1: login(passport) opens one and answers its id in a
@@ -28,8 +29,10 @@ export interface SessionStore {
   useSession(id: string, now: Date, idleSince: Date): Promise<SessionLookup>;
   /** Ends a live session; false when there was none. */
   endSession(id: string, now: Date): Promise<boolean>;
-  /** Holds the session for one request (`holder`), for at most `leaseSeconds`; false when another holds it. */
+  /** Holds the session for one request (`holder`), for `leaseSeconds` unless renewed; false when another holds it. */
   occupy(id: string, holder: string, leaseSeconds: number): Promise<boolean>;
+  /** Extends the holds of these holders by `leaseSeconds` from now. */
+  renew(holders: string[], leaseSeconds: number): Promise<void>;
   /** Frees the session if `holder` still holds it. */
   vacate(id: string, holder: string): Promise<void>;
 }
@@ -37,26 +40,40 @@ export interface SessionStore {
 export interface SessionSettings {
   /** Idle time after which a session has timed out. */
   idleSeconds: number;
-  /** Hears of a hold that could not be released (it then runs out by itself). */
+  /**
+   * How long a request's hold on its session outlives its last renewal: renewed while the request
+   * runs, so a crashed process's hold, or one whose release failed, ends within this time.
+   */
+  leaseSeconds: number;
+  /** Hears of a hold that could not be released or renewed (it is tried again, and runs out by itself). */
   onError?: (error: unknown) => void;
 }
 
-/**
- * Longest a request may hold its session: past it (a crashed process), the session is free again.
- * Longer than any request may take here: the longest emulated response delay plus the longest
- * injected one (600 s each).
- */
-const BUSY_LEASE_SECONDS = 1300;
+interface Hold {
+  id: string;
+  holder: string;
+}
 
 /** Session ids are long and random, as JSESSIONIDs are: guessing one is not a way in. */
 const newSessionId = () => randomBytes(24).toString('base64url');
 
 export class Sessions {
+  private readonly holds: HeldLeases<Hold>;
+
   constructor(
     private readonly store: SessionStore,
     private readonly clock: Clock,
     private readonly settings: SessionSettings,
-  ) {}
+  ) {
+    this.holds = new HeldLeases<Hold>(
+      {
+        renew: (holds) => store.renew(holds.map((hold) => hold.holder), settings.leaseSeconds),
+        vacate: (hold) => store.vacate(hold.id, hold.holder),
+      },
+      settings.leaseSeconds,
+      (error) => settings.onError?.(error),
+    );
+  }
 
   async open(user: SessionUser): Promise<Session> {
     const now = this.clock.now();
@@ -77,9 +94,15 @@ export class Sessions {
 
   /** Holds the session for the request under way; answers the release, or null when it is busy. */
   async occupy(id: string): Promise<(() => Promise<void>) | null> {
-    const holder = randomBytes(12).toString('base64url');
-    if (!(await this.store.occupy(id, holder, BUSY_LEASE_SECONDS))) return null;
+    const hold: Hold = { id, holder: randomBytes(12).toString('base64url') };
+    if (!(await this.store.occupy(id, hold.holder, this.settings.leaseSeconds))) return null;
+    this.holds.hold(hold);
     let released: Promise<void> | undefined;
-    return () => (released ??= this.store.vacate(id, holder).catch((error: unknown) => this.settings.onError?.(error)));
+    return () => (released ??= this.holds.release(hold));
+  }
+
+  /** Stops renewing holds (the service is stopping: its requests are done). */
+  close(): void {
+    this.holds.close();
   }
 }

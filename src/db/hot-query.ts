@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { BoundedClient, waitSettings, type DatabaseWaits } from './bounded-waits';
 
 /**
  * A query on the request path, run as a named prepared statement on a Postgres server: Postgres
@@ -114,14 +115,20 @@ export interface HotPoolTarget {
  * is set up before its first statement, so nothing in the URL can override it. `onError` hears of idle connections that drop (a Postgres restart): pg
  * removes them and opens new ones; unheard, the pool's error event would end the process.
  */
-export function openHotPool(db: Knex, url: string, schema: string | undefined, onError: (error: Error) => void = () => undefined): void {
+export function openHotPool(db: Knex, url: string, schema: string | undefined, waits: DatabaseWaits, onError: (error: Error) => void = () => undefined): void {
   // The request path's batches (two in flight at most), the request journal's COPY when it runs on
   // the event loop (its thread has a pool of its own), and the account cache's look-ups when
   // entries expire.
   const setup = `set plan_cache_mode = force_generic_plan${schema ? `; set search_path to "${schema.replace(/"/g, '""')}"` : ''}`;
   // pg-pool awaits onConnect before it hands the connection out; a setup that fails (it should
   // not: neither setting checks its value) fails the statement that asked for the connection.
-  const options: PoolConfig & { onConnect: (client: PoolClient) => Promise<unknown> } = { connectionString: url, max: 5, onConnect: (client) => client.query(setup) };
+  const options: PoolConfig & { onConnect: (client: PoolClient) => Promise<unknown> } = {
+    connectionString: url,
+    max: 5,
+    ...waitSettings(waits),
+    Client: BoundedClient,
+    onConnect: (client) => client.query(setup),
+  };
   const pool = new Pool(options);
   pool.on('error', onError);
   hotPools.set(db, pool);

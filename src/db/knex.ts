@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } f
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
+import { boundedDriver, DEFAULT_WAITS, waitSettings, type DatabaseWaits } from './bounded-waits';
 import { closeHotPool, openHotPool } from './hot-query';
 import { migrationSource } from './migrations';
 
@@ -15,18 +16,32 @@ export interface DatabaseOptions {
   poolMax?: number;
   /** Hears of pooled connections that drop while idle (a Postgres restart); they are replaced. */
   onPoolError?: (error: Error) => void;
+  /** Bounds on every wait for a Postgres server (PGlite runs in the process: nothing to wait for). */
+  waits?: DatabaseWaits;
+}
+
+/** knex's Postgres client, building its connections as BoundedClient (see bounded-waits.ts). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const KnexPg = require('knex/lib/dialects/postgres') as new (config: Knex.Config) => Knex.Client;
+class BoundedKnexPg extends KnexPg {
+  _driver() {
+    return boundedDriver;
+  }
 }
 
 export function createKnex(options: DatabaseOptions): Knex {
   const searchPath = options.schema ? [options.schema] : undefined;
   if (options.url) {
+    const waits = options.waits ?? DEFAULT_WAITS;
     const db = knexFactory({
-      client: 'pg',
-      connection: options.url,
+      client: BoundedKnexPg as unknown as typeof Knex.Client,
+      connection: { connectionString: options.url, ...waitSettings(waits) } as Knex.PgConnectionConfig,
       searchPath,
+      // Waiting for a free connection is bounded as a connect is.
+      acquireConnectionTimeout: waits.connectMs,
       pool: { min: 0, max: options.poolMax ?? 10 },
     });
-    openHotPool(db, options.url, options.schema, options.onPoolError);
+    openHotPool(db, options.url, options.schema, waits, options.onPoolError);
     return db;
   }
   const connection: Record<string, string> = {};

@@ -4,6 +4,7 @@ import type { Advance, JobCount, JobFilter, JobStore, NewJob, QueueAhead, Result
 import { BatchStepFailedError, StepFailedError } from '../errors';
 import type { ItemInput } from '../records/record';
 import { arrayLiteral } from './hot-query';
+import { commitOrVerify } from './committed-transaction';
 import { matchingRecords, PgRecordStore } from './pg-record-store';
 import { RUNNABLE, UNFINISHED } from './job-conditions';
 import { requestPathBatch, type StatusAnswer } from './request-path-batch';
@@ -126,8 +127,9 @@ export class PgJobStore implements JobStore {
   ) {}
 
   /** Inserts a pending job due at its available time, with its inputs; returns it as stored. */
+  /** A COMMIT whose answer was lost is asked about before the insert is reported failed (commitOrVerify). */
   async insertJob(job: NewJob): Promise<Job> {
-    return this.db.transaction(async (trx) => {
+    return commitOrVerify(this.db, async (trx) => {
       const [row] = await trx<JobRow>('jobs')
       .insert({
         id: job.id,
@@ -151,7 +153,7 @@ export class PgJobStore implements JobStore {
       const inputs = (job.inputs ?? []).map((payload, index) => ({ job_id: job.id, position: index + 1, payload: JSON.stringify(payload) }));
       for (let i = 0; i < inputs.length; i += ITEM_INSERT_CHUNK) await trx('job_inputs').insert(inputs.slice(i, i + ITEM_INSERT_CHUNK));
       return toJob(row as JobRow);
-    });
+    }, async () => (await this.db('jobs').where({ id: job.id }).first('id')) !== undefined);
   }
 
   /** Zero rows when the id is unknown, owned by another account, or expired. */

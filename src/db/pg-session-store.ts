@@ -52,6 +52,12 @@ export class PgSessionStore implements SessionStore {
     return taken > 0;
   }
 
+  async renew(holders: string[], leaseSeconds: number): Promise<void> {
+    await this.db('sessions')
+      .whereIn('busy_holder', holders)
+      .update({ busy_until: this.db.raw('now() + make_interval(secs => ?)', [leaseSeconds]) });
+  }
+
   /** Guarded by the holder: a request whose hold ran out does not free the one that took it over. */
   async vacate(id: string, holder: string): Promise<void> {
     await this.db('sessions').where({ id, busy_holder: holder }).update({ busy_until: null, busy_holder: null });

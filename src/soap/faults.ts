@@ -2,6 +2,7 @@ import { AsyncJobError, AuthError, LimitError, ValidationError } from '../errors
 import { SoapClientError, SOAP11_ENVELOPE_NS } from './envelope-parser';
 import { namespacesOf } from './versions';
 import { escapeXml } from './xml-write';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../db/database-unavailable';
 
 /**
  * The one place where errors become SOAP faults, shaped as NetSuite sends them: HTTP 500,
@@ -66,5 +67,7 @@ export function toFault(error: unknown, reference: string): SoapFault {
   }
   if (error instanceof AuthError) return userFault(`${error.fault}Fault`, error.code, error.message);
   if (error instanceof SoapClientError || error instanceof ValidationError) return clientFault(error.message);
+  // A database that is down or stalled is a temporary failure, as NetSuite's maintenance windows are.
+  if (isDatabaseUnavailable(error)) return userFault('unexpectedErrorFault', 'ACCT_TEMP_UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE);
   return userFault('unexpectedErrorFault', 'UNEXPECTED_ERROR', `An unexpected error occurred. Error ID: ${reference}`);
 }

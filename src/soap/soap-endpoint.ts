@@ -253,12 +253,17 @@ export class SoapEndpoint {
     let answer: string | OperationAnswer;
     let documentInfo: string;
     try {
-      const [authenticated, answered] = await Promise.allSettled([confirmed, this.operations[call.request.operation](call)]);
+      // The nsId is drawn before an operation that writes: once its change commits, nothing is
+      // left that could fail and answer a fault for work that was done.
+      const drawn = this.documentInfo(call);
+      if (!readsOnly(call)) await drawn;
+      const [authenticated, answered, info] = await Promise.allSettled([confirmed, this.operations[call.request.operation](call), drawn]);
       // A refused credential outranks whatever the operation found: a replay learns nothing.
       if (authenticated.status === 'rejected') throw authenticated.reason;
       if (answered.status === 'rejected') throw answered.reason;
+      if (info.status === 'rejected') throw info.reason;
       answer = answered.value;
-      documentInfo = await this.documentInfo(call);
+      documentInfo = info.value;
     } catch (error) {
       this.sendFault(res, version, seen, this.fault(error, req, requestId));
       return;
@@ -364,6 +369,7 @@ export class SoapEndpoint {
     const reference = randomUUID();
     const fault = toFault(error, reference);
     if (fault.detail?.code === 'UNEXPECTED_ERROR') this.logger.error('SOAP call failed', { reference, requestId, url: req.url, error });
+    else if (fault.detail?.code === 'ACCT_TEMP_UNAVAILABLE') this.logger.error('SOAP call answered as temporarily unavailable: the database did not answer', { requestId, url: req.url, error });
     return fault;
   }
 

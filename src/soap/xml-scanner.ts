@@ -11,8 +11,13 @@ import type { XmlNode, XmlValue } from './xml-read';
 export type XmlDocument = { [name: string]: XmlValue };
 type Children = { [name: string]: XmlValue };
 
-/** More elements than any request needs (400 records with sublists stay far below). */
-export const MAX_ELEMENTS = 100_000;
+/**
+ * Elements and attributes (namespace declarations included) a request may hold in all: more than
+ * any request needs (400 records with sublists stay far below), counted as they are read.
+ */
+export const MAX_NODES = 100_000;
+/** Attributes one start tag may carry, namespace declarations included: Woodstox's default limit. */
+export const MAX_ATTRIBUTES = 1_000;
 /** Elements with content may sit this deep at most: fast-xml-parser's limit, which clients have lived with. */
 export const MAX_DEPTH = 101;
 
@@ -56,7 +61,7 @@ export function readXml(xml: string): XmlDocument {
 
 class XmlScanner {
   private at = 0;
-  private elements = 0;
+  private nodes = 0;
 
   constructor(private readonly xml: string) {}
 
@@ -114,9 +119,10 @@ class XmlScanner {
     const colon = name.indexOf(':');
     const local = colon === -1 ? name : name.slice(colon + 1);
     if (RESERVED_NAMES.has(local)) throw new SoapClientError(`The element name ${local} is not allowed.`);
-    if (++this.elements > MAX_ELEMENTS) throw new SoapClientError(`The request has more than ${MAX_ELEMENTS} elements.`);
+    this.count();
 
     let attributes: Children | undefined;
+    let attributeCount = 0;
     for (;;) {
       const spaced = this.skipSpace();
       const c = xml.charCodeAt(this.at);
@@ -129,6 +135,10 @@ class XmlScanner {
       }
       if (this.at >= xml.length) this.fail(`the start tag <${name}> is not closed`, start);
       if (!spaced) this.fail(`the start tag <${name}> needs whitespace before each attribute`, this.at);
+      if (++attributeCount > MAX_ATTRIBUTES) {
+        throw new SoapClientError(`The element <${name}> has more than ${MAX_ATTRIBUTES} attributes, namespace declarations included (line ${this.position(start)}).`);
+      }
+      this.count();
       attributes ??= {};
       this.attribute(attributes, name);
     }
@@ -175,6 +185,11 @@ class XmlScanner {
         this.at++;
       }
     }
+  }
+
+  /** Counts one element or attribute against MAX_NODES, before any work is done on it. */
+  private count(): void {
+    if (++this.nodes > MAX_NODES) throw new SoapClientError(`The request has more than ${MAX_NODES} elements and attributes (namespace declarations count as attributes).`);
   }
 
   private endTag(name: string, start: number): void {

@@ -15,7 +15,9 @@ import { seededRandom } from '../helpers/seeded-random';
  * must be a well-formed SOAP 1.1 response or fault with nothing of the server's insides in it;
  * a sample is validated against the XSDs; /healthz must keep answering; and the server's resident
  * memory must grow by less than MEMORY_GROWTH_BOUND_MB over the run (the embedded PGlite alone
- * holds about 850 MB from the start, a server on Postgres about 90 MB). Then 3,000 mutated
+ * holds about 850 MB from the start, a server on Postgres about 90 MB). Then envelopes deep and
+ * wide enough to reach each cap of the XML reader (nesting, elements, attributes and namespace
+ * declarations), each answered with its Client fault while /healthz keeps answering. Then 3,000 mutated
  * requests to the JSON faces (progress API, ServiceNow, Salesforce): each a proper HTTP answer in
  * the face's format, never a 500.
  */
@@ -254,6 +256,71 @@ it(`answers ${REQUESTS} mutated envelopes with well-formed SOAP, stays up, and g
   // The mix reached both answers and faults, so the mutations were neither all fatal nor all harmless.
   expect(statuses.get(200) ?? 0).toBeGreaterThan(REQUESTS / 50);
   expect(statuses.get(500) ?? 0).toBeGreaterThan(REQUESTS / 2);
+});
+
+it('answers deep and wide XML with the fault naming its cap, or with the answer when under the caps, and keeps serving', async () => {
+  const created = await fetch(`${url}/admin/jobs`, {
+    method: 'POST',
+    headers: { Authorization: 'Bearer fuzz-admin-token-0123456789' },
+    body: JSON.stringify({ operation: 'asyncAddList', items: 1, ratePerSecond: 100 }),
+  });
+  const { jobId } = (await created.json()) as { jobId: string };
+  const attributes = (count: number, name: (i: number) => string) => Array.from({ length: count }, (_, i) => ` ${name(i)}="v"`).join('');
+  const plain = (i: number) => `a${i}`;
+  const declaration = (i: number) => `xmlns:p${i}`;
+  const check = (header: string, jobIdAttributes = '') => envelope('checkAsyncStatus', `<msg:jobId${jobIdAttributes}>${jobId}</msg:jobId>`, `${PASSPORT}${header}`);
+  const TOO_MANY_NODES = /^The request has more than 100000 elements and attributes/;
+  const TOO_DEEP = /^Maximum nested tags exceeded/;
+  const tooManyOn = (element: string) => new RegExp(`^The element <${element}> has more than 1000 attributes, namespace declarations included`);
+  const cases: Array<[string, string, RegExp | 'answered']> = [
+    ['5,000 levels deep', check(`${'<a>'.repeat(5_000)}x${'</a>'.repeat(5_000)}`), TOO_DEEP],
+    ['deep, each level with 50 attributes', check(`${`<a${attributes(50, plain)}>`.repeat(3_000)}${'</a>'.repeat(3_000)}`), TOO_DEEP],
+    // Near 100 levels of 999 reach both caps at about the same element: either fault is right.
+    ['deep, each level with 999 declarations', check(`${`<a${attributes(999, declaration)}>`.repeat(150)}${'</a>'.repeat(150)}`), new RegExp(`${TOO_MANY_NODES.source}|${TOO_DEEP.source}`)],
+    ['150,000 sibling elements', check('<a/>'.repeat(150_000)), TOO_MANY_NODES],
+    ['1.4 million attributes on one element', check('', attributes(1_400_000, plain)), tooManyOn('msg:jobId')],
+    ['800,000 namespace declarations on one element', check('', attributes(800_000, declaration)), tooManyOn('msg:jobId')],
+    ['1,001 declarations on the envelope', check('').replace('<soapenv:Envelope ', `<soapenv:Envelope${attributes(1_001, declaration)} `), tooManyOn('soapenv:Envelope')],
+    ['200 elements of 1,000 attributes', check(`<a${attributes(1_000, plain)}/>`.repeat(200)), TOO_MANY_NODES],
+    ['200 elements of 1,000 declarations', check(`<a${attributes(1_000, declaration)}/>`.repeat(200)), TOO_MANY_NODES],
+    // Under every cap: answered as any other request.
+    ['1,000 attributes on one element', check('', attributes(1_000, plain)), 'answered'],
+    ['90 elements of 1,000 declarations', check(`<a${attributes(1_000, declaration)}/>`.repeat(90)), 'answered'],
+    ['100 levels deep', check(`${'<a>'.repeat(98)}x${'</a>'.repeat(98)}`), 'answered'],
+  ];
+  const problems: string[] = [];
+  for (const [name, xml, expected] of cases) {
+    // A heartbeat beside the request: how long the event loop was held shows in /healthz.
+    let longestHealthMs = 0;
+    let sending = true;
+    const heartbeat = (async () => {
+      while (sending) {
+        const started = Date.now();
+        if ((await fetch(`${url}/healthz`)).status !== 200) problems.push(`${name}: /healthz failed`);
+        longestHealthMs = Math.max(longestHealthMs, Date.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    const response = await fetch(`${url}/services/NetSuitePort_${V}`, { method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body: xml.replaceAll(PASSPORT, signed()) });
+    const text = await response.text();
+    sending = false;
+    await heartbeat;
+    process.stdout.write(`fuzz (deep and wide): ${name}, ${(xml.length / 1e6).toFixed(1)} MB: HTTP ${response.status}, longest /healthz ${longestHealthMs} ms\n`);
+    if (XMLValidator.validate(text) !== true) {
+      problems.push(`${name}: not well-formed: ${text.slice(0, 300)}`);
+      continue;
+    }
+    const body = parser.parse(text)?.Envelope?.Body;
+    if (expected === 'answered') {
+      if (response.status !== 200 || !body?.checkAsyncStatusResponse) problems.push(`${name}: HTTP ${response.status}: ${text.slice(0, 300)}`);
+    } else if (response.status !== 500 || body?.Fault?.faultcode !== 'soapenv:Client' || !expected.test(String(body.Fault.faultstring))) {
+      problems.push(`${name}: HTTP ${response.status}: ${text.slice(0, 300)}`);
+    }
+  }
+  expect(problems).toEqual([]);
+  expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  const after = await fetch(`${url}/services/NetSuitePort_${V}`, { method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body: check('').replaceAll(PASSPORT, signed()) });
+  expect(after.status).toBe(200);
 });
 
 const JSON_REQUESTS = Number(process.env.FUZZ_JSON_REQUESTS ?? 3_000);

@@ -38,7 +38,25 @@ describe('hostile and broken input', () => {
     const deep = envelope('checkAsyncStatus', `<msg:jobId>J</msg:jobId>`, '2017_1', `${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}`);
     expect((await clientFault(deep)).faultstring).toMatch(/Maximum nested tags exceeded/);
     const flood = envelope('checkAsyncStatus', `<msg:jobId>J</msg:jobId>`, '2017_1', '<a/>'.repeat(150_000));
-    expect((await clientFault(flood)).faultstring).toBe('The request has more than 100000 elements.');
+    expect((await clientFault(flood)).faultstring).toBe('The request has more than 100000 elements and attributes (namespace declarations count as attributes).');
+  });
+
+  it('refuses a flood of attributes or namespace declarations with a Client fault naming the cap, before authentication', async () => {
+    const attributes = (count: number, name: (i: number) => string) => Array.from({ length: count }, (_, i) => ` ${name(i)}="v"`).join('');
+    // 200,000 on one element: refused at its 1,001st.
+    const wide = envelope('checkAsyncStatus', `<msg:jobId${attributes(200_000, (i) => `a${i}`)}>J</msg:jobId>`);
+    expect(await clientFault(wide)).toMatchObject({
+      faultcode: 'soapenv:Client',
+      faultstring: expect.stringMatching(/^The element <msg:jobId> has more than 1000 attributes, namespace declarations included/),
+    });
+    // 200,000 spread over elements of 1,000 each: refused at the request's 100,001st node.
+    const spread = (name: (i: number) => string) => envelope('checkAsyncStatus', '<msg:jobId>J</msg:jobId>', '2017_1', `<a${attributes(1_000, name)}/>`.repeat(200));
+    for (const name of [(i: number) => `a${i}`, (i: number) => `xmlns:p${i}`]) {
+      expect(await clientFault(spread(name))).toMatchObject({
+        faultcode: 'soapenv:Client',
+        faultstring: 'The request has more than 100000 elements and attributes (namespace declarations count as attributes).',
+      });
+    }
   });
 
   it('answers an over-long jobId like an unknown one, without echoing all of it', async () => {

@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { validateXML } from 'xmllint-wasm';
-import { readXml } from '../../src/soap/xml-scanner';
+import { MAX_ATTRIBUTES, MAX_NODES, readXml } from '../../src/soap/xml-scanner';
 import { signTokenPassport, testCredentials, tokenPassportXml } from '../helpers/credentials';
 import { envelope } from '../helpers/soap';
 import { customer, ref, request } from '../helpers/record-requests';
@@ -152,6 +152,43 @@ describe('readXml', () => {
     expect(() => readXml('<a>x\u0001</a>')).toThrow('The request holds a character XML does not allow (U+0001 at line 1, column 5).');
     expect(() => readXml('<a>&#1;</a>')).toThrow('The character reference &#1; names a character XML does not allow.');
     expect(() => readXml(deep(102, '<a>x</a>'))).toThrow(/^Maximum nested tags exceeded/);
+  });
+
+  describe('counts elements, attributes and namespace declarations against one budget', () => {
+    const attributes = (count: number, name = (i: number) => `a${i}`) => Array.from({ length: count }, (_, i) => ` ${name(i)}="v"`).join('');
+    const xmlns = (i: number) => `xmlns:p${i}`;
+
+    it(`takes ${MAX_ATTRIBUTES} attributes on an element, and refuses one more, namespace declarations included`, () => {
+      expect(Object.keys(readXml(`<a${attributes(MAX_ATTRIBUTES)}/>`).a)).toHaveLength(MAX_ATTRIBUTES);
+      const tooMany = `The element <a> has more than ${MAX_ATTRIBUTES} attributes, namespace declarations included (line 1, column 1).`;
+      expect(() => readXml(`<a${attributes(MAX_ATTRIBUTES + 1)}/>`)).toThrow(tooMany);
+      expect(() => readXml(`<a${attributes(MAX_ATTRIBUTES + 1, xmlns)}/>`)).toThrow(tooMany);
+      expect(() => readXml(`<a${attributes(MAX_ATTRIBUTES / 2)}${attributes(MAX_ATTRIBUTES / 2 + 1, xmlns)}>x</a>`)).toThrow(tooMany);
+    });
+
+    it(`takes ${MAX_NODES} nodes in all and refuses one more, however they are made up`, () => {
+      const tooMany = `The request has more than ${MAX_NODES} elements and attributes (namespace declarations count as attributes).`;
+      // One root and its child elements, each carrying some attributes or declarations.
+      const mixed = (nodes: number) => {
+        const perChild = 1 + 9;
+        const children = Math.floor((nodes - 1) / perChild);
+        const rest = nodes - 1 - children * perChild;
+        return `<r${attributes(rest, xmlns)}>${`<c${attributes(5)}${attributes(4, xmlns)}/>`.repeat(children)}</r>`;
+      };
+      expect(readXml(mixed(MAX_NODES)).r).toBeDefined();
+      expect(() => readXml(mixed(MAX_NODES + 1))).toThrow(tooMany);
+      expect(() => readXml(`<r>${'<c/>'.repeat(MAX_NODES)}</r>`)).toThrow(tooMany);
+    });
+
+    it('refuses as it reads: what follows the node over the cap is never looked at', () => {
+      // Were the whole document read first, these would be refused as malformed instead.
+      expect(() => readXml(`<a${attributes(MAX_ATTRIBUTES + 1)} b="1" b="2" &`)).toThrow(/has more than 1000 attributes/);
+      expect(() => readXml(`<r>${'<c d="1"/>'.repeat(MAX_NODES / 2)}<c/><1 unclosed`)).toThrow(/more than 100000 elements and attributes/);
+    });
+
+    it('still finds a repeated attribute among many', () => {
+      expect(() => readXml(`<a${attributes(MAX_ATTRIBUTES - 1)} a7="again"/>`)).toThrow(`the attribute a7 appears twice in <a>`);
+    });
   });
 
   it('agrees with fast-xml-parser on thousands of mutated client envelopes, and with libxml2 wherever they differ', async () => {
