@@ -4,6 +4,7 @@ import type { Authenticator } from '../accounts/authenticator';
 import { AuthError } from '../errors';
 import { BASIC_CHALLENGE, callerOf } from '../http/caller';
 import type { TrackerService } from '../jobs/tracker-service';
+import { storableText } from '../text';
 import { trackerJson, trackerNotFound, trackerSourceOf, type TrackerJson } from './execution-tracker';
 
 /**
@@ -84,5 +85,6 @@ function glideXml(attributes: Record<string, string>, extra: Record<string, stri
 }
 
 // Newlines and tabs too: an XML parser normalises them to spaces in attribute values otherwise.
+// What XML cannot carry at all (U+FFFE…, which JSON.stringify leaves as it is) becomes U+FFFD.
 const escapeAttribute = (value: string): string =>
-  value.replace(/[&<>"\n\r\t]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\n': '&#10;', '\r': '&#13;', '\t': '&#9;' })[c] as string);
+  storableText(value).replace(/[&<>"\n\r\t]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\n': '&#10;', '\r': '&#13;', '\t': '&#9;' })[c] as string);

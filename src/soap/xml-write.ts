@@ -1,11 +1,20 @@
+import { storableText } from '../text';
+
 /** Small helpers for writing XML by hand with explicit prefixes. */
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 const SPECIAL = /[&<>"']/;
 const SPECIALS = /[&<>"']/g;
 
-// Most values need no escaping; the test spares them the replace and its callback.
-export const escapeXml = (value: string): string => (SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPES[c]) : value);
+/**
+ * Text for an element or attribute. Characters XML cannot carry become U+FFFD (storableText), so a
+ * row stored before the door refused them still makes a well-formed answer.
+ */
+export function escapeXml(value: string): string {
+  const text = storableText(value);
+  // Most values need no escaping; the test spares them the replace and its callback.
+  return SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ESCAPES[c]) : text;
+}
 
 /** A double as NetSuite prints it: at most two decimals, and always a decimal point (0.0, 42.5). */
 export function formatDouble(value: number): string {
