@@ -11,8 +11,19 @@ const SOAP_PATH = /^\/services\/NetSuitePort_([^/?]*)\/?(?:\?|$)/;
  * A bare http.Server: the SOAP endpoint is served without express's per-request cost, everything
  * else goes to the express app.
  */
+/**
+ * Bounds on a connection, so slow or idle callers cost a socket and a timer each, never a stall:
+ * headers must arrive within HEADERS_TIMEOUT_MS and a whole request (a 100 MB upload on a slow
+ * link included) within REQUEST_TIMEOUT_MS. An idle keep-alive connection stays open longer than
+ * clients usually keep theirs (Node's default of 5 s met clients that poll every 5 s mid-close).
+ */
+const HEADERS_TIMEOUT_MS = 20_000;
+const REQUEST_TIMEOUT_MS = 300_000;
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+const MAX_HEADER_BYTES = 32 * 1024;
+
 export function createHttpServer(app: Express, soap: SoapEndpoint, publicUrl?: string): Server {
-  return createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, maxHeaderSize: MAX_HEADER_BYTES }, (req: IncomingMessage, res: ServerResponse) => {
     const match = SOAP_PATH.exec(req.url ?? '');
     if (!match) {
       app(req, res);
@@ -28,4 +39,5 @@ export function createHttpServer(app: Express, soap: SoapEndpoint, publicUrl?: s
       res.destroy(error instanceof Error ? error : new Error(String(error)));
     });
   });
+  return server;
 }
