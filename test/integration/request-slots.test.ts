@@ -58,6 +58,44 @@ describe('PgRequestSlots', () => {
     await other.close();
     expect(await slots.inFlight('CLOSING1')).toBe(0);
   });
+
+  it('stops renewing a slot whose release failed, and frees it once the database takes the release again', async () => {
+    const db = database.db;
+    // A release the database refuses, as one restarting or out of connections would.
+    await db.raw('create table release_refused (refused boolean)');
+    await db.raw(`create function refuse_release() returns trigger language plpgsql as $$
+      begin
+        if exists (select 1 from release_refused) then raise exception 'release refused'; end if;
+        return old;
+      end $$`);
+    await db.raw('create trigger refuse_release before delete on request_slots for each row execute function refuse_release()');
+    const failures: unknown[] = [];
+    const healing = new PgRequestSlots(db, { leaseSeconds: 3, onError: (error) => failures.push(error) });
+    try {
+      await db('release_refused').insert({ refused: true });
+      const release = await healing.acquire('REFUSED1', 1);
+      expect(release).not.toBeNull();
+      await release!();
+      expect(String(failures[0])).toMatch(/release refused/);
+      expect(await healing.acquire('REFUSED1', 1)).toBeNull();
+      const [{ expires_at: leased }] = await db('request_slots').where({ account: 'REFUSED1' }).select('expires_at');
+      await db('release_refused').delete();
+      // Renewed, the row would outlive every lease; retried, it goes within one renewal (a second).
+      let again: (() => Promise<void>) | null = null;
+      for (let attempt = 0; attempt < 200 && !again; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const row = await db('request_slots').where({ account: 'REFUSED1' }).first('expires_at');
+        if (row) expect(new Date(row.expires_at).getTime()).toBe(new Date(leased).getTime());
+        else again = await healing.acquire('REFUSED1', 1);
+      }
+      expect(again).not.toBeNull();
+      await again!();
+      expect(healing.unfreed).toBe(0);
+    } finally {
+      await healing.close();
+      await db.raw('drop trigger refuse_release on request_slots');
+    }
+  });
 });
 
 describe('two server processes on one database', () => {

@@ -219,6 +219,60 @@ describe('session holds and users', () => {
     expect(await store.occupy('hold-test-session', 'third', 60)).toBe(true);
   });
 
+  it('frees the session of a process that stopped mid-request within the hold lease, not after 22 minutes', async () => {
+    const { PgSessionStore } = await import('../../src/db/pg-session-store');
+    const { Sessions } = await import('../../src/accounts/sessions');
+    const { systemClock } = await import('../../src/clock');
+    const store = new PgSessionStore(t.database.db);
+    const now = new Date();
+    await store.createSession({ id: 'crashed-holder-session', account: ACCOUNT, email: EMAIL, role: 3, createdAt: now, lastUsedAt: now });
+    const crashed = new Sessions(store, systemClock, { idleSeconds: 1200, leaseSeconds: 3 });
+    const alive = new Sessions(store, systemClock, { idleSeconds: 1200, leaseSeconds: 3 });
+    try {
+      expect(await crashed.occupy('crashed-holder-session')).not.toBeNull();
+      // The holding process dies: nothing renews or releases its hold.
+      crashed.close();
+      expect(await alive.occupy('crashed-holder-session')).toBeNull();
+      let release: (() => Promise<void>) | null = null;
+      for (let attempt = 0; attempt < 200 && !release; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        release = await alive.occupy('crashed-holder-session');
+      }
+      expect(release).not.toBeNull();
+      await release!();
+    } finally {
+      crashed.close();
+      alive.close();
+    }
+  });
+
+  it("keeps a running request's session held past the lease, renewing it", async () => {
+    const { PgSessionStore } = await import('../../src/db/pg-session-store');
+    const { Sessions } = await import('../../src/accounts/sessions');
+    const { systemClock } = await import('../../src/clock');
+    const store = new PgSessionStore(t.database.db);
+    const now = new Date();
+    await store.createSession({ id: 'renewed-session', account: ACCOUNT, email: EMAIL, role: 3, createdAt: now, lastUsedAt: now });
+    const sessions = new Sessions(store, systemClock, { idleSeconds: 1200, leaseSeconds: 3 });
+    try {
+      const release = await sessions.occupy('renewed-session');
+      expect(release).not.toBeNull();
+      const leasedUntil = async () => new Date((await t.database.db('sessions').where({ id: 'renewed-session' }).first('busy_until')).busy_until).getTime();
+      const first = await leasedUntil();
+      let renewed = first;
+      for (let attempt = 0; attempt < 200 && renewed === first; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        renewed = await leasedUntil();
+      }
+      expect(renewed).toBeGreaterThan(first);
+      expect(await sessions.occupy('renewed-session')).toBeNull();
+      await release!();
+      expect(await sessions.occupy('renewed-session')).not.toBeNull();
+    } finally {
+      sessions.close();
+    }
+  });
+
   it('ends a session whose user was removed', async () => {
     expect((await admin('POST', `/accounts/${ACCOUNT}/users`, { email: 'temp@sess1.example', password: 'temp-pass', role: 3 })).status).toBe(201);
     const response = await fetch(`${t.url}/services/NetSuitePort_2017_1`, {
