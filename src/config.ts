@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_FAILED_LOGIN_LIMITS } from './accounts/login-throttle';
 import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE } from './jobs/account-id';
 import { LOG_LEVELS, type LogLevel } from './logger';
 
@@ -103,6 +104,9 @@ const schema = z.object({
   AUTHENTICATION: flag('AUTHENTICATION', true),
   ACCOUNT_CACHE_MS: int('ACCOUNT_CACHE_MS', 0, 60_000, 1000),
   TOKEN_TIMESTAMP_WINDOW_SECONDS: int('TOKEN_TIMESTAMP_WINDOW_SECONDS', 1, 86_400, 300),
+  LOGIN_FAILURE_LIMIT: int('LOGIN_FAILURE_LIMIT', 0, 1_000_000, DEFAULT_FAILED_LOGIN_LIMITS.perAccount),
+  LOGIN_FAILURE_LIMIT_PER_ADDRESS: int('LOGIN_FAILURE_LIMIT_PER_ADDRESS', 0, 1_000_000, DEFAULT_FAILED_LOGIN_LIMITS.perAddress),
+  LOGIN_FAILURE_WINDOW_SECONDS: int('LOGIN_FAILURE_WINDOW_SECONDS', 1, 7 * 86_400, DEFAULT_FAILED_LOGIN_LIMITS.windowSeconds),
   SEED_FILE: z.string().min(1).optional(),
   FIXTURES_FILE: z.string().min(1).optional(),
   ID_SEED: z.string().min(1).max(200, 'ID_SEED must be at most 200 characters').optional(),

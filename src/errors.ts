@@ -78,7 +78,7 @@ export class BatchStepFailedError extends Error {
 export class AuthError extends Error {
   constructor(
     readonly fault: 'invalidCredentials' | 'invalidSession' | 'insufficientPermission',
-    readonly code: 'USER_ERROR' | 'INVALID_LOGIN_CREDENTIALS' | 'SESSION_TIMED_OUT' | 'WS_LOG_IN_REQD' | 'INSUFFICIENT_PERMISSION',
+    readonly code: 'USER_ERROR' | 'INVALID_LOGIN_CREDENTIALS' | 'LOGIN_DISABLED' | 'SESSION_TIMED_OUT' | 'WS_LOG_IN_REQD' | 'INSUFFICIENT_PERMISSION',
     message: string,
     readonly reason: string,
   ) {

@@ -3,11 +3,12 @@ import { AuthError, ValidationError } from '../errors';
 import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE, normalizeAccountId } from '../jobs/account-id';
 import { effectiveLimits, type Limits, type Principal } from './account';
 import type { AccountStore, LoginFailure } from './account-store';
+import { DEFAULT_FAILED_LOGIN_LIMITS, LoginThrottle, type FailedLoginLimits, type LoginRefusal } from './login-throttle';
+import { DEFAULT_PASSWORD_CHECK_LIMITS, PasswordChecks, type PasswordCheckLimits } from './password-checks';
 import type { Session, Sessions } from './sessions';
 import {
   hmacAlgorithm,
   NONCE_PATTERN,
-  passwordMatches,
   sameSecret,
   sign,
   signatureBase,
@@ -33,6 +34,8 @@ export interface RequestCredentials {
   sessionId?: string;
   /** The request's SOAP version, for messages. */
   version: string;
+  /** The client's network address, for the limit on failed logins from one address. */
+  address?: string;
 }
 
 export interface AuthenticatorOptions {
@@ -42,6 +45,10 @@ export interface AuthenticatorOptions {
   timestampWindowSeconds: number;
   defaultAccount: string;
   defaults: Limits;
+  /** Failed passport logins allowed per account and per address (DEFAULT_FAILED_LOGIN_LIMITS when absent). */
+  failedLogins?: FailedLoginLimits;
+  /** How many passwords are checked at once (DEFAULT_PASSWORD_CHECK_LIMITS when absent). */
+  passwordChecks?: PasswordCheckLimits;
 }
 
 export const INVALID_LOGIN = 'Invalid login attempt.';
@@ -51,6 +58,7 @@ export const BASIC_NEEDED = 'Send a token id and its token secret with HTTP Basi
 export const AMBIGUOUS = 'Ambiguous authentication';
 export const SESSION_TIMED_OUT = 'Your connection has timed out. Please log in again.';
 export const NO_WEB_SERVICES = 'Permission Violation: the role you are logged in with does not have the Web Services permission.';
+export const CHECKS_BUSY = 'Too many logins are being checked at once. Try again in a few seconds.';
 
 const CONFIRMED: Promise<void> = Promise.resolve();
 /** NetSuite's Administrator role, for sessions opened without a check. */
@@ -59,7 +67,21 @@ const ADMINISTRATOR_ROLE = 3;
 // A secret to sign with when the token is unknown, so that case costs what a wrong signature does.
 const ABSENT_SECRET = 'absent-secret-of-the-same-length-as-most-secrets-0000000000000000';
 
+/** The fault for a passport refused by the limit on failed logins, whoever it names. */
+function lockedOut(refusal: LoginRefusal, limits: FailedLoginLimits, address: string | undefined, now: Date): AuthError {
+  const minutes = Math.max(1, Math.ceil((refusal.until - now.getTime()) / 60_000));
+  const whose = refusal.by === 'account' ? 'for this account' : 'from this address';
+  const reason =
+    refusal.by === 'account'
+      ? `too many failed logins for the account (${limits.perAccount} within ${limits.windowSeconds} s)`
+      : `too many failed logins from ${address} (${limits.perAddress} within ${limits.windowSeconds} s)`;
+  return new AuthError('invalidCredentials', 'LOGIN_DISABLED', `Too many failed login attempts ${whose}. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, reason);
+}
+
 export class Authenticator {
+  private readonly throttle: LoginThrottle;
+  private readonly passwordChecks: PasswordChecks;
+
   constructor(
     private readonly store: AccountStore,
     /** The wall clock: clients stamp tokenPassports with real time, whatever clock jobs run on. */
@@ -67,13 +89,18 @@ export class Authenticator {
     private readonly options: AuthenticatorOptions,
     /** Sessions of versions up to 2020_1 (login, JSESSIONID); without them, cookies mean nothing. */
     private readonly sessions?: Sessions,
-  ) {}
+  ) {
+    // One authenticator per process: the count of failures and the bound on checks are this process's.
+    this.throttle = new LoginThrottle(options.failedLogins ?? DEFAULT_FAILED_LOGIN_LIMITS, () => clock.now().getTime());
+    this.passwordChecks = new PasswordChecks(options.passwordChecks ?? DEFAULT_PASSWORD_CHECK_LIMITS);
+  }
 
   /**
    * login(passport): checks the passport as a passport header is checked, then opens a session.
    * With authentication off, the session is opened for the account the passport names, unchecked.
+   * `address` is the client's, for the limit on failed logins from one address.
    */
-  async login(passport: NonNullable<RequestCredentials['passport']>): Promise<{ principal: Principal; session: Session; role: number }> {
+  async login(passport: NonNullable<RequestCredentials['passport']>, address?: string): Promise<{ principal: Principal; session: Session; role: number }> {
     if (!this.sessions) throw new Error('sessions are not set up');
     let user: { principal: Principal; email: string; role: number };
     if (this.options.mode === 'off') {
@@ -81,7 +108,7 @@ export class Authenticator {
       const role = Number(passport.role);
       user = { principal, email: passport.email ?? '', role: Number.isInteger(role) && passport.role ? role : ADMINISTRATOR_ROLE };
     } else {
-      user = await this.checkPassport(passport);
+      user = await this.checkPassport(passport, address);
     }
     const session = await this.sessions.open({ account: user.principal.account, email: user.email, role: user.role });
     return { principal: { ...user.principal, sessionId: session.id }, session, role: user.role };
@@ -126,7 +153,7 @@ export class Authenticator {
       });
     }
     if (tokenPassport) return this.tokenLogin(tokenPassport);
-    if (passport) return { principal: (await this.checkPassport(passport)).principal, confirmed: CONFIRMED };
+    if (passport) return { principal: (await this.checkPassport(passport, credentials.address)).principal, confirmed: CONFIRMED };
     if (credentials.sessionId && credentials.passportAllowed && this.sessions) {
       return { principal: await this.sessionLogin(credentials.sessionId), confirmed: CONFIRMED };
     }
@@ -222,14 +249,33 @@ export class Authenticator {
     };
   }
 
-  private async checkPassport(passport: NonNullable<RequestCredentials['passport']>): Promise<{ principal: Principal; email: string; role: number }> {
+  /**
+   * One scrypt for every passport that gets as far as its password, whether or not the user and
+   * account exist; none for an account or address over its limit of failed logins.
+   */
+  private async checkPassport(
+    passport: NonNullable<RequestCredentials['passport']>,
+    address: string | undefined,
+  ): Promise<{ principal: Principal; email: string; role: number }> {
     const attempt = { account: passport.account ?? null, method: 'passport' as const, credential: passport.email ?? null };
     const invalid = (reason: string) =>
       this.refuse(new AuthError('invalidCredentials', 'INVALID_LOGIN_CREDENTIALS', INVALID_PASSPORT_LOGIN, reason), attempt);
     const { account, email, password, role } = passport;
     if (!account || !email || !password) throw await invalid('email, password or account is missing');
-    const found = await this.store.findPassportUser(normalizeAccountId(account), email.trim());
-    const matches = passwordMatches(password, found?.passwordHash ?? UNUSABLE_PASSWORD_HASH);
+    // An id no account can have is counted for its address only, and never kept as a key.
+    const accountKey = ACCOUNT_ID_PATTERN.test(account) ? normalizeAccountId(account) : undefined;
+    const refusal = this.throttle.admit(accountKey, address);
+    if (refusal) throw await this.refuse(lockedOut(refusal, this.throttle.limits, address, this.clock.now()), attempt);
+    let found: Awaited<ReturnType<AccountStore['findPassportUser']>>;
+    let matches: boolean | undefined;
+    try {
+      found = await this.store.findPassportUser(normalizeAccountId(account), email.trim());
+      matches = await this.passwordChecks.matches(password, found?.passwordHash ?? UNUSABLE_PASSWORD_HASH);
+    } finally {
+      // Counted as a failure ahead of the check; only a wrong password (or no such user) stays one.
+      if (matches !== false) this.throttle.forgive(accountKey, address);
+    }
+    if (matches === undefined) throw await this.refuse(new AuthError('invalidCredentials', 'LOGIN_DISABLED', CHECKS_BUSY, 'too many password checks at once'), attempt);
     if (!found) throw await invalid('no such user in that account');
     if (!matches) throw await invalid('wrong password');
     if (role !== undefined && role !== '' && Number(role) !== found.user.role) throw await invalid(`the user does not have role ${role}`);

@@ -1,4 +1,4 @@
-import { createHmac, scryptSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, scrypt, scryptSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Token-based authentication as NetSuite computes it: the base string
@@ -57,11 +57,14 @@ export function hashPassword(password: string): string {
   return `scrypt$${salt.toString('base64url')}$${scryptSync(password, salt, SCRYPT_KEY_LENGTH).toString('base64url')}`;
 }
 
-export function passwordMatches(password: string, stored: string): boolean {
+/** Runs scrypt on libuv's threadpool, never on the event loop (PasswordChecks bounds how many at once). */
+export async function passwordMatches(password: string, stored: string): Promise<boolean> {
   const [scheme, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const actual = scryptSync(password, Buffer.from(salt, 'base64url'), expected.length);
+  const actual = await new Promise<Buffer>((resolve, reject) => {
+    scrypt(password, Buffer.from(salt, 'base64url'), expected.length, (error, key) => (error ? reject(error) : resolve(key)));
+  });
   return timingSafeEqual(actual, expected);
 }
 

@@ -25,7 +25,8 @@ function present(node: XmlNode | undefined): XmlNode | undefined {
   return node;
 }
 
-export function readCredentials(request: SoapRequest, version: string, sessionId?: string): RequestCredentials {
+/** `address` is the client's network address (the socket's), for the limit on failed logins from one address. */
+export function readCredentials(request: SoapRequest, version: string, sessionId?: string, address?: string): RequestCredentials {
   const tokenPassport = present(request.headers.get('tokenPassport'));
   const passport = present(request.headers.get('passport'));
   const signature = child(tokenPassport, 'signature');
@@ -50,5 +51,6 @@ export function readCredentials(request: SoapRequest, version: string, sessionId
     passportAllowed: featuresOf(version).passport,
     sessionId,
     version,
+    address,
   };
 }
