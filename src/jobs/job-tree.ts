@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { EXTERNAL_JOB_UNITS, isTerminal, type Job, type ProgressSample } from './job';
 import { foldSample } from './progress';
-import { buildStepTree, isEnded, nodePercent, type NewStep, type StepItem, type StepRow, type StepState } from './step';
+import { buildStepTree, isEnded, MAX_STEPS_PER_JOB, nodePercent, type NewStep, type StepItem, type StepRow, type StepState } from './step';
 
 /**
  * What the progress API does to a job's tree, as pure functions of the job and its steps as they
@@ -170,7 +170,9 @@ export function planChange(tree: JobTree, target: string | null, change: TreeCha
     }
     case 'children': {
       const last = tree.steps.reduce((max, row) => Math.max(max, row.position), 0);
-      for (const row of newStepRows(job.id, target, change.steps, last, now, nextSysId)) {
+      const rows = newStepRows(job.id, target, change.steps, last, now, nextSysId);
+      checkStepsPerJob(job.id, tree.steps.length, rows.length);
+      for (const row of rows) {
         added.push(row);
         steps.set(row.sysId, row);
       }
@@ -188,6 +190,12 @@ export function planChange(tree: JobTree, target: string | null, change: TreeCha
     next.rate = foldSample(job.rate, next.startedAt ?? now, now, Math.max(0, next.processedItems - job.processedItems));
   }
   return { job: next, changed: [...changed].map((sysId) => steps.get(sysId) as StepRow), added, items, sample };
+}
+
+/** Refuses steps that would take a job past MAX_STEPS_PER_JOB (409, naming the cap). */
+export function checkStepsPerJob(jobId: string, holding: number, adding: number): void {
+  if (holding + adding <= MAX_STEPS_PER_JOB) return;
+  throw new ConflictError('steps', `A job holds at most ${MAX_STEPS_PER_JOB} steps: job ${jobId} holds ${holding}, and these ${adding} would make ${holding + adding}.`);
 }
 
 /** New steps as rows, depth first, under `parent` (null: the job's top level), numbered after `lastPosition`. */

@@ -28,6 +28,30 @@ export interface NewStep {
   children?: NewStep[];
 }
 
+/** Most steps one request may add, at every depth together: each array's own limit would let them multiply. */
+export const MAX_STEPS_PER_REQUEST = 1000;
+/** Most steps one job may hold, however many requests add them, so that reading a job stays bounded. */
+export const MAX_STEPS_PER_JOB = 5000;
+/** Most item outcomes one request may report, successes and failures together. */
+export const MAX_ITEMS_PER_REQUEST = 10_000;
+
+/**
+ * The steps of a forest at every depth, `childrenOf` giving a step's children; counting stops
+ * past `limit`, so a forest of any size (a request body not yet validated) costs at most that.
+ */
+export function countSteps<T>(forest: readonly T[], childrenOf: (step: T) => readonly T[] | undefined, limit = Number.POSITIVE_INFINITY): number {
+  let count = 0;
+  const levels = [forest];
+  for (let level = levels.pop(); level !== undefined && count <= limit; level = levels.pop()) {
+    for (const step of level) {
+      if (++count > limit) break;
+      const children = childrenOf(step);
+      if (children !== undefined && children.length > 0) levels.push(children);
+    }
+  }
+  return count;
+}
+
 export const isEnded = (state: StepState): boolean => state === 'successful' || state === 'failed' || state === 'cancelled';
 
 /** A step as stored: one row, pointing at its parent (null for the job's own top-level steps). */

@@ -3,9 +3,9 @@ import type { Clock } from '../clock';
 import { ConflictError, NotFoundError } from '../errors';
 import { isWorkerJob, type ItemResult, type Job } from './job';
 import { randomIds, type IdSource } from './id-source';
-import { newStepRows, planChange, type JobTree, type TreeChange } from './job-tree';
+import { checkStepsPerJob, newStepRows, planChange, type JobTree, type TreeChange } from './job-tree';
 import type { JobStore } from './job-store';
-import type { NewStep, StepItem } from './step';
+import { countSteps, type NewStep, type StepItem } from './step';
 import type { TreeStore } from './tree-store';
 import { isStorableText } from '../text';
 
@@ -52,7 +52,9 @@ export class TrackerService {
   async create(account: string, input: NewTrackedJob): Promise<{ tree: JobTree; created: boolean }> {
     const now = this.clock.now();
     const id = await this.ids.jobId(account, now);
-    const [sysId, ...stepIds] = await this.ids.sysIds(account, 1 + countSteps(input.steps ?? []));
+    const stepCount = countSteps(input.steps ?? [], childrenOf);
+    checkStepsPerJob(id, 0, stepCount);
+    const [sysId, ...stepIds] = await this.ids.sysIds(account, 1 + stepCount);
     const outcome = await this.trees.createExternalJob({
       id,
       sysId,
@@ -84,7 +86,7 @@ export class TrackerService {
   async change(account: string, jobId: string, target: string | null, change: TreeChange): Promise<JobTree> {
     const now = this.clock.now();
     // New steps' sys_ids are taken before the job is locked: taking seeded ones is a query of its own.
-    const stepIds = change.kind === 'children' && plausibleId(jobId) ? await this.ids.sysIds(account, countSteps(change.steps)) : [];
+    const stepIds = change.kind === 'children' && plausibleId(jobId) ? await this.ids.sysIds(account, countSteps(change.steps, childrenOf)) : [];
     const tree = plausibleId(jobId) ? await this.trees.changeTree(account, jobId, now, (before) => planChange(before, target, change, now, supply(stepIds))) : undefined;
     if (!tree) throw new NotFoundError(`No job ${truncate(jobId)} in account ${account}.`);
     return tree;
@@ -128,8 +130,7 @@ const plausibleId = (id: string): boolean => id.length > 0 && id.length <= MAX_N
 
 const truncate = (id: string): string => (id.length > MAX_NODE_ID_LENGTH ? `${id.slice(0, MAX_NODE_ID_LENGTH)}…` : id);
 
-/** Steps of a forest, children included. */
-const countSteps = (steps: NewStep[]): number => steps.reduce((sum, step) => sum + 1 + countSteps(step.children ?? []), 0);
+const childrenOf = (step: NewStep): NewStep[] | undefined => step.children;
 
 /** Hands out the given ids in order. */
 function supply(ids: string[]): () => string {

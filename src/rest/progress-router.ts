@@ -5,9 +5,10 @@ import { callerOf } from '../http/caller';
 import { asyncStatusOf } from '../jobs/job';
 import { jobState, type JobTree, type TreeChange } from '../jobs/job-tree';
 import { percentCompleted } from '../jobs/progress';
-import { buildStepTree, nodePercent, type NewStep, type StepNode } from '../jobs/step';
+import { buildStepTree, MAX_STEPS_PER_REQUEST, nodePercent, type NewStep, type StepNode } from '../jobs/step';
 import type { TrackerService } from '../jobs/tracker-service';
 import { checkJsonBody } from './json-body';
+import { checkRequestCaps } from './progress-caps';
 import { parse } from './validate';
 import { callbackUrlSchema } from './callback-url';
 
@@ -19,8 +20,6 @@ import { callbackUrlSchema } from './callback-url';
  * token (HTTP Basic) and act on their own account's jobs.
  */
 
-const MAX_STEPS_PER_REQUEST = 1000;
-const MAX_ITEMS_PER_REQUEST = 10_000;
 const MAX_DEPTH = 20;
 const MAX_JSON_DEPTH = MAX_DEPTH * 2 + 4;
 
@@ -87,10 +86,7 @@ const itemOutcomes = z
       )
       .optional(),
   })
-  .strict()
-  .refine((body) => (body.successes?.length ?? 0) + (body.failures ?? []).reduce((sum, group) => sum + group.items.length, 0) <= MAX_ITEMS_PER_REQUEST, {
-    message: `at most ${MAX_ITEMS_PER_REQUEST} items per request`,
-  });
+  .strict();
 const ending = z.object({ message: text(4000).optional(), detailMessage: text(4000).optional(), result: json.optional() }).strict();
 
 const ENDINGS = { success: 'successful', fail: 'failed', cancel: 'cancelled' } as const;
@@ -98,6 +94,7 @@ const ENDINGS = { success: 'successful', fail: 'failed', cancel: 'cancelled' } a
 export function createProgressRouter(trackers: TrackerService, authenticator: Authenticator): Router {
   const router = Router();
   router.use((req, _res, next) => {
+    checkRequestCaps(req.body);
     checkJsonBody(req.body, MAX_JSON_DEPTH, `steps nest at most ${MAX_DEPTH} deep`);
     next();
   });

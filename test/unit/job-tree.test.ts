@@ -1,7 +1,7 @@
 import type { Job } from '../../src/jobs/job';
 import { newStepRows, planChange, type JobTree } from '../../src/jobs/job-tree';
 import { emptyRateState } from '../../src/jobs/progress';
-import { buildStepTree, nodePercent } from '../../src/jobs/step';
+import { buildStepTree, MAX_STEPS_PER_JOB, nodePercent } from '../../src/jobs/step';
 
 const T0 = Date.parse('2026-01-15T10:00:00Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000);
@@ -57,5 +57,12 @@ describe('the job tree', () => {
     expect(clean.job).toMatchObject({ status: 'finished', processedItems: 10_000, finishedAt: at(1) });
     tree = apply(tree, steps[0].sysId, { kind: 'items', successes: ['x'], failures: [{ items: ['y'], code: 1, message: 'no' }] }, at(1));
     expect(apply(tree, null, { kind: 'end', state: 'successful' }, at(2)).job.status).toBe('finishedWithErrors');
+  });
+
+  it('adds steps up to MAX_STEPS_PER_JOB and refuses one more (409 naming the cap)', () => {
+    const flat = (count: number) => Array.from({ length: count }, () => ({ name: 's' }));
+    const tree: JobTree = { job: externalJob(), steps: newStepRows('J', null, flat(MAX_STEPS_PER_JOB - 2), 0, at(0)) };
+    expect(planChange(tree, null, { kind: 'children', steps: flat(2) }, at(1)).added).toHaveLength(2);
+    expect(() => planChange(tree, null, { kind: 'children', steps: flat(3) }, at(1))).toThrow(expect.objectContaining({ field: 'steps', message: expect.stringContaining(`at most ${MAX_STEPS_PER_JOB} steps`) }));
   });
 });

@@ -1,4 +1,4 @@
-import { buildStepTree, durationDisplay, type StepRow } from '../../src/jobs/step';
+import { buildStepTree, countSteps, durationDisplay, type StepRow } from '../../src/jobs/step';
 
 const row = (sysId: string, parentSysId: string | null, order: number, position: number): StepRow => ({
   sysId,
@@ -52,5 +52,24 @@ describe('durationDisplay', () => {
     [-5000, '0 Seconds'],
   ])('shows %d ms as "%s"', (ms, text) => {
     expect(durationDisplay(ms)).toBe(text);
+  });
+});
+
+describe('countSteps', () => {
+  type Spec = { children?: Spec[] };
+  const wide = (width: number, children: number): Spec[] => Array.from({ length: width }, () => ({ children: Array.from({ length: children }, () => ({})) }));
+  const childrenOf = (step: Spec) => step.children;
+
+  it('counts steps at every depth', () => {
+    expect(countSteps(wide(3, 4), childrenOf)).toBe(15);
+    expect(countSteps([{ children: [{ children: [{}] }] }], childrenOf)).toBe(3);
+    expect(countSteps([], childrenOf)).toBe(0);
+  });
+
+  it('stops just past the limit, however large the forest, and walks a chain of any depth without recursion', () => {
+    expect(countSteps(wide(600, 600), childrenOf, 1000)).toBe(1001);
+    let chain: Spec = {};
+    for (let depth = 0; depth < 200_000; depth++) chain = { children: [chain] };
+    expect(countSteps([chain], childrenOf)).toBe(200_001);
   });
 });
