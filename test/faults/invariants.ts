@@ -9,7 +9,8 @@ import { describeCall, type Call } from './soap-calls';
  * - no submit a client was told failed (got a fault) left a job or a record behind;
  * - every job ends, and every record of every job is applied exactly once (one row in records,
  *   one successful result), and no other record of the account exists;
- * - every call was answered (a fault is fine) within the bound.
+ * - every call was answered (a fault is fine) within the bound;
+ * - no request slot is held long after the last call ended (a failed release, a dead process).
  * Submits without an answer (the server died under them) may or may not have made a job, but a
  * job is whole or absent, and applied once like any other. Only the load's own records count (its
  * prefix): a test's other submits, such as recovery's, are not the load's.
@@ -34,6 +35,9 @@ export interface Verdict {
     unansweredOrLate: number;
     jobs: number;
     records: number;
+    /** Request slots the account held once every call had ended, and the seconds until none (null: not within the bound). */
+    slotsHeldAfterLoad: number;
+    slotsFreedSeconds: number | null;
   };
   /** Only what went wrong: empty when every invariant held. */
   problems: Record<string, string[]>;
@@ -151,6 +155,10 @@ export async function verdictOf(cluster: PgCluster, account: string, load: Load,
     }
   }
 
+  // No request slot outlives its request for long, whether its release failed or its process died.
+  const slots = await slotsFreed(cluster, account);
+  if (slots.freedSeconds === null) problem(`request slots still held ${SLOT_FREED_BOUND_MS / 1000} s after the last call`, `${slots.heldAtEnd} of ${slots.heldAtFirst}`);
+
   const recordCount = await cluster.query<{ n: number }>('select count(*)::int as n from records where account = $1 and external_id like $2', [id, `${load.prefix}-%`]);
   return {
     figures: {
@@ -166,6 +174,8 @@ export async function verdictOf(cluster: PgCluster, account: string, load: Load,
       unansweredOrLate,
       jobs: recordsOfJob.size,
       records: recordCount[0].n,
+      slotsHeldAfterLoad: slots.heldAtFirst,
+      slotsFreedSeconds: slots.freedSeconds,
     },
     problems: Object.fromEntries(Object.entries(problems).map(([kind, list]) => [kind, list.length > 12 ? [...list.slice(0, 12), `… and ${list.length - 12} more`] : list])),
   };
@@ -174,4 +184,24 @@ export async function verdictOf(cluster: PgCluster, account: string, load: Load,
 /** Prints a scenario's figures where a run's reader sees them, passed or failed. */
 export function report(scenario: string, details: unknown): void {
   process.stdout.write(`\n[faults] ${scenario}: ${JSON.stringify(details)}\n`);
+}
+
+/** The bound a request slot whose release failed must be free within, as a dead process's are. */
+export const SLOT_FREED_BOUND_MS = 45_000;
+
+/**
+ * Waits (up to SLOT_FREED_BOUND_MS) until the account holds no request slot, with no call of it
+ * in flight: the slots held at first, and the seconds until none were (null: still held).
+ */
+export async function slotsFreed(cluster: PgCluster, account: string): Promise<{ heldAtFirst: number; freedSeconds: number | null; heldAtEnd: number }> {
+  const since = Date.now();
+  const held = async () =>
+    (await cluster.query<{ n: number }>('select count(*)::int as n from request_slots where account = $1 and expires_at > now()', [normalizeAccountId(account)]))[0].n;
+  const heldAtFirst = await held();
+  let now = heldAtFirst;
+  while (now > 0 && Date.now() - since < SLOT_FREED_BOUND_MS) {
+    await sleep(1_000);
+    now = await held();
+  }
+  return { heldAtFirst, freedSeconds: now === 0 ? (Date.now() - since) / 1000 : null, heldAtEnd: now };
 }

@@ -41,7 +41,7 @@ export class Load {
     private readonly url: string,
     options: LoadOptions,
   ) {
-    this.options = { clients: 6, recordsPerSubmit: 3, pollsPerJob: 2, maxCallsPerClient: 150, pauseMs: 100, ...options };
+    this.options = { clients: 6, recordsPerSubmit: 3, pollsPerJob: 2, maxCallsPerClient: 200, pauseMs: 200, ...options };
     this.prefix = options.prefix;
   }
 
