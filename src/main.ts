@@ -160,6 +160,7 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
       minPollIntervalSeconds: config.MIN_POLL_INTERVAL_SECONDS,
       responseDelayMs: config.RESPONSE_DELAY_MS,
     },
+    failedLogins: { perAccount: config.LOGIN_FAILURE_LIMIT, perAddress: config.LOGIN_FAILURE_LIMIT_PER_ADDRESS, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS },
   }, sessions);
   const slots = new PgRequestSlots(db, {
     leaseSeconds: config.HELD_LEASE_SECONDS,

@@ -20,6 +20,8 @@ export interface SoapCall {
   principal: Principal;
   /** This server's address as the client reached it. */
   baseUrl: string;
+  /** The caller's network address, for the failed-login limit of login (unset where no login runs). */
+  address?: string;
 }
 
 /** An answer that sets a cookie (login, logout) or names the account it turned out to act for. */

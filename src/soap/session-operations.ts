@@ -72,7 +72,7 @@ export function createSessionOperations(deps: SessionOperationsDeps): Record<str
         password: text(child(passport, 'password')),
         account: value('account'),
         role: readAttribute(role, 'internalId') ?? readAttribute(role, 'externalId'),
-      });
+      }, call.address);
       const roleName = ROLE_NAMES[roleId];
       const body =
         opened(call.version, 'login') +

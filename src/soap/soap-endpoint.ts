@@ -218,11 +218,11 @@ export class SoapEndpoint {
       if (this.options.journal) seen.jobId = elementText(child(request.body, 'jobId'))?.trim() || undefined;
       if (OPERATION_RULES[request.operation]?.public) {
         // login checks its own passport; discovery and the time are told to anyone.
-        call = { version, request, principal: this.guest, baseUrl };
+        call = { version, request, principal: this.guest, baseUrl, address: req.socket.remoteAddress };
         confirmed = CONFIRMED;
         release = NOTHING_TO_RELEASE;
       } else {
-        const credentials = readCredentials(request, version, sessionCookieOf(req));
+        const credentials = readCredentials(request, version, sessionCookieOf(req), req.socket.remoteAddress);
         seen.account = cutClaim(credentials.tokenPassport?.account ?? credentials.passport?.account);
         const ahead = await this.authenticator.authenticateAhead(credentials);
         call = { version, request, principal: ahead.principal, baseUrl };

@@ -1,10 +1,12 @@
 import { createHook } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { Authenticator, type RequestCredentials } from '../../src/accounts/authenticator';
 import { DEFAULT_FAILED_LOGIN_LIMITS } from '../../src/accounts/login-throttle';
 import { DEFAULT_PASSWORD_CHECK_LIMITS } from '../../src/accounts/password-checks';
-import type { Sessions } from '../../src/accounts/sessions';
+import { Sessions } from '../../src/accounts/sessions';
 import { PgAccountStore } from '../../src/db/pg-account-store';
+import { PgSessionStore } from '../../src/db/pg-session-store';
 import { AuthError } from '../../src/errors';
 import { adminHeaders, startTestService, type TestService } from '../helpers/service';
 import { envelope, faultOf, postSoap } from '../helpers/soap';
@@ -117,14 +119,56 @@ it(`refuses an account's passports after ${FAILURE_LIMIT} failed logins without 
   ]);
 });
 
-/** The SOAP face does not pass the client's address yet (soap-endpoint.ts): the authenticator is called with one here. */
-describe('the limit on failed logins from one address', () => {
+/** A SOAP request from a loopback address of its own (127.0.0.0/8 is all this machine's). */
+function postFrom(localAddress: string, url: string, xml: string, soapAction: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(`${url}/services/NetSuitePort_2017_1`);
+    const req = httpRequest(
+      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', localAddress, headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: soapAction } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(xml);
+  });
+}
+
+describe('the limit on failed logins from one address, over SOAP', () => {
+  const faultCode = (xml: string) => /<platformFaults:code>([^<]*)</.exec(xml)?.[1] ?? 'none';
+  const loginXml = (password: string, account: string) => envelope('login', `<msg:passport>${passportXml(EMAIL, password, account)}</msg:passport>`);
+  const pollXml = (password: string, account: string) =>
+    envelope('checkAsyncStatus', '<msg:jobId>ASYNCWEBSERVICES_NONE</msg:jobId>', '2017_1', `<msg:passport>${passportXml(EMAIL, password, account)}</msg:passport>`);
+
+  it('refuses every passport from an address after its failures, without a scrypt, and no other address', async () => {
+    const limited = await startTestService({ env: { LOGIN_FAILURE_LIMIT_PER_ADDRESS: '3' }, database: t.database });
+    try {
+      for (let i = 0; i < 3; i++) expect(faultCode(await postFrom('127.0.0.3', limited.url, pollXml('guess', unknownAccount()), 'checkAsyncStatus'))).toBe('INVALID_LOGIN_CREDENTIALS');
+      const counted = countScrypts();
+      const refused = await postFrom('127.0.0.3', limited.url, pollXml(PASSWORD, 'GUESS2'), 'checkAsyncStatus');
+      expect(faultCode(refused)).toBe('LOGIN_DISABLED');
+      expect(refused).toContain('Too many failed login attempts from this address.');
+      expect(faultCode(await postFrom('127.0.0.3', limited.url, loginXml(PASSWORD, 'GUESS2'), 'login'))).toBe('LOGIN_DISABLED');
+      expect(counted().scrypts).toBe(0);
+      // Another address is let in, by the header and by login.
+      expect(faultCode(await postFrom('127.0.0.4', limited.url, pollXml(PASSWORD, 'GUESS2'), 'checkAsyncStatus'))).toBe(LET_IN);
+      expect(await postFrom('127.0.0.4', limited.url, loginXml(PASSWORD, 'GUESS2'), 'login')).toContain('isSuccess="true"');
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+describe('the limit on failed logins from one address, as the window runs', () => {
   let now = Date.parse('2026-01-15T10:00:00Z');
   let authenticator: Authenticator;
-  const sessions = {
-    open: async (user: { account: string; email: string; role: number }) => ({ id: 'S1', ...user, createdAt: new Date(now), lastUsedAt: new Date(now) }),
-  } as unknown as Sessions;
+  let opened: Sessions;
+  afterAll(() => opened.close());
   beforeAll(() => {
+    opened = new Sessions(new PgSessionStore(t.database.db), { now: () => new Date(now) }, { idleSeconds: 1200, leaseSeconds: 30 });
     authenticator = new Authenticator(
       new PgAccountStore(t.database.db),
       { now: () => new Date(now) },
@@ -135,7 +179,7 @@ describe('the limit on failed logins from one address', () => {
         defaults: { concurrentRequests: 5, maxResultCalls: 20, minPollIntervalSeconds: 0, responseDelayMs: 0 },
         failedLogins: { perAccount: 100, perAddress: 3, windowSeconds: 60 },
       },
-      sessions,
+      opened,
     );
   });
 
