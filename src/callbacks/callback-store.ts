@@ -13,6 +13,12 @@ export interface ClaimedDelivery {
   job: Job;
 }
 
+/** The claimer's deliveries under way, by account, and how many one account may have. */
+export interface ClaimFairness {
+  held: ReadonlyMap<string, number>;
+  accountLimit: number;
+}
+
 export interface AttemptRecord {
   attemptedAt: Date;
   durationMs: number;
@@ -47,13 +53,14 @@ export interface CallbackStore {
   setAccountCallback(account: string, url: string | null, now: Date): Promise<void>;
   /**
    * Takes up to `limit` pending deliveries due at `now` for one attempt each, counting the
-   * attempt and holding them until `leaseUntil` (if this process dies, another retries them then).
+   * attempt and holding them until `leaseUntil` (if this process dies, another retries them then),
+   * never so many of one account that its deliveries under way pass `fairness.accountLimit`.
    */
-  claimDue(now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]>;
+  claimDue(now: Date, leaseUntil: Date, limit: number, fairness: ClaimFairness): Promise<ClaimedDelivery[]>;
   /** Records the attempt and what follows it; ignored when the delivery was claimed again since. */
   recordAttempt(deliveryId: string, attempt: number, record: AttemptRecord): Promise<void>;
   /** Deliveries, newest first, with their attempts. */
   listDeliveries(filter: DeliveryFilter): Promise<DeliveryView[]>;
-  /** When the next pending delivery falls due; null when none is pending. */
-  nextDueAt(): Promise<Date | null>;
+  /** When the next pending delivery falls due after `now`; null when none will. */
+  nextDueAfter(now: Date): Promise<Date | null>;
 }

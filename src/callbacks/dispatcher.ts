@@ -27,8 +27,13 @@ export interface DispatcherOptions {
 
 export const SIGNATURE_HEADER = 'X-Emulator-Signature';
 const MAX_RETRY_WAIT_MS = 60 * 60 * 1000;
-/** Deliveries one look takes at most; they are sent concurrently. */
-const CLAIM_LIMIT = 16;
+/** Deliveries under way at once in one process; a free slot is claimed again at once. */
+const IN_FLIGHT_LIMIT = 64;
+/**
+ * Of those, one account's at most (in each process): a receiver that never answers holds up its
+ * own account's deliveries, not another's, unless four such accounts fill the pool.
+ */
+export const ACCOUNT_IN_FLIGHT_LIMIT = 16;
 /** An answer's body is not read past this: only its status counts. */
 const ERROR_TEXT_LIMIT = 300;
 
@@ -79,6 +84,11 @@ export const signBody = (secret: string, body: string): string => `sha256=${crea
 
 export class CallbackDispatcher {
   private readonly loop: PollLoop;
+  /** Attempts under way, and how many of them each account has. */
+  private readonly underWay = new Set<Promise<void>>();
+  private readonly held = new Map<string, number>();
+  /** An attempt ended during the round: its slot is claimed by another round at once. */
+  private slotFreed = false;
 
   constructor(
     private readonly store: CallbackStore,
@@ -94,9 +104,10 @@ export class CallbackDispatcher {
     this.loop.start();
   }
 
-  /** Finishes the attempts under way, then returns. */
-  stop(): Promise<void> {
-    return this.loop.stop();
+  /** Stops claiming, finishes the attempts under way, then returns. */
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await Promise.all(this.underWay);
   }
 
   /** Looks for due deliveries now rather than at the next poll. */
@@ -104,17 +115,34 @@ export class CallbackDispatcher {
     this.loop.wake();
   }
 
-  /** Makes one attempt at every delivery due now; returns how many attempts it made. */
-  async runDue(): Promise<number> {
-    let made = 0;
+  /** Claims due deliveries while slots are free and starts an attempt at each; answers the time it claimed at. */
+  private async claimDue(): Promise<Date> {
     for (;;) {
       const now = this.wallClock.now();
+      const free = IN_FLIGHT_LIMIT - this.underWay.size;
+      if (free === 0) return now;
       const lease = new Date(now.getTime() + this.options.timeoutMs + 5_000);
-      const claimed = await this.store.claimDue(now, lease, CLAIM_LIMIT);
-      if (claimed.length === 0) return made;
-      await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
-      made += claimed.length;
+      const claimed = await this.store.claimDue(now, lease, free, { held: this.held, accountLimit: ACCOUNT_IN_FLIGHT_LIMIT });
+      if (claimed.length === 0) return now;
+      for (const delivery of claimed) this.startAttempt(delivery);
     }
+  }
+
+  private startAttempt(delivery: ClaimedDelivery): void {
+    const account = delivery.job.account;
+    this.held.set(account, (this.held.get(account) ?? 0) + 1);
+    const attempt: Promise<void> = this.attempt(delivery)
+      // Unrecorded, the delivery stays leased and is tried again once the lease runs out.
+      .catch((error: unknown) => this.logger.error('callback attempt could not be recorded; retrying once its lease runs out', { error, deliveryId: delivery.id }))
+      .finally(() => {
+        const left = (this.held.get(account) ?? 1) - 1;
+        if (left === 0) this.held.delete(account);
+        else this.held.set(account, left);
+        this.underWay.delete(attempt);
+        this.slotFreed = true;
+        this.loop.wake();
+      });
+    this.underWay.add(attempt);
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<void> {
@@ -161,10 +189,16 @@ export class CallbackDispatcher {
     return Math.min(MAX_RETRY_WAIT_MS, this.options.retrySeconds * 1000 * 2 ** (attempt - 1));
   }
 
-  /** One round of the loop: the due attempts, then sleep until the next falls due or the poll interval. */
+  /**
+   * One round of the loop: claim what is due while slots are free, then sleep until the next
+   * delivery falls due, an attempt ends (it wakes the loop), or the poll interval passes.
+   */
   private async round(): Promise<number> {
-    await this.runDue();
-    const due = await this.store.nextDueAt();
+    this.slotFreed = false;
+    const claimedAt = await this.claimDue();
+    // Due deliveries left unclaimed wait for a slot, which an ending attempt frees and wakes us for.
+    const due = await this.store.nextDueAfter(claimedAt);
+    if (this.slotFreed) return 0;
     return due ? Math.max(10, Math.min(this.options.pollMs, due.getTime() - this.wallClock.now().getTime())) : this.options.pollMs;
   }
 }

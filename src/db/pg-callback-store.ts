@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import type { AttemptRecord, CallbackStore, ClaimedDelivery, DeliveryFilter, DeliveryView } from '../callbacks/callback-store';
+import type { AttemptRecord, CallbackStore, ClaimedDelivery, ClaimFairness, DeliveryFilter, DeliveryView } from '../callbacks/callback-store';
+import { arrayLiteral } from './hot-query';
 import { toJob, type JobRow } from './pg-job-store';
 
 /** Callbacks in Postgres (migration 014): deliveries are queued by trigger when a job ends. */
@@ -19,20 +20,35 @@ export class PgCallbackStore implements CallbackStore {
     await this.db('account_callbacks').insert({ account, url, updated_at: now }).onConflict('account').merge();
   }
 
-  /** One statement claims and counts; the jobs are read after, as they stand once ended. */
-  async claimDue(now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]> {
+  /**
+   * One statement claims and counts; 0 rows when nothing due is claimable. Of the first `limit`
+   * due deliveries of accounts below their cap, each account's earliest are taken, as many as its
+   * deliveries under way (`held`) leave room for under `accountLimit`; the jobs are read after,
+   * as they stand once ended.
+   */
+  async claimDue(now: Date, leaseUntil: Date, limit: number, fairness: ClaimFairness): Promise<ClaimedDelivery[]> {
+    const accounts = [...fairness.held.keys()];
     const claimed = await this.db.raw(
-      `with due as (
-         select id from callback_deliveries
-          where state = 'pending' and next_attempt_at <= ?
-          order by next_attempt_at, id
+      `with held as (
+         select * from unnest(?::text[], ?::int[]) as h(account, under_way)),
+       due as (
+         select d.id, d.next_attempt_at, j.account
+           from callback_deliveries d join jobs j on j.id = d.job_id
+          where d.state = 'pending' and d.next_attempt_at <= ?
+            and j.account <> all (array(select account from held where under_way >= ?))
+          order by d.next_attempt_at, d.id
           limit ?
-          for update skip locked)
+          for update of d skip locked),
+       taken as (
+         select id from (
+           select due.id, coalesce(held.under_way, 0) + row_number() over (partition by due.account order by due.next_attempt_at, due.id) as place
+             from due left join held on held.account = due.account) ranked
+          where place <= ?)
        update callback_deliveries d
           set attempts = d.attempts + 1, next_attempt_at = ?
-         from due where d.id = due.id
+         from taken where d.id = taken.id
        returning d.id, d.job_id, d.url, d.attempts`,
-      [now, limit, leaseUntil],
+      [arrayLiteral(accounts), arrayLiteral(accounts.map((account) => fairness.held.get(account))), now, fairness.accountLimit, limit, fairness.accountLimit, leaseUntil],
     );
     const rows = claimed.rows as Array<{ id: string; job_id: string; url: string; attempts: number }>;
     if (rows.length === 0) return [];
@@ -96,8 +112,8 @@ export class PgCallbackStore implements CallbackStore {
     }));
   }
 
-  async nextDueAt(): Promise<Date | null> {
-    const row = await this.db('callback_deliveries').where({ state: 'pending' }).min({ due: 'next_attempt_at' }).first();
+  async nextDueAfter(now: Date): Promise<Date | null> {
+    const row = await this.db('callback_deliveries').where({ state: 'pending' }).where('next_attempt_at', '>', now).min({ due: 'next_attempt_at' }).first();
     return row?.due ? new Date(row.due) : null;
   }
 }
