@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler } from 'express';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from '../errors';
 import { BAD_PATH, isBadPath } from './bad-request';
-import { BASIC_CHALLENGE } from './caller';
+import { authenticateFirst, BASIC_CHALLENGE } from './caller';
 import type { AccountService } from '../accounts/account-service';
 import type { RequestSlots } from '../accounts/request-slots';
 import type { JobService } from '../jobs/job-service';
@@ -10,14 +10,14 @@ import type { Logger } from '../logger';
 import type { RecordCatalog } from '../records/record-catalog';
 import type { Authenticator } from '../accounts/authenticator';
 import type { TrackerService } from '../jobs/tracker-service';
-import { createAdminRouter } from '../rest/admin-router';
+import { createAdminRouter, requireAdminToken } from '../rest/admin-router';
 import { createDashboardRouter } from '../rest/dashboard-router';
 import { JobAnswerReader } from '../rest/job-answers';
 import type { RecordCatalogs } from '../records/record-catalogs';
 import { ResultWriter } from '../soap/result-writer';
 import { createDashboardFiles } from './dashboard-files';
-import { checkJsonBody, storablePath } from '../rest/json-body';
-import { createProgressRouter } from '../rest/progress-router';
+import { checkJsonBody, jsonBodyParser, storablePath } from '../rest/json-body';
+import { createProgressRouter, PROGRESS_BODY_NESTING } from '../rest/progress-router';
 import { createSalesforceRouter, SALESFORCE_PATHS } from '../rest/salesforce-router';
 import { createServiceNowRouter } from '../rest/servicenow-router';
 import { isVersion, VERSIONS } from '../soap/versions';
@@ -75,7 +75,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(recordRequests(deps.logger, deps.metrics));
-  if (deps.journal) app.use(journalRequests(deps.journal, deps.clock));
+  if (deps.journal) app.use(journalRequests(deps.journal, deps.clock, deps.logger, deps.metrics));
 
   app.get('/healthz', (_req, res) => {
     if (deps.ready()) res.json({ status: 'ok' });
@@ -108,16 +108,17 @@ export function createApp(deps: AppDependencies): express.Express {
     res.type('text/xml; charset=utf-8').send(document);
   });
 
-  // A YAML fixtures document comes as text; everything else under /admin is JSON, whatever it says.
-  app.use('/admin', storablePath, express.text({ limit: '50mb', type: YAML_TYPES }), express.json({ limit: '50mb', type: (req) => !req.headers['content-type'] || !YAML_TYPES.some((type) => req.headers['content-type']!.toLowerCase().startsWith(type)) }), (req, _res, next) => {
+  // Every face checks credentials before a body parser reads anything: a caller without them costs
+  // no reading or parsing, whatever it sends. A YAML fixtures document comes as text; everything
+  // else under /admin is JSON, whatever it says.
+  app.use('/admin', requireAdminToken(deps.adminToken), storablePath, express.text({ limit: '50mb', type: YAML_TYPES }), jsonBodyParser({ limit: '50mb', maxDepth: ADMIN_MAX_JSON_DEPTH, type: (req) => !req.headers['content-type'] || !YAML_TYPES.some((type) => req.headers['content-type']!.toLowerCase().startsWith(type)) }), (req, _res, next) => {
     checkJsonBody(req.body, ADMIN_MAX_JSON_DEPTH);
     next();
-  }, createAdminRouter(deps.jobs, deps.records, deps.accounts, deps.slots, deps.defaultAccount, deps.adminToken, { clock: deps.clock, manualTime: deps.manualTime, trackers: deps.trackers, callbacks: deps.callbacks, journal: deps.journal, faults: deps.faults, state: deps.state }),
-  // After the admin router, so only requests its token check let through get here.
+  }, createAdminRouter(deps.jobs, deps.records, deps.accounts, deps.slots, deps.defaultAccount, { clock: deps.clock, manualTime: deps.manualTime, trackers: deps.trackers, callbacks: deps.callbacks, journal: deps.journal, faults: deps.faults, state: deps.state }),
   createDashboardRouter(deps.jobs, deps.trackers, new JobAnswerReader(deps.jobs, deps.trackers, deps.accounts, new ResultWriter(deps.catalogs))));
   app.use('/ui', createDashboardFiles());
 
-  app.use('/progress', express.json({ limit: '5mb', type: () => true }), createProgressRouter(deps.trackers, deps.authenticator));
+  app.use('/progress', authenticateFirst(deps.authenticator), jsonBodyParser({ limit: '5mb', ...PROGRESS_BODY_NESTING, type: () => true }), createProgressRouter(deps.trackers, deps.authenticator));
   app.use(createServiceNowRouter(deps.trackers, deps.authenticator));
   app.use(SALESFORCE_PATHS, createSalesforceRouter(deps.trackers, deps.authenticator, deps.logger));
 
@@ -142,6 +143,9 @@ export function createApp(deps: AppDependencies): express.Express {
       res.status(400).json({ error: `The request body is not valid JSON: ${(error as Error).message}`, field: 'body' });
     } else if ((error as { type?: string }).type === 'entity.too.large') {
       res.status(413).json({ error: 'The request body is too large.' });
+    } else if (isBodyRefusal(error)) {
+      // The body parsers' other refusals: an unknown charset or content encoding (415), a body cut short (400).
+      res.status(error.status).json({ error: error.message, field: 'body' });
     } else if (isBadPath(error)) {
       res.status(400).json({ error: BAD_PATH, field: 'path' });
     } else {
@@ -152,4 +156,10 @@ export function createApp(deps: AppDependencies): express.Express {
   };
   app.use(onError);
   return app;
+}
+
+/** An error body-parser made for the caller to see (it sets `expose` on those), with its 4xx status. */
+function isBodyRefusal(error: unknown): error is Error & { status: number } {
+  const { status, expose, type } = error as { status?: unknown; expose?: unknown; type?: unknown };
+  return typeof type === 'string' && expose === true && typeof status === 'number' && status >= 400 && status < 500;
 }

@@ -2,17 +2,20 @@ import { performance } from 'node:perf_hooks';
 import type { Request, RequestHandler } from 'express';
 import type { Clock } from '../clock';
 import type { JournalFace, RequestJournal } from '../journal/request-journal';
+import type { Logger } from '../logger';
 import { captureAnswer } from './answer-capture';
-import { faceOf } from './request-log';
+import { rawBodyOf } from './raw-body';
+import { faceOf, whenOver, type HttpMetrics } from './request-log';
 
 /**
  * Records every request to the JSON faces (progress API, ServiceNow, Salesforce) in the request
  * journal once answered. The admin API, the dashboard, schemas and probes are left out: they are
  * the tester's own calls, not the client's, and admin bodies carry credentials. The body is kept
- * as parsed, in JSON; the operation is the method and the route the request took (its pattern,
- * so ids do not make every call an operation of its own); the account is the one the request
- * authenticated as (src/http/caller.ts notes it), and the job id the one in its path, else the
- * one its answer names.
+ * as its parser read it (none when nothing read it), never serialised again from what was parsed,
+ * which would walk whatever a caller nested; the operation is the method and the route the
+ * request took (its pattern, so ids do not make every call an operation of its own); the account
+ * is the one the request authenticated as (src/http/caller.ts notes it), and the job id the one
+ * in its path, else the one its answer names.
  */
 
 const JOURNALED: Partial<Record<string, JournalFace>> = { progress: 'progress', servicenow: 'servicenow', salesforce: 'salesforce' };
@@ -22,7 +25,7 @@ const PATH_ID = /\/(?:jobs|asyncprocesses|execution_tracker)\/([^/]+)/;
 const ANSWER_ID = /^\{"id":"((?:[^"\\]|\\.){1,200})"/;
 const MAX_PATH = 256;
 
-export function journalRequests(journal: RequestJournal, clock: Clock): RequestHandler {
+export function journalRequests(journal: RequestJournal, clock: Clock, logger: Logger, metrics: HttpMetrics): RequestHandler {
   return (req, res, next) => {
     const path = (req.originalUrl.split('?')[0] ?? '').slice(0, MAX_PATH);
     const face = JOURNALED[faceOf(path)];
@@ -30,8 +33,9 @@ export function journalRequests(journal: RequestJournal, clock: Clock): RequestH
     const started = performance.now();
     const at = clock.now();
     const answer = captureAnswer(res, journal.options.maxBodyBytes);
-    res.once('close', () => {
-      const body = bodyText(req);
+    whenOver(res, 'journal', logger, metrics, () => {
+      const raw = rawBodyOf(req);
+      const body = raw?.length ? raw : null;
       journal.record({
         at,
         requestId: String(res.locals.requestId ?? ''),
@@ -42,7 +46,7 @@ export function journalRequests(journal: RequestJournal, clock: Clock): RequestH
         path,
         headers: req.headers,
         requestBody: body,
-        requestBytes: Number(req.headers['content-length'] ?? 0) || (body === null ? 0 : Buffer.byteLength(body)),
+        requestBytes: Number(req.headers['content-length'] ?? 0) || (body?.length ?? 0),
         status: res.headersSent ? res.statusCode : null,
         answer,
         faultCode: null,
@@ -58,13 +62,6 @@ function operationOf(req: Request, face: JournalFace, path: string): string {
   const pattern: unknown = req.route?.path;
   if (pattern === undefined) return `${req.method} ${path}`;
   return `${req.method} ${MOUNTS[face]}${pattern instanceof RegExp ? pattern.source : String(pattern)}`;
-}
-
-function bodyText(req: Request): string | null {
-  const body: unknown = req.body;
-  if (body === undefined || body === null) return null;
-  if (typeof body === 'object' && Object.keys(body).length === 0) return null;
-  return JSON.stringify(body);
 }
 
 function jobIdOf(req: Request, path: string): string | undefined {

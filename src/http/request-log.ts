@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../logger';
-import type { Face } from '../metrics/service-metrics';
+import { ABORTED, type AnswerStatus, type Face, type SideWork } from '../metrics/service-metrics';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 
 /**
@@ -9,10 +9,12 @@ import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
  * in X-Request-Id, and once answered is counted and timed by face and route and logged as one
  * line. Probes that succeed are counted but not logged: a scraper would fill the log with them.
  * The line holds the method, the path without its query, the status and the time: never a header.
+ * A request whose client went away before its answer was sent has the status `aborted`.
  */
 
 export interface HttpMetrics {
-  httpCall(face: Face, operation: string, status: number, seconds: number): void;
+  httpCall(face: Face, operation: string, status: AnswerStatus, seconds: number): void;
+  sideWorkFailed(work: SideWork): void;
 }
 
 /** A path is the caller's text: cut, so a line stays a line. */
@@ -44,6 +46,26 @@ function routeOf(req: Request): string {
   return pattern instanceof RegExp ? pattern.source : String(pattern);
 }
 
+/**
+ * Runs `work` once the request is over: answered, or its client gone ('close' comes either way).
+ * It runs in the socket's event, where nothing would catch an error and the process would end: an
+ * error is logged and counted instead.
+ */
+export function whenOver(res: Response, what: SideWork, logger: Logger, metrics: HttpMetrics, work: () => void): void {
+  res.once('close', () => {
+    try {
+      work();
+    } catch (error) {
+      try {
+        logger.error('request side work failed', { work: what, requestId: res.locals.requestId, error });
+        metrics.sideWorkFailed(what);
+      } catch {
+        // The logger or the metrics are what failed: nothing is left to tell.
+      }
+    }
+  });
+}
+
 export function recordRequests(logger: Logger, metrics: HttpMetrics): RequestHandler {
   return (req, res, next) => {
     const started = performance.now();
@@ -52,21 +74,13 @@ export function recordRequests(logger: Logger, metrics: HttpMetrics): RequestHan
     res.locals.requestId = requestId;
     // The original path: routers rewrite req.path on the way down.
     const path = (req.originalUrl.split('?')[0] ?? '').slice(0, MAX_LOGGED_PATH);
-    // 'close' comes once the answer is sent, or the client is gone before it was.
-    res.once('close', () => {
+    whenOver(res, 'log', logger, metrics, () => {
       const durationMs = performance.now() - started;
       const face = faceOf(path);
-      metrics.httpCall(face, `${req.method} ${routeOf(req)}`, res.statusCode, durationMs / 1000);
-      if (face === 'probe' && res.statusCode < 400) return;
-      logger.info('HTTP request', {
-        requestId,
-        face,
-        method: req.method,
-        path,
-        status: res.statusCode,
-        durationMs: Math.round(durationMs * 100) / 100,
-        ...(res.writableFinished ? {} : { aborted: true }),
-      });
+      const status = res.writableFinished ? res.statusCode : ABORTED;
+      metrics.httpCall(face, `${req.method} ${routeOf(req)}`, status, durationMs / 1000);
+      if (face === 'probe' && status !== ABORTED && status < 400) return;
+      logger.info('HTTP request', { requestId, face, method: req.method, path, status, durationMs: Math.round(durationMs * 100) / 100 });
     });
     next();
   };

@@ -12,6 +12,15 @@ import { ASYNC_STATUSES, type JobSource, type JobStatus } from '../jobs/job';
 /** Which face a request came in through. */
 export type Face = 'soap' | 'admin' | 'progress' | 'servicenow' | 'salesforce' | 'schemas' | 'probe' | 'ui' | 'other';
 
+/** The status label of a request whose client went away before its answer was sent. */
+export const ABORTED = 'aborted';
+/** An answer's HTTP status, or ABORTED when none reached the client. */
+export type AnswerStatus = number | typeof ABORTED;
+
+/** Work done for a request once it is over, whose errors are logged and counted, never thrown. */
+const SIDE_WORKS = ['log', 'journal'] as const;
+export type SideWork = (typeof SIDE_WORKS)[number];
+
 export interface PoolUse {
   pool: 'knex' | 'hot';
   used: number;
@@ -50,7 +59,7 @@ interface HistogramChild {
 interface OperationSeries {
   operation: string;
   latency: HistogramChild;
-  byStatus: Map<number, CounterChild>;
+  byStatus: Map<AnswerStatus, CounterChild>;
   byFault: Map<string, CounterChild>;
 }
 
@@ -59,15 +68,18 @@ export class ServiceMetrics {
   private readonly requests: Counter<'face' | 'operation' | 'status'>;
   private readonly faults: Counter<'operation' | 'code'>;
   private readonly latency: Histogram<'face' | 'operation'>;
+  private readonly sideWorkErrors: Counter<'work'>;
   private readonly soapSeries = new Map<string, OperationSeries>();
   private readonly httpSeries = new Map<string, { count: CounterChild; latency: HistogramChild }>();
 
   /** `soapOperations`: every operation the SOAP face answers, resolved now; others count as `unknown`. */
   constructor(sources: MetricsSources, soapOperations: readonly string[], logger: MetricsErrorLogger) {
     const registers = [this.registry];
-    this.requests = new Counter({ name: 'ase_requests_total', help: 'Requests answered, by face, operation and HTTP status.', labelNames: ['face', 'operation', 'status'], registers });
+    this.requests = new Counter({ name: 'ase_requests_total', help: 'Requests answered, by face, operation and HTTP status (aborted: the client went away before its answer was sent).', labelNames: ['face', 'operation', 'status'], registers });
     this.faults = new Counter({ name: 'ase_soap_faults_total', help: 'SOAP faults answered, by operation and fault code (the platformFaults code, or the faultcode when there is none).', labelNames: ['operation', 'code'], registers });
     this.latency = new Histogram({ name: 'ase_request_duration_seconds', help: 'Time from a request arriving to its answer being written, by face and operation.', labelNames: ['face', 'operation'], buckets: LATENCY_BUCKETS, registers });
+    this.sideWorkErrors = new Counter({ name: 'ase_side_work_errors_total', help: 'Errors in the work done once a request is over (its log line and counts, its journal entry), logged and survived.', labelNames: ['work'], registers });
+    for (const work of SIDE_WORKS) this.sideWorkErrors.labels(work).inc(0);
     for (const operation of [...soapOperations, 'unknown']) {
       const byStatus = new Map([200, 500].map((status) => [status, this.requests.labels('soap', operation, String(status))] as const));
       // Exported at 0 from the start, so a rate over the first calls has a point before them.
@@ -132,13 +144,13 @@ export class ServiceMetrics {
     });
   }
 
-  /** One SOAP answer; `faultCode` when it was a fault. */
-  soapCall(operation: string, status: number, faultCode: string | undefined, seconds: number): void {
+  /** One SOAP answer; `faultCode` when it was a fault. An aborted request has no latency: nothing was answered. */
+  soapCall(operation: string, status: AnswerStatus, faultCode: string | undefined, seconds: number): void {
     const series = this.soapSeries.get(operation) ?? this.soapSeries.get('unknown')!;
     let count = series.byStatus.get(status);
     if (!count) series.byStatus.set(status, (count = this.requests.labels('soap', series.operation, String(status))));
     count.inc();
-    series.latency.observe(seconds);
+    if (status !== ABORTED) series.latency.observe(seconds);
     if (faultCode === undefined) return;
     let fault = series.byFault.get(faultCode);
     if (!fault) series.byFault.set(faultCode, (fault = this.faults.labels(series.operation, faultCode)));
@@ -146,12 +158,17 @@ export class ServiceMetrics {
   }
 
   /** One answer of a JSON face (or a probe); `operation` is its method and route pattern. */
-  httpCall(face: Face, operation: string, status: number, seconds: number): void {
+  httpCall(face: Face, operation: string, status: AnswerStatus, seconds: number): void {
     const key = `${face} ${operation} ${status}`;
     let series = this.httpSeries.get(key);
     if (!series) this.httpSeries.set(key, (series = { count: this.requests.labels(face, operation, String(status)), latency: this.latency.labels(face, operation) }));
     series.count.inc();
-    series.latency.observe(seconds);
+    if (status !== ABORTED) series.latency.observe(seconds);
+  }
+
+  /** An error in a request's side work, once logged. */
+  sideWorkFailed(work: SideWork): void {
+    this.sideWorkErrors.inc({ work });
   }
 
   /** The exposition text, the service's metrics and then the process's, and its content type. */

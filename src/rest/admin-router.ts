@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Router, type Request } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../errors';
 import type { TrackerService } from '../jobs/tracker-service';
@@ -21,6 +21,7 @@ import { createFaultsRouter } from './faults-router';
 import type { RequestJournal } from '../journal/request-journal';
 import type { FaultInjector } from '../faults/fault-injector';
 import { parse } from './validate';
+import { leaveBodyUnread } from '../http/caller';
 import type { Clock } from '../clock';
 import type { ManualTime } from '../worker/manual-time';
 
@@ -57,27 +58,33 @@ function sameToken(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/**
+ * Everything under /admin needs the admin token: Authorization: Bearer <token>, or X-Admin-Token.
+ * Mounted ahead of the body parsers: a caller without it is refused before its body is read.
+ */
+export function requireAdminToken(adminToken: string): RequestHandler {
+  return (req, res, next) => {
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    const given = bearer ?? req.get('x-admin-token');
+    if (given !== undefined && sameToken(given, adminToken)) return next();
+    leaveBodyUnread(req, res);
+    res
+      .status(401)
+      .set('WWW-Authenticate', 'Bearer realm="admin"')
+      .json({ error: 'The admin API needs the admin token: send Authorization: Bearer <token> (the token is printed at startup, or set ADMIN_TOKEN).' });
+  };
+}
+
+/** The admin API's routes, for requests requireAdminToken let through. */
 export function createAdminRouter(
   jobs: JobService,
   records: RecordCatalog,
   accounts: AccountService,
   slots: RequestSlots,
   defaultAccount: string,
-  adminToken: string,
   time: AdminExtras,
 ): Router {
   const router = Router();
-
-  // Everything here needs the admin token: Authorization: Bearer <token>, or X-Admin-Token.
-  router.use((req, res, next) => {
-    const bearer = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1];
-    const given = bearer ?? req.get('x-admin-token');
-    if (given !== undefined && sameToken(given, adminToken)) return next();
-    res
-      .status(401)
-      .set('WWW-Authenticate', 'Bearer realm="admin"')
-      .json({ error: 'The admin API needs the admin token: send Authorization: Bearer <token> (the token is printed at startup, or set ADMIN_TOKEN).' });
-  });
 
   router.use(createAccountsRouter(accounts, slots));
   router.use(createCallbacksRouter(time.callbacks.store, time.callbacks.secret, accounts));

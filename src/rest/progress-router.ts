@@ -21,7 +21,8 @@ import { callbackUrlSchema } from './callback-url';
  */
 
 const MAX_DEPTH = 20;
-const MAX_JSON_DEPTH = MAX_DEPTH * 2 + 4;
+/** How deep a body may nest (a step is an object in an array), and why; app.ts refuses deeper ones before parsing. */
+export const PROGRESS_BODY_NESTING = { maxDepth: MAX_DEPTH * 2 + 4, why: `steps nest at most ${MAX_DEPTH} deep` };
 
 const text = (max: number) => z.string().max(max);
 const json = z.unknown().refine((value) => value !== undefined, 'must be a JSON value');
@@ -95,7 +96,7 @@ export function createProgressRouter(trackers: TrackerService, authenticator: Au
   const router = Router();
   router.use((req, _res, next) => {
     checkRequestCaps(req.body);
-    checkJsonBody(req.body, MAX_JSON_DEPTH, `steps nest at most ${MAX_DEPTH} deep`);
+    checkJsonBody(req.body, PROGRESS_BODY_NESTING.maxDepth, PROGRESS_BODY_NESTING.why);
     next();
   });
   const accountOf = async (req: Request) => (await callerOf(req, authenticator)).account;

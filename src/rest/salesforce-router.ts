@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, type ErrorRequestHandler, type Request } from 'express';
 import type { Authenticator } from '../accounts/authenticator';
 import { AuthError } from '../errors';
-import { BASIC_CHALLENGE, callerOf } from '../http/caller';
+import { authenticateFirst, BASIC_CHALLENGE, callerOf } from '../http/caller';
 import { BAD_PATH, isBadPath } from '../http/bad-request';
 import type { Logger } from '../logger';
 import type { TrackerService } from '../jobs/tracker-service';
@@ -51,6 +51,8 @@ export async function processStatusEnvelope(trackers: TrackerService, account: s
 
 export function createSalesforceRouter(trackers: TrackerService, authenticator: Authenticator, logger: Logger): Router {
   const router = Router();
+  // Every request first, whatever its method: nothing here reads a body, and a refused one's connection closes unread.
+  router.use(authenticateFirst(authenticator));
 
   router.get('/:id', async (req, res) => {
     const caller = await callerOf(req, authenticator);

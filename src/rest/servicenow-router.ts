@@ -1,8 +1,8 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { Principal } from '../accounts/account';
 import type { Authenticator } from '../accounts/authenticator';
-import { AuthError } from '../errors';
-import { BASIC_CHALLENGE, callerOf } from '../http/caller';
+import { authenticateFirst, BASIC_CHALLENGE, callerOf } from '../http/caller';
+import { keepRawBody } from '../http/raw-body';
 import type { TrackerService } from '../jobs/tracker-service';
 import { storableText } from '../text';
 import { trackerJson, trackerNotFound, trackerSourceOf, type TrackerJson } from './execution-tracker';
@@ -30,20 +30,18 @@ export function createServiceNowRouter(trackers: TrackerService, authenticator: 
 
   const status = (caller: Principal, id: string): Promise<TrackerJson> => trackerStatus(trackers, caller.account, id);
 
-  router.post('/xmlhttp.do', express.urlencoded({ extended: false, limit: '100kb' }), async (req, res) => {
-    const param = (name: string): string => {
-      const value = (req.body as Record<string, unknown> | undefined)?.[name] ?? req.query[name];
-      return typeof value === 'string' ? value : '';
-    };
-    const attributes = { sysparm_max: param('sysparm_max') || '15', sysparm_name: param('sysparm_name'), sysparm_processor: param('sysparm_processor') };
-    const caller = await authenticated(req, res, authenticator, (message) => glideXml(attributes, { error: message }));
-    if (!caller) return;
+  // Credentials come in the Authorization header alone: the form is read only for a caller they admit.
+  const authenticatedXml = authenticateFirst(authenticator, (error, req, res) => unauthorized(res, glideXml(attributesOf(req), { error: error.message })));
+  const form = express.urlencoded({ extended: false, limit: '100kb', verify: (req, _res, raw) => keepRawBody(req, raw) });
+  router.post('/xmlhttp.do', authenticatedXml, form, async (req, res) => {
+    const attributes = attributesOf(req);
+    const caller = await callerOf(req, authenticator);
     if (attributes.sysparm_processor !== PROCESSOR || attributes.sysparm_name !== METHOD) {
       const error = `This server answers sysparm_processor=${PROCESSOR} with sysparm_name=${METHOD} only.`;
       res.status(400).type('text/xml; charset=UTF-8').send(glideXml(attributes, { error }));
       return;
     }
-    const id = param('sysparm_execution_id');
+    const id = paramOf(req, 'sysparm_execution_id');
     if (!id) {
       res.status(400).type('text/xml; charset=UTF-8').send(glideXml(attributes, { error: 'sysparm_execution_id is required.' }));
       return;
@@ -52,27 +50,28 @@ export function createServiceNowRouter(trackers: TrackerService, authenticator: 
     res.type('text/xml; charset=UTF-8').send(glideXml(attributes, { answer }));
   });
 
-  router.get('/api/execution_tracker/:id', async (req, res) => {
-    const caller = await authenticated(req, res, authenticator, (message) => ({ error: { message: 'User Not Authenticated', detail: message }, status: 'failure' }));
-    if (!caller) return;
-    res.json(await status(caller, req.params.id));
+  const authenticatedJson = authenticateFirst(authenticator, (error, _req, res) => unauthorized(res, { error: { message: 'User Not Authenticated', detail: error.message }, status: 'failure' }));
+  router.get('/api/execution_tracker/:id', authenticatedJson, async (req, res) => {
+    res.json(await status(await callerOf(req, authenticator), req.params.id as string));
   });
 
   return router;
 }
 
-/** The caller, or undefined once a 401 in the face's own shape has been sent. */
-async function authenticated(req: Request, res: Response, authenticator: Authenticator, body: (message: string) => unknown): Promise<Principal | undefined> {
-  try {
-    return await callerOf(req, authenticator);
-  } catch (error) {
-    if (!(error instanceof AuthError)) throw error;
-    const answer = body(error.message);
-    res.status(401).set('WWW-Authenticate', BASIC_CHALLENGE);
-    if (typeof answer === 'string') res.type('text/xml; charset=UTF-8').send(answer);
-    else res.json(answer);
-    return undefined;
-  }
+/** A form field, else the query parameter of that name ('' when neither is text). */
+function paramOf(req: Request, name: string): string {
+  const value = (req.body as Record<string, unknown> | undefined)?.[name] ?? req.query[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** The request's fields GlideAjax's answer echoes: from its query alone while its form is unread. */
+const attributesOf = (req: Request) => ({ sysparm_max: paramOf(req, 'sysparm_max') || '15', sysparm_name: paramOf(req, 'sysparm_name'), sysparm_processor: paramOf(req, 'sysparm_processor') });
+
+/** A 401 in the face's own shape: GlideAjax's XML document, or the tracker API's JSON. */
+function unauthorized(res: Response, answer: string | object): void {
+  res.status(401).set('WWW-Authenticate', BASIC_CHALLENGE);
+  if (typeof answer === 'string') res.type('text/xml; charset=UTF-8').send(answer);
+  else res.json(answer);
 }
 
 /** GlideAjax's response document: `<xml sysparm_max=… answer="…"/>`, attributes escaped so the JSON survives intact. */
