@@ -34,6 +34,7 @@ import { YAML_TYPES } from '../rest/state-router';
 import { journalRequests } from './journal-requests';
 import type { RequestJournal } from '../journal/request-journal';
 import type { FaultInjector } from '../faults/fault-injector';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../db/database-unavailable';
 
 export interface AppDependencies {
   jobs: JobService;
@@ -65,6 +66,9 @@ export interface AppDependencies {
   journal: RequestJournal | null;
   faults: FaultInjector;
 }
+
+/** What a 503 for a database that is down or stalled tells a client to wait before trying again. */
+const DATABASE_RETRY_AFTER_SECONDS = '5';
 
 /** Admin bodies (scenarios, seeds of accounts) are shallow; deeper ones are refused before parsing. */
 const ADMIN_MAX_JSON_DEPTH = 32;
@@ -148,6 +152,9 @@ export function createApp(deps: AppDependencies): express.Express {
       res.status(error.status).json({ error: error.message, field: 'body' });
     } else if (isBadPath(error)) {
       res.status(400).json({ error: BAD_PATH, field: 'path' });
+    } else if (isDatabaseUnavailable(error)) {
+      deps.logger.error('request answered 503: the database did not answer', { requestId: res.locals.requestId, method: req.method, path: req.path, error });
+      res.status(503).set('Retry-After', DATABASE_RETRY_AFTER_SECONDS).json({ error: DATABASE_UNAVAILABLE_MESSAGE });
     } else {
       const reference = randomUUID();
       deps.logger.error('request failed', { reference, requestId: res.locals.requestId, method: req.method, path: req.path, error });

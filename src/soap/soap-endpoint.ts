@@ -21,6 +21,7 @@ import { child, text as elementText } from './xml-read';
 import type { CapturedAnswer } from '../http/answer-capture';
 import type { RequestJournal } from '../journal/request-journal';
 import type { FaultInjector } from '../faults/fault-injector';
+import { ABORTED, type AnswerStatus } from '../metrics/service-metrics';
 
 /**
  * The NetSuite SOAP face, on a bare http.Server: it caps the body size, parses the envelope once
@@ -49,7 +50,7 @@ export interface SoapLogger {
 }
 
 export interface SoapMetrics {
-  soapCall(operation: string, status: number, faultCode: string | undefined, seconds: number): void;
+  soapCall(operation: string, status: AnswerStatus, faultCode: string | undefined, seconds: number): void;
 }
 
 /** What a call turned out to be, filled in as the answer is worked out, for its log line and metrics. */
@@ -164,13 +165,15 @@ export class SoapEndpoint {
       await this.answer(req, res, version, baseUrl, seen, requestId);
     } finally {
       const durationMs = performance.now() - started;
-      this.metrics.soapCall(seen.operation, res.statusCode, seen.faultCode, durationMs / 1000);
+      // No answer began (the client left mid-body, or an injected drop): not a 200.
+      const status = res.headersSent ? res.statusCode : ABORTED;
+      this.metrics.soapCall(seen.operation, status, seen.faultCode, durationMs / 1000);
       this.logger.info('SOAP call', {
         requestId,
         version,
         operation: seen.operation,
         account: seen.account,
-        status: res.statusCode,
+        status,
         faultCode: seen.faultCode,
         durationMs: Math.round(durationMs * 100) / 100,
       });
@@ -400,6 +403,10 @@ export class SoapEndpoint {
       req.on('data', onData);
       req.on('end', () => resolve(Buffer.concat(chunks)));
       req.on('error', reject);
+      // A client gone mid-body: settled here too, whether or not 'error' came first.
+      req.on('close', () => {
+        if (!req.complete) reject(new Error('the client closed the connection before its request was complete'));
+      });
     });
   }
 }

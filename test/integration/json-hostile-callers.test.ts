@@ -157,6 +157,19 @@ describe('on the service in this process', () => {
     expect(metrics).not.toMatch(/^ase_requests_total\{face="progress",operation="POST \(no route\)",status="200"\}/m);
   });
 
+  it('counts and logs a SOAP request whose client went away mid-body as aborted, not as answered', async () => {
+    const connection = await connect(t.url);
+    const headers = { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: 'checkAsyncStatus', 'Content-Length': String(MB), 'X-Request-Id': 'aborted-soap-1' };
+    connection.socket.write(connection.head('POST', '/services/NetSuitePort_2023_2', headers));
+    connection.socket.end('<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>');
+    const line = await watch.lineWhere((one) => one.message === 'SOAP call' && one.details.requestId === 'aborted-soap-1');
+    expect(line.details).toMatchObject({ operation: 'unknown', status: 'aborted' });
+    const metrics = await scrape(t.url);
+    expect(metrics).toMatch(/^ase_requests_total\{face="soap",operation="unknown",status="aborted"\} 1$/m);
+    // The SOAP series are declared at 0 from the start: nothing was counted as answered.
+    expect(metrics).toMatch(/^ase_requests_total\{face="soap",operation="unknown",status="200"\} 0$/m);
+  });
+
   it('logs and counts an error in a request\'s side work (its log line) and keeps serving', async () => {
     const answered = await fetch(`${t.url}/api/execution_tracker/NOTHING`, { headers: { Authorization: face.authorization, 'X-Request-Id': 'throwing-log-1' } });
     expect(answered.status).toBe(200);
