@@ -18,7 +18,8 @@ const UNAVAILABLE_STATES = new Set([
 const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** pg's and knex's words for a connection that failed, ended or gave up waiting (knex puts the SQL before them). */
-const UNAVAILABLE_MESSAGE = /(Query read timeout|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Knex: Timeout acquiring a connection)/;
+const UNAVAILABLE_MESSAGE =
+  /(Query read timeout|Connection terminated|timeout exceeded when trying to connect|timeout expired|Client has encountered a connection error|Client was closed and is not queryable|Knex: Timeout acquiring a connection|the database did not answer in time)/;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let cause = error, depth = 0; cause instanceof Error && depth < 5; cause = (cause as { cause?: unknown }).cause, depth++) {

@@ -52,6 +52,8 @@ it('answers every call within the bound while Postgres is frozen, and recovers a
   });
 
   expect(verdict.problems).toEqual({});
+  // A stall is a temporary failure (ACCT_TEMP_UNAVAILABLE), never an unexpected error.
+  expect(verdict.figures.faultCodes.UNEXPECTED_ERROR ?? 0).toBe(0);
   expect(probes.every((probe) => probe.status === 503 && probe.ms < ANSWER_BOUND_MS)).toBe(true);
   expect(back).toMatchObject({ readySeconds: expect.any(Number), submitSeconds: expect.any(Number) });
   expect(rig.service.unexpectedExits).toEqual([]);
