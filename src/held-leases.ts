@@ -18,6 +18,8 @@ export class HeldLeases<T> {
   /** Holds whose release failed, by when their lease has surely run out (no need to try past it). */
   private readonly unreleased = new Map<T, number>();
   private readonly timer: NodeJS.Timeout;
+  /** A renewal under way: the next tick is skipped rather than stacked on it while the database stalls. */
+  private renewing = false;
 
   constructor(
     private readonly rows: LeaseRows<T>,
@@ -25,7 +27,11 @@ export class HeldLeases<T> {
     private readonly onError: (error: unknown) => void,
   ) {
     // Three renewals a lease: one missed (a slow or failed statement) does not let a live hold lapse.
-    this.timer = setInterval(() => void this.renewAll(), (leaseSeconds * 1000) / 3);
+    this.timer = setInterval(() => {
+      if (this.renewing) return;
+      this.renewing = true;
+      void this.renewAll().finally(() => (this.renewing = false));
+    }, (leaseSeconds * 1000) / 3);
     this.timer.unref();
   }
 
@@ -40,7 +46,7 @@ export class HeldLeases<T> {
       await this.rows.vacate(hold);
     } catch (error) {
       this.unreleased.set(hold, Date.now() + this.leaseSeconds * 1000);
-      this.onError(error);
+      this.report(error);
     }
   }
 
@@ -59,7 +65,7 @@ export class HeldLeases<T> {
         if (Date.now() < lapsesAt) await this.rows.vacate(hold);
         this.unreleased.delete(hold);
       } catch (error) {
-        this.onError(error);
+        this.report(error);
         break;
       }
     }
@@ -67,7 +73,16 @@ export class HeldLeases<T> {
     try {
       await this.rows.renew([...this.held]);
     } catch (error) {
+      this.report(error);
+    }
+  }
+
+  /** A listener that throws must not turn into an unhandled rejection (it would end the process). */
+  private report(error: unknown): void {
+    try {
       this.onError(error);
+    } catch {
+      // Nothing is left to tell.
     }
   }
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import { ManualClock, systemClock, type Clock } from './clock';
 import { ConfigError, loadConfig, type Config } from './config';
-import { closeKnex, createKnex, migrate } from './db/knex';
+import { closeKnex, createKnex, migrate, migrateDatabase, type DatabaseOptions } from './db/knex';
 import { PgJobStore } from './db/pg-job-store';
 import { PgTreeStore } from './db/pg-tree-store';
 import { TrackerService } from './jobs/tracker-service';
@@ -91,16 +91,15 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     config.CLOCK === 'manual' ? (options.clock instanceof ManualClock ? options.clock : new ManualClock(config.CLOCK_START ?? new Date())) : null;
   const clock = manualClock ?? options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
-  const db =
-    options.db ??
-    createKnex({
-      url: config.DATABASE_URL,
-      dataDir: config.DATA_DIR,
-      waits: databaseWaits(config),
-      onPoolError: (error) => logger.error('a pooled database connection dropped; it is replaced', { error }),
-    });
+  const database: DatabaseOptions = {
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    waits: databaseWaits(config),
+    onPoolError: (error) => logger.error('a pooled database connection dropped; it is replaced', { error }),
+  };
+  const db = options.db ?? createKnex(database);
   let ready = false;
-  await migrate(db, options.schema);
+  await (options.db ? migrate(db, options.schema) : migrateDatabase(db, database));
   ready = true;
   // A restart goes on from the manual clock's stored time.
   if (manualClock) manualClock.set(await storedManualClock(db, config.CLOCK_START ?? manualClock.now()));
@@ -167,7 +166,10 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     onError: (error) => logger.error('a request slot could not be released or renewed; it is tried again, and runs out by itself', { error }),
   });
 
-  const store = new PgJobStore(db, { leaseSeconds: config.WORKER_LEASE_SECONDS });
+  const store = new PgJobStore(db, {
+    leaseSeconds: config.WORKER_LEASE_SECONDS,
+    onUnverifiedCommit: (jobId, error) => logger.error('a job insert was answered as taken without the database confirming its COMMIT', { jobId, error }),
+  });
   const official = config.NETSUITE_WSDL_DIR ? findOfficialTree(config.NETSUITE_WSDL_DIR) : undefined;
   const catalogs = new RecordCatalogs(records, official && { version: official.version, catalog: new RecordCatalog(path.join(official.dir, 'xsd')) });
   const jobs = new JobService(store, clock, jobSettings, ids);
@@ -348,9 +350,13 @@ export async function runService(mode: string): Promise<void> {
   const database = config.DATABASE_URL ? 'postgres (DATABASE_URL)' : `embedded PGlite in ${config.DATA_DIR}`;
 
   if (mode === 'migrate') {
-    const db = createKnex({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, waits: databaseWaits(config) });
-    await migrate(db);
-    await closeKnex(db);
+    const target: DatabaseOptions = { url: config.DATABASE_URL, dataDir: config.DATA_DIR, waits: databaseWaits(config) };
+    const db = createKnex(target);
+    try {
+      await migrateDatabase(db, target);
+    } finally {
+      await closeKnex(db);
+    }
     logger.info('migrations are current', { database });
     return;
   }

@@ -31,8 +31,8 @@ export interface SessionStore {
   endSession(id: string, now: Date): Promise<boolean>;
   /** Holds the session for one request (`holder`), for `leaseSeconds` unless renewed; false when another holds it. */
   occupy(id: string, holder: string, leaseSeconds: number): Promise<boolean>;
-  /** Extends the holds of these holders by `leaseSeconds` from now. */
-  renew(holders: string[], leaseSeconds: number): Promise<void>;
+  /** Extends these holds (session id and holder) by `leaseSeconds` from now. */
+  renew(holds: Array<{ id: string; holder: string }>, leaseSeconds: number): Promise<void>;
   /** Frees the session if `holder` still holds it. */
   vacate(id: string, holder: string): Promise<void>;
 }
@@ -67,7 +67,7 @@ export class Sessions {
   ) {
     this.holds = new HeldLeases<Hold>(
       {
-        renew: (holds) => store.renew(holds.map((hold) => hold.holder), settings.leaseSeconds),
+        renew: (holds) => store.renew(holds, settings.leaseSeconds),
         vacate: (hold) => store.vacate(hold.id, hold.holder),
       },
       settings.leaseSeconds,

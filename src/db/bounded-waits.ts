@@ -19,16 +19,19 @@ export const DEFAULT_WAITS: DatabaseWaits = { connectMs: 5000, statementMs: 5000
 /** The client's own give-up comes this long after the server's, so a server that answers ends it first. */
 const CLIENT_MARGIN_MS = 1000;
 
-/** pg's connection settings for the waits (pg.Client and pg.Pool take the same names). */
+/** pg's connection settings for the waits (pg.Client and pg.Pool take the same names); 0 is no bound. */
 export function waitSettings(waits: DatabaseWaits): pg.ClientConfig {
   return {
     connectionTimeoutMillis: waits.connectMs,
     statement_timeout: waits.statementMs,
     lock_timeout: waits.lockMs,
     idle_in_transaction_session_timeout: waits.idleInTransactionMs,
-    query_timeout: waits.statementMs + CLIENT_MARGIN_MS,
+    ...(waits.statementMs > 0 ? { query_timeout: waits.statementMs + CLIENT_MARGIN_MS } : {}),
   };
 }
+
+/** Migrations may rewrite large tables and wait for other processes' locks: no bound but the connect. */
+export const maintenanceWaits = (waits: DatabaseWaits): DatabaseWaits => ({ ...waits, statementMs: 0, lockMs: 0, idleInTransactionMs: 0 });
 
 const READ_TIMEOUT = 'Query read timeout';
 
@@ -59,8 +62,13 @@ export class BoundedClient extends pg.Client {
     return answer as never;
   }
 
-  /** With a statement still active, pg's end() destroys the socket rather than wait for the server. */
+  /**
+   * With a statement still active, pg's end() destroys the socket rather than wait for the server.
+   * knex is told at once (it hears of the end only a turn later), so the pool it goes back to
+   * in this same turn does not hand it to the next caller.
+   */
   private closeStuck(): void {
+    (this as { __knex__disposed?: string }).__knex__disposed = 'the database did not answer in time';
     this.end().catch(() => undefined);
   }
 }

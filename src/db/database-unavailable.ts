@@ -30,5 +30,33 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Whether a COMMIT that failed this way may still have taken effect: its answer was lost (the
+ * connection dropped or the server stalled after it was written). Not when pg never wrote it (the
+ * connection was known broken or no connection was had), when the server said why, or when the
+ * error has nothing to do with reaching the database.
+ */
+export function mayHaveCommitted(error: unknown): boolean {
+  if (!isDatabaseUnavailable(error)) return false;
+  if (NOT_SENT.test(error instanceof Error ? error.message : '')) return false;
+  const code = (error as { code?: unknown }).code;
+  return !(typeof code === 'string' && UNAVAILABLE_STATES.has(code));
+}
+
+const NOT_SENT = /(is not queryable|Knex: Timeout acquiring a connection|timeout exceeded when trying to connect)/;
+
+/**
+ * Whether the database could not be reached at all (a connection refused, dropped or stalled), as
+ * opposed to a statement it ended for running too long: work that met the first is not at fault.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  if (!isDatabaseUnavailable(error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return !(typeof code === 'string' && SERVER_ENDED_STATES.has(code));
+}
+
+/** Waits the server itself ended: the statement, not the connection, was the trouble. */
+const SERVER_ENDED_STATES = new Set(['57014', '55P03', '25P03']);
+
 /** What a client is told while the database is unavailable. */
 export const DATABASE_UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable: its database did not answer in time. Please try again shortly.';

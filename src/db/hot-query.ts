@@ -108,6 +108,8 @@ const hotTargets = new WeakMap<Knex, HotPoolTarget>();
 export interface HotPoolTarget {
   url: string;
   schema?: string;
+  /** The bounds its connections take, as the hot pool's do. */
+  waits: DatabaseWaits;
 }
 
 /**
@@ -132,7 +134,7 @@ export function openHotPool(db: Knex, url: string, schema: string | undefined, w
   const pool = new Pool(options);
   pool.on('error', onError);
   hotPools.set(db, pool);
-  hotTargets.set(db, { url, schema });
+  hotTargets.set(db, { url, schema, waits });
 }
 
 /** The server and schema of the database's hot pool; undefined on PGlite. */

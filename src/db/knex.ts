@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } f
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
-import { boundedDriver, DEFAULT_WAITS, waitSettings, type DatabaseWaits } from './bounded-waits';
+import { boundedDriver, DEFAULT_WAITS, maintenanceWaits, waitSettings, type DatabaseWaits } from './bounded-waits';
 import { closeHotPool, openHotPool } from './hot-query';
 import { migrationSource } from './migrations';
 
@@ -113,6 +113,21 @@ function isAlive(pid: number): boolean {
 export async function migrate(db: Knex, schema?: string): Promise<void> {
   if (schema) await db.raw('create schema if not exists ??', [schema]);
   await db.migrate.latest({ migrationSource, schemaName: schema });
+}
+
+/**
+ * Migrates the database `options` names. On a Postgres server that is done on a connection of its
+ * own without the statement and lock bounds the service's connections have (a migration may
+ * rewrite a large table, or wait for another process's lock); PGlite has no bounds to lift.
+ */
+export async function migrateDatabase(db: Knex, options: DatabaseOptions): Promise<void> {
+  if (!options.url) return migrate(db, options.schema);
+  const unbounded = createKnex({ ...options, poolMax: 1, waits: maintenanceWaits(options.waits ?? DEFAULT_WAITS) });
+  try {
+    await migrate(unbounded, options.schema);
+  } finally {
+    await closeKnex(unbounded);
+  }
 }
 
 /** True when every known migration has run. */

@@ -118,6 +118,8 @@ export interface PgJobStoreOptions {
    * another worker takes the job over; a killed worker loses it at once, with its connection.
    */
   leaseSeconds: number;
+  /** Hears of a job taken as inserted although the database never confirmed its COMMIT (commitOrVerify). */
+  onUnverifiedCommit?: (jobId: string, error: unknown) => void;
 }
 
 export class PgJobStore implements JobStore {
@@ -126,8 +128,10 @@ export class PgJobStore implements JobStore {
     private readonly options: PgJobStoreOptions = { leaseSeconds: 30 },
   ) {}
 
-  /** Inserts a pending job due at its available time, with its inputs; returns it as stored. */
-  /** A COMMIT whose answer was lost is asked about before the insert is reported failed (commitOrVerify). */
+  /**
+   * Inserts a pending job due at its available time, with its inputs; returns it as stored. A
+   * COMMIT whose answer was lost is asked about before the insert is reported failed (commitOrVerify).
+   */
   async insertJob(job: NewJob): Promise<Job> {
     return commitOrVerify(this.db, async (trx) => {
       const [row] = await trx<JobRow>('jobs')
@@ -153,7 +157,10 @@ export class PgJobStore implements JobStore {
       const inputs = (job.inputs ?? []).map((payload, index) => ({ job_id: job.id, position: index + 1, payload: JSON.stringify(payload) }));
       for (let i = 0; i < inputs.length; i += ITEM_INSERT_CHUNK) await trx('job_inputs').insert(inputs.slice(i, i + ITEM_INSERT_CHUNK));
       return toJob(row as JobRow);
-    }, async () => (await this.db('jobs').where({ id: job.id }).first('id')) !== undefined);
+      },
+      async () => (await this.db('jobs').where({ id: job.id }).first('id')) !== undefined,
+      (error) => this.options.onUnverifiedCommit?.(job.id, error),
+    );
   }
 
   /** Zero rows when the id is unknown, owned by another account, or expired. */

@@ -52,9 +52,10 @@ export class PgSessionStore implements SessionStore {
     return taken > 0;
   }
 
-  async renew(holders: string[], leaseSeconds: number): Promise<void> {
+  /** By session id (the primary key) and holder, so a hold that another request took over is not extended. */
+  async renew(holds: Array<{ id: string; holder: string }>, leaseSeconds: number): Promise<void> {
     await this.db('sessions')
-      .whereIn('busy_holder', holders)
+      .whereIn(['id', 'busy_holder'], holds.map((hold) => [hold.id, hold.holder]))
       .update({ busy_until: this.db.raw('now() + make_interval(secs => ?)', [leaseSeconds]) });
   }
 

@@ -24,7 +24,7 @@ function report(error: unknown): void {
 const url = new URL(settings.url);
 if (!url.searchParams.has('application_name')) url.searchParams.set('application_name', JOURNAL_APPLICATION_NAME);
 
-const db = createKnex({ url: url.toString(), schema: settings.schema, dataDir: 'memory', poolMax: 1, onPoolError: report });
+const db = createKnex({ url: url.toString(), schema: settings.schema, dataDir: 'memory', poolMax: 1, waits: settings.waits, onPoolError: report });
 const writer = new InlineJournalWriter(new PgRequestJournal(db), settings.maxBodyBytes, {
   settled: (count, written) => tell({ type: 'settled', count, written }),
   error: report,

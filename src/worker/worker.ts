@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { BatchStepFailedError, StepFailedError } from '../errors';
-import { isDatabaseUnavailable } from '../db/database-unavailable';
+import { isDatabaseUnreachable } from '../db/database-unavailable';
 import type { AdvanceOptions } from '../jobs/advance';
 import type { JobStore } from '../jobs/job-store';
 import type { RecordSchemas } from '../records/record-operations';
@@ -64,8 +64,9 @@ export class Worker {
         const maxJobs = alone ? 1 : this.options.pacing ? PACED_JOBS_PER_TRANSACTION : UNPACED_JOBS_PER_TRANSACTION;
         advanced = await this.store.advanceDueJobs(now, (job, context) => runStep(job, context, now, this.options, this.schemas), maxJobs);
       } catch (error) {
-        // A database that is down or stalled is not the jobs' fault: the round is tried again, uncounted.
-        if ((error instanceof BatchStepFailedError || error instanceof StepFailedError) && isDatabaseUnavailable(error.cause)) throw error;
+        // A database that cannot be reached is not the jobs' fault: the round is tried again,
+        // uncounted. A statement the server ended for running too long is, and is isolated as any failure.
+        if ((error instanceof BatchStepFailedError || error instanceof StepFailedError) && isDatabaseUnreachable(error.cause)) throw error;
         if (error instanceof BatchStepFailedError) {
           // Each job of the failed batch is first in line once in the next few steps, alone.
           this.aloneLeft = error.jobs;
