@@ -1,5 +1,5 @@
 import type { Clock } from '../clock';
-import { AuthError, ValidationError } from '../errors';
+import { AuthError, LimitError, ValidationError } from '../errors';
 import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE, normalizeAccountId } from '../jobs/account-id';
 import { effectiveLimits, type Limits, type Principal } from './account';
 import type { AccountStore, LoginFailure } from './account-store';
@@ -275,7 +275,8 @@ export class Authenticator {
       // Counted as a failure ahead of the check; only a wrong password (or no such user) stays one.
       if (matches !== false) this.throttle.forgive(accountKey, address);
     }
-    if (matches === undefined) throw await this.refuse(new AuthError('invalidCredentials', 'LOGIN_DISABLED', CHECKS_BUSY, 'too many password checks at once'), attempt);
+    // Busy is a moment's condition, not a verdict on the login: a limit the caller may retry after, unaudited.
+    if (matches === undefined) throw new LimitError('requestRate', 'WS_REQUEST_BLOCKED', CHECKS_BUSY);
     if (!found) throw await invalid('no such user in that account');
     if (!matches) throw await invalid('wrong password');
     if (role !== undefined && role !== '' && Number(role) !== found.user.role) throw await invalid(`the user does not have role ${role}`);
