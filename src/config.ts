@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_FAILED_LOGIN_LIMITS } from './accounts/login-throttle';
+import { DEFAULT_WAITS } from './db/bounded-waits';
 import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE } from './jobs/account-id';
 import { LOG_LEVELS, type LogLevel } from './logger';
 
@@ -83,10 +84,10 @@ const schema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: url('DATABASE_URL', ['postgres:', 'postgresql:']),
   DATA_DIR: z.string().min(1).default('./data'),
-  DB_CONNECT_TIMEOUT_MS: int('DB_CONNECT_TIMEOUT_MS', 100, 600_000, 5000),
-  DB_STATEMENT_TIMEOUT_MS: int('DB_STATEMENT_TIMEOUT_MS', 100, 3_600_000, 5000),
-  DB_LOCK_TIMEOUT_MS: int('DB_LOCK_TIMEOUT_MS', 100, 3_600_000, 3000),
-  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: int('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 100, 3_600_000, 30_000),
+  DB_CONNECT_TIMEOUT_MS: int('DB_CONNECT_TIMEOUT_MS', 100, 600_000, DEFAULT_WAITS.connectMs),
+  DB_STATEMENT_TIMEOUT_MS: int('DB_STATEMENT_TIMEOUT_MS', 100, 3_600_000, DEFAULT_WAITS.statementMs),
+  DB_LOCK_TIMEOUT_MS: int('DB_LOCK_TIMEOUT_MS', 100, 3_600_000, DEFAULT_WAITS.lockMs),
+  DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: int('DB_IDLE_IN_TRANSACTION_TIMEOUT_MS', 100, 3_600_000, DEFAULT_WAITS.idleInTransactionMs),
   HELD_LEASE_SECONDS: int('HELD_LEASE_SECONDS', 3, 3600, 30),
   PUBLIC_URL: url('PUBLIC_URL', ['http:', 'https:']),
   LOG_LEVEL: logLevel,
