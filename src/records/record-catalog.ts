@@ -74,6 +74,8 @@ export function prefixFor(namespace: string): string | undefined {
 }
 
 const CORE = /^urn:core_[^.]+\.platform\.webservices\.netsuite\.com$/;
+/** Platform types that extend Record (platformCommon:Address, InventoryDetail) are parts of records, not record types. */
+const PLATFORM = /^urn:[a-z.]+_[^.]+\.platform\.webservices\.netsuite\.com$/;
 
 export class RecordCatalog implements RecordSchemas {
   readonly schemas: SchemaSet;
@@ -91,7 +93,7 @@ export class RecordCatalog implements RecordSchemas {
     const searchBasic = qname(coreNamespace, 'SearchRecordBasic');
     for (const type of this.schemas.complexTypes.values()) {
       const typeName = localOf(type.name);
-      if (type.name !== record && !type.abstract && this.schemas.extends(type.name, record)) {
+      if (type.name !== record && !type.abstract && this.schemas.extends(type.name, record) && !PLATFORM.test(namespaceOf(type.name))) {
         const recordType = typeName.charAt(0).toLowerCase() + typeName.slice(1);
         const namespaceTemplate = namespaceOf(type.name);
         this.byType.set(recordType, {

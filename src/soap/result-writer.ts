@@ -53,6 +53,8 @@ export class ResultWriter {
       const catalog = this.catalogs.forVersion(version);
       let responses = '';
       for (const item of page.items) responses += writeResponseXml(item, catalog);
+      // WriteResponseList holds one writeResponse or more: a job that failed before any record answers its failure once.
+      if (page.items.length === 0) responses = `<platformMsgs:writeResponse>${listStatus}</platformMsgs:writeResponse>`;
       content = `<platformMsgs:writeResponseList>${listStatus}${responses}</platformMsgs:writeResponseList>`;
     } else if (spec.list === 'read') {
       const records = this.recordWriter(version);

@@ -76,20 +76,20 @@ export function createSessionOperations(deps: SessionOperationsDeps): Record<str
       const roleName = ROLE_NAMES[roleId];
       const body =
         opened(call.version, 'login') +
-        '<platformCore:sessionResponse><platformCore:status isSuccess="true"/>' +
-        `<platformCore:userId${attribute('internalId', userInternalId(session.account, session.email))} type="employee"/>` +
+        '<platformMsgs:sessionResponse><platformCore:status isSuccess="true"/>' +
+        `<platformMsgs:userId${attribute('internalId', userInternalId(session.account, session.email))} type="employee"/>` +
         '<platformCore:wsRoleList><platformCore:wsRole>' +
         `<platformCore:role${attribute('internalId', String(roleId))}>${roleName ? `<platformCore:name>${escapeXml(roleName)}</platformCore:name>` : ''}</platformCore:role>` +
         '<platformCore:isDefault>true</platformCore:isDefault><platformCore:isInactive>false</platformCore:isInactive>' +
         '<platformCore:isLoggedInRole>true</platformCore:isLoggedInRole>' +
-        '</platformCore:wsRole></platformCore:wsRoleList></platformCore:sessionResponse></platformMsgs:loginResponse>';
+        '</platformCore:wsRole></platformCore:wsRoleList></platformMsgs:sessionResponse></platformMsgs:loginResponse>';
       return { body, setCookie: cookie(session.id), account: session.account };
     },
 
     async logout(call) {
       // A request that logged in by header has no session to end; it is answered alike.
       if (call.principal.sessionId) await deps.sessions.end(call.principal.sessionId);
-      const body = `${opened(call.version, 'logout')}<platformCore:sessionResponse><platformCore:status isSuccess="true"/></platformCore:sessionResponse></platformMsgs:logoutResponse>`;
+      const body = `${opened(call.version, 'logout')}<platformMsgs:sessionResponse><platformCore:status isSuccess="true"/></platformMsgs:sessionResponse></platformMsgs:logoutResponse>`;
       return { body, setCookie: cookie('', 0) };
     },
 

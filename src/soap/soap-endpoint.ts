@@ -318,8 +318,8 @@ export class SoapEndpoint {
     const ns = namespacesOf(call.version);
     const nsId = await (this.options.ids ?? randomIds).requestId(call.principal.account, this.options.clock.now());
     return (
-      `<platformMsgs:documentInfo xmlns:platformMsgs="${ns.platformMsgs}" xmlns:platformCore="${ns.platformCore}">` +
-      `<platformCore:nsId>${escapeXml(nsId)}</platformCore:nsId></platformMsgs:documentInfo>`
+      `<platformMsgs:documentInfo xmlns:platformMsgs="${ns.platformMsgs}">` +
+      `<platformMsgs:nsId>${escapeXml(nsId)}</platformMsgs:nsId></platformMsgs:documentInfo>`
     );
   }
 

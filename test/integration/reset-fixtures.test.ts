@@ -138,7 +138,7 @@ describe('deterministic ids', () => {
     expect(first.loaded.records).toEqual([{ account: A, recordType: 'customer', internalId: '1001', externalId: 'FIX-1' }]);
     expect(first.answers[1]).toContain('internalId="1004" externalId="S-1"');
     expect(first.answers[1]).toContain('internalId="1005" externalId="S-2"');
-    expect(first.answers[0]).toMatch(/<platformCore:nsId>WEBSERVICES_TSTDRV1111111_\d{27}_[0-9a-f]{8}<\/platformCore:nsId>/);
+    expect(first.answers[0]).toMatch(/<platformMsgs:nsId>WEBSERVICES_TSTDRV1111111_\d{27}_[0-9a-f]{8}<\/platformMsgs:nsId>/);
 
     const other = await runSuite('suite-seed-2');
     expect(other.jobIds[0]).not.toBe(first.jobIds[0]);
@@ -201,7 +201,7 @@ describe('POST /admin/reset', () => {
 
     expect(faultOf(await checkAsyncStatus(t.url, jobOfA, V, A)).code).toBe('INVALID_JOB_ID');
     expect(statusOf(await checkAsyncStatus(t.url, jobOfB, V, B))).toEqual(before);
-    expect((await getAsyncResult(t.url, jobOfB, 1, V, B)).text.replace(/<platformCore:nsId>[^<]*/, '')).toBe(resultOfB.replace(/<platformCore:nsId>[^<]*/, ''));
+    expect((await getAsyncResult(t.url, jobOfB, 1, V, B)).text.replace(/<platformMsgs:nsId>[^<]*/, '')).toBe(resultOfB.replace(/<platformMsgs:nsId>[^<]*/, ''));
     expect((await admin('GET', `/accounts/${A}`)).body.integrations).toHaveLength(1);
     // B keeps its records' numbering: its next internalId follows its two.
     const [counter] = await t.database.db('account_counters').where({ account: B }).select('next_internal_id');

@@ -291,6 +291,8 @@ describe('a job that cannot continue', () => {
     expect(list.status['@isSuccess']).toBe('false');
     expect(list.status.statusDetail.code).toBe('UNEXPECTED_ERROR');
     expect(list.status.statusDetail.message).toMatch(/^The job could not continue: a step failed 5 times in a row \(reference [0-9a-f-]{36}\)\.$/);
+    // NetSuite's WriteResponseList holds at least one writeResponse: the failure, once.
+    expect(list.writeResponse.status).toEqual(list.status);
     expect(await t.database.db('records').whereIn('external_id', ['p-1', 'p-2', 'p-3'])).toEqual([]);
     expect(await t.database.db('jobs').where({ id: jobId }).first('step_failures')).toEqual({ step_failures: 5 });
   });

@@ -34,7 +34,7 @@ describe('requests the client got wrong', () => {
   it('answers with a documentInfo header carrying the request\'s nsId', async () => {
     const jobId = await createJob(t.url, { operation: 'asyncAddList', items: 1 });
     const answer = await checkAsyncStatus(t.url, jobId, '2022_1');
-    expect(answer.text).toMatch(/<soapenv:Header><platformMsgs:documentInfo [^>]*><platformCore:nsId>WEBSERVICES_TSTDRV1234567_\d{27}_[0-9a-f]{8}<\/platformCore:nsId><\/platformMsgs:documentInfo><\/soapenv:Header>/);
+    expect(answer.text).toMatch(/<soapenv:Header><platformMsgs:documentInfo [^>]*><platformMsgs:nsId>WEBSERVICES_TSTDRV1234567_\d{27}_[0-9a-f]{8}<\/platformMsgs:nsId><\/platformMsgs:documentInfo><\/soapenv:Header>/);
   });
 
   it('refuses an account in the header that is not an account id, so it can never reach an answer', async () => {
@@ -137,7 +137,10 @@ describe('versions, WSDL and schemas over HTTP', () => {
     expect(paths).toEqual([
       '/services/NetSuitePort_2021_2',
       '/xsd/lists/v2021_2_0/accounting.xsd',
+      '/xsd/lists/v2021_2_0/accountingTypes.xsd',
+      '/xsd/lists/v2021_2_0/employeeTypes.xsd',
       '/xsd/lists/v2021_2_0/employees.xsd',
+      '/xsd/lists/v2021_2_0/relationshipTypes.xsd',
       '/xsd/lists/v2021_2_0/relationships.xsd',
       '/xsd/platform/v2021_2_0/common.xsd',
       '/xsd/platform/v2021_2_0/commonTypes.xsd',
@@ -146,7 +149,9 @@ describe('versions, WSDL and schemas over HTTP', () => {
       '/xsd/platform/v2021_2_0/faultTypes.xsd',
       '/xsd/platform/v2021_2_0/faults.xsd',
       '/xsd/platform/v2021_2_0/messages.xsd',
+      '/xsd/transactions/v2021_2_0/purchaseTypes.xsd',
       '/xsd/transactions/v2021_2_0/purchases.xsd',
+      '/xsd/transactions/v2021_2_0/saleTypes.xsd',
       '/xsd/transactions/v2021_2_0/sales.xsd',
     ]);
   });

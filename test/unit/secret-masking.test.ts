@@ -82,9 +82,9 @@ describe('maskJson', () => {
 });
 
 describe('injectable fault codes', () => {
-  it('are the FaultCodeType values the served schema lists, so an injected fault validates', () => {
+  it('are among the FaultCodeType values the served schema lists, so an injected fault validates', () => {
     const xsd = readFileSync(path.join(__dirname, '../../wsdl/platform/faultTypes.xsd'), 'utf8');
     const faultCodeType = xsd.slice(xsd.indexOf('name="FaultCodeType"'), xsd.indexOf('</xsd:simpleType>', xsd.indexOf('name="FaultCodeType"')));
-    expect([...faultCodeType.matchAll(/value="([A-Z_]+)"/g)].map((match) => match[1]).sort()).toEqual([...FAULT_CODES].sort());
+    expect([...faultCodeType.matchAll(/value="([A-Z_]+)"/g)].map((match) => match[1])).toEqual(expect.arrayContaining([...FAULT_CODES]));
   });
 });

@@ -54,8 +54,8 @@ describe('WsdlCatalog', () => {
     expect(catalog.document('/xsd/platform/v2019_1_0/../core.xsd', 'http://h')).toBeUndefined();
   });
 
-  it('lists exactly the status codes the code knows, and every record type with a schema is a RecordType', () => {
-    expect(enumeration('platform/faultTypes.xsd', 'StatusDetailCodeType')).toEqual([...STATUS_DETAIL_CODES]);
+  it("declares every status code the code knows (among NetSuite's), and every record type with a schema is a RecordType", () => {
+    expect(enumeration('platform/faultTypes.xsd', 'StatusDetailCodeType')).toEqual(expect.arrayContaining([...STATUS_DETAIL_CODES]));
     const records = new RecordCatalog();
     expect(records.recordTypeValues()).toEqual(enumeration('platform/coreTypes.xsd', 'RecordType'));
     for (const recordType of records.recordTypes()) expect(records.isRecordType(recordType)).toBe(true);
@@ -69,7 +69,7 @@ describe('RecordCatalog', () => {
     expect(records.recordTypes()).toEqual(['cashSale', 'contact', 'customer', 'employee', 'estimate', 'inventoryItem', 'invoice', 'purchaseOrder', 'salesOrder', 'vendor']);
     const customer = records.get('customer')!;
     expect(customer).toMatchObject({ typeName: 'Customer', prefix: 'listRel', namespaceTemplate: 'urn:relationships_{{V}}.lists.webservices.netsuite.com' });
-    expect(customer.fields.slice(0, 3).map((field) => field.name)).toEqual(['entityId', 'isPerson', 'companyName']);
+    expect(customer.fields.slice(0, 3).map((field) => field.name)).toEqual(['customForm', 'entityId', 'altName']);
     const preference = customer.fields.find((field) => field.name === 'emailPreference')!;
     expect(records.kindOf(preference.type)).toBe('enum');
     expect(records.enumValues(preference.type)).toEqual(['_default', '_hTML', '_pDF']);
