@@ -5,7 +5,7 @@ import com.netsuite.webservices.platform.core_2025_2.RecordRef;
 import com.netsuite.webservices.platform.core_2025_2.StatusDetail;
 import com.netsuite.webservices.platform.core_2025_2.TokenPassport;
 import com.netsuite.webservices.platform.core_2025_2.TokenPassportSignature;
-import com.netsuite.webservices.platform.faults_2025_2.NSSoapFault;
+import com.netsuite.webservices.platform.faults_2025_2.SoapFault;
 import com.netsuite.webservices.platform.messages_2025_2.AsyncAddListResult;
 import com.netsuite.webservices.platform.messages_2025_2.ObjectFactory;
 import com.netsuite.webservices.platform.messages_2025_2.WriteResponse;
@@ -148,7 +148,8 @@ public final class AsyncAddListExample {
                 System.out.printf("  added %s internalId %s%n", ref.getExternalId(), ref.getInternalId());
             } else {
                 StatusDetail detail = response.getStatus().getStatusDetail().get(0);
-                System.out.printf("  failed %s %s: %s%n", ref.getExternalId(), detail.getCode().value(), detail.getMessage());
+                // StatusDetailCodeType lists over a thousand codes: JAXB maps it to String, as for NetSuite's own WSDL.
+                System.out.printf("  failed %s %s: %s%n", ref.getExternalId(), detail.getCode(), detail.getMessage());
             }
         }
         String summary = String.format("job %s %s, %d of %d customers added", job, status, added, CUSTOMERS.size());
@@ -260,11 +261,11 @@ public final class AsyncAddListExample {
         }
     }
 
-    /** Each declared fault is its own generated exception; all carry an NSSoapFault with the code. */
+    /** Each declared fault is its own generated exception; all carry a SoapFault with the code. */
     private static String faultCode(Exception fault) {
         try {
             Object info = fault.getClass().getMethod("getFaultInfo").invoke(fault);
-            return info instanceof NSSoapFault nsFault && nsFault.getCode() != null ? nsFault.getCode().value() : null;
+            return info instanceof SoapFault soapFault && soapFault.getCode() != null ? soapFault.getCode().value() : null;
         } catch (ReflectiveOperationException notAFault) {
             return null;
         }
