@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import { ManualClock, systemClock, type Clock } from './clock';
@@ -33,7 +32,9 @@ import { RecordCatalog } from './records/record-catalog';
 import { createOperations } from './soap/operations';
 import { ResultWriter } from './soap/result-writer';
 import { SoapEndpoint } from './soap/soap-endpoint';
-import { findOfficialTree, WsdlCatalog } from './soap/wsdl-catalog';
+import { WsdlCatalog } from './soap/wsdl-catalog';
+import { readOfficialTree } from './soap/official-tree';
+import { SchemaSet } from './records/schema-set';
 import { RecordCatalogs } from './records/record-catalogs';
 import { Worker } from './worker/worker';
 import { ManualTime } from './worker/manual-time';
@@ -170,8 +171,13 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     leaseSeconds: config.WORKER_LEASE_SECONDS,
     onUnverifiedCommit: (jobId, error) => logger.error('a job insert was answered as taken without the database confirming its COMMIT', { jobId, error }),
   });
-  const official = config.NETSUITE_WSDL_DIR ? findOfficialTree(config.NETSUITE_WSDL_DIR) : undefined;
-  const catalogs = new RecordCatalogs(records, official && { version: official.version, catalog: new RecordCatalog(path.join(official.dir, 'xsd')) });
+  const official = config.NETSUITE_WSDL_DIR ? readOfficialTree(config.NETSUITE_WSDL_DIR) : undefined;
+  const officialRecords = official && new RecordCatalog(SchemaSet.fromDocuments(official.schemas), official.dir);
+  if (official && officialRecords) {
+    const found = { version: official.version, recordTypes: officialRecords.recordTypes().length, searchTypes: officialRecords.searchTypes().length, dir: official.dir, layout: official.layout };
+    logger.info(`NETSUITE_WSDL_DIR: NetSuite's WSDL ${found.version}, ${found.recordTypes} record types, ${found.searchTypes} search types, from ${found.dir} (${found.layout})`, found);
+  }
+  const catalogs = new RecordCatalogs(records, official && officialRecords && { version: official.version, catalog: officialRecords });
   const jobs = new JobService(store, clock, jobSettings, ids);
   const worker = new Worker(
     store,

@@ -2,12 +2,14 @@ import { ValidationError } from '../errors';
 import { parseDateTime } from './date-time';
 import { TEMPLATE_DIR } from '../wsdl-templates';
 import type { RecordSchemas } from './record-operations';
+import { SEARCH_BASICS } from './search';
 import { localOf, namespaceOf, qname, SchemaSet, XSD_NS, type ElementDecl, type QName } from './schema-set';
 
 /**
  * The record types a schema set defines (every complex type that extends platformCore:Record),
  * their fields and the kinds of value each takes, read from the XSDs themselves so the schema is
- * the single source of fields, field order and nesting.
+ * the single source of fields, field order and nesting; and its search types (every one that
+ * extends platformCore:SearchRecord), with the record types each searches.
  */
 
 /** Characters outside XML 1.0's Char production. */
@@ -27,6 +29,21 @@ export interface RecordSchema {
   namespaceTemplate: string;
   /** Fields in schema order (Record's own nullFieldList excluded). */
   fields: ElementDecl[];
+}
+
+/**
+ * How asyncSearch takes a search type: a basic search (CustomerSearchBasic) by its fields; a record
+ * search (listRel:CustomerSearch) by its `basic` child, joins aside; an advanced one (criteria and
+ * columns, answered with search rows) or another kind is not answered.
+ */
+export type SearchKind = 'basic' | 'search' | 'advanced' | 'other';
+
+export interface SearchType {
+  typeName: string;
+  type: QName;
+  kind: SearchKind;
+  /** A record search's basic search type (the type of its `basic` child). */
+  basic?: QName;
 }
 
 export type SearchFieldKind = 'ids' | 'string' | 'boolean' | 'date';
@@ -81,16 +98,19 @@ export class RecordCatalog implements RecordSchemas {
   readonly schemas: SchemaSet;
   private readonly byType = new Map<string, RecordSchema>();
   private readonly searchBasics = new Map<string, Map<string, SearchFieldKind>>();
+  private readonly searches = new Map<string, SearchType>();
   /** platformCoreTyp:RecordType's values: what a RecordRef's type may say. */
   private readonly recordTypeNames: Set<string>;
 
-  constructor(dir: string = TEMPLATE_DIR) {
-    this.schemas = SchemaSet.fromDirectory(dir);
+  /** This project's schemas (the templates' folder), or a schema set already read, named by `source`. */
+  constructor(schemas: string | SchemaSet = TEMPLATE_DIR, source = typeof schemas === 'string' ? schemas : 'the schemas') {
+    this.schemas = typeof schemas === 'string' ? SchemaSet.fromDirectory(schemas) : schemas;
     const coreNamespace = [...this.schemas.complexTypes.keys()].map(namespaceOf).find((namespace) => CORE.test(namespace.replaceAll('{{V}}', '0000_0')));
-    if (!coreNamespace) throw new Error(`${dir}: no platform core schema found`);
+    if (!coreNamespace) throw new Error(`${source}: no platform core schema found (no type in urn:core_<version>.platform.webservices.netsuite.com)`);
     const record = qname(coreNamespace, 'Record');
     this.recordTypeNames = new Set(this.schemas.enumerations.get(qname(coreNamespace.replace('urn:core_', 'urn:types.core_'), 'RecordType')) ?? []);
     const searchBasic = qname(coreNamespace, 'SearchRecordBasic');
+    const searchRecord = qname(coreNamespace, 'SearchRecord');
     for (const type of this.schemas.complexTypes.values()) {
       const typeName = localOf(type.name);
       if (type.name !== record && !type.abstract && this.schemas.extends(type.name, record) && !PLATFORM.test(namespaceOf(type.name))) {
@@ -112,7 +132,19 @@ export class RecordCatalog implements RecordSchemas {
         }
         this.searchBasics.set(typeName, fields);
       }
+      if (!type.abstract && type.name !== searchRecord && this.schemas.extends(type.name, searchRecord)) {
+        this.searches.set(typeName, this.searchTypeOf(type.name, searchBasic));
+      }
     }
+  }
+
+  private searchTypeOf(type: QName, searchBasic: QName): SearchType {
+    const typeName = localOf(type);
+    if (this.schemas.extends(type, searchBasic)) return { typeName, type, kind: 'basic' };
+    const elements = this.schemas.allElements(type);
+    const basic = elements.find((element) => element.name === 'basic' && this.schemas.extends(element.type, searchBasic));
+    if (basic) return { typeName, type, kind: 'search', basic: basic.type };
+    return { typeName, type, kind: elements.some((element) => element.name === 'criteria') ? 'advanced' : 'other' };
   }
 
   get(recordType: string): RecordSchema | undefined {
@@ -134,6 +166,25 @@ export class RecordCatalog implements RecordSchemas {
 
   fieldNames(recordType: string): string[] | undefined {
     return this.byType.get(recordType)?.fields.map((field) => field.name);
+  }
+
+  /** Every search type (extending platformCore:SearchRecord), basic ones first, each in schema order. */
+  searchTypes(): SearchType[] {
+    const all = [...this.searches.values()];
+    return [...all.filter((search) => search.kind === 'basic'), ...all.filter((search) => search.kind !== 'basic')];
+  }
+
+  searchType(typeName: string): SearchType | undefined {
+    return this.searches.get(typeName);
+  }
+
+  /** The record types a basic search covers: as listed for families (transactions), else the one it is named after. */
+  searchedRecordTypes(basicTypeName: string): string[] {
+    const listed = SEARCH_BASICS[basicTypeName];
+    if (listed) return listed;
+    const named = basicTypeName.replace(/SearchBasic$/, '');
+    const recordType = named.charAt(0).toLowerCase() + named.slice(1);
+    return this.byType.has(recordType) ? [recordType] : [];
   }
 
   /** The fields of a search basic (e.g. CustomerSearchBasic) and their kinds. */

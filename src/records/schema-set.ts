@@ -1,19 +1,15 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
+import { qname, readSchemaDocument, XSD_NS, type QName, type SchemaElement } from './schema-document';
 
 /**
  * A set of XSDs read into types: complex types with their base, elements (in sequence order) and
  * attributes, and simple types with their enumerations. Names are qualified by namespace as the
  * files write them (templates keep {{V}} in their namespaces). It reads this project's schemas and,
- * the same way, a copy of NetSuite's own.
+ * the same way, a copy of NetSuite's own: XML Schema is matched by namespace, whatever the prefix.
  */
 
-export const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
-
-/** A qualified name in Clark notation: {namespace}local. */
-export type QName = string;
-export const qname = (namespace: string, local: string): QName => `{${namespace}}${local}`;
+export { qname, XSD_NS, type QName };
 export const localOf = (name: QName): string => name.slice(name.lastIndexOf('}') + 1);
 // Template namespaces hold {{V}}, so the name ends at the last brace.
 export const namespaceOf = (name: QName): string => name.slice(1, name.lastIndexOf('}'));
@@ -34,10 +30,8 @@ export interface ComplexType {
   attributes: string[];
 }
 
-type Node = Record<string, unknown>;
-const asArray = (value: unknown): Node[] => (value === undefined ? [] : Array.isArray(value) ? (value as Node[]) : [value as Node]);
-
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', removeNSPrefix: false });
+/** Particles whose elements a type's content lists, flattened in document order. */
+const GROUPS = new Set(['sequence', 'choice', 'all']);
 
 export class SchemaSet {
   readonly complexTypes = new Map<QName, ComplexType>();
@@ -59,56 +53,57 @@ export class SchemaSet {
     return set;
   }
 
+  /** A set of schemas already read, as a tree of NetSuite's files gives them. */
+  static fromDocuments(documents: ReadonlyArray<{ file: string; root: SchemaElement }>): SchemaSet {
+    const set = new SchemaSet();
+    for (const { file, root } of documents) set.addDocument(root, file);
+    return set;
+  }
+
   add(xml: string, source: string): void {
-    const root = Object.entries(parser.parse(xml) as Node).find(([key]) => key.endsWith('schema'))?.[1] as Node | undefined;
-    if (!root) throw new Error(`${source} is not an XML schema`);
-    const xs = Object.entries(root).find(([key, value]) => key.startsWith('xmlns:') && value === XSD_NS)?.[0].slice(6) ?? '';
-    const tag = (local: string) => (xs ? `${xs}:${local}` : local);
-    const target = String(root.targetNamespace ?? '');
-    const prefixes = new Map<string, string>();
-    for (const [key, value] of Object.entries(root)) {
-      if (key === 'xmlns') prefixes.set('', String(value));
-      else if (key.startsWith('xmlns:')) prefixes.set(key.slice(6), String(value));
-    }
-    const resolve = (name: string): QName => {
-      const at = name.indexOf(':');
-      const prefix = at < 0 ? '' : name.slice(0, at);
-      const namespace = prefixes.get(prefix);
-      if (namespace === undefined) throw new Error(`${source}: prefix "${prefix}" of ${name} is not declared`);
-      return qname(namespace, name.slice(at + 1));
-    };
+    this.addDocument(readSchemaDocument(xml, source), source);
+  }
 
-    const elementsOf = (holder: Node | undefined): ElementDecl[] => {
-      const sequence = holder?.[tag('sequence')] as Node | undefined;
-      return asArray(sequence?.[tag('element')]).map((element) => {
-        const ref = element.ref ? resolve(String(element.ref)) : undefined;
-        const name = ref ? localOf(ref) : String(element.name);
-        const namespace = ref ? namespaceOf(ref) : target;
-        const type = ref ? (this.globalElements.get(ref) ?? ref) : element.type ? resolve(String(element.type)) : qname(XSD_NS, 'string');
-        return { name, namespace, type, repeated: element.maxOccurs === 'unbounded' || Number(element.maxOccurs) > 1, ref } as ElementDecl & { ref?: QName };
-      });
-    };
-    const attributesOf = (holder: Node | undefined) => asArray(holder?.[tag('attribute')]).map((attribute) => String(attribute.name));
+  /** Adds a schema already read (a tree reader reads each file once, for its imports and its types). */
+  addDocument(root: SchemaElement, source: string): void {
+    if (!root.is(XSD_NS, 'schema')) throw new Error(`${source} is not an XML schema`);
+    const target = root.attributes.targetNamespace ?? '';
+    const qualifiedByDefault = root.attributes.elementFormDefault === 'qualified';
 
-    for (const element of asArray(root[tag('element')])) {
-      if (element.type) this.globalElements.set(qname(target, String(element.name)), resolve(String(element.type)));
-    }
-    for (const type of asArray(root[tag('complexType')])) {
-      const name = qname(target, String(type.name));
-      const content = (type[tag('complexContent')] ?? type[tag('simpleContent')]) as Node | undefined;
-      const extension = content?.[tag('extension')] as Node | undefined;
-      this.complexTypes.set(name, {
-        name,
-        base: extension ? resolve(String(extension.base)) : undefined,
-        abstract: type.abstract === 'true',
-        elements: elementsOf(extension ?? type),
-        attributes: attributesOf(extension ?? type),
+    const elementsOf = (holder: SchemaElement | undefined): ElementDecl[] =>
+      (holder?.xsd() ?? []).flatMap((particle): ElementDecl[] => {
+        if (GROUPS.has(particle.local)) return elementsOf(particle);
+        if (particle.local !== 'element') return [];
+        const { attributes } = particle;
+        const ref = attributes.ref ? particle.resolve(attributes.ref) : undefined;
+        const qualified = (attributes.form ?? (qualifiedByDefault ? 'qualified' : 'unqualified')) === 'qualified';
+        const name = ref ? localOf(ref) : attributes.name;
+        const namespace = ref ? namespaceOf(ref) : qualified ? target : '';
+        const type = ref ? (this.globalElements.get(ref) ?? ref) : attributes.type ? particle.resolve(attributes.type) : qname(XSD_NS, 'string');
+        const repeated = attributes.maxOccurs === 'unbounded' || Number(attributes.maxOccurs) > 1;
+        return [{ name, namespace, type, repeated, ref } as ElementDecl & { ref?: QName }];
       });
-    }
-    for (const type of asArray(root[tag('simpleType')])) {
-      const restriction = type[tag('restriction')] as Node | undefined;
-      const values = asArray(restriction?.[tag('enumeration')]).map((value) => String(value.value));
-      if (values.length > 0) this.enumerations.set(qname(target, String(type.name)), values);
+    const attributesOf = (holder: SchemaElement | undefined) => (holder?.xsd('attribute') ?? []).map((attribute) => attribute.attributes.name ?? localOf(attribute.resolve(attribute.attributes.ref ?? '')));
+
+    for (const node of root.xsd()) {
+      const name = node.attributes.name;
+      if (node.local === 'element') {
+        if (node.attributes.type) this.globalElements.set(qname(target, name), node.resolve(node.attributes.type));
+      } else if (node.local === 'complexType') {
+        const typeName = qname(target, name);
+        const content = node.xsd().find((child) => child.local === 'complexContent' || child.local === 'simpleContent');
+        const extension = content?.xsd('extension')[0];
+        this.complexTypes.set(typeName, {
+          name: typeName,
+          base: extension?.attributes.base ? extension.resolve(extension.attributes.base) : undefined,
+          abstract: node.attributes.abstract === 'true',
+          elements: elementsOf(extension ?? node),
+          attributes: attributesOf(extension ?? node),
+        });
+      } else if (node.local === 'simpleType') {
+        const values = (node.xsd('restriction')[0]?.xsd('enumeration') ?? []).map((value) => value.attributes.value);
+        if (values.length > 0) this.enumerations.set(qname(target, name), values);
+      }
     }
   }
 

@@ -16,12 +16,10 @@ export interface SearchCriteria {
   criteria: Criterion[];
 }
 
-/** The search basics this emulator answers, and the record types each one covers. */
+/** Basic searches of a family of record types; any other covers the record type it is named after (CustomerSearchBasic: customer). */
 export const SEARCH_BASICS: Record<string, string[]> = {
-  CustomerSearchBasic: ['customer'],
-  ContactSearchBasic: ['contact'],
-  VendorSearchBasic: ['vendor'],
   TransactionSearchBasic: ['cashSale', 'estimate', 'invoice', 'salesOrder'],
+  ItemSearchBasic: ['inventoryItem'],
 };
 
 /** Date fields NetSuite sets itself, kept as columns of the record row. */

@@ -1,6 +1,7 @@
 import { parseDateTime } from '../records/date-time';
 import type { RecordCatalog } from '../records/record-catalog';
-import { DATE_OPERATORS, ID_OPERATORS, SEARCH_BASICS, STRING_OPERATORS, type Criterion, type SearchCriteria } from '../records/search';
+import { DATE_OPERATORS, ID_OPERATORS, STRING_OPERATORS, type Criterion, type SearchCriteria } from '../records/search';
+import { localOf, namespaceOf } from '../records/schema-set';
 import { SoapClientError } from './envelope-parser';
 import type { Scope } from './record-reader';
 import { namespacesOf } from './versions';
@@ -27,16 +28,42 @@ function dateValue(node: XmlNode | undefined, where: string): string | undefined
 }
 
 export function readSearch(body: XmlNode, scope: Scope, version: string, catalog: RecordCatalog): SearchCriteria {
-  const record = child(body, 'searchRecord');
-  if (record === undefined) throw new SoapClientError('asyncSearch requires a <searchRecord> element.');
-  const inScope = new Map([...scope, ...declarations(record)]);
-  const xsiType = typeof record === 'string' ? undefined : Object.entries(record).find(([key]) => key.startsWith('@_') && localName(key.slice(2)) === 'type' && inScope.get(prefixOf(key.slice(2))) === XSI_NS)?.[1];
+  const searchRecord = child(body, 'searchRecord');
+  if (searchRecord === undefined) throw new SoapClientError('asyncSearch requires a <searchRecord> element.');
+  const recordScope = new Map([...scope, ...declarations(searchRecord)]);
+  const xsiType = typeof searchRecord === 'string' ? undefined : Object.entries(searchRecord).find(([key]) => key.startsWith('@_') && localName(key.slice(2)) === 'type' && recordScope.get(prefixOf(key.slice(2))) === XSI_NS)?.[1];
   if (typeof xsiType !== 'string') throw new SoapClientError('searchRecord has no xsi:type; name its search, e.g. xsi:type="platformCommon:CustomerSearchBasic".');
-  const typeName = localName(xsiType);
-  const fields = catalog.searchFields(typeName);
-  if (!fields || !SEARCH_BASICS[typeName] || inScope.get(prefixOf(xsiType)) !== namespacesOf(version).platformCommon) {
-    throw new SoapClientError(`searchRecord has xsi:type ${xsiType}; this emulator answers ${Object.keys(SEARCH_BASICS).join(', ')} in ${namespacesOf(version).platformCommon}.`);
+  const concrete = (type: string) => namespaceOf(type).replaceAll('{{V}}', version);
+  const search = catalog.searchType(localName(xsiType));
+  if (!search || recordScope.get(prefixOf(xsiType)) !== concrete(search.type)) {
+    // Named: the basic searches that find records of the served types.
+    const answered = catalog.searchTypes().filter((type) => type.kind === 'basic' && catalog.searchedRecordTypes(type.typeName).length > 0);
+    const names = answered.slice(0, 12).map((type) => type.typeName).join(', ') + (answered.length > 12 ? ` and ${answered.length - 12} more` : '');
+    const namespace = answered.length > 0 ? ` in ${concrete(answered[0].type)}` : '';
+    const wrappers = catalog.searchTypes().some((type) => type.kind === 'search') ? ', and the record searches holding one as <basic> (e.g. listRel:CustomerSearch)' : '';
+    throw new SoapClientError(`searchRecord has xsi:type ${xsiType}; this emulator answers ${names}${namespace}${wrappers}.`);
   }
+  if (search.kind === 'advanced' || search.kind === 'other') {
+    throw new SoapClientError(`${search.typeName} is ${search.kind === 'advanced' ? 'an advanced search, answered with search rows' : 'a search'} this emulator does not answer; send a basic search (e.g. platformCommon:CustomerSearchBasic) or a record search with <basic> criteria.`);
+  }
+  // A record search (CustomerSearch) holds its basic search as <basic>, in its own namespace; joins are not answered.
+  let record: XmlNode = searchRecord;
+  let inScope = recordScope;
+  let basicType = search.type;
+  if (search.kind === 'search') {
+    const held = typeof searchRecord === 'string' ? [] : elementKeys(searchRecord);
+    const join = held.find((key) => localName(key) !== 'basic');
+    if (join) throw new SoapClientError(`${search.typeName}.${localName(join)}: this emulator answers a record search's <basic> criteria only, no joins.`);
+    const basic = namedChildren(searchRecord, 'basic')[0];
+    basicType = search.basic!;
+    if (!basic) return { recordTypes: catalog.searchedRecordTypes(localOf(basicType)), criteria: [] };
+    const basicNamespace = new Map([...recordScope, ...declarations(basic.node)]).get(prefixOf(basic.key));
+    if (basicNamespace !== concrete(search.type)) throw new SoapClientError(`${search.typeName}.basic must be in namespace ${concrete(search.type)} (got ${basicNamespace ?? 'no namespace'}).`);
+    record = basic.node;
+    inScope = new Map([...recordScope, ...declarations(record)]);
+  }
+  const typeName = localOf(basicType);
+  const fields = catalog.searchFields(typeName) ?? new Map();
 
   const criteria: Criterion[] = [];
   const ns = namespacesOf(version);
@@ -54,7 +81,7 @@ export function readSearch(body: XmlNode, scope: Scope, version: string, catalog
     const where = `${typeName}.${field}`;
     if (!kind) throw new SoapClientError(`${typeName} has no field ${field}; its fields are ${[...fields.keys()].join(', ')}.`);
     for (const occurrence of namedChildren(record, field)) {
-      inNamespace(inScope, occurrence, ns.platformCommon, where);
+      inNamespace(inScope, occurrence, concrete(basicType), where);
       const node = occurrence.node;
       const nodeScope = new Map([...inScope, ...declarations(node)]);
       // searchValue and searchValue2 belong to the Search*Field types, in platformCore.
@@ -86,7 +113,7 @@ export function readSearch(body: XmlNode, scope: Scope, version: string, catalog
       }
     }
   }
-  return { recordTypes: SEARCH_BASICS[typeName], criteria };
+  return { recordTypes: catalog.searchedRecordTypes(typeName), criteria };
 }
 
 /** searchPreferences.pageSize, 5 to 2000, default 1000. */

@@ -1,124 +1,245 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as soap from 'soap';
+import type { ManualClock } from '../../src/clock';
 import { loadConfig } from '../../src/config';
+import type { Logger } from '../../src/logger';
 import { silentLogger } from '../../src/logger';
 import { buildService } from '../../src/main';
-import { WsdlCatalog } from '../../src/soap/wsdl-catalog';
+import { readOfficialTree } from '../../src/soap/official-tree';
+import { testCredentials } from '../helpers/credentials';
 import { createTestDatabase } from '../helpers/database';
+import { netsuiteStyleFiles, STYLE_RECORD_TYPES, STYLE_SEARCH_TYPES, writeNetSuiteStyleTree, type StyleLayout } from '../helpers/netsuite-style-tree';
 import { ref } from '../helpers/record-requests';
 import { startTestService, type TestService } from '../helpers/service';
-import { accountHeader, getAsyncResult, postSoap, SOAPENV } from '../helpers/soap';
+import { accountHeader, getAsyncResult, postSoap, SOAPENV, TEST_ACCOUNT } from '../helpers/soap';
 import { useSchemaTree } from '../helpers/xsd';
+import { signedTokenPassport } from '../interop/node-soap-passport';
 
 /**
- * NETSUITE_WSDL_DIR: a copy of NetSuite's WSDL tree served for its version. NetSuite's files are
- * not shipped, so this test writes a small tree of its own: this project's 2022_1 files, marked,
- * with NetSuite's address in the WSDL and one record type ours lacks (Partner).
+ * NETSUITE_WSDL_DIR on NetSuite's files as NetSuite publishes them. The project ships none, so the
+ * test writes a small tree in NetSuite's style (netsuite-style-tree.ts: default-namespace schema
+ * tags, mixed prefixes, absolute https://webservices.netsuite.com imports), in both layouts, with
+ * record types the built-in schemas lack (Partner, Campaign). Answers of that version are
+ * validated against the same tree.
  */
 
-const OFFICIAL = '2022_1';
-const tree = mkdtempSync(path.join(os.tmpdir(), 'ase-official-'));
-const MARK = '<!-- the official copy, as downloaded -->';
-const relNs = (version: string) => `urn:relationships_${version}.lists.webservices.netsuite.com`;
+const OFFICIAL = '2023_2';
+const OTHER = '2022_2';
+const ns = (version: string) => ({
+  msgs: `urn:messages_${version}.platform.webservices.netsuite.com`,
+  core: `urn:core_${version}.platform.webservices.netsuite.com`,
+  common: `urn:common_${version}.platform.webservices.netsuite.com`,
+  rel: `urn:relationships_${version}.lists.webservices.netsuite.com`,
+  mkt: `urn:marketing_${version}.lists.webservices.netsuite.com`,
+});
+const NETSUITE_URL = /https?:\/\/[^\s"'<>]*netsuite\.com/i;
 
-function writeTree(): void {
-  new WsdlCatalog().writeVersion(OFFICIAL, tree, 'https://webservices.netsuite.com');
-  const wsdl = path.join(tree, 'wsdl', `v${OFFICIAL}_0`, 'netsuite.wsdl');
-  writeFileSync(wsdl, readFileSync(wsdl, 'utf8').replace('<definitions', `${MARK}\n<definitions`));
-  const relationships = path.join(tree, 'xsd', 'lists', `v${OFFICIAL}_0`, 'relationships.xsd');
-  const partner = `
-  <xsd:complexType name="Partner">
-    <xsd:complexContent><xsd:extension base="platformCore:Record">
-      <xsd:sequence>
-        <xsd:element name="partnerCode" type="xsd:string" minOccurs="0"/>
-        <xsd:element name="companyName" type="xsd:string" minOccurs="0"/>
-        <xsd:element name="customFieldList" type="platformCore:CustomFieldList" minOccurs="0"/>
-      </xsd:sequence>
-      <xsd:attribute name="internalId" type="xsd:string"/>
-      <xsd:attribute name="externalId" type="xsd:string"/>
-    </xsd:extension></xsd:complexContent>
-  </xsd:complexType>
-</xsd:schema>`;
-  writeFileSync(relationships, readFileSync(relationships, 'utf8').replace('</xsd:schema>', partner));
-  const coreTypes = path.join(tree, 'xsd', 'platform', `v${OFFICIAL}_0`, 'coreTypes.xsd');
-  writeFileSync(coreTypes, readFileSync(coreTypes, 'utf8').replace('<xsd:enumeration value="phoneCall"/>', '<xsd:enumeration value="partner"/><xsd:enumeration value="phoneCall"/>'));
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'ase-official-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+// Answers of the official version are checked against NetSuite's declarations, as the tree makes them.
+const validation = path.join(scratch, 'validation');
+writeNetSuiteStyleTree(validation, { version: OFFICIAL, layout: 'urls', imports: 'relative' });
+useSchemaTree(OFFICIAL, validation);
+
+const envelope = (version: string, operation: string, inner: string) =>
+  `<soapenv:Envelope xmlns:soapenv="${SOAPENV}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:msg="${ns(version).msgs}" xmlns:core="${ns(version).core}" ` +
+  `xmlns:common="${ns(version).common}" xmlns:listRel="${ns(version).rel}" xmlns:listMkt="${ns(version).mkt}">` +
+  `<soapenv:Header>${accountHeader(undefined, version)}</soapenv:Header><soapenv:Body><msg:${operation}>${inner}</msg:${operation}></soapenv:Body></soapenv:Envelope>`;
+const partner = (externalId: string, code: string) =>
+  `<msg:record xsi:type="listRel:Partner" externalId="${externalId}"><listRel:partnerCode>${code}</listRel:partnerCode><listRel:companyName>Partners &amp; Co</listRel:companyName><listRel:entityId>${code}-entity</listRel:entityId></msg:record>`;
+
+async function runJobs(t: TestService): Promise<void> {
+  const clock = t.clock as ManualClock;
+  for (let i = 0; i < 10; i++) {
+    clock.advance(0.5);
+    await t.service.worker.runDue();
+  }
 }
 
-let t: TestService;
-beforeAll(async () => {
-  writeTree();
-  useSchemaTree(OFFICIAL, tree);
-  t = await startTestService({ env: { NETSUITE_WSDL_DIR: tree } });
-});
-afterAll(async () => {
-  await t.close();
-  rmSync(tree, { recursive: true, force: true });
-});
+/** Submits on the official version, lets the worker finish, and returns page 1 of the result. */
+async function submitAndRead(t: TestService, operation: string, inner: string, version = OFFICIAL) {
+  const answer = await postSoap(t.url, version, envelope(version, operation, inner));
+  expect(answer.status).toBe(200);
+  const { jobId } = answer.body[`${operation}Response`].asyncStatusResult;
+  await runJobs(t);
+  const result = await getAsyncResult(t.url, jobId, 1, version);
+  expect(result.status).toBe(200);
+  return result;
+}
 
-const partnerRequest = (version: string, operation: string, inner: string) =>
-  `<soapenv:Envelope xmlns:soapenv="${SOAPENV}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:msg="urn:messages_${version}.platform.webservices.netsuite.com" ` +
-  `xmlns:core="urn:core_${version}.platform.webservices.netsuite.com" xmlns:listRel="${relNs(version)}"><soapenv:Header>${accountHeader(undefined, version)}</soapenv:Header><soapenv:Body><msg:${operation}>${inner}</msg:${operation}></soapenv:Body></soapenv:Envelope>`;
-const partner = '<msg:record xsi:type="listRel:Partner" externalId="p-1"><listRel:partnerCode>P1</listRel:partnerCode><listRel:companyName>Partners &amp; Co</listRel:companyName></msg:record>';
+/** Every document a client loads from the WSDL: each location followed, as zeep or wsimport would. */
+async function crawl(start: string): Promise<Map<string, string>> {
+  const seen = new Map<string, string>();
+  const queue = [start];
+  for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
+    if (seen.has(url)) continue;
+    const response = await fetch(url);
+    expect({ url, status: response.status }).toEqual({ url, status: 200 });
+    const text = await response.text();
+    seen.set(url, text);
+    for (const [, location] of text.matchAll(/schemaLocation="([^"]+)"/g)) queue.push(new URL(location, url).toString());
+  }
+  return seen;
+}
 
-describe('NETSUITE_WSDL_DIR', () => {
-  it('serves the tree for its version, with soap:address pointing here, and this project\'s files for the others', async () => {
-    for (const url of [`/wsdl/v${OFFICIAL}_0/netsuite.wsdl`, `/services/NetSuitePort_${OFFICIAL}?wsdl`]) {
-      const wsdl = await (await fetch(t.url + url)).text();
-      expect(wsdl).toContain(MARK);
+const LAYOUTS: Array<[string, StyleLayout, 'absolute' | 'relative']> = [
+  ['NetSuite URL layout, as published', 'urls', 'absolute'],
+  ['saved folder, imports as published', 'saved', 'absolute'],
+  ['saved folder, imports rewritten to relative paths, the WSDL under another name', 'saved', 'relative'],
+];
+
+describe.each(LAYOUTS)('NETSUITE_WSDL_DIR holding NetSuite-style files (%s)', (_name, layout, imports) => {
+  const tree = path.join(scratch, `${layout}-${imports}`);
+  const started: string[] = [];
+  const logger: Logger = { info: (message) => started.push(message), error: () => undefined };
+  let t: TestService;
+  beforeAll(async () => {
+    writeNetSuiteStyleTree(tree, { version: OFFICIAL, layout, imports });
+    if (layout === 'saved' && imports === 'relative') renameSync(path.join(tree, 'netsuite.wsdl'), path.join(tree, `NetSuitePort_${OFFICIAL}.wsdl`));
+    t = await startTestService({ env: { NETSUITE_WSDL_DIR: tree }, logger });
+  });
+  afterAll(() => t.close());
+
+  it('says at start what it found: version, record types, search types, where', () => {
+    expect(started).toContain(
+      `NETSUITE_WSDL_DIR: NetSuite's WSDL ${OFFICIAL}, ${STYLE_RECORD_TYPES.length} record types, ${STYLE_SEARCH_TYPES.length} search types, ` +
+        `from ${tree} (${layout === 'urls' ? 'NetSuite URL layout' : 'saved folder'})`,
+    );
+  });
+
+  it('serves the WSDL and every XSD it reaches from here, with no NetSuite URL left, as written otherwise', async () => {
+    for (const start of [`${t.url}/wsdl/v${OFFICIAL}_0/netsuite.wsdl`, `${t.url}/services/NetSuitePort_${OFFICIAL}?wsdl`]) {
+      const documents = await crawl(start);
+      expect(documents.size).toBe(netsuiteStyleFiles(OFFICIAL).length);
+      for (const [url, text] of documents) {
+        expect(url.startsWith(`${t.url}/`)).toBe(true);
+        expect({ url, netsuite: NETSUITE_URL.exec(text)?.[0] }).toEqual({ url, netsuite: undefined });
+      }
+      const wsdl = documents.get(start)!;
       expect(wsdl).toContain(`<soap:address location="${t.url}/services/NetSuitePort_${OFFICIAL}"/>`);
+      expect(wsdl).toContain(`<xsd:import namespace="${ns(OFFICIAL).rel}" schemaLocation="${t.url}/xsd/lists/v${OFFICIAL}_0/relationships.xsd"/>`);
     }
-    expect(await (await fetch(`${t.url}/xsd/lists/v${OFFICIAL}_0/relationships.xsd`)).text()).toContain('name="Partner"');
-    expect(await (await fetch(`${t.url}/wsdl/v2023_2_0/netsuite.wsdl`)).text()).not.toContain(MARK);
-    expect(await (await fetch(`${t.url}/xsd/lists/v2023_2_0/relationships.xsd`)).text()).not.toContain('name="Partner"');
+    // NetSuite's own spelling is kept: default-namespace tags, and its URL paths.
+    const relationships = await (await fetch(`${t.url}/xsd/lists/v${OFFICIAL}_0/relationships.xsd`)).text();
+    expect(relationships).toContain('<complexType name="Partner">');
+    expect(relationships).toContain(`<import namespace="${ns(OFFICIAL).core}" schemaLocation="${t.url}/xsd/platform/v${OFFICIAL}_0/core.xsd"/>`);
+    // Other versions keep this project's own files.
+    expect(await (await fetch(`${t.url}/xsd/lists/v${OTHER}_0/relationships.xsd`)).text()).not.toContain('name="Partner"');
+    expect((await fetch(`${t.url}/xsd/lists/v${OFFICIAL}_0/nothing.xsd`)).status).toBe(404);
   });
 
-  it('accepts every record type the tree defines, and reads them back in its schema', async () => {
-    const answer = await postSoap(t.url, OFFICIAL, partnerRequest(OFFICIAL, 'asyncAddList', partner));
+  it('takes asyncAddList of a record type the built-in schemas lack, and reads it back with asyncGetList in its schema order', async () => {
+    const added = await submitAndRead(t, 'asyncAddList', partner(`p-${layout}-${imports}`, 'NS1'));
+    const { writeResponse } = added.body.getAsyncResultResponse.asyncResult.writeResponseList;
+    expect(writeResponse.status['@isSuccess']).toBe('true');
+    expect(writeResponse.baseRef['@type']).toBe('partner');
+    const internalId = writeResponse.baseRef['@internalId'];
+
+    const read = await submitAndRead(t, 'asyncGetList', ref(`type="partner" internalId="${internalId}"`));
+    expect(read.text).toContain(
+      `<platformMsgs:record xmlns:listRel="${ns(OFFICIAL).rel}" xsi:type="listRel:Partner" internalId="${internalId}" externalId="p-${layout}-${imports}">` +
+        '<listRel:entityId>NS1-entity</listRel:entityId><listRel:partnerCode>NS1</listRel:partnerCode><listRel:companyName>Partners &amp; Co</listRel:companyName></platformMsgs:record>',
+    );
+  });
+
+  it('answers asyncSearch with the tree\'s search types: a basic search, and a record search holding one', async () => {
+    await submitAndRead(t, 'asyncAddList', partner(`s-${layout}-${imports}`, `FIND-${layout}-${imports}`));
+    const code = `<common:partnerCode operator="is"><core:searchValue>FIND-${layout}-${imports}</core:searchValue></common:partnerCode>`;
+    for (const searchRecord of [
+      `<msg:searchRecord xsi:type="common:PartnerSearchBasic">${code}</msg:searchRecord>`,
+      `<msg:searchRecord xsi:type="listRel:PartnerSearch"><listRel:basic>${code}</listRel:basic></msg:searchRecord>`,
+    ]) {
+      const found = await submitAndRead(t, 'asyncSearch', searchRecord);
+      const { searchResult } = found.body.getAsyncResultResponse.asyncResult;
+      expect(searchResult.totalRecords).toBe('1');
+      expect(searchResult.recordList.record['@externalId']).toBe(`s-${layout}-${imports}`);
+    }
+    const advanced = await postSoap(t.url, OFFICIAL, envelope(OFFICIAL, 'asyncSearch', '<msg:searchRecord xsi:type="listRel:PartnerSearchAdvanced"/>'));
+    expect(advanced.status).toBe(500);
+    expect(advanced.text).toContain('PartnerSearchAdvanced is an advanced search');
+  });
+
+  it('serves a client generated from the served WSDL: node-soap submits a Campaign, polls, and reads the result', async () => {
+    const client = await soap.createClientAsync(`${t.url}/wsdl/v${OFFICIAL}_0/netsuite.wsdl`);
+    client.addSoapHeader(() => signedTokenPassport({ credentials: testCredentials(TEST_ACCOUNT), algorithm: 'HMAC-SHA256' }, ns(OFFICIAL).core), '', '', '');
+    const campaign = { attributes: { xsi_type: { type: 'Campaign', xmlns: ns(OFFICIAL).mkt }, externalId: `c-${layout}-${imports}` }, campaignId: 'SPRING', title: 'Spring', expectedRevenue: 1250.5 };
+    const [submitted] = await client.asyncAddListAsync({ record: [campaign] });
+    expect(submitted.asyncStatusResult).toMatchObject({ status: 'pending', percentCompleted: 0 });
+    const { jobId } = submitted.asyncStatusResult;
+    await runJobs(t);
+    const [status] = await client.checkAsyncStatusAsync({ jobId });
+    expect(status.asyncStatusResult).toMatchObject({ jobId, status: 'finished', percentCompleted: 100 });
+    const [result] = await client.getAsyncResultAsync({ jobId, pageIndex: 1 });
+    const [written] = result.asyncResult.writeResponseList.writeResponse;
+    expect(written.status.attributes.isSuccess).toBe('true');
+    expect(written.baseRef.attributes).toMatchObject({ type: 'campaign', externalId: `c-${layout}-${imports}` });
+
+    const [get] = await client.asyncGetListAsync({ baseRef: [{ attributes: { xsi_type: { type: 'RecordRef', xmlns: ns(OFFICIAL).core }, type: 'campaign', internalId: written.baseRef.attributes.internalId } }] });
+    await runJobs(t);
+    const [read] = await client.getAsyncResultAsync({ jobId: get.asyncStatusResult.jobId, pageIndex: 1 });
+    expect(read.asyncResult.readResponseList.readResponse[0].record).toMatchObject({ campaignId: 'SPRING', title: 'Spring', expectedRevenue: 1250.5 });
+  });
+
+  it('keeps a record type its tree adds untyped, as sent, on versions whose schemas lack it', async () => {
+    const answer = await postSoap(t.url, OTHER, envelope(OTHER, 'asyncAddList', partner(`o-${layout}-${imports}`, 'OTHER')));
     expect(answer.status).toBe(200);
-    const { jobId } = answer.body.asyncAddListResponse.asyncStatusResult;
-    const clock = t.clock as import('../../src/clock').ManualClock;
-    for (let i = 0; i < 10; i++) {
-      clock.advance(0.5);
-      await t.service.worker.runDue();
-    }
-    const written = await getAsyncResult(t.url, jobId, 1, OFFICIAL);
-    const { baseRef } = written.body.getAsyncResultResponse.asyncResult.writeResponseList.writeResponse;
-    expect(baseRef['@type']).toBe('partner');
-
-    const get = await postSoap(t.url, OFFICIAL, partnerRequest(OFFICIAL, 'asyncGetList', ref(`type="partner" internalId="${baseRef['@internalId']}"`)));
-    const getJob = get.body.asyncGetListResponse.asyncStatusResult.jobId;
-    for (let i = 0; i < 10; i++) {
-      clock.advance(0.5);
-      await t.service.worker.runDue();
-    }
-    const read = await getAsyncResult(t.url, getJob, 1, OFFICIAL);
-    expect(read.text).toContain(`<platformMsgs:record xmlns:listRel="${relNs(OFFICIAL)}" xsi:type="listRel:Partner" internalId="${baseRef['@internalId']}" externalId="p-1"><listRel:partnerCode>P1</listRel:partnerCode>`);
+    await runJobs(t);
+    const row = await t.database.db('records').where({ external_id: `o-${layout}-${imports}` }).first();
+    expect(row.fields).toEqual({ '@xsi:type': `{${ns(OTHER).rel}}Partner`, partnerCode: 'OTHER', companyName: 'Partners & Co', entityId: 'OTHER-entity' });
   });
+});
 
-  it('keeps that type untyped, as sent, on versions whose schemas lack it', async () => {
-    const answer = await postSoap(t.url, '2023_2', partnerRequest('2023_2', 'asyncAddList', partner.replace('p-1', 'p-2')));
-    expect(answer.status).toBe(200);
-    const clock = t.clock as import('../../src/clock').ManualClock;
-    for (let i = 0; i < 10; i++) {
-      clock.advance(0.5);
-      await t.service.worker.runDue();
-    }
-    const row = await t.database.db('records').where({ external_id: 'p-2' }).first();
-    expect(row.fields).toEqual({ '@xsi:type': `{${relNs('2023_2')}}Partner`, partnerCode: 'P1', companyName: 'Partners & Co' });
-    const typed = await t.database.db('records').where({ external_id: 'p-1' }).first();
-    expect(typed.fields).toEqual({ partnerCode: 'P1', companyName: 'Partners & Co' });
-  });
+describe('NETSUITE_WSDL_DIR that is not such a tree', () => {
+  const bad = (name: string) => {
+    const dir = path.join(scratch, 'bad', name);
+    writeNetSuiteStyleTree(dir, { version: OFFICIAL });
+    return dir;
+  };
 
-  it('refuses to start on a folder that is not such a tree, saying what it needs', async () => {
+  it('refuses to start, saying what the folder must hold', async () => {
     const database = await createTestDatabase();
+    const empty = path.join(scratch, 'empty');
+    mkdirSync(empty, { recursive: true });
     try {
-      const config = loadConfig({ PORT: '0', NETSUITE_WSDL_DIR: os.tmpdir() });
+      const config = loadConfig({ PORT: '0', NETSUITE_WSDL_DIR: empty });
       await expect(buildService(config, { db: database.db, schema: database.schema, logger: silentLogger, worker: false })).rejects.toThrow(
-        /must hold exactly one wsdl\/v<version>_0\/netsuite\.wsdl/,
+        /holds no netsuite\.wsdl: give it NetSuite's files for one version, laid out as NetSuite's URLs are \(wsdl\/v<version>_0\/netsuite\.wsdl/,
       );
     } finally {
       await database.close();
     }
+  });
+
+  it('names a version this server does not serve', () => {
+    const dir = path.join(scratch, 'bad', 'old');
+    writeNetSuiteStyleTree(dir, { version: '2016_2' });
+    expect(() => readOfficialTree(dir)).toThrow(`NETSUITE_WSDL_DIR=${dir} holds NetSuite's WSDL for version 2016_2; this server serves 2017_1 to 2025_2.`);
+  });
+
+  it('names the documents its WSDL imports that the tree lacks', () => {
+    const dir = bad('no-core');
+    rmSync(path.join(dir, 'xsd', 'platform', `v${OFFICIAL}_0`, 'core.xsd'));
+    expect(() => readOfficialTree(dir)).toThrow(
+      `NETSUITE_WSDL_DIR=${dir} lacks documents its WSDL needs: wsdl/v${OFFICIAL}_0/netsuite.wsdl imports https://webservices.netsuite.com/xsd/platform/v${OFFICIAL}_0/core.xsd`,
+    );
+  });
+
+  it('reads nothing outside the folder: a relative import leading out of it counts as missing', () => {
+    const dir = bad('escape');
+    const common = path.join(dir, 'xsd', 'platform', `v${OFFICIAL}_0`, 'common.xsd');
+    writeFileSync(path.join(scratch, 'bad', 'outside.xsd'), `<schema xmlns="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:outside"/>`);
+    writeFileSync(common, readFileSync(common, 'utf8').replace('<import ', '<import namespace="urn:outside" schemaLocation="../../../../outside.xsd"/><import '));
+    expect(() => readOfficialTree(dir)).toThrow(`lacks documents its WSDL needs: xsd/platform/v${OFFICIAL}_0/common.xsd imports ../../../../outside.xsd.`);
+  });
+
+  it('names the platform schemas a WSDL that does not reach them lacks', () => {
+    const dir = bad('no-messages');
+    const wsdl = path.join(dir, 'wsdl', `v${OFFICIAL}_0`, 'netsuite.wsdl');
+    const text = netsuiteStyleFiles(OFFICIAL).find((file) => file.urlPath.endsWith('.wsdl'))!.text;
+    writeFileSync(wsdl, text.replace(/\s*<xsd:import namespace="urn:messages_[^>]*\/>/, ''));
+    expect(() => readOfficialTree(dir)).toThrow(`lacks the schema of ${ns(OFFICIAL).msgs} (NetSuite's xsd/platform/v${OFFICIAL}_0/messages.xsd)`);
   });
 });
