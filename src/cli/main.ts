@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AdminClient, CliError, EXIT, targetOf } from './admin-client';
 import { clean, duration, isEnded, jobReport, outcomeLine, progressLine, table, type JobView } from './render';
+import { fetchWsdlTree, NETSUITE_HOST } from './wsdl-fetch';
 
 /**
- * `async-status-emulator <command>`: runs the service (serve, worker, migrate) or talks to a
- * running one through its admin API (jobs, accounts, clock). Every command has --help; those that
- * print data have --json. Exit status: 0 done, 1 failed (or the job watched ended badly),
- * 2 wrong command line, 3 service unreachable or admin token refused.
+ * `async-status-emulator <command>`: runs the service (serve, worker, migrate), talks to a
+ * running one through its admin API (jobs, accounts, clock), or fetches NetSuite's WSDL (wsdl
+ * fetch). Every command has --help; those that print data have --json. Exit status: 0 done,
+ * 1 failed (or the job watched ended badly), 2 wrong command line, 3 service (or NetSuite's host)
+ * unreachable or admin token refused.
  */
 
 export interface Io {
@@ -48,8 +51,11 @@ Talk to a running emulator (its admin API):
   clock                      the service's clock (CLOCK=manual or system)
   clock advance <seconds>    move the manual clock; every job moves as if that time had passed
 
+NetSuite's own files:
+  wsdl fetch <version>       download NetSuite's WSDL and its XSDs for a version, for NETSUITE_WSDL_DIR
+
 Every command takes --help. Configuration of serve/worker/migrate is by environment (README, Configuration).
-Exit status: 0 done, 1 failed, 2 wrong command line, 3 service unreachable or token refused.
+Exit status: 0 done, 1 failed, 2 wrong command line, 3 service or host unreachable, or token refused.
 `;
 
 interface Command {
@@ -302,6 +308,35 @@ ${CONNECTION}
       if (seconds.trim() === '' || !Number.isFinite(value) || value < 0) throw new CliError(`<seconds> must be a number of at least 0 (got "${seconds}")`, EXIT.usage);
       const moved = await client(flags, io).post<{ now: string; steps: number }>('/clock/advance', { seconds: value });
       io.out(flags.json ? `${JSON.stringify(moved)}\n` : `${moved.now} (${moved.steps} job steps)\n`);
+      return EXIT.ok;
+    },
+  },
+
+  'wsdl fetch': {
+    help: `Usage: async-status-emulator wsdl fetch <version> [--from <url>] [--to <dir>]
+
+Downloads NetSuite's WSDL for a version (e.g. 2023_2) and every XSD it imports, following each
+import and include, into <dir> laid out as NetSuite's URLs are (wsdl/v<version>_0/netsuite.wsdl,
+xsd/<area>/v<version>_0/*.xsd). Start the service with NETSUITE_WSDL_DIR=<dir> to serve them for
+that version. Files are kept as NetSuite publishes them; a progress line per file goes to stderr.
+Only the --from host is asked (imports naming NetSuite's hosts are read from it); each request
+times out after 60 s; at most 500 files and 200 MB are fetched.
+  --from <url>  where NetSuite's files are published (default ${NETSUITE_HOST})
+  --to <dir>    the folder to write (default netsuite-wsdl/<version>); a tree fetched
+                before is replaced, a folder holding anything else is refused
+Exit status 0 done, 1 the files are not a tree the service takes, 2 unknown version or wrong
+options, 3 the host cannot be reached or answers an HTTP error.
+`,
+    options: { from: { type: 'string' }, to: { type: 'string' } },
+    args: ['version'],
+    async run([version], flags, io) {
+      const to = typeof flags.to === 'string' ? flags.to : join('netsuite-wsdl', version);
+      const from = typeof flags.from === 'string' ? flags.from : NETSUITE_HOST;
+      const tree = await fetchWsdlTree({ version, from, to, progress: (line) => io.err(`${line}\n`) });
+      io.out(
+        `NetSuite's WSDL ${version}: ${tree.files} files (${(tree.bytes / 1024).toFixed(1)} kB), ${tree.recordTypes} record types, ${tree.searchTypes} search types, in ${tree.dir}\n` +
+          `Serve them with NETSUITE_WSDL_DIR=${tree.dir}\n`,
+      );
       return EXIT.ok;
     },
   },

@@ -58,13 +58,13 @@ describe('help and usage', () => {
   it('lists every command, and exits 2 without one', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['serve', 'worker', 'migrate', 'jobs list', 'jobs show', 'jobs watch', 'jobs create', 'accounts list', 'accounts create', 'accounts token', 'clock advance']) {
+    for (const command of ['serve', 'worker', 'migrate', 'jobs list', 'jobs show', 'jobs watch', 'jobs create', 'accounts list', 'accounts create', 'accounts token', 'clock advance', 'wsdl fetch']) {
       expect(help.stdout).toContain(command);
     }
     expect((await cli([])).code).toBe(2);
   });
 
-  it.each(['serve', 'worker', 'migrate', 'jobs list', 'jobs show', 'jobs watch', 'jobs create', 'accounts list', 'accounts create', 'accounts token', 'clock', 'clock advance'])(
+  it.each(['serve', 'worker', 'migrate', 'jobs list', 'jobs show', 'jobs watch', 'jobs create', 'accounts list', 'accounts create', 'accounts token', 'clock', 'clock advance', 'wsdl fetch'])(
     '%s --help',
     async (command) => {
       const run = await cli([...command.split(' '), '--help']);

@@ -21,9 +21,10 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-export function startServiceProcess(env: Record<string, string> = {}): Promise<ServiceProcess> {
+/** `command`: the node arguments that serve (the sources by default; the built CLI is `bin/async-status-emulator.js serve`). */
+export function startServiceProcess(env: Record<string, string> = {}, command = ['-r', './test/helpers/register-ts.js', 'src/main.ts', 'serve']): Promise<ServiceProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ase-process-'));
-  const child = spawn(process.execPath, ['-r', './test/helpers/register-ts.js', 'src/main.ts', 'serve'], {
+  const child = spawn(process.execPath, command, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env },
   });
