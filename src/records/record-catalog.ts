@@ -1,9 +1,9 @@
 import { ValidationError } from '../errors';
-import { parseDateTime } from './date-time';
 import { TEMPLATE_DIR } from '../wsdl-templates';
 import type { RecordSchemas } from './record-operations';
 import { SEARCH_BASICS } from './search';
 import { localOf, namespaceOf, qname, SchemaSet, XSD_NS, type ElementDecl, type QName } from './schema-set';
+import { builtInType, describeSimpleType, readSimpleValue, type SimpleKind, type SimpleType } from './simple-values';
 
 /**
  * The record types a schema set defines (every complex type that extends platformCore:Record),
@@ -15,7 +15,7 @@ import { localOf, namespaceOf, qname, SchemaSet, XSD_NS, type ElementDecl, type 
 /** Characters outside XML 1.0's Char production. */
 const NOT_XML_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
-export type FieldKind = 'string' | 'boolean' | 'double' | 'long' | 'dateTime' | 'enum' | 'complex';
+export type FieldKind = SimpleKind | 'enum' | 'complex';
 export type ScalarValue = string | number | boolean;
 
 export interface RecordSchema {
@@ -54,22 +54,9 @@ const SEARCH_KINDS: Record<string, SearchFieldKind> = {
   SearchDateField: 'date',
 };
 
-const XSD_KINDS: Record<string, FieldKind> = {
-  string: 'string',
-  normalizedString: 'string',
-  token: 'string',
-  anyURI: 'string',
-  boolean: 'boolean',
-  double: 'double',
-  float: 'double',
-  decimal: 'double',
-  long: 'long',
-  int: 'long',
-  integer: 'long',
-  short: 'long',
-  dateTime: 'dateTime',
-  date: 'dateTime',
-};
+const UNCHECKED: SimpleType = { name: 'string', kind: 'string' };
+/** Restrictions of restrictions are followed this far; a longer chain is a loop. */
+const MAX_RESTRICTIONS = 32;
 
 /** The prefixes NetSuite uses, by the first part of the namespace (urn:<area>_V.…). */
 const PREFIXES: Record<string, string> = {
@@ -193,9 +180,21 @@ export class RecordCatalog implements RecordSchemas {
   }
 
   kindOf(type: QName): FieldKind {
-    if (namespaceOf(type) === XSD_NS) return XSD_KINDS[localOf(type)] ?? 'string';
     if (this.schemas.enumerations.has(type)) return 'enum';
-    return this.schemas.complexTypes.has(type) ? 'complex' : 'string';
+    if (this.schemas.complexTypes.has(type)) return 'complex';
+    return this.simpleTypeOf(type).kind;
+  }
+
+  /** The built-in a simple type is, or restricts (through restrictions of restrictions); an unknown one is an unchecked string. */
+  simpleTypeOf(type: QName): SimpleType {
+    let current = type;
+    for (let step = 0; step < MAX_RESTRICTIONS; step++) {
+      if (namespaceOf(current) === XSD_NS) return builtInType(localOf(current)) ?? UNCHECKED;
+      const base = this.schemas.simpleBases.get(current);
+      if (base === undefined) return UNCHECKED;
+      current = base;
+    }
+    return UNCHECKED;
   }
 
   enumValues(type: QName): string[] {
@@ -219,36 +218,40 @@ export class RecordCatalog implements RecordSchemas {
     return normalized;
   }
 
+  /**
+   * A JSON value for a simple field, checked as the SOAP face checks the text of one: a number or
+   * a string for numeric and date types (a string in the XML Schema lexical form; a long past 2^53
+   * can only be given as a string, since a JSON number that large has already lost digits).
+   * Numbers and booleans are kept as given, strings as the SOAP face would store their text.
+   */
   private checkScalar(field: ElementDecl, value: unknown, where: string): ScalarValue {
     const kind = this.kindOf(field.type);
-    switch (kind) {
-      case 'string':
-        if (typeof value === 'string' && !NOT_XML_CHARACTER.test(value)) return value;
-        if (typeof value === 'string') throw new ValidationError(where, `${where}: holds a character XML cannot carry`);
-        break;
-      case 'boolean':
-        if (typeof value === 'boolean') return value;
-        break;
-      case 'double':
-        if (typeof value === 'number' && Number.isFinite(value)) return value;
-        break;
-      case 'long':
-        if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-        break;
-      case 'dateTime': {
-        const at = typeof value === 'string' ? parseDateTime(value) : undefined;
-        if (at) return at;
-        break;
-      }
-      case 'enum': {
-        const values = this.enumValues(field.type);
-        if (typeof value === 'string' && values.includes(value)) return value;
-        throw new ValidationError(where, `${where}: must be one of ${values.join(', ')}`);
-      }
-      case 'complex':
-        throw new ValidationError(where, `${where}: is a ${localOf(field.type)}; scripted jobs take simple fields only (submit sublists through SOAP)`);
+    if (kind === 'enum') {
+      const values = this.enumValues(field.type);
+      if (typeof value === 'string' && values.includes(value)) return value;
+      throw new ValidationError(where, `${where}: must be one of ${values.join(', ')}`);
     }
-    const expected = { string: 'a string', boolean: 'true or false', double: 'a number', long: 'a whole number', dateTime: 'an ISO 8601 date-time' }[kind];
-    throw new ValidationError(where, `${where}: must be ${expected}`);
+    if (kind === 'complex') {
+      throw new ValidationError(where, `${where}: is a ${localOf(field.type)}; scripted jobs take simple fields only (submit sublists through SOAP)`);
+    }
+    const type = this.simpleTypeOf(field.type);
+    if (kind === 'string') {
+      if (typeof value !== 'string') throw new ValidationError(where, `${where}: must be a string`);
+      if (NOT_XML_CHARACTER.test(value)) throw new ValidationError(where, `${where}: holds a character XML cannot carry`);
+      return value;
+    }
+    if (kind === 'boolean' && typeof value === 'boolean') return value;
+    const numeric = kind === 'double' || kind === 'decimal' || kind === 'integer';
+    if (numeric && typeof value === 'number' && Number.isFinite(value)) {
+      if (kind === 'integer' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+        throw new ValidationError(where, `${where}: ${value} is past 2^53, where a JSON number loses digits; give it as a string`);
+      }
+      if (readSimpleValue(type, String(value)) !== undefined) return value;
+    }
+    if (typeof value === 'string' && kind !== 'boolean') {
+      const read = readSimpleValue(type, value);
+      if (read !== undefined) return read;
+    }
+    throw new ValidationError(where, `${where}: must be ${describeSimpleType(type)}${numeric ? ', as a number or a string' : ''}`);
   }
 }

@@ -30,12 +30,20 @@ export interface ComplexType {
   attributes: string[];
 }
 
+/** An element without a type attribute: the base of its own simple type's restriction, else xsd:string. */
+function inlineBase(element: SchemaElement): QName {
+  const restriction = element.xsd('simpleType')[0]?.xsd('restriction')[0];
+  return restriction?.attributes.base ? restriction.resolve(restriction.attributes.base) : qname(XSD_NS, 'string');
+}
+
 /** Particles whose elements a type's content lists, flattened in document order. */
 const GROUPS = new Set(['sequence', 'choice', 'all']);
 
 export class SchemaSet {
   readonly complexTypes = new Map<QName, ComplexType>();
   readonly enumerations = new Map<QName, string[]>();
+  /** Named simple types by restriction: name → the base they restrict (enumerated ones included). */
+  readonly simpleBases = new Map<QName, QName>();
   /** Global elements: name → type. */
   readonly globalElements = new Map<QName, QName>();
 
@@ -79,7 +87,7 @@ export class SchemaSet {
         const qualified = (attributes.form ?? (qualifiedByDefault ? 'qualified' : 'unqualified')) === 'qualified';
         const name = ref ? localOf(ref) : attributes.name;
         const namespace = ref ? namespaceOf(ref) : qualified ? target : '';
-        const type = ref ? (this.globalElements.get(ref) ?? ref) : attributes.type ? particle.resolve(attributes.type) : qname(XSD_NS, 'string');
+        const type = ref ? (this.globalElements.get(ref) ?? ref) : attributes.type ? particle.resolve(attributes.type) : inlineBase(particle);
         const repeated = attributes.maxOccurs === 'unbounded' || Number(attributes.maxOccurs) > 1;
         return [{ name, namespace, type, repeated, ref } as ElementDecl & { ref?: QName }];
       });
@@ -101,8 +109,10 @@ export class SchemaSet {
           attributes: attributesOf(extension ?? node),
         });
       } else if (node.local === 'simpleType') {
-        const values = (node.xsd('restriction')[0]?.xsd('enumeration') ?? []).map((value) => value.attributes.value);
+        const restriction = node.xsd('restriction')[0];
+        const values = (restriction?.xsd('enumeration') ?? []).map((value) => value.attributes.value);
         if (values.length > 0) this.enumerations.set(qname(target, name), values);
+        if (restriction?.attributes.base) this.simpleBases.set(qname(target, name), restriction.resolve(restriction.attributes.base));
       }
     }
   }

@@ -1,7 +1,7 @@
-import { parseDateTime } from '../records/date-time';
 import type { FieldData, RecordFields, RecordInput, RecordRefInput } from '../records/record';
-import type { RecordCatalog } from '../records/record-catalog';
+import type { FieldKind, RecordCatalog } from '../records/record-catalog';
 import { localOf, namespaceOf, qname, type ElementDecl, type QName } from '../records/schema-set';
+import { describeSimpleType, readSimpleValue } from '../records/simple-values';
 import { SoapClientError } from './envelope-parser';
 import { ATTRIBUTE_PREFIX, attribute, child, children, declarations, elementKeys, localName, namedChildren, prefixOf, text, type XmlNode } from './xml-read';
 import { XSI_NS } from './xml-write';
@@ -16,8 +16,6 @@ import { XSI_NS } from './xml-write';
  */
 
 export type Scope = Map<string, string>;
-
-const BOOLEANS: Record<string, string> = { true: 'true', false: 'false', '1': 'true', '0': 'false' };
 
 function extendScope(scope: Scope, node: XmlNode): Scope {
   const declared = declarations(node);
@@ -185,36 +183,23 @@ export class RecordReader {
 
   /** A concrete {namespace}local name as the schema set writes it (templates keep {{V}}). */
   private templateOf(name: QName): QName {
-    return this.catalog.schemas.complexTypes.has(name) || this.catalog.schemas.enumerations.has(name)
+    const { schemas } = this.catalog;
+    return schemas.complexTypes.has(name) || schemas.enumerations.has(name) || schemas.simpleBases.has(name)
       ? name
       : name.replaceAll(`_${this.version}.`, '_{{V}}.');
   }
 
-  private scalar(kind: string, type: QName, raw: string, where: string): string {
-    const value = raw.trim();
-    switch (kind) {
-      case 'string':
-        return raw;
-      case 'boolean':
-        if (value in BOOLEANS) return BOOLEANS[value];
-        break;
-      case 'double':
-        if (value !== '' && Number.isFinite(Number(value))) return value;
-        break;
-      case 'long':
-        if (/^[+-]?\d{1,18}$/.test(value)) return value;
-        break;
-      case 'dateTime': {
-        const at = parseDateTime(value);
-        if (at) return at;
-        break;
-      }
-      case 'enum': {
-        const values = this.catalog.enumValues(type);
-        if (values.includes(value)) return value;
-        throw new SoapClientError(`${where} must be one of ${values.join(', ')} (got "${value}").`);
-      }
+  /** A simple value's text as stored: checked against the built-in its type is or restricts, as the record catalog checks JSON values. */
+  private scalar(kind: FieldKind, type: QName, raw: string, where: string): string {
+    if (kind === 'enum') {
+      const value = raw.trim();
+      const values = this.catalog.enumValues(type);
+      if (values.includes(value)) return value;
+      throw new SoapClientError(`${where} must be one of ${values.join(', ')} (got "${value}").`);
     }
-    throw new SoapClientError(`${where} is not a valid ${kind} (got "${value}").`);
+    const simple = this.catalog.simpleTypeOf(type);
+    const value = readSimpleValue(simple, raw);
+    if (value !== undefined) return value;
+    throw new SoapClientError(`${where} is not a valid ${localOf(type)} (got "${raw.trim()}"): it must be ${describeSimpleType(simple)}.`);
   }
 }

@@ -9,7 +9,8 @@ import { namespacesOf } from '../../src/soap/versions';
  * namespace is its own target (unprefixed QNames name its types), and every import by an absolute
  * URL on NetSuite's hosts. The declarations follow ../shared/netsuite-schema for the async
  * operations; Partner (listRel) and Campaign (listMkt, an area the built-in schemas lack) are
- * record types this project's own schemas do not have.
+ * record types this project's own schemas do not have. Partner also has fields of the types the
+ * built-in records never use: an xsd:int, and a named restriction of xsd:byte.
  */
 
 export const NETSUITE = 'https://webservices.netsuite.com';
@@ -480,8 +481,13 @@ ${record(
                     <element name="email" type="xsd:string" minOccurs="0"/>
                     <element name="isInactive" type="xsd:boolean" minOccurs="0"/>
                     <element name="dateCreated" type="xsd:dateTime" minOccurs="0"/>
+                    <element name="referralCount" type="xsd:int" minOccurs="0"/>
+                    <element name="tier" type="listRel:PartnerTier" minOccurs="0"/>
                     <element name="customFieldList" type="platformCore:CustomFieldList" minOccurs="0"/>`,
 )}
+    <simpleType name="PartnerTier">
+        <restriction base="xsd:byte"/>
+    </simpleType>
     <complexType name="PartnerSearch">
         <complexContent>
             <extension base="platformCore:SearchRecord">

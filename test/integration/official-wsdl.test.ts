@@ -13,7 +13,7 @@ import { createTestDatabase } from '../helpers/database';
 import { netsuiteStyleFiles, STYLE_RECORD_TYPES, STYLE_SEARCH_TYPES, writeNetSuiteStyleTree, type StyleLayout } from '../helpers/netsuite-style-tree';
 import { ref } from '../helpers/record-requests';
 import { startTestService, type TestService } from '../helpers/service';
-import { accountHeader, getAsyncResult, postSoap, SOAPENV, TEST_ACCOUNT } from '../helpers/soap';
+import { accountHeader, faultOf, getAsyncResult, postSoap, SOAPENV, TEST_ACCOUNT } from '../helpers/soap';
 import { useSchemaTree } from '../helpers/xsd';
 import { signedTokenPassport } from '../interop/node-soap-passport';
 
@@ -143,6 +143,22 @@ describe.each(LAYOUTS)('NETSUITE_WSDL_DIR holding NetSuite-style files (%s)', (_
       `<platformMsgs:record xmlns:listRel="${ns(OFFICIAL).rel}" xsi:type="listRel:Partner" internalId="${internalId}" externalId="p-${layout}-${imports}">` +
         '<listRel:entityId>NS1-entity</listRel:entityId><listRel:partnerCode>NS1</listRel:partnerCode><listRel:companyName>Partners &amp; Co</listRel:companyName></platformMsgs:record>',
     );
+  });
+
+  it('checks a field by its declared type, a restriction by its base: an xsd:int to 2^31 - 1, an xsd:byte to 127', async () => {
+    const ranked = (externalId: string, count: string, tier: string) =>
+      `<msg:record xsi:type="listRel:Partner" externalId="${externalId}"><listRel:referralCount>${count}</listRel:referralCount><listRel:tier>${tier}</listRel:tier></msg:record>`;
+    const added = await submitAndRead(t, 'asyncAddList', ranked(`r-${layout}-${imports}`, '2147483647', '-128'));
+    const internalId = added.body.getAsyncResultResponse.asyncResult.writeResponseList.writeResponse.baseRef['@internalId'];
+    const read = await submitAndRead(t, 'asyncGetList', ref(`type="partner" internalId="${internalId}"`));
+    expect(read.text).toContain('<listRel:referralCount>2147483647</listRel:referralCount><listRel:tier>-128</listRel:tier>');
+    for (const [count, tier, message] of [
+      ['2147483648', '1', 'referralCount is not a valid int (got "2147483648"): it must be an xsd:int, a whole number from -2147483648 to 2147483647.'],
+      ['1', '128', 'tier is not a valid PartnerTier (got "128"): it must be an xsd:byte, a whole number from -128 to 127.'],
+    ]) {
+      const answer = await postSoap(t.url, OFFICIAL, envelope(OFFICIAL, 'asyncAddList', ranked(`bad-${layout}-${imports}`, count, tier)));
+      expect(faultOf(answer)).toMatchObject({ faultcode: 'soapenv:Client', faultstring: expect.stringContaining(`record 1 (Partner): ${message}`) });
+    }
   });
 
   it('answers asyncSearch with the tree\'s search types: a basic search, and a record search holding one', async () => {

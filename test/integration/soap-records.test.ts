@@ -103,6 +103,16 @@ describe('asyncUpdateList, asyncUpsertList, asyncDeleteList and asyncGetList', (
     expect(own.record.companyName).toBe('Theirs');
   });
 
+  it('stores an xsd:long to its last digit and reads it back unchanged, 2^63 - 1 and -2^63 included', async () => {
+    const add = await r.submitAndRun(
+      'asyncAddList',
+      customer('externalId="long-max"', '<listRel:daysOverdue>9223372036854775807</listRel:daysOverdue>') + customer('externalId="long-min"', '<listRel:daysOverdue>-9223372036854775808</listRel:daysOverdue>'),
+    );
+    expect((await r.writeResults(add)).map((result) => result.status['@isSuccess'])).toEqual(['true', 'true']);
+    const [max, min] = await r.readResults(await r.submitAndRun('asyncGetList', ref('type="customer" externalId="long-max"') + ref('type="customer" externalId="long-min"')));
+    expect([max.record.daysOverdue, min.record.daysOverdue]).toEqual(['9223372036854775807', '-9223372036854775808']);
+  });
+
   it('returns records of several areas in one getList', async () => {
     const add = await r.submitAndRun('asyncAddList', '<msg:record xsi:type="tranSales:SalesOrder" externalId="so-1"><tranSales:memo>Rush</tranSales:memo><tranSales:total>99.5</tranSales:total></msg:record>');
     const [{ baseRef }] = await r.writeResults(add);
@@ -196,6 +206,8 @@ describe('records with sublists, references and custom fields', () => {
     ['a simple field given twice', '<listRel:email>a@b.c</listRel:email><listRel:email>d@e.f</listRel:email>', /email may appear only once/],
     ['a date before year 1', '<listRel:dateCreated>0000-01-01T00:00:00Z</listRel:dateCreated>', /dateCreated is not a valid dateTime \(got "0000-01-01T00:00:00Z"\)/],
     ['a date in another format', '<listRel:dateCreated>01/02/2026</listRel:dateCreated>', /dateCreated is not a valid dateTime/],
+    ['an xsd:long past 2^63 - 1', '<listRel:daysOverdue>9223372036854775808</listRel:daysOverdue>', /daysOverdue is not a valid long \(got "9223372036854775808"\): it must be an xsd:long, a whole number from -9223372036854775808 to 9223372036854775807/],
+    ['a hexadecimal xsd:double', '<listRel:balance>0x10</listRel:balance>', /balance is not a valid double \(got "0x10"\)/],
     ['a field in another namespace', '<core:email>a@b.c</core:email>', /email must be in namespace urn:relationships_2023_2\.lists\.webservices\.netsuite\.com \(got urn:core_2023_2/],
     ['an address field in the record\'s namespace', '<listRel:addressbookList><listRel:addressbook><listRel:addressbookAddress><listRel:addr1>x</listRel:addr1></listRel:addressbookAddress></listRel:addressbook></listRel:addressbookList>', /addr1 must be in namespace urn:common_2023_2/],
   ])('refuses %s with a Client fault', async (_what, fields, message) => {
