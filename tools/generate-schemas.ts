@@ -31,9 +31,13 @@ export const SERVED_OPERATIONS = [
 /** The record types the built-in WSDL serves (records.md), and the search basics asyncSearch answers. */
 export const RECORD_TYPES = ['listRel:Customer', 'listRel:Contact', 'listRel:Vendor', 'listEmp:Employee', 'listAcct:InventoryItem', 'tranSales:SalesOrder', 'tranSales:Invoice', 'tranSales:Estimate', 'tranSales:CashSale', 'tranPurch:PurchaseOrder'];
 export const SEARCH_TYPES = ['platformCommon:CustomerSearchBasic', 'platformCommon:ContactSearchBasic', 'platformCommon:VendorSearchBasic', 'platformCommon:TransactionSearchBasic'];
+/** Stand-ins for abstract types the facts reach: the seven asyncResult types and typed custom field values. */
 const SUBTYPES = ['AsyncAddListResult', 'AsyncUpdateListResult', 'AsyncUpsertListResult', 'AsyncDeleteListResult', 'AsyncGetListResult', 'AsyncInitializeListResult', 'AsyncSearchResult']
   .map((name) => `platformMsgs:${name}`)
   .concat(['String', 'Boolean', 'Long', 'Double', 'Date'].map((kind) => `platformCore:${kind}CustomFieldRef`));
+
+/** What is served besides the operations' messages; with them, the roots of every declaration written. */
+export const SERVED_ROOTS = [...RECORD_TYPES, ...SEARCH_TYPES, ...SUBTYPES];
 
 /** Where each namespace's schema lives under wsdl/ (and so under /xsd/<area>/vV_0/). */
 export const SCHEMA_FILES: Record<string, string> = {
@@ -107,7 +111,7 @@ export function generateSchemas(facts: NetSuiteFacts): Map<string, string> {
   const always = new Reach(all);
   const operations = SERVED_OPERATIONS.map((name) => all.operations.get(name) ?? missing(`operation ${name}`));
   for (const operation of operations) if (!PASSPORT_OPERATIONS.includes(operation.name) && !GOVERNANCE_OPERATIONS.includes(operation.name)) always.operation(operation);
-  for (const type of [...RECORD_TYPES, ...SEARCH_TYPES, ...SUBTYPES]) always.type(type);
+  for (const type of SERVED_ROOTS) always.type(type);
   always.element(DOCUMENT_INFO);
   const featured: Record<Feature, Reach> = { passport: new Reach(all), governance: new Reach(all) };
   for (const operation of operations) {
@@ -244,6 +248,11 @@ function wsdlXml(facts: NetSuiteFacts, operations: FactOperation[], written: str
   const headerMessage = (element: FactName) => `${localOf(element)}Header`;
   const faults = [...new Set(operations.flatMap((operation) => operation.faults))];
   const faultName = (element: FactName) => capital(localOf(element));
+  /** A fault only some versions' operations declare is a message of those versions only (login's invalidAccountFault). */
+  const faultFeature = (element: FactName) => {
+    const features = new Set(operations.filter((operation) => operation.faults.includes(element)).map((operation) => featureOf(operation.name)));
+    return features.has(undefined) || features.size !== 1 ? undefined : [...features][0];
+  };
   const lines: string[] = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<!-- Written by npm run schemas from ../shared/netsuite-schema (NetSuite's schema as facts); edit the generator, not this file. -->`,
@@ -262,7 +271,7 @@ function wsdlXml(facts: NetSuiteFacts, operations: FactOperation[], written: str
     ...headers.map((element) =>
       wrap(element === PASSPORT_HEADER ? 'passport' : undefined, `  <message name="${headerMessage(element)}"><part name="${localOf(element)}" element="${element}"/></message>`),
     ),
-    ...faults.map((element) => `  <message name="${faultName(element)}"><part name="${localOf(element)}" element="${element}"/></message>`),
+    ...faults.map((element) => wrap(faultFeature(element), `  <message name="${faultName(element)}"><part name="${localOf(element)}" element="${element}"/></message>`)),
     ...operations.map((operation) =>
       wrap(
         featureOf(operation.name),
@@ -320,10 +329,11 @@ function wsdlXml(facts: NetSuiteFacts, operations: FactOperation[], written: str
   return lines.join('\n') + '\n';
 }
 
-/** Replaces wsdl/ with what the facts say. */
+/** Replaces wsdl/ with what the facts say: nothing else stays in it. */
 export function writeSchemas(facts: NetSuiteFacts, dir: string = TEMPLATE_DIR): string[] {
   const files = generateSchemas(facts);
-  for (const area of readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isDirectory())) rmSync(path.join(dir, area.name), { recursive: true });
+  mkdirSync(dir, { recursive: true });
+  for (const entry of readdirSync(dir)) rmSync(path.join(dir, entry), { recursive: true });
   for (const [file, text] of files) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), text);

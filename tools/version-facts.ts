@@ -2,16 +2,19 @@ import { featuresOf, type VersionFeatures } from '../src/soap/versions';
 import { emptyFacts, parseFacts, type FactComplexType, type NetSuiteFacts } from './netsuite-facts';
 
 /**
- * What the facts files do not state but the project declares, written in their notation, and the
- * differences between versions (../shared/netsuite-async-facts.md, src/soap/versions.ts). The
- * facts are 2023_2's; every served version is held against them with only these changes.
+ * What ../shared/netsuite-schema (the facts of 2023_2) does not state but the project declares,
+ * written in its notation, and the differences between versions (netsuite-async-facts.md,
+ * src/soap/versions.ts). Two kinds, kept apart so the parity test can say which is which:
+ * - stated by NetSuite elsewhere (netsuite-async-facts.md): the asyncResult subtypes, the
+ *   passport header up to 2020_1, documentInfo as the output header; held against NetSuite's;
+ * - the project's own, where every NetSuite fact is silent (OWN_FACTS, OWN_PASSPORT_FACTS): held
+ *   only against what is written here, and counted apart as "declared without facts".
  */
 
 /**
- * Subtypes of abstract types the facts reach (they list what is reached by name, not what may
- * stand in for it): the seven asyncResult types (netsuite-async-facts.md: "AsyncAddListResult …
- * each: writeResponseList", a reference to the global element) and the custom field values a
- * customFieldList carries besides SelectCustomFieldRef.
+ * The seven asyncResult types (netsuite-async-facts.md: "AsyncAddListResult … each:
+ * writeResponseList", a reference to the global element); the schema facts list what is reached
+ * by name, not what may stand in for an abstract type.
  */
 export const SUBTYPE_FACTS = `
 ## platformMsgs = urn:messages_V.platform.webservices.netsuite.com
@@ -32,7 +35,27 @@ platformMsgs:AsyncInitializeListResult extends platformMsgs:AsyncResult
 platformMsgs:AsyncSearchResult extends platformMsgs:AsyncResult
   platformCore:searchResult (ref)
 \`\`\`
+`;
 
+/** Up to 2020_1: the passport header's type (netsuite-async-facts.md: email, password, account, role?). */
+export const PASSPORT_FACTS = `
+## platformCore = urn:core_V.platform.webservices.netsuite.com
+
+\`\`\`
+platformCore:Passport
+  email: xsd:string
+  password: xsd:string
+  account: xsd:string
+  role: platformCore:RecordRef ?
+\`\`\`
+`;
+
+/**
+ * The project's own, no NetSuite fact states them: custom field values a customFieldList carries
+ * besides SelectCustomFieldRef (records.md names only the abstract CustomFieldRef), typed as their
+ * names say.
+ */
+export const OWN_FACTS = `
 ## platformCore = urn:core_V.platform.webservices.netsuite.com
 
 \`\`\`
@@ -50,21 +73,14 @@ platformCore:DateCustomFieldRef extends platformCore:CustomFieldRef
 `;
 
 /**
- * Up to 2020_1: the passport header (email, password, account, role?; netsuite-async-facts.md)
- * and login/logout, whose messages follow the pattern of NetSuite's other operations (a named
- * Request type; a Response holding platformMsgs:sessionResponse, as changePassword's does).
+ * The project's own, up to 2020_1: login and logout. The facts (2023_2) have neither, so their
+ * messages follow NetSuite's pattern (named Request types; a Response holding
+ * platformMsgs:sessionResponse, as changePassword's does), and their faults are those of the
+ * closest stated session operation, changePassword (operations.md). Every fault the service sends
+ * from them (invalidCredentials, invalidSession, insufficientPermission, exceededRequestLimit,
+ * unexpectedError; src/soap/faults.ts) is among these.
  */
-export const PASSPORT_FACTS = `
-## platformCore = urn:core_V.platform.webservices.netsuite.com
-
-\`\`\`
-platformCore:Passport
-  email: xsd:string
-  password: xsd:string
-  account: xsd:string
-  role: platformCore:RecordRef ?
-\`\`\`
-
+export const OWN_PASSPORT_FACTS = `
 ## platformMsgs = urn:messages_V.platform.webservices.netsuite.com
 
 \`\`\`
@@ -83,12 +99,12 @@ platformMsgs:LogoutResponse
 login
   in: platformMsgs:login (platformMsgs:LoginRequest)
   out: platformMsgs:loginResponse (platformMsgs:LoginResponse)
-  faults: platformFaults:invalidCredentialsFault, platformFaults:insufficientPermissionFault, platformFaults:exceededRequestLimitFault, platformFaults:unexpectedErrorFault
+  faults: platformFaults:insufficientPermissionFault, platformFaults:invalidAccountFault, platformFaults:invalidCredentialsFault, platformFaults:invalidSessionFault, platformFaults:invalidVersionFault, platformFaults:exceededRequestLimitFault, platformFaults:unexpectedErrorFault
   input headers: platformMsgs:applicationInfo, platformMsgs:partnerInfo
 logout
   in: platformMsgs:logout (platformMsgs:LogoutRequest)
   out: platformMsgs:logoutResponse (platformMsgs:LogoutResponse)
-  faults: platformFaults:invalidSessionFault, platformFaults:exceededRequestLimitFault, platformFaults:unexpectedErrorFault
+  faults: platformFaults:insufficientPermissionFault, platformFaults:invalidAccountFault, platformFaults:invalidCredentialsFault, platformFaults:invalidSessionFault, platformFaults:invalidVersionFault, platformFaults:exceededRequestLimitFault, platformFaults:unexpectedErrorFault
   input headers: platformMsgs:applicationInfo, platformMsgs:partnerInfo
 \`\`\`
 `;
@@ -99,27 +115,54 @@ export const PASSPORT_HEADER = 'platformMsgs:passport';
 /** The output header every operation answers with (netsuite-async-facts.md, Headers: Out). */
 export const DOCUMENT_INFO = 'platformMsgs:documentInfo';
 
-/** The facts with the subtypes and the passport additions, as the generator writes them all. */
+/** The additions in the order the generator writes them; the last two only up to 2020_1. */
+const ADDITIONS: Array<{ text: string; source: string; passport?: true }> = [
+  { text: SUBTYPE_FACTS, source: 'tools/version-facts.ts (subtypes)' },
+  { text: OWN_FACTS, source: 'tools/version-facts.ts (own)' },
+  { text: PASSPORT_FACTS, source: 'tools/version-facts.ts (passport)', passport: true },
+  { text: OWN_PASSPORT_FACTS, source: 'tools/version-facts.ts (own, passport)', passport: true },
+];
+
+/** The facts with every addition, stated or own, as the generator writes them all. */
 export function allFacts(facts: NetSuiteFacts): NetSuiteFacts {
   const all = copyFacts(facts);
-  parseFacts(SUBTYPE_FACTS, 'tools/version-facts.ts (subtypes)', all);
-  parseFacts(PASSPORT_FACTS, 'tools/version-facts.ts (passport)', all);
+  for (const { text, source } of ADDITIONS) parseFacts(text, source, all);
   all.elements.set(PASSPORT_HEADER, 'platformCore:Passport');
   all.elements.set(DOCUMENT_INFO, 'platformMsgs:DocumentInfo');
   return all;
 }
 
-/** What one version declares, by the features src/soap/versions.ts gives it. */
+/**
+ * The declarations that are the project's own (no NetSuite fact states them), by the names the
+ * parity test reports: types and elements as prefix:Name, operations as "operation name".
+ */
+export function ownDeclarations(features: Pick<VersionFeatures, 'passport'>): Set<string> {
+  const own = emptyFacts();
+  parseFacts(OWN_FACTS, 'tools/version-facts.ts (own)', own);
+  if (features.passport) parseFacts(OWN_PASSPORT_FACTS, 'tools/version-facts.ts (own, passport)', own);
+  const names = new Set<string>(own.complexTypes.keys());
+  for (const operation of own.operations.values()) {
+    names.add(`operation ${operation.name}`);
+    names.add(operation.input.element);
+    names.add(operation.output.element);
+  }
+  return names;
+}
+
+/**
+ * What one version declares, by the features src/soap/versions.ts gives it: NetSuite's facts,
+ * the additions netsuite-async-facts.md states, and the project's own (ownDeclarations names them).
+ * Record and search types are 2023_2's in every version: the facts give no other version's fields.
+ */
 export function factsForVersion(facts: NetSuiteFacts, version: string): NetSuiteFacts {
   return factsForFeatures(facts, featuresOf(version));
 }
 
 export function factsForFeatures(facts: NetSuiteFacts, features: VersionFeatures): NetSuiteFacts {
   const version = copyFacts(facts);
-  parseFacts(SUBTYPE_FACTS, 'tools/version-facts.ts (subtypes)', version);
+  for (const { text, source, passport } of ADDITIONS) if (!passport || features.passport) parseFacts(text, source, version);
   version.elements.set(DOCUMENT_INFO, 'platformMsgs:DocumentInfo');
   if (features.passport) {
-    parseFacts(PASSPORT_FACTS, 'tools/version-facts.ts (passport)', version);
     version.elements.set(PASSPORT_HEADER, 'platformCore:Passport');
     for (const operation of version.operations.values()) {
       if (!PASSPORT_OPERATIONS.includes(operation.name)) operation.headers = [PASSPORT_HEADER, ...operation.headers];
