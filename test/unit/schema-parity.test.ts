@@ -118,13 +118,14 @@ function reachedFrom(expected: NetSuiteFacts, served: ServedSchemas, version: st
     if (!served.operations.has(operation.name) && !SERVED_OPERATIONS.includes(operation.name)) continue;
     for (const element of [operation.input.element, operation.output.element, ...operation.faults, ...operation.headers]) add(element, 'element', `operation ${operation.name}`);
   }
-  for (const name of [...served.complexTypes.keys(), ...served.simpleTypes.keys(), ...SERVED_ROOTS]) if (expected.complexTypes.has(name) || expected.simpleTypes.has(name)) add(name, 'type', 'what is served');
-  for (const name of served.elements.keys()) if (expected.elements.has(name)) add(name, 'element', 'what is served');
-  add(DOCUMENT_INFO, 'element', 'every operation');
-  if (featuresOf(version).passport) add(PASSPORT_HEADER, 'element', 'every operation');
+  for (const name of SERVED_ROOTS) add(name, 'type', 'the record, search and subtype types served (SERVED_ROOTS)');
+  for (const name of [...served.complexTypes.keys(), ...served.simpleTypes.keys()]) if (expected.complexTypes.has(name) || expected.simpleTypes.has(name)) add(name, 'type', `${name}, which is served`);
+  for (const name of served.elements.keys()) if (expected.elements.has(name)) add(name, 'element', `element ${name}, which is served`);
+  add(DOCUMENT_INFO, 'element', 'every operation (its output header)');
+  if (featuresOf(version).passport) add(PASSPORT_HEADER, 'element', 'every operation (its passport header)');
   while (queue.length > 0) {
-    const [name, kind, via] = queue.shift()!;
-    const from = via === 'what is served' || via.startsWith('operation ') || via === 'every operation' ? `${via}, through ${name}` : via;
+    const [name, kind] = queue.shift()!;
+    const from = kind === 'element' ? `element ${name}` : name;
     if (kind === 'element') {
       const type = elementType(expected, name);
       if (type) add(type, 'type', from);
@@ -225,7 +226,7 @@ function compareVersion(version: string): Comparison {
   // Everything the facts reach from what is served is served; every file of wsdl/ is reached.
   for (const [name, { kind, via }] of reachedFrom(expected, served, version)) {
     const present = kind === 'element' ? served.elements.has(name) : served.complexTypes.has(name) || served.simpleTypes.has(name);
-    if (!present) note(kind === 'element' ? `element ${name}` : name, `not served, though ${via} reaches it`);
+    if (!present) note(kind === 'element' ? `element ${name}` : name, `not served, though the facts reach it from ${via}`);
   }
   for (const file of filesUnder(TEMPLATE_DIR)) if (!served.documents.includes(servedAt(file, version))) note('(documents)', `wsdl/${file} is served at ${servedAt(file, version)} but nothing served imports it`);
   // Every fault the service sends is one the WSDL declares for some operation.
