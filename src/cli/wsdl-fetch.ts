@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RecordCatalog } from '../records/record-catalog';
 import { readSchemaDocument } from '../records/schema-document';
@@ -54,9 +54,7 @@ export async function fetchWsdlTree(request: FetchRequest): Promise<FetchedTree>
   if (!VERSIONS.includes(version)) throw new CliError(`Unknown version "${version}": this service serves ${VERSIONS.join(', ')}.`, EXIT.usage);
   const from = baseOf(request.from);
   const dir = path.resolve(request.to);
-  // A tree fetched before is replaced; any other folder with something in it is left alone.
-  const held = existsSync(dir) ? readdirSync(dir) : [];
-  if (held.some((name) => name !== 'wsdl' && name !== 'xsd')) throw new CliError(`--to ${request.to} holds other files than a fetched tree (wsdl/, xsd/): give a new or empty folder.`, EXIT.usage);
+  checkTarget(dir, request.to);
 
   const start = new URL(`${from.href}wsdl/v${version}_0/netsuite.wsdl`);
   const files = new Map<string, Buffer>();
@@ -64,7 +62,7 @@ export async function fetchWsdlTree(request: FetchRequest): Promise<FetchedTree>
   const queue = [start];
   let bytes = 0;
   for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
-    const relative = decodeURIComponent(url.pathname.slice(from.pathname.length));
+    const relative = decodedPath(url, from, `${url.href} has malformed %-escapes; nothing is fetched from it.`);
     if (files.size >= limits.maxFiles) throw new CliError(`More than ${limits.maxFiles} files reached from ${start.href}; stopped (NetSuite publishes about 60 per version).`, EXIT.failed);
     const body = await download(url, from, limits, limits.maxBytes - bytes);
     bytes += body.length;
@@ -95,6 +93,7 @@ export async function fetchWsdlTree(request: FetchRequest): Promise<FetchedTree>
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, body);
     }
+    writeFileSync(path.join(staging, MARKER), `${JSON.stringify({ version, from: from.href, files: files.size })}\n`);
     const tree = readOfficialTree(staging);
     const catalog = new RecordCatalog(SchemaSet.fromDocuments(tree.schemas), start.href);
     rmSync(dir, { recursive: true, force: true });
@@ -105,6 +104,49 @@ export async function fetchWsdlTree(request: FetchRequest): Promise<FetchedTree>
     rmSync(staging, { recursive: true, force: true });
     if (error instanceof CliError) throw error;
     throw new CliError(`The files fetched from ${start.href} are not a tree the service takes: ${(error as Error).message.replaceAll(staging, dir)}`, EXIT.failed);
+  }
+}
+
+/** Written into every tree this command fetches: what proves a folder is one it may replace. */
+export const MARKER = 'wsdl-fetch.json';
+
+/**
+ * --to must be a new or empty folder, or a tree fetched before (its marker beside wsdl/ and xsd/,
+ * or, fetched before there was a marker, wsdl/ and xsd/ that the service reads as a tree): only such
+ * a tree is replaced, so a folder of anything else is never deleted.
+ */
+function checkTarget(dir: string, given: string): void {
+  let existing = dir;
+  while (!existsSync(existing)) existing = path.dirname(existing);
+  if (!statSync(existing).isDirectory()) {
+    throw new CliError(`--to ${given}: ${existing === dir ? 'is a file' : `${existing} is a file`}, not a folder; give a new or empty folder.`, EXIT.usage);
+  }
+  if (existing !== dir) return;
+  const held = readdirSync(dir);
+  if (held.length === 0) return;
+  const refused = `--to ${given} holds files that are not a tree fetched by wsdl fetch`;
+  if (held.some((name) => name !== 'wsdl' && name !== 'xsd' && name !== MARKER)) throw new CliError(`${refused} (only wsdl/, xsd/ and ${MARKER}): give a new or empty folder.`, EXIT.usage);
+  if (held.includes(MARKER)) {
+    try {
+      JSON.parse(readFileSync(path.join(dir, MARKER), 'utf8'));
+      return;
+    } catch {
+      throw new CliError(`${refused}: its ${MARKER} is not the one wsdl fetch writes. Give a new or empty folder.`, EXIT.usage);
+    }
+  }
+  try {
+    readOfficialTree(dir);
+  } catch (error) {
+    throw new CliError(`${refused} (it has no ${MARKER}, and is not a tree the service reads: ${(error as Error).message}). Give a new or empty folder.`, EXIT.usage);
+  }
+}
+
+/** A URL's path under --from, %-escapes decoded; a malformed one is refused with `refusal`. */
+function decodedPath(url: URL, from: URL, refusal: string): string {
+  try {
+    return decodeURIComponent(url.pathname.slice(from.pathname.length));
+  } catch {
+    throw new CliError(refusal, EXIT.failed);
   }
 }
 
@@ -128,7 +170,7 @@ function followed(location: string, document: URL, from: URL): URL {
   const onNetsuite = netsuitePath(location);
   const next = onNetsuite !== undefined ? new URL(onNetsuite.replace(/^\/+/, ''), from) : new URL(location, document);
   next.hash = '';
-  const relative = decodeURIComponent(next.pathname.slice(from.pathname.length));
+  const relative = decodedPath(next, from, `${document.href} imports ${location}, whose %-escapes are malformed; nothing is fetched from it.`);
   if (next.origin !== from.origin || !next.pathname.startsWith(from.pathname) || next.search || !SAFE_PATH.test(relative) || relative.split('/').includes('..')) {
     throw new CliError(`${document.href} imports ${location}, which is not a .wsdl or .xsd under ${from.href} or on NetSuite's hosts; nothing else is fetched.`, EXIT.failed);
   }
@@ -142,7 +184,9 @@ async function download(target: URL, from: URL, limits: FetchLimits, budget: num
   const signal = AbortSignal.timeout(limits.timeoutMs);
   const fromNetsuite = netsuitePath(from.href) !== undefined;
   let response: Response;
-  for (let at = target, redirects = 0; ; redirects++) {
+  // Where the answer came from, after redirects: what an HTTP error names.
+  let at = target;
+  for (let redirects = 0; ; redirects++) {
     try {
       response = await fetch(at, { signal, redirect: 'manual', headers: { Accept: 'text/xml, application/xml, */*' } });
     } catch (error) {
@@ -162,7 +206,8 @@ async function download(target: URL, from: URL, limits: FetchLimits, budget: num
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
-    throw new CliError(`GET ${target.href} answered HTTP ${response.status}${response.status === 404 ? ': is the version published there?' : ''}`, EXIT.unreachable);
+    const redirected = at.href === target.href ? '' : ` (redirected from ${target.href})`;
+    throw new CliError(`GET ${at.href}${redirected} answered HTTP ${response.status}${response.status === 404 ? ': is the version published there?' : ''}`, EXIT.unreachable);
   }
   const chunks: Buffer[] = [];
   let length = 0;
@@ -171,14 +216,14 @@ async function download(target: URL, from: URL, limits: FetchLimits, budget: num
       length += chunk.length;
       if (length > budget) {
         await response.body.cancel().catch(() => undefined);
-        throw new CliError(`The files reached from ${target.origin} pass ${size(limits.maxBytes)} at ${target.href}; stopped (NetSuite publishes about 15 MB per version).`, EXIT.failed);
+        throw new CliError(`The files reached from ${target.origin} pass ${size(limits.maxBytes)} at ${at.href}; stopped (NetSuite publishes about 15 MB per version).`, EXIT.failed);
       }
       chunks.push(Buffer.from(chunk));
     }
   } catch (error) {
     if (error instanceof CliError) throw error;
     const reason = signal.aborted ? `no answer within ${limits.timeoutMs / 1000} s` : (error as Error).message;
-    throw new CliError(`Cannot fetch ${target.href} (${reason}): check --from and the network.`, EXIT.unreachable);
+    throw new CliError(`Cannot fetch ${at.href} (${reason}): check --from and the network.`, EXIT.unreachable);
   }
   return Buffer.concat(chunks);
 }

@@ -68,6 +68,15 @@ export function netsuitePath(location: string): string | undefined {
 
 const isAbsolute = (location: string) => /^[A-Za-z][A-Za-z0-9+.-]*:/.test(location);
 
+/** A location's path (the location itself by default), %-escapes decoded; a malformed one is named with the document that holds it. */
+export function decodedLocation(location: string, document: string, part = location): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new Error(`${document} names the location ${location}, whose %-escapes are malformed.`);
+  }
+}
+
 /** Reads NETSUITE_WSDL_DIR; throws with what is missing or wrong, and what the folder must hold. */
 export function readOfficialTree(dir: string): OfficialTree {
   const root = path.resolve(dir);
@@ -134,6 +143,9 @@ function reach(wsdlFile: string, resolver: LocationResolver, dir: string): { sch
       let document = documents.get(target);
       if (!document) {
         document = { file: target, root: resolver.read(target), claimed: new Set() };
+        if (document.root.is(WSDL_NS, 'definitions')) {
+          throw new Error(`${target}, imported by ${resolver.relative(file)}, is another WSDL: the tree's one WSDL must import XML schemas only, as NetSuite's does.`);
+        }
         if (!document.root.is(XSD_NS, 'schema')) throw new Error(`${target}, imported by ${resolver.relative(file)}, is not an XML schema.`);
         documents.set(target, document);
         queue.push(target);
@@ -239,10 +251,10 @@ class LocationResolver {
     const netsuite = netsuitePath(location);
     if (netsuite === undefined) {
       if (isAbsolute(location) || location === '') return undefined;
-      const file = path.resolve(path.dirname(from), decodeURIComponent(location.split(/[?#]/)[0]));
+      const file = path.resolve(path.dirname(from), decodedLocation(location, this.relative(from), location.split(/[?#]/)[0]));
       return this.inTree(file) ? file : undefined;
     }
-    const inPlace = path.join(this.root, decodeURIComponent(netsuite));
+    const inPlace = path.join(this.root, decodedLocation(location, this.relative(from), netsuite));
     if (this.inTree(inPlace)) return inPlace;
     if (this.layout === 'NetSuite URL layout') return undefined;
     // A saved folder keeps NetSuite's file names, not its folders: the file of that name, and of that namespace when several share it.

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CliError } from '../../src/cli/admin-client';
-import { DEFAULT_LIMITS, fetchWsdlTree } from '../../src/cli/wsdl-fetch';
+import { DEFAULT_LIMITS, fetchWsdlTree, MARKER } from '../../src/cli/wsdl-fetch';
 import { netsuiteStyleFiles, STYLE_RECORD_TYPES, STYLE_SEARCH_TYPES } from '../helpers/netsuite-style-tree';
 import { startServiceProcess } from '../helpers/service-process';
 
@@ -66,6 +66,7 @@ describe('wsdl fetch', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`^NetSuite's WSDL ${VERSION}: ${published.length} files \\([\\d.]+ kB\\), ${STYLE_RECORD_TYPES.length} record types, ${STYLE_SEARCH_TYPES.length} search types, in ${to}\\nServe them with NETSUITE_WSDL_DIR=${to}\\n$`));
     for (const file of published) expect(readFileSync(path.join(to, file.urlPath), 'utf8')).toBe(file.text);
+    expect(JSON.parse(readFileSync(path.join(to, MARKER), 'utf8'))).toEqual({ version: VERSION, from: `${from}/`, files: published.length });
     // Every file once, from --from only: the NetSuite hosts the imports name were read from it.
     expect([...requests].sort()).toEqual(published.map((file) => `/mirror${file.urlPath}`).sort());
 
@@ -146,6 +147,11 @@ describe('wsdl fetch', () => {
       const away = await cli(['wsdl', 'fetch', VERSION, '--from', from, '--to', path.join(dir, 'away')]);
       expect(away.code).toBe(3);
       expect(away.stderr).toContain(`GET ${from}${types.slice('/mirror'.length)} redirects to http://example.org/relationshipTypes.xsd; only 5 redirects on ${new URL(from).origin} are followed.`);
+      // An HTTP error names the URL that answered it, after redirects.
+      redirects.set(types, '/mirror/gone/relationshipTypes.xsd');
+      const gone = await cli(['wsdl', 'fetch', VERSION, '--from', from, '--to', path.join(dir, 'gone')]);
+      expect(gone.code).toBe(3);
+      expect(gone.stderr).toContain(`GET ${from}/gone/relationshipTypes.xsd (redirected from ${from}${types.slice('/mirror'.length)}) answered HTTP 404`);
     } finally {
       redirects.clear();
     }
@@ -155,8 +161,41 @@ describe('wsdl fetch', () => {
     writeFileSync(path.join(busy, 'notes.txt'), 'mine');
     const refused = await cli(['wsdl', 'fetch', VERSION, '--from', from, '--to', busy]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('holds other files than a fetched tree');
+    expect(refused.stderr).toContain(`--to ${busy} holds files that are not a tree fetched by wsdl fetch (only wsdl/, xsd/ and ${MARKER}): give a new or empty folder.`);
     expect(readdirSync(busy)).toEqual(['notes.txt']);
+  });
+
+  it('replaces only a tree it fetched: not any folder of wsdl/ and xsd/, not a file', async () => {
+    const lookalike = path.join(dir, 'lookalike');
+    mkdirSync(path.join(lookalike, 'wsdl'), { recursive: true });
+    mkdirSync(path.join(lookalike, 'xsd'));
+    writeFileSync(path.join(lookalike, 'wsdl', 'mine.wsdl'), '<definitions/>');
+    const refused = await cli(['wsdl', 'fetch', VERSION, '--from', from, '--to', lookalike]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`--to ${lookalike} holds files that are not a tree fetched by wsdl fetch (it has no ${MARKER}, and is not a tree the service reads:`);
+    expect(readdirSync(path.join(lookalike, 'wsdl'))).toEqual(['mine.wsdl']);
+
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, 'mine');
+    for (const to of [file, path.join(file, 'tree')]) {
+      const run = await cli(['wsdl', 'fetch', VERSION, '--from', from, '--to', to]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`--to ${to}: ${to === file ? 'is a file' : `${file} is a file`}, not a folder; give a new or empty folder.`);
+    }
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+  });
+
+  it('names the document and the import whose %-escapes are malformed', async () => {
+    const url = `/mirror/xsd/platform/v${VERSION}_0/common.xsd`;
+    const original = files.get(url)!;
+    files.set(url, original.replace('<import ', '<import namespace="urn:broken" schemaLocation="broken%E0%A4.xsd"/><import '));
+    try {
+      const run = await cli(['wsdl', 'fetch', VERSION, '--from', from, '--to', path.join(dir, 'broken')]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`${from}${url.slice('/mirror'.length)} imports broken%E0%A4.xsd, whose %-escapes are malformed; nothing is fetched from it.`);
+    } finally {
+      files.set(url, original);
+    }
   });
 
   it('is bounded: files, bytes and the time each request may take', async () => {

@@ -251,6 +251,21 @@ describe('NETSUITE_WSDL_DIR that is not such a tree', () => {
     expect(() => readOfficialTree(dir)).toThrow(`lacks documents its WSDL needs: xsd/platform/v${OFFICIAL}_0/common.xsd imports ../../../../outside.xsd.`);
   });
 
+  it('names the document and the location whose %-escapes are malformed, and a WSDL that imports another WSDL', () => {
+    const dir = bad('malformed');
+    const common = path.join(dir, 'xsd', 'platform', `v${OFFICIAL}_0`, 'common.xsd');
+    const original = readFileSync(common, 'utf8');
+    for (const location of ['../broken%E0%A4.xsd', 'https://webservices.netsuite.com/xsd/platform/broken%zz.xsd']) {
+      writeFileSync(common, original.replace('<import ', `<import namespace="urn:broken" schemaLocation="${location}"/><import `));
+      expect(() => readOfficialTree(dir)).toThrow(`xsd/platform/v${OFFICIAL}_0/common.xsd names the location ${location}, whose %-escapes are malformed.`);
+    }
+    writeFileSync(common, original);
+    const wsdl = path.join(dir, 'wsdl', `v${OFFICIAL}_0`, 'netsuite.wsdl');
+    writeFileSync(path.join(dir, 'wsdl', `v${OFFICIAL}_0`, 'other.wsdl'), readFileSync(wsdl, 'utf8'));
+    writeFileSync(wsdl, readFileSync(wsdl, 'utf8').replace('<types>', '<import namespace="urn:other" location="other.wsdl"/><types>'));
+    expect(() => readOfficialTree(dir)).toThrow(`other.wsdl, imported by wsdl/v${OFFICIAL}_0/netsuite.wsdl, is another WSDL: the tree's one WSDL must import XML schemas only, as NetSuite's does.`);
+  });
+
   it('names the platform schemas a WSDL that does not reach them lacks', () => {
     const dir = bad('no-messages');
     const wsdl = path.join(dir, 'wsdl', `v${OFFICIAL}_0`, 'netsuite.wsdl');
