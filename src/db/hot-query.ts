@@ -17,8 +17,9 @@ import { BoundedClient, waitSettings, type DatabaseWaits } from './bounded-waits
  * Given a transaction, it runs in it (as any query through knex), seeing what the transaction wrote.
  */
 export async function hotQuery<Row>(db: Knex, name: string, text: string, values: unknown[]): Promise<Row[]> {
-  const client = db.client as Knex.Client & { config: { client?: unknown } };
-  if (client.config.client !== 'pg' || (db as Knex & { isTransaction?: boolean }).isTransaction) {
+  const pool = hotPools.get(db);
+  // PGlite has no hot pool; a transaction (a knex object of its own) runs its statements itself.
+  if (!pool || (db as Knex & { isTransaction?: boolean }).isTransaction) {
     // knex would spread an array over several placeholders: it goes as one array literal. Its
     // placeholders are positional: each $n takes the value it numbers, wherever and however often.
     const bindings: unknown[] = [];
@@ -30,8 +31,6 @@ export async function hotQuery<Row>(db: Knex, name: string, text: string, values
     const result = await db.raw(positional, bindings as Knex.RawBinding[]);
     return result.rows as Row[];
   }
-  const pool = hotPools.get(db);
-  if (!pool) throw new Error('hot queries need a database made by createKnex');
   return (await pool.query<Row & object>({ name, text, values })).rows;
 }
 
