@@ -1,8 +1,8 @@
-import { ManualClock } from '../src/clock';
-import { loadConfig } from '../src/config';
+import { ManualClock } from '../src/lib/clock';
+import { loadConfig } from '../src/compose/config';
 import { naiveRemainingSeconds } from '../src/jobs/progress';
-import { silentLogger } from '../src/logger';
-import { buildService, type Service } from '../src/main';
+import { silentLogger } from '../src/lib/logger';
+import { buildService, type Service } from '../src/compose/service';
 import { ADMIN_TOKEN, admin, createAccounts, credentialsOf, fmt, metOrNot, soapCall, table, type BenchContext, type SectionReport } from './harness';
 
 /**

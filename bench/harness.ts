@@ -14,7 +14,7 @@ import { passportFor, type Credentials, type LoadResult, type LoadSpec } from '.
 export const ROOT = path.resolve(__dirname, '..');
 export const VERSION = '2023_2';
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
-export const REGISTER = ['-r', './test/helpers/register-ts.js'];
+export const REGISTER = ['-r', './tools/register-ts.js'];
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** A fixed rate for the poll section's load (requests a second), to compare CPU a request: see LoadSpec.rate. */
@@ -132,7 +132,7 @@ export function serviceEnv(context: BenchContext, overrides: Record<string, stri
 
 /** Starts the built service (npm run bench builds it first) and records it for clean-up. */
 export async function startService(context: BenchContext, overrides: Record<string, string> = {}, nodeFlags: string[] = SERVICE_NODE_FLAGS): Promise<Started> {
-  const service = await start(process.execPath, [...nodeFlags, 'dist/main.js', 'serve'], serviceEnv(context, overrides), 'the service');
+  const service = await start(process.execPath, [...nodeFlags, 'dist/cli/main.js', 'serve'], serviceEnv(context, overrides), 'the service');
   context.started.push(service);
   return service;
 }

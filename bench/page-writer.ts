@@ -8,7 +8,7 @@ import { customerFields, itemResult, resultPage } from '../test/helpers/result-p
  * item in 50 failed) and a search page of customers with an address book and custom fields.
  * Each page is measured for its Content-Length too, as the endpoint does, so a string V8 has
  * left as a tree of pieces is paid for here rather than when it is sent.
- * Run: node -r ./test/helpers/register-ts.js bench/page-writer.ts
+ * Run: node -r ./tools/register-ts.js bench/page-writer.ts
  */
 
 const ITEMS = 1_000;

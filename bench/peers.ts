@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Pool } from 'pg';
 import * as soap from 'soap';
-import { Batcher } from '../src/db/batcher';
+import { Batcher } from '../src/lib/batcher';
 import { WsdlCatalog } from '../src/soap/wsdl-catalog';
 
 /**

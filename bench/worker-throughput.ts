@@ -38,7 +38,7 @@ interface CeilingRun {
 /** A worker process (`main.js worker`, pacing off), ready once it logs that it started. */
 function startWorker(context: BenchContext): Promise<Started> {
   const env = { PATH: process.env.PATH ?? '', ...serviceEnv(context, { WORKER_PACING: 'off', WORKER_BATCH: String(BATCH) }) };
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, 'dist/main.js', 'worker'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, 'dist/cli/main.js', 'worker'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // A worker listens on nothing, so it has no url.
   const worker: Started = { url: '', child, pid: child.pid! };
   context.started.push(worker);

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { TEMPLATE_DIR } from '../src/wsdl-templates';
+import { TEMPLATE_DIR } from '../src/records/wsdl-templates';
 import { elementType, localOf, prefixOf, readNetSuiteFacts, type FactChild, type FactComplexType, type FactName, type FactOperation, type FactSimpleType, type NetSuiteFacts } from './netsuite-facts';
 import { allFacts, DOCUMENT_INFO, GOVERNANCE_OPERATIONS, PASSPORT_HEADER, PASSPORT_OPERATIONS } from './version-facts';
 

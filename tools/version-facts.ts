@@ -1,10 +1,10 @@
-import { featuresOf, type VersionFeatures } from '../src/soap/versions';
+import { featuresOf, type VersionFeatures } from '../src/records/versions';
 import { emptyFacts, parseFacts, type FactComplexType, type NetSuiteFacts } from './netsuite-facts';
 
 /**
  * What ../shared/netsuite-schema (the facts of 2023_2) does not state but the project declares,
  * written in its notation, and the differences between versions (netsuite-async-facts.md,
- * src/soap/versions.ts). Two kinds, kept apart so the parity test can say which is which:
+ * src/records/versions.ts). Two kinds, kept apart so the parity test can say which is which:
  * - stated by NetSuite elsewhere (netsuite-async-facts.md): the asyncResult subtypes, the
  *   passport header up to 2020_1, documentInfo as the output header; held against NetSuite's;
  * - the project's own, where every NetSuite fact is silent (OWN_FACTS, OWN_PASSPORT_FACTS): held
@@ -150,7 +150,7 @@ export function ownDeclarations(features: Pick<VersionFeatures, 'passport'>): Se
 }
 
 /**
- * What one version declares, by the features src/soap/versions.ts gives it: NetSuite's facts,
+ * What one version declares, by the features src/records/versions.ts gives it: NetSuite's facts,
  * the additions netsuite-async-facts.md states, and the project's own (ownDeclarations names them).
  * Record and search types are 2023_2's in every version: the facts give no other version's fields.
  */

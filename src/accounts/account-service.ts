@@ -1,5 +1,5 @@
-import type { Clock } from '../clock';
-import { ConflictError, NotFoundError } from '../errors';
+import type { Clock } from '../lib/clock';
+import { ConflictError, NotFoundError } from '../lib/errors';
 import { normalizeAccountId } from '../jobs/account-id';
 import type { Account, LimitOverrides } from './account';
 import type { AccountDetails, AccountStore, LoginFailure } from './account-store';

@@ -1,5 +1,5 @@
-import type { Clock } from '../clock';
-import { AuthError, LimitError, ValidationError } from '../errors';
+import type { Clock } from '../lib/clock';
+import { AuthError, LimitError, ValidationError } from '../lib/errors';
 import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE, normalizeAccountId } from '../jobs/account-id';
 import { effectiveLimits, type Limits, type Principal } from './account';
 import type { AccountStore, LoginFailure } from './account-store';

@@ -4,7 +4,7 @@ import type { AccountService } from './account-service';
 
 /**
  * Accounts with their integrations, tokens and passport users, as a fixtures file's `accounts`
- * give them (src/fixtures/fixtures.ts), applied at every start. What it names is created or
+ * give them (src/state/fixtures.ts), applied at every start. What it names is created or
  * brought to what it says; what it does not name is left alone. Secrets are given in full here,
  * since nobody would see generated ones.
  */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../clock';
-import { HeldLeases } from '../held-leases';
+import type { Clock } from '../lib/clock';
+import { HeldLeases } from '../lib/held-leases';
 
 /**
  * Sessions, as SuiteTalk had them up to 2020_1: login(passport) opens one and answers its id in a

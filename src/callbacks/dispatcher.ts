@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
-import type { Clock } from '../clock';
+import type { Clock } from '../lib/clock';
 import { asyncStatusOf, type Job } from '../jobs/job';
 import { percentCompleted } from '../jobs/progress';
-import type { Logger } from '../logger';
+import type { Logger } from '../lib/logger';
 import type { AttemptRecord, CallbackStore, ClaimedDelivery } from './callback-store';
-import { PollLoop } from '../worker/poll-loop';
+import { PollLoop } from '../lib/poll-loop';
 
 /**
  * Delivers callbacks: when a job ends, its final status is POSTed as JSON to its callback URL,

@@ -78,7 +78,7 @@ function serviceCommand(mode: 'serve' | 'worker' | 'migrate', help: string): Com
     help,
     args: [],
     async run() {
-      const { runService } = await import('../main');
+      const { runService } = await import('../compose/service');
       await runService(mode);
       // serve and worker keep running until a signal stops them; migrate is done.
       return EXIT.ok;
@@ -417,4 +417,9 @@ export function runCli(argv: string[]): void {
       process.exit(1);
     },
   );
+}
+
+if (require.main === module) {
+  // `node dist/cli/main.js <command>` is the CLI, as `npx async-status-emulator <command>` is.
+  runCli(process.argv.slice(2));
 }

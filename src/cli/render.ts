@@ -37,7 +37,6 @@ export interface StepView {
  * Text a client chose (job and step names, messages, item codes) with control characters shown
  * as `?`: a terminal must not take an escape sequence in a job's message as a command.
  */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 export const clean = (text: string | null | undefined): string => (text ?? '').replace(CONTROL, '?');
 

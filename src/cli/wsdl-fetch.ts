@@ -4,7 +4,7 @@ import { RecordCatalog } from '../records/record-catalog';
 import { readSchemaDocument } from '../records/schema-document';
 import { SchemaSet } from '../records/schema-set';
 import { netsuitePath, readOfficialTree, referencesOf } from '../soap/official-tree';
-import { VERSIONS } from '../soap/versions';
+import { VERSIONS } from '../records/versions';
 import { CliError, EXIT } from './admin-client';
 
 /**

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isDatabaseUnavailable, mayHaveCommitted } from './database-unavailable';
+import { isDatabaseUnavailable, mayHaveCommitted } from '../lib/database-unavailable';
 
 /**
  * A transaction whose COMMIT may have taken effect although its answer never came back (the

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import type { Clock } from '../clock';
+import type { Clock } from '../lib/clock';
 import type { JobSource, JobStatus } from '../jobs/job';
-import type { MetricsSources } from '../metrics/service-metrics';
+import type { MetricsSources } from '../jobs/gauges';
 import { poolUse } from './pool-use';
 
 /** What /metrics reads of the database when it is scraped: job counts, the worker's backlog, pool use. */

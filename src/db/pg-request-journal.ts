@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { countDeleted } from './count-deleted';
 import { copyInto, hasHotPool, hotTransaction } from './hot-query';
-import type { EncodedRow, JournalEntry, JournalFace, JournalFilter, JournalRow, JournalStore } from '../journal/request-journal';
+import type { EncodedRow, JournalEntry, JournalFace, JournalFilter, JournalRow, JournalStore } from '../journal/journal-entry';
 
 /**
  * The request journal in request_journal (migration 016; two unlogged generations since 022). A

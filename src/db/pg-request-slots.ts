@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { RequestSlots } from '../accounts/request-slots';
 import { normalizeAccountId } from '../jobs/account-id';
-import { HeldLeases } from '../held-leases';
+import { HeldLeases } from '../lib/held-leases';
 
 /**
  * RequestSlots in Postgres, so every server process on the database counts the same requests. A

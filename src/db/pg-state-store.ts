@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { FixtureRecord, PutRecordOutcome, StateStore, StateTransaction } from '../fixtures/state-store';
+import type { FixtureRecord, PutRecordOutcome, StateStore, StateTransaction } from '../state/state-store';
 import { PgAccountStore } from './pg-account-store';
 import { PgSeededBlocks, setIdSeed } from './pg-id-blocks';
 import { PgJobStore } from './pg-job-store';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { PoolUse } from '../metrics/service-metrics';
+import type { PoolUse } from '../jobs/gauges';
 import { hotPoolUse } from './hot-query';
 
 interface TarnPool {

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Job } from '../jobs/job';
 import type { JobProgress, QueueAhead } from '../jobs/job-store';
-import { Batcher } from './batcher';
+import { Batcher } from '../lib/batcher';
 import { hotQuery } from './hot-query';
 import { RUNNABLE, UNFINISHED } from './job-conditions';
 

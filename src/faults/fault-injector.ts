@@ -1,4 +1,4 @@
-import type { Clock } from '../clock';
+import type { Clock } from '../lib/clock';
 import { isActive, type FaultEffect, type FaultRule, type FaultRuleStore, type NewFaultRule } from './fault-rule';
 
 /**

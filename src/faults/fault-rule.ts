@@ -1,4 +1,17 @@
-import type { FaultElement } from '../soap/faults';
+/** The platformFaults elements a SOAP fault's detail can carry (NetSuite's faults, by element name). */
+export const FAULT_ELEMENTS = [
+  'asyncFault',
+  'invalidSessionFault',
+  'invalidCredentialsFault',
+  'insufficientPermissionFault',
+  'exceededRequestLimitFault',
+  'exceededConcurrentRequestLimitFault',
+  'exceededRecordCountFault',
+  'exceededRequestSizeFault',
+  'exceededUsageLimitFault',
+  'unexpectedErrorFault',
+] as const;
+export type FaultElement = (typeof FAULT_ELEMENTS)[number];
 
 /**
  * Injected faults: a rule makes SOAP calls of one account and operation (and, optionally, about

@@ -1,5 +1,5 @@
-import type { Clock } from '../clock';
-import { AsyncJobError, LimitError, NotFoundError } from '../errors';
+import type { Clock } from '../lib/clock';
+import { AsyncJobError, LimitError, NotFoundError } from '../lib/errors';
 import { ASYNC_OPERATIONS, asyncStatusOf, isTerminal, isWorkerJob, type AsyncOperation, type AsyncStatus, type ItemResult, type Job, type ProgressSample, type Scenario, type WorkerJob } from './job';
 import type { ItemInput } from '../records/record';
 import { randomIds, type IdSource } from './id-source';

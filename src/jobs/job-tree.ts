@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
 import { EXTERNAL_JOB_UNITS, isTerminal, type Job, type ProgressSample } from './job';
 import { foldSample } from './progress';
 import { buildStepTree, isEnded, MAX_STEPS_PER_JOB, nodePercent, type NewStep, type StepItem, type StepRow, type StepState } from './step';

@@ -1,6 +1,6 @@
 /** The job model: one row per asynchronous job, whichever face reads it. */
 
-import type { RecordFields } from '../records/record';
+import type { Outcome } from '../records/record-store';
 
 /** platformCoreTyp:AsyncStatusType, in the order NetSuite's schema lists them. */
 export const ASYNC_STATUSES = ['failed', 'finishedWithErrors', 'pending', 'processing', 'finished'] as const;
@@ -117,15 +117,8 @@ export interface RateState {
 }
 
 /** The outcome of one item, as getAsyncResult reports it. */
-export interface ItemResult {
+export interface ItemResult extends Outcome {
   position: number;
-  isSuccess: boolean;
-  code: string | null;
-  message: string | null;
-  recordType: string;
-  internalId: string | null;
-  externalId: string | null;
-  record: RecordFields | null;
 }
 
 export interface ProgressSample {

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../clock';
-import { ConflictError, NotFoundError } from '../errors';
+import type { Clock } from '../lib/clock';
+import { ConflictError, NotFoundError } from '../lib/errors';
 import { isWorkerJob, type ItemResult, type Job } from './job';
 import { randomIds, type IdSource } from './id-source';
 import { checkStepsPerJob, newStepRows, planChange, type JobTree, type TreeChange } from './job-tree';
 import type { JobStore } from './job-store';
 import { countSteps, type NewStep, type StepItem } from './step';
 import type { TreeStore } from './tree-store';
-import { isStorableText } from '../text';
+import { isStorableText } from '../lib/text';
 
 /**
  * The progress API's operations and what the ServiceNow and Salesforce faces read: jobs as trees,

@@ -1,7 +1,7 @@
-import { Batcher } from '../db/batcher';
+import { Batcher } from '../lib/batcher';
 import { normalizeAccountId } from '../jobs/account-id';
-import { storableText } from '../text';
-import type { EncodedRow, JournalCall, JournalRow, JournalStore } from './request-journal';
+import { storableText } from '../lib/text';
+import type { EncodedRow, JournalCall, JournalRow, JournalStore } from './journal-entry';
 import { maskHeaders, maskJson, maskXml } from './secret-masking';
 
 /**

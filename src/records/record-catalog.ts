@@ -1,6 +1,6 @@
-import { ValidationError } from '../errors';
-import { TEMPLATE_DIR } from '../wsdl-templates';
-import type { RecordSchemas } from './record-operations';
+import { ValidationError } from '../lib/errors';
+import { TEMPLATE_DIR } from './wsdl-templates';
+import type { RecordSchemas } from './record-store';
 import { SEARCH_BASICS } from './search';
 import { localOf, namespaceOf, qname, SchemaSet, XSD_NS, type ElementDecl, type QName } from './schema-set';
 import { builtInType, describeSimpleType, readSimpleValue, type SimpleKind, type SimpleType } from './simple-values';

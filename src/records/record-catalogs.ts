@@ -1,5 +1,5 @@
 import { RecordCatalog } from './record-catalog';
-import type { RecordSchemas } from './record-operations';
+import type { RecordSchemas } from './record-store';
 
 /**
  * The record schemas of each version: this project's own for every version, except the one a

@@ -1,8 +1,15 @@
-import type { ItemResult } from '../jobs/job';
-import type { RecordInput, RecordRefInput, StoredRecord } from './record';
+import type { RecordFields, RecordInput, RecordRefInput, StoredRecord } from './record';
 
-/** What applying one item yields: the item's result without its position. */
-export type Outcome = Omit<ItemResult, 'position'>;
+/** What applying one record came to, as NetSuite reports it (a job's result adds its position). */
+export interface Outcome {
+  isSuccess: boolean;
+  code: string | null;
+  message: string | null;
+  recordType: string;
+  internalId: string | null;
+  externalId: string | null;
+  record: RecordFields | null;
+}
 
 /**
  * The record store as the worker uses it, inside the transaction of one step, so a record's effect
@@ -15,4 +22,9 @@ export interface RecordStore {
   /** Merges the sent fields into the stored ones and clears the nulled ones. */
   update(account: string, existing: StoredRecord, record: RecordInput, now: Date): Promise<StoredRecord>;
   remove(account: string, existing: StoredRecord): Promise<void>;
+}
+
+/** Field names of a record type that can be returned whole; undefined for other types. */
+export interface RecordSchemas {
+  fieldNames(recordType: string): string[] | undefined;
 }

@@ -1,6 +1,6 @@
 import type { RequestCredentials } from '../accounts/authenticator';
 import type { SoapRequest } from './envelope-parser';
-import { featuresOf } from './versions';
+import { featuresOf } from '../records/versions';
 import { ATTRIBUTE_PREFIX, attribute, child, text, type XmlNode } from './xml-read';
 
 /**

@@ -1,8 +1,9 @@
-import { AsyncJobError, AuthError, LimitError, ValidationError } from '../errors';
+import type { FaultElement } from '../faults/fault-rule';
+import { AsyncJobError, AuthError, LimitError, ValidationError } from '../lib/errors';
 import { SoapClientError, SOAP11_ENVELOPE_NS } from './envelope-parser';
-import { namespacesOf } from './versions';
+import { namespacesOf } from '../records/versions';
 import { escapeXml } from './xml-write';
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../db/database-unavailable';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../lib/database-unavailable';
 
 /**
  * The one place where errors become SOAP faults, shaped as NetSuite sends them: HTTP 500,
@@ -10,19 +11,6 @@ import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../db/datab
  * with code and message in detail. Client mistakes get soapenv:Client without detail.
  */
 
-export const FAULT_ELEMENTS = [
-  'asyncFault',
-  'invalidSessionFault',
-  'invalidCredentialsFault',
-  'insufficientPermissionFault',
-  'exceededRequestLimitFault',
-  'exceededConcurrentRequestLimitFault',
-  'exceededRecordCountFault',
-  'exceededRequestSizeFault',
-  'exceededUsageLimitFault',
-  'unexpectedErrorFault',
-] as const;
-export type FaultElement = (typeof FAULT_ELEMENTS)[number];
 
 export interface SoapFault {
   faultcode: 'soapenv:Client' | 'soapenv:Server.userException';

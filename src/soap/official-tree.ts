@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { readSchemaDocument, WSDL_NS, XSD_NS, type SchemaElement } from '../records/schema-document';
-import { isVersion, namespacesOf, VERSIONS } from './versions';
+import { isVersion, namespacesOf, VERSIONS } from '../records/versions';
 
 /**
  * A copy of NetSuite's own WSDL and XSDs for one version (NETSUITE_WSDL_DIR), as NetSuite

@@ -1,5 +1,5 @@
 import type { Principal } from '../accounts/account';
-import { LimitError } from '../errors';
+import { LimitError } from '../lib/errors';
 import { ASYNC_OPERATIONS, type AsyncOperation } from '../jobs/job';
 import type { JobService } from '../jobs/job-service';
 import type { ItemInput } from '../records/record';

@@ -3,7 +3,7 @@ import type { ResultPage, StatusView } from '../jobs/job-service';
 import type { RecordCatalog } from '../records/record-catalog';
 import type { RecordCatalogs } from '../records/record-catalogs';
 import { RecordWriter } from './record-writer';
-import { namespacesOf } from './versions';
+import { namespacesOf } from '../records/versions';
 import { attribute, escapeXml, formatDouble, XSI_NS, xmlns } from './xml-write';
 
 /** Response bodies for the async operations, written with explicit prefixes and xsi:type. */

@@ -4,7 +4,7 @@ import { DATE_OPERATORS, ID_OPERATORS, STRING_OPERATORS, type Criterion, type Se
 import { localOf, namespaceOf } from '../records/schema-set';
 import { SoapClientError } from './envelope-parser';
 import type { Scope } from './record-reader';
-import { namespacesOf } from './versions';
+import { namespacesOf } from '../records/versions';
 import { attribute, child, children, declarations, elementKeys, localName, namedChildren, prefixOf, text, type XmlNode } from './xml-read';
 import { XSI_NS } from './xml-write';
 

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Authenticator } from '../accounts/authenticator';
 import type { Sessions } from '../accounts/sessions';
-import type { Clock } from '../clock';
-import { ValidationError } from '../errors';
+import type { Clock } from '../lib/clock';
+import { ValidationError } from '../lib/errors';
 import { ACCOUNT_ID_PATTERN, ACCOUNT_ID_RULE } from '../jobs/account-id';
 import { SoapClientError } from './soap-client-error';
 import type { OperationHandler, SoapCall } from './operations';
-import { namespacesOf, type VersionFeatures } from './versions';
+import { namespacesOf, type VersionFeatures } from '../records/versions';
 import { attribute, escapeXml, xmlns } from './xml-write';
 import { attribute as readAttribute, child, text } from './xml-read';
 

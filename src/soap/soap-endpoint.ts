@@ -3,14 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Authenticator } from '../accounts/authenticator';
 import type { RequestSlots } from '../accounts/request-slots';
-import type { Clock } from '../clock';
-import { REQUEST_ID_HEADER, requestIdOf } from '../http/request-id';
+import type { Clock } from '../lib/clock';
+import { REQUEST_ID_HEADER, requestIdOf } from '../lib/request-id';
 import { randomIds, type IdSource } from '../jobs/id-source';
 import { readCredentials } from './credentials-reader';
 import { parseEnvelope, SoapClientError, type SoapRequest } from './envelope-parser';
 import { clientFault, envelopeXml, faultXml, toFault, userFault, type SoapFault } from './faults';
 import { readsOnly, type OperationAnswer, type OperationHandler, type SoapCall } from './operations';
-import { featuresOf, namespacesOf } from './versions';
+import { featuresOf, namespacesOf } from '../records/versions';
 import { normalizeAccountId } from '../jobs/account-id';
 import { OPERATION_RULES, SESSION_COOKIE } from './session-operations';
 import type { Principal } from '../accounts/account';
@@ -18,10 +18,10 @@ import type { Sessions } from '../accounts/sessions';
 import { endpointPath, type WsdlCatalog } from './wsdl-catalog';
 import { escapeXml } from './xml-write';
 import { child, text as elementText } from './xml-read';
-import type { CapturedAnswer } from '../http/answer-capture';
+import type { CapturedAnswer } from '../journal/answer-capture';
 import type { RequestJournal } from '../journal/request-journal';
 import type { FaultInjector } from '../faults/fault-injector';
-import { ABORTED, type AnswerStatus } from '../metrics/service-metrics';
+import { ABORTED, type AnswerStatus } from '../lib/answer-status';
 
 /**
  * The NetSuite SOAP face, on a bare http.Server: it caps the body size, parses the envelope once

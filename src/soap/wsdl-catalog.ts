@@ -1,8 +1,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { TEMPLATE_DIR } from '../wsdl-templates';
+import { TEMPLATE_DIR } from '../records/wsdl-templates';
 import type { OfficialTree } from './official-tree';
-import { featuresOf, isVersion, type VersionFeatures } from './versions';
+import { featuresOf, isVersion, type VersionFeatures } from '../records/versions';
 
 /**
  * The WSDL and XSD templates under wsdl/, served with a version filled in. Files map to URLs as

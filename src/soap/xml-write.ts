@@ -1,4 +1,4 @@
-import { storableText } from '../text';
+import { storableText } from '../lib/text';
 
 /** Small helpers for writing XML by hand with explicit prefixes. */
 

@@ -1,7 +1,8 @@
 import { concludeStep, planAdvance, stepRange, type AdvanceOptions } from '../jobs/advance';
 import type { WorkerJob } from '../jobs/job';
 import type { Advance, StepContext } from '../jobs/job-store';
-import { applyItem, type RecordSchemas } from '../records/record-operations';
+import { applyItem } from './record-operations';
+import type { RecordSchemas } from '../records/record-store';
 
 /**
  * One step of one job: a scripted job's outcomes come from its scenario; a request job applies

@@ -1,4 +1,4 @@
-import type { ManualClock } from '../clock';
+import type { ManualClock } from '../lib/clock';
 import type { Worker } from './worker';
 
 /**

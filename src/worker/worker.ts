@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../clock';
-import { BatchStepFailedError, StepFailedError } from '../errors';
-import { isDatabaseUnreachable } from '../db/database-unavailable';
+import type { Clock } from '../lib/clock';
+import { BatchStepFailedError, StepFailedError } from '../lib/errors';
+import { isDatabaseUnreachable } from '../lib/database-unavailable';
 import type { AdvanceOptions } from '../jobs/advance';
 import type { JobStore } from '../jobs/job-store';
-import type { RecordSchemas } from '../records/record-operations';
+import type { RecordSchemas } from '../records/record-store';
 import { runStep } from './job-step';
-import { PollLoop } from './poll-loop';
+import { PollLoop } from '../lib/poll-loop';
 
 export interface WorkerOptions extends AdvanceOptions {
   /** Longest sleep when nothing is due. */

@@ -153,7 +153,7 @@ describe('jobs', () => {
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('Bulk repricing');
     expect(shown.stdout).toMatch(/├─ Validate\s+running 100%\s+2\/2, 1 failed/);
-    expect(shown.stdout).toMatch(/│  └─ Schema\s+pending 0%/);
+    expect(shown.stdout).toMatch(/│ {2}└─ Schema\s+pending 0%/);
     expect(shown.stdout).toMatch(/└─ Price\s+pending 0%\s+0\/3/);
     const missing = await cli(['jobs', 'show', 'ASYNCWEBSERVICES_NOPE'], env);
     expect(missing.code).toBe(1);

@@ -1,4 +1,4 @@
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../../src/lib/clock';
 import { migrate } from '../../src/db/knex';
 import { PgJobStore } from '../../src/db/pg-job-store';
 import { planAdvance } from '../../src/jobs/advance';

@@ -1,10 +1,11 @@
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../../src/lib/clock';
 import { hotPoolTarget } from '../../src/db/hot-query';
 import { migrate } from '../../src/db/knex';
 import { PgRequestJournal } from '../../src/db/pg-request-journal';
 import { randomBytes } from 'node:crypto';
-import { threadJournalWriters, type ThreadJournalWriter } from '../../src/journal/journal-thread';
-import { RequestJournal, type JournalCall } from '../../src/journal/request-journal';
+import { threadJournalWriters, type ThreadJournalWriter } from '../../src/compose/journal-thread';
+import { RequestJournal } from '../../src/journal/request-journal';
+import type { JournalCall } from '../../src/journal/journal-entry';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 /**

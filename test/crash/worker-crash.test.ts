@@ -68,7 +68,7 @@ function databaseUrl(applicationName: string): string {
 }
 
 function launch(name: string, mode: 'serve' | 'worker', env: Record<string, string>, readyPattern: RegExp): Proc {
-  const child = spawn(process.execPath, ['-r', './test/helpers/register-ts.js', 'src/main.ts', mode], {
+  const child = spawn(process.execPath, ['-r', './tools/register-ts.js', 'src/cli/main.ts', mode], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl(name), PORT: '0', HOST: '127.0.0.1', ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...WORKER_ENV, ...env },
   });

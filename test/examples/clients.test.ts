@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { systemClock } from '../../src/clock';
+import { systemClock } from '../../src/lib/clock';
 import { adminHeaders, startTestService, type TestService } from '../helpers/service';
 import { requireProgram } from '../helpers/programs';
 import { closedPort, EXAMPLES, runExample, shown } from './run-program';

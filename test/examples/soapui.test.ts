@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { systemClock } from '../../src/clock';
+import { systemClock } from '../../src/lib/clock';
 import { adminHeaders, startTestService, type TestService } from '../helpers/service';
 import { requireProgram } from '../helpers/programs';
 import { EXAMPLES, runExample } from './run-program';

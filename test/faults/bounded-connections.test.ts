@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isDatabaseUnavailable } from '../../src/db/database-unavailable';
+import { isDatabaseUnavailable } from '../../src/lib/database-unavailable';
 import { closeKnex, createKnex } from '../../src/db/knex';
 import { PgCluster } from './cluster';
 

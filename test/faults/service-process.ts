@@ -6,14 +6,14 @@ import type { PgCluster } from './cluster';
 import { freePort } from './ports';
 
 /**
- * The service under test as a user runs it: `node dist/main.js serve` in a child process (npm run
+ * The service under test as a user runs it: `node dist/cli/main.js serve` in a child process (npm run
  * test:faults builds first), on the cluster's `postgres` database, on a port of its own that a
  * restart keeps, so clients go on calling the same URL.
  */
 
 // FAULTS_SERVICE_ROOT runs another built checkout instead (e.g. the code before a fix, to measure it).
 const ROOT = path.resolve(process.env.FAULTS_SERVICE_ROOT || path.resolve(__dirname, '../..'));
-const MAIN = path.join(ROOT, 'dist', 'main.js');
+const MAIN = path.join(ROOT, 'dist', 'cli', 'main.js');
 
 /** Jobs of a few records finish in well under a second, so a run's jobs end soon after its load. */
 const QUICK_WORKER = { WORKER_POLL_MS: '50', WORKER_TICK_MS: '50', DEFAULT_RATE_PER_SECOND: '100' };

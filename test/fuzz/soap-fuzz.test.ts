@@ -158,7 +158,7 @@ beforeAll(async () => {
     await admin.connect();
     await admin.query(`create database ${FUZZ_DB}`);
   }
-  server = spawn(process.execPath, ['-r', './test/helpers/register-ts.js', 'src/main.ts', 'serve'], {
+  server = spawn(process.execPath, ['-r', './tools/register-ts.js', 'src/cli/main.ts', 'serve'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl(), DEFAULT_RATE_PER_SECOND: '50',
       // Eight requests at once for one account: the governance limit would answer most of them.

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { namespacesOf } from '../../src/soap/versions';
+import { namespacesOf } from '../../src/records/versions';
 
 /**
  * A small copy of NetSuite's WSDL tree for one version, written as NetSuite publishes its files and

@@ -1,4 +1,4 @@
-import type { ManualClock } from '../../src/clock';
+import type { ManualClock } from '../../src/lib/clock';
 import type { TestService } from './service';
 import { accountHeader, checkAsyncStatus, getAsyncResult, postSoap, SOAPENV, statusOf } from './soap';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * The real entry point (`src/main.ts serve`) in a child process on an embedded PGlite of its own,
+ * The real entry point (`src/cli/main.ts serve`) in a child process on an embedded PGlite of its own,
  * for tests that must see the process end rather than take jest down with it.
  */
 
@@ -22,7 +22,7 @@ export interface ServiceProcess {
 }
 
 /** `command`: the node arguments that serve (the sources by default; the built CLI is `bin/async-status-emulator.js serve`). */
-export function startServiceProcess(env: Record<string, string> = {}, command = ['-r', './test/helpers/register-ts.js', 'src/main.ts', 'serve']): Promise<ServiceProcess> {
+export function startServiceProcess(env: Record<string, string> = {}, command = ['-r', './tools/register-ts.js', 'src/cli/main.ts', 'serve']): Promise<ServiceProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ase-process-'));
   const child = spawn(process.execPath, command, {
     cwd: ROOT,

@@ -54,7 +54,7 @@ export async function postSoap(
   const text = await response.text();
   const contentType = response.headers.get('content-type');
   if (options.validate && contentType?.startsWith('text/xml')) await validateSoapAnswer(text, version);
-  let body: Record<string, any> = {};
+  let body: Record<string, any>;
   try {
     body = parser.parse(text)?.Envelope?.Body ?? {};
   } catch {

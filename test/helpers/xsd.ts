@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { validateXML } from 'xmllint-wasm';
-import { namespacesOf } from '../../src/soap/versions';
+import { namespacesOf } from '../../src/records/versions';
 import { WsdlCatalog } from '../../src/soap/wsdl-catalog';
 
 /**
@@ -158,7 +158,7 @@ export async function validateSoapAnswer(xml: string, version: string): Promise<
       execFileSync('xmllint', ['--noout', '--nonet', '--schema', path.join(dir, rootName), file], { stdio: 'pipe' });
     } catch (error) {
       const stderr = String((error as { stderr?: Buffer }).stderr ?? error);
-      throw new Error(`xmllint --schema rejected the answer:\n${stderr}\n${xml}`);
+      throw new Error(`xmllint --schema rejected the answer:\n${stderr}\n${xml}`, { cause: error });
     } finally {
       rmSync(file, { force: true });
     }

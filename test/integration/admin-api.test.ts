@@ -47,7 +47,7 @@ describe('POST /admin/jobs', () => {
     [{ operation: 'asyncGetList', recordType: 'task', items: 1 }, 'recordType'],
     [{ operation: 'asyncGetList', items: [{ fields: { nickname: 'x' } }] }, 'items[0].fields.nickname'],
     [{ operation: 'asyncGetList', items: [{ fields: { daysOverdue: '9223372036854775808' } }] }, 'items[0].fields.daysOverdue'],
-    [{ operation: 'asyncGetList', items: [{ fields: { daysOverdue: 9007199254740993 } }] }, 'items[0].fields.daysOverdue'],
+    [{ operation: 'asyncGetList', items: [{ fields: { daysOverdue: Number.MAX_SAFE_INTEGER + 1 } }] }, 'items[0].fields.daysOverdue'],
     [{ operation: 'asyncGetList', items: [{ fields: { balance: '0x10' } }] }, 'items[0].fields.balance'],
     [{ operation: 'asyncSearch', items: 5, pageSize: 3 }, 'pageSize'],
     [{ operation: 'asyncSearch', items: 5, failures: [{ item: 1, code: 'DUP_ENTITY' }] }, 'failures'],

@@ -1,4 +1,4 @@
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../../src/lib/clock';
 import { migrate } from '../../src/db/knex';
 import { PgAccountStore } from '../../src/db/pg-account-store';
 import { PgJobStore } from '../../src/db/pg-job-store';
@@ -6,7 +6,7 @@ import { JobService } from '../../src/jobs/job-service';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 /**
- * Polls and nonces made at the same time share one statement (src/db/batcher.ts): each caller
+ * Polls and nonces made at the same time share one statement (src/lib/batcher.ts): each caller
  * must still get the answer to its own question, on Postgres and on PGlite.
  */
 

@@ -1,4 +1,4 @@
-import type { ManualClock } from '../../src/clock';
+import type { ManualClock } from '../../src/lib/clock';
 import { etaHistory } from '../../src/jobs/eta-history';
 import { FaceClient } from '../helpers/json-faces';
 import { adminHeaders, createJob, startTestService, type TestService } from '../helpers/service';

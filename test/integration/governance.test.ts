@@ -1,4 +1,4 @@
-import type { ManualClock } from '../../src/clock';
+import type { ManualClock } from '../../src/lib/clock';
 import { ensureTestAccount } from '../helpers/credentials';
 import { adminHeaders, createJob, startTestService, TEST_ADMIN_TOKEN, type TestService } from '../helpers/service';
 import { checkAsyncStatus, envelope, faultOf, getAsyncResult, postSoap } from '../helpers/soap';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ManualClock } from '../../src/clock';
+import type { ManualClock } from '../../src/lib/clock';
 import { adminHeaders, createJob, startTestService, type TestService } from '../helpers/service';
 import { accountHeader, checkAsyncStatus, envelope, faultOf, getAsyncResult, postSoap, statusOf } from '../helpers/soap';
 

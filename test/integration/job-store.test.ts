@@ -1,10 +1,10 @@
-import { ManualClock } from '../../src/clock';
+import { ManualClock } from '../../src/lib/clock';
 import { migrate, migrationsCurrent } from '../../src/db/knex';
 import { PgJobStore } from '../../src/db/pg-job-store';
-import { BatchStepFailedError, StepFailedError } from '../../src/errors';
+import { BatchStepFailedError, StepFailedError } from '../../src/lib/errors';
 import { planAdvance } from '../../src/jobs/advance';
 import { JobService } from '../../src/jobs/job-service';
-import { silentLogger } from '../../src/logger';
+import { silentLogger } from '../../src/lib/logger';
 import { Worker } from '../../src/worker/worker';
 import { RecordCatalog } from '../../src/records/record-catalog';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { DEMO } from '../../src/accounts/demo';
-import type { Logger } from '../../src/logger';
+import type { Logger } from '../../src/lib/logger';
 import { ensureTestAccount } from '../helpers/credentials';
 import { FaceClient } from '../helpers/json-faces';
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process';

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { closeKnex } from '../../src/db/knex';
-import { createLogger } from '../../src/logger';
-import { ManualClock } from '../../src/clock';
+import { createLogger } from '../../src/lib/logger';
+import { ManualClock } from '../../src/lib/clock';
 import { ensureTestAccount, signTokenPassport, testCredentials, tokenPassportXml } from '../helpers/credentials';
 import { createTestDatabase } from '../helpers/database';
 import { adminHeaders, createJob, startTestService, TEST_ADMIN_TOKEN, type TestService } from '../helpers/service';

@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import * as soap from 'soap';
-import type { ManualClock } from '../../src/clock';
-import { loadConfig } from '../../src/config';
-import type { Logger } from '../../src/logger';
-import { silentLogger } from '../../src/logger';
-import { buildService } from '../../src/main';
+import type { ManualClock } from '../../src/lib/clock';
+import { loadConfig } from '../../src/compose/config';
+import type { Logger } from '../../src/lib/logger';
+import { silentLogger } from '../../src/lib/logger';
+import { buildService } from '../../src/compose/service';
 import { readOfficialTree } from '../../src/soap/official-tree';
 import { testCredentials } from '../helpers/credentials';
 import { createTestDatabase } from '../helpers/database';

@@ -7,7 +7,7 @@ import { DEFAULT_PASSWORD_CHECK_LIMITS } from '../../src/accounts/password-check
 import { Sessions } from '../../src/accounts/sessions';
 import { PgAccountStore } from '../../src/db/pg-account-store';
 import { PgSessionStore } from '../../src/db/pg-session-store';
-import { AuthError } from '../../src/errors';
+import { AuthError } from '../../src/lib/errors';
 import { adminHeaders, startTestService, type TestService } from '../helpers/service';
 import { envelope, faultOf, postSoap } from '../helpers/soap';
 

@@ -21,7 +21,7 @@ interface Running {
 }
 
 function start(env: Record<string, string>, mode = 'serve'): Promise<Running> {
-  const child = spawn(process.execPath, ['-r', './test/helpers/register-ts.js', 'src/main.ts', mode], {
+  const child = spawn(process.execPath, ['-r', './tools/register-ts.js', 'src/cli/main.ts', mode], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env },
   });

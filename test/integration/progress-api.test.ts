@@ -1,4 +1,4 @@
-import type { ManualClock } from '../../src/clock';
+import type { ManualClock } from '../../src/lib/clock';
 import { FaceClient } from '../helpers/json-faces';
 import { adminHeaders, createJob, startTestService, type TestService } from '../helpers/service';
 import { checkAsyncStatus, statusOf } from '../helpers/soap';

@@ -1,4 +1,4 @@
-import type { ManualClock } from '../../src/clock';
+import type { ManualClock } from '../../src/lib/clock';
 import { ensureTestAccount, signTokenPassport, testCredentials, tokenPassportXml } from '../helpers/credentials';
 import { FaceClient } from '../helpers/json-faces';
 import { adminHeaders, createJob, startTestService, TEST_ADMIN_TOKEN, type TestService } from '../helpers/service';

@@ -1,4 +1,4 @@
-import type { ManualClock } from '../../src/clock';
+import type { ManualClock } from '../../src/lib/clock';
 import { adminHeaders, createJob, startTestService, type TestService } from '../helpers/service';
 import { accountHeader, envelope, faultOf, postSoap, statusOf } from '../helpers/soap';
 
@@ -222,7 +222,7 @@ describe('session holds and users', () => {
   it('frees the session of a process that stopped mid-request within the hold lease, not after 22 minutes', async () => {
     const { PgSessionStore } = await import('../../src/db/pg-session-store');
     const { Sessions } = await import('../../src/accounts/sessions');
-    const { systemClock } = await import('../../src/clock');
+    const { systemClock } = await import('../../src/lib/clock');
     const store = new PgSessionStore(t.database.db);
     const now = new Date();
     await store.createSession({ id: 'crashed-holder-session', account: ACCOUNT, email: EMAIL, role: 3, createdAt: now, lastUsedAt: now });
@@ -249,7 +249,7 @@ describe('session holds and users', () => {
   it("keeps a running request's session held past the lease, renewing it", async () => {
     const { PgSessionStore } = await import('../../src/db/pg-session-store');
     const { Sessions } = await import('../../src/accounts/sessions');
-    const { systemClock } = await import('../../src/clock');
+    const { systemClock } = await import('../../src/lib/clock');
     const store = new PgSessionStore(t.database.db);
     const now = new Date();
     await store.createSession({ id: 'renewed-session', account: ACCOUNT, email: EMAIL, role: 3, createdAt: now, lastUsedAt: now });

@@ -1,4 +1,4 @@
-import type { ManualClock } from '../../src/clock';
+import type { ManualClock } from '../../src/lib/clock';
 import { createJob, startTestService, type TestService } from '../helpers/service';
 import { checkAsyncStatus, faultOf, getAsyncResult, statusOf } from '../helpers/soap';
 

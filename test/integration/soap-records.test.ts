@@ -1,7 +1,7 @@
 import { startTestService, type TestService } from '../helpers/service';
 import { asList, customer, NS, RecordRequests, ref, request, V } from '../helpers/record-requests';
 import { checkAsyncStatus, faultOf, getAsyncResult, postSoap, statusOf } from '../helpers/soap';
-import type { ManualClock } from '../../src/clock';
+import type { ManualClock } from '../../src/lib/clock';
 
 /** The submit operations on the record store, through SOAP over HTTP, checked in SQL and by reading back. */
 

@@ -1,4 +1,4 @@
-import type { ManualClock } from '../../src/clock';
+import type { ManualClock } from '../../src/lib/clock';
 import { asList, customer, RecordRequests, request, V } from '../helpers/record-requests';
 import { startTestService, type TestService } from '../helpers/service';
 import { faultOf, getAsyncResult, postSoap, statusOf, checkAsyncStatus } from '../helpers/soap';

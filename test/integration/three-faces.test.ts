@@ -1,4 +1,4 @@
-import type { ManualClock } from '../../src/clock';
+import type { ManualClock } from '../../src/lib/clock';
 import { FaceClient, shapeOf } from '../helpers/json-faces';
 import { startTestService, type TestService } from '../helpers/service';
 import { checkAsyncStatus, faultOf, getAsyncResult, statusOf, TEST_ACCOUNT } from '../helpers/soap';

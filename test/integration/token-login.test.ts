@@ -1,6 +1,6 @@
 import { Authenticator } from '../../src/accounts/authenticator';
 import { PgAccountStore } from '../../src/db/pg-account-store';
-import { AuthError } from '../../src/errors';
+import { AuthError } from '../../src/lib/errors';
 import { ensureTestAccount, testCredentials } from '../helpers/credentials';
 import { adminHeaders, startTestService, TEST_ADMIN_TOKEN, type TestService } from '../helpers/service';
 

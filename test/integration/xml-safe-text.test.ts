@@ -1,5 +1,5 @@
 import { validateXML } from 'xmllint-wasm';
-import type { ManualClock } from '../../src/clock';
+import type { ManualClock } from '../../src/lib/clock';
 import { FaceClient } from '../helpers/json-faces';
 import { adminHeaders, createJob, startTestService, type TestService } from '../helpers/service';
 import { getAsyncResult } from '../helpers/soap';

@@ -1,6 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
-import { systemClock } from '../../src/clock';
-import type { Logger } from '../../src/logger';
+import { systemClock } from '../../src/lib/clock';
+import type { Logger } from '../../src/lib/logger';
 import { ensureTestAccount, testCredentials, type Credentials } from '../helpers/credentials';
 import { requireProgram, runProgram } from '../helpers/programs';
 import { adminHeaders, createJob, startTestService, TEST_ADMIN_TOKEN, type TestService } from '../helpers/service';
@@ -483,7 +483,7 @@ export async function runJsonProgram(command: string, args: string[], timeoutMs 
   try {
     return JSON.parse(run.stdout) as ClientReport;
   } catch (error) {
-    throw new Error(`${shown} printed no JSON report (${(error as Error).message})\n${output}`);
+    throw new Error(`${shown} printed no JSON report (${(error as Error).message})\n${output}`, { cause: error });
   }
 }
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { systemClock } from '../../src/clock';
+import { systemClock } from '../../src/lib/clock';
 import { requireProgram, runProgram } from '../helpers/programs';
 import { adminHeaders, createJob, startTestService, type TestService } from '../helpers/service';
 

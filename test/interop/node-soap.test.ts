@@ -1,4 +1,5 @@
 import * as soap from 'soap';
+import soapPackage from 'soap/package.json';
 import type { Credentials } from '../helpers/credentials';
 import { signedTokenPassport, type Signing } from './node-soap-passport';
 import {
@@ -523,7 +524,7 @@ async function runNodeSoap(wsdlUrl: string, createJobs: () => Promise<InteropJob
   const endpoint = client.client.lastEndpoint ?? null;
   const requests: SubmittedRequests = {};
   return {
-    client: `node-soap ${require('soap/package.json').version}`,
+    client: `node-soap ${soapPackage.version}`,
     endpoint,
     polls: { ok: okPoll, errors: await section(() => client.poll(jobs.errors)) },
     results: { ok: await section(() => client.pageThrough(jobs.ok)), errors: await section(() => client.pageThrough(jobs.errors)) },

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { systemClock } from '../../src/clock';
+import { systemClock } from '../../src/lib/clock';
 import { ensureTestAccount, testCredentials } from '../helpers/credentials';
 import { writeNetSuiteStyleTree } from '../helpers/netsuite-style-tree';
 import { requireProgram, runProgram } from '../helpers/programs';

@@ -1,4 +1,4 @@
-import { Batcher } from '../../src/db/batcher';
+import { Batcher } from '../../src/lib/batcher';
 
 /** A run function whose batches are recorded and finish only when the test lets them. */
 function gatedRun() {

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/compose/config';
 
 describe('loadConfig', () => {
   it('has working defaults for an empty environment', () => {

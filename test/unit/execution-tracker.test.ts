@@ -1,4 +1,4 @@
-import { trackerJson, trackerNotFound, type TrackerSource } from '../../src/rest/execution-tracker';
+import { trackerJson, trackerNotFound, type TrackerSource } from '../../src/servicenow/execution-tracker';
 
 const now = new Date('2026-11-23T10:02:00Z');
 const node = (over: Partial<TrackerSource>): TrackerSource => ({

@@ -1,6 +1,6 @@
-import { arrived, crossing } from '../../src/journal/journal-thread';
+import { arrived, crossing } from '../../src/compose/journal-thread';
 import { journalRow } from '../../src/journal/journal-writer';
-import type { JournalCall } from '../../src/journal/request-journal';
+import type { JournalCall } from '../../src/journal/journal-entry';
 
 /**
  * What crosses to the journal's thread: a call, cloned as postMessage clones it, must make the

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/compose/config';
 import pino from 'pino';
-import { createLogger, flatInfoLine, type LogLevel } from '../../src/logger';
+import { createLogger, flatInfoLine, type LogLevel } from '../../src/lib/logger';
 
 /** The pino logger behind the Logger interface, and the LOG_LEVEL setting that filters it. */
 
@@ -88,12 +88,12 @@ describe('on the standard streams', () => {
   /** A process that logs with the default destinations, then does what `then` says. */
   function logging(then: 'stay' | 'exit') {
     const script = `
-      const { createLogger } = require('./src/logger');
+      const { createLogger } = require('./src/lib/logger');
       const logger = createLogger();
       for (let i = 0; i < 3; i++) logger.info('SOAP call', { n: i });
       logger.error('step failed', new Error('lost'));
       ${then === 'stay' ? 'setInterval(() => undefined, 1000);' : 'process.exit(0);'}`;
-    return spawn(process.execPath, ['-r', './test/helpers/register-ts.js', '-e', script], { cwd: path.resolve(__dirname, '../..') });
+    return spawn(process.execPath, ['-r', './tools/register-ts.js', '-e', script], { cwd: path.resolve(__dirname, '../..') });
   }
 
   const linesOf = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);

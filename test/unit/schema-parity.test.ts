@@ -4,10 +4,10 @@ import path from 'node:path';
 import { elementType, readNetSuiteFacts, type FactAttribute, type FactChild, type FactComplexType, type FactName, type NetSuiteFacts } from '../../tools/netsuite-facts';
 import { RECORD_TYPES, SERVED_OPERATIONS, SERVED_ROOTS, writeSchemas } from '../../tools/generate-schemas';
 import { DOCUMENT_INFO, factsForVersion, ownDeclarations, PASSPORT_HEADER } from '../../tools/version-facts';
-import { FAULT_ELEMENTS } from '../../src/soap/faults';
-import { featuresOf, VERSIONS } from '../../src/soap/versions';
+import { FAULT_ELEMENTS } from '../../src/faults/fault-rule';
+import { featuresOf, VERSIONS } from '../../src/records/versions';
 import { endpointPath, WsdlCatalog, wsdlPath } from '../../src/soap/wsdl-catalog';
-import { TEMPLATE_DIR } from '../../src/wsdl-templates';
+import { TEMPLATE_DIR } from '../../src/records/wsdl-templates';
 import { readServedSchemas, type ServedSchemas } from '../helpers/served-schemas';
 
 /**

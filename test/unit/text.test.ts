@@ -1,5 +1,5 @@
 import { escapeXml } from '../../src/soap/xml-write';
-import { isStorableText, storableText } from '../../src/text';
+import { isStorableText, storableText } from '../../src/lib/text';
 
 /** The one rule for text this service keeps: XML 1.0's characters, which Postgres can store too. */
 

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { STATUS_DETAIL_CODES } from '../../src/jobs/status-codes';
 import { RecordCatalog } from '../../src/records/record-catalog';
-import { featuresOf, VERSIONS } from '../../src/soap/versions';
+import { featuresOf, VERSIONS } from '../../src/records/versions';
 import { WsdlCatalog } from '../../src/soap/wsdl-catalog';
-import { TEMPLATE_DIR } from '../../src/wsdl-templates';
+import { TEMPLATE_DIR } from '../../src/records/wsdl-templates';
 
 const catalog = new WsdlCatalog();
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' });

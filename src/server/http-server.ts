@@ -1,0 +1,43 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Express } from 'express';
+import type { SoapEndpoint } from '../soap/soap-endpoint';
+import { isVersion, VERSIONS } from '../records/versions';
+import { baseUrlOf } from './base-url';
+import { REQUEST_ID_HEADER, requestIdOf } from '../lib/request-id';
+
+const SOAP_PATH = /^\/services\/NetSuitePort_([^/?]*)\/?(?:\?|$)/;
+
+/**
+ * A bare http.Server: the SOAP endpoint is served without express's per-request cost, everything
+ * else goes to the express app.
+ */
+/**
+ * Bounds on a connection, so slow or idle callers cost a socket and a timer each, never a stall:
+ * headers must arrive within HEADERS_TIMEOUT_MS and a whole request (a 100 MB upload on a slow
+ * link included) within REQUEST_TIMEOUT_MS. An idle keep-alive connection stays open longer than
+ * clients usually keep theirs (Node's default of 5 s met clients that poll every 5 s mid-close).
+ */
+const HEADERS_TIMEOUT_MS = 20_000;
+const REQUEST_TIMEOUT_MS = 300_000;
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+const MAX_HEADER_BYTES = 32 * 1024;
+
+export function createHttpServer(app: Express, soap: SoapEndpoint, publicUrl?: string): Server {
+  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, maxHeaderSize: MAX_HEADER_BYTES }, (req: IncomingMessage, res: ServerResponse) => {
+    const match = SOAP_PATH.exec(req.url ?? '');
+    if (!match) {
+      app(req, res);
+      return;
+    }
+    const version = match[1];
+    if (!isVersion(version)) {
+      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', [REQUEST_ID_HEADER]: requestIdOf(req) });
+      res.end(`Unknown SuiteTalk version "${version}": this server offers ${VERSIONS[0]} to ${VERSIONS[VERSIONS.length - 1]} (e.g. /services/NetSuitePort_2023_2).\n`);
+      return;
+    }
+    soap.handle(req, res, version, baseUrlOf(req, publicUrl)).catch((error: unknown) => {
+      res.destroy(error instanceof Error ? error : new Error(String(error)));
+    });
+  });
+  return server;
+}

@@ -1,0 +1,123 @@
+import { isAsyncOperation, type AsyncOperation } from '../jobs/job';
+import type { ItemInput, RecordInput, RecordRefInput, StoredRecord } from '../records/record';
+import type { Outcome, RecordSchemas, RecordStore } from '../records/record-store';
+
+/**
+ * What each submit operation does to one record, with the outcome NetSuite reports for it. Runs
+ * inside the worker's step transaction through the RecordStore port.
+ */
+
+const ENTITY_TYPES = new Set(['customer', 'contact', 'vendor', 'employee', 'partner']);
+
+/** Which records a new record of each type may be initialized from, as NetSuite allows. */
+export const INITIALIZE_SOURCES: Record<string, string[]> = {
+  cashSale: ['customer', 'estimate', 'salesOrder'],
+  estimate: ['customer', 'opportunity'],
+  invoice: ['customer', 'estimate', 'salesOrder'],
+  salesOrder: ['customer', 'estimate', 'opportunity'],
+};
+
+/** The outcome of a record that was applied; with its fields when the operation reads records. */
+export const success = (record: StoredRecord, withFields = false): Outcome => ({
+  isSuccess: true,
+  code: null,
+  message: null,
+  recordType: record.recordType,
+  internalId: record.internalId,
+  externalId: record.externalId,
+  record: withFields ? record.fields : null,
+});
+
+const failure = (code: string, message: string, ref: RecordRefInput): Outcome => ({
+  isSuccess: false,
+  code,
+  message,
+  recordType: ref.recordType ?? '',
+  internalId: ref.internalId ?? null,
+  externalId: ref.externalId ?? null,
+  record: null,
+});
+
+const duplicate = (record: RecordInput): Outcome =>
+  failure(
+    ENTITY_TYPES.has(record.recordType) ? 'DUP_ENTITY' : 'DUP_RCRD',
+    `A ${record.recordType} record with externalId ${record.externalId} already exists.`,
+    record,
+  );
+
+const missing = (ref: RecordRefInput): Outcome => failure('RCRD_DSNT_EXIST', 'That record does not exist.', ref);
+
+// Types the schemas do not list may still name records stored generically.
+const TYPE_NAME = /^[a-z][A-Za-z0-9]{0,99}$/;
+
+function checkRef(ref: RecordRefInput): Outcome | null {
+  if (!ref.recordType || !TYPE_NAME.test(ref.recordType)) {
+    return failure('INVALID_RCRD_TYPE', `The record type ${ref.recordType ?? '(none)'} is invalid; set type on the reference.`, ref);
+  }
+  if (!ref.internalId && !ref.externalId) return failure('INVALID_KEY_OR_REF', 'The reference has neither an internalId nor an externalId.', ref);
+  return null;
+}
+
+/** A new, unsaved record of the target type carrying the fields both types have. */
+async function initialize(store: RecordStore, account: string, targetType: string, reference: RecordRefInput, schemas: RecordSchemas): Promise<Outcome> {
+  const targetFields = schemas.fieldNames(targetType);
+  const sources = Object.hasOwn(INITIALIZE_SOURCES, targetType) ? INITIALIZE_SOURCES[targetType] : undefined;
+  if (!targetFields || !sources || !reference.recordType || !sources.includes(reference.recordType)) {
+    const article = /^[aeiou]/i.test(targetType) ? 'an' : 'a';
+    const allowed = sources ? `${article} ${targetType} can be initialized from ${sources.join(', ')}` : `initializing ${article} ${targetType} is not supported`;
+    return { ...failure('INVALID_INITIALIZE_REF', `Invalid initialize reference: ${allowed}.`, reference), recordType: targetType };
+  }
+  const problem = checkRef(reference);
+  if (problem) return problem;
+  const source = await store.find(account, reference);
+  if (!source) return { ...missing(reference), recordType: targetType };
+  const fields = Object.fromEntries(Object.entries(source.fields).filter(([name]) => targetFields.includes(name)));
+  return { isSuccess: true, code: null, message: null, recordType: targetType, internalId: null, externalId: null, record: fields };
+}
+
+export async function applyItem(
+  store: RecordStore,
+  account: string,
+  operation: AsyncOperation,
+  input: ItemInput,
+  now: Date,
+  schemas: RecordSchemas,
+): Promise<Outcome> {
+  if (input.kind === 'initialize') return initialize(store, account, input.targetType, input.reference, schemas);
+  if (input.kind === 'ref') {
+    const problem = checkRef(input.ref);
+    if (problem) return problem;
+    const existing = await store.find(account, input.ref);
+    if (!existing) return missing(input.ref);
+    if (operation === 'asyncDeleteList') {
+      await store.remove(account, existing);
+      return success(existing);
+    }
+    return success(existing, true);
+  }
+
+  if (input.kind === 'search') throw new Error('a search is not applied item by item');
+  const { record } = input;
+  switch (operation) {
+    case 'asyncAddList': {
+      const added = await store.insert(account, record, now);
+      return added ? success(added) : duplicate(record);
+    }
+    case 'asyncUpdateList': {
+      if (!record.internalId && !record.externalId) {
+        return failure('INVALID_KEY_OR_REF', 'An update needs the internalId or the externalId of the record to change.', record);
+      }
+      const existing = await store.find(account, record);
+      return existing ? success(await store.update(account, existing, record, now)) : missing(record);
+    }
+    case 'asyncUpsertList': {
+      if (!record.externalId) return failure('USER_ERROR', 'An upsert needs an externalId on each record.', record);
+      const existing = await store.find(account, { recordType: record.recordType, externalId: record.externalId });
+      if (existing) return success(await store.update(account, existing, record, now));
+      const added = await store.insert(account, record, now);
+      return added ? success(added) : duplicate(record);
+    }
+    default:
+      throw new Error(`${isAsyncOperation(operation) ? operation : 'this operation'} does not take records`);
+  }
+}
