@@ -143,7 +143,13 @@ const percent = (value: number) => `${fmt(value * 100, 1)}%`;
 export async function etaSection(context: BenchContext): Promise<SectionReport> {
   const clock = new ManualClock();
   const config = loadConfig({
-    DATABASE_URL: context.dbUrl, PORT: '0', HOST: '127.0.0.1', ADMIN_TOKEN, DEMO_ACCOUNT: 'off', AUTHENTICATION: 'on', CONCURRENT_REQUESTS_PER_ACCOUNT: '0',
+    DATABASE_URL: context.dbUrl,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ADMIN_TOKEN,
+    DEMO_ACCOUNT: 'off',
+    AUTHENTICATION: 'on',
+    CONCURRENT_REQUESTS_PER_ACCOUNT: '0',
   });
   // The worker loop stays off: the bench steps it on the manual clock.
   const service = await buildService(config, { clock, logger: silentLogger, worker: false });
@@ -160,7 +166,11 @@ export async function etaSection(context: BenchContext): Promise<SectionReport> 
 
   const label = (run: Run) => `${run.shape.name}${run.driver === 'worker' ? ' (worker)' : ''}`;
   const rows = runs.map((run) => ({
-    shape: label(run), lengthMinutes: run.lengthSeconds / 60, polls: run.errors.ours.length, ours: mean(run.errors.ours), naive: mean(run.errors.naive),
+    shape: label(run),
+    lengthMinutes: run.lengthSeconds / 60,
+    polls: run.errors.ours.length,
+    ours: mean(run.errors.ours),
+    naive: mean(run.errors.naive),
   }));
   const shapes = [...new Set(rows.map((row) => row.shape))].map((shape) => {
     const of = rows.filter((row) => row.shape === shape);
@@ -174,9 +184,12 @@ export async function etaSection(context: BenchContext): Promise<SectionReport> 
       2,
     ),
     '',
-    'Mean absolute error of estRemainingDuration against the true time left, over polls from 10% to 90% done, as a share of the job\'s length; per shape, the mean over the job lengths:',
+    "Mean absolute error of estRemainingDuration against the true time left, over polls from 10% to 90% done, as a share of the job's length; per shape, the mean over the job lengths:",
     // Judged at the printed precision, so two exact estimates tie rather than win on rounding noise.
-    ...shapes.map((shape) => `${shape.shape}: ours ${percent(shape.ours)}, naive ${percent(shape.naive)} (better than naive: ${percent(shape.ours) === percent(shape.naive) ? 'tied' : metOrNot(shape.ours < shape.naive)})`),
+    ...shapes.map(
+      (shape) =>
+        `${shape.shape}: ours ${percent(shape.ours)}, naive ${percent(shape.naive)} (better than naive: ${percent(shape.ours) === percent(shape.naive) ? 'tied' : metOrNot(shape.ours < shape.naive)})`,
+    ),
     `steady under ${percent(STEADY_GOAL)}: ${metOrNot(steady.every((shape) => shape.ours < STEADY_GOAL))}`,
   ].join('\n');
   return {

@@ -177,7 +177,11 @@ export async function soapCall(url: string, account: string, operation: string, 
 }
 
 export async function admin(url: string, route: string, body: unknown): Promise<unknown> {
-  const response = await fetch(`${url}/admin${route}`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${url}/admin${route}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (response.status >= 300 && response.status !== 409) throw new Error(`POST /admin${route} answered ${response.status}: ${await response.text()}`);
   return response.json().catch(() => undefined);
 }
@@ -196,11 +200,7 @@ export const fmt = (value: number, digits = 0) =>
   Number.isFinite(value) ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a';
 
 export const table = (header: string[], rows: Array<Array<string | number>>, rightFrom = 1) =>
-  [
-    `| ${header.join(' | ')} |`,
-    `|${header.map((_, i) => (i >= rightFrom ? '---:' : '---')).join('|')}|`,
-    ...rows.map((row) => `| ${row.join(' | ')} |`),
-  ].join('\n');
+  [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i >= rightFrom ? '---:' : '---')).join('|')}|`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 
 export const metOrNot = (met: boolean) => (met ? 'met' : 'not met');
 
@@ -228,7 +228,15 @@ export async function cpuSeconds(pids: number[]): Promise<Map<number, number>> {
   for (const pid of pids) {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
     // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
-    if (stat) used.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 13).reduce((sum, field) => sum + Number(field), 0) / 100);
+    if (stat)
+      used.set(
+        pid,
+        stat
+          .slice(stat.lastIndexOf(')') + 2)
+          .split(' ')
+          .slice(11, 13)
+          .reduce((sum, field) => sum + Number(field), 0) / 100,
+      );
   }
   return used;
 }

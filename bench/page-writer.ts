@@ -20,8 +20,14 @@ const VERSION = '2023_2';
 const writer = new ResultWriter(new RecordCatalogs(new RecordCatalog(), undefined));
 const failed = { isSuccess: false, code: 'DUP_ENTITY', message: 'A customer record with this externalId already exists.' };
 const pages = {
-  write: resultPage('asyncAddList', Array.from({ length: ITEMS }, (_, i) => itemResult(i + 1, { externalId: `c-${i + 1}`, ...(i % 50 === 0 ? failed : {}) }))),
-  search: resultPage('asyncSearch', Array.from({ length: ITEMS }, (_, i) => itemResult(i + 1, { externalId: `c-${i + 1}`, record: customerFields(i + 1) }))),
+  write: resultPage(
+    'asyncAddList',
+    Array.from({ length: ITEMS }, (_, i) => itemResult(i + 1, { externalId: `c-${i + 1}`, ...(i % 50 === 0 ? failed : {}) })),
+  ),
+  search: resultPage(
+    'asyncSearch',
+    Array.from({ length: ITEMS }, (_, i) => itemResult(i + 1, { externalId: `c-${i + 1}`, record: customerFields(i + 1) })),
+  ),
 };
 
 for (const [name, page] of Object.entries(pages)) {

@@ -2,9 +2,27 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from 'pg';
 import {
-  REGISTER, SECONDS, WARMUP_SECONDS,
-  admin, createAccounts, credentialsOf, endpoint, envelope, fmt, metOrNot, peakRssMiB, positiveNumber, runLoad, soapCall, start, startService, stop, table,
-  type BenchContext, type SectionReport, type Started,
+  REGISTER,
+  SECONDS,
+  WARMUP_SECONDS,
+  admin,
+  createAccounts,
+  credentialsOf,
+  endpoint,
+  envelope,
+  fmt,
+  metOrNot,
+  peakRssMiB,
+  positiveNumber,
+  runLoad,
+  soapCall,
+  start,
+  startService,
+  stop,
+  table,
+  type BenchContext,
+  type SectionReport,
+  type Started,
 } from './harness';
 import type { LoadResult, LoadSpec } from './load';
 
@@ -79,12 +97,14 @@ async function seedCustomers(db: Client, account: string, count: number): Promis
 async function waitFinished(service: Started, job: PagedJob): Promise<void> {
   const deadline = Date.now() + JOB_TIMEOUT_MS;
   for (;;) {
-    const answer = await soapCall(service.url, job.account, 'checkAsyncStatus', `<msg:checkAsyncStatus><msg:jobId>${job.jobId}</msg:jobId></msg:checkAsyncStatus>`).catch((error: unknown) => {
-      // The 200,000-record search holds the event loop for seconds; a keep-alive socket the server
-      // closes as it wakes fails the poll, which is asked again while the service still runs.
-      if (service.child.exitCode !== null || service.child.signalCode !== null) throw error;
-      return undefined;
-    });
+    const answer = await soapCall(service.url, job.account, 'checkAsyncStatus', `<msg:checkAsyncStatus><msg:jobId>${job.jobId}</msg:jobId></msg:checkAsyncStatus>`).catch(
+      (error: unknown) => {
+        // The 200,000-record search holds the event loop for seconds; a keep-alive socket the server
+        // closes as it wakes fails the poll, which is asked again while the service still runs.
+        if (service.child.exitCode !== null || service.child.signalCode !== null) throw error;
+        return undefined;
+      },
+    );
     const status = answer && /<platformCore:status>(\w+)</.exec(answer.text)?.[1];
     if (status === 'finished') return;
     if (answer && status !== 'pending' && status !== 'processing') throw new Error(`${job.kind} job ${job.jobId} ended ${status ?? 'with no status'}: ${answer.text}`);
@@ -196,8 +216,16 @@ export async function pagingSection(context: BenchContext): Promise<SectionRepor
     table(
       ['target', 'pages', 'req/s', 'p50 ms', 'p99 ms', 'MB/s', 'non-2xx', 'errors', 'peak RSS before load MiB', 'peak RSS after load MiB', 'MB/s × ceiling'],
       rows.map(({ target, records, result, startRssMiB, peakRssMiB: peak }) => [
-        target, fmt(records / PAGE_SIZE), fmt(result.requestsPerSecond), fmt(result.p50Ms, 1), fmt(result.p99Ms, 1), fmt(result.megabytesPerSecond, 2),
-        result.non2xx, result.errors + result.timeouts, startRssMiB === null ? '' : fmt(startRssMiB), peak === null ? '' : fmt(peak),
+        target,
+        fmt(records / PAGE_SIZE),
+        fmt(result.requestsPerSecond),
+        fmt(result.p50Ms, 1),
+        fmt(result.p99Ms, 1),
+        fmt(result.megabytesPerSecond, 2),
+        result.non2xx,
+        result.errors + result.timeouts,
+        startRssMiB === null ? '' : fmt(startRssMiB),
+        peak === null ? '' : fmt(peak),
         // The ceiling answers add-job pages; search pages are larger, so they get no ratio to it.
         target.startsWith('service: search') ? '' : fmt(result.megabytesPerSecond / ceilingResult.megabytesPerSecond, 2),
       ]),
@@ -214,6 +242,12 @@ export async function pagingSection(context: BenchContext): Promise<SectionRepor
   return {
     title: '2. Result paging (getAsyncResult, 16 clients)',
     text,
-    json: { settings: { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, pageSize: PAGE_SIZE, memoryGrowthLimit: MEMORY_GROWTH_LIMIT, rounds: PAGING_ROUNDS }, rows, memoryGrowth: growth, peakRssMiB: Object.fromEntries(peaks), searchPeakRssMiB },
+    json: {
+      settings: { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, pageSize: PAGE_SIZE, memoryGrowthLimit: MEMORY_GROWTH_LIMIT, rounds: PAGING_ROUNDS },
+      rows,
+      memoryGrowth: growth,
+      peakRssMiB: Object.fromEntries(peaks),
+      searchPeakRssMiB,
+    },
   };
 }

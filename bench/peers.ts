@@ -54,18 +54,21 @@ async function floor(bodyFile: string, databaseUrl: string): Promise<string> {
       const body = Buffer.concat(chunks).toString('utf8');
       const from = body.indexOf('jobId>') + 6;
       const id = body.slice(from, body.indexOf('<', from));
-      batches.load(id).then((row) => {
-        const done = !row ? 0 : row.status === 'finished' || row.status === 'finishedWithErrors' ? 100 : row.total_items > 0 ? (100 * row.processed_items) / row.total_items : 0;
-        const text = reply
-          .replace(status, `<platformCore:status>${row?.status ?? 'failed'}</platformCore:status>`)
-          .replace(percent, `<platformCore:percentCompleted>${done.toFixed(2)}</platformCore:percentCompleted>`);
-        res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
-        res.end(text);
-      }, (error: unknown) => {
-        // The load generator counts it as an error: the floor must not look better by failing.
-        res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
-        res.end(`${error instanceof Error ? error.message : String(error)}\n`);
-      });
+      batches.load(id).then(
+        (row) => {
+          const done = !row ? 0 : row.status === 'finished' || row.status === 'finishedWithErrors' ? 100 : row.total_items > 0 ? (100 * row.processed_items) / row.total_items : 0;
+          const text = reply
+            .replace(status, `<platformCore:status>${row?.status ?? 'failed'}</platformCore:status>`)
+            .replace(percent, `<platformCore:percentCompleted>${done.toFixed(2)}</platformCore:percentCompleted>`);
+          res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+          res.end(text);
+        },
+        (error: unknown) => {
+          // The load generator counts it as an error: the floor must not look better by failing.
+          res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+          res.end(`${error instanceof Error ? error.message : String(error)}\n`);
+        },
+      );
     });
   });
   return listening(server);

@@ -3,9 +3,28 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Client } from 'pg';
 import {
-  CONNECTIONS, RATE, REGISTER, ROOT, SECONDS, VERSION, WARMUP_SECONDS,
-  createAccounts, credentialsOf, endpoint, envelope, fmt, measureCpu, metOrNot, runLoad, start, startService, stop, table,
-  type BenchContext, type SectionReport, type Started,
+  CONNECTIONS,
+  RATE,
+  REGISTER,
+  ROOT,
+  SECONDS,
+  VERSION,
+  WARMUP_SECONDS,
+  createAccounts,
+  credentialsOf,
+  endpoint,
+  envelope,
+  fmt,
+  measureCpu,
+  metOrNot,
+  runLoad,
+  start,
+  startService,
+  stop,
+  table,
+  type BenchContext,
+  type SectionReport,
+  type Started,
 } from './harness';
 import { passportFor, type LoadResult, type LoadSpec } from './load';
 
@@ -76,7 +95,9 @@ async function verifyFreshness(url: string, db: Client, jobs: BenchJob[], sample
     const after = await read();
     const status = /<platformCore:status>(\w+)</.exec(text)?.[1];
     const percent = Number(/<platformCore:percentCompleted>([\d.]+)</.exec(text)?.[1]);
-    const percents = [before, after].map((row) => (row.status === 'pending' ? 0 : ['finished', 'finishedWithErrors'].includes(row.status) ? 100 : (row.processed_items / (row.status === 'processing' ? 1_000_000 : 100)) * 100));
+    const percents = [before, after].map((row) =>
+      row.status === 'pending' ? 0 : ['finished', 'finishedWithErrors'].includes(row.status) ? 100 : (row.processed_items / (row.status === 'processing' ? 1_000_000 : 100)) * 100,
+    );
     // The answer rounds to two decimals, as NetSuite's does.
     const fresh = (status === before.status || status === after.status) && percent >= Math.min(...percents) - 0.005 && percent <= Math.max(...percents) + 0.005;
     if (!fresh) stale++;
@@ -90,7 +111,10 @@ async function startWireMock(reply: string): Promise<Started> {
   const jar = readdirSync(dir).find((name) => name.endsWith('.jar'));
   if (!jar) throw new Error('the wiremock npm package has no jar: run npm ci');
   const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn('java', ['-jar', path.join(dir, jar), '--port', String(port), '--bind-address', '127.0.0.1', '--disable-banner', '--no-request-journal'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('java', ['-jar', path.join(dir, jar), '--port', String(port), '--bind-address', '127.0.0.1', '--disable-banner', '--no-request-journal'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
@@ -168,9 +192,14 @@ export async function pollSection(context: BenchContext): Promise<SectionReport>
     unsigned: () => serviceRun('unsigned', true),
     'signed-nojournal': () => serviceRun('signed', false),
     'unsigned-nojournal': () => serviceRun('unsigned', false),
-    ceiling: () => peerRun('ceiling: node:http, same bytes from memory', () => start(process.execPath, [...REGISTER, 'bench/peers.ts', 'ceiling', replyFile], {}, 'the ceiling server')),
-    floor: () => peerRun('floor: node:http + one batched Postgres read a poll', () => start(process.execPath, [...REGISTER, 'bench/peers.ts', 'floor', replyFile, context.dbUrl], {}, 'the floor server')),
-    'node-soap': () => peerRun('peer: express + node-soap', () => start(process.execPath, [...REGISTER, 'bench/peers.ts', 'node-soap', VERSION, statusFile], {}, 'the node-soap peer')),
+    ceiling: () =>
+      peerRun('ceiling: node:http, same bytes from memory', () => start(process.execPath, [...REGISTER, 'bench/peers.ts', 'ceiling', replyFile], {}, 'the ceiling server')),
+    floor: () =>
+      peerRun('floor: node:http + one batched Postgres read a poll', () =>
+        start(process.execPath, [...REGISTER, 'bench/peers.ts', 'floor', replyFile, context.dbUrl], {}, 'the floor server'),
+      ),
+    'node-soap': () =>
+      peerRun('peer: express + node-soap', () => start(process.execPath, [...REGISTER, 'bench/peers.ts', 'node-soap', VERSION, statusFile], {}, 'the node-soap peer')),
     wiremock: () => peerRun('peer: WireMock canned stub', () => startWireMock(reply.toString('utf8'))),
   };
   // BENCH_TARGETS picks some (e.g. "unsigned" while profiling); every goal needs all of them.
@@ -187,8 +216,15 @@ export async function pollSection(context: BenchContext): Promise<SectionReport>
     table(
       ['target', 'req/s', 'p50 ms', 'p99 ms', 'MB/s', 'non-2xx', 'errors', '× ceiling', '× faster peer'],
       rows.map(({ target, result }) => [
-        target, fmt(result.requestsPerSecond), fmt(result.p50Ms, 1), fmt(result.p99Ms, 1), fmt(result.megabytesPerSecond, 2),
-        result.non2xx, result.errors + result.timeouts, fmt(result.requestsPerSecond / ceiling, 2), fmt(result.requestsPerSecond / fasterPeer, 2),
+        target,
+        fmt(result.requestsPerSecond),
+        fmt(result.p50Ms, 1),
+        fmt(result.p99Ms, 1),
+        fmt(result.megabytesPerSecond, 2),
+        result.non2xx,
+        result.errors + result.timeouts,
+        fmt(result.requestsPerSecond / ceiling, 2),
+        fmt(result.requestsPerSecond / fasterPeer, 2),
       ]),
     ),
     '',

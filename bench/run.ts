@@ -38,7 +38,12 @@ async function main(): Promise<void> {
     await server.query(`create database ${benchDb}`);
     const dbUrl = new URL(adminUrl);
     dbUrl.pathname = `/${benchDb}`;
-    const context: BenchContext = { dbUrl: dbUrl.toString(), db: new Client({ connectionString: dbUrl.toString() }), started: [], tmp: mkdtempSync(path.join(os.tmpdir(), 'ase-bench-')) };
+    const context: BenchContext = {
+      dbUrl: dbUrl.toString(),
+      db: new Client({ connectionString: dbUrl.toString() }),
+      started: [],
+      tmp: mkdtempSync(path.join(os.tmpdir(), 'ase-bench-')),
+    };
     try {
       await context.db.connect();
       const report = await SECTIONS[name](context);
@@ -54,7 +59,10 @@ async function main(): Promise<void> {
 
   const out = path.join(ROOT, 'bench/out');
   mkdirSync(out, { recursive: true });
-  writeFileSync(path.join(out, 'latest.json'), JSON.stringify({ at: new Date().toISOString(), machine: machine(), sections: Object.fromEntries(reports.map((report) => [report.title, report.json])) }, null, 2));
+  writeFileSync(
+    path.join(out, 'latest.json'),
+    JSON.stringify({ at: new Date().toISOString(), machine: machine(), sections: Object.fromEntries(reports.map((report) => [report.title, report.json])) }, null, 2),
+  );
   process.stdout.write(`machine: ${machine()}\nwritten: bench/out/latest.json\n`);
 }
 

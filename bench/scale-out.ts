@@ -1,9 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import {
-  CONNECTIONS, SECONDS, WARMUP_SECONDS,
-  createAccounts, fmt, measureCpu, runLoad, startService, stop, table,
-  type BenchContext, type SectionReport, type Started,
+  CONNECTIONS,
+  SECONDS,
+  WARMUP_SECONDS,
+  createAccounts,
+  fmt,
+  measureCpu,
+  runLoad,
+  startService,
+  stop,
+  table,
+  type BenchContext,
+  type SectionReport,
+  type Started,
 } from './harness';
 import type { LoadResult } from './load';
 import { pollLoad, seedJobs } from './poll';
@@ -47,7 +57,15 @@ export async function scaleOutSection(context: BenchContext): Promise<SectionRep
     const machineBefore = await machineBusySeconds();
     const began = Date.now();
     const pids = services.map((service) => service.pid);
-    const { result, processCpu, postgresCpu } = await measureCpu(pids, () => runLoad(pollLoad(services.map((service) => service.url), jobs, accounts)));
+    const { result, processCpu, postgresCpu } = await measureCpu(pids, () =>
+      runLoad(
+        pollLoad(
+          services.map((service) => service.url),
+          jobs,
+          accounts,
+        ),
+      ),
+    );
     const wall = (Date.now() - began) / 1000;
     const machineSeconds = (await machineBusySeconds()) - machineBefore;
     for (const service of services) await stop(service);
@@ -64,10 +82,31 @@ export async function scaleOutSection(context: BenchContext): Promise<SectionRep
   const bound = left / serverSide(one);
   const text = [
     table(
-      ['service processes', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'load generator cores', 'service cores', 'Postgres cores', 'machine cores busy', 'req/s per server-side core'],
+      [
+        'service processes',
+        'req/s',
+        'p50 ms',
+        'p99 ms',
+        'non-2xx',
+        'errors',
+        'load generator cores',
+        'service cores',
+        'Postgres cores',
+        'machine cores busy',
+        'req/s per server-side core',
+      ],
       [one, two].map((run) => [
-        run.processes, fmt(run.result.requestsPerSecond), fmt(run.result.p50Ms, 1), fmt(run.result.p99Ms, 1), run.result.non2xx, run.result.errors + run.result.timeouts,
-        fmt(run.result.loadGeneratorCores, 2), fmt(run.serviceCores, 2), fmt(run.postgresCores, 2), fmt(run.machineCores, 2), fmt(run.result.requestsPerSecond / serverSide(run)),
+        run.processes,
+        fmt(run.result.requestsPerSecond),
+        fmt(run.result.p50Ms, 1),
+        fmt(run.result.p99Ms, 1),
+        run.result.non2xx,
+        run.result.errors + run.result.timeouts,
+        fmt(run.result.loadGeneratorCores, 2),
+        fmt(run.serviceCores, 2),
+        fmt(run.postgresCores, 2),
+        fmt(run.machineCores, 2),
+        fmt(run.result.requestsPerSecond / serverSide(run)),
       ]),
     ),
     '',
@@ -81,6 +120,11 @@ export async function scaleOutSection(context: BenchContext): Promise<SectionRep
   return {
     title: '5. Scale-out (two service processes, one database)',
     text,
-    json: { settings: { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, jobs: jobs.length, accounts: accounts.length, cores }, runs: [one, two], ratio, bound },
+    json: {
+      settings: { connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, jobs: jobs.length, accounts: accounts.length, cores },
+      runs: [one, two],
+      ratio,
+      bound,
+    },
   };
 }

@@ -1,7 +1,18 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TEMPLATE_DIR } from '../src/records/wsdl-templates';
-import { elementType, localOf, prefixOf, readNetSuiteFacts, type FactChild, type FactComplexType, type FactName, type FactOperation, type FactSimpleType, type NetSuiteFacts } from './netsuite-facts';
+import {
+  elementType,
+  localOf,
+  prefixOf,
+  readNetSuiteFacts,
+  type FactChild,
+  type FactComplexType,
+  type FactName,
+  type FactOperation,
+  type FactSimpleType,
+  type NetSuiteFacts,
+} from './netsuite-facts';
 import { allFacts, DOCUMENT_INFO, GOVERNANCE_OPERATIONS, PASSPORT_HEADER, PASSPORT_OPERATIONS } from './version-facts';
 
 /**
@@ -29,10 +40,34 @@ export const SERVED_OPERATIONS = [
 ];
 
 /** The record types the built-in WSDL serves (records.md), and the search basics asyncSearch answers. */
-export const RECORD_TYPES = ['listRel:Customer', 'listRel:Contact', 'listRel:Vendor', 'listEmp:Employee', 'listAcct:InventoryItem', 'tranSales:SalesOrder', 'tranSales:Invoice', 'tranSales:Estimate', 'tranSales:CashSale', 'tranPurch:PurchaseOrder'];
-export const SEARCH_TYPES = ['platformCommon:CustomerSearchBasic', 'platformCommon:ContactSearchBasic', 'platformCommon:VendorSearchBasic', 'platformCommon:TransactionSearchBasic'];
+export const RECORD_TYPES = [
+  'listRel:Customer',
+  'listRel:Contact',
+  'listRel:Vendor',
+  'listEmp:Employee',
+  'listAcct:InventoryItem',
+  'tranSales:SalesOrder',
+  'tranSales:Invoice',
+  'tranSales:Estimate',
+  'tranSales:CashSale',
+  'tranPurch:PurchaseOrder',
+];
+export const SEARCH_TYPES = [
+  'platformCommon:CustomerSearchBasic',
+  'platformCommon:ContactSearchBasic',
+  'platformCommon:VendorSearchBasic',
+  'platformCommon:TransactionSearchBasic',
+];
 /** Stand-ins for abstract types the facts reach: the seven asyncResult types and typed custom field values. */
-const SUBTYPES = ['AsyncAddListResult', 'AsyncUpdateListResult', 'AsyncUpsertListResult', 'AsyncDeleteListResult', 'AsyncGetListResult', 'AsyncInitializeListResult', 'AsyncSearchResult']
+const SUBTYPES = [
+  'AsyncAddListResult',
+  'AsyncUpdateListResult',
+  'AsyncUpsertListResult',
+  'AsyncDeleteListResult',
+  'AsyncGetListResult',
+  'AsyncInitializeListResult',
+  'AsyncSearchResult',
+]
   .map((name) => `platformMsgs:${name}`)
   .concat(['String', 'Boolean', 'Long', 'Double', 'Date'].map((kind) => `platformCore:${kind}CustomFieldRef`));
 
@@ -141,17 +176,22 @@ export function generateSchemas(facts: NetSuiteFacts): Map<string, string> {
     };
     const inFile = (name: FactName) => prefixOf(name) === prefix;
     for (const type of all.complexTypes.values()) {
-      if (inFile(type.name) && (always.has(type.name) || featured.passport.has(type.name) || featured.governance.has(type.name))) declarations.push(wrap(type.name, complexTypeXml(type, use)));
+      if (inFile(type.name) && (always.has(type.name) || featured.passport.has(type.name) || featured.governance.has(type.name)))
+        declarations.push(wrap(type.name, complexTypeXml(type, use)));
     }
     for (const type of all.simpleTypes.values()) {
-      if (inFile(type.name) && (always.has(type.name) || featured.passport.has(type.name) || featured.governance.has(type.name))) declarations.push(wrap(type.name, simpleTypeXml(type, use)));
+      if (inFile(type.name) && (always.has(type.name) || featured.passport.has(type.name) || featured.governance.has(type.name)))
+        declarations.push(wrap(type.name, simpleTypeXml(type, use)));
     }
     const elements = [...new Set([...always.elements, ...featured.passport.elements, ...featured.governance.elements])].filter(inFile).sort();
     for (const element of elements) declarations.push(wrap(element, `  <xsd:element name="${localOf(element)}" type="${use(elementType(all, element)!)}"/>`));
     if (declarations.length === 0) continue;
     used.delete('xsd');
     const ns = (p: string) => all.namespaces.get(p)!.replace('_V.', '_{{V}}.');
-    const imports = [...used].filter((p) => p !== prefix).sort().map((p) => `  <xsd:import namespace="${ns(p)}" schemaLocation="${relativeLocation(file, SCHEMA_FILES[p] ?? missing(`a file for ${p}`))}"/>`);
+    const imports = [...used]
+      .filter((p) => p !== prefix)
+      .sort()
+      .map((p) => `  <xsd:import namespace="${ns(p)}" schemaLocation="${relativeLocation(file, SCHEMA_FILES[p] ?? missing(`a file for ${p}`))}"/>`);
     const declared = [`xmlns:xsd="${XSD_NS}"`, ...[...used].sort().map((p) => `xmlns:${p}="${ns(p)}"`)];
     files.set(
       file,
@@ -189,7 +229,8 @@ function complexTypeXml(type: FactComplexType, use: (name: FactName) => FactName
     child.ref ? `<xsd:element ref="${use(child.ref)}"${occurs(child)}/>` : `<xsd:element name="${child.name}" type="${use(child.type!)}"${occurs(child)}/>`,
   );
   const attributes = type.attributes.map(
-    (attribute) => `<xsd:attribute name="${attribute.name}" type="${use(attribute.type)}"${attribute.required ? ' use="required"' : ''}${attribute.default !== undefined ? ` default="${attribute.default}"` : ''}/>`,
+    (attribute) =>
+      `<xsd:attribute name="${attribute.name}" type="${use(attribute.type)}"${attribute.required ? ' use="required"' : ''}${attribute.default !== undefined ? ` default="${attribute.default}"` : ''}/>`,
   );
   const indent = (lines: string[], depth: number) => lines.map((line) => `${' '.repeat(depth)}${line}`);
   const sequence = (depth: number) => (children.length > 0 ? [`${' '.repeat(depth)}<xsd:sequence>`, ...indent(children, depth + 2), `${' '.repeat(depth)}</xsd:sequence>`] : []);
@@ -217,14 +258,17 @@ function simpleTypeXml(type: FactSimpleType, use: (name: FactName) => FactName):
     const line = `      <xsd:enumeration value="${escapeAttribute(value)}"/>`;
     return type.name === 'platformCoreTyp:AsyncStatusType' && value === 'retry' ? `      <!--IF retryStatus-->${line.trim()}<!--END retryStatus-->` : line;
   });
-  return [`  <xsd:simpleType name="${localOf(type.name)}">`, `    <xsd:restriction base="${use(type.base)}">`, ...values, `    </xsd:restriction>`, `  </xsd:simpleType>`].join('\n');
+  return [`  <xsd:simpleType name="${localOf(type.name)}">`, `    <xsd:restriction base="${use(type.base)}">`, ...values, `    </xsd:restriction>`, `  </xsd:simpleType>`].join(
+    '\n',
+  );
 }
 
 const escapeAttribute = (value: string) => value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
 
 /** StatusDetail before 2018_1: code required, no afterSubmitFailed. */
 function withStatusDetailVersions(xsd: string): string {
-  const newer = /( *)<xsd:element name="code" type="platformFaultTyp:StatusDetailCodeType" minOccurs="0"\/>\n( *<xsd:element name="message" type="xsd:string" minOccurs="0"\/>)\n( *<xsd:element name="afterSubmitFailed" type="xsd:boolean" minOccurs="0"\/>)/;
+  const newer =
+    /( *)<xsd:element name="code" type="platformFaultTyp:StatusDetailCodeType" minOccurs="0"\/>\n( *<xsd:element name="message" type="xsd:string" minOccurs="0"\/>)\n( *<xsd:element name="afterSubmitFailed" type="xsd:boolean" minOccurs="0"\/>)/;
   const match = newer.exec(xsd);
   if (!match) throw new Error('generate-schemas: StatusDetail is not as expected');
   const [all, indent, message, after] = match;

@@ -70,7 +70,9 @@ export const DEFAULT_FACTS_DIR = path.resolve(__dirname, '../../shared/netsuite-
 export function readNetSuiteFacts(dir: string = DEFAULT_FACTS_DIR): NetSuiteFacts {
   const missing = FACT_FILES.filter((file) => !existsSync(path.join(dir, file)));
   if (missing.length > 0) {
-    throw new Error(`NetSuite's schema facts are expected in ${dir} (${FACT_FILES.join(', ')}); missing ${missing.join(', ')}. Lay ../shared/netsuite-schema beside the repository, as CI does.`);
+    throw new Error(
+      `NetSuite's schema facts are expected in ${dir} (${FACT_FILES.join(', ')}); missing ${missing.join(', ')}. Lay ../shared/netsuite-schema beside the repository, as CI does.`,
+    );
   }
   const facts = emptyFacts();
   for (const file of FACT_FILES) parseFacts(readFileSync(path.join(dir, file), 'utf8'), file, facts);

@@ -111,7 +111,13 @@ export class AccountService {
   async addUser(accountId: string, input: NewUser): Promise<void> {
     const account = await this.details(accountId);
     await this.store.saveUser(
-      { account: account.id, email: input.email.trim().toLowerCase(), passwordHash: hashPassword(input.password), role: input.role ?? ADMINISTRATOR_ROLE, webServices: input.webServices ?? true },
+      {
+        account: account.id,
+        email: input.email.trim().toLowerCase(),
+        passwordHash: hashPassword(input.password),
+        role: input.role ?? ADMINISTRATOR_ROLE,
+        webServices: input.webServices ?? true,
+      },
       this.clock.now(),
     );
   }

@@ -6,16 +6,7 @@ import type { AccountStore, LoginFailure } from './account-store';
 import { DEFAULT_FAILED_LOGIN_LIMITS, LoginThrottle, type FailedLoginLimits, type LoginRefusal } from './login-throttle';
 import { DEFAULT_PASSWORD_CHECK_LIMITS, PasswordChecks, type PasswordCheckLimits } from './password-checks';
 import type { Session, Sessions } from './sessions';
-import {
-  hmacAlgorithm,
-  NONCE_PATTERN,
-  sameSecret,
-  sign,
-  signatureBase,
-  TIMESTAMP_PATTERN,
-  UNUSABLE_PASSWORD_HASH,
-  type TokenPassport,
-} from './token-passport';
+import { hmacAlgorithm, NONCE_PATTERN, sameSecret, sign, signatureBase, TIMESTAMP_PATTERN, UNUSABLE_PASSWORD_HASH, type TokenPassport } from './token-passport';
 
 /**
  * Decides who a request acts for, from the credentials its headers carry, the way NetSuite does.
@@ -122,7 +113,7 @@ export class Authenticator {
     const { session } = found;
     // The user may have been removed, or lost Web Services, since logging in: the session goes with it.
     const user = await this.store.findPassportUser(session.account, session.email);
-    if (!user) throw new AuthError('invalidSession', 'WS_LOG_IN_REQD', NOT_LOGGED_IN, 'the session\'s user is gone');
+    if (!user) throw new AuthError('invalidSession', 'WS_LOG_IN_REQD', NOT_LOGGED_IN, "the session's user is gone");
     if (!user.user.webServices) {
       throw new AuthError('insufficientPermission', 'INSUFFICIENT_PERMISSION', NO_WEB_SERVICES, `role ${user.user.role} lacks Web Services`);
     }
@@ -229,7 +220,7 @@ export class Authenticator {
     const signed = sameSecret(signature.trim(), expected);
     if (!found) throw await invalid('unknown token id');
     if (normalizeAccountId(account) !== found.account.id) throw await invalid(`the token belongs to another account (${found.account.id})`);
-    if (found.integration.consumerKey !== consumerKey) throw await invalid('the consumer key is not the token\'s integration');
+    if (found.integration.consumerKey !== consumerKey) throw await invalid("the consumer key is not the token's integration");
     if (!signed) throw await invalid('wrong signature');
     if (found.token.revokedAt) throw await invalid('the token is revoked');
     if (!found.integration.enabled) throw await invalid('the integration is disabled');
@@ -253,13 +244,9 @@ export class Authenticator {
    * One scrypt for every passport that gets as far as its password, whether or not the user and
    * account exist; none for an account or address over its limit of failed logins.
    */
-  private async checkPassport(
-    passport: NonNullable<RequestCredentials['passport']>,
-    address: string | undefined,
-  ): Promise<{ principal: Principal; email: string; role: number }> {
+  private async checkPassport(passport: NonNullable<RequestCredentials['passport']>, address: string | undefined): Promise<{ principal: Principal; email: string; role: number }> {
     const attempt = { account: passport.account ?? null, method: 'passport' as const, credential: passport.email ?? null };
-    const invalid = (reason: string) =>
-      this.refuse(new AuthError('invalidCredentials', 'INVALID_LOGIN_CREDENTIALS', INVALID_PASSPORT_LOGIN, reason), attempt);
+    const invalid = (reason: string) => this.refuse(new AuthError('invalidCredentials', 'INVALID_LOGIN_CREDENTIALS', INVALID_PASSPORT_LOGIN, reason), attempt);
     const { account, email, password, role } = passport;
     if (!account || !email || !password) throw await invalid('email, password or account is missing');
     // An id no account can have is counted for its address only, and never kept as a key.

@@ -56,9 +56,7 @@ export const seedSchema = z
             )
             .default([]),
           users: z
-            .array(
-              z.object({ email: z.string().email(), password: z.string().min(1), role: z.number().int().optional(), webServices: z.boolean().optional() }).strict(),
-            )
+            .array(z.object({ email: z.string().email(), password: z.string().min(1), role: z.number().int().optional(), webServices: z.boolean().optional() }).strict())
             .default([]),
         })
         .strict(),

@@ -36,7 +36,10 @@ export function createAccountsRouter(accounts: AccountService, slots: RequestSlo
 
   router.post('/accounts', async (req, res) => {
     const created = await accounts.create(parse(newAccount, req.body, 'body'));
-    res.status(201).location(`/admin/accounts/${encodeURIComponent(created.id)}`).json(created);
+    res
+      .status(201)
+      .location(`/admin/accounts/${encodeURIComponent(created.id)}`)
+      .json(created);
   });
 
   // With the SOAP requests it has in flight now (what its concurrency limit counts).

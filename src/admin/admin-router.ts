@@ -76,14 +76,7 @@ export function requireAdminToken(adminToken: string): RequestHandler {
 }
 
 /** The admin API's routes, for requests requireAdminToken let through. */
-export function createAdminRouter(
-  jobs: JobService,
-  records: RecordCatalog,
-  accounts: AccountService,
-  slots: RequestSlots,
-  defaultAccount: string,
-  time: AdminExtras,
-): Router {
+export function createAdminRouter(jobs: JobService, records: RecordCatalog, accounts: AccountService, slots: RequestSlots, defaultAccount: string, time: AdminExtras): Router {
   const router = Router();
 
   router.use(createAccountsRouter(accounts, slots));
@@ -107,7 +100,10 @@ export function createAdminRouter(
   router.post('/jobs', async (req: Request, res) => {
     const input = parse(scenarioSchema, req.body, 'body');
     const job = await jobs.createJob(toScriptedJob(input, records, defaultAccount));
-    res.status(201).location(`/admin/jobs/${encodeURIComponent(job.id)}`).json({ jobId: job.id });
+    res
+      .status(201)
+      .location(`/admin/jobs/${encodeURIComponent(job.id)}`)
+      .json({ jobId: job.id });
   });
 
   router.get('/jobs', async (req, res) => {

@@ -34,7 +34,12 @@ const ruleSchema = z
     effect: effectSchema,
     count: z.number().int().min(1).max(1_000_000_000).optional(),
     probability: z.number().gt(0).max(1).optional(),
-    seed: z.number().int().min(-(2 ** 52)).max(2 ** 52).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(-(2 ** 52))
+      .max(2 ** 52)
+      .optional(),
     until: z
       .string()
       .refine((raw) => /^\d{4}-\d{2}-\d{2}T/.test(raw) && !Number.isNaN(Date.parse(raw)), 'must be an ISO 8601 time such as 2026-01-15T10:00:00Z')

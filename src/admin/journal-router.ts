@@ -8,7 +8,10 @@ import { parse } from '../json/validate';
 /** GET /admin/requests (the request journal, newest first, filtered) and DELETE /admin/requests. */
 
 const text = z.string().min(1).max(256);
-const time = z.string().refine((raw) => /^\d{4}-\d{2}-\d{2}T/.test(raw) && !Number.isNaN(Date.parse(raw)), 'must be an ISO 8601 time such as 2026-01-15T10:00:00Z').transform((raw) => new Date(raw));
+const time = z
+  .string()
+  .refine((raw) => /^\d{4}-\d{2}-\d{2}T/.test(raw) && !Number.isNaN(Date.parse(raw)), 'must be an ISO 8601 time such as 2026-01-15T10:00:00Z')
+  .transform((raw) => new Date(raw));
 
 const listQuery = z
   .object({
@@ -18,7 +21,10 @@ const listQuery = z
     jobId: text.optional(),
     face: z.enum(JOURNAL_FACES).optional(),
     requestId: text.optional(),
-    injected: z.enum(['true', 'false']).transform((raw) => raw === 'true').optional(),
+    injected: z
+      .enum(['true', 'false'])
+      .transform((raw) => raw === 'true')
+      .optional(),
     since: time.optional(),
     until: time.optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),

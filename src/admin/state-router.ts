@@ -43,4 +43,3 @@ export function createStateRouter(state: StateService): Router {
 
 /** An empty body is an empty object: a bare POST /admin/reset resets everything. */
 const bodyOf = (req: Request): unknown => (req.body === undefined || req.body === '' ? {} : req.body);
-

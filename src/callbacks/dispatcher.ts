@@ -97,7 +97,11 @@ export class CallbackDispatcher {
     private readonly options: DispatcherOptions,
     private readonly logger: Logger,
   ) {
-    this.loop = new PollLoop(() => this.round(), options.pollMs, (error) => this.logger.error('callback delivery failed; retrying after the poll interval', { error }));
+    this.loop = new PollLoop(
+      () => this.round(),
+      options.pollMs,
+      (error) => this.logger.error('callback delivery failed; retrying after the poll interval', { error }),
+    );
   }
 
   start(): void {

@@ -87,8 +87,14 @@ function serviceCommand(mode: 'serve' | 'worker' | 'migrate', help: string): Com
 }
 
 const COMMANDS: Record<string, Command> = {
-  serve: serviceCommand('serve', 'Usage: async-status-emulator serve\n\nRuns the service: SOAP endpoint, JSON faces, admin API and dashboard, and the worker unless WORKER=off.\nConfigured by environment variables (PORT, DATABASE_URL, CLOCK, …; see the README).\n'),
-  worker: serviceCommand('worker', 'Usage: async-status-emulator worker\n\nRuns a worker alone: it moves jobs forward on the Postgres server DATABASE_URL names, beside a serve.\n'),
+  serve: serviceCommand(
+    'serve',
+    'Usage: async-status-emulator serve\n\nRuns the service: SOAP endpoint, JSON faces, admin API and dashboard, and the worker unless WORKER=off.\nConfigured by environment variables (PORT, DATABASE_URL, CLOCK, …; see the README).\n',
+  ),
+  worker: serviceCommand(
+    'worker',
+    'Usage: async-status-emulator worker\n\nRuns a worker alone: it moves jobs forward on the Postgres server DATABASE_URL names, beside a serve.\n',
+  ),
   migrate: serviceCommand('migrate', 'Usage: async-status-emulator migrate\n\nBrings the database (DATABASE_URL, else the embedded one in DATA_DIR) up to date, then exits.\n'),
 
   'jobs list': {
@@ -107,8 +113,8 @@ ${CONNECTION}
       const query = new URLSearchParams();
       for (const key of ['account', 'status', 'limit'] as const) if (typeof flags[key] === 'string') query.set(key, flags[key]);
       const { jobs } = await client(flags, io).get<{ jobs: JobView[] }>(`/jobs${query.size ? `?${query}` : ''}`);
-      if (flags.json) return printJson(io, jobs), EXIT.ok;
-      if (jobs.length === 0) return io.out('No jobs.\n'), EXIT.ok;
+      if (flags.json) return (printJson(io, jobs), EXIT.ok);
+      if (jobs.length === 0) return (io.out('No jobs.\n'), EXIT.ok);
       const rows = jobs.map((job) => [
         job.id,
         job.account,
@@ -134,7 +140,7 @@ ${CONNECTION}
     args: ['id'],
     async run([id], flags, io) {
       const job = await client(flags, io).get<JobView>(`/jobs/${encodeURIComponent(id)}`);
-      if (flags.json) return printJson(io, job), EXIT.ok;
+      if (flags.json) return (printJson(io, job), EXIT.ok);
       io.out(`${jobReport(job)}\n`);
       return EXIT.ok;
     },
@@ -222,14 +228,19 @@ ${CONNECTION}
     args: [],
     async run(_args, flags, io) {
       const { accounts } = await client(flags, io).get<{ accounts: Array<{ id: string; name: string; limits: Record<string, unknown> }> }>('/accounts');
-      if (flags.json) return printJson(io, accounts), EXIT.ok;
-      if (accounts.length === 0) return io.out('No accounts.\n'), EXIT.ok;
+      if (flags.json) return (printJson(io, accounts), EXIT.ok);
+      if (accounts.length === 0) return (io.out('No accounts.\n'), EXIT.ok);
       const limits = (value: Record<string, unknown>) =>
         Object.entries(value ?? {})
           .filter(([, limit]) => limit !== null && limit !== undefined)
           .map(([key, limit]) => `${key}=${String(limit)}`)
           .join(' ') || 'defaults';
-      io.out(`${table(['ID', 'NAME', 'LIMITS'], accounts.map((account) => [account.id, clean(account.name), limits(account.limits)]))}\n`);
+      io.out(
+        `${table(
+          ['ID', 'NAME', 'LIMITS'],
+          accounts.map((account) => [account.id, clean(account.name), limits(account.limits)]),
+        )}\n`,
+      );
       return EXIT.ok;
     },
   },
@@ -245,7 +256,7 @@ ${CONNECTION}
     args: ['id'],
     async run([id], flags, io) {
       const created = await client(flags, io).post<{ id: string }>('/accounts', { id, ...(typeof flags.name === 'string' ? { name: flags.name } : {}) });
-      if (flags.json) return printJson(io, created), EXIT.ok;
+      if (flags.json) return (printJson(io, created), EXIT.ok);
       io.out(`account ${created.id} created\n`);
       return EXIT.ok;
     },
@@ -273,8 +284,12 @@ ${CONNECTION}
       }
       const token = await admin.post<{ tokenId: string; tokenSecret: string }>(`${path}/tokens`, { consumerKey: integration.consumerKey });
       const issued = { account, ...integration, tokenId: token.tokenId, tokenSecret: token.tokenSecret };
-      if (flags.json) return printJson(io, issued), EXIT.ok;
-      io.out(Object.entries(issued).map(([key, value]) => `${key.padEnd(15)} ${value}`).join('\n') + '\n');
+      if (flags.json) return (printJson(io, issued), EXIT.ok);
+      io.out(
+        Object.entries(issued)
+          .map(([key, value]) => `${key.padEnd(15)} ${value}`)
+          .join('\n') + '\n',
+      );
       return EXIT.ok;
     },
   },

@@ -63,7 +63,8 @@ export async function fetchWsdlTree(request: FetchRequest): Promise<FetchedTree>
   let bytes = 0;
   for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
     const relative = decodedPath(url, from, `${url.href} has malformed %-escapes; nothing is fetched from it.`);
-    if (files.size >= limits.maxFiles) throw new CliError(`More than ${limits.maxFiles} files reached from ${start.href}; stopped (NetSuite publishes about 60 per version).`, EXIT.failed);
+    if (files.size >= limits.maxFiles)
+      throw new CliError(`More than ${limits.maxFiles} files reached from ${start.href}; stopped (NetSuite publishes about 60 per version).`, EXIT.failed);
     const body = await download(url, from, limits, limits.maxBytes - bytes);
     bytes += body.length;
     files.set(relative, body);
@@ -125,7 +126,8 @@ function checkTarget(dir: string, given: string): void {
   const held = readdirSync(dir);
   if (held.length === 0) return;
   const refused = `--to ${given} holds files that are not a tree fetched by wsdl fetch`;
-  if (held.some((name) => name !== 'wsdl' && name !== 'xsd' && name !== MARKER)) throw new CliError(`${refused} (only wsdl/, xsd/ and ${MARKER}): give a new or empty folder.`, EXIT.usage);
+  if (held.some((name) => name !== 'wsdl' && name !== 'xsd' && name !== MARKER))
+    throw new CliError(`${refused} (only wsdl/, xsd/ and ${MARKER}): give a new or empty folder.`, EXIT.usage);
   if (held.includes(MARKER)) {
     try {
       JSON.parse(readFileSync(path.join(dir, MARKER), 'utf8'));
@@ -200,7 +202,10 @@ async function download(target: URL, from: URL, limits: FetchLimits, budget: num
     const next = new URL(location, at);
     const allowed = next.origin === from.origin || (fromNetsuite && next.protocol === 'https:' && netsuitePath(next.href) !== undefined);
     if (!allowed || redirects === MAX_REDIRECTS) {
-      throw new CliError(`GET ${at.href} redirects to ${next.href}; only ${MAX_REDIRECTS} redirects on ${from.origin}${fromNetsuite ? " or NetSuite's hosts" : ''} are followed.`, EXIT.unreachable);
+      throw new CliError(
+        `GET ${at.href} redirects to ${next.href}; only ${MAX_REDIRECTS} redirects on ${from.origin}${fromNetsuite ? " or NetSuite's hosts" : ''} are followed.`,
+        EXIT.unreachable,
+      );
     }
     at = next;
   }
@@ -216,7 +221,10 @@ async function download(target: URL, from: URL, limits: FetchLimits, budget: num
       length += chunk.length;
       if (length > budget) {
         await response.body.cancel().catch(() => undefined);
-        throw new CliError(`The files reached from ${target.origin} pass ${size(limits.maxBytes)} at ${at.href}; stopped (NetSuite publishes about 15 MB per version).`, EXIT.failed);
+        throw new CliError(
+          `The files reached from ${target.origin} pass ${size(limits.maxBytes)} at ${at.href}; stopped (NetSuite publishes about 15 MB per version).`,
+          EXIT.failed,
+        );
       }
       chunks.push(Buffer.from(chunk));
     }

@@ -16,7 +16,8 @@ const settings = workerData as JournalThreadSettings;
 const tell = (message: FromThread) => port.postMessage(message);
 
 function report(error: unknown): void {
-  const { name, message, stack, code } = error instanceof Error ? (error as Error & { code?: unknown }) : { name: 'Error', message: String(error), stack: undefined, code: undefined };
+  const { name, message, stack, code } =
+    error instanceof Error ? (error as Error & { code?: unknown }) : { name: 'Error', message: String(error), stack: undefined, code: undefined };
   tell({ type: 'error', error: { name, message, stack, ...(typeof code === 'string' ? { code } : {}) } });
 }
 

@@ -88,8 +88,7 @@ export interface Service {
 
 export async function buildService(config: Config, options: BuildOptions = {}): Promise<Service> {
   // CLOCK=manual: a clock that moves only on POST /admin/clock/advance (a test's own, if it gave one).
-  const manualClock =
-    config.CLOCK === 'manual' ? (options.clock instanceof ManualClock ? options.clock : new ManualClock(config.CLOCK_START ?? new Date())) : null;
+  const manualClock = config.CLOCK === 'manual' ? (options.clock instanceof ManualClock ? options.clock : new ManualClock(config.CLOCK_START ?? new Date())) : null;
   const clock = manualClock ?? options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const database: DatabaseOptions = {
@@ -105,9 +104,7 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
   // A restart goes on from the manual clock's stored time.
   if (manualClock) manualClock.set(await storedManualClock(db, config.CLOCK_START ?? manualClock.now()));
   const stored = config.ADMIN_TOKEN ? undefined : await storedAdminToken(db);
-  const admin: Service['admin'] = stored
-    ? { token: stored.token, source: stored.created ? 'generated' : 'stored' }
-    : { token: config.ADMIN_TOKEN!, source: 'ADMIN_TOKEN' };
+  const admin: Service['admin'] = stored ? { token: stored.token, source: stored.created ? 'generated' : 'stored' } : { token: config.ADMIN_TOKEN!, source: 'ADMIN_TOKEN' };
 
   const accountStore = new CachedAccountStore(new PgAccountStore(db), config.ACCOUNT_CACHE_MS);
   // Generated ids: random, or derived from the id seed (ID_SEED, a reset's) when one is set.
@@ -150,18 +147,23 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     leaseSeconds: config.HELD_LEASE_SECONDS,
     onError: (error) => logger.error('a session hold could not be released or renewed; it is tried again, and runs out by itself', { error }),
   });
-  const authenticator = new Authenticator(accountStore, options.wallClock ?? systemClock, {
-    mode: config.AUTHENTICATION ? 'on' : 'off',
-    timestampWindowSeconds: config.TOKEN_TIMESTAMP_WINDOW_SECONDS,
-    defaultAccount: config.DEFAULT_ACCOUNT,
-    defaults: {
-      concurrentRequests: config.CONCURRENT_REQUESTS_PER_ACCOUNT,
-      maxResultCalls: config.MAX_RESULT_CALLS,
-      minPollIntervalSeconds: config.MIN_POLL_INTERVAL_SECONDS,
-      responseDelayMs: config.RESPONSE_DELAY_MS,
+  const authenticator = new Authenticator(
+    accountStore,
+    options.wallClock ?? systemClock,
+    {
+      mode: config.AUTHENTICATION ? 'on' : 'off',
+      timestampWindowSeconds: config.TOKEN_TIMESTAMP_WINDOW_SECONDS,
+      defaultAccount: config.DEFAULT_ACCOUNT,
+      defaults: {
+        concurrentRequests: config.CONCURRENT_REQUESTS_PER_ACCOUNT,
+        maxResultCalls: config.MAX_RESULT_CALLS,
+        minPollIntervalSeconds: config.MIN_POLL_INTERVAL_SECONDS,
+        responseDelayMs: config.RESPONSE_DELAY_MS,
+      },
+      failedLogins: { perAccount: config.LOGIN_FAILURE_LIMIT, perAddress: config.LOGIN_FAILURE_LIMIT_PER_ADDRESS, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS },
     },
-    failedLogins: { perAccount: config.LOGIN_FAILURE_LIMIT, perAddress: config.LOGIN_FAILURE_LIMIT_PER_ADDRESS, windowSeconds: config.LOGIN_FAILURE_WINDOW_SECONDS },
-  }, sessions);
+    sessions,
+  );
   const slots = new PgRequestSlots(db, {
     leaseSeconds: config.HELD_LEASE_SECONDS,
     onError: (error) => logger.error('a request slot could not be released or renewed; it is tried again, and runs out by itself', { error }),
@@ -174,8 +176,17 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
   const official = config.NETSUITE_WSDL_DIR ? readOfficialTree(config.NETSUITE_WSDL_DIR) : undefined;
   const officialRecords = official && new RecordCatalog(SchemaSet.fromDocuments(official.schemas), official.dir);
   if (official && officialRecords) {
-    const found = { version: official.version, recordTypes: officialRecords.recordTypes().length, searchTypes: officialRecords.searchTypes().length, dir: official.dir, layout: official.layout };
-    logger.info(`NETSUITE_WSDL_DIR: NetSuite's WSDL ${found.version}, ${found.recordTypes} record types, ${found.searchTypes} search types, from ${found.dir} (${found.layout})`, found);
+    const found = {
+      version: official.version,
+      recordTypes: officialRecords.recordTypes().length,
+      searchTypes: officialRecords.searchTypes().length,
+      dir: official.dir,
+      layout: official.layout,
+    };
+    logger.info(
+      `NETSUITE_WSDL_DIR: NetSuite's WSDL ${found.version}, ${found.recordTypes} record types, ${found.searchTypes} search types, from ${found.dir} (${found.layout})`,
+      found,
+    );
   }
   const catalogs = new RecordCatalogs(records, official && officialRecords && { version: official.version, catalog: officialRecords });
   const jobs = new JobService(store, clock, jobSettings, ids);
@@ -223,7 +234,11 @@ export async function buildService(config: Config, options: BuildOptions = {}): 
     ...createOperations(jobs, new ResultWriter(catalogs), catalogs),
     ...createSessionOperations({ authenticator, sessions, clock }),
   };
-  const metrics = new ServiceMetrics(databaseMetricsSources(db, clock, () => worker.stepsTaken), Object.keys(operations), logger);
+  const metrics = new ServiceMetrics(
+    databaseMetricsSources(db, clock, () => worker.stepsTaken),
+    Object.keys(operations),
+    logger,
+  );
   const soap = new SoapEndpoint(
     catalog,
     operations,

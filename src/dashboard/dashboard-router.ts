@@ -65,10 +65,7 @@ export function createDashboardRouter(jobs: JobService, trackers: TrackerService
   // Jobs newest first, each with its status, percent and estimate, and how many jobs each account has in each status.
   router.get('/board', async (req, res) => {
     const query = parse(boardQuery, req.query, 'query');
-    const [listed, counts] = await Promise.all([
-      jobs.listJobs({ ...query, account: query.account && normalizeAccountId(query.account) }),
-      jobs.countJobs(),
-    ]);
+    const [listed, counts] = await Promise.all([jobs.listJobs({ ...query, account: query.account && normalizeAccountId(query.account) }), jobs.countJobs()]);
     res.json({ counts, jobs: listed.map((job) => ({ ...boardRow(job), progress: job.progress })) });
   });
 
@@ -98,7 +95,10 @@ export function createDashboardRouter(jobs: JobService, trackers: TrackerService
     const found = await trackers.findNode(job.id);
     const steps = found?.tree.steps ?? [];
     // Polled every second while the job runs: only failures are read, at most a page per step.
-    const items = await trackers.stepFailures(steps.map((step) => step.sysId), LISTED_STEP_FAILURES);
+    const items = await trackers.stepFailures(
+      steps.map((step) => step.sysId),
+      LISTED_STEP_FAILURES,
+    );
     const view = (node: StepNode): unknown => {
       const failures = items.get(node.sysId) ?? [];
       return {

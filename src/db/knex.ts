@@ -92,7 +92,9 @@ function lockDataDir(file: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(file, 'utf8'));
       if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
-        throw new Error(`The embedded database in ${path.dirname(file)} is in use by process ${owner}; stop it, or give this process another DATA_DIR or a DATABASE_URL.`, { cause: error });
+        throw new Error(`The embedded database in ${path.dirname(file)} is in use by process ${owner}; stop it, or give this process another DATA_DIR or a DATABASE_URL.`, {
+          cause: error,
+        });
       }
       unlinkSync(file);
     }

@@ -159,13 +159,15 @@ export class PgAccountStore implements AccountStore {
       .insert({ at: failure.at, account: clip(failure.account), method: failure.method, credential: clip(failure.credential), reason: failure.reason })
       .returning('id');
     if (++this.auditWrites % 100 === 0) {
-      await this.db('login_audit').where('id', '<=', Number(row.id) - AUDIT_ROWS_KEPT).delete();
+      await this.db('login_audit')
+        .where('id', '<=', Number(row.id) - AUDIT_ROWS_KEPT)
+        .delete();
     }
   }
 
   async loginFailures(filter: { account?: string; limit: number }): Promise<LoginFailure[]> {
     const query = this.db('login_audit').orderBy('id', 'desc').limit(filter.limit);
-    if (filter.account) query.whereRaw('upper(replace(account, \'-\', \'_\')) = ?', [filter.account]);
+    if (filter.account) query.whereRaw("upper(replace(account, '-', '_')) = ?", [filter.account]);
     const rows = await query.select('at', 'account', 'method', 'credential', 'reason');
     return rows.map((row) => ({ ...row, at: new Date(row.at) }));
   }
@@ -191,7 +193,9 @@ export class PgAccountStore implements AccountStore {
       if (value !== undefined) limits[LIMIT_COLUMNS[key as keyof LimitOverrides]] = value;
     }
     const changes = { ...(account.name !== undefined ? { name: account.name } : {}), ...limits };
-    const query = this.db('accounts').insert({ id: account.id, name: account.name ?? account.id, created_at: now, ...limits }).onConflict('id');
+    const query = this.db('accounts')
+      .insert({ id: account.id, name: account.name ?? account.id, created_at: now, ...limits })
+      .onConflict('id');
     // xmax = 0 only on a row this statement inserted.
     const [row] = await (Object.keys(changes).length > 0 ? query.merge(changes) : query.merge({ id: account.id })).returning(this.db.raw('(xmax = 0) as created'));
     return Boolean(row.created);
@@ -202,10 +206,7 @@ export class PgAccountStore implements AccountStore {
     return (await this.db('accounts').where({ id }).delete().returning('id')).length > 0;
   }
 
-  async saveIntegration(
-    integration: { account: string; consumerKey: string; consumerSecret: string; name: string; enabled: boolean },
-    now: Date,
-  ): Promise<boolean> {
+  async saveIntegration(integration: { account: string; consumerKey: string; consumerSecret: string; name: string; enabled: boolean }, now: Date): Promise<boolean> {
     const rows = await this.db('integrations')
       .insert({
         consumer_key: integration.consumerKey,
@@ -226,10 +227,7 @@ export class PgAccountStore implements AccountStore {
     return (await this.db('integrations').where({ consumer_key: consumerKey }).update({ enabled })) > 0;
   }
 
-  async saveToken(
-    token: { account: string; consumerKey: string; tokenId: string; tokenSecret: string; role: number; webServices: boolean },
-    now: Date,
-  ): Promise<boolean> {
+  async saveToken(token: { account: string; consumerKey: string; tokenId: string; tokenSecret: string; role: number; webServices: boolean }, now: Date): Promise<boolean> {
     const rows = await this.db('tokens')
       .insert({
         token_id: token.tokenId,
@@ -249,7 +247,9 @@ export class PgAccountStore implements AccountStore {
   }
 
   async revokeToken(tokenId: string, now: Date): Promise<boolean> {
-    const updated = await this.db('tokens').where({ token_id: tokenId }).update({ revoked_at: this.db.raw('coalesce(revoked_at, ?)', [now]) });
+    const updated = await this.db('tokens')
+      .where({ token_id: tokenId })
+      .update({ revoked_at: this.db.raw('coalesce(revoked_at, ?)', [now]) });
     return updated > 0;
   }
 

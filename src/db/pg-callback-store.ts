@@ -90,7 +90,10 @@ export class PgCallbackStore implements CallbackStore {
     const deliveries = await query.select('*');
     if (deliveries.length === 0) return [];
     const attempts = await this.db('callback_attempts')
-      .whereIn('delivery_id', deliveries.map((row) => row.id))
+      .whereIn(
+        'delivery_id',
+        deliveries.map((row) => row.id),
+      )
       .orderBy(['delivery_id', 'attempt']);
     return deliveries.map((row) => ({
       id: String(row.id),

@@ -133,30 +133,32 @@ export class PgJobStore implements JobStore {
    * COMMIT whose answer was lost is asked about before the insert is reported failed (commitOrVerify).
    */
   async insertJob(job: NewJob): Promise<Job> {
-    return commitOrVerify(this.db, async (trx) => {
-      const [row] = await trx<JobRow>('jobs')
-      .insert({
-        id: job.id,
-        source: job.source,
-        account: job.account,
-        operation: job.operation,
-        record_type: job.recordType,
-        status: 'pending',
-        total_items: job.totalItems,
-        rate_per_second: job.ratePerSecond,
-        scenario: JSON.stringify(job.scenario),
-        submitted_at: job.submittedAt,
-        available_at: job.availableAt,
-        expires_at: job.expiresAt,
-        next_run_at: job.availableAt,
-        updated_at: job.submittedAt,
-        callback_url: job.callbackUrl ?? null,
-        ...(job.sysId ? { sys_id: job.sysId } : {}),
-      } as never)
-      .returning('*');
-      const inputs = (job.inputs ?? []).map((payload, index) => ({ job_id: job.id, position: index + 1, payload: JSON.stringify(payload) }));
-      for (let i = 0; i < inputs.length; i += ITEM_INSERT_CHUNK) await trx('job_inputs').insert(inputs.slice(i, i + ITEM_INSERT_CHUNK));
-      return toJob(row as JobRow);
+    return commitOrVerify(
+      this.db,
+      async (trx) => {
+        const [row] = await trx<JobRow>('jobs')
+          .insert({
+            id: job.id,
+            source: job.source,
+            account: job.account,
+            operation: job.operation,
+            record_type: job.recordType,
+            status: 'pending',
+            total_items: job.totalItems,
+            rate_per_second: job.ratePerSecond,
+            scenario: JSON.stringify(job.scenario),
+            submitted_at: job.submittedAt,
+            available_at: job.availableAt,
+            expires_at: job.expiresAt,
+            next_run_at: job.availableAt,
+            updated_at: job.submittedAt,
+            callback_url: job.callbackUrl ?? null,
+            ...(job.sysId ? { sys_id: job.sysId } : {}),
+          } as never)
+          .returning('*');
+        const inputs = (job.inputs ?? []).map((payload, index) => ({ job_id: job.id, position: index + 1, payload: JSON.stringify(payload) }));
+        for (let i = 0; i < inputs.length; i += ITEM_INSERT_CHUNK) await trx('job_inputs').insert(inputs.slice(i, i + ITEM_INSERT_CHUNK));
+        return toJob(row as JobRow);
       },
       async () => (await this.db('jobs').where({ id: job.id }).first('id')) !== undefined,
       (error) => this.options.onUnverifiedCommit?.(job.id, error),
@@ -232,7 +234,10 @@ export class PgJobStore implements JobStore {
   async readSamples(jobId: string, limit: number): Promise<ProgressSample[]> {
     const rows = await this.db('job_progress')
       .where('job_id', jobId)
-      .orderBy([{ column: 'sampled_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .orderBy([
+        { column: 'sampled_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
       .limit(limit)
       .select('sampled_at', 'processed');
     return rows.reverse().map((row) => ({ at: new Date(row.sampled_at), processed: row.processed }));

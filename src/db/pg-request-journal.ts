@@ -159,7 +159,10 @@ export class PgRequestJournal implements JournalStore {
       // By the sequence, not the newest row left: deleting the newest entries (one account's
       // reset) must not bring back ones that had already dropped out.
       .whereRaw('id > (select last_value from request_journal_id_seq) - ?', [keep])
-      .orderBy([{ column: 'at', order: 'desc' }, { column: 'id', order: 'desc' }])
+      .orderBy([
+        { column: 'at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
       .limit(filter.limit);
     if (filter.account !== undefined) query.where('account', filter.account);
     if (filter.operation !== undefined) query.where('operation', filter.operation);

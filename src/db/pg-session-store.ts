@@ -28,12 +28,7 @@ export class PgSessionStore implements SessionStore {
 
   /** One statement marks a live session used; only when it finds none is the row read to say why. */
   async useSession(id: string, now: Date, idleSince: Date): Promise<SessionLookup> {
-    const [used] = await this.db<SessionRow>('sessions')
-      .where({ id })
-      .whereNull('ended_at')
-      .andWhere('last_used_at', '>=', idleSince)
-      .update({ last_used_at: now })
-      .returning('*');
+    const [used] = await this.db<SessionRow>('sessions').where({ id }).whereNull('ended_at').andWhere('last_used_at', '>=', idleSince).update({ last_used_at: now }).returning('*');
     if (used) return { kind: 'live', session: toSession(used) };
     const row = await this.db<SessionRow>('sessions').where({ id }).first();
     if (!row) return { kind: 'unknown' };
@@ -55,7 +50,10 @@ export class PgSessionStore implements SessionStore {
   /** By session id (the primary key) and holder, so a hold that another request took over is not extended. */
   async renew(holds: Array<{ id: string; holder: string }>, leaseSeconds: number): Promise<void> {
     await this.db('sessions')
-      .whereIn(['id', 'busy_holder'], holds.map((hold) => [hold.id, hold.holder]))
+      .whereIn(
+        ['id', 'busy_holder'],
+        holds.map((hold) => [hold.id, hold.holder]),
+      )
       .update({ busy_until: this.db.raw('now() + make_interval(secs => ?)', [leaseSeconds]) });
   }
 

@@ -41,7 +41,10 @@ class PgStateTransaction implements StateTransaction {
   async clear(account: string | null): Promise<Record<string, number>> {
     const existing = await this.existingTables();
     const tables = RESET_TABLES.filter((entry) => existing.has(entry.table));
-    await this.trx.raw(`lock table ${tables.map(() => '??').join(', ')} in exclusive mode`, tables.map((entry) => entry.table));
+    await this.trx.raw(
+      `lock table ${tables.map(() => '??').join(', ')} in exclusive mode`,
+      tables.map((entry) => entry.table),
+    );
     const removed: Record<string, number> = {};
     for (const { table, account: where } of [...tables].reverse()) {
       if (account !== null && where === null) continue;

@@ -87,9 +87,23 @@ export class PgTreeStore implements TreeStore {
          on conflict (account, client_id) where client_id is not null do nothing
          returning *`,
         [
-          job.id, job.sysId, job.account, EXTERNAL_JOB_UNITS, EXTERNAL_UNITS_PER_SECOND, job.submittedAt, job.submittedAt, job.expiresAt,
-          job.submittedAt, job.submittedAt, job.name, job.referenceId, json(job.additionalData), job.message, job.clientId,
-          job.clientRequestHash, job.callbackUrl,
+          job.id,
+          job.sysId,
+          job.account,
+          EXTERNAL_JOB_UNITS,
+          EXTERNAL_UNITS_PER_SECOND,
+          job.submittedAt,
+          job.submittedAt,
+          job.expiresAt,
+          job.submittedAt,
+          job.submittedAt,
+          job.name,
+          job.referenceId,
+          json(job.additionalData),
+          job.message,
+          job.clientId,
+          job.clientRequestHash,
+          job.callbackUrl,
         ],
       );
       if (inserted.rows.length === 0) {
@@ -130,13 +144,12 @@ export class PgTreeStore implements TreeStore {
   }
 
   async findNode(id: string, now: Date): Promise<FoundNode | undefined> {
-    const job = await this.db<JobRow>('jobs').where((q) => q.where({ id }).orWhere({ sys_id: id })).andWhere('expires_at', '>', now).first();
+    const job = await this.db<JobRow>('jobs')
+      .where((q) => q.where({ id }).orWhere({ sys_id: id }))
+      .andWhere('expires_at', '>', now)
+      .first();
     if (job) return { tree: { job: toJob(job), steps: await this.steps(this.db, job.id) }, sysId: job.sys_id };
-    const step = await this.db('job_steps as s')
-      .join('jobs as j', 'j.id', 's.job_id')
-      .where('s.sys_id', id)
-      .andWhere('j.expires_at', '>', now)
-      .first('j.*');
+    const step = await this.db('job_steps as s').join('jobs as j', 'j.id', 's.job_id').where('s.sys_id', id).andWhere('j.expires_at', '>', now).first('j.*');
     if (!step) return undefined;
     return { tree: { job: toJob(step as JobRow), steps: await this.steps(this.db, (step as JobRow).id) }, sysId: id };
   }
@@ -146,7 +159,14 @@ export class PgTreeStore implements TreeStore {
     const byId = await live().andWhere({ id: idOrReference }).first();
     const rows = byId ? [byId] : await live().andWhere({ reference_id: idOrReference }).orderBy('seq').limit(limit);
     if (rows.length === 0) return [];
-    const steps = (await this.db<StepRecord>('job_steps').whereIn('job_id', rows.map((row) => row.id)).orderBy('position')).map(toStep);
+    const steps = (
+      await this.db<StepRecord>('job_steps')
+        .whereIn(
+          'job_id',
+          rows.map((row) => row.id),
+        )
+        .orderBy('position')
+    ).map(toStep);
     return rows.map((row) => ({ job: toJob(row), steps: steps.filter((step) => step.jobId === row.id) }));
   }
 

@@ -75,9 +75,21 @@ const BOTH_SQL = `with used as (${USE_NONCES(1)}) select (${STATUS_ANSWERS(5)}) 
 
 /** A row of STATUS_ANSWERS's array, in its order. */
 type StatusRow = [
-  n: number, id: string, source: Job['source'], status: Job['status'], totalItems: number, processedItems: number, ratePerSecond: number | string,
-  availableAt: number, startedAt: number | null, rateItems: number | string, rateSeconds: number | string, rateGapSeconds: number | string,
-  lastSampleAt: number | null, queueItemsAhead: number | string | null, queueRecentRate: number | string | null,
+  n: number,
+  id: string,
+  source: Job['source'],
+  status: Job['status'],
+  totalItems: number,
+  processedItems: number,
+  ratePerSecond: number | string,
+  availableAt: number,
+  startedAt: number | null,
+  rateItems: number | string,
+  rateSeconds: number | string,
+  rateGapSeconds: number | string,
+  lastSampleAt: number | null,
+  queueItemsAhead: number | string | null,
+  queueRecentRate: number | string | null,
 ];
 
 /** Times as a Postgres float8[] literal of epoch milliseconds (digits only: nothing to quote). */
@@ -131,7 +143,23 @@ export class RequestPathBatch {
 
     const answers: StatusAnswer[] = new Array(statuses.length).fill(undefined);
     // Doubles that are not finite arrive as JSON strings ("Infinity"): Number() reads both.
-    for (const [n, id, source, status, totalItems, processedItems, ratePerSecond, availableAt, startedAt, rateItems, rateSeconds, rateGapSeconds, lastSampleAt, queueItemsAhead, queueRecentRate] of fromJson(found.answers)) {
+    for (const [
+      n,
+      id,
+      source,
+      status,
+      totalItems,
+      processedItems,
+      ratePerSecond,
+      availableAt,
+      startedAt,
+      rateItems,
+      rateSeconds,
+      rateGapSeconds,
+      lastSampleAt,
+      queueItemsAhead,
+      queueRecentRate,
+    ] of fromJson(found.answers)) {
       answers[n - 1] = {
         job: {
           id,

@@ -15,7 +15,10 @@ export async function storedAdminToken(db: Knex): Promise<{ token: string; creat
 
 /** The secret callbacks are signed with, made at first start when CALLBACK_SECRET is unset. */
 export async function storedCallbackSecret(db: Knex): Promise<string> {
-  await db('settings').insert({ key: 'callback_secret', value: randomBytes(24).toString('base64url') }).onConflict('key').ignore();
+  await db('settings')
+    .insert({ key: 'callback_secret', value: randomBytes(24).toString('base64url') })
+    .onConflict('key')
+    .ignore();
   const row = await db('settings').where({ key: 'callback_secret' }).first('value');
   return String(row.value);
 }
@@ -38,9 +41,5 @@ export async function storedManualClock(db: Knex, start: Date): Promise<Date> {
 
 /** Stores the manual clock's time; it only moves forward, whichever process writes last. */
 export async function saveManualClock(db: Knex, at: Date): Promise<void> {
-  await db('settings')
-    .insert({ key: 'manual_clock', value: at.toISOString() })
-    .onConflict('key')
-    .merge()
-    .where('settings.value', '<', at.toISOString());
+  await db('settings').insert({ key: 'manual_clock', value: at.toISOString() }).onConflict('key').merge().where('settings.value', '<', at.toISOString());
 }

@@ -23,16 +23,28 @@ export type FaultElement = (typeof FAULT_ELEMENTS)[number];
 
 /** FaultCodeType as the served faultTypes.xsd enumerates it: an injected fault's answer must validate. */
 export const FAULT_CODES = [
-  'ACCT_TEMP_UNAVAILABLE', 'INSUFFICIENT_PERMISSION', 'INVALID_ACCT', 'INVALID_JOB_ID', 'INVALID_LOGIN_CREDENTIALS', 'INVALID_PAGE_INDEX', 'INVALID_ROLE', 'JOB_NOT_COMPLETE', 'LOGIN_DISABLED',
-  'MAX_RCRDS_EXCEEDED', 'SESSION_TIMED_OUT', 'UNEXPECTED_ERROR', 'UNSUPPORTED_WS_VERSION', 'USER_ERROR', 'WS_CONCUR_SESSION_DISALLWD', 'WS_LOG_IN_REQD', 'WS_REQUEST_BLOCKED',
+  'ACCT_TEMP_UNAVAILABLE',
+  'INSUFFICIENT_PERMISSION',
+  'INVALID_ACCT',
+  'INVALID_JOB_ID',
+  'INVALID_LOGIN_CREDENTIALS',
+  'INVALID_PAGE_INDEX',
+  'INVALID_ROLE',
+  'JOB_NOT_COMPLETE',
+  'LOGIN_DISABLED',
+  'MAX_RCRDS_EXCEEDED',
+  'SESSION_TIMED_OUT',
+  'UNEXPECTED_ERROR',
+  'UNSUPPORTED_WS_VERSION',
+  'USER_ERROR',
+  'WS_CONCUR_SESSION_DISALLWD',
+  'WS_LOG_IN_REQD',
+  'WS_REQUEST_BLOCKED',
 ] as const;
 export type FaultCode = (typeof FAULT_CODES)[number];
 
 export type FaultEffect =
-  | { type: 'fault'; element: FaultElement; code: FaultCode; message: string }
-  | { type: 'http503'; retryAfterSeconds: number }
-  | { type: 'delay'; ms: number }
-  | { type: 'drop' };
+  { type: 'fault'; element: FaultElement; code: FaultCode; message: string } | { type: 'http503'; retryAfterSeconds: number } | { type: 'delay'; ms: number } | { type: 'drop' };
 
 export type FaultEffectType = FaultEffect['type'];
 
@@ -58,8 +70,7 @@ export interface FaultRule extends NewFaultRule {
 }
 
 /** Whether the rule can still take effect at `now`. */
-export const isActive = (rule: FaultRule, now: Date): boolean =>
-  (rule.count === null || rule.fired < rule.count) && (rule.until === null || rule.until.getTime() > now.getTime());
+export const isActive = (rule: FaultRule, now: Date): boolean => (rule.count === null || rule.fired < rule.count) && (rule.until === null || rule.until.getTime() > now.getTime());
 
 /** The rules' table (src/db/pg-fault-rules.ts). */
 export interface FaultRuleStore {

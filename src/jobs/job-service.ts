@@ -1,6 +1,18 @@
 import type { Clock } from '../lib/clock';
 import { AsyncJobError, LimitError, NotFoundError } from '../lib/errors';
-import { ASYNC_OPERATIONS, asyncStatusOf, isTerminal, isWorkerJob, type AsyncOperation, type AsyncStatus, type ItemResult, type Job, type ProgressSample, type Scenario, type WorkerJob } from './job';
+import {
+  ASYNC_OPERATIONS,
+  asyncStatusOf,
+  isTerminal,
+  isWorkerJob,
+  type AsyncOperation,
+  type AsyncStatus,
+  type ItemResult,
+  type Job,
+  type ProgressSample,
+  type Scenario,
+  type WorkerJob,
+} from './job';
 import type { ItemInput } from '../records/record';
 import { randomIds, type IdSource } from './id-source';
 import type { JobCount, JobFilter, JobProgress, JobStore, QueueAhead } from './job-store';
@@ -219,9 +231,7 @@ export class JobService {
   }
 
   pageSizeOf(job: WorkerJob): number {
-    return ASYNC_OPERATIONS[job.operation].list === 'search' && job.scenario.pageSize
-      ? job.scenario.pageSize
-      : this.settings.resultPageSize;
+    return ASYNC_OPERATIONS[job.operation].list === 'search' && job.scenario.pageSize ? job.scenario.pageSize : this.settings.resultPageSize;
   }
 
   /** The status as of `now`; a pending job's queue is read unless the caller read it already. */

@@ -61,10 +61,7 @@ export interface StepContext {
   saveSearchResults(search: SearchCriteria): Promise<number>;
 }
 
-export type ResultCall =
-  | { kind: 'counted'; job: Job }
-  | { kind: 'exhausted' }
-  | { kind: 'missing' };
+export type ResultCall = { kind: 'counted'; job: Job } | { kind: 'exhausted' } | { kind: 'missing' };
 
 /** What checkAsyncStatus reads of a job: its progress, not its inputs or results. */
 export type JobProgress = Pick<Job, 'id' | 'source' | 'status' | 'totalItems' | 'processedItems' | 'ratePerSecond' | 'availableAt' | 'startedAt' | 'rate'>;

@@ -116,7 +116,10 @@ export function planChange(tree: JobTree, target: string | null, change: TreeCha
       const { name, referenceId, additionalData, ...values } = change.update;
       if (step) {
         if (name !== undefined || referenceId !== undefined || additionalData !== undefined) {
-          throw new ValidationError(name !== undefined ? 'name' : referenceId !== undefined ? 'referenceId' : 'additionalData', 'name, referenceId and additionalData belong to the job, not to a step.');
+          throw new ValidationError(
+            name !== undefined ? 'name' : referenceId !== undefined ? 'referenceId' : 'additionalData',
+            'name, referenceId and additionalData belong to the job, not to a step.',
+          );
         }
         Object.assign(step, updateNode(step, values));
       } else {

@@ -25,5 +25,4 @@ export const STATUS_DETAIL_CODES = [
 ] as const;
 export type StatusDetailCode = (typeof STATUS_DETAIL_CODES)[number];
 
-export const isStatusDetailCode = (code: string): code is StatusDetailCode =>
-  (STATUS_DETAIL_CODES as readonly string[]).includes(code);
+export const isStatusDetailCode = (code: string): code is StatusDetailCode => (STATUS_DETAIL_CODES as readonly string[]).includes(code);

@@ -42,6 +42,7 @@ export function captureAnswer(res: ServerResponse, maxBytes: number): CapturedAn
     get bytes() {
       return bytes;
     },
-    text: () => (kept.length === 1 && typeof kept[0] === 'string' ? kept[0] : Buffer.concat(kept.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk))).toString('utf8')),
+    text: () =>
+      kept.length === 1 && typeof kept[0] === 'string' ? kept[0] : Buffer.concat(kept.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk))).toString('utf8'),
   };
 }

@@ -129,4 +129,3 @@ function maskBrokenJson(json: string): string {
   }
   return scalars;
 }
-

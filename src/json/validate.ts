@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import { ValidationError } from '../lib/errors';
 import { fieldPath } from '../lib/field-path';
 
-
 /** Parses or throws a ValidationError naming the first offending field (answered as 400). */
 export function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const result = schema.safeParse(value);

@@ -27,11 +27,14 @@ export class HeldLeases<T> {
     private readonly onError: (error: unknown) => void,
   ) {
     // Three renewals a lease: one missed (a slow or failed statement) does not let a live hold lapse.
-    this.timer = setInterval(() => {
-      if (this.renewing) return;
-      this.renewing = true;
-      void this.renewAll().finally(() => (this.renewing = false));
-    }, (leaseSeconds * 1000) / 3);
+    this.timer = setInterval(
+      () => {
+        if (this.renewing) return;
+        this.renewing = true;
+        void this.renewAll().finally(() => (this.renewing = false));
+      },
+      (leaseSeconds * 1000) / 3,
+    );
     this.timer.unref();
   }
 

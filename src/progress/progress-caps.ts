@@ -17,7 +17,10 @@ export function checkRequestCaps(body: unknown): void {
   const failures = listAt(body, 'failures') ?? [];
   const items = failures.reduce<number>((sum, group) => sum + (listAt(group, 'items')?.length ?? 0), listAt(body, 'successes')?.length ?? 0);
   if (items > MAX_ITEMS_PER_REQUEST) {
-    throw new ValidationError('body', `A request reports at most ${MAX_ITEMS_PER_REQUEST} items, successes and failures together (this one ${items}); send the rest in further requests.`);
+    throw new ValidationError(
+      'body',
+      `A request reports at most ${MAX_ITEMS_PER_REQUEST} items, successes and failures together (this one ${items}); send the rest in further requests.`,
+    );
   }
 }
 

@@ -60,9 +60,7 @@ const nodeFields = {
   detailMessage: text(4000).optional(),
   result: json.optional(),
 };
-const jobUpdate = z
-  .object({ ...nodeFields, name: text(200).min(1).optional(), referenceId: text(200).min(1).nullable().optional(), additionalData: json.optional() })
-  .strict();
+const jobUpdate = z.object({ ...nodeFields, name: text(200).min(1).optional(), referenceId: text(200).min(1).nullable().optional(), additionalData: json.optional() }).strict();
 const stepUpdate = z
   .object({
     ...nodeFields,
@@ -106,7 +104,10 @@ export function createProgressRouter(trackers: TrackerService, authenticator: Au
     const account = await accountOf(req);
     const input = parse(newJob, req.body, 'body');
     const { tree, created } = await trackers.create(account, input);
-    res.status(created ? 201 : 200).location(`/progress/jobs/${encodeURIComponent(tree.job.id)}`).json(treeJson(tree));
+    res
+      .status(created ? 201 : 200)
+      .location(`/progress/jobs/${encodeURIComponent(tree.job.id)}`)
+      .json(treeJson(tree));
   });
 
   router.get('/jobs/:jobId', async (req, res) => {
@@ -117,15 +118,15 @@ export function createProgressRouter(trackers: TrackerService, authenticator: Au
 
   for (const path of ['/jobs/:jobId', '/jobs/:jobId/steps/:sysId']) {
     router.patch(path, async (req, res) => {
-        const update = stepOf(req) === null ? parse(jobUpdate, req.body, 'body') : parse(stepUpdate, req.body, 'body');
+      const update = stepOf(req) === null ? parse(jobUpdate, req.body, 'body') : parse(stepUpdate, req.body, 'body');
       res.json(treeJson(await change(req, { kind: 'update', update })));
     });
     router.post(`${path}/steps`, async (req, res) => {
-        const { steps } = parse(newSteps, req.body, 'body');
+      const { steps } = parse(newSteps, req.body, 'body');
       res.status(201).json(treeJson(await change(req, { kind: 'children', steps })));
     });
     router.post(`${path}/items`, async (req, res) => {
-        const body = parse(itemOutcomes, req.body, 'body');
+      const body = parse(itemOutcomes, req.body, 'body');
       const failures = (body.failures ?? []).map((group) => ({ items: group.items, code: group.code ?? null, message: group.statusMessage ?? null }));
       res.json(treeJson(await change(req, { kind: 'items', successes: body.successes ?? [], failures })));
     });
@@ -137,7 +138,6 @@ export function createProgressRouter(trackers: TrackerService, authenticator: Au
   }
   return router;
 }
-
 
 /** The progress API's own view of a job: the tree with every node's figures. */
 export function treeJson(tree: JobTree) {

@@ -91,7 +91,8 @@ export class SchemaSet {
         const repeated = attributes.maxOccurs === 'unbounded' || Number(attributes.maxOccurs) > 1;
         return [{ name, namespace, type, repeated, ref } as ElementDecl & { ref?: QName }];
       });
-    const attributesOf = (holder: SchemaElement | undefined) => (holder?.xsd('attribute') ?? []).map((attribute) => attribute.attributes.name ?? localOf(attribute.resolve(attribute.attributes.ref ?? '')));
+    const attributesOf = (holder: SchemaElement | undefined) =>
+      (holder?.xsd('attribute') ?? []).map((attribute) => attribute.attributes.name ?? localOf(attribute.resolve(attribute.attributes.ref ?? '')));
 
     for (const node of root.xsd()) {
       const name = node.attributes.name;

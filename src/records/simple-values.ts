@@ -22,9 +22,28 @@ const signed = (name: string, bits: bigint): SimpleType => ({ name, kind: 'integ
 const unsigned = (name: string, bits: bigint): SimpleType => ({ name, kind: 'integer', min: 0n, max: (1n << bits) - 1n });
 
 const BUILT_INS: readonly SimpleType[] = [
-  ...['string', 'normalizedString', 'token', 'anyURI', 'language', 'Name', 'NCName', 'ID', 'IDREF', 'NMTOKEN', 'QName', 'base64Binary', 'hexBinary', 'duration', 'time', 'gYear', 'gYearMonth', 'gMonth', 'gMonthDay', 'gDay'].map(
-    (name): SimpleType => ({ name, kind: 'string' }),
-  ),
+  ...[
+    'string',
+    'normalizedString',
+    'token',
+    'anyURI',
+    'language',
+    'Name',
+    'NCName',
+    'ID',
+    'IDREF',
+    'NMTOKEN',
+    'QName',
+    'base64Binary',
+    'hexBinary',
+    'duration',
+    'time',
+    'gYear',
+    'gYearMonth',
+    'gMonth',
+    'gMonthDay',
+    'gDay',
+  ].map((name): SimpleType => ({ name, kind: 'string' })),
   { name: 'boolean', kind: 'boolean' },
   { name: 'double', kind: 'double' },
   { name: 'float', kind: 'double' },

@@ -3,9 +3,7 @@
 const FIRST_YEAR = 2017;
 const LAST_YEAR = 2025;
 
-export const VERSIONS: readonly string[] = Array.from({ length: LAST_YEAR - FIRST_YEAR + 1 }, (_, i) => FIRST_YEAR + i).flatMap(
-  (year) => [`${year}_1`, `${year}_2`],
-);
+export const VERSIONS: readonly string[] = Array.from({ length: LAST_YEAR - FIRST_YEAR + 1 }, (_, i) => FIRST_YEAR + i).flatMap((year) => [`${year}_1`, `${year}_2`]);
 
 export const isVersion = (value: string): boolean => VERSIONS.includes(value);
 

@@ -115,14 +115,39 @@ export function createApp(deps: AppDependencies): express.Express {
   // Every face checks credentials before a body parser reads anything: a caller without them costs
   // no reading or parsing, whatever it sends. A YAML fixtures document comes as text; everything
   // else under /admin is JSON, whatever it says.
-  app.use('/admin', requireAdminToken(deps.adminToken), storablePath, express.text({ limit: '50mb', type: YAML_TYPES }), jsonBodyParser({ limit: '50mb', maxDepth: ADMIN_MAX_JSON_DEPTH, type: (req) => !req.headers['content-type'] || !YAML_TYPES.some((type) => req.headers['content-type']!.toLowerCase().startsWith(type)) }), (req, _res, next) => {
-    checkJsonBody(req.body, ADMIN_MAX_JSON_DEPTH);
-    next();
-  }, createAdminRouter(deps.jobs, deps.records, deps.accounts, deps.slots, deps.defaultAccount, { clock: deps.clock, manualTime: deps.manualTime, trackers: deps.trackers, callbacks: deps.callbacks, journal: deps.journal, faults: deps.faults, state: deps.state }),
-  createDashboardRouter(deps.jobs, deps.trackers, new JobAnswerReader(deps.jobs, deps.trackers, deps.accounts, new ResultWriter(deps.catalogs))));
+  app.use(
+    '/admin',
+    requireAdminToken(deps.adminToken),
+    storablePath,
+    express.text({ limit: '50mb', type: YAML_TYPES }),
+    jsonBodyParser({
+      limit: '50mb',
+      maxDepth: ADMIN_MAX_JSON_DEPTH,
+      type: (req) => !req.headers['content-type'] || !YAML_TYPES.some((type) => req.headers['content-type']!.toLowerCase().startsWith(type)),
+    }),
+    (req, _res, next) => {
+      checkJsonBody(req.body, ADMIN_MAX_JSON_DEPTH);
+      next();
+    },
+    createAdminRouter(deps.jobs, deps.records, deps.accounts, deps.slots, deps.defaultAccount, {
+      clock: deps.clock,
+      manualTime: deps.manualTime,
+      trackers: deps.trackers,
+      callbacks: deps.callbacks,
+      journal: deps.journal,
+      faults: deps.faults,
+      state: deps.state,
+    }),
+    createDashboardRouter(deps.jobs, deps.trackers, new JobAnswerReader(deps.jobs, deps.trackers, deps.accounts, new ResultWriter(deps.catalogs))),
+  );
   app.use('/ui', createDashboardFiles());
 
-  app.use('/progress', authenticateFirst(deps.authenticator), jsonBodyParser({ limit: '5mb', ...PROGRESS_BODY_NESTING, type: () => true }), createProgressRouter(deps.trackers, deps.authenticator));
+  app.use(
+    '/progress',
+    authenticateFirst(deps.authenticator),
+    jsonBodyParser({ limit: '5mb', ...PROGRESS_BODY_NESTING, type: () => true }),
+    createProgressRouter(deps.trackers, deps.authenticator),
+  );
   app.use(createServiceNowRouter(deps.trackers, deps.authenticator));
   app.use(SALESFORCE_PATHS, createSalesforceRouter(deps.trackers, deps.authenticator, deps.logger));
 

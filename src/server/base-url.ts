@@ -9,7 +9,9 @@ const HOST_PATTERN = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?
 export function baseUrlOf(req: IncomingMessage, publicUrl?: string): string {
   if (publicUrl) return publicUrl;
   const host = req.headers.host ?? '';
-  const forwarded = String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim();
+  const forwarded = String(req.headers['x-forwarded-proto'] ?? '')
+    .split(',')[0]
+    .trim();
   const protocol = forwarded === 'https' ? 'https' : 'http';
   return `${protocol}://${HOST_PATTERN.test(host) ? host : 'localhost'}`;
 }

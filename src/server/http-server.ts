@@ -23,21 +23,24 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 const MAX_HEADER_BYTES = 32 * 1024;
 
 export function createHttpServer(app: Express, soap: SoapEndpoint, publicUrl?: string): Server {
-  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, maxHeaderSize: MAX_HEADER_BYTES }, (req: IncomingMessage, res: ServerResponse) => {
-    const match = SOAP_PATH.exec(req.url ?? '');
-    if (!match) {
-      app(req, res);
-      return;
-    }
-    const version = match[1];
-    if (!isVersion(version)) {
-      res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', [REQUEST_ID_HEADER]: requestIdOf(req) });
-      res.end(`Unknown SuiteTalk version "${version}": this server offers ${VERSIONS[0]} to ${VERSIONS[VERSIONS.length - 1]} (e.g. /services/NetSuitePort_2023_2).\n`);
-      return;
-    }
-    soap.handle(req, res, version, baseUrlOf(req, publicUrl)).catch((error: unknown) => {
-      res.destroy(error instanceof Error ? error : new Error(String(error)));
-    });
-  });
+  const server = createServer(
+    { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, maxHeaderSize: MAX_HEADER_BYTES },
+    (req: IncomingMessage, res: ServerResponse) => {
+      const match = SOAP_PATH.exec(req.url ?? '');
+      if (!match) {
+        app(req, res);
+        return;
+      }
+      const version = match[1];
+      if (!isVersion(version)) {
+        res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', [REQUEST_ID_HEADER]: requestIdOf(req) });
+        res.end(`Unknown SuiteTalk version "${version}": this server offers ${VERSIONS[0]} to ${VERSIONS[VERSIONS.length - 1]} (e.g. /services/NetSuitePort_2023_2).\n`);
+        return;
+      }
+      soap.handle(req, res, version, baseUrlOf(req, publicUrl)).catch((error: unknown) => {
+        res.destroy(error instanceof Error ? error : new Error(String(error)));
+      });
+    },
+  );
   return server;
 }

@@ -14,7 +14,6 @@ import { ABORTED, type AnswerStatus } from '../lib/answer-status';
 /** Which face a request came in through. */
 export type Face = 'soap' | 'admin' | 'progress' | 'servicenow' | 'salesforce' | 'schemas' | 'probe' | 'ui' | 'other';
 
-
 /** Work done for a request once it is over, whose errors are logged and counted, never thrown. */
 const SIDE_WORKS = ['log', 'journal'] as const;
 export type SideWork = (typeof SIDE_WORKS)[number];
@@ -55,10 +54,31 @@ export class ServiceMetrics {
   /** `soapOperations`: every operation the SOAP face answers, resolved now; others count as `unknown`. */
   constructor(sources: MetricsSources, soapOperations: readonly string[], logger: MetricsErrorLogger) {
     const registers = [this.registry];
-    this.requests = new Counter({ name: 'ase_requests_total', help: 'Requests answered, by face, operation and HTTP status (aborted: the client went away before its answer was sent).', labelNames: ['face', 'operation', 'status'], registers });
-    this.faults = new Counter({ name: 'ase_soap_faults_total', help: 'SOAP faults answered, by operation and fault code (the platformFaults code, or the faultcode when there is none).', labelNames: ['operation', 'code'], registers });
-    this.latency = new Histogram({ name: 'ase_request_duration_seconds', help: 'Time from a request arriving to its answer being written, by face and operation.', labelNames: ['face', 'operation'], buckets: LATENCY_BUCKETS, registers });
-    this.sideWorkErrors = new Counter({ name: 'ase_side_work_errors_total', help: 'Errors in the work done once a request is over (its log line and counts, its journal entry), logged and survived.', labelNames: ['work'], registers });
+    this.requests = new Counter({
+      name: 'ase_requests_total',
+      help: 'Requests answered, by face, operation and HTTP status (aborted: the client went away before its answer was sent).',
+      labelNames: ['face', 'operation', 'status'],
+      registers,
+    });
+    this.faults = new Counter({
+      name: 'ase_soap_faults_total',
+      help: 'SOAP faults answered, by operation and fault code (the platformFaults code, or the faultcode when there is none).',
+      labelNames: ['operation', 'code'],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: 'ase_request_duration_seconds',
+      help: 'Time from a request arriving to its answer being written, by face and operation.',
+      labelNames: ['face', 'operation'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.sideWorkErrors = new Counter({
+      name: 'ase_side_work_errors_total',
+      help: 'Errors in the work done once a request is over (its log line and counts, its journal entry), logged and survived.',
+      labelNames: ['work'],
+      registers,
+    });
     for (const work of SIDE_WORKS) this.sideWorkErrors.labels(work).inc(0);
     for (const operation of [...soapOperations, 'unknown']) {
       const byStatus = new Map([200, 500].map((status) => [status, this.requests.labels('soap', operation, String(status))] as const));

@@ -10,10 +10,9 @@ import { buildStepTree, durationDisplay, nodePercent, STEP_STATES, type StepNode
  * `result` (the parsed JSON) and the arrays.
  */
 
-export type TrackerSource = Pick<
-  StepNode,
-  'sysId' | 'name' | 'state' | 'message' | 'detailMessage' | 'result' | 'percentComplete' | 'updatedAt' | 'startedAt' | 'completedAt'
-> & { children: TrackerSource[] };
+export type TrackerSource = Pick<StepNode, 'sysId' | 'name' | 'state' | 'message' | 'detailMessage' | 'result' | 'percentComplete' | 'updatedAt' | 'startedAt' | 'completedAt'> & {
+  children: TrackerSource[];
+};
 
 export interface TrackerJson {
   name: string;

@@ -43,14 +43,19 @@ export function createServiceNowRouter(trackers: TrackerService, authenticator: 
     }
     const id = paramOf(req, 'sysparm_execution_id');
     if (!id) {
-      res.status(400).type('text/xml; charset=UTF-8').send(glideXml(attributes, { error: 'sysparm_execution_id is required.' }));
+      res
+        .status(400)
+        .type('text/xml; charset=UTF-8')
+        .send(glideXml(attributes, { error: 'sysparm_execution_id is required.' }));
       return;
     }
     const answer = JSON.stringify(await status(caller, id));
     res.type('text/xml; charset=UTF-8').send(glideXml(attributes, { answer }));
   });
 
-  const authenticatedJson = authenticateFirst(authenticator, (error, _req, res) => unauthorized(res, { error: { message: 'User Not Authenticated', detail: error.message }, status: 'failure' }));
+  const authenticatedJson = authenticateFirst(authenticator, (error, _req, res) =>
+    unauthorized(res, { error: { message: 'User Not Authenticated', detail: error.message }, status: 'failure' }),
+  );
   router.get('/api/execution_tracker/:id', authenticatedJson, async (req, res) => {
     res.json(await status(await callerOf(req, authenticator), req.params.id as string));
   });
@@ -65,7 +70,11 @@ function paramOf(req: Request, name: string): string {
 }
 
 /** The request's fields GlideAjax's answer echoes: from its query alone while its form is unread. */
-const attributesOf = (req: Request) => ({ sysparm_max: paramOf(req, 'sysparm_max') || '15', sysparm_name: paramOf(req, 'sysparm_name'), sysparm_processor: paramOf(req, 'sysparm_processor') });
+const attributesOf = (req: Request) => ({
+  sysparm_max: paramOf(req, 'sysparm_max') || '15',
+  sysparm_name: paramOf(req, 'sysparm_name'),
+  sysparm_processor: paramOf(req, 'sysparm_processor'),
+});
 
 /** A 401 in the face's own shape: GlideAjax's XML document, or the tracker API's JSON. */
 function unauthorized(res: Response, answer: string | object): void {

@@ -32,21 +32,27 @@ export function readCredentials(request: SoapRequest, version: string, sessionId
   const signature = child(tokenPassport, 'signature');
   const role = child(passport, 'role');
   return {
-    tokenPassport: tokenPassport !== undefined ? {
-      account: value(tokenPassport, 'account'),
-      consumerKey: value(tokenPassport, 'consumerKey'),
-      token: value(tokenPassport, 'token'),
-      nonce: value(tokenPassport, 'nonce'),
-      timestamp: value(tokenPassport, 'timestamp'),
-      signature: text(signature)?.trim(),
-      algorithm: attribute(signature, 'algorithm'),
-    } : undefined,
-    passport: passport !== undefined ? {
-      email: value(passport, 'email'),
-      password: text(child(passport, 'password')),
-      account: value(passport, 'account'),
-      role: attribute(role, 'internalId') ?? attribute(role, 'externalId'),
-    } : undefined,
+    tokenPassport:
+      tokenPassport !== undefined
+        ? {
+            account: value(tokenPassport, 'account'),
+            consumerKey: value(tokenPassport, 'consumerKey'),
+            token: value(tokenPassport, 'token'),
+            nonce: value(tokenPassport, 'nonce'),
+            timestamp: value(tokenPassport, 'timestamp'),
+            signature: text(signature)?.trim(),
+            algorithm: attribute(signature, 'algorithm'),
+          }
+        : undefined,
+    passport:
+      passport !== undefined
+        ? {
+            email: value(passport, 'email'),
+            password: text(child(passport, 'password')),
+            account: value(passport, 'account'),
+            role: attribute(role, 'internalId') ?? attribute(role, 'externalId'),
+          }
+        : undefined,
     applicationInfo: present(request.headers.get('applicationInfo')) !== undefined,
     passportAllowed: featuresOf(version).passport,
     sessionId,

@@ -29,9 +29,7 @@ function namespaceOf(qualifiedName: string, scope: Scope, what: string): string 
   const prefix = prefixOf(qualifiedName);
   const uri = scope.get(prefix);
   if (uri === undefined) {
-    throw new SoapClientError(
-      prefix ? `The prefix "${prefix}" of ${what} <${qualifiedName}> is not declared.` : `${what} <${qualifiedName}> has no namespace.`,
-    );
+    throw new SoapClientError(prefix ? `The prefix "${prefix}" of ${what} <${qualifiedName}> is not declared.` : `${what} <${qualifiedName}> has no namespace.`);
   }
   return uri;
 }

@@ -11,7 +11,6 @@ import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../lib/data
  * with code and message in detail. Client mistakes get soapenv:Client without detail.
  */
 
-
 export interface SoapFault {
   faultcode: 'soapenv:Client' | 'soapenv:Server.userException';
   faultstring: string;

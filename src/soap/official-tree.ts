@@ -100,19 +100,29 @@ export function readOfficialTree(dir: string): OfficialTree {
   const urlOf = urlsOf(wsdlFile, schemas, version, root, dir);
   const texts = new Map<string, Parts>();
   for (const [file, urlPath] of urlOf) {
-    texts.set(urlPath, pointedHere(readFileSync(file, 'utf8'), (location) => {
-      const target = targets.get(file)?.get(location) ?? resolver.resolve(file, location);
-      return target !== undefined ? urlOf.get(target) : netsuitePath(location);
-    }));
+    texts.set(
+      urlPath,
+      pointedHere(readFileSync(file, 'utf8'), (location) => {
+        const target = targets.get(file)?.get(location) ?? resolver.resolve(file, location);
+        return target !== undefined ? urlOf.get(target) : netsuitePath(location);
+      }),
+    );
   }
-  return new OfficialTree(version, root, layout, texts, schemas.map(({ file, root: schema }) => ({ file, root: schema })));
+  return new OfficialTree(
+    version,
+    root,
+    layout,
+    texts,
+    schemas.map(({ file, root: schema }) => ({ file, root: schema })),
+  );
 }
 
 /** The version the WSDL's targetNamespace names: one this server serves, and its folder's in NetSuite's layout. */
 function versionOf(wsdl: SchemaElement, wsdlFile: string, dir: string, layout: TreeLayout): string {
   if (!wsdl.is(WSDL_NS, 'definitions')) throw new Error(`${wsdlFile} is not a WSDL 1.1 document (its root is not wsdl:definitions).`);
   const version = PLATFORM_NAMESPACE.exec(wsdl.attributes.targetNamespace ?? '')?.[1];
-  if (!version) throw new Error(`${wsdlFile} is not NetSuite's WSDL: its targetNamespace is "${wsdl.attributes.targetNamespace ?? ''}", not urn:platform_<version>.webservices.netsuite.com.`);
+  if (!version)
+    throw new Error(`${wsdlFile} is not NetSuite's WSDL: its targetNamespace is "${wsdl.attributes.targetNamespace ?? ''}", not urn:platform_<version>.webservices.netsuite.com.`);
   if (!isVersion(version)) throw new Error(`NETSUITE_WSDL_DIR=${dir} holds NetSuite's WSDL for version ${version}; this server serves ${VERSIONS[0]} to ${VERSIONS.at(-1)}.`);
   const folderVersion = /[\\/]v(\d{4}_\d)_0[\\/]/.exec(wsdlFile)?.[1];
   if (layout === 'NetSuite URL layout' && folderVersion !== version) {
@@ -165,9 +175,7 @@ function urlsOf(wsdlFile: string, schemas: TreeDocument[], version: string, root
   for (const schema of schemas) {
     const relative = path.relative(root, schema.file).split(path.sep).join('/');
     const area = AREA_NAMESPACE.exec(schema.root.attributes.targetNamespace ?? '')?.[1];
-    const urlPath =
-      [...schema.claimed].sort()[0] ??
-      (URL_LAYOUT_XSD.test(relative) ? `/${relative}` : `/xsd/${area ? `${area}/` : ''}v${version}_0/${path.basename(schema.file)}`);
+    const urlPath = [...schema.claimed].sort()[0] ?? (URL_LAYOUT_XSD.test(relative) ? `/${relative}` : `/xsd/${area ? `${area}/` : ''}v${version}_0/${path.basename(schema.file)}`);
     const other = served.get(urlPath);
     if (other) throw new Error(`NETSUITE_WSDL_DIR=${dir}: ${path.relative(root, other)} and ${relative} would both be served at ${urlPath}.`);
     served.set(urlPath, schema.file);
@@ -193,9 +201,7 @@ function pointedHere(text: string, pointed: (location: string) => string | undef
 
 function findWsdl(dir: string, root: string): { wsdlFile: string; layout: TreeLayout } {
   const wsdlDir = path.join(root, 'wsdl');
-  const versions = existsSync(wsdlDir)
-    ? readdirSync(wsdlDir).filter((name) => /^v\d{4}_\d_0$/.test(name) && existsSync(path.join(wsdlDir, name, WSDL_FILE)))
-    : [];
+  const versions = existsSync(wsdlDir) ? readdirSync(wsdlDir).filter((name) => /^v\d{4}_\d_0$/.test(name) && existsSync(path.join(wsdlDir, name, WSDL_FILE))) : [];
   if (versions.length > 1) throw new Error(`NETSUITE_WSDL_DIR=${dir} holds the WSDL of several versions (${versions.join(', ')}): give it one version's tree.`);
   if (versions.length === 1) return { wsdlFile: path.join(wsdlDir, versions[0], WSDL_FILE), layout: 'NetSuite URL layout' };
   if (existsSync(path.join(root, WSDL_FILE))) return { wsdlFile: path.join(root, WSDL_FILE), layout: 'saved folder' };

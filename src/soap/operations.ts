@@ -75,8 +75,13 @@ export function createOperations(jobs: JobService, writer: ResultWriter, catalog
     return statusResponseXml(operation, await jobs.submit(call.principal.account, operation, inputs), call.version);
   };
   const records = (call: SoapCall): ItemInput[] =>
-    reader(call).records(call.request.body, call.request.scope).map((record) => ({ kind: 'record', record }));
-  const refs = (call: SoapCall): ItemInput[] => reader(call).refs(call.request.body).map((ref) => ({ kind: 'ref', ref }));
+    reader(call)
+      .records(call.request.body, call.request.scope)
+      .map((record) => ({ kind: 'record', record }));
+  const refs = (call: SoapCall): ItemInput[] =>
+    reader(call)
+      .refs(call.request.body)
+      .map((ref) => ({ kind: 'ref', ref }));
 
   return {
     async checkAsyncStatus(call) {
@@ -98,7 +103,9 @@ export function createOperations(jobs: JobService, writer: ResultWriter, catalog
       submit(
         call,
         'asyncInitializeList',
-        reader(call).initializations(call.request.body).map((item) => ({ kind: 'initialize', ...item })),
+        reader(call)
+          .initializations(call.request.body)
+          .map((item) => ({ kind: 'initialize', ...item })),
       ),
     async asyncSearch(call) {
       const search = readSearch(call.request.body, call.request.scope, call.version, catalogs.forVersion(call.version));

@@ -142,7 +142,12 @@ export class RecordReader {
       seen.add(name);
       const field = declared.find((candidate) => candidate.name === name);
       if (!field) {
-        throw new SoapClientError(`${where} has no field ${name}; its fields are ${declared.map((f) => f.name).filter((f) => !skip.includes(f)).join(', ')}.`);
+        throw new SoapClientError(
+          `${where} has no field ${name}; its fields are ${declared
+            .map((f) => f.name)
+            .filter((f) => !skip.includes(f))
+            .join(', ')}.`,
+        );
       }
       const occurrences = namedChildren(node, name);
       if (!field.repeated && occurrences.length > 1) throw new SoapClientError(`${where}: ${name} may appear only once.`);
@@ -184,9 +189,7 @@ export class RecordReader {
   /** A concrete {namespace}local name as the schema set writes it (templates keep {{V}}). */
   private templateOf(name: QName): QName {
     const { schemas } = this.catalog;
-    return schemas.complexTypes.has(name) || schemas.enumerations.has(name) || schemas.simpleBases.has(name)
-      ? name
-      : name.replaceAll(`_${this.version}.`, '_{{V}}.');
+    return schemas.complexTypes.has(name) || schemas.enumerations.has(name) || schemas.simpleBases.has(name) ? name : name.replaceAll(`_${this.version}.`, '_{{V}}.');
   }
 
   /** A simple value's text as stored: checked against the built-in its type is or restricts, as the record catalog checks JSON values. */

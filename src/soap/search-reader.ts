@@ -31,20 +31,29 @@ export function readSearch(body: XmlNode, scope: Scope, version: string, catalog
   const searchRecord = child(body, 'searchRecord');
   if (searchRecord === undefined) throw new SoapClientError('asyncSearch requires a <searchRecord> element.');
   const recordScope = new Map([...scope, ...declarations(searchRecord)]);
-  const xsiType = typeof searchRecord === 'string' ? undefined : Object.entries(searchRecord).find(([key]) => key.startsWith('@_') && localName(key.slice(2)) === 'type' && recordScope.get(prefixOf(key.slice(2))) === XSI_NS)?.[1];
+  const xsiType =
+    typeof searchRecord === 'string'
+      ? undefined
+      : Object.entries(searchRecord).find(([key]) => key.startsWith('@_') && localName(key.slice(2)) === 'type' && recordScope.get(prefixOf(key.slice(2))) === XSI_NS)?.[1];
   if (typeof xsiType !== 'string') throw new SoapClientError('searchRecord has no xsi:type; name its search, e.g. xsi:type="platformCommon:CustomerSearchBasic".');
   const concrete = (type: string) => namespaceOf(type).replaceAll('{{V}}', version);
   const search = catalog.searchType(localName(xsiType));
   if (!search || recordScope.get(prefixOf(xsiType)) !== concrete(search.type)) {
     // Named: the basic searches that find records of the served types.
     const answered = catalog.searchTypes().filter((type) => type.kind === 'basic' && catalog.searchedRecordTypes(type.typeName).length > 0);
-    const names = answered.slice(0, 12).map((type) => type.typeName).join(', ') + (answered.length > 12 ? ` and ${answered.length - 12} more` : '');
+    const names =
+      answered
+        .slice(0, 12)
+        .map((type) => type.typeName)
+        .join(', ') + (answered.length > 12 ? ` and ${answered.length - 12} more` : '');
     const namespace = answered.length > 0 ? ` in ${concrete(answered[0].type)}` : '';
     const wrappers = catalog.searchTypes().some((type) => type.kind === 'search') ? ', and the record searches holding one as <basic> (e.g. listRel:CustomerSearch)' : '';
     throw new SoapClientError(`searchRecord has xsi:type ${xsiType}; this emulator answers ${names}${namespace}${wrappers}.`);
   }
   if (search.kind === 'advanced' || search.kind === 'other') {
-    throw new SoapClientError(`${search.typeName} is ${search.kind === 'advanced' ? 'an advanced search, answered with search rows' : 'a search'} this emulator does not answer; send a basic search (e.g. platformCommon:CustomerSearchBasic) or a record search with <basic> criteria.`);
+    throw new SoapClientError(
+      `${search.typeName} is ${search.kind === 'advanced' ? 'an advanced search, answered with search rows' : 'a search'} this emulator does not answer; send a basic search (e.g. platformCommon:CustomerSearchBasic) or a record search with <basic> criteria.`,
+    );
   }
   // A record search (CustomerSearch) holds its basic search as <basic>, in its own namespace; joins are not answered.
   let record: XmlNode = searchRecord;
@@ -58,7 +67,8 @@ export function readSearch(body: XmlNode, scope: Scope, version: string, catalog
     basicType = search.basic!;
     if (!basic) return { recordTypes: catalog.searchedRecordTypes(localOf(basicType)), criteria: [] };
     const basicNamespace = new Map([...recordScope, ...declarations(basic.node)]).get(prefixOf(basic.key));
-    if (basicNamespace !== concrete(search.type)) throw new SoapClientError(`${search.typeName}.basic must be in namespace ${concrete(search.type)} (got ${basicNamespace ?? 'no namespace'}).`);
+    if (basicNamespace !== concrete(search.type))
+      throw new SoapClientError(`${search.typeName}.basic must be in namespace ${concrete(search.type)} (got ${basicNamespace ?? 'no namespace'}).`);
     record = basic.node;
     inScope = new Map([...recordScope, ...declarations(record)]);
   }

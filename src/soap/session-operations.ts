@@ -67,12 +67,15 @@ export function createSessionOperations(deps: SessionOperationsDeps): Record<str
       if (passport === undefined) throw new SoapClientError('login requires a <passport> element with email, password and account.');
       const value = (name: string) => text(child(passport, name))?.trim();
       const role = child(passport, 'role');
-      const { session, role: roleId } = await deps.authenticator.login({
-        email: value('email'),
-        password: text(child(passport, 'password')),
-        account: value('account'),
-        role: readAttribute(role, 'internalId') ?? readAttribute(role, 'externalId'),
-      }, call.address);
+      const { session, role: roleId } = await deps.authenticator.login(
+        {
+          email: value('email'),
+          password: text(child(passport, 'password')),
+          account: value('account'),
+          role: readAttribute(role, 'internalId') ?? readAttribute(role, 'externalId'),
+        },
+        call.address,
+      );
       const roleName = ROLE_NAMES[roleId];
       const body =
         opened(call.version, 'login') +

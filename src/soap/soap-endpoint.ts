@@ -98,7 +98,6 @@ function cutClaim(claim: string | undefined): string | undefined {
   return claim.slice(0, last >= 0xd800 && last <= 0xdbff ? MAX_LOGGED_ACCOUNT - 1 : MAX_LOGGED_ACCOUNT);
 }
 
-
 /** As NetSuite answers one request too many: by the kind of credentials the request carried. */
 function concurrencyFault(call: SoapCall): SoapFault {
   if (call.principal.method === 'passport' || (call.principal.method === 'none' && !call.request.headers.has('tokenPassport') && call.request.headers.has('passport'))) {
@@ -147,7 +146,12 @@ export class SoapEndpoint {
     private readonly metrics: SoapMetrics,
     private readonly sessions: Sessions,
   ) {
-    this.guest = { account: normalizeAccountId(options.defaultAccount), method: 'none', credential: null, limits: { concurrentRequests: 0, maxResultCalls: 0, minPollIntervalSeconds: 0, responseDelayMs: 0 } };
+    this.guest = {
+      account: normalizeAccountId(options.defaultAccount),
+      method: 'none',
+      credential: null,
+      limits: { concurrentRequests: 0, maxResultCalls: 0, minPollIntervalSeconds: 0, responseDelayMs: 0 },
+    };
   }
 
   /** Who a request that needs no login (login itself, getDataCenterUrls, getServerTime) runs as. */
@@ -178,10 +182,22 @@ export class SoapEndpoint {
         durationMs: Math.round(durationMs * 100) / 100,
       });
       journal?.record({
-        at, requestId, face: 'soap', account: seen.account ?? null, operation: seen.operation, method: req.method ?? '', path: (req.url ?? '').split('?')[0],
-        headers: req.headers, requestBody: seen.requestText ?? seen.requestBody ?? null, requestBytes: seen.requestBody?.length ?? Number(req.headers['content-length'] ?? 0),
-        status: res.headersSent ? res.statusCode : null, answer: seen.answer === undefined ? null : journalAnswer(seen.answer, journal.options.maxBodyBytes),
-        faultCode: seen.faultCode ?? null, durationMs, injected: seen.injected ?? null, jobId: seen.jobId,
+        at,
+        requestId,
+        face: 'soap',
+        account: seen.account ?? null,
+        operation: seen.operation,
+        method: req.method ?? '',
+        path: (req.url ?? '').split('?')[0],
+        headers: req.headers,
+        requestBody: seen.requestText ?? seen.requestBody ?? null,
+        requestBytes: seen.requestBody?.length ?? Number(req.headers['content-length'] ?? 0),
+        status: res.headersSent ? res.statusCode : null,
+        answer: seen.answer === undefined ? null : journalAnswer(seen.answer, journal.options.maxBodyBytes),
+        faultCode: seen.faultCode ?? null,
+        durationMs,
+        injected: seen.injected ?? null,
+        jobId: seen.jobId,
       });
     }
   }
@@ -193,11 +209,20 @@ export class SoapEndpoint {
       return;
     }
     if (req.method !== 'POST') {
-      send(res, seen, 405, { Allow: 'GET, POST', 'Content-Type': 'text/plain; charset=utf-8' }, `POST SOAP 1.1 envelopes to ${endpointPath(version)}; the WSDL is at ${endpointPath(version)}?wsdl\n`);
+      send(
+        res,
+        seen,
+        405,
+        { Allow: 'GET, POST', 'Content-Type': 'text/plain; charset=utf-8' },
+        `POST SOAP 1.1 envelopes to ${endpointPath(version)}; the WSDL is at ${endpointPath(version)}?wsdl\n`,
+      );
       return;
     }
     // SOAP 1.1 travels as text/xml (application/xml is let through, as many clients send it).
-    const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const contentType = String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim()
+      .toLowerCase();
     if (contentType !== 'text/xml' && contentType !== 'application/xml') {
       const hint = contentType === 'application/soap+xml' ? 'SOAP 1.2 is not supported; send SOAP 1.1 as text/xml' : 'send SOAP 1.1 envelopes as text/xml';
       this.sendFault(res, version, seen, clientFault(`Content-Type ${contentType || '(none)'} is not accepted: ${hint}.`), true, 415);
@@ -317,10 +342,7 @@ export class SoapEndpoint {
   private async documentInfo(call: SoapCall): Promise<string> {
     const ns = namespacesOf(call.version);
     const nsId = await (this.options.ids ?? randomIds).requestId(call.principal.account, this.options.clock.now());
-    return (
-      `<platformMsgs:documentInfo xmlns:platformMsgs="${ns.platformMsgs}">` +
-      `<platformMsgs:nsId>${escapeXml(nsId)}</platformMsgs:nsId></platformMsgs:documentInfo>`
-    );
+    return `<platformMsgs:documentInfo xmlns:platformMsgs="${ns.platformMsgs}">` + `<platformMsgs:nsId>${escapeXml(nsId)}</platformMsgs:nsId></platformMsgs:documentInfo>`;
   }
 
   /**
@@ -372,7 +394,8 @@ export class SoapEndpoint {
     const reference = randomUUID();
     const fault = toFault(error, reference);
     if (fault.detail?.code === 'UNEXPECTED_ERROR') this.logger.error('SOAP call failed', { reference, requestId, url: req.url, error });
-    else if (fault.detail?.code === 'ACCT_TEMP_UNAVAILABLE') this.logger.error('SOAP call answered as temporarily unavailable: the database did not answer', { requestId, url: req.url, error });
+    else if (fault.detail?.code === 'ACCT_TEMP_UNAVAILABLE')
+      this.logger.error('SOAP call answered as temporarily unavailable: the database did not answer', { requestId, url: req.url, error });
     return fault;
   }
 

@@ -81,9 +81,7 @@ export class WsdlCatalog {
   writeVersion(version: string, root: string, baseUrl = 'http://localhost'): string {
     for (const [key, template] of this.templates) {
       const target =
-        key === WSDL_TEMPLATE
-          ? path.join(root, 'wsdl', `v${version}_0`, WSDL_TEMPLATE)
-          : path.join(root, 'xsd', path.dirname(key), `v${version}_0`, path.basename(key));
+        key === WSDL_TEMPLATE ? path.join(root, 'wsdl', `v${version}_0`, WSDL_TEMPLATE) : path.join(root, 'xsd', path.dirname(key), `v${version}_0`, path.basename(key));
       mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(target, render(template, version, baseUrl + endpointPath(version)));
     }

@@ -24,15 +24,31 @@ export const MAX_DEPTH = 101;
 /** Names every object inherits (or fast-xml-parser refused): as keys of the tree they would collide. */
 const RESERVED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
 
-const NAMED_ENTITIES = new Map([['lt', '<'], ['gt', '>'], ['amp', '&'], ['quot', '"'], ['apos', "'"]]);
+const NAMED_ENTITIES = new Map([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['quot', '"'],
+  ['apos', "'"],
+]);
 
 // XML 1.0's only declaration form; the version, encoding and standalone pseudo-attributes in order.
 const DECLARATION =
   /<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(?:"[A-Za-z][\w.-]*"|'[A-Za-z][\w.-]*'))?(?:[ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\r\n]*\?>/y;
 const NEWLINES = /\r\n?/g;
 
-const LT = 0x3c, GT = 0x3e, AMP = 0x26, SLASH = 0x2f, QUESTION = 0x3f, BANG = 0x21, EQUALS = 0x3d, HASH = 0x23, SEMICOLON = 0x3b;
-const QUOTE = 0x22, APOSTROPHE = 0x27, BRACKET = 0x5d;
+const LT = 0x3c,
+  GT = 0x3e,
+  AMP = 0x26,
+  SLASH = 0x2f,
+  QUESTION = 0x3f,
+  BANG = 0x21,
+  EQUALS = 0x3d,
+  HASH = 0x23,
+  SEMICOLON = 0x3b;
+const QUOTE = 0x22,
+  APOSTROPHE = 0x27,
+  BRACKET = 0x5d;
 
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 
@@ -46,9 +62,18 @@ const isAllowedReference = (code: number) =>
 function isNameStart(c: number): boolean {
   if (c < 0x80) return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
   return (
-    (c >= 0xc0 && c <= 0xd6) || (c >= 0xd8 && c <= 0xf6) || (c >= 0xf8 && c <= 0x2ff) || (c >= 0x370 && c <= 0x37d) || (c >= 0x37f && c <= 0x1fff) ||
-    c === 0x200c || c === 0x200d || (c >= 0x2070 && c <= 0x218f) || (c >= 0x2c00 && c <= 0x2fef) || (c >= 0x3001 && c <= 0xd7ff) ||
-    (c >= 0xf900 && c <= 0xfdcf) || (c >= 0xfdf0 && c <= 0xfffd)
+    (c >= 0xc0 && c <= 0xd6) ||
+    (c >= 0xd8 && c <= 0xf6) ||
+    (c >= 0xf8 && c <= 0x2ff) ||
+    (c >= 0x370 && c <= 0x37d) ||
+    (c >= 0x37f && c <= 0x1fff) ||
+    c === 0x200c ||
+    c === 0x200d ||
+    (c >= 0x2070 && c <= 0x218f) ||
+    (c >= 0x2c00 && c <= 0x2fef) ||
+    (c >= 0x3001 && c <= 0xd7ff) ||
+    (c >= 0xf900 && c <= 0xfdcf) ||
+    (c >= 0xfdf0 && c <= 0xfffd)
   );
 }
 const isNameChar = (c: number) =>
@@ -215,7 +240,7 @@ class XmlScanner {
     const end = xml.indexOf(quote === QUOTE ? '"' : "'", this.at + 1);
     if (end === -1) this.fail(`the value of attribute ${name} has no closing quote`, this.at);
     let hasReference = false;
-    for (let at = this.at + 1; at < end; ) {
+    for (let at = this.at + 1; at < end;) {
       const c = xml.charCodeAt(at);
       if (c === AMP) {
         hasReference = true;
@@ -244,7 +269,7 @@ class XmlScanner {
       end += hex ? 2 : 1;
       const digits = end;
       let code = 0;
-      for (;; end++) {
+      for (; ; end++) {
         const c = xml.charCodeAt(end);
         const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : hex && (c | 0x20) >= 0x61 && (c | 0x20) <= 0x66 ? (c | 0x20) - 0x57 : -1;
         if (digit === -1) break;
@@ -297,7 +322,8 @@ class XmlScanner {
   /** Reads the name at `from`, leaving `at` after it. */
   private name(from: number, what: string): string {
     const xml = this.xml;
-    if (!isNameStart(xml.charCodeAt(from))) this.fail(from >= xml.length ? `the document ends where ${what} should be` : `${what} may not start with ${JSON.stringify(xml[from])}`, from);
+    if (!isNameStart(xml.charCodeAt(from)))
+      this.fail(from >= xml.length ? `the document ends where ${what} should be` : `${what} may not start with ${JSON.stringify(xml[from])}`, from);
     let end = from + 1;
     while (isNameChar(xml.charCodeAt(end))) end++;
     this.at = end;

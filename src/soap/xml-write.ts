@@ -25,7 +25,6 @@ export function formatDouble(value: number): string {
 export const XSI_NS = 'http://www.w3.org/2001/XMLSchema-instance';
 
 /** ` name="value"`, escaped; nothing when there is no value. */
-export const attribute = (name: string, value: string | null | undefined): string =>
-  value === null || value === undefined ? '' : ` ${name}="${escapeXml(value)}"`;
+export const attribute = (name: string, value: string | null | undefined): string => (value === null || value === undefined ? '' : ` ${name}="${escapeXml(value)}"`);
 
 export const xmlns = (prefix: string, uri: string): string => ` xmlns:${prefix}="${escapeXml(uri)}"`;

@@ -22,7 +22,16 @@ const recordGroupSchema = z
   .object({
     account: accountIdSchema.optional(),
     recordType: z.string().min(1),
-    items: z.array(scenarioRecordSchema.extend({ internalId: z.string().regex(/^[1-9]\d{0,17}$/, 'must be a whole number from 1, in digits').optional() }).strict()),
+    items: z.array(
+      scenarioRecordSchema
+        .extend({
+          internalId: z
+            .string()
+            .regex(/^[1-9]\d{0,17}$/, 'must be a whole number from 1, in digits')
+            .optional(),
+        })
+        .strict(),
+    ),
   })
   .strict();
 
@@ -50,7 +59,8 @@ export function toFixtures(raw: unknown, where?: string): Fixtures {
     throw new ValidationError(field, `${where ? `${where}: ` : ''}${field}: ${issue.message}`);
   }
   const records = result.data.records.reduce((sum, group) => sum + group.items.length, 0);
-  if (records > MAX_FIXTURE_RECORDS) throw new ValidationError('records', `${where ? `${where}: ` : ''}records: at most ${MAX_FIXTURE_RECORDS} records in one document (got ${records})`);
+  if (records > MAX_FIXTURE_RECORDS)
+    throw new ValidationError('records', `${where ? `${where}: ` : ''}records: at most ${MAX_FIXTURE_RECORDS} records in one document (got ${records})`);
   return result.data;
 }
 

@@ -15,11 +15,13 @@ const MIN_SEARCH_PAGE = 5;
 const MAX_SEARCH_PAGE = 2000;
 
 export const scalar = z.union([z.string(), z.number(), z.boolean()]);
-export const scenarioRecordSchema = z.object({
-  internalId: z.string().min(1).optional(),
-  externalId: z.string().min(1).optional(),
-  fields: z.record(z.string(), scalar).optional(),
-}).strict();
+export const scenarioRecordSchema = z
+  .object({
+    internalId: z.string().min(1).optional(),
+    externalId: z.string().min(1).optional(),
+    fields: z.record(z.string(), scalar).optional(),
+  })
+  .strict();
 
 export const scenarioSchema = z
   .object({
@@ -28,22 +30,32 @@ export const scenarioSchema = z
     recordType: z.string().default('customer'),
     items: z.union([z.number().int().min(0).max(MAX_ITEMS), z.array(scenarioRecordSchema).max(MAX_ITEMS)]),
     ratePerSecond: z.number().min(0.001).max(1_000_000).optional(),
-    startAfterSeconds: z.number().min(0).max(365 * 24 * 3600).default(0),
+    startAfterSeconds: z
+      .number()
+      .min(0)
+      .max(365 * 24 * 3600)
+      .default(0),
     failures: z
       .array(
-        z.object({
-          item: z.number().int().min(1),
-          code: z.string().refine(isStatusDetailCode, `must be a status code this emulator knows: ${STATUS_DETAIL_CODES.join(', ')}`),
-          message: z.string().optional(),
-        }).strict(),
+        z
+          .object({
+            item: z.number().int().min(1),
+            code: z.string().refine(isStatusDetailCode, `must be a status code this emulator knows: ${STATUS_DETAIL_CODES.join(', ')}`),
+            message: z.string().optional(),
+          })
+          .strict(),
       )
       .default([]),
     fail: z
       .object({
         afterItems: z.number().int().min(0),
-        code: z.string().refine(isStatusDetailCode, `must be a status code this emulator knows: ${STATUS_DETAIL_CODES.join(', ')}`).default('UNEXPECTED_ERROR'),
+        code: z
+          .string()
+          .refine(isStatusDetailCode, `must be a status code this emulator knows: ${STATUS_DETAIL_CODES.join(', ')}`)
+          .default('UNEXPECTED_ERROR'),
         message: z.string().default('The job failed.'),
-      }).strict()
+      })
+      .strict()
       .optional(),
     pageSize: z.number().int().min(MIN_SEARCH_PAGE).max(MAX_SEARCH_PAGE).optional(),
     callbackUrl: callbackUrlSchema.optional(),
@@ -97,7 +109,6 @@ function toScenario(input: ScenarioInput, records: RecordCatalog): { totalItems:
   if (spec.list === 'search') scenario.pageSize = input.pageSize ?? 1000;
   return { totalItems, scenario };
 }
-
 
 /** The job to create from a checked scenario; one that names no account is the default account's. */
 export function toScriptedJob(input: ScenarioInput, records: RecordCatalog, defaultAccount: string): ScriptedJob {

@@ -197,7 +197,10 @@ export class StateService {
     for (const { account, record, field } of prepared.records) {
       const outcome = await tx.putRecord(account, record, clock.now());
       if (outcome.kind === 'taken') {
-        throw new ValidationError(`${field}.${outcome.field}`, `${field}.${outcome.field}: account ${account} has a ${outcome.field === 'internalId' ? 'record' : record.recordType} with ${outcome.field} ${record[outcome.field]} already`);
+        throw new ValidationError(
+          `${field}.${outcome.field}`,
+          `${field}.${outcome.field}: account ${account} has a ${outcome.field === 'internalId' ? 'record' : record.recordType} with ${outcome.field} ${record[outcome.field]} already`,
+        );
       }
       loaded.records.push({ account, recordType: record.recordType, internalId: outcome.internalId, externalId: record.externalId ?? null });
     }

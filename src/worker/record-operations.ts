@@ -39,11 +39,7 @@ const failure = (code: string, message: string, ref: RecordRefInput): Outcome =>
 });
 
 const duplicate = (record: RecordInput): Outcome =>
-  failure(
-    ENTITY_TYPES.has(record.recordType) ? 'DUP_ENTITY' : 'DUP_RCRD',
-    `A ${record.recordType} record with externalId ${record.externalId} already exists.`,
-    record,
-  );
+  failure(ENTITY_TYPES.has(record.recordType) ? 'DUP_ENTITY' : 'DUP_RCRD', `A ${record.recordType} record with externalId ${record.externalId} already exists.`, record);
 
 const missing = (ref: RecordRefInput): Outcome => failure('RCRD_DSNT_EXIST', 'That record does not exist.', ref);
 
@@ -75,14 +71,7 @@ async function initialize(store: RecordStore, account: string, targetType: strin
   return { isSuccess: true, code: null, message: null, recordType: targetType, internalId: null, externalId: null, record: fields };
 }
 
-export async function applyItem(
-  store: RecordStore,
-  account: string,
-  operation: AsyncOperation,
-  input: ItemInput,
-  now: Date,
-  schemas: RecordSchemas,
-): Promise<Outcome> {
+export async function applyItem(store: RecordStore, account: string, operation: AsyncOperation, input: ItemInput, now: Date, schemas: RecordSchemas): Promise<Outcome> {
   if (input.kind === 'initialize') return initialize(store, account, input.targetType, input.reference, schemas);
   if (input.kind === 'ref') {
     const problem = checkRef(input.ref);

@@ -49,7 +49,11 @@ export class Worker {
     private readonly logger: WorkerLogger,
     private readonly schemas: RecordSchemas,
   ) {
-    this.loop = new PollLoop(() => this.round(), options.pollMs, (error) => this.logger.error('worker step failed; retrying after the poll interval', error));
+    this.loop = new PollLoop(
+      () => this.round(),
+      options.pollMs,
+      (error) => this.logger.error('worker step failed; retrying after the poll interval', error),
+    );
   }
 
   /** Advances every job that is due now; returns how many job steps it took. */

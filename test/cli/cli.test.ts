@@ -60,20 +60,44 @@ describe('help and usage', () => {
   it('lists every command, and exits 2 without one', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const command of ['serve', 'worker', 'migrate', 'jobs list', 'jobs show', 'jobs watch', 'jobs create', 'accounts list', 'accounts create', 'accounts token', 'clock advance', 'wsdl fetch']) {
+    for (const command of [
+      'serve',
+      'worker',
+      'migrate',
+      'jobs list',
+      'jobs show',
+      'jobs watch',
+      'jobs create',
+      'accounts list',
+      'accounts create',
+      'accounts token',
+      'clock advance',
+      'wsdl fetch',
+    ]) {
       expect(help.stdout).toContain(command);
     }
     expect((await cli([])).code).toBe(2);
   });
 
-  it.each(['serve', 'worker', 'migrate', 'jobs list', 'jobs show', 'jobs watch', 'jobs create', 'accounts list', 'accounts create', 'accounts token', 'clock', 'clock advance', 'wsdl fetch'])(
-    '%s --help',
-    async (command) => {
-      const run = await cli([...command.split(' '), '--help']);
-      expect(run.code).toBe(0);
-      expect(run.stdout).toContain(`Usage: async-status-emulator ${command}`);
-    },
-  );
+  it.each([
+    'serve',
+    'worker',
+    'migrate',
+    'jobs list',
+    'jobs show',
+    'jobs watch',
+    'jobs create',
+    'accounts list',
+    'accounts create',
+    'accounts token',
+    'clock',
+    'clock advance',
+    'wsdl fetch',
+  ])('%s --help', async (command) => {
+    const run = await cli([...command.split(' '), '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`Usage: async-status-emulator ${command}`);
+  });
 
   it('says what is wrong with a command line, with exit 2', async () => {
     const unknown = await cli(['frobnicate']);
@@ -130,7 +154,7 @@ describe('jobs', () => {
     expect(jobs.map((job) => job.id)).toContain(jobId);
   });
 
-  it('refuses a bad scenario with the service\'s reason, and a missing file', async () => {
+  it("refuses a bad scenario with the service's reason, and a missing file", async () => {
     const file = path.join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ operation: 'asyncAddList', items: 2, failures: [{ item: 5, code: 'DUP_ENTITY' }] }));
     const bad = await cli(['jobs', 'create', file], env);
@@ -146,7 +170,13 @@ describe('jobs', () => {
 
   it('shows a job with its step tree', async () => {
     const face = new FaceClient(t.url, 'CLIACCT2');
-    const job = await face.progress('POST', '/jobs', { name: 'Bulk repricing', steps: [{ name: 'Validate', totalItems: 2, steps: [{ name: 'Schema' }] }, { name: 'Price', totalItems: 3 }] });
+    const job = await face.progress('POST', '/jobs', {
+      name: 'Bulk repricing',
+      steps: [
+        { name: 'Validate', totalItems: 2, steps: [{ name: 'Schema' }] },
+        { name: 'Price', totalItems: 3 },
+      ],
+    });
     const validate = job.steps.find((step: { name: string }) => step.name === 'Validate');
     await face.progress('POST', `/jobs/${job.id}/steps/${validate.sysId}/items`, { successes: ['a'], failures: [{ items: ['b'], code: 5001 }] });
     const shown = await cli(['jobs', 'show', job.id], env);
@@ -207,7 +237,10 @@ describe('jobs', () => {
     await advance(1);
     const run = await watching;
     expect(run.code).toBe(0);
-    const records = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const records = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(records[0]).toMatchObject({ jobId, status: 'pending', processedItems: 0, totalItems: 2 });
     expect(records.at(-1)).toMatchObject({ jobId, status: 'finished', percentCompleted: 100, estRemainingDuration: 0, processedItems: 2 });
   });
@@ -227,7 +260,13 @@ describe('accounts', () => {
     const issued = await cli(['accounts', 'token', 'CLIACCT9', '--json'], env);
     expect(issued.code).toBe(0);
     const credentials = JSON.parse(issued.stdout);
-    expect(credentials).toEqual({ account: 'CLIACCT9', consumerKey: expect.any(String), consumerSecret: expect.any(String), tokenId: expect.any(String), tokenSecret: expect.any(String) });
+    expect(credentials).toEqual({
+      account: 'CLIACCT9',
+      consumerKey: expect.any(String),
+      consumerSecret: expect.any(String),
+      tokenId: expect.any(String),
+      tokenSecret: expect.any(String),
+    });
 
     const jobId = await createJob(t.url, { operation: 'asyncAddList', items: 1, account: 'CLIACCT9' });
     const header = tokenPassportXml(signTokenPassport({ account: 'CLIACCT9', ...credentials }), '2017_1');

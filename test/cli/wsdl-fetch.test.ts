@@ -58,13 +58,19 @@ afterAll(async () => {
 });
 
 describe('wsdl fetch', () => {
-  it('downloads the WSDL and every XSD it reaches into NetSuite\'s URL layout, as published, and the service starts on it', async () => {
+  it("downloads the WSDL and every XSD it reaches into NetSuite's URL layout, as published, and the service starts on it", async () => {
     const to = path.join(dir, 'tree');
     const run = await cli(['wsdl', 'fetch', VERSION, '--from', from, '--to', to]);
-    expect(run.stderr.trim().split('\n')).toEqual(expect.arrayContaining([`fetched wsdl/v${VERSION}_0/netsuite.wsdl (${(Buffer.byteLength(files.get(`/mirror/wsdl/v${VERSION}_0/netsuite.wsdl`)!) / 1024).toFixed(1)} kB)`]));
+    expect(run.stderr.trim().split('\n')).toEqual(
+      expect.arrayContaining([`fetched wsdl/v${VERSION}_0/netsuite.wsdl (${(Buffer.byteLength(files.get(`/mirror/wsdl/v${VERSION}_0/netsuite.wsdl`)!) / 1024).toFixed(1)} kB)`]),
+    );
     expect(run.stderr.trim().split('\n')).toHaveLength(published.length);
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`^NetSuite's WSDL ${VERSION}: ${published.length} files \\([\\d.]+ kB\\), ${STYLE_RECORD_TYPES.length} record types, ${STYLE_SEARCH_TYPES.length} search types, in ${to}\\nServe them with NETSUITE_WSDL_DIR=${to}\\n$`));
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `^NetSuite's WSDL ${VERSION}: ${published.length} files \\([\\d.]+ kB\\), ${STYLE_RECORD_TYPES.length} record types, ${STYLE_SEARCH_TYPES.length} search types, in ${to}\\nServe them with NETSUITE_WSDL_DIR=${to}\\n$`,
+      ),
+    );
     for (const file of published) expect(readFileSync(path.join(to, file.urlPath), 'utf8')).toBe(file.text);
     expect(JSON.parse(readFileSync(path.join(to, MARKER), 'utf8'))).toEqual({ version: VERSION, from: `${from}/`, files: published.length });
     // Every file once, from --from only: the NetSuite hosts the imports name were read from it.
@@ -72,7 +78,9 @@ describe('wsdl fetch', () => {
 
     const service = await startServiceProcess({ NETSUITE_WSDL_DIR: to }, [BIN, 'serve']);
     try {
-      expect(service.output()).toContain(`NETSUITE_WSDL_DIR: NetSuite's WSDL ${VERSION}, ${STYLE_RECORD_TYPES.length} record types, ${STYLE_SEARCH_TYPES.length} search types, from ${to} (NetSuite URL layout)`);
+      expect(service.output()).toContain(
+        `NETSUITE_WSDL_DIR: NetSuite's WSDL ${VERSION}, ${STYLE_RECORD_TYPES.length} record types, ${STYLE_SEARCH_TYPES.length} search types, from ${to} (NetSuite URL layout)`,
+      );
       const wsdl = await (await fetch(`${service.url}/wsdl/v${VERSION}_0/netsuite.wsdl`)).text();
       expect(wsdl).toContain(`<soap:address location="${service.url}/services/NetSuitePort_${VERSION}"/>`);
       expect(wsdl).toContain(`schemaLocation="${service.url}/xsd/lists/v${VERSION}_0/marketing.xsd"`);
@@ -122,14 +130,16 @@ describe('wsdl fetch', () => {
     expect(existsSync(path.join(dir, 'missing'))).toBe(false);
   });
 
-  it('follows nothing outside --from and NetSuite\'s hosts, redirects included, and leaves a folder holding other files alone', async () => {
+  it("follows nothing outside --from and NetSuite's hosts, redirects included, and leaves a folder holding other files alone", async () => {
     const url = `/mirror/xsd/platform/v${VERSION}_0/common.xsd`;
     const original = files.get(url)!;
     files.set(url, original.replace('<import ', '<import namespace="urn:elsewhere" schemaLocation="https://example.org/evil.xsd"/><import '));
     try {
       const run = await cli(['wsdl', 'fetch', VERSION, '--from', from, '--to', path.join(dir, 'elsewhere')]);
       expect(run.code).toBe(1);
-      expect(run.stderr).toContain(`${from}${url.slice('/mirror'.length)} imports https://example.org/evil.xsd, which is not a .wsdl or .xsd under ${from}/ or on NetSuite's hosts; nothing else is fetched.`);
+      expect(run.stderr).toContain(
+        `${from}${url.slice('/mirror'.length)} imports https://example.org/evil.xsd, which is not a .wsdl or .xsd under ${from}/ or on NetSuite's hosts; nothing else is fetched.`,
+      );
       expect(existsSync(path.join(dir, 'elsewhere'))).toBe(false);
     } finally {
       files.set(url, original);
@@ -146,7 +156,9 @@ describe('wsdl fetch', () => {
       redirects.set(types, 'http://example.org/relationshipTypes.xsd');
       const away = await cli(['wsdl', 'fetch', VERSION, '--from', from, '--to', path.join(dir, 'away')]);
       expect(away.code).toBe(3);
-      expect(away.stderr).toContain(`GET ${from}${types.slice('/mirror'.length)} redirects to http://example.org/relationshipTypes.xsd; only 5 redirects on ${new URL(from).origin} are followed.`);
+      expect(away.stderr).toContain(
+        `GET ${from}${types.slice('/mirror'.length)} redirects to http://example.org/relationshipTypes.xsd; only 5 redirects on ${new URL(from).origin} are followed.`,
+      );
       // An HTTP error names the URL that answered it, after redirects.
       redirects.set(types, '/mirror/gone/relationshipTypes.xsd');
       const gone = await cli(['wsdl', 'fetch', VERSION, '--from', from, '--to', path.join(dir, 'gone')]);
@@ -201,14 +213,19 @@ describe('wsdl fetch', () => {
   it('is bounded: files, bytes and the time each request may take', async () => {
     const run = (limits: Partial<typeof DEFAULT_LIMITS>, to: string) =>
       fetchWsdlTree({ version: VERSION, from, to: path.join(dir, to), progress: () => undefined, limits: { ...DEFAULT_LIMITS, ...limits } });
-    await expect(run({ maxFiles: 3 }, 'few')).rejects.toThrow(new CliError(`More than 3 files reached from ${from}/wsdl/v${VERSION}_0/netsuite.wsdl; stopped (NetSuite publishes about 60 per version).`));
+    await expect(run({ maxFiles: 3 }, 'few')).rejects.toThrow(
+      new CliError(`More than 3 files reached from ${from}/wsdl/v${VERSION}_0/netsuite.wsdl; stopped (NetSuite publishes about 60 per version).`),
+    );
     await expect(run({ maxBytes: 20_000 }, 'small')).rejects.toThrow(/pass 19\.5 kB at .*; stopped/);
 
     const url = `/mirror/xsd/platform/v${VERSION}_0/common.xsd`;
     const original = files.get(url)!;
     files.set(url, original.replace('<import ', `<import namespace="urn:silent" schemaLocation="${from}/silent.xsd"/><import `));
     try {
-      await expect(run({ timeoutMs: 300 }, 'slow')).rejects.toMatchObject({ message: `Cannot fetch ${from}/silent.xsd (no answer within 0.3 s): check --from and the network.`, exitCode: 3 });
+      await expect(run({ timeoutMs: 300 }, 'slow')).rejects.toMatchObject({
+        message: `Cannot fetch ${from}/silent.xsd (no answer within 0.3 s): check --from and the network.`,
+        exitCode: 3,
+      });
     } finally {
       files.set(url, original);
     }

@@ -31,21 +31,19 @@ afterAll(() => database?.close());
 const scripted = (account: string, startAfterSeconds = 0) =>
   jobs.createJob({ account, operation: 'asyncAddList', recordType: 'customer', totalItems: 4, ratePerSecond: 2, startAfterSeconds, scenario: {} });
 
-it('keeps answering polls after the hot statements\' connections are terminated', async () => {
+it("keeps answering polls after the hot statements' connections are terminated", async () => {
   // Due in ten days: it stays out of the next test's way.
   const job = await scripted('DROP_A', 10 * 86_400);
   expect((await jobs.status('DROP_A', job.id)).status).toBe('pending');
   // Every other backend of this database, the hot pool's idle ones among them, is ended by force.
-  const ended = await database.db.raw(
-    'select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
-  );
+  const ended = await database.db.raw('select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()');
   expect(ended.rows[0].n).toBeGreaterThan(0);
   await new Promise((resolve) => setTimeout(resolve, 200));
   // Had the pool's error gone unheard, this process would have died above.
   expect((await jobs.status('DROP_A', job.id)).status).toBe('pending');
 });
 
-it('locks no job a second worker could take while a request job\'s step runs alone', async () => {
+it("locks no job a second worker could take while a request job's step runs alone", async () => {
   clock.advance(3600);
   // A request job first in line, then scripted jobs of other accounts, all due now.
   const request = await jobs.submit('LOCK_R', 'asyncAddList', [{ kind: 'record', record: { recordType: 'customer', fields: { companyName: 'Lock test' }, nullFields: [] } }]);
@@ -63,6 +61,13 @@ it('locks no job a second worker could take while a request job\'s step runs alo
   );
   expect(advanced).toBe(1);
   expect(advancedMeanwhile).toBe(others.length);
-  const started = await database.db('jobs').whereIn('id', others.map((job) => job.id)).whereNotNull('started_at').count({ n: '*' });
+  const started = await database
+    .db('jobs')
+    .whereIn(
+      'id',
+      others.map((job) => job.id),
+    )
+    .whereNotNull('started_at')
+    .count({ n: '*' });
   expect(Number(started[0].n)).toBe(others.length);
 });

@@ -54,15 +54,20 @@ function threadJournal(errors: unknown[], url?: string): { journal: RequestJourn
   named.searchParams.set('application_name', APPLICATION_NAME);
   const writers = threadJournalWriters({ ...target, url: url ?? named.toString() }, store, MAX_BODY);
   let made: ThreadJournalWriter | undefined;
-  const journal = new RequestJournal(store, clock, { maxEntries: 10_000, maxAgeHours: 24, maxBodyBytes: MAX_BODY }, (error) => errors.push(error), (events) => {
-    made = writers(events) as ThreadJournalWriter;
-    return made;
-  });
+  const journal = new RequestJournal(
+    store,
+    clock,
+    { maxEntries: 10_000, maxAgeHours: 24, maxBodyBytes: MAX_BODY },
+    (error) => errors.push(error),
+    (events) => {
+      made = writers(events) as ThreadJournalWriter;
+      return made;
+    },
+  );
   return { journal, writer: () => made! };
 }
 
-const journalBackends = async () =>
-  (await database.db.raw('select pid from pg_stat_activity where application_name = ?', [APPLICATION_NAME])).rows as Array<{ pid: number }>;
+const journalBackends = async () => (await database.db.raw('select pid from pg_stat_activity where application_name = ?', [APPLICATION_NAME])).rows as Array<{ pid: number }>;
 
 afterEach(async () => {
   await database.db('request_journal').delete();

@@ -204,9 +204,7 @@ async function killMidStep(jobId: string, minProcessed: number): Promise<Kill> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     topUpWorkers(1);
-    const row = (await midSteps()).find(
-      (candidate) => candidate.job_id === jobId && candidate.processed_items >= minProcessed && STEP_WRITE.test(candidate.query.trim()),
-    );
+    const row = (await midSteps()).find((candidate) => candidate.job_id === jobId && candidate.processed_items >= minProcessed && STEP_WRITE.test(candidate.query.trim()));
     if (!row) {
       const [job] = await q<{ status: string; processed_items: number }>('select status, processed_items from jobs where id = $1', [jobId]);
       if (!UNFINISHED.includes(job.status)) {
@@ -285,9 +283,7 @@ let serverUrl = '';
 
 beforeAll(async () => {
   if (!ADMIN_URL) {
-    throw new Error(
-      'test:crash needs a Postgres server: set DATABASE_URL=postgres://user@host:5432/postgres (an admin connection; the suite creates and drops its own database)',
-    );
+    throw new Error('test:crash needs a Postgres server: set DATABASE_URL=postgres://user@host:5432/postgres (an admin connection; the suite creates and drops its own database)');
   }
   admin = new Client({ connectionString: ADMIN_URL });
   await admin.connect();
@@ -400,63 +396,63 @@ it('hands a job over when a worker hangs mid-step and its lease runs out, and th
 
 /** In SQL and through SOAP: every record of the job applied once, with one result at its position. */
 async function expectAppliedOnce(jobId: string, account: string, prefix: string): Promise<void> {
-    // SQL: the job, its results and the records it added.
-    const [job] = await q('select status, processed_items, failed_items, total_items from jobs where id = $1', [jobId]);
-    expect(job).toEqual({ status: 'finished', processed_items: ITEMS, failed_items: 0, total_items: ITEMS });
+  // SQL: the job, its results and the records it added.
+  const [job] = await q('select status, processed_items, failed_items, total_items from jobs where id = $1', [jobId]);
+  expect(job).toEqual({ status: 'finished', processed_items: ITEMS, failed_items: 0, total_items: ITEMS });
 
-    const [recordStats] = await q(
-      `select count(*)::int as rows, count(distinct external_id)::int as external_ids,
+  const [recordStats] = await q(
+    `select count(*)::int as rows, count(distinct external_id)::int as external_ids,
               min(internal_id)::int as min_id, max(internal_id)::int as max_id
          from records where account = $1`,
-      [account],
-    );
-    expect(recordStats).toEqual({ rows: ITEMS, external_ids: ITEMS, min_id: expect.any(Number), max_id: expect.any(Number) });
-    // The per-account counter moves inside the step's transaction: no gaps, no repeats.
-    expect(recordStats.max_id - recordStats.min_id + 1).toBe(ITEMS);
-    expect(await q('select external_id, count(*)::int as n from records where account = $1 group by external_id having count(*) > 1', [account])).toEqual([]);
-    const records = await q<{ external_id: string; internal_id: string; fields: Record<string, unknown> }>(
-      'select external_id, internal_id::text as internal_id, fields from records where account = $1',
-      [account],
-    );
-    const internalIdOf = new Map(records.map((record) => [record.external_id, record.internal_id]));
-    for (let i = 1; i <= ITEMS; i++) expect(internalIdOf.has(`${prefix}-${i}`)).toBe(true);
-    expect(records.every((record) => record.fields.companyName === `${prefix} Company ${record.external_id.slice(prefix.length + 1)}`)).toBe(true);
+    [account],
+  );
+  expect(recordStats).toEqual({ rows: ITEMS, external_ids: ITEMS, min_id: expect.any(Number), max_id: expect.any(Number) });
+  // The per-account counter moves inside the step's transaction: no gaps, no repeats.
+  expect(recordStats.max_id - recordStats.min_id + 1).toBe(ITEMS);
+  expect(await q('select external_id, count(*)::int as n from records where account = $1 group by external_id having count(*) > 1', [account])).toEqual([]);
+  const records = await q<{ external_id: string; internal_id: string; fields: Record<string, unknown> }>(
+    'select external_id, internal_id::text as internal_id, fields from records where account = $1',
+    [account],
+  );
+  const internalIdOf = new Map(records.map((record) => [record.external_id, record.internal_id]));
+  for (let i = 1; i <= ITEMS; i++) expect(internalIdOf.has(`${prefix}-${i}`)).toBe(true);
+  expect(records.every((record) => record.fields.companyName === `${prefix} Company ${record.external_id.slice(prefix.length + 1)}`)).toBe(true);
 
-    const [itemStats] = await q(
-      `select count(*)::int as rows, count(distinct position)::int as positions, min(position) as first, max(position) as last,
+  const [itemStats] = await q(
+    `select count(*)::int as rows, count(distinct position)::int as positions, min(position) as first, max(position) as last,
               count(*) filter (where is_success)::int as successes
          from job_items where job_id = $1`,
-      [jobId],
-    );
-    expect(itemStats).toEqual({ rows: ITEMS, positions: ITEMS, first: 1, last: ITEMS, successes: ITEMS });
-    // Each result names the record at its position, with the internalId the records table holds.
-    const [{ matching }] = await q(
-      `select count(*)::int as matching
+    [jobId],
+  );
+  expect(itemStats).toEqual({ rows: ITEMS, positions: ITEMS, first: 1, last: ITEMS, successes: ITEMS });
+  // Each result names the record at its position, with the internalId the records table holds.
+  const [{ matching }] = await q(
+    `select count(*)::int as matching
          from job_items ji
          join records r on r.account = $2 and r.external_id = ji.external_id and r.internal_id::text = ji.internal_id
         where ji.job_id = $1 and ji.external_id = $3 || '-' || ji.position`,
-      [jobId, account, prefix],
-    );
-    expect(matching).toBe(ITEMS);
+    [jobId, account, prefix],
+  );
+  expect(matching).toBe(ITEMS);
 
-    // SOAP: what a client sees.
-    const status = await checkAsyncStatus(serverUrl, jobId, V, account);
-    expect(statusOf(status)).toMatchObject({ jobId, status: 'finished', percentCompleted: 100 });
-    expect(status.text).toContain('>100.0</platformCore:percentCompleted>');
+  // SOAP: what a client sees.
+  const status = await checkAsyncStatus(serverUrl, jobId, V, account);
+  expect(statusOf(status)).toMatchObject({ jobId, status: 'finished', percentCompleted: 100 });
+  expect(status.text).toContain('>100.0</platformCore:percentCompleted>');
 
-    const result = await getAsyncResult(serverUrl, jobId, 1, V, account);
-    expect(result.status).toBe(200);
-    const list = result.body.getAsyncResultResponse.asyncResult.writeResponseList;
-    expect(list.status['@isSuccess']).toBe('true');
-    const responses = asList<any>(list.writeResponse);
-    expect(responses).toHaveLength(ITEMS);
-    const seen = new Set<string>();
-    responses.forEach((response, index) => {
-      expect(response.status['@isSuccess']).toBe('true');
-      expect(response.baseRef['@externalId']).toBe(`${prefix}-${index + 1}`);
-      expect(response.baseRef['@type']).toBe('customer');
-      expect(response.baseRef['@internalId']).toBe(internalIdOf.get(`${prefix}-${index + 1}`));
-      seen.add(response.baseRef['@internalId']);
-    });
-    expect(seen.size).toBe(ITEMS);
+  const result = await getAsyncResult(serverUrl, jobId, 1, V, account);
+  expect(result.status).toBe(200);
+  const list = result.body.getAsyncResultResponse.asyncResult.writeResponseList;
+  expect(list.status['@isSuccess']).toBe('true');
+  const responses = asList<any>(list.writeResponse);
+  expect(responses).toHaveLength(ITEMS);
+  const seen = new Set<string>();
+  responses.forEach((response, index) => {
+    expect(response.status['@isSuccess']).toBe('true');
+    expect(response.baseRef['@externalId']).toBe(`${prefix}-${index + 1}`);
+    expect(response.baseRef['@type']).toBe('customer');
+    expect(response.baseRef['@internalId']).toBe(internalIdOf.get(`${prefix}-${index + 1}`));
+    seen.add(response.baseRef['@internalId']);
+  });
+  expect(seen.size).toBe(ITEMS);
 }

@@ -77,7 +77,18 @@ export interface SoapUiProject {
 
 type Node = Record<string, unknown>;
 
-const REPEATED = new Set(['con:interface', 'con:operation', 'con:endpoint', 'con:testSuite', 'con:testCase', 'con:testStep', 'con:assertion', 'con:transfers', 'con:condition', 'con:property']);
+const REPEATED = new Set([
+  'con:interface',
+  'con:operation',
+  'con:endpoint',
+  'con:testSuite',
+  'con:testCase',
+  'con:testStep',
+  'con:assertion',
+  'con:transfers',
+  'con:condition',
+  'con:property',
+]);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -109,7 +120,11 @@ function assertionOf(raw: Node): Assertion {
   return {
     type: text(raw['@type']),
     name: text(raw['@name']) || text(raw['@type']),
-    config: Object.fromEntries(Object.entries(config).filter(([key]) => !key.startsWith('@')).map(([key, value]) => [key, text(value)])),
+    config: Object.fromEntries(
+      Object.entries(config)
+        .filter(([key]) => !key.startsWith('@'))
+        .map(([key, value]) => [key, text(value)]),
+    ),
   };
 }
 

@@ -69,7 +69,12 @@ export function expand(template: string, scope: Scope): string {
 }
 
 const wildcardMatch = (expected: string, actual: string) =>
-  new RegExp(`^${expected.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*')}$`).test(actual);
+  new RegExp(
+    `^${expected
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[\\s\\S]*')}$`,
+  ).test(actual);
 
 interface Answer {
   status: number;
@@ -208,7 +213,10 @@ async function runTestCase(project: SoapUiProject, suite: TestSuite, testCase: T
           await sleep(step.milliseconds);
           break;
         case 'goto': {
-          const previous = testCase.steps.slice(0, index).reverse().find((s) => s.kind === 'request');
+          const previous = testCase.steps
+            .slice(0, index)
+            .reverse()
+            .find((s) => s.kind === 'request');
           const answer = previous && answers.get(previous.name);
           if (!answer) throw new Error('no request step before it has an answer');
           const { target, problem } = chooseGoto(step.conditions, answer);

@@ -37,17 +37,20 @@ function testCaseProblems(project: SoapUiProject, suiteProperties: Record<string
         else if (!wsdlInterface.operations.some((o) => o.name === step.operation)) problems.push(`${where(step.name)}: ${step.interfaceName} has no operation ${step.operation}`);
         checkExpansions(step.name, step.endpoint + step.body);
         for (const assertion of step.assertions) {
-          if (!(ASSERTION_TYPES as readonly string[]).includes(assertion.type)) problems.push(`${where(step.name)}: assertion type ${assertion.type} is not one the replay evaluates`);
+          if (!(ASSERTION_TYPES as readonly string[]).includes(assertion.type))
+            problems.push(`${where(step.name)}: assertion type ${assertion.type} is not one the replay evaluates`);
           checkExpansions(step.name, Object.values(assertion.config).join('\n'));
         }
         break;
       }
       case 'transfer':
         for (const transfer of step.transfers) {
-          if (!earlier.some((s) => s.kind === 'request' && s.name === transfer.sourceStep)) problems.push(`${where(step.name)}: transfer ${transfer.name} reads ${transfer.sourceStep}, not an earlier request step`);
+          if (!earlier.some((s) => s.kind === 'request' && s.name === transfer.sourceStep))
+            problems.push(`${where(step.name)}: transfer ${transfer.name} reads ${transfer.sourceStep}, not an earlier request step`);
           const scope = /^#(Project|TestSuite|TestCase)#$/.exec(transfer.targetStep)?.[1];
           if (!scope) problems.push(`${where(step.name)}: transfer ${transfer.name} writes to ${transfer.targetStep}`);
-          else if (!(transfer.targetType in declared[scope])) problems.push(`${where(step.name)}: transfer ${transfer.name} writes ${transfer.targetType}, not a declared ${scope} property`);
+          else if (!(transfer.targetType in declared[scope]))
+            problems.push(`${where(step.name)}: transfer ${transfer.name} writes ${transfer.targetType}, not a declared ${scope} property`);
         }
         break;
       case 'delay':
@@ -56,7 +59,8 @@ function testCaseProblems(project: SoapUiProject, suiteProperties: Record<string
       case 'goto':
         if (step.conditions.length === 0) problems.push(`${where(step.name)}: no condition`);
         for (const condition of step.conditions) {
-          if (!testCase.steps.some((s) => s.name === condition.targetStep)) problems.push(`${where(step.name)}: condition ${condition.name} aims at ${condition.targetStep}, not a step`);
+          if (!testCase.steps.some((s) => s.name === condition.targetStep))
+            problems.push(`${where(step.name)}: condition ${condition.name} aims at ${condition.targetStep}, not a step`);
           if (condition.type !== 'XPATH') problems.push(`${where(step.name)}: condition ${condition.name} is of type ${condition.type}`);
         }
         if (!earlier.some((s) => s.kind === 'request')) problems.push(`${where(step.name)}: no request step before it to read`);

@@ -36,7 +36,8 @@ function clusterOwner(): { uid: number; gid: number } | null {
   if (!asRoot) return null;
   const uid = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
   const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-  if (uid.status !== 0 || gid.status !== 0) throw new Error(`the suite runs as root, and Postgres will not: it needs the OS user postgres, which ${INSTALL_HINT.split(': ')[1]} creates`);
+  if (uid.status !== 0 || gid.status !== 0)
+    throw new Error(`the suite runs as root, and Postgres will not: it needs the OS user postgres, which ${INSTALL_HINT.split(': ')[1]} creates`);
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 

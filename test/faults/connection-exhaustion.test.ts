@@ -60,7 +60,10 @@ it('answers every call within the bound and truthfully when Postgres is out of c
   await admin.end();
   const back = await recovery(rig.service, 'exhaust');
   const verdict = await verdictOf(rig.cluster, DEMO_ACCOUNT, load);
-  const refusals = rig.cluster.log(5_000_000).split('\n').filter((line) => TOO_MANY.test(line)).length;
+  const refusals = rig.cluster
+    .log(5_000_000)
+    .split('\n')
+    .filter((line) => TOO_MANY.test(line)).length;
   report('Postgres out of connections', {
     maxConnections: MAX_CONNECTIONS,
     connectionsAfterEachRound: seen,

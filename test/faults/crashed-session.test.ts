@@ -33,7 +33,8 @@ it('answers on a session again within the bound after the server died under one 
   await rig.service.admin('POST', '/faults', { account: DEMO_ACCOUNT, operation: 'checkAsyncStatus', count: 1, effect: { type: 'delay', ms: 60_000 } });
   const cutOff = checkStatus(rig.service.url, jobId!, { ...onSession(cookie), timeoutMs: 90_000 });
   const heldUntil = async () =>
-    (await rig.cluster.query<{ seconds: number | null }>(`select extract(epoch from max(busy_until) - now())::float8 as seconds from sessions where busy_until > now()`))[0].seconds;
+    (await rig.cluster.query<{ seconds: number | null }>(`select extract(epoch from max(busy_until) - now())::float8 as seconds from sessions where busy_until > now()`))[0]
+      .seconds;
   const deadline = Date.now() + 15_000;
   let leaseSeconds: number | null = null;
   while (leaseSeconds === null && Date.now() < deadline) {

@@ -104,7 +104,8 @@ export async function verdictOf(cluster: PgCluster, account: string, load: Load,
     if (jobs.length > 0) committed++;
     if (jobs.length > 1) problem('records in more than one job', `${submit.externalIds.join(',')}: ${jobs.join(', ')}`);
     for (const job of jobs) {
-      if (!same(recordsOfJob.get(job) ?? [], submit.externalIds)) problem('jobs not holding exactly what was submitted', [`${job}: ${recordsOfJob.get(job)?.join(',')} for ${submit.externalIds.join(',')}`]);
+      if (!same(recordsOfJob.get(job) ?? [], submit.externalIds))
+        problem('jobs not holding exactly what was submitted', [`${job}: ${recordsOfJob.get(job)?.join(',')} for ${submit.externalIds.join(',')}`]);
     }
     if (submit.call.outcome === 'fault') {
       faultCodes[submit.call.faultCode ?? String(submit.call.httpStatus)] = (faultCodes[submit.call.faultCode ?? String(submit.call.httpStatus)] ?? 0) + 1;
@@ -114,7 +115,8 @@ export async function verdictOf(cluster: PgCluster, account: string, load: Load,
       }
     } else if (submit.call.outcome === 'answer') {
       if (!submit.jobId) problem('submits answered without a jobId', [describeCall(submit.call)]);
-      else if (!jobs.includes(submit.jobId)) problem('jobs a client was told about, missing', [`${submit.jobId} (${submit.externalIds.join(',')}): in SQL ${jobs.join(', ') || 'nothing'}`]);
+      else if (!jobs.includes(submit.jobId))
+        problem('jobs a client was told about, missing', [`${submit.jobId} (${submit.externalIds.join(',')}): in SQL ${jobs.join(', ') || 'nothing'}`]);
     }
   }
   for (const [job, status] of statusOfJob) {
@@ -133,11 +135,10 @@ export async function verdictOf(cluster: PgCluster, account: string, load: Load,
   for (const row of applied) {
     if (row.records !== 1 || row.successes !== 1) problem('records not applied exactly once', [`${row.external_id}: ${row.records} rows, ${row.successes} successes`]);
   }
-  const stray = await cluster.query<{ external_id: string | null }>(`select external_id from records where account = $1 and external_id like $2 and not (external_id = any($3::text[]))`, [
-    id,
-    `${load.prefix}-%`,
-    [...jobsOfRecord.keys()],
-  ]);
+  const stray = await cluster.query<{ external_id: string | null }>(
+    `select external_id from records where account = $1 and external_id like $2 and not (external_id = any($3::text[]))`,
+    [id, `${load.prefix}-%`, [...jobsOfRecord.keys()]],
+  );
   for (const row of stray) problem('records of no job', [String(row.external_id)]);
   for (const externalId of jobsOfRecord.keys()) {
     if (!submitted.has(externalId)) problem('jobs of records nobody submitted', [externalId]);

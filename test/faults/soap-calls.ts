@@ -134,7 +134,8 @@ export const checkStatus = (url: string, jobId: string, options: CallOptions = {
 /** The jobId of a submit's answer, if it has one. */
 export function jobIdOf(call: Call): string | undefined {
   if (call.outcome !== 'answer') return undefined;
-  const result = Object.values(call.body).find((value) => value && typeof value === 'object' && 'asyncStatusResult' in value) as { asyncStatusResult?: { jobId?: string } } | undefined;
+  const result = Object.values(call.body).find((value) => value && typeof value === 'object' && 'asyncStatusResult' in value) as
+    { asyncStatusResult?: { jobId?: string } } | undefined;
   const jobId = result?.asyncStatusResult?.jobId;
   return jobId === undefined ? undefined : String(jobId);
 }

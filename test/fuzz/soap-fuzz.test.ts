@@ -64,7 +64,8 @@ function seeds(jobId: string): string[] {
     '<msg:record xsi:type="listRel:Customer" externalId="fz-1"><listRel:companyName>Fuzz &amp; Co</listRel:companyName><listRel:isInactive>false</listRel:isInactive>' +
     '<listRel:addressbookList><listRel:addressbook><listRel:defaultShipping>true</listRel:defaultShipping><listRel:addressbookAddress><common:addr1>1 Main</common:addr1></listRel:addressbookAddress></listRel:addressbook></listRel:addressbookList>' +
     '<listRel:customFieldList><core:customField xsi:type="core:StringCustomFieldRef" scriptId="custentity_x"><core:value>v</core:value></core:customField></listRel:customFieldList></msg:record>';
-  const order = '<msg:record xsi:type="tranSales:SalesOrder" externalId="fz-so"><tranSales:entity internalId="1001" type="customer"/><tranSales:itemList><tranSales:item><tranSales:item internalId="5"/><tranSales:quantity>2</tranSales:quantity></tranSales:item></tranSales:itemList></msg:record>';
+  const order =
+    '<msg:record xsi:type="tranSales:SalesOrder" externalId="fz-so"><tranSales:entity internalId="1001" type="customer"/><tranSales:itemList><tranSales:item><tranSales:item internalId="5"/><tranSales:quantity>2</tranSales:quantity></tranSales:item></tranSales:itemList></msg:record>';
   const ref = '<msg:baseRef xsi:type="core:RecordRef" type="customer" externalId="fz-1"/>';
   const account = PASSPORT;
   return [
@@ -86,17 +87,80 @@ function seeds(jobId: string): string[] {
 }
 
 const NASTY = [
-  '<', '>', '&', '"', "'", '&amp;', '&#0;', '&#x1F600;', '&#xD800;', '&undefined;', ']]>', '<![CDATA[x]]>', '<!-- c -->', '<?pi x?>',
-  '<!DOCTYPE x [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>', '<!ENTITY e SYSTEM "file:///etc/passwd">', '&e;',
-  '<constructor/>', '<__proto__/>', '<x:y/>', 'xsi:type="x:Nope"', ' xmlns:msg="urn:other"', "'; drop table jobs; --", '" or "1"="1',
-  '\u0000', '\u0001', '\uFFFE', '\u202E', 'é', '𝄞', '-1', '0', '2147483648', '1e309', 'NaN', 'true', '9'.repeat(40), 'A'.repeat(5000),
-  '<a>'.repeat(300), '</soapenv:Body>', '<soapenv:Body>', '</soapenv:Envelope>', 'soapenv:', 'msg:', '<msg:record/>', '<msg:baseRef/>',
+  '<',
+  '>',
+  '&',
+  '"',
+  "'",
+  '&amp;',
+  '&#0;',
+  '&#x1F600;',
+  '&#xD800;',
+  '&undefined;',
+  ']]>',
+  '<![CDATA[x]]>',
+  '<!-- c -->',
+  '<?pi x?>',
+  '<!DOCTYPE x [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>',
+  '<!ENTITY e SYSTEM "file:///etc/passwd">',
+  '&e;',
+  '<constructor/>',
+  '<__proto__/>',
+  '<x:y/>',
+  'xsi:type="x:Nope"',
+  ' xmlns:msg="urn:other"',
+  "'; drop table jobs; --",
+  '" or "1"="1',
+  '\u0000',
+  '\u0001',
+  '\uFFFE',
+  '\u202E',
+  'é',
+  '𝄞',
+  '-1',
+  '0',
+  '2147483648',
+  '1e309',
+  'NaN',
+  'true',
+  '9'.repeat(40),
+  'A'.repeat(5000),
+  '<a>'.repeat(300),
+  '</soapenv:Body>',
+  '<soapenv:Body>',
+  '</soapenv:Envelope>',
+  'soapenv:',
+  'msg:',
+  '<msg:record/>',
+  '<msg:baseRef/>',
 ];
 
 /** What the JSON faces get thrown at them on top of NASTY. */
 const JSON_NASTY = [
-  '{', '}', '[', ']', ',', ':', '"', '\\', '\\u0000', '\\ud800', 'null', '-0', '1e999', '-1', '2147483648', '0.1', 'true', '[]', '{}',
-  '"__proto__":{"polluted":1},', '"constructor":{"prototype":{"x":1}},', '"steps":[{"name":"x","steps":[{"name":"y"}]}],', '"%00"', '%2F..%2F',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  '"',
+  '\\',
+  '\\u0000',
+  '\\ud800',
+  'null',
+  '-0',
+  '1e999',
+  '-1',
+  '2147483648',
+  '0.1',
+  'true',
+  '[]',
+  '{}',
+  '"__proto__":{"polluted":1},',
+  '"constructor":{"prototype":{"x":1}},',
+  '"steps":[{"name":"x","steps":[{"name":"y"}]}],',
+  '"%00"',
+  '%2F..%2F',
   ...NASTY,
 ];
 
@@ -107,7 +171,8 @@ function mutate(seed: string, next: () => number, nasty: string[] = NASTY): Buff
   const rounds = 1 + Math.floor(next() * 4);
   for (let round = 0; round < rounds; round++) {
     const kind = Math.floor(next() * 7);
-    if (kind === 0) text = text.slice(0, at()); // truncate
+    if (kind === 0)
+      text = text.slice(0, at()); // truncate
     else if (kind === 1) {
       const from = at();
       text = text.slice(0, from) + text.slice(from + Math.floor(next() * 40)); // delete a run
@@ -143,7 +208,11 @@ const FUZZ_DB = `ase_fuzz_${process.pid}_${Date.now()}`;
 let admin: Client | undefined;
 /** Everything the server wrote, to show the log line behind an unexpected answer. */
 let output = '';
-const logLineOf = (reference: string): string => output.split('\n').find((line) => line.includes(reference))?.slice(0, 2000) ?? '(no log line)';
+const logLineOf = (reference: string): string =>
+  output
+    .split('\n')
+    .find((line) => line.includes(reference))
+    ?.slice(0, 2000) ?? '(no log line)';
 
 function databaseUrl(): string {
   if (!ADMIN_URL) return '';
@@ -160,9 +229,17 @@ beforeAll(async () => {
   }
   server = spawn(process.execPath, ['-r', './tools/register-ts.js', 'src/cli/main.ts', 'serve'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: databaseUrl(), DEFAULT_RATE_PER_SECOND: '50',
+    env: {
+      PATH: process.env.PATH ?? '',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DATABASE_URL: databaseUrl(),
+      DEFAULT_RATE_PER_SECOND: '50',
       // Eight requests at once for one account: the governance limit would answer most of them.
-      CONCURRENT_REQUESTS_PER_ACCOUNT: '0', ADMIN_TOKEN: 'fuzz-admin-token-0123456789' },
+      CONCURRENT_REQUESTS_PER_ACCOUNT: '0',
+      ADMIN_TOKEN: 'fuzz-admin-token-0123456789',
+    },
   });
   url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -248,7 +325,9 @@ it(`answers ${REQUESTS} mutated envelopes with well-formed SOAP, stays up, and g
   });
   await Promise.all(workers);
   peakMb = Math.max(peakMb, residentMb());
-  process.stdout.write(`fuzz: ${REQUESTS} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}, faults ${JSON.stringify(Object.fromEntries(faultcodes))}, peak RSS ${peakMb.toFixed(0)} MB (${baselineMb.toFixed(0)} MB at start)\n`);
+  process.stdout.write(
+    `fuzz: ${REQUESTS} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}, faults ${JSON.stringify(Object.fromEntries(faultcodes))}, peak RSS ${peakMb.toFixed(0)} MB (${baselineMb.toFixed(0)} MB at start)\n`,
+  );
 
   expect(problems.slice(0, 20)).toEqual([]);
   expect((await fetch(`${url}/healthz`)).status).toBe(200);
@@ -276,7 +355,11 @@ it('answers deep and wide XML with the fault naming its cap, or with the answer 
     ['5,000 levels deep', check(`${'<a>'.repeat(5_000)}x${'</a>'.repeat(5_000)}`), TOO_DEEP],
     ['deep, each level with 50 attributes', check(`${`<a${attributes(50, plain)}>`.repeat(3_000)}${'</a>'.repeat(3_000)}`), TOO_DEEP],
     // Near 100 levels of 999 reach both caps at about the same element: either fault is right.
-    ['deep, each level with 999 declarations', check(`${`<a${attributes(999, declaration)}>`.repeat(150)}${'</a>'.repeat(150)}`), new RegExp(`${TOO_MANY_NODES.source}|${TOO_DEEP.source}`)],
+    [
+      'deep, each level with 999 declarations',
+      check(`${`<a${attributes(999, declaration)}>`.repeat(150)}${'</a>'.repeat(150)}`),
+      new RegExp(`${TOO_MANY_NODES.source}|${TOO_DEEP.source}`),
+    ],
     ['150,000 sibling elements', check('<a/>'.repeat(150_000)), TOO_MANY_NODES],
     ['1.4 million attributes on one element', check('', attributes(1_400_000, plain)), tooManyOn('msg:jobId')],
     ['800,000 namespace declarations on one element', check('', attributes(800_000, declaration)), tooManyOn('msg:jobId')],
@@ -301,7 +384,11 @@ it('answers deep and wide XML with the fault naming its cap, or with the answer 
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     })();
-    const response = await fetch(`${url}/services/NetSuitePort_${V}`, { method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body: xml.replaceAll(PASSPORT, signed()) });
+    const response = await fetch(`${url}/services/NetSuitePort_${V}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml; charset=utf-8' },
+      body: xml.replaceAll(PASSPORT, signed()),
+    });
     const text = await response.text();
     sending = false;
     await heartbeat;
@@ -319,7 +406,11 @@ it('answers deep and wide XML with the fault naming its cap, or with the answer 
   }
   expect(problems).toEqual([]);
   expect((await fetch(`${url}/healthz`)).status).toBe(200);
-  const after = await fetch(`${url}/services/NetSuitePort_${V}`, { method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8' }, body: check('').replaceAll(PASSPORT, signed()) });
+  const after = await fetch(`${url}/services/NetSuitePort_${V}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/xml; charset=utf-8' },
+    body: check('').replaceAll(PASSPORT, signed()),
+  });
   expect(after.status).toBe(200);
 });
 
@@ -341,13 +432,37 @@ it(`answers ${JSON_REQUESTS} mutated requests to the progress API, ServiceNow an
     if (response.status >= 300) throw new Error(`POST ${path} answered ${response.status}: ${await response.text()}`);
     return response.json() as Promise<any>;
   };
-  const job = await post('/progress/jobs', { name: 'Fuzzed', referenceId: 'FUZZ-1', steps: [{ name: 'Load', totalItems: 1_000_000, steps: [{ name: 'Inner' }] }, { name: 'Apply' }] });
+  const job = await post('/progress/jobs', {
+    name: 'Fuzzed',
+    referenceId: 'FUZZ-1',
+    steps: [{ name: 'Load', totalItems: 1_000_000, steps: [{ name: 'Inner' }] }, { name: 'Apply' }],
+  });
   const step = job.steps[0].sysId;
   const seedsOf: JsonSeed[] = [
-    { method: 'POST', path: '/progress/jobs', body: JSON.stringify({ clientId: 'fz', name: 'Made by fuzz', referenceId: 'FUZZ-1', additionalData: { a: [1, 'b'] }, steps: [{ name: 'A', order: 2, totalItems: 5, steps: [{ name: 'B' }] }] }) },
-    { method: 'PATCH', path: '/progress/jobs/{id}', id: job.id, body: JSON.stringify({ percentComplete: 10, message: 'm', detailMessage: 'd', result: { ok: true }, additionalData: [1] }) },
+    {
+      method: 'POST',
+      path: '/progress/jobs',
+      body: JSON.stringify({
+        clientId: 'fz',
+        name: 'Made by fuzz',
+        referenceId: 'FUZZ-1',
+        additionalData: { a: [1, 'b'] },
+        steps: [{ name: 'A', order: 2, totalItems: 5, steps: [{ name: 'B' }] }],
+      }),
+    },
+    {
+      method: 'PATCH',
+      path: '/progress/jobs/{id}',
+      id: job.id,
+      body: JSON.stringify({ percentComplete: 10, message: 'm', detailMessage: 'd', result: { ok: true }, additionalData: [1] }),
+    },
     { method: 'PATCH', path: `/progress/jobs/${job.id}/steps/{id}`, id: step, body: JSON.stringify({ incrementProcessedItems: 1, totalItems: 1000000, message: 'x' }) },
-    { method: 'POST', path: `/progress/jobs/${job.id}/steps/{id}/items`, id: step, body: JSON.stringify({ successes: ['a', { b: 1 }], failures: [{ items: ['c'], code: 5001, statusMessage: 'bad' }] }) },
+    {
+      method: 'POST',
+      path: `/progress/jobs/${job.id}/steps/{id}/items`,
+      id: step,
+      body: JSON.stringify({ successes: ['a', { b: 1 }], failures: [{ items: ['c'], code: 5001, statusMessage: 'bad' }] }),
+    },
     { method: 'POST', path: `/progress/jobs/${job.id}/steps/{id}/steps`, id: step, body: JSON.stringify({ steps: [{ name: 'child', order: 1 }] }) },
     { method: 'GET', path: '/progress/jobs/{id}', id: job.id },
     { method: 'GET', path: '/api/execution_tracker/{id}', id: job.sysId },

@@ -37,10 +37,7 @@ export interface PassportParts {
 }
 
 /** Signs as NetSuite expects: HMAC over account&consumerKey&token&nonce&timestamp, key consumerSecret&tokenSecret. */
-export function signTokenPassport(
-  credentials: Credentials,
-  options: { nonce?: string; timestamp?: number; algorithm?: 'sha256' | 'sha1'; spelling?: string } = {},
-): PassportParts {
+export function signTokenPassport(credentials: Credentials, options: { nonce?: string; timestamp?: number; algorithm?: 'sha256' | 'sha1'; spelling?: string } = {}): PassportParts {
   const nonce = options.nonce ?? newNonce();
   const timestamp = options.timestamp ?? unixNow();
   const algorithm = options.algorithm ?? 'sha256';

@@ -19,7 +19,15 @@ const DATA_CENTER = 'http://webservices.na2.netsuite.com';
 
 export const STYLE_RECORD_TYPES = ['campaign', 'customer', 'partner'];
 /** Every type extending platformCore:SearchRecord in the tree. */
-export const STYLE_SEARCH_TYPES = ['CampaignSearch', 'CampaignSearchAdvanced', 'CampaignSearchBasic', 'CustomerSearchBasic', 'PartnerSearch', 'PartnerSearchAdvanced', 'PartnerSearchBasic'];
+export const STYLE_SEARCH_TYPES = [
+  'CampaignSearch',
+  'CampaignSearchAdvanced',
+  'CampaignSearchBasic',
+  'CustomerSearchBasic',
+  'PartnerSearch',
+  'PartnerSearchAdvanced',
+  'PartnerSearchBasic',
+];
 
 export interface StyleFile {
   /** Where NetSuite serves it, e.g. /xsd/platform/v2023_2_0/core.xsd. */
@@ -241,8 +249,38 @@ export function netsuiteStyleFiles(version: string): StyleFile[] {
 </xs:schema>`,
   );
 
-  const statusCodes = ['DUP_ENTITY', 'DUP_RCRD', 'FIELD_PARAM_REQD', 'INSUFFICIENT_PERMISSION', 'INVALID_FLD_VALUE', 'INVALID_INITIALIZE_REF', 'INVALID_KEY_OR_REF', 'INVALID_RCRD_TYPE', 'INVALID_SEARCH', 'RCRD_DSNT_EXIST', 'RCRD_HAS_BEEN_CHANGED', 'UNEXPECTED_ERROR', 'USER_ERROR'];
-  const faultCodes = ['ACCT_TEMP_UNAVAILABLE', 'INSUFFICIENT_PERMISSION', 'INVALID_ACCT', 'INVALID_JOB_ID', 'INVALID_LOGIN_CREDENTIALS', 'INVALID_PAGE_INDEX', 'INVALID_ROLE', 'JOB_NOT_COMPLETE', 'MAX_RCRDS_EXCEEDED', 'SESSION_TIMED_OUT', 'UNEXPECTED_ERROR', 'UNSUPPORTED_WS_VERSION', 'USER_ERROR', 'WS_CONCUR_SESSION_DISALLWD', 'WS_REQUEST_BLOCKED'];
+  const statusCodes = [
+    'DUP_ENTITY',
+    'DUP_RCRD',
+    'FIELD_PARAM_REQD',
+    'INSUFFICIENT_PERMISSION',
+    'INVALID_FLD_VALUE',
+    'INVALID_INITIALIZE_REF',
+    'INVALID_KEY_OR_REF',
+    'INVALID_RCRD_TYPE',
+    'INVALID_SEARCH',
+    'RCRD_DSNT_EXIST',
+    'RCRD_HAS_BEEN_CHANGED',
+    'UNEXPECTED_ERROR',
+    'USER_ERROR',
+  ];
+  const faultCodes = [
+    'ACCT_TEMP_UNAVAILABLE',
+    'INSUFFICIENT_PERMISSION',
+    'INVALID_ACCT',
+    'INVALID_JOB_ID',
+    'INVALID_LOGIN_CREDENTIALS',
+    'INVALID_PAGE_INDEX',
+    'INVALID_ROLE',
+    'JOB_NOT_COMPLETE',
+    'MAX_RCRDS_EXCEEDED',
+    'SESSION_TIMED_OUT',
+    'UNEXPECTED_ERROR',
+    'UNSUPPORTED_WS_VERSION',
+    'USER_ERROR',
+    'WS_CONCUR_SESSION_DISALLWD',
+    'WS_REQUEST_BLOCKED',
+  ];
   add(
     'platform',
     'faultTypes',
@@ -267,7 +305,18 @@ export function netsuiteStyleFiles(version: string): StyleFile[] {
 </schema>`,
   );
 
-  const faults = ['asyncFault', 'exceededConcurrentRequestLimitFault', 'exceededRecordCountFault', 'exceededRequestLimitFault', 'exceededRequestSizeFault', 'exceededUsageLimitFault', 'insufficientPermissionFault', 'invalidCredentialsFault', 'invalidSessionFault', 'unexpectedErrorFault'];
+  const faults = [
+    'asyncFault',
+    'exceededConcurrentRequestLimitFault',
+    'exceededRecordCountFault',
+    'exceededRequestLimitFault',
+    'exceededRequestSizeFault',
+    'exceededUsageLimitFault',
+    'insufficientPermissionFault',
+    'invalidCredentialsFault',
+    'invalidSessionFault',
+    'unexpectedErrorFault',
+  ];
   const typeOfFault = (fault: string) => fault.charAt(0).toUpperCase() + fault.slice(1);
   add(
     'platform',
@@ -422,9 +471,28 @@ ${fields.map(([field, type]) => `                    <element name="${field}" ty
     'common',
     `<schema xmlns="${XSD}" xmlns:xsd="${XSD}"${xmlns(ns, 'platformCommon', 'platformCore')} targetNamespace="${ns.platformCommon}" elementFormDefault="qualified">
     ${imp('platformCore', 'platform', 'core')}
-${searchBasic('CampaignSearchBasic', [['externalId', 'SearchMultiSelectField'], ['internalId', 'SearchMultiSelectField'], ['isInactive', 'SearchBooleanField'], ['title', 'SearchStringField']])}
-${searchBasic('CustomerSearchBasic', [['companyName', 'SearchStringField'], ['dateCreated', 'SearchDateField'], ['email', 'SearchStringField'], ['externalId', 'SearchMultiSelectField'], ['internalId', 'SearchMultiSelectField'], ['isInactive', 'SearchBooleanField']])}
-${searchBasic('PartnerSearchBasic', [['companyName', 'SearchStringField'], ['email', 'SearchStringField'], ['externalId', 'SearchMultiSelectField'], ['internalId', 'SearchMultiSelectField'], ['isInactive', 'SearchBooleanField'], ['partnerCode', 'SearchStringField']])}
+${searchBasic('CampaignSearchBasic', [
+  ['externalId', 'SearchMultiSelectField'],
+  ['internalId', 'SearchMultiSelectField'],
+  ['isInactive', 'SearchBooleanField'],
+  ['title', 'SearchStringField'],
+])}
+${searchBasic('CustomerSearchBasic', [
+  ['companyName', 'SearchStringField'],
+  ['dateCreated', 'SearchDateField'],
+  ['email', 'SearchStringField'],
+  ['externalId', 'SearchMultiSelectField'],
+  ['internalId', 'SearchMultiSelectField'],
+  ['isInactive', 'SearchBooleanField'],
+])}
+${searchBasic('PartnerSearchBasic', [
+  ['companyName', 'SearchStringField'],
+  ['email', 'SearchStringField'],
+  ['externalId', 'SearchMultiSelectField'],
+  ['internalId', 'SearchMultiSelectField'],
+  ['isInactive', 'SearchBooleanField'],
+  ['partnerCode', 'SearchStringField'],
+])}
 </schema>`,
   );
 
@@ -566,10 +634,39 @@ ${record(
 
 function wsdlText(version: string, ns: ReturnType<typeof namespaces>, url: (area: string, name: string) => string): string {
   const faultsOf: Record<string, string[]> = {
-    checkAsyncStatus: ['insufficientPermissionFault', 'invalidSessionFault', 'invalidCredentialsFault', 'exceededConcurrentRequestLimitFault', 'exceededRequestLimitFault', 'unexpectedErrorFault', 'asyncFault'],
-    getAsyncResult: ['insufficientPermissionFault', 'invalidSessionFault', 'invalidCredentialsFault', 'exceededConcurrentRequestLimitFault', 'exceededRequestLimitFault', 'exceededUsageLimitFault', 'exceededRecordCountFault', 'exceededRequestSizeFault', 'unexpectedErrorFault', 'asyncFault'],
+    checkAsyncStatus: [
+      'insufficientPermissionFault',
+      'invalidSessionFault',
+      'invalidCredentialsFault',
+      'exceededConcurrentRequestLimitFault',
+      'exceededRequestLimitFault',
+      'unexpectedErrorFault',
+      'asyncFault',
+    ],
+    getAsyncResult: [
+      'insufficientPermissionFault',
+      'invalidSessionFault',
+      'invalidCredentialsFault',
+      'exceededConcurrentRequestLimitFault',
+      'exceededRequestLimitFault',
+      'exceededUsageLimitFault',
+      'exceededRecordCountFault',
+      'exceededRequestSizeFault',
+      'unexpectedErrorFault',
+      'asyncFault',
+    ],
   };
-  const submitFaults = ['insufficientPermissionFault', 'invalidSessionFault', 'invalidCredentialsFault', 'exceededConcurrentRequestLimitFault', 'exceededRequestLimitFault', 'exceededUsageLimitFault', 'exceededRecordCountFault', 'exceededRequestSizeFault', 'unexpectedErrorFault'];
+  const submitFaults = [
+    'insufficientPermissionFault',
+    'invalidSessionFault',
+    'invalidCredentialsFault',
+    'exceededConcurrentRequestLimitFault',
+    'exceededRequestLimitFault',
+    'exceededUsageLimitFault',
+    'exceededRecordCountFault',
+    'exceededRequestSizeFault',
+    'unexpectedErrorFault',
+  ];
   const operations = ['asyncAddList', 'asyncGetList', 'asyncSearch', 'checkAsyncStatus', 'getAsyncResult'];
   const faultsFor = (operation: string) => faultsOf[operation] ?? submitFaults;
   const allFaults = [...new Set(operations.flatMap(faultsFor))];
@@ -599,7 +696,9 @@ ${operations
     (operation) => `        <operation name="${operation}">
             <input name="${operation}Request" message="tns:${operation}Request"/>
             <output name="${operation}Response" message="tns:${operation}Response"/>
-${faultsFor(operation).map((fault) => `            <fault name="${typeOf(fault)}" message="tns:${typeOf(fault)}"/>`).join('\n')}
+${faultsFor(operation)
+  .map((fault) => `            <fault name="${typeOf(fault)}" message="tns:${typeOf(fault)}"/>`)
+  .join('\n')}
         </operation>`,
   )
   .join('\n')}
@@ -612,7 +711,9 @@ ${operations
             <soap:operation soapAction="${operation}"/>
             <input><soap:header message="tns:tokenPassport" part="header" use="literal"/><soap:body use="literal"/></input>
             <output><soap:header message="tns:documentInfo" part="header" use="literal"/><soap:body use="literal"/></output>
-${faultsFor(operation).map((fault) => `            <fault name="${typeOf(fault)}"><soap:fault name="${typeOf(fault)}" use="literal"/></fault>`).join('\n')}
+${faultsFor(operation)
+  .map((fault) => `            <fault name="${typeOf(fault)}"><soap:fault name="${typeOf(fault)}" use="literal"/></fault>`)
+  .join('\n')}
         </operation>`,
   )
   .join('\n')}

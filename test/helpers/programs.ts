@@ -19,11 +19,7 @@ export interface ProgramRun {
 }
 
 /** Runs a program to its end (SIGKILLed after `timeoutMs`); rejects only when it cannot start. */
-export function runProgram(
-  command: string,
-  args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
-): Promise<ProgramRun> {
+export function runProgram(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<ProgramRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -127,7 +127,17 @@ const STATABLE: Record<string, string[]> = {
  * @param prefixes NetSuite's prefix for each concrete namespace of the version
  */
 export function readServedSchemas(wsdlUrl: string, fetch: (url: string) => string | undefined, prefixes: Map<string, string>): ServedSchemas {
-  const served: ServedSchemas = { complexTypes: new Map(), simpleTypes: new Map(), elements: new Map(), operations: new Map(), portTypes: [], bindings: [], ports: [], problems: [], documents: [] };
+  const served: ServedSchemas = {
+    complexTypes: new Map(),
+    simpleTypes: new Map(),
+    elements: new Map(),
+    operations: new Map(),
+    portTypes: [],
+    bindings: [],
+    ports: [],
+    problems: [],
+    documents: [],
+  };
   /** Every type and element named, to be answered by a served declaration once all is read. */
   const references: Array<{ kind: 'type' | 'element'; name: FactName; where: string }> = [];
   const refer = (kind: 'type' | 'element', name: FactName, where: string) => {
@@ -206,13 +216,18 @@ export function readServedSchemas(wsdlUrl: string, fetch: (url: string) => strin
         if (!restriction) served.problems.push(`${name}: not a restriction`);
         else statable(restriction, 'restriction', name);
         const facets = restriction ? restriction.children.filter((facet) => facet.ns !== XSD || (facet.local !== 'enumeration' && facet.local !== 'annotation')) : [];
-        if (facets.length > 0) served.problems.push(`${name}: a ${facets.map((facet) => facet.local).join(', ')} facet, which the facts cannot state (NetSuite's simple types only enumerate)`);
+        if (facets.length > 0)
+          served.problems.push(`${name}: a ${facets.map((facet) => facet.local).join(', ')} facet, which the facts cannot state (NetSuite's simple types only enumerate)`);
         const values = restriction ? kids(restriction, XSD, 'enumeration') : [];
         for (const value of values) statable(value, 'enumeration', `${name} value ${value.attributes.value}`);
         declare(
           served.simpleTypes,
           name,
-          { name, base: restriction ? refer('type', named(restriction.attributes.base, restriction.scope, name), name) : '?', values: values.map((value) => value.attributes.value) },
+          {
+            name,
+            base: restriction ? refer('type', named(restriction.attributes.base, restriction.scope, name), name) : '?',
+            values: values.map((value) => value.attributes.value),
+          },
           'simple type',
         );
       } else if (node.local !== 'annotation') served.problems.push(`${where}: a top-level ${node.local} the facts cannot state`);
@@ -223,7 +238,8 @@ export function readServedSchemas(wsdlUrl: string, fetch: (url: string) => strin
     const type: FactComplexType = { name, abstract: node.attributes.abstract === 'true', children: [], attributes: [] };
     const content = kid(node, XSD, 'complexContent') ?? kid(node, XSD, 'simpleContent');
     if (content) statable(content, content.local, name);
-    if (content && node.children.some((other) => other.ns === XSD && other !== content && other.local !== 'annotation')) served.problems.push(`${name}: more beside its ${content.local}`);
+    if (content && node.children.some((other) => other.ns === XSD && other !== content && other.local !== 'annotation'))
+      served.problems.push(`${name}: more beside its ${content.local}`);
     const extension = content ? kid(content, XSD, 'extension') : undefined;
     if (content && !extension) served.problems.push(`${name}: content that is not an extension`);
     if (extension) {
@@ -254,7 +270,11 @@ export function readServedSchemas(wsdlUrl: string, fetch: (url: string) => strin
     const max = item.attributes.maxOccurs ?? '1';
     const min = item.attributes.minOccurs ?? '1';
     if ((min !== '0' && min !== '1') || (max !== '1' && max !== 'unbounded')) served.problems.push(`${owner}: ${where} occurs ${min}..${max}, which the facts cannot state`);
-    const occurs = { minOccurs: (min === '0' ? 0 : 1) as 0 | 1, maxOccurs: (max === 'unbounded' ? 'unbounded' : 1) as 1 | 'unbounded', nillable: item.attributes.nillable === 'true' };
+    const occurs = {
+      minOccurs: (min === '0' ? 0 : 1) as 0 | 1,
+      maxOccurs: (max === 'unbounded' ? 'unbounded' : 1) as 1 | 'unbounded',
+      nillable: item.attributes.nillable === 'true',
+    };
     if (item.attributes.ref) {
       const ref = refer('element', named(item.attributes.ref, item.scope, where), where);
       return { name: ref.slice(ref.indexOf(':') + 1), ref, ...occurs };
@@ -265,7 +285,11 @@ export function readServedSchemas(wsdlUrl: string, fetch: (url: string) => strin
   const readAttribute = (part: XmlElement, owner: FactName): FactAttribute => {
     const where = `${owner}/@${part.attributes.name}`;
     statable(part, 'attribute', where);
-    const attribute: FactAttribute = { name: part.attributes.name, type: part.attributes.type ? refer('type', named(part.attributes.type, part.scope, where), where) : 'xsd:anySimpleType', required: part.attributes.use === 'required' };
+    const attribute: FactAttribute = {
+      name: part.attributes.name,
+      type: part.attributes.type ? refer('type', named(part.attributes.type, part.scope, where), where) : 'xsd:anySimpleType',
+      required: part.attributes.use === 'required',
+    };
     if (part.attributes.default !== undefined) attribute.default = part.attributes.default;
     if (part.attributes.use === 'prohibited') served.problems.push(`${where}: a use the facts cannot state`);
     return attribute;
@@ -321,9 +345,12 @@ export function readServedSchemas(wsdlUrl: string, fetch: (url: string) => strin
               ...kids(holder, WSDL_SOAP, 'header').map((header) => ({ where: `${direction} soap:header ${header.attributes.part}`, use: header.attributes.use })),
             ]),
           ),
-          ...kids(operation, WSDL, 'fault').flatMap((fault) => kids(fault, WSDL_SOAP, 'fault').map((soapFault) => ({ where: `soap:fault ${soapFault.attributes.name}`, use: soapFault.attributes.use }))),
+          ...kids(operation, WSDL, 'fault').flatMap((fault) =>
+            kids(fault, WSDL_SOAP, 'fault').map((soapFault) => ({ where: `soap:fault ${soapFault.attributes.name}`, use: soapFault.attributes.use })),
+          ),
         ];
-        for (const direction of ['input', 'output']) if (!kid(kid(operation, WSDL, direction) ?? operation, WSDL_SOAP, 'body')) served.problems.push(`binding operation ${name}: no soap:body in its ${direction}`);
+        for (const direction of ['input', 'output'])
+          if (!kid(kid(operation, WSDL, direction) ?? operation, WSDL_SOAP, 'body')) served.problems.push(`binding operation ${name}: no soap:body in its ${direction}`);
         return {
           name,
           style: kid(operation, WSDL_SOAP, 'operation')?.attributes.style,

@@ -78,12 +78,9 @@ export const checkAsyncStatus = (url: string, jobId: string, version = '2017_1',
   });
 
 export const getAsyncResult = (url: string, jobId: string, pageIndex: number | string, version = '2017_1', account = TEST_ACCOUNT) =>
-  postSoap(
-    url,
-    version,
-    envelope('getAsyncResult', `<msg:jobId>${jobId}</msg:jobId><msg:pageIndex>${pageIndex}</msg:pageIndex>`, version, accountHeader(account, version)),
-    { SOAPAction: 'getAsyncResult' },
-  );
+  postSoap(url, version, envelope('getAsyncResult', `<msg:jobId>${jobId}</msg:jobId><msg:pageIndex>${pageIndex}</msg:pageIndex>`, version, accountHeader(account, version)), {
+    SOAPAction: 'getAsyncResult',
+  });
 
 export function statusOf(answer: SoapAnswer) {
   const result = answer.body.checkAsyncStatusResponse?.asyncStatusResult;

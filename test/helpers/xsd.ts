@@ -132,7 +132,10 @@ function rootFor(dir: string, xml: string): string {
     if (file) used.add(file);
   }
   const imports = [...files].filter(([, file]) => used.has(file)).sort(([, a], [, b]) => a.localeCompare(b));
-  const name = `root-${createHash('sha256').update(imports.map(([, file]) => file).join('\n')).digest('hex').slice(0, 16)}.xsd`;
+  const name = `root-${createHash('sha256')
+    .update(imports.map(([, file]) => file).join('\n'))
+    .digest('hex')
+    .slice(0, 16)}.xsd`;
   const root = path.join(dir, name);
   if (!existsSync(root)) {
     const staging = `${root}.${process.pid}.tmp`;
@@ -164,7 +167,7 @@ export async function validateSoapAnswer(xml: string, version: string): Promise<
     }
     return;
   }
-  const preload = filesUnder(dir).filter((file) => file.fileName.endsWith('.xsd') && file.fileName.includes(path.sep) || file.fileName === 'soap-envelope.xsd');
+  const preload = filesUnder(dir).filter((file) => (file.fileName.endsWith('.xsd') && file.fileName.includes(path.sep)) || file.fileName === 'soap-envelope.xsd');
   const result = await validateXML({
     xml: [{ fileName: 'answer.xml', contents: xml }],
     schema: [{ fileName: rootName, contents: readFileSync(path.join(dir, rootName), 'utf8') }],

@@ -31,7 +31,7 @@ afterAll(() => t.close());
 
 const recordsOfA = () => t.database.db('records').where({ account: A }).orderBy('internal_id').select('external_id', 'fields');
 
-it('answers another account\'s job id exactly as an unknown one, and counts nothing against it', async () => {
+it("answers another account's job id exactly as an unknown one, and counts nothing against it", async () => {
   const [before] = await t.database.db('jobs').where({ id: jobOfA }).select('result_calls');
   const unknown = jobOfA.replace(/_[0-9a-f]{8}$/, '_00000000');
   for (const [theirs, never] of [
@@ -60,7 +60,12 @@ it('finds none of its records by internalId, externalId, search or initialize, a
   expect([get1.status.statusDetail.code, get2.status.statusDetail.code]).toEqual(['RCRD_DSNT_EXIST', 'RCRD_DSNT_EXIST']);
 
   const updated = await r.writeResults(
-    await r.submitAndRun('asyncUpdateList', customer(`internalId="${customerOfA.internalId}"`, '<listRel:companyName>B was here</listRel:companyName>') + customer('externalId="a-secret"', '<listRel:email>b@b.b</listRel:email>'), { account: B }),
+    await r.submitAndRun(
+      'asyncUpdateList',
+      customer(`internalId="${customerOfA.internalId}"`, '<listRel:companyName>B was here</listRel:companyName>') +
+        customer('externalId="a-secret"', '<listRel:email>b@b.b</listRel:email>'),
+      { account: B },
+    ),
     B,
   );
   expect(updated.map((response) => response.status.statusDetail.code)).toEqual(['RCRD_DSNT_EXIST', 'RCRD_DSNT_EXIST']);
@@ -69,12 +74,19 @@ it('finds none of its records by internalId, externalId, search or initialize, a
   expect(deleted.map((response) => response.status.statusDetail.code)).toEqual(['RCRD_DSNT_EXIST', 'RCRD_DSNT_EXIST']);
 
   // An upsert by A's externalId makes B a record of its own.
-  const [upserted] = await r.writeResults(await r.submitAndRun('asyncUpsertList', customer('externalId="a-secret"', '<listRel:companyName>B copy</listRel:companyName>'), { account: B }), B);
+  const [upserted] = await r.writeResults(
+    await r.submitAndRun('asyncUpsertList', customer('externalId="a-secret"', '<listRel:companyName>B copy</listRel:companyName>'), { account: B }),
+    B,
+  );
   expect(upserted.status['@isSuccess']).toBe('true');
 
   const initialized = await getAsyncResult(
     t.url,
-    await r.submitAndRun('asyncInitializeList', '<msg:initializeRecord><core:type>invoice</core:type><core:reference type="salesOrder" externalId="a-order"/></msg:initializeRecord>', { account: B }),
+    await r.submitAndRun(
+      'asyncInitializeList',
+      '<msg:initializeRecord><core:type>invoice</core:type><core:reference type="salesOrder" externalId="a-order"/></msg:initializeRecord>',
+      { account: B },
+    ),
     1,
     V,
     B,
@@ -109,7 +121,7 @@ it('compares account ids as NetSuite does: case aside, and _SB1 the same as -sb1
   expect(listed.jobs.map((job) => job.id)).toEqual([jobId]);
 });
 
-it('lets no account act as another: B\'s token naming A is refused, and B\'s secrets open no JSON face', async () => {
+it("lets no account act as another: B's token naming A is refused, and B's secrets open no JSON face", async () => {
   const b = testCredentials(B);
   const posing = tokenPassportXml(signTokenPassport({ ...b, account: A }), V);
   const answer = await postSoap(t.url, V, envelope('checkAsyncStatus', `<msg:jobId>${jobOfA}</msg:jobId>`, V, posing));

@@ -42,7 +42,17 @@ describe('POST /admin/jobs', () => {
     [{ operation: 'asyncAddList', items: 1, ratePerSecond: 1e-20 }, 'ratePerSecond'],
     [{ operation: 'asyncAddList', items: 2, failures: [{ item: 3, code: 'DUP_ENTITY' }] }, 'failures[0].item'],
     [{ operation: 'asyncAddList', items: 2, failures: [{ item: 1, code: 'NOT_A_CODE' }] }, 'failures[0].code'],
-    [{ operation: 'asyncAddList', items: 2, failures: [{ item: 1, code: 'DUP_ENTITY' }, { item: 1, code: 'DUP_RCRD' }] }, 'failures[1].item'],
+    [
+      {
+        operation: 'asyncAddList',
+        items: 2,
+        failures: [
+          { item: 1, code: 'DUP_ENTITY' },
+          { item: 1, code: 'DUP_RCRD' },
+        ],
+      },
+      'failures[1].item',
+    ],
     [{ operation: 'asyncAddList', items: 2, fail: { afterItems: 5 } }, 'fail.afterItems'],
     [{ operation: 'asyncGetList', recordType: 'task', items: 1 }, 'recordType'],
     [{ operation: 'asyncGetList', items: [{ fields: { nickname: 'x' } }] }, 'items[0].fields.nickname'],
@@ -108,7 +118,11 @@ describe('the admin token', () => {
     ['a wrong token', { Authorization: 'Bearer not-the-token-at-all' }],
     ['a token of another length', { 'X-Admin-Token': 'x' }],
   ])('refuses every admin route with %s', async (_what, headers: Record<string, string>) => {
-    for (const [method, path] of [['GET', '/admin/jobs'], ['GET', '/admin/jobs/ANY'], ['POST', '/admin/jobs']]) {
+    for (const [method, path] of [
+      ['GET', '/admin/jobs'],
+      ['GET', '/admin/jobs/ANY'],
+      ['POST', '/admin/jobs'],
+    ]) {
       const response = await fetch(`${t.url}${path}`, { method, headers, body: method === 'POST' ? '{}' : undefined });
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toBe('Bearer realm="admin"');

@@ -29,8 +29,7 @@ afterAll(() => t.close());
 const admin = (method: string, route: string, body?: unknown) =>
   fetch(`${t.url}/admin${route}`, { method, headers: { 'Content-Type': 'application/json', ...adminHeaders }, body: body === undefined ? undefined : JSON.stringify(body) });
 
-const poll = (header: string, version = '2017_1', url = t.url, id = jobId) =>
-  postSoap(url, version, envelope('checkAsyncStatus', `<msg:jobId>${id}</msg:jobId>`, version, header));
+const poll = (header: string, version = '2017_1', url = t.url, id = jobId) => postSoap(url, version, envelope('checkAsyncStatus', `<msg:jobId>${id}</msg:jobId>`, version, header));
 
 const signed = (options: Parameters<typeof signTokenPassport>[1] = {}, who: Credentials = credentials, version = '2017_1') =>
   tokenPassportXml(signTokenPassport(who, options), version);
@@ -71,7 +70,7 @@ describe('tokenPassport', () => {
     ['a wrong consumer secret', () => signed({}, { ...credentials, consumerSecret: 'not-the-secret' }), /wrong signature/],
     ['an unknown token', () => signed({}, { ...credentials, tokenId: 'no-such-token' }), /unknown token/],
     ['an unknown account', () => signed({}, { ...credentials, account: 'NOSUCH999' }), /another account/],
-    ['another integration\'s consumer key', () => signed({}, { ...credentials, consumerKey: testCredentials('TSTDRV1234567').consumerKey }), /consumer key/],
+    ["another integration's consumer key", () => signed({}, { ...credentials, consumerKey: testCredentials('TSTDRV1234567').consumerKey }), /consumer key/],
     ['a timestamp over five minutes old', () => signed({ timestamp: unixNow() - 310 }), /old \(window 300 s\)/],
     ['a timestamp over five minutes ahead', () => signed({ timestamp: unixNow() + 310 }), /in the future/],
     ['a nonce too short', () => signed({ nonce: 'abc12' }), /nonce/],
@@ -139,7 +138,13 @@ describe('tokenPassport', () => {
   it('answers a token whose role lacks the Web Services permission with insufficientPermissionFault', async () => {
     await ensureTestAccount(t.url, 'AUTH_ROLE', TEST_ADMIN_TOKEN);
     const who = { ...testCredentials('AUTH_ROLE'), tokenId: 'no-ws-token', tokenSecret: 'no-ws-secret' };
-    const created = await admin('POST', '/accounts/AUTH_ROLE/tokens', { consumerKey: who.consumerKey, tokenId: who.tokenId, tokenSecret: who.tokenSecret, role: 1001, webServices: false });
+    const created = await admin('POST', '/accounts/AUTH_ROLE/tokens', {
+      consumerKey: who.consumerKey,
+      tokenId: who.tokenId,
+      tokenSecret: who.tokenSecret,
+      role: 1001,
+      webServices: false,
+    });
     expect(created.status).toBe(201);
     expect(faultOf(await poll(signed({}, who)))).toMatchObject({
       element: 'insufficientPermissionFault',
@@ -155,7 +160,8 @@ describe('tokenPassport', () => {
 
   it('takes header elements marked xsi:nil as absent, as JAX-WS sends unused headers', async () => {
     const xsi = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
-    const nil = `<applicationInfo xmlns="urn:messages_2017_1.platform.webservices.netsuite.com" ${xsi} xsi:nil="true"/>` +
+    const nil =
+      `<applicationInfo xmlns="urn:messages_2017_1.platform.webservices.netsuite.com" ${xsi} xsi:nil="true"/>` +
       `<passport xmlns="urn:messages_2017_1.platform.webservices.netsuite.com" ${xsi} xsi:nil="1"/>`;
     expect(statusOf(await poll(signed() + nil)).status).toBe('pending');
     // Without the nil mark the same applicationInfo still makes the login ambiguous.
@@ -183,7 +189,7 @@ describe('passport', () => {
     expect((await admin('POST', `/accounts/${ACCOUNT}/users`, { email: 'Clerk@Auth1.example', password: 'cl3rk-pass', role: 1000 })).status).toBe(201);
   });
 
-  it('lets in the account\'s user on versions up to 2020_1, email case aside, with or without the role', async () => {
+  it("lets in the account's user on versions up to 2020_1, email case aside, with or without the role", async () => {
     expect((await poll(passport('2017_1', 'clerk@auth1.example', 'cl3rk-pass'))).status).toBe(200);
     expect((await poll(passport('2020_1', 'CLERK@AUTH1.EXAMPLE', 'cl3rk-pass', 'auth1', '<role internalId="1000"/>'), '2020_1')).status).toBe(200);
   });

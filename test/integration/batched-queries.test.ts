@@ -28,7 +28,7 @@ const scripted = (account: string, totalItems: number, startAfterSeconds = 0) =>
   jobs.createJob({ account, operation: 'asyncAddList', recordType: 'customer', totalItems, ratePerSecond: 10, startAfterSeconds, scenario: {} });
 
 describe('polls sharing one status statement', () => {
-  it('answers each poll of a concurrent burst with its own job, and none with another account\'s', async () => {
+  it("answers each poll of a concurrent burst with its own job, and none with another account's", async () => {
     const a = await Promise.all([scripted('BATCH_A', 10), scripted('BATCH_A', 20), scripted('BATCH_A', 30, 60)]);
     const b = await Promise.all([scripted('BATCH_B', 40), scripted('BATCH_B', 50)]);
     // Jobs in several states: one half done, one finished, the rest pending.
@@ -90,7 +90,7 @@ describe('nonces sharing one statement', () => {
 });
 
 describe('nonces and polls sharing one statement', () => {
-  it('answers each caller of a mixed burst, the account store\'s nonces and the job store\'s polls alike', async () => {
+  it("answers each caller of a mixed burst, the account store's nonces and the job store's polls alike", async () => {
     const accounts = new PgAccountStore(database.db);
     const job = await scripted('BATCH_MIX', 8);
     const now = clock.now();

@@ -133,7 +133,11 @@ it('retries a receiver that fails twice, recording each attempt', async () => {
   await advance(1);
   const delivery = await endedDelivery(jobId);
   expect(delivery.state).toBe('delivered');
-  expect(delivery.attempts.map((attempt: any) => [attempt.attempt, attempt.httpStatus])).toEqual([[1, 500], [2, 503], [3, 200]]);
+  expect(delivery.attempts.map((attempt: any) => [attempt.attempt, attempt.httpStatus])).toEqual([
+    [1, 500],
+    [2, 503],
+    [3, 200],
+  ]);
   expect(delivery.attempts[0].error).toBe('HTTP 500: receiver says 500');
   const sent = receiver.on('/flaky');
   expect(sent.map((request) => request.body.attempt)).toEqual([1, 2, 3]);
@@ -147,7 +151,13 @@ it('retries a receiver that fails twice, recording each attempt', async () => {
 it('gives up after the last attempt, on errors and on silence', async () => {
   const down = receiver.script('/down', [500]);
   const silent = receiver.script('/silent', [0]);
-  const failing = await createJob(t.url, { operation: 'asyncUpdateList', items: 1, ratePerSecond: 5, callbackUrl: down, fail: { afterItems: 0, code: 'UNEXPECTED_ERROR', message: 'Broken.' } });
+  const failing = await createJob(t.url, {
+    operation: 'asyncUpdateList',
+    items: 1,
+    ratePerSecond: 5,
+    callbackUrl: down,
+    fail: { afterItems: 0, code: 'UNEXPECTED_ERROR', message: 'Broken.' },
+  });
   const quiet = await createJob(t.url, { operation: 'asyncUpdateList', items: 1, ratePerSecond: 5, callbackUrl: silent });
   await advance(1);
   const given = await endedDelivery(failing);
@@ -213,7 +223,7 @@ it('tells of a cancelled job too, as failed', async () => {
   expect(receiver.on('/cancelled')[0].body).toMatchObject({ jobId: job.id, status: 'failed', name: 'Abandoned import' });
 });
 
-it('reads no more of a failing receiver\'s answer than it reports', async () => {
+it("reads no more of a failing receiver's answer than it reports", async () => {
   const big = createServer((req, res) => {
     req.resume();
     res.writeHead(500, { 'Content-Type': 'text/plain' });

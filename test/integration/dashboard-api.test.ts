@@ -128,7 +128,10 @@ describe("a job's step tree", () => {
     const client = new FaceClient(t.url, TEST_ACCOUNT);
     const created = await client.progress('POST', '/jobs', {
       name: 'Tree',
-      steps: [{ name: 'Check', totalItems: 2 }, { name: 'Apply', steps: [{ name: 'A' }, { name: 'B' }] }],
+      steps: [
+        { name: 'Check', totalItems: 2 },
+        { name: 'Apply', steps: [{ name: 'A' }, { name: 'B' }] },
+      ],
     });
     const [check, apply] = created.steps;
     await client.progress('POST', `/jobs/${created.id}/steps/${check.sysId}/items`, { successes: ['x'], failures: [{ items: [{ sku: 'Y' }], code: 'E1', statusMessage: 'Bad' }] });
@@ -136,7 +139,16 @@ describe("a job's step tree", () => {
     const { steps } = await admin(`/jobs/${created.id}/step-tree`);
     expect(steps).toMatchObject([
       { name: 'Check', state: 'running', percent: 100, processedItems: 2, failedItems: 1, failures: [{ item: { sku: 'Y' }, code: 'E1', message: 'Bad' }], children: [] },
-      { name: 'Apply', state: 'pending', percent: 20, failures: [], children: [{ name: 'A', percent: 0 }, { name: 'B', percent: 40 }] },
+      {
+        name: 'Apply',
+        state: 'pending',
+        percent: 20,
+        failures: [],
+        children: [
+          { name: 'A', percent: 0 },
+          { name: 'B', percent: 40 },
+        ],
+      },
     ]);
     const soapJob = await createJob(t.url, { operation: 'asyncAddList', items: 1 });
     expect(await admin(`/jobs/${soapJob}/step-tree`)).toEqual({ steps: [] });

@@ -78,7 +78,7 @@ describe('concurrent requests per account', () => {
     expect((await checkAsyncStatus(t.url, jobId, '2017_1', ACCOUNT)).status).toBe(200);
   });
 
-  it('takes each account\'s own limit, and none at 0', async () => {
+  it("takes each account's own limit, and none at 0", async () => {
     await configure('GOV_ONE', { concurrentRequests: 1, responseDelayMs: 1500 });
     const jobId = await createJob(t.url, { operation: 'asyncAddList', account: 'GOV_ONE', items: 1 });
     const first = checkAsyncStatus(t.url, jobId, '2017_1', 'GOV_ONE');
@@ -104,7 +104,7 @@ describe('getAsyncResult calls per job', () => {
     return jobId;
   }
 
-  it('follows the account\'s own limit, and none at 0', async () => {
+  it("follows the account's own limit, and none at 0", async () => {
     await configure('GOV_TWO_CALLS', { maxResultCalls: 2 });
     const limited = await finishedJob('GOV_TWO_CALLS');
     expect((await getAsyncResult(t.url, limited, 1, '2017_1', 'GOV_TWO_CALLS')).status).toBe(200);

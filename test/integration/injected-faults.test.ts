@@ -51,7 +51,7 @@ const poll = (jobId: string, account = ACCOUNT, url = service.url) => checkAsync
 const newJob = (account = ACCOUNT) => createJob(service.url, { operation: 'asyncAddList', account, items: 1 });
 
 describe('a NetSuite fault for the next N calls', () => {
-  it('answers WS_REQUEST_BLOCKED twice, shaped as NetSuite\'s, then the truth', async () => {
+  it("answers WS_REQUEST_BLOCKED twice, shaped as NetSuite's, then the truth", async () => {
     const jobId = await newJob();
     const rule = await addRule({ account: ACCOUNT, operation: 'checkAsyncStatus', count: 2, effect: blocked });
     expect(rule).toMatchObject({ account: ACCOUNT, operation: 'checkAsyncStatus', jobId: null, count: 2, matched: 0, fired: 0 });
@@ -242,7 +242,7 @@ describe('the admin API', () => {
 });
 
 describe('two server processes on one database', () => {
-  it('share a rule\'s count: N faults in all, however the calls are spread', async () => {
+  it("share a rule's count: N faults in all, however the calls are spread", async () => {
     const jobId = await newJob();
     const rule = await addRule({ account: ACCOUNT, operation: 'checkAsyncStatus', count: 3, effect: blocked });
     const second = await startTestService({ env: SETTINGS, database: service.database });

@@ -30,13 +30,35 @@ describe('migrations', () => {
     expect(await migrationsCurrent(database.db, database.schema)).toBe(true);
     await migrate(database.db, database.schema);
     for (const table of ['jobs', 'job_items', 'job_progress']) expect(await database.db.schema.hasTable(table)).toBe(true);
-    await expect(database.db('jobs').insert({ id: 'x', account: 'a', operation: 'asyncAddList', record_type: 'customer', status: 'done', total_items: 1, rate_per_second: 1, submitted_at: new Date(), available_at: new Date(), expires_at: new Date(), next_run_at: new Date() })).rejects.toThrow(/jobs_status_check/);
+    await expect(
+      database.db('jobs').insert({
+        id: 'x',
+        account: 'a',
+        operation: 'asyncAddList',
+        record_type: 'customer',
+        status: 'done',
+        total_items: 1,
+        rate_per_second: 1,
+        submitted_at: new Date(),
+        available_at: new Date(),
+        expires_at: new Date(),
+        next_run_at: new Date(),
+      }),
+    ).rejects.toThrow(/jobs_status_check/);
   });
 });
 
 describe('the worker on Postgres', () => {
-  it('writes each step\'s items, counts and progress sample in one transaction', async () => {
-    const job = await jobs.createJob({ account: 'W1', operation: 'asyncAddList', recordType: 'customer', totalItems: 6, ratePerSecond: 2, startAfterSeconds: 0, scenario: { failures: { '4': { code: 'DUP_RCRD', message: 'dup' } } } });
+  it("writes each step's items, counts and progress sample in one transaction", async () => {
+    const job = await jobs.createJob({
+      account: 'W1',
+      operation: 'asyncAddList',
+      recordType: 'customer',
+      totalItems: 6,
+      ratePerSecond: 2,
+      startAfterSeconds: 0,
+      scenario: { failures: { '4': { code: 'DUP_RCRD', message: 'dup' } } },
+    });
     const worker = new Worker(store, clock, workerOptions, silentLogger, schemas);
     await worker.runDue();
     clock.advance(1.6);
@@ -47,7 +69,12 @@ describe('the worker on Postgres', () => {
     await worker.runDue();
     const items = await database.db('job_items').where({ job_id: job.id }).orderBy('position');
     expect(items.map((item) => [item.position, item.is_success, item.code])).toEqual([
-      [1, true, null], [2, true, null], [3, true, null], [4, false, 'DUP_RCRD'], [5, true, null], [6, true, null],
+      [1, true, null],
+      [2, true, null],
+      [3, true, null],
+      [4, false, 'DUP_RCRD'],
+      [5, true, null],
+      [6, true, null],
     ]);
     const samples = await database.db('job_progress').where({ job_id: job.id }).orderBy('sampled_at');
     expect(samples.map((sample) => sample.processed)).toEqual([0, 3, 6]);
@@ -68,9 +95,25 @@ describe('the worker on Postgres', () => {
   });
 
   it('leaves an expired job alone, and it holds up no one in its account', async () => {
-    const late = await jobs.createJob({ account: 'EXPIRY', operation: 'asyncAddList', recordType: 'customer', totalItems: 1, ratePerSecond: 10, startAfterSeconds: 31 * 24 * 3600, scenario: {} });
+    const late = await jobs.createJob({
+      account: 'EXPIRY',
+      operation: 'asyncAddList',
+      recordType: 'customer',
+      totalItems: 1,
+      ratePerSecond: 10,
+      startAfterSeconds: 31 * 24 * 3600,
+      scenario: {},
+    });
     clock.advance(32 * 24 * 3600);
-    const next = await jobs.createJob({ account: 'EXPIRY', operation: 'asyncAddList', recordType: 'customer', totalItems: 1, ratePerSecond: 10, startAfterSeconds: 0, scenario: {} });
+    const next = await jobs.createJob({
+      account: 'EXPIRY',
+      operation: 'asyncAddList',
+      recordType: 'customer',
+      totalItems: 1,
+      ratePerSecond: 10,
+      startAfterSeconds: 0,
+      scenario: {},
+    });
     const worker = new Worker(store, clock, workerOptions, silentLogger, schemas);
     await worker.runDue();
     clock.advance(1);
@@ -82,7 +125,9 @@ describe('the worker on Postgres', () => {
   it('lets two workers share the table without applying an item twice', async () => {
     const created = [];
     for (let i = 0; i < 6; i++) {
-      created.push(await jobs.createJob({ account: `PAR${i}`, operation: 'asyncAddList', recordType: 'customer', totalItems: 300, ratePerSecond: 1000, startAfterSeconds: 0, scenario: {} }));
+      created.push(
+        await jobs.createJob({ account: `PAR${i}`, operation: 'asyncAddList', recordType: 'customer', totalItems: 300, ratePerSecond: 1000, startAfterSeconds: 0, scenario: {} }),
+      );
     }
     const options = { ...workerOptions, batch: 25 };
     const first = new Worker(store, clock, options, silentLogger, schemas);
@@ -94,7 +139,10 @@ describe('the worker on Postgres', () => {
     for (const job of created) {
       const [row] = await database.db('jobs').where({ id: job.id });
       expect(row).toMatchObject({ status: 'finished', processed_items: 300 });
-      const [{ count, distinct }] = await database.db('job_items').where({ job_id: job.id }).select(database.db.raw('count(*)::int as count, count(distinct position)::int as distinct'));
+      const [{ count, distinct }] = await database
+        .db('job_items')
+        .where({ job_id: job.id })
+        .select(database.db.raw('count(*)::int as count, count(distinct position)::int as distinct'));
       expect({ count, distinct }).toEqual({ count: 300, distinct: 300 });
     }
   });
@@ -111,7 +159,15 @@ describe('the worker on Postgres', () => {
 describe('scripted jobs advanced together', () => {
   const stepOptions = { pacing: true, tickMs: 200, batch: 500 };
   const scripted = (account: string) =>
-    jobs.createJob({ account, operation: 'asyncAddList', recordType: 'customer', totalItems: 4, ratePerSecond: 2, startAfterSeconds: 0, scenario: { failures: { '2': { code: 'DUP_RCRD', message: 'dup' } } } });
+    jobs.createJob({
+      account,
+      operation: 'asyncAddList',
+      recordType: 'customer',
+      totalItems: 4,
+      ratePerSecond: 2,
+      startAfterSeconds: 0,
+      scenario: { failures: { '2': { code: 'DUP_RCRD', message: 'dup' } } },
+    });
 
   beforeEach(async () => {
     // Whatever earlier tests left due runs to its end first, so each test claims only its own jobs.
@@ -119,7 +175,7 @@ describe('scripted jobs advanced together', () => {
     await new Worker(store, clock, workerOptions, silentLogger, schemas).runDue();
   });
 
-  it('share one transaction: each job gets its items, its own account\'s ids and its sample', async () => {
+  it("share one transaction: each job gets its items, its own account's ids and its sample", async () => {
     const made = [await scripted('BATCH_A'), await scripted('BATCH_B'), await scripted('BATCH_C')];
     const step = async (job: Parameters<typeof planAdvance>[0]) => planAdvance(job, clock.now(), stepOptions);
     // The first step starts all three, the second applies the two items each has due a second later.
@@ -128,7 +184,10 @@ describe('scripted jobs advanced together', () => {
     expect(await store.advanceDueJobs(clock.now(), step, 32)).toBe(3);
     for (const job of made) {
       const items = await database.db('job_items').where({ job_id: job.id }).orderBy('position');
-      expect(items.map((item) => [item.position, item.is_success])).toEqual([[1, true], [2, false]]);
+      expect(items.map((item) => [item.position, item.is_success])).toEqual([
+        [1, true],
+        [2, false],
+      ]);
       // Each account's first record: ids come from its own counter.
       expect(items[0].internal_id).toBe('1001');
       const [row] = await database.db('jobs').where({ id: job.id });

@@ -127,10 +127,14 @@ describe('on the service in this process', () => {
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
   });
 
-  it('still reads an authenticated body up to the face\'s limit', async () => {
+  it("still reads an authenticated body up to the face's limit", async () => {
     const big = await face.request('POST', '/progress/jobs', { name: 'Large data', additionalData: 'x'.repeat(4 * MB) });
     expect(big.status).toBe(201);
-    const admin = await fetch(`${t.url}/admin/jobs`, { method: 'POST', headers: { ...adminHeaders, 'Content-Type': 'application/json' }, body: JSON.stringify({ operation: 'asyncAddList', account: ACCOUNT, items: 1, padding: 'x'.repeat(8 * MB) }) });
+    const admin = await fetch(`${t.url}/admin/jobs`, {
+      method: 'POST',
+      headers: { ...adminHeaders, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ operation: 'asyncAddList', account: ACCOUNT, items: 1, padding: 'x'.repeat(8 * MB) }),
+    });
     // Read whole and refused on its field, not on its size.
     expect(admin.status).toBe(400);
     expect(await admin.json()).toMatchObject({ field: expect.stringMatching(/padding|body/) });
@@ -170,7 +174,7 @@ describe('on the service in this process', () => {
     expect(metrics).toMatch(/^ase_requests_total\{face="soap",operation="unknown",status="200"\} 0$/m);
   });
 
-  it('logs and counts an error in a request\'s side work (its log line) and keeps serving', async () => {
+  it("logs and counts an error in a request's side work (its log line) and keeps serving", async () => {
     const answered = await fetch(`${t.url}/api/execution_tracker/NOTHING`, { headers: { Authorization: face.authorization, 'X-Request-Id': 'throwing-log-1' } });
     expect(answered.status).toBe(200);
     const line = await watch.lineWhere((one) => one.message === 'request side work failed');
@@ -214,7 +218,9 @@ describe('on the service in a process of its own', () => {
   });
 
   it('counts brackets in strings as text, and refuses a million levels as it does eight thousand', async () => {
-    const inText = await post('/progress/jobs', JSON.stringify({ name: 'brackets', message: '['.repeat(3000), additionalData: { note: '{'.repeat(1000) } }), { Authorization: demo });
+    const inText = await post('/progress/jobs', JSON.stringify({ name: 'brackets', message: '['.repeat(3000), additionalData: { note: '{'.repeat(1000) } }), {
+      Authorization: demo,
+    });
     expect(inText.status).toBe(201);
     const million = await post('/progress/jobs', nested(1_000_000), { Authorization: demo });
     expect(million.status).toBe(400);

@@ -74,7 +74,7 @@ describe('request logs', () => {
     return found[0];
   };
 
-  it('logs a SOAP call once, under the caller\'s X-Request-Id, which the answer echoes', async () => {
+  it("logs a SOAP call once, under the caller's X-Request-Id, which the answer echoes", async () => {
     const answer = await poll(test.url, jobId, { 'X-Request-Id': 'trace-7.abc:1' });
     expect(answer.status).toBe(200);
     expect(answer.requestId).toBe('trace-7.abc:1');
@@ -182,7 +182,9 @@ describe('/metrics', () => {
     expect(sample(after, 'ase_request_duration_seconds_count', { face: 'soap', operation: 'checkAsyncStatus' })).toBe(timed + 3);
     const faults = (code: string) => sample(after, 'ase_soap_faults_total', { operation: 'getAsyncResult', code }) ?? 0;
     const faultsBefore = (code: string) => sample(before, 'ase_soap_faults_total', { operation: 'getAsyncResult', code }) ?? 0;
-    expect(sample(after, 'ase_requests_total', { face: 'soap', operation: 'getAsyncResult', status: '500' })).toBe(sample(before, 'ase_requests_total', { face: 'soap', operation: 'getAsyncResult', status: '500' })! + 2);
+    expect(sample(after, 'ase_requests_total', { face: 'soap', operation: 'getAsyncResult', status: '500' })).toBe(
+      sample(before, 'ase_requests_total', { face: 'soap', operation: 'getAsyncResult', status: '500' })! + 2,
+    );
     expect(faults('INVALID_JOB_ID')).toBe(faultsBefore('INVALID_JOB_ID') + 1);
     expect(faults('JOB_NOT_COMPLETE')).toBe(faultsBefore('JOB_NOT_COMPLETE') + 1);
   });

@@ -161,7 +161,7 @@ describe.each(LAYOUTS)('NETSUITE_WSDL_DIR holding NetSuite-style files (%s)', (_
     }
   });
 
-  it('answers asyncSearch with the tree\'s search types: a basic search, and a record search holding one', async () => {
+  it("answers asyncSearch with the tree's search types: a basic search, and a record search holding one", async () => {
     await submitAndRead(t, 'asyncAddList', partner(`s-${layout}-${imports}`, `FIND-${layout}-${imports}`));
     const code = `<common:partnerCode operator="is"><core:searchValue>FIND-${layout}-${imports}</core:searchValue></common:partnerCode>`;
     for (const searchRecord of [
@@ -181,7 +181,12 @@ describe.each(LAYOUTS)('NETSUITE_WSDL_DIR holding NetSuite-style files (%s)', (_
   it('serves a client generated from the served WSDL: node-soap submits a Campaign, polls, and reads the result', async () => {
     const client = await soap.createClientAsync(`${t.url}/wsdl/v${OFFICIAL}_0/netsuite.wsdl`);
     client.addSoapHeader(() => signedTokenPassport({ credentials: testCredentials(TEST_ACCOUNT), algorithm: 'HMAC-SHA256' }, ns(OFFICIAL).core), '', '', '');
-    const campaign = { attributes: { xsi_type: { type: 'Campaign', xmlns: ns(OFFICIAL).mkt }, externalId: `c-${layout}-${imports}` }, campaignId: 'SPRING', title: 'Spring', expectedRevenue: 1250.5 };
+    const campaign = {
+      attributes: { xsi_type: { type: 'Campaign', xmlns: ns(OFFICIAL).mkt }, externalId: `c-${layout}-${imports}` },
+      campaignId: 'SPRING',
+      title: 'Spring',
+      expectedRevenue: 1250.5,
+    };
     const [submitted] = await client.asyncAddListAsync({ record: [campaign] });
     expect(submitted.asyncStatusResult).toMatchObject({ status: 'pending', percentCompleted: 0 });
     const { jobId } = submitted.asyncStatusResult;
@@ -193,7 +198,9 @@ describe.each(LAYOUTS)('NETSUITE_WSDL_DIR holding NetSuite-style files (%s)', (_
     expect(written.status.attributes.isSuccess).toBe('true');
     expect(written.baseRef.attributes).toMatchObject({ type: 'campaign', externalId: `c-${layout}-${imports}` });
 
-    const [get] = await client.asyncGetListAsync({ baseRef: [{ attributes: { xsi_type: { type: 'RecordRef', xmlns: ns(OFFICIAL).core }, type: 'campaign', internalId: written.baseRef.attributes.internalId } }] });
+    const [get] = await client.asyncGetListAsync({
+      baseRef: [{ attributes: { xsi_type: { type: 'RecordRef', xmlns: ns(OFFICIAL).core }, type: 'campaign', internalId: written.baseRef.attributes.internalId } }],
+    });
     await runJobs(t);
     const [read] = await client.getAsyncResultAsync({ jobId: get.asyncStatusResult.jobId, pageIndex: 1 });
     expect(read.asyncResult.readResponseList.readResponse[0].record).toMatchObject({ campaignId: 'SPRING', title: 'Spring', expectedRevenue: 1250.5 });
@@ -203,7 +210,10 @@ describe.each(LAYOUTS)('NETSUITE_WSDL_DIR holding NetSuite-style files (%s)', (_
     const answer = await postSoap(t.url, OTHER, envelope(OTHER, 'asyncAddList', partner(`o-${layout}-${imports}`, 'OTHER')));
     expect(answer.status).toBe(200);
     await runJobs(t);
-    const row = await t.database.db('records').where({ external_id: `o-${layout}-${imports}` }).first();
+    const row = await t.database
+      .db('records')
+      .where({ external_id: `o-${layout}-${imports}` })
+      .first();
     expect(row.fields).toEqual({ '@xsi:type': `{${ns(OTHER).rel}}Partner`, partnerCode: 'OTHER', companyName: 'Partners & Co', entityId: 'OTHER-entity' });
   });
 });
@@ -263,7 +273,9 @@ describe('NETSUITE_WSDL_DIR that is not such a tree', () => {
     const wsdl = path.join(dir, 'wsdl', `v${OFFICIAL}_0`, 'netsuite.wsdl');
     writeFileSync(path.join(dir, 'wsdl', `v${OFFICIAL}_0`, 'other.wsdl'), readFileSync(wsdl, 'utf8'));
     writeFileSync(wsdl, readFileSync(wsdl, 'utf8').replace('<types>', '<import namespace="urn:other" location="other.wsdl"/><types>'));
-    expect(() => readOfficialTree(dir)).toThrow(`other.wsdl, imported by wsdl/v${OFFICIAL}_0/netsuite.wsdl, is another WSDL: the tree's one WSDL must import XML schemas only, as NetSuite's does.`);
+    expect(() => readOfficialTree(dir)).toThrow(
+      `other.wsdl, imported by wsdl/v${OFFICIAL}_0/netsuite.wsdl, is another WSDL: the tree's one WSDL must import XML schemas only, as NetSuite's does.`,
+    );
   });
 
   it('names the platform schemas a WSDL that does not reach them lacks', () => {

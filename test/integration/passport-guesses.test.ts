@@ -67,7 +67,11 @@ const core = 'urn:core_2017_1.platform.webservices.netsuite.com';
 const passportXml = (email: string, password: string, account: string) =>
   `<email xmlns="${core}">${email}</email><password xmlns="${core}">${password}</password><account xmlns="${core}">${account}</account>`;
 const poll = (email: string, password: string, account: string) =>
-  postSoap(t.url, '2017_1', envelope('checkAsyncStatus', '<msg:jobId>ASYNCWEBSERVICES_NONE</msg:jobId>', '2017_1', `<msg:passport>${passportXml(email, password, account)}</msg:passport>`));
+  postSoap(
+    t.url,
+    '2017_1',
+    envelope('checkAsyncStatus', '<msg:jobId>ASYNCWEBSERVICES_NONE</msg:jobId>', '2017_1', `<msg:passport>${passportXml(email, password, account)}</msg:passport>`),
+  );
 const login = (email: string, password: string, account: string) =>
   postSoap(t.url, '2017_1', envelope('login', `<msg:passport>${passportXml(email, password, account)}</msg:passport>`), { SOAPAction: 'login' });
 const codeOf = (answer: Awaited<ReturnType<typeof poll>>) => faultOf(answer).code;
@@ -124,7 +128,14 @@ function postFrom(localAddress: string, url: string, xml: string, soapAction: st
   return new Promise((resolve, reject) => {
     const target = new URL(`${url}/services/NetSuitePort_2017_1`);
     const req = httpRequest(
-      { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', localAddress, headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: soapAction } },
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        localAddress,
+        headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: soapAction },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -146,7 +157,8 @@ describe('the limit on failed logins from one address, over SOAP', () => {
   it('refuses every passport from an address after its failures, without a scrypt, and no other address', async () => {
     const limited = await startTestService({ env: { LOGIN_FAILURE_LIMIT_PER_ADDRESS: '3' }, database: t.database });
     try {
-      for (let i = 0; i < 3; i++) expect(faultCode(await postFrom('127.0.0.3', limited.url, pollXml('guess', unknownAccount()), 'checkAsyncStatus'))).toBe('INVALID_LOGIN_CREDENTIALS');
+      for (let i = 0; i < 3; i++)
+        expect(faultCode(await postFrom('127.0.0.3', limited.url, pollXml('guess', unknownAccount()), 'checkAsyncStatus'))).toBe('INVALID_LOGIN_CREDENTIALS');
       const counted = countScrypts();
       const refused = await postFrom('127.0.0.3', limited.url, pollXml(PASSWORD, 'GUESS2'), 'checkAsyncStatus');
       expect(faultCode(refused)).toBe('LOGIN_DISABLED');

@@ -68,11 +68,15 @@ it('runs on the embedded database, drains a request under way on SIGTERM, and ke
   // Send half a request, stop the service, then send the rest: the answer must still come.
   const body = envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`, '2017_1', tokenPassportXml(signed, '2017_1'));
   const answer = new Promise<{ status?: number; text: string }>((resolve, reject) => {
-    const req = request(`${first.url}/services/NetSuitePort_2017_1`, { method: 'POST', headers: { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode, text }));
-    });
+    const req = request(
+      `${first.url}/services/NetSuitePort_2017_1`,
+      { method: 'POST', headers: { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode, text }));
+      },
+    );
     req.on('error', reject);
     req.write(body.slice(0, 100));
     setTimeout(() => {

@@ -55,7 +55,13 @@ it('sets and increments percent and item counts, derives percent from items, and
 });
 
 it('estimates the time left from the reports: a steady 1 % a second leaves about 50 s at 50 %', async () => {
-  const job = await a.progress('POST', '/jobs', { name: 'Steady', steps: [{ name: 'Load', totalItems: 100 }, { name: 'Apply', totalItems: 100 }] });
+  const job = await a.progress('POST', '/jobs', {
+    name: 'Steady',
+    steps: [
+      { name: 'Load', totalItems: 100 },
+      { name: 'Apply', totalItems: 100 },
+    ],
+  });
   const load = job.steps[0].sysId;
   // 2 items a second on the first of two equal steps: the job moves 1 % a second.
   for (let second = 1; second <= 50; second++) {

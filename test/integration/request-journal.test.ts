@@ -105,7 +105,12 @@ describe('what a SOAP client sent', () => {
   });
 
   it('masks a password the client never closed, in a request refused as malformed', async () => {
-    const sent = envelope('checkAsyncStatus', '<msg:jobId>x</msg:jobId>', '2017_1', `<passport xmlns="urn:core_2017_1.platform.webservices.netsuite.com"><email>e@journal.example</email><password>Unclosed-s3cret`);
+    const sent = envelope(
+      'checkAsyncStatus',
+      '<msg:jobId>x</msg:jobId>',
+      '2017_1',
+      `<passport xmlns="urn:core_2017_1.platform.webservices.netsuite.com"><email>e@journal.example</email><password>Unclosed-s3cret`,
+    );
     const answer = await postSoap(service.url, '2017_1', sent, { SOAPAction: 'checkAsyncStatus', 'X-Request-Id': 'journal-unclosed-1' });
     expect(answer.status).toBe(500);
     const [entry] = await journal({ requestId: 'journal-unclosed-1' });

@@ -13,7 +13,12 @@ describe('PgRequestSlots', () => {
     database = await createTestDatabase();
     const { migrate } = await import('../../src/db/knex');
     await migrate(database.db, database.schema);
-    slots = new PgRequestSlots(database.db, { leaseSeconds: 30, onError: (error) => { throw error; } });
+    slots = new PgRequestSlots(database.db, {
+      leaseSeconds: 30,
+      onError: (error) => {
+        throw error;
+      },
+    });
   });
   afterAll(async () => {
     await slots.close();
@@ -110,7 +115,7 @@ describe('two server processes on one database', () => {
     await first.close();
   });
 
-  it('count one account\'s requests together: the one over the limit is refused by either', async () => {
+  it("count one account's requests together: the one over the limit is refused by either", async () => {
     const ACCOUNT = 'SHARED1';
     await ensureTestAccount(first.url, ACCOUNT, TEST_ADMIN_TOKEN);
     const patched = await fetch(`${first.url}/admin/accounts/${ACCOUNT}`, {
@@ -121,7 +126,8 @@ describe('two server processes on one database', () => {
     expect(patched.status).toBe(200);
     const jobId = await createJob(first.url, { operation: 'asyncAddList', account: ACCOUNT, items: 1 });
     const slow = [checkAsyncStatus(first.url, jobId, '2017_1', ACCOUNT), checkAsyncStatus(first.url, jobId, '2017_1', ACCOUNT)];
-    const inFlight = async () => ((await (await fetch(`${second.url}/admin/accounts/${ACCOUNT}`, { headers: adminHeaders })).json()) as { requestsInFlight: number }).requestsInFlight;
+    const inFlight = async () =>
+      ((await (await fetch(`${second.url}/admin/accounts/${ACCOUNT}`, { headers: adminHeaders })).json()) as { requestsInFlight: number }).requestsInFlight;
     const until = async (count: number) => {
       for (let i = 0; i < 200 && (await inFlight()) !== count; i++) await new Promise((resolve) => setTimeout(resolve, 25));
       expect(await inFlight()).toBe(count);

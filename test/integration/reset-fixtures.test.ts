@@ -88,7 +88,9 @@ describe('fixtures at startup', () => {
     expect(jobs).toHaveLength(1);
     expect(jobs[0]).toMatchObject({ operation: 'asyncAddList', totalItems: 2, status: 'pending' });
     const records = await t.database.db('records').where({ account: A }).select('record_type', 'internal_id', 'external_id', 'fields');
-    expect(records.map((row) => ({ ...row, internal_id: String(row.internal_id) }))).toEqual([{ record_type: 'customer', internal_id: '1001', external_id: 'FIX-1', fields: { companyName: 'Fixture One', isPerson: false } }]);
+    expect(records.map((row) => ({ ...row, internal_id: String(row.internal_id) }))).toEqual([
+      { record_type: 'customer', internal_id: '1001', external_id: 'FIX-1', fields: { companyName: 'Fixture One', isPerson: false } },
+    ]);
   });
 });
 
@@ -103,7 +105,15 @@ async function runSuite(seed: string) {
   const cleared = await reset({ seed });
   expect(cleared.status).toBe(200);
   const records = new RecordRequests(t);
-  const submitted = await postSoap(t.url, V, request('asyncAddList', customer('externalId="S-1"', '<listRel:companyName>Suite One</listRel:companyName>') + customer('externalId="S-2"', '<listRel:companyName>Suite Two</listRel:companyName>'), { account: A }));
+  const submitted = await postSoap(
+    t.url,
+    V,
+    request(
+      'asyncAddList',
+      customer('externalId="S-1"', '<listRel:companyName>Suite One</listRel:companyName>') + customer('externalId="S-2"', '<listRel:companyName>Suite Two</listRel:companyName>'),
+      { account: A },
+    ),
+  );
   const soapJob = submitted.body.asyncAddListResponse.asyncStatusResult.jobId as string;
   const scripted = await createJob(t.url, { operation: 'asyncUpsertList', account: A, items: 3, failures: [{ item: 2, code: 'DUP_ENTITY' }] });
   const tracked = await new FaceClient(t.url, A).progress('POST', '/jobs', { name: 'Import', steps: [{ name: 'Load', totalItems: 2, steps: [{ name: 'Check' }] }] });
@@ -254,7 +264,10 @@ describe('POST /admin/reset', () => {
   });
 
   it('loads the fixtures it is given after the startup ones, in the same transaction', async () => {
-    const done = await reset({ seed: 'with-fixtures', fixtures: { records: [{ account: B, recordType: 'contact', items: [{ internalId: '5000', fields: { firstName: 'Ada' } }] }] } });
+    const done = await reset({
+      seed: 'with-fixtures',
+      fixtures: { records: [{ account: B, recordType: 'contact', items: [{ internalId: '5000', fields: { firstName: 'Ada' } }] }] },
+    });
     expect(done.status).toBe(200);
     expect(done.body.loaded.records).toContainEqual({ account: B, recordType: 'contact', internalId: '5000', externalId: null });
   });
@@ -266,7 +279,9 @@ describe('POST /admin/fixtures', () => {
   it('loads JSON: accounts, records readable over SOAP, and jobs', async () => {
     const loaded = await admin('POST', '/fixtures', {
       accounts: [accountFixture('TSTDRV4444444')],
-      records: [{ account: 'TSTDRV4444444', recordType: 'customer', items: [{ internalId: '7001', externalId: 'J-1', fields: { companyName: 'Json Co' } }, { externalId: 'J-2' }] }],
+      records: [
+        { account: 'TSTDRV4444444', recordType: 'customer', items: [{ internalId: '7001', externalId: 'J-1', fields: { companyName: 'Json Co' } }, { externalId: 'J-2' }] },
+      ],
       jobs: [{ operation: 'asyncDeleteList', account: 'TSTDRV4444444', items: 1 }],
     });
     expect(loaded.status).toBe(201);

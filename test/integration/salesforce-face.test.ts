@@ -14,7 +14,14 @@ beforeAll(async () => {
   a = new FaceClient(t.url, 'SFDC_A1');
   b = new FaceClient(t.url, 'SFDC_B1');
   const make = async (client: FaceClient, name: string) => {
-    const job = await client.progress('POST', '/jobs', { name, referenceId: 'QUOTE-12324', steps: [{ name: 'Validate', totalItems: 3 }, { name: 'Price', totalItems: 3 }] });
+    const job = await client.progress('POST', '/jobs', {
+      name,
+      referenceId: 'QUOTE-12324',
+      steps: [
+        { name: 'Validate', totalItems: 3 },
+        { name: 'Price', totalItems: 3 },
+      ],
+    });
     await client.progress('POST', `/jobs/${job.id}/steps/${job.steps[0].sysId}/items`, {
       successes: ['q-1'],
       failures: [
@@ -100,7 +107,15 @@ it('shows a SOAP job as one step, its records as items and its failures grouped 
     { account: 'SFDC_A1' },
   );
   const [process] = (await get(a, `/v1/asyncprocesses/${jobId}`)).body.AsyncProcessStatus;
-  expect(process).toMatchObject({ asyncProcessName: 'asyncAddList customer', status: 'Failed', stepName: 'asyncAddList', currentStepNumber: 0, totalNumberOfSteps: 1, referenceId: null, additionalData: {} });
+  expect(process).toMatchObject({
+    asyncProcessName: 'asyncAddList customer',
+    status: 'Failed',
+    stepName: 'asyncAddList',
+    currentStepNumber: 0,
+    totalNumberOfSteps: 1,
+    referenceId: null,
+    additionalData: {},
+  });
   const [step] = process.itemsProcessed;
   expect(step).toMatchObject({ stepNumber: 0, status: 'Failed', currentNumberOfItemsProccessed: 3, totalNumberOfItemsToBeProccessed: 3 });
   expect(step.successfully).toEqual([

@@ -74,11 +74,28 @@ it('orders a tree three levels deep by order at every level, whatever order it w
   const job = await a.progress('POST', '/jobs', {
     name: 'Deploy',
     steps: [
-      { name: 'apply', order: 200, steps: [{ name: 'apply lines', order: 2 }, { name: 'apply header', order: 1 }] },
+      {
+        name: 'apply',
+        order: 200,
+        steps: [
+          { name: 'apply lines', order: 2 },
+          { name: 'apply header', order: 1 },
+        ],
+      },
       {
         name: 'validate',
         order: 100,
-        steps: [{ name: 'validate fields', order: 20, steps: [{ name: 'custom fields', order: 9 }, { name: 'standard fields', order: 3 }] }, { name: 'validate refs', order: 30 }],
+        steps: [
+          {
+            name: 'validate fields',
+            order: 20,
+            steps: [
+              { name: 'custom fields', order: 9 },
+              { name: 'standard fields', order: 3 },
+            ],
+          },
+          { name: 'validate refs', order: 30 },
+        ],
       },
     ],
   });
@@ -121,7 +138,11 @@ it('reads its parameters from the query string as well, and says what it answers
 
 it('shows a SOAP job as a tracker: its operation, progress and message', async () => {
   const r = new RecordRequests(t);
-  const jobId = await r.submitAndRun('asyncAddList', customer('externalId="snow-1"', '<listRel:companyName>One</listRel:companyName>') + customer('', '<listRel:companyName>Two</listRel:companyName>'), { account: 'SNOW_A1' });
+  const jobId = await r.submitAndRun(
+    'asyncAddList',
+    customer('externalId="snow-1"', '<listRel:companyName>One</listRel:companyName>') + customer('', '<listRel:companyName>Two</listRel:companyName>'),
+    { account: 'SNOW_A1' },
+  );
   const [{ sys_id: sysId }] = await t.database.db('jobs').where({ id: jobId }).select('sys_id');
   const tracker = await a.getStatus(jobId);
   expect(tracker).toMatchObject({ name: 'asyncAddList customer', state: '2', sys_id: sysId, percent_complete: '100', children: [] });

@@ -65,7 +65,12 @@ describe('login and sessions (versions up to 2020_1)', () => {
 
   it('runs requests with the cookie alone as the user, until logout', async () => {
     const cookie = await login('2017_1');
-    const submitted = await withCookie(cookie, '2017_1', 'asyncDeleteList', '<msg:baseRef xmlns:c="urn:core_2017_1.platform.webservices.netsuite.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="c:RecordRef" internalId="9" type="customer"/>');
+    const submitted = await withCookie(
+      cookie,
+      '2017_1',
+      'asyncDeleteList',
+      '<msg:baseRef xmlns:c="urn:core_2017_1.platform.webservices.netsuite.com" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="c:RecordRef" internalId="9" type="customer"/>',
+    );
     const jobId = submitted.body.asyncDeleteListResponse.asyncStatusResult.jobId;
     expect(jobId).toMatch(/^ASYNCWEBSERVICES_SESS1_/);
     expect(statusOf(await withCookie(cookie, '2017_1', 'checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`)).status).toBe('pending');
@@ -141,7 +146,11 @@ describe('login and sessions (versions up to 2020_1)', () => {
   });
 
   it('has no login, logout or cookie sessions after 2020_1, in the WSDL or at the endpoint', async () => {
-    for (const [version, present] of [['2020_1', true], ['2020_2', false], ['2025_2', false]] as const) {
+    for (const [version, present] of [
+      ['2020_1', true],
+      ['2020_2', false],
+      ['2025_2', false],
+    ] as const) {
       const wsdl = await (await fetch(`${t.url}/wsdl/v${version}_0/netsuite.wsdl`)).text();
       expect(wsdl.includes('<operation name="login">')).toBe(present);
       expect(wsdl.includes('<operation name="logout">')).toBe(present);
@@ -161,7 +170,11 @@ describe('getDataCenterUrls and getServerTime', () => {
     expect(result.dataCenterUrls).toEqual({ restDomain: t.url, webservicesDomain: t.url, systemDomain: t.url });
     // Following it, as a client does, reaches this endpoint.
     const jobId = await createJob(t.url, { operation: 'asyncAddList', items: 1 });
-    const followed = await postSoap(result.dataCenterUrls.webservicesDomain, '2020_1', envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`, '2020_1', accountHeader(undefined, '2020_1')));
+    const followed = await postSoap(
+      result.dataCenterUrls.webservicesDomain,
+      '2020_1',
+      envelope('checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`, '2020_1', accountHeader(undefined, '2020_1')),
+    );
     expect(statusOf(followed).jobId).toBe(jobId);
   });
 

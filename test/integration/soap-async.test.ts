@@ -135,14 +135,18 @@ describe('getAsyncResult', () => {
     await elapse(1);
     const got = await getAsyncResult(t.url, getJob, 1);
     expect(got.text).toContain('xsi:type="platformMsgs:AsyncGetListResult"');
-    expect(got.text).toContain('<platformMsgs:record xmlns:listRel="urn:relationships_2017_1.lists.webservices.netsuite.com" xsi:type="listRel:Customer" internalId="42" externalId="ext-42"><listRel:companyName>Acme &amp; Co</listRel:companyName><listRel:isInactive>false</listRel:isInactive><listRel:balance>10.5</listRel:balance></platformMsgs:record>');
+    expect(got.text).toContain(
+      '<platformMsgs:record xmlns:listRel="urn:relationships_2017_1.lists.webservices.netsuite.com" xsi:type="listRel:Customer" internalId="42" externalId="ext-42"><listRel:companyName>Acme &amp; Co</listRel:companyName><listRel:isInactive>false</listRel:isInactive><listRel:balance>10.5</listRel:balance></platformMsgs:record>',
+    );
     const reads = got.body.getAsyncResultResponse.asyncResult.readResponseList.readResponse;
     expect(reads[1].status.statusDetail.code).toBe('RCRD_DSNT_EXIST');
     expect(reads[1].record).toBeUndefined();
 
     const initialized = await getAsyncResult(t.url, initJob, 1);
     expect(initialized.text).toContain('xsi:type="platformMsgs:AsyncInitializeListResult"');
-    expect(initialized.text).toContain('<platformMsgs:record xmlns:tranSales="urn:sales_2017_1.transactions.webservices.netsuite.com" xsi:type="tranSales:Invoice"><tranSales:memo>from SO 7</tranSales:memo><tranSales:total>99</tranSales:total></platformMsgs:record>');
+    expect(initialized.text).toContain(
+      '<platformMsgs:record xmlns:tranSales="urn:sales_2017_1.transactions.webservices.netsuite.com" xsi:type="tranSales:Invoice"><tranSales:memo>from SO 7</tranSales:memo><tranSales:total>99</tranSales:total></platformMsgs:record>',
+    );
   });
 
   it('pages search results by the search page size', async () => {
@@ -186,7 +190,7 @@ describe('async faults', () => {
     expect(faultOf(answer)).toMatchObject({ element: 'asyncFault', code: 'INVALID_PAGE_INDEX' });
   });
 
-  it('answers INVALID_JOB_ID alike for unknown ids and for another account\'s job', async () => {
+  it("answers INVALID_JOB_ID alike for unknown ids and for another account's job", async () => {
     const foreign = await createJob(t.url, { operation: 'asyncAddList', account: 'OTHER', items: 1 });
     const unknown = faultOf(await checkAsyncStatus(t.url, 'ASYNCWEBSERVICES_TSTDRV1234567_000_deadbeef'));
     const other = faultOf(await checkAsyncStatus(t.url, foreign));

@@ -86,9 +86,7 @@ describe('SQL metacharacters', () => {
     expect(faultOf(await postSoap(t.url, '2017_1', envelope('checkAsyncStatus', '<msg:jobId>J</msg:jobId>', '2017_1', forged))).code).toBe('USER_ERROR');
 
     const r = new RecordRequests(t);
-    const added = await r.writeResults(
-      await r.submitAndRun('asyncAddList', customer(`externalId="${escaped}"`, `<listRel:companyName>${escaped}</listRel:companyName>`)),
-    );
+    const added = await r.writeResults(await r.submitAndRun('asyncAddList', customer(`externalId="${escaped}"`, `<listRel:companyName>${escaped}</listRel:companyName>`)));
     expect(added[0].status['@isSuccess']).toBe('true');
     const [read] = await r.readResults(await r.submitAndRun('asyncGetList', ref(`type="customer" externalId="${escaped}"`)));
     expect(read.record.companyName).toBe(NASTY);

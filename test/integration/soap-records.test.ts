@@ -80,7 +80,10 @@ describe('asyncUpdateList, asyncUpsertList, asyncDeleteList and asyncGetList', (
 
   it('deletes by reference, and the record is gone for later reads', async () => {
     const target = await t.database.db('records').where({ account: 'TSTDRV1234567', external_id: 'c-9' }).first();
-    const remove = await r.submitAndRun('asyncDeleteList', ref(`type="customer" internalId="${target.internal_id}"`) + ref('type="customer" externalId="never-was"') + '<msg:deletionReason>cleanup</msg:deletionReason>');
+    const remove = await r.submitAndRun(
+      'asyncDeleteList',
+      ref(`type="customer" internalId="${target.internal_id}"`) + ref('type="customer" externalId="never-was"') + '<msg:deletionReason>cleanup</msg:deletionReason>',
+    );
     expect(statusOf(await checkAsyncStatus(t.url, remove, V)).status).toBe('finishedWithErrors');
     const [deleted, missing] = await r.writeResults(remove);
     expect(deleted.status['@isSuccess']).toBe('true');
@@ -90,7 +93,7 @@ describe('asyncUpdateList, asyncUpsertList, asyncDeleteList and asyncGetList', (
     expect(gone.status.statusDetail.code).toBe('RCRD_DSNT_EXIST');
   });
 
-  it('keeps each account\'s records to itself', async () => {
+  it("keeps each account's records to itself", async () => {
     const add = await r.submitAndRun('asyncAddList', customer('externalId="shared-ext"', '<listRel:companyName>Theirs</listRel:companyName>'), { account: 'ACCOUNT_B' });
     const [{ baseRef }] = await r.writeResults(add, 'ACCOUNT_B');
     // Each account numbers its own records, so the same internalId may name another record here.
@@ -106,7 +109,8 @@ describe('asyncUpdateList, asyncUpsertList, asyncDeleteList and asyncGetList', (
   it('stores an xsd:long to its last digit and reads it back unchanged, 2^63 - 1 and -2^63 included', async () => {
     const add = await r.submitAndRun(
       'asyncAddList',
-      customer('externalId="long-max"', '<listRel:daysOverdue>9223372036854775807</listRel:daysOverdue>') + customer('externalId="long-min"', '<listRel:daysOverdue>-9223372036854775808</listRel:daysOverdue>'),
+      customer('externalId="long-max"', '<listRel:daysOverdue>9223372036854775807</listRel:daysOverdue>') +
+        customer('externalId="long-min"', '<listRel:daysOverdue>-9223372036854775808</listRel:daysOverdue>'),
     );
     expect((await r.writeResults(add)).map((result) => result.status['@isSuccess'])).toEqual(['true', 'true']);
     const [max, min] = await r.readResults(await r.submitAndRun('asyncGetList', ref('type="customer" externalId="long-max"') + ref('type="customer" externalId="long-min"')));
@@ -114,7 +118,10 @@ describe('asyncUpdateList, asyncUpsertList, asyncDeleteList and asyncGetList', (
   });
 
   it('returns records of several areas in one getList', async () => {
-    const add = await r.submitAndRun('asyncAddList', '<msg:record xsi:type="tranSales:SalesOrder" externalId="so-1"><tranSales:memo>Rush</tranSales:memo><tranSales:total>99.5</tranSales:total></msg:record>');
+    const add = await r.submitAndRun(
+      'asyncAddList',
+      '<msg:record xsi:type="tranSales:SalesOrder" externalId="so-1"><tranSales:memo>Rush</tranSales:memo><tranSales:total>99.5</tranSales:total></msg:record>',
+    );
     const [{ baseRef }] = await r.writeResults(add);
     expect(baseRef['@type']).toBe('salesOrder');
     const [order, person] = await r.readResults(await r.submitAndRun('asyncGetList', ref('type="salesOrder" externalId="so-1"') + ref('type="customer" externalId="c-2"')));
@@ -148,8 +155,12 @@ describe('records with sublists, references and custom fields', () => {
     const get = await r.submitAndRun('asyncGetList', ref(`type="customer" internalId="${baseRef['@internalId']}"`));
     const answer = await getAsyncResult(t.url, get, 1, V);
     // Elements follow the schema's order and namespaces, whatever order the client used.
-    expect(answer.text).toMatch(/<listRel:companyName>Nested Inc<\/listRel:companyName><listRel:addressbookList replaceAll="true"><listRel:addressbook><listRel:defaultShipping>true<\/listRel:defaultShipping><listRel:label>Warehouse<\/listRel:label><listRel:addressbookAddress><platformCommon:country>_unitedStates<\/platformCommon:country><platformCommon:addr1>1 Dock Rd</);
-    expect(answer.text).toContain('<platformCore:customField scriptId="custentity_region" xsi:type="platformCore:SelectCustomFieldRef"><platformCore:value internalId="3" typeId="12"/></platformCore:customField>');
+    expect(answer.text).toMatch(
+      /<listRel:companyName>Nested Inc<\/listRel:companyName><listRel:addressbookList replaceAll="true"><listRel:addressbook><listRel:defaultShipping>true<\/listRel:defaultShipping><listRel:label>Warehouse<\/listRel:label><listRel:addressbookAddress><platformCommon:country>_unitedStates<\/platformCommon:country><platformCommon:addr1>1 Dock Rd</,
+    );
+    expect(answer.text).toContain(
+      '<platformCore:customField scriptId="custentity_region" xsi:type="platformCore:SelectCustomFieldRef"><platformCore:value internalId="3" typeId="12"/></platformCore:customField>',
+    );
     const [read] = asList(answer.body.getAsyncResultResponse.asyncResult.readResponseList.readResponse) as Array<Record<string, any>>;
     expect(read.record.addressbookList.addressbook[1].addressbookAddress.addr1).toBe('2 Main St');
   });
@@ -172,11 +183,17 @@ describe('records with sublists, references and custom fields', () => {
     ]);
     const get = await r.submitAndRun(
       'asyncGetList',
-      ref('type="salesOrder" externalId="so-lines"') + ref('type="employee" externalId="emp-1"') + ref('type="inventoryItem" externalId="sku-9"') + ref('type="purchaseOrder" externalId="po-1"'),
+      ref('type="salesOrder" externalId="so-lines"') +
+        ref('type="employee" externalId="emp-1"') +
+        ref('type="inventoryItem" externalId="sku-9"') +
+        ref('type="purchaseOrder" externalId="po-1"'),
     );
     const [so, emp, item, po] = await r.readResults(get);
     expect(so.record.entity).toMatchObject({ '@internalId': '1001', '@type': 'customer', name: 'Acme' });
-    expect(so.record.itemList.item.map((line: Record<string, any>) => [line.item['@internalId'] ?? line.item['@externalId'], line.quantity])).toEqual([['55', '2'], ['sku-9', '1']]);
+    expect(so.record.itemList.item.map((line: Record<string, any>) => [line.item['@internalId'] ?? line.item['@externalId'], line.quantity])).toEqual([
+      ['55', '2'],
+      ['sku-9', '1'],
+    ]);
     expect(emp.record).toMatchObject({ '@xsi:type': 'listEmp:Employee', firstName: 'Ada', hireDate: '2024-02-01T00:00:00.000Z' });
     expect(item.record).toMatchObject({ '@xsi:type': 'listAcct:InventoryItem', itemId: 'SKU-9', cost: '3.25' });
     expect(po.record.itemList.item.quantity).toBe('40');
@@ -199,17 +216,45 @@ describe('records with sublists, references and custom fields', () => {
   });
 
   it.each([
-    ['a field inside a sublist the schema lacks', '<listRel:addressbookList><listRel:addressbook><listRel:colour>red</listRel:colour></listRel:addressbook></listRel:addressbookList>', /addressbookList: addressbook has no field colour/],
-    ['a custom field without xsi:type', '<listRel:customFieldList><core:customField scriptId="x"><core:value>1</core:value></core:customField></listRel:customFieldList>', /customField needs an xsi:type naming a kind of CustomFieldRef/],
-    ['an xsi:type that is not a custom field', '<listRel:customFieldList><core:customField xsi:type="core:RecordRef"/></listRel:customFieldList>', /customField has xsi:type RecordRef, which is not a kind of CustomFieldRef/],
-    ['a wrong value in a custom field', '<listRel:customFieldList><core:customField xsi:type="core:LongCustomFieldRef"><core:value>ten</core:value></core:customField></listRel:customFieldList>', /value is not a valid long/],
+    [
+      'a field inside a sublist the schema lacks',
+      '<listRel:addressbookList><listRel:addressbook><listRel:colour>red</listRel:colour></listRel:addressbook></listRel:addressbookList>',
+      /addressbookList: addressbook has no field colour/,
+    ],
+    [
+      'a custom field without xsi:type',
+      '<listRel:customFieldList><core:customField scriptId="x"><core:value>1</core:value></core:customField></listRel:customFieldList>',
+      /customField needs an xsi:type naming a kind of CustomFieldRef/,
+    ],
+    [
+      'an xsi:type that is not a custom field',
+      '<listRel:customFieldList><core:customField xsi:type="core:RecordRef"/></listRel:customFieldList>',
+      /customField has xsi:type RecordRef, which is not a kind of CustomFieldRef/,
+    ],
+    [
+      'a wrong value in a custom field',
+      '<listRel:customFieldList><core:customField xsi:type="core:LongCustomFieldRef"><core:value>ten</core:value></core:customField></listRel:customFieldList>',
+      /value is not a valid long/,
+    ],
     ['a simple field given twice', '<listRel:email>a@b.c</listRel:email><listRel:email>d@e.f</listRel:email>', /email may appear only once/],
     ['a date before year 1', '<listRel:dateCreated>0000-01-01T00:00:00Z</listRel:dateCreated>', /dateCreated is not a valid dateTime \(got "0000-01-01T00:00:00Z"\)/],
     ['a date in another format', '<listRel:dateCreated>01/02/2026</listRel:dateCreated>', /dateCreated is not a valid dateTime/],
-    ['an xsd:long past 2^63 - 1', '<listRel:daysOverdue>9223372036854775808</listRel:daysOverdue>', /daysOverdue is not a valid long \(got "9223372036854775808"\): it must be an xsd:long, a whole number from -9223372036854775808 to 9223372036854775807/],
+    [
+      'an xsd:long past 2^63 - 1',
+      '<listRel:daysOverdue>9223372036854775808</listRel:daysOverdue>',
+      /daysOverdue is not a valid long \(got "9223372036854775808"\): it must be an xsd:long, a whole number from -9223372036854775808 to 9223372036854775807/,
+    ],
     ['a hexadecimal xsd:double', '<listRel:balance>0x10</listRel:balance>', /balance is not a valid double \(got "0x10"\)/],
-    ['a field in another namespace', '<core:email>a@b.c</core:email>', /email must be in namespace urn:relationships_2023_2\.lists\.webservices\.netsuite\.com \(got urn:core_2023_2/],
-    ['an address field in the record\'s namespace', '<listRel:addressbookList><listRel:addressbook><listRel:addressbookAddress><listRel:addr1>x</listRel:addr1></listRel:addressbookAddress></listRel:addressbook></listRel:addressbookList>', /addr1 must be in namespace urn:common_2023_2/],
+    [
+      'a field in another namespace',
+      '<core:email>a@b.c</core:email>',
+      /email must be in namespace urn:relationships_2023_2\.lists\.webservices\.netsuite\.com \(got urn:core_2023_2/,
+    ],
+    [
+      "an address field in the record's namespace",
+      '<listRel:addressbookList><listRel:addressbook><listRel:addressbookAddress><listRel:addr1>x</listRel:addr1></listRel:addressbookAddress></listRel:addressbook></listRel:addressbookList>',
+      /addr1 must be in namespace urn:common_2023_2/,
+    ],
   ])('refuses %s with a Client fault', async (_what, fields, message) => {
     const answer = await postSoap(t.url, V, request('asyncAddList', customer('', fields)));
     expect(faultOf(answer).faultcode).toBe('soapenv:Client');
@@ -242,10 +287,12 @@ describe('records of types the WSDL does not know', () => {
     // A client's namespace URI is written back escaped, whatever it holds.
     expect(answer.text).toMatch(/xmlns:(ns\d+)="urn:odd&quot;ns"[\s\S]*<\1:note>x<\/\1:note>/);
     expect(answer.text).toContain('<ns1:audience><ns1:segment>A</ns1:segment><ns1:segment>B</ns1:segment></ns1:audience>');
-    expect(answer.text).toContain('<ns1:customFieldList><platformCore:customField scriptId="custevent_x" xsi:type="platformCore:StringCustomFieldRef"><platformCore:value>v</platformCore:value></platformCore:customField></ns1:customFieldList>');
+    expect(answer.text).toContain(
+      '<ns1:customFieldList><platformCore:customField scriptId="custevent_x" xsi:type="platformCore:StringCustomFieldRef"><platformCore:value>v</platformCore:value></platformCore:customField></ns1:customFieldList>',
+    );
   });
 
-  it('still refuses a type in another version\'s namespace or outside NetSuite\'s', async () => {
+  it("still refuses a type in another version's namespace or outside NetSuite's", async () => {
     for (const namespace of ['urn:marketing_2017_1.lists.webservices.netsuite.com', 'urn:example:records']) {
       const answer = await postSoap(t.url, V, request('asyncAddList', `<msg:record xmlns:x="${namespace}" xsi:type="x:Campaign"/>`));
       expect(faultOf(answer).faultstring).toMatch(/is not a record type of version 2023_2/);
@@ -280,7 +327,10 @@ describe('asyncInitializeList', () => {
     expect(invoice.record.itemList.item).toMatchObject({ item: { '@internalId': '55' }, quantity: '3' });
     expect(invoice.record['@internalId']).toBeUndefined();
     expect(missing.status.statusDetail.code).toBe('RCRD_DSNT_EXIST');
-    expect(refused.status.statusDetail).toMatchObject({ code: 'INVALID_INITIALIZE_REF', message: 'Invalid initialize reference: an invoice can be initialized from customer, estimate, salesOrder.' });
+    expect(refused.status.statusDetail).toMatchObject({
+      code: 'INVALID_INITIALIZE_REF',
+      message: 'Invalid initialize reference: an invoice can be initialized from customer, estimate, salesOrder.',
+    });
     expect(order.record['@xsi:type']).toBe('tranSales:SalesOrder');
     expect(await t.database.db('records').where({ record_type: 'invoice' })).toEqual([]);
   });
@@ -291,7 +341,10 @@ describe('a job that cannot continue', () => {
     const answer = await postSoap(t.url, V, request('asyncAddList', customer('externalId="p-1"', '') + customer('externalId="p-2"', '') + customer('externalId="p-3"', '')));
     const { jobId } = answer.body.asyncAddListResponse.asyncStatusResult;
     // A corrupt input, as a bad deploy or a hand-edited row might leave it.
-    await t.database.db('job_inputs').where({ job_id: jobId, position: 2 }).update({ payload: JSON.stringify({ kind: 'record' }) });
+    await t.database
+      .db('job_inputs')
+      .where({ job_id: jobId, position: 2 })
+      .update({ payload: JSON.stringify({ kind: 'record' }) });
     const clock = t.clock as ManualClock;
     for (let i = 0; i < 30; i++) {
       clock.advance(0.5);
@@ -324,7 +377,10 @@ describe('requests the record store refuses whole', () => {
   });
 
   it('answers exceededRecordCountFault for more than 400 deletes and 2000 gets', async () => {
-    for (const [operation, count] of [['asyncDeleteList', 401], ['asyncGetList', 2001]] as const) {
+    for (const [operation, count] of [
+      ['asyncDeleteList', 401],
+      ['asyncGetList', 2001],
+    ] as const) {
       const refs = Array.from({ length: count }, (_, i) => ref(`type="customer" internalId="${i + 1}"`)).join('');
       expect(faultOf(await postSoap(t.url, V, request(operation, refs))).code).toBe('MAX_RCRDS_EXCEEDED');
     }
@@ -334,7 +390,11 @@ describe('requests the record store refuses whole', () => {
     ['an unknown field', customer('', '<listRel:nickname>x</listRel:nickname>'), /record 1 \(Customer\) has no field nickname/],
     ['a value of the wrong kind', customer('', '<listRel:isInactive>maybe</listRel:isInactive>'), /record 1 \(Customer\): isInactive is not a valid boolean/],
     ['a record without xsi:type', '<msg:record><listRel:companyName>x</listRel:companyName></msg:record>', /record 1 has no xsi:type/],
-    ['another version\'s record namespace', '<msg:record xmlns:old="urn:relationships_2017_1.lists.webservices.netsuite.com" xsi:type="old:Customer"/>', /xsi:type Customer in urn:relationships_2017_1\.lists\.webservices\.netsuite\.com, which is not a record type of version 2023_2/],
+    [
+      "another version's record namespace",
+      '<msg:record xmlns:old="urn:relationships_2017_1.lists.webservices.netsuite.com" xsi:type="old:Customer"/>',
+      /xsi:type Customer in urn:relationships_2017_1\.lists\.webservices\.netsuite\.com, which is not a record type of version 2023_2/,
+    ],
     ['no records at all', '', /asyncAddList needs at least one item/],
   ])('answers a soapenv:Client fault for %s', async (_what, inner, message) => {
     const answer = await postSoap(t.url, V, request('asyncAddList', inner));

@@ -22,19 +22,25 @@ describe('requests the client got wrong', () => {
     ['an empty body', '', /empty/],
     ['a DTD', `<!DOCTYPE lol [<!ENTITY a "aaaaaaaa">]><soapenv:Envelope xmlns:soapenv="${SOAPENV}"/>`, /document type declaration/],
     ['an unknown operation', envelope('deleteEverything', ''), /Unknown operation deleteEverything/],
-    ['an operation in another version\'s namespace', envelope('checkAsyncStatus', '<msg:jobId>J</msg:jobId>', '2019_1'), /must be in namespace urn:messages_2017_1/],
+    ["an operation in another version's namespace", envelope('checkAsyncStatus', '<msg:jobId>J</msg:jobId>', '2019_1'), /must be in namespace urn:messages_2017_1/],
     ['a missing jobId', envelope('checkAsyncStatus', '', '2017_1', accountHeader()), /requires a non-empty <jobId>/],
-    ['a pageIndex that is not an int', envelope('getAsyncResult', '<msg:jobId>J</msg:jobId><msg:pageIndex>two</msg:pageIndex>', '2017_1', accountHeader()), /pageIndex> must be an xsd:int/],
+    [
+      'a pageIndex that is not an int',
+      envelope('getAsyncResult', '<msg:jobId>J</msg:jobId><msg:pageIndex>two</msg:pageIndex>', '2017_1', accountHeader()),
+      /pageIndex> must be an xsd:int/,
+    ],
   ])('answers %s with a soapenv:Client fault', async (_what, xml, message) => {
     const fault = await clientFault(xml);
     expect(fault.faultcode).toBe('soapenv:Client');
     expect(fault.faultstring).toMatch(message);
   });
 
-  it('answers with a documentInfo header carrying the request\'s nsId', async () => {
+  it("answers with a documentInfo header carrying the request's nsId", async () => {
     const jobId = await createJob(t.url, { operation: 'asyncAddList', items: 1 });
     const answer = await checkAsyncStatus(t.url, jobId, '2022_1');
-    expect(answer.text).toMatch(/<soapenv:Header><platformMsgs:documentInfo [^>]*><platformMsgs:nsId>WEBSERVICES_TSTDRV1234567_\d{27}_[0-9a-f]{8}<\/platformMsgs:nsId><\/platformMsgs:documentInfo><\/soapenv:Header>/);
+    expect(answer.text).toMatch(
+      /<soapenv:Header><platformMsgs:documentInfo [^>]*><platformMsgs:nsId>WEBSERVICES_TSTDRV1234567_\d{27}_[0-9a-f]{8}<\/platformMsgs:nsId><\/platformMsgs:documentInfo><\/soapenv:Header>/,
+    );
   });
 
   it('refuses an account in the header that is not an account id, so it can never reach an answer', async () => {
@@ -162,7 +168,7 @@ describe('versions, WSDL and schemas over HTTP', () => {
     expect(await response.text()).toMatch(/POST SOAP 1.1 envelopes/);
   });
 
-  it('serves the same operations on every version with that version\'s namespaces', async () => {
+  it("serves the same operations on every version with that version's namespaces", async () => {
     const jobId = await createJob(t.url, { operation: 'asyncAddList', items: 1 });
     for (const version of ['2017_1', '2020_1', '2025_2']) {
       const answer = await checkAsyncStatus(t.url, jobId, version);

@@ -24,9 +24,14 @@ beforeAll(async () => {
   ];
   const first = await r.submitAndRun(
     'asyncAddList',
-    people.map(([ext, name, email, inactive]) =>
-      customer(`externalId="${ext}"`, `<listRel:companyName>${name}</listRel:companyName>${email ? `<listRel:email>${email}</listRel:email>` : ''}<listRel:isInactive>${inactive}</listRel:isInactive>`),
-    ).join(''),
+    people
+      .map(([ext, name, email, inactive]) =>
+        customer(
+          `externalId="${ext}"`,
+          `<listRel:companyName>${name}</listRel:companyName>${email ? `<listRel:email>${email}</listRel:email>` : ''}<listRel:isInactive>${inactive}</listRel:isInactive>`,
+        ),
+      )
+      .join(''),
     { account: ACCOUNT },
   );
   const start = clock.now().toISOString();
@@ -86,7 +91,11 @@ describe('asyncSearch', () => {
     ['is', stringField('companyName', 'is', 'globex'), ['glob-1']],
     ['a LIKE wildcard taken literally', stringField('companyName', 'contains', '100%_'), ['init-1']],
     ['empty', stringField('email', 'empty') + stringField('companyName', 'doesNotStartWith', 'Bulk'), ['acme-2']],
-    ['isNot with doesNotContain', stringField('companyName', 'isNot', 'globex') + stringField('companyName', 'doesNotContain', 'bulk') + stringField('email', 'notEmpty'), ['acme-1', 'acme-3', 'init-1']],
+    [
+      'isNot with doesNotContain',
+      stringField('companyName', 'isNot', 'globex') + stringField('companyName', 'doesNotContain', 'bulk') + stringField('email', 'notEmpty'),
+      ['acme-1', 'acme-3', 'init-1'],
+    ],
     ['a boolean', '<common:isInactive><core:searchValue>true</core:searchValue></common:isInactive>', ['acme-2', 'init-1']],
   ])('finds by %s', async (_what, fields, expected) => {
     expect((await search(fields)).found).toEqual(expected);
@@ -129,10 +138,30 @@ describe('asyncSearch', () => {
     ['a page size under 5', searchRecord('CustomerSearchBasic', ''), pageSizeHeader(4), /pageSize must be a whole number from 5 to 2000/],
     ['an unknown search', searchRecord('SpaceshipSearchBasic', ''), '', /this emulator answers [^;]*CustomerSearchBasic/],
     ['an unknown field', searchRecord('CustomerSearchBasic', stringField('shoeSize', 'is', '9')), '', /CustomerSearchBasic has no field shoeSize/],
-    ['a string field without operator', searchRecord('CustomerSearchBasic', '<common:email><core:searchValue>x</core:searchValue></common:email>'), '', /CustomerSearchBasic.email needs operator one of is/],
-    ['a field in the wrong namespace', searchRecord('CustomerSearchBasic', '<core:email operator="is"><core:searchValue>x</core:searchValue></core:email>'), '', /CustomerSearchBasic.email must be in namespace urn:common_2023_2/],
-    ['a searchValue outside platformCore', searchRecord('CustomerSearchBasic', '<common:email operator="is"><common:searchValue>x</common:searchValue></common:email>'), '', /CustomerSearchBasic.email.searchValue must be in namespace urn:core_2023_2/],
-    ['within without searchValue2', searchRecord('CustomerSearchBasic', '<common:dateCreated operator="within"><core:searchValue>2026-01-01T00:00:00Z</core:searchValue></common:dateCreated>'), '', /needs searchValue2/],
+    [
+      'a string field without operator',
+      searchRecord('CustomerSearchBasic', '<common:email><core:searchValue>x</core:searchValue></common:email>'),
+      '',
+      /CustomerSearchBasic.email needs operator one of is/,
+    ],
+    [
+      'a field in the wrong namespace',
+      searchRecord('CustomerSearchBasic', '<core:email operator="is"><core:searchValue>x</core:searchValue></core:email>'),
+      '',
+      /CustomerSearchBasic.email must be in namespace urn:common_2023_2/,
+    ],
+    [
+      'a searchValue outside platformCore',
+      searchRecord('CustomerSearchBasic', '<common:email operator="is"><common:searchValue>x</common:searchValue></common:email>'),
+      '',
+      /CustomerSearchBasic.email.searchValue must be in namespace urn:core_2023_2/,
+    ],
+    [
+      'within without searchValue2',
+      searchRecord('CustomerSearchBasic', '<common:dateCreated operator="within"><core:searchValue>2026-01-01T00:00:00Z</core:searchValue></common:dateCreated>'),
+      '',
+      /needs searchValue2/,
+    ],
   ])('answers a soapenv:Client fault for %s', async (_what, inner, header, message) => {
     const answer = await postSoap(t.url, V, request('asyncSearch', inner, { account: ACCOUNT, header }));
     expect(faultOf(answer).faultcode).toBe('soapenv:Client');

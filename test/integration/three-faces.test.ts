@@ -128,7 +128,10 @@ it('reports one job through the progress API and reads it the same through SOAP,
   const ajax = await client.getStatus(created.sysId);
   expect(ajax).toEqual(rest.body);
   const tracker = rest.body;
-  const { children: [first, second], ...root } = tracker;
+  const {
+    children: [first, second],
+    ...root
+  } = tracker;
   const { children: _none, ...leafWithoutChildren } = SERVICENOW_LEAF;
   expect(shapeOf(root)).toEqual(shapeOf(leafWithoutChildren));
   expect(shapeOf(first)).toEqual(shapeOf(SERVICENOW_LEAF));

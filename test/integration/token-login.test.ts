@@ -10,12 +10,16 @@ let t: TestService;
 let authenticator: Authenticator;
 beforeAll(async () => {
   t = await startTestService();
-  authenticator = new Authenticator(new PgAccountStore(t.database.db), { now: () => new Date() }, {
-    mode: 'on',
-    timestampWindowSeconds: 300,
-    defaultAccount: 'TSTDRV1234567',
-    defaults: { concurrentRequests: 5, maxResultCalls: 20, minPollIntervalSeconds: 0, responseDelayMs: 0 },
-  });
+  authenticator = new Authenticator(
+    new PgAccountStore(t.database.db),
+    { now: () => new Date() },
+    {
+      mode: 'on',
+      timestampWindowSeconds: 300,
+      defaultAccount: 'TSTDRV1234567',
+      defaults: { concurrentRequests: 5, maxResultCalls: 20, minPollIntervalSeconds: 0, responseDelayMs: 0 },
+    },
+  );
   await ensureTestAccount(t.url, 'BASIC1', TEST_ADMIN_TOKEN);
 });
 afterAll(() => t.close());

@@ -45,13 +45,7 @@ export function wsdlUrlFor(baseUrl: string, version: Version): string {
 const START_AFTER_SECONDS = 1.5;
 const OK_EXTERNAL_IDS = ['ok-1', 'ok-2', 'ok-3', 'ok-4', 'ok-5', 'ok-6'];
 
-const UPSERTS = [
-  { externalId: 'up-1' },
-  { externalId: 'up-2' },
-  { internalId: '7003', externalId: 'up-3' },
-  { externalId: 'up-4' },
-  { internalId: '7005', externalId: 'up-5' },
-];
+const UPSERTS = [{ externalId: 'up-1' }, { externalId: 'up-2' }, { internalId: '7003', externalId: 'up-3' }, { externalId: 'up-4' }, { internalId: '7005', externalId: 'up-5' }];
 const UPSERT_FAILURES = [
   { item: 2, code: 'DUP_ENTITY', message: 'This entity already exists.' },
   { item: 5, code: 'INVALID_FLD_VALUE', message: 'Invalid value for field email: not-an-address.' },
@@ -547,12 +541,7 @@ function expectAsyncFault(fault: FaultReport, code: string, profile: ClientProfi
   expectUserFault(fault, { element: 'asyncFault', type: 'AsyncFault', code }, profile, version);
 }
 
-function expectWritePages(
-  paged: PagedResultReport,
-  expected: { resultType: string; pageSizes: number[] },
-  profile: ClientProfile,
-  version: Version,
-): WriteRecordReport[] {
+function expectWritePages(paged: PagedResultReport, expected: { resultType: string; pageSizes: number[] }, profile: ClientProfile, version: Version): WriteRecordReport[] {
   expect(paged.pages.map((page) => page.pageIndex)).toEqual(expected.pageSizes.map((_, i) => i + 1));
   for (const page of paged.pages) {
     // The trap: without xsi:type, zeep reads asyncResult as the empty abstract type (its
@@ -649,7 +638,7 @@ export function describeInterop(client: InteropClient): void {
       expect(records[4].statusDetails).toEqual([{ code: 'INVALID_FLD_VALUE', message: UPSERT_FAILURES[1].message, type: 'ERROR' }]);
     });
 
-    it('reads each RecordRef\'s type attribute (customer), not its xsi:type', () => {
+    it("reads each RecordRef's type attribute (customer), not its xsi:type", () => {
       // RecordRef has an attribute named type; a client matching attributes by local name
       // alone (PHP's SoapClient) takes whichever attribute called "type" comes first.
       const records = [part(report.results.ok, 'paging the ok job'), part(report.results.errors, 'paging the errors job')].flatMap((paged) =>
@@ -857,7 +846,7 @@ function wrongNamespace(refusal: RefusalReport, where: RegExp): { field: string;
 }
 
 function describeRecords(profile: ClientProfile, version: Version, context: () => { report: ClientReport; service: TestService }): void {
-  describe('real records sent through the client\'s own types', () => {
+  describe("real records sent through the client's own types", () => {
     const records = () => part(context().report.records, 'the records scenario');
     const account = () => records().account;
     const customerId = () => part(records().addCustomer, 'adding the customer').page.records[0]!.baseRef!.internalId as string;
@@ -866,18 +855,35 @@ function describeRecords(profile: ClientProfile, version: Version, context: () =
     const sent = profile.recordNamespaces ? 'addresses and custom fields' : 'addressbook entries without addresses (see recordNamespaces)';
     it(`adds a customer with ${sent}, then a sales order for it by its internalId (asyncAddList)`, () => {
       const customer = part(records().addCustomer, 'adding the customer');
-      expectWriteJob(customer, { resultType: 'AsyncAddListResult', status: 'finished', isSuccess: true, type: 'customer', externalId: RECORDS.customer.externalId }, profile, version);
+      expectWriteJob(
+        customer,
+        { resultType: 'AsyncAddListResult', status: 'finished', isSuccess: true, type: 'customer', externalId: RECORDS.customer.externalId },
+        profile,
+        version,
+      );
       const order = part(records().addSalesOrder, 'adding the sales order');
-      expectWriteJob(order, { resultType: 'AsyncAddListResult', status: 'finished', isSuccess: true, type: 'salesOrder', externalId: RECORDS.salesOrder.externalId }, profile, version);
+      expectWriteJob(
+        order,
+        { resultType: 'AsyncAddListResult', status: 'finished', isSuccess: true, type: 'salesOrder', externalId: RECORDS.salesOrder.externalId },
+        profile,
+        version,
+      );
       expect(Number(orderId())).toBeGreaterThan(Number(customerId()));
     });
 
     it('reads both back by asyncGetList: Customer and SalesOrder, with sublists, custom fields and references', () => {
       const get = part(records().getList, 'getList of the customer and the order');
-      expect({ submittedStatus: get.submittedStatus, status: get.status, resultType: get.resultType }).toEqual({ submittedStatus: 'pending', status: 'finished', resultType: 'AsyncGetListResult' });
+      expect({ submittedStatus: get.submittedStatus, status: get.status, resultType: get.resultType }).toEqual({
+        submittedStatus: 'pending',
+        status: 'finished',
+        resultType: 'AsyncGetListResult',
+      });
       if (profile.namespaces) expect(get.resultTypeNamespace).toBe(ns(version).messages);
       expect(String(get.listStatus?.isSuccess)).toBe('true');
-      expect(get.reads.map((read) => [String(read.isSuccess), read.statusDetails])).toEqual([['true', []], ['true', []]]);
+      expect(get.reads.map((read) => [String(read.isSuccess), read.statusDetails])).toEqual([
+        ['true', []],
+        ['true', []],
+      ]);
       const [customer, order] = get.reads.map((read) => read.record);
       // Read before the update: the name as added.
       expect(comparable(customer)).toEqual(comparable(expectedCustomer(profile, version, customerId(), RECORDS.customer.fields.companyName)));
@@ -906,7 +912,9 @@ function describeRecords(profile: ClientProfile, version: Version, context: () =
         expect(String(search.status?.isSuccess)).toBe('true');
         // pageSize is the searchPreferences header's.
         expect({ totalRecords: search.totalRecords, pageSize: search.pageSize, totalPages: search.totalPages, pageIndex: search.pageIndex }).toEqual(
-          profile.int === 'string' ? { totalRecords: '1', pageSize: String(RECORDS.pageSize), totalPages: '1', pageIndex: '1' } : { totalRecords: 1, pageSize: RECORDS.pageSize, totalPages: 1, pageIndex: 1 },
+          profile.int === 'string'
+            ? { totalRecords: '1', pageSize: String(RECORDS.pageSize), totalPages: '1', pageIndex: '1' }
+            : { totalRecords: 1, pageSize: RECORDS.pageSize, totalPages: 1, pageIndex: 1 },
         );
         // The whole record, with the new name and everything else as added.
         expect(search.records.map(comparable)).toEqual([comparable(expectedCustomer(profile, version, customerId(), RECORDS.update.companyName))]);
@@ -954,7 +962,7 @@ function describeRecords(profile: ClientProfile, version: Version, context: () =
       expect(missing.page.records[0].statusDetails).toEqual([{ code: 'RCRD_DSNT_EXIST', message: 'That record does not exist.', type: 'ERROR' }]);
     });
 
-    it('stored the records as sent, changed only the updated field, and ran every job in the header\'s account (server side)', async () => {
+    it("stored the records as sent, changed only the updated field, and ran every job in the header's account (server side)", async () => {
       const { db } = context().service.database;
       const { customer, salesOrder } = RECORDS;
       expect(account()).toBe(RECORDS.account);
@@ -991,9 +999,7 @@ function describeRecords(profile: ClientProfile, version: Version, context: () =
       }
       expect(orderRow.fields).toMatchObject({ ...salesOrder.fields, entity: { '@internalId': customerId(), '@type': 'customer' } });
       const lines = orderRow.fields.itemList.item as Array<Record<string, any>>;
-      expect(
-        lines.map((line) => ({ item: line.item, quantity: Number(line.quantity), rate: line.rate, amount: Number(line.amount), description: line.description })),
-      ).toEqual(
+      expect(lines.map((line) => ({ item: line.item, quantity: Number(line.quantity), rate: line.rate, amount: Number(line.amount), description: line.description }))).toEqual(
         salesOrder.items.map((line) => ({
           item: Object.fromEntries(Object.entries(line.item).map(([key, value]) => [`@${key}`, value])),
           quantity: line.quantity,

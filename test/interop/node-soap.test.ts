@@ -551,7 +551,7 @@ function namespacesIn(xml: string | null | undefined, elements: string[]): Recor
 }
 
 function describeNodeSoapNamespaces(context: () => InteropContext): void {
-  describe('the namespaces node-soap writes a record\'s elements in', () => {
+  describe("the namespaces node-soap writes a record's elements in", () => {
     const requests = () => (context().report.extra?.requests ?? {}) as SubmittedRequests;
     const v = () => context().version;
     const all = (elements: string[], namespace: string) => Object.fromEntries(elements.map((element) => [element, [namespace]]));
@@ -571,13 +571,13 @@ function describeNodeSoapNamespaces(context: () => InteropContext): void {
       expect(namespacesIn(requests().updateMissing, ['record', 'companyName'])).toEqual({ record: [messages], companyName: [rel] });
     });
 
-    it('writes the tokenPassport and its children in platformCore, where TokenPassport\'s children are declared', () => {
+    it("writes the tokenPassport and its children in platformCore, where TokenPassport's children are declared", () => {
       const core = `urn:core_${v()}.platform.webservices.netsuite.com`;
       const passport = ['tokenPassport', 'account', 'consumerKey', 'token', 'nonce', 'timestamp', 'signature'];
       expect(namespacesIn(requests().addCustomer, passport)).toEqual(all(passport, core));
     });
 
-    it('writes address fields, custom fields and search values in their parent\'s namespace (the requests the server refuses)', () => {
+    it("writes address fields, custom fields and search values in their parent's namespace (the requests the server refuses)", () => {
       // Where the schemas declare them: Address's fields in platformCommon, CustomFieldList's
       // customField and SearchStringField's searchValue in platformCore. An element node-soap
       // gives an xsi:type stays in its parent's namespace; only its children move to the type's.
@@ -600,7 +600,17 @@ describeInterop({
   // node-soap leaves attributes as text, and cannot resolve the type of searchResult's children
   // (an element ref inside the xsi:type's extension), so those ints stay text too. A record's own
   // fields it types by the record's xsi:type; values in its sublists stay text.
-  profile: { double: 'number', booleanAttribute: 'string', booleanElement: 'boolean', int: 'string', namespaces: false, typedFaultDetail: false, recordNamespaces: false, recordBoolean: 'string', recordDouble: 'string' },
+  profile: {
+    double: 'number',
+    booleanAttribute: 'string',
+    booleanElement: 'boolean',
+    int: 'string',
+    namespaces: false,
+    typedFaultDetail: false,
+    recordNamespaces: false,
+    recordBoolean: 'string',
+    recordDouble: 'string',
+  },
   run: runNodeSoap,
   describeMore: describeNodeSoapNamespaces,
 });

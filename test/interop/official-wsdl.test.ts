@@ -32,7 +32,7 @@ afterAll(async () => {
   rmSync(tree, { recursive: true, force: true });
 });
 
-it('zeep loads NetSuite\'s WSDL from the service and runs asyncAddList, asyncGetList and asyncSearch of a Partner through it', async () => {
+it("zeep loads NetSuite's WSDL from the service and runs asyncAddList, asyncGetList and asyncSearch of a Partner through it", async () => {
   const run = await runProgram(PYTHON, [SCRIPT, `${t.url}/wsdl/v${VERSION}_0/netsuite.wsdl`, `credentials=${JSON.stringify(testCredentials(ACCOUNT))}`]);
   if (run.code !== 0) throw new Error(`zeep_official.py ended with ${run.code}:\n${run.stderr}\n${run.stdout}`);
   expect(JSON.parse(run.stdout)).toEqual({

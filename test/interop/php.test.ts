@@ -8,7 +8,17 @@ const SCRIPT = path.join(__dirname, 'php_client.php');
 
 describeInterop({
   name: 'PHP SoapClient',
-  profile: { double: 'double', booleanAttribute: 'boolean', booleanElement: 'boolean', int: 'integer', namespaces: false, typedFaultDetail: false, recordNamespaces: true, recordBoolean: 'boolean', recordDouble: 'double' },
+  profile: {
+    double: 'double',
+    booleanAttribute: 'boolean',
+    booleanElement: 'boolean',
+    int: 'integer',
+    namespaces: false,
+    typedFaultDetail: false,
+    recordNamespaces: true,
+    recordBoolean: 'boolean',
+    recordDouble: 'double',
+  },
   checkInstalled() {
     requireProgram(PHP, ['--version'], `${PHP} is missing: install php-cli php-soap: apt-get install php-cli php-soap`);
     requireProgram(PHP, ['-r', 'exit(class_exists("SoapClient") ? 0 : 1);'], `PHP has no SoapClient: install php-soap: apt-get install php-soap`);

@@ -9,7 +9,17 @@ const SCRIPT = path.join(__dirname, 'zeep_client.py');
 
 describeInterop({
   name: 'zeep',
-  profile: { double: 'float', booleanAttribute: 'bool', booleanElement: 'bool', int: 'int', namespaces: true, typedFaultDetail: true, recordNamespaces: true, recordBoolean: 'bool', recordDouble: 'float' },
+  profile: {
+    double: 'float',
+    booleanAttribute: 'bool',
+    booleanElement: 'bool',
+    int: 'int',
+    namespaces: true,
+    typedFaultDetail: true,
+    recordNamespaces: true,
+    recordBoolean: 'bool',
+    recordDouble: 'float',
+  },
   checkInstalled() {
     requireProgram(PYTHON, ['--version'], `${PYTHON} is missing: install python3 and python3-zeep: apt-get install python3 python3-zeep`);
     requireProgram(PYTHON, ['-c', 'import zeep, lxml'], `zeep is not importable by ${PYTHON}: install python3-zeep: apt-get install python3-zeep`);

@@ -7,7 +7,6 @@ import { startTestService, TEST_ADMIN_TOKEN, type TestService } from '../helpers
 /** The account jobs belong to when they name none: the demo account, DEFAULT_ACCOUNT. */
 const ACCOUNT = 'TSTDRV1234567';
 
-
 /**
  * The dashboard end to end in headless Chromium (Debian's chromium, driven by playwright-core):
  * the token prompt, the job board moving as the manual clock advances, a job page with its step
@@ -127,7 +126,10 @@ test("the board shows a job's progress bar and percent move as the clock advance
     operation: 'asyncAddList',
     items: 10,
     ratePerSecond: 1,
-    failures: [{ item: 2, code: 'DUP_ENTITY' }, { item: 5, code: 'INVALID_FLD_VALUE' }],
+    failures: [
+      { item: 2, code: 'DUP_ENTITY' },
+      { item: 5, code: 'INVALID_FLD_VALUE' },
+    ],
   });
   const row = `tr[data-job-id="${jobId}"]`;
   // The token in the fragment is kept for the tab and taken out of the address.
@@ -211,7 +213,10 @@ test('a reported job page shows its step tree with each step’s failed items', 
   const created = await progress('POST', '/jobs', {
     name: 'Bulk repricing',
     referenceId: 'ORDER-77',
-    steps: [{ name: 'Validate', totalItems: 3 }, { name: 'Price', steps: [{ name: 'Catalogue' }, { name: 'Contracts' }] }],
+    steps: [
+      { name: 'Validate', totalItems: 3 },
+      { name: 'Price', steps: [{ name: 'Catalogue' }, { name: 'Contracts' }] },
+    ],
   });
   const [validate, price] = created.steps;
   await progress('POST', `/jobs/${created.id}/steps/${validate.sysId}/items`, {
@@ -233,7 +238,10 @@ test('a reported job page shows its step tree with each step’s failed items', 
   expect(await page.locator('#failures').textContent()).toContain('2 failed items, listed under their steps above.');
   expect(JSON.parse((await page.locator('[data-face="executionTracker"] pre').textContent()) ?? '')).toMatchObject({
     name: 'Bulk repricing',
-    children: [{ name: 'Validate', state: '2' }, { name: 'Price', state: '0', children: [{ name: 'Catalogue' }, { name: 'Contracts' }] }],
+    children: [
+      { name: 'Validate', state: '2' },
+      { name: 'Price', state: '0', children: [{ name: 'Catalogue' }, { name: 'Contracts' }] },
+    ],
   });
   expect(await page.locator('[data-face="getAsyncResult"] pre').textContent()).toContain('<platformFaults:code>JOB_NOT_COMPLETE</platformFaults:code>');
   await screenshot('reported-job');

@@ -8,19 +8,51 @@ const options = { pacing: true, tickMs: 200, batch: 500 };
 
 function job(overrides: Partial<Job> = {}): Job {
   return {
-    id: 'J', source: 'scripted', account: 'A', operation: 'asyncAddList', recordType: 'customer', status: 'pending',
-    totalItems: 10, processedItems: 0, failedItems: 0, ratePerSecond: 2, scenario: {},
-    submittedAt: at(0), availableAt: at(0), startedAt: null, finishedAt: null, expiresAt: at(86400),
-    resultCalls: 0, failureCode: null, failureMessage: null, rate: emptyRateState(), sysId: '0'.repeat(32), name: null, referenceId: null, additionalData: null, message: null, detailMessage: null, result: null, clientId: null, callbackUrl: null, updatedAt: at(0),
+    id: 'J',
+    source: 'scripted',
+    account: 'A',
+    operation: 'asyncAddList',
+    recordType: 'customer',
+    status: 'pending',
+    totalItems: 10,
+    processedItems: 0,
+    failedItems: 0,
+    ratePerSecond: 2,
+    scenario: {},
+    submittedAt: at(0),
+    availableAt: at(0),
+    startedAt: null,
+    finishedAt: null,
+    expiresAt: at(86400),
+    resultCalls: 0,
+    failureCode: null,
+    failureMessage: null,
+    rate: emptyRateState(),
+    sysId: '0'.repeat(32),
+    name: null,
+    referenceId: null,
+    additionalData: null,
+    message: null,
+    detailMessage: null,
+    result: null,
+    clientId: null,
+    callbackUrl: null,
+    updatedAt: at(0),
     ...overrides,
   };
 }
 
 /** Applies a plan the way the store does, for the next step. */
 const apply = (before: Job, plan: ReturnType<typeof planAdvance>): Job => ({
-  ...before, status: plan.status, startedAt: plan.startedAt, finishedAt: plan.finishedAt,
-  processedItems: plan.processedItems, failedItems: plan.failedItems, rate: plan.rate,
-  failureCode: plan.failureCode, failureMessage: plan.failureMessage,
+  ...before,
+  status: plan.status,
+  startedAt: plan.startedAt,
+  finishedAt: plan.finishedAt,
+  processedItems: plan.processedItems,
+  failedItems: plan.failedItems,
+  rate: plan.rate,
+  failureCode: plan.failureCode,
+  failureMessage: plan.failureMessage,
 });
 
 describe('planAdvance', () => {

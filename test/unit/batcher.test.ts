@@ -102,7 +102,10 @@ describe('Batcher', () => {
     await Promise.all(full);
     await turn();
     await turn();
-    expect(batches).toEqual([[1, 2, 3], [4, 5]]);
+    expect(batches).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
     openAll();
     expect(await Promise.all(waiting)).toEqual(['answer 4', 'answer 5']);
   });

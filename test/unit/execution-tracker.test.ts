@@ -18,7 +18,11 @@ const node = (over: Partial<TrackerSource>): TrackerSource => ({
 
 describe('trackerJson', () => {
   it('writes a readable tracker as getStatusLayer does: strings, parsed result, duration until now', () => {
-    const json = trackerJson(node({ children: [node({ sysId: 'f'.repeat(32), name: 'Validate', state: 'successful', completedAt: new Date('2026-11-23T10:01:05Z'), result: null })] }), true, now);
+    const json = trackerJson(
+      node({ children: [node({ sysId: 'f'.repeat(32), name: 'Validate', state: 'successful', completedAt: new Date('2026-11-23T10:01:05Z'), result: null })] }),
+      true,
+      now,
+    );
     expect(json).toEqual({
       name: 'Import customers',
       state: '1',

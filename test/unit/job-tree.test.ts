@@ -8,11 +8,36 @@ const at = (seconds: number) => new Date(T0 + seconds * 1000);
 
 function externalJob(overrides: Partial<Job> = {}): Job {
   return {
-    id: 'J', source: 'external', account: 'A', operation: null, recordType: null, status: 'pending',
-    totalItems: 10_000, processedItems: 0, failedItems: 0, ratePerSecond: 1, scenario: {},
-    submittedAt: at(0), availableAt: at(0), startedAt: null, finishedAt: null, expiresAt: at(86400),
-    resultCalls: 0, failureCode: null, failureMessage: null, rate: emptyRateState(),
-    sysId: '0'.repeat(32), name: 'job', referenceId: null, additionalData: null, message: null, detailMessage: null, result: null, clientId: null, callbackUrl: null, updatedAt: at(0),
+    id: 'J',
+    source: 'external',
+    account: 'A',
+    operation: null,
+    recordType: null,
+    status: 'pending',
+    totalItems: 10_000,
+    processedItems: 0,
+    failedItems: 0,
+    ratePerSecond: 1,
+    scenario: {},
+    submittedAt: at(0),
+    availableAt: at(0),
+    startedAt: null,
+    finishedAt: null,
+    expiresAt: at(86400),
+    resultCalls: 0,
+    failureCode: null,
+    failureMessage: null,
+    rate: emptyRateState(),
+    sysId: '0'.repeat(32),
+    name: 'job',
+    referenceId: null,
+    additionalData: null,
+    message: null,
+    detailMessage: null,
+    result: null,
+    clientId: null,
+    callbackUrl: null,
+    updatedAt: at(0),
     ...overrides,
   };
 }
@@ -33,7 +58,7 @@ describe('the job tree', () => {
     expect(nodePercent({ state: 'successful', percentComplete: 0, children: [leaf('pending', 0)] })).toBe(100);
   });
 
-  it('derives the job\'s progress from nested steps, starts what is reported on, and samples the change', () => {
+  it("derives the job's progress from nested steps, starts what is reported on, and samples the change", () => {
     const steps = newStepRows('J', null, [{ name: 'a', children: [{ name: 'a1' }, { name: 'a2' }] }, { name: 'b' }], 0, at(0));
     const [a, a1] = steps;
     let tree: JobTree = { job: externalJob(), steps };
@@ -63,6 +88,8 @@ describe('the job tree', () => {
     const flat = (count: number) => Array.from({ length: count }, () => ({ name: 's' }));
     const tree: JobTree = { job: externalJob(), steps: newStepRows('J', null, flat(MAX_STEPS_PER_JOB - 2), 0, at(0)) };
     expect(planChange(tree, null, { kind: 'children', steps: flat(2) }, at(1)).added).toHaveLength(2);
-    expect(() => planChange(tree, null, { kind: 'children', steps: flat(3) }, at(1))).toThrow(expect.objectContaining({ field: 'steps', message: expect.stringContaining(`at most ${MAX_STEPS_PER_JOB} steps`) }));
+    expect(() => planChange(tree, null, { kind: 'children', steps: flat(3) }, at(1))).toThrow(
+      expect.objectContaining({ field: 'steps', message: expect.stringContaining(`at most ${MAX_STEPS_PER_JOB} steps`) }),
+    );
   });
 });

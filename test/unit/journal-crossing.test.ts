@@ -48,7 +48,10 @@ describe.each([32, 0, 16 * 1024])('with a cap of %i bytes', (cap) => {
 });
 
 it('sends no more of a body than the cap and one', () => {
-  const [, , , , , , , , requestBody, , , answerBytes, answerText] = crossing({ ...base, requestBody: 'q'.repeat(100_000), answer: { bytes: 200_000, text: () => 'w'.repeat(200_000) } }, 1000);
+  const [, , , , , , , , requestBody, , , answerBytes, answerText] = crossing(
+    { ...base, requestBody: 'q'.repeat(100_000), answer: { bytes: 200_000, text: () => 'w'.repeat(200_000) } },
+    1000,
+  );
   expect(requestBody).toHaveLength(1001);
   expect(answerText).toHaveLength(1001);
   expect(answerBytes).toBe(200_000);

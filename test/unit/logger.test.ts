@@ -65,7 +65,11 @@ it('logs an error, given alone or among details, with its type, message and stac
   logger.error('request failed', { reference: 'r-1', error: new Error('lost') });
   logger.error('odd throw', 'a string');
   await new Promise(setImmediate);
-  expect(lines[0]).toMatchObject({ level: 'error', message: 'worker step failed', error: { type: 'TypeError', message: 'no such column', stack: expect.stringContaining('TypeError') } });
+  expect(lines[0]).toMatchObject({
+    level: 'error',
+    message: 'worker step failed',
+    error: { type: 'TypeError', message: 'no such column', stack: expect.stringContaining('TypeError') },
+  });
   expect(lines[1]).toMatchObject({ reference: 'r-1', error: { type: 'Error', message: 'lost' } });
   expect(lines[2]).toMatchObject({ error: 'a string' });
 });
@@ -96,7 +100,11 @@ describe('on the standard streams', () => {
     return spawn(process.execPath, ['-r', './tools/register-ts.js', '-e', script], { cwd: path.resolve(__dirname, '../..') });
   }
 
-  const linesOf = (text: string) => text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const linesOf = (text: string) =>
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
 
   it('puts info lines on stdout and errors on stderr, each line once, all of them by exit', async () => {
     const child = logging('exit');
@@ -105,7 +113,11 @@ describe('on the standard streams', () => {
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     await new Promise((resolve) => child.on('close', resolve));
-    expect(linesOf(out).map((line) => [line.level, line.n])).toEqual([['info', 0], ['info', 1], ['info', 2]]);
+    expect(linesOf(out).map((line) => [line.level, line.n])).toEqual([
+      ['info', 0],
+      ['info', 1],
+      ['info', 2],
+    ]);
     expect(linesOf(err)).toEqual([expect.objectContaining({ level: 'error', message: 'step failed', error: expect.objectContaining({ message: 'lost' }) })]);
   });
 

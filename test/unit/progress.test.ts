@@ -6,7 +6,8 @@ const at = (seconds: number) => new Date(T0 + seconds * 1000);
 
 function job(overrides: Partial<Job> = {}): Job {
   return {
-    id: 'J', source: 'scripted',
+    id: 'J',
+    source: 'scripted',
     account: 'A',
     operation: 'asyncAddList',
     recordType: 'customer',
@@ -25,7 +26,16 @@ function job(overrides: Partial<Job> = {}): Job {
     failureCode: null,
     failureMessage: null,
     rate: emptyRateState(),
-    sysId: '0'.repeat(32), name: null, referenceId: null, additionalData: null, message: null, detailMessage: null, result: null, clientId: null, callbackUrl: null, updatedAt: at(0),
+    sysId: '0'.repeat(32),
+    name: null,
+    referenceId: null,
+    additionalData: null,
+    message: null,
+    detailMessage: null,
+    result: null,
+    clientId: null,
+    callbackUrl: null,
+    updatedAt: at(0),
     ...overrides,
   };
 }

@@ -40,7 +40,14 @@ const campaign: RecordFields = {
   coreElsewhere: { '@ns': `urn:core_${V}.elsewhere.webservices.netsuite.com`, inner: 'i' },
   messages: { '@ns': `urn:messages_${V}.platform.webservices.netsuite.com`, inner: 'm' },
   oldVersion: { '@ns': 'urn:relationships_2017_1.lists.webservices.netsuite.com', inner: 'o' },
-  customFieldList: { customField: { '@ns': `urn:core_${V}.platform.webservices.netsuite.com`, '@xsi:type': `{urn:core_${V}.platform.webservices.netsuite.com}StringCustomFieldRef`, '@scriptId': 'custevent_x', value: 'v' } },
+  customFieldList: {
+    customField: {
+      '@ns': `urn:core_${V}.platform.webservices.netsuite.com`,
+      '@xsi:type': `{urn:core_${V}.platform.webservices.netsuite.com}StringCustomFieldRef`,
+      '@scriptId': 'custevent_x',
+      value: 'v',
+    },
+  },
   '@ignored': 'not written',
 };
 
@@ -80,7 +87,11 @@ const searchItems: ItemResult[] = [
 const pages: Array<[string, ResultPage, string]> = [
   ['an add page', resultPage('asyncAddList', writeItems), V],
   ['a delete page of an older version', resultPage('asyncDeleteList', writeItems), '2017_1'],
-  ['an update page of a job that failed', resultPage('asyncUpdateList', writeItems.slice(0, 2), { failureCode: 'UNEXPECTED_ERROR', failureMessage: `Stopped <here> & "there"` }), V],
+  [
+    'an update page of a job that failed',
+    resultPage('asyncUpdateList', writeItems.slice(0, 2), { failureCode: 'UNEXPECTED_ERROR', failureMessage: `Stopped <here> & "there"` }),
+    V,
+  ],
   ['an empty upsert page', resultPage('asyncUpsertList', []), V],
   ['a get page', resultPage('asyncGetList', readItems), V],
   ['a get page of an older version', resultPage('asyncGetList', readItems.slice(0, 3)), '2017_1'],

@@ -65,8 +65,11 @@ const servedAt = (file: string, version: string) =>
   file === 'netsuite.wsdl' ? BASE_URL + wsdlPath(version) : `${BASE_URL}/xsd/${path.posix.dirname(file)}/v${version}_0/${path.posix.basename(file)}`;
 
 const childText = (child: FactChild | undefined) =>
-  child === undefined ? 'nothing' : `${child.ref ? `${child.ref} (ref)` : `${child.name}: ${child.type}`}${child.minOccurs === 0 ? (child.maxOccurs === 1 ? ' ?' : ' *') : child.maxOccurs === 1 ? '' : ' +'}${child.nillable ? ' nillable' : ''}`;
-const attributeText = (attribute: FactAttribute) => `@${attribute.name}: ${attribute.type}${attribute.required ? ' required' : ''}${attribute.default !== undefined ? ` default ${attribute.default}` : ''}`;
+  child === undefined
+    ? 'nothing'
+    : `${child.ref ? `${child.ref} (ref)` : `${child.name}: ${child.type}`}${child.minOccurs === 0 ? (child.maxOccurs === 1 ? ' ?' : ' *') : child.maxOccurs === 1 ? '' : ' +'}${child.nillable ? ' nillable' : ''}`;
+const attributeText = (attribute: FactAttribute) =>
+  `@${attribute.name}: ${attribute.type}${attribute.required ? ' required' : ''}${attribute.default !== undefined ? ` default ${attribute.default}` : ''}`;
 
 function compareType(served: FactComplexType, expected: FactComplexType, by: string): string[] {
   const out: string[] = [];
@@ -119,7 +122,8 @@ function reachedFrom(expected: NetSuiteFacts, served: ServedSchemas, version: st
     for (const element of [operation.input.element, operation.output.element, ...operation.faults, ...operation.headers]) add(element, 'element', `operation ${operation.name}`);
   }
   for (const name of SERVED_ROOTS) add(name, 'type', 'the record, search and subtype types served (SERVED_ROOTS)');
-  for (const name of [...served.complexTypes.keys(), ...served.simpleTypes.keys()]) if (expected.complexTypes.has(name) || expected.simpleTypes.has(name)) add(name, 'type', `${name}, which is served`);
+  for (const name of [...served.complexTypes.keys(), ...served.simpleTypes.keys()])
+    if (expected.complexTypes.has(name) || expected.simpleTypes.has(name)) add(name, 'type', `${name}, which is served`);
   for (const name of served.elements.keys()) if (expected.elements.has(name)) add(name, 'element', `element ${name}, which is served`);
   add(DOCUMENT_INFO, 'element', 'every operation (its output header)');
   if (featuresOf(version).passport) add(PASSPORT_HEADER, 'element', 'every operation (its passport header)');
@@ -208,15 +212,28 @@ function compareVersion(version: string): Comparison {
     if (binding.name !== 'NetSuiteBinding') note(where, 'named so; NetSuite: NetSuiteBinding');
     if (binding.type !== 'tns:NetSuitePortType') note(where, `binds ${binding.type}; NetSuite: tns:NetSuitePortType`);
     if (binding.style !== 'document') note(where, `soap:binding style ${binding.style ?? 'none'}; NetSuite: document`);
-    if (binding.transport !== 'http://schemas.xmlsoap.org/soap/http') note(where, `soap:binding transport ${binding.transport ?? 'none'}; NetSuite: SOAP over HTTP (http://schemas.xmlsoap.org/soap/http)`);
-    for (const difference of listDifferences('operations', binding.operations.map((operation) => operation.name), [...served.operations.keys()], 'the portType')) note(where, difference);
+    if (binding.transport !== 'http://schemas.xmlsoap.org/soap/http')
+      note(where, `soap:binding transport ${binding.transport ?? 'none'}; NetSuite: SOAP over HTTP (http://schemas.xmlsoap.org/soap/http)`);
+    for (const difference of listDifferences(
+      'operations',
+      binding.operations.map((operation) => operation.name),
+      [...served.operations.keys()],
+      'the portType',
+    ))
+      note(where, difference);
     for (const operation of binding.operations) {
       const at = `${where} operation ${operation.name}`;
       if (operation.style !== undefined && operation.style !== 'document') note(at, `soap:operation style ${operation.style}; NetSuite: document`);
       for (const { where: part, use } of operation.uses) if (use !== 'literal') note(at, `${part} use ${use ?? 'none'}; NetSuite: literal`);
       for (const fault of operation.faults) if (fault.soapFault !== fault.name) note(at, `fault ${fault.name} has soap:fault ${fault.soapFault ?? 'none'}; the names must match`);
       const portFaults = served.operations.get(operation.name)?.faultNames ?? [];
-      for (const difference of listDifferences('binding faults', operation.faults.map((fault) => fault.name), portFaults, "the portType's operation")) note(at, difference);
+      for (const difference of listDifferences(
+        'binding faults',
+        operation.faults.map((fault) => fault.name),
+        portFaults,
+        "the portType's operation",
+      ))
+        note(at, difference);
     }
   }
   const ports = served.ports.map((port) => `${port.service}/${port.name} → ${port.binding} at ${port.address ?? 'no address'}`);
@@ -228,10 +245,12 @@ function compareVersion(version: string): Comparison {
     const present = kind === 'element' ? served.elements.has(name) : served.complexTypes.has(name) || served.simpleTypes.has(name);
     if (!present) note(kind === 'element' ? `element ${name}` : name, `not served, though the facts reach it from ${via}`);
   }
-  for (const file of filesUnder(TEMPLATE_DIR)) if (!served.documents.includes(servedAt(file, version))) note('(documents)', `wsdl/${file} is served at ${servedAt(file, version)} but nothing served imports it`);
+  for (const file of filesUnder(TEMPLATE_DIR))
+    if (!served.documents.includes(servedAt(file, version))) note('(documents)', `wsdl/${file} is served at ${servedAt(file, version)} but nothing served imports it`);
   // Every fault the service sends is one the WSDL declares for some operation.
   for (const element of FAULT_ELEMENTS) {
-    if (![...served.operations.values()].some((operation) => operation.faults.includes(`platformFaults:${element}`))) note(`element platformFaults:${element}`, 'sent by the service (src/soap/faults.ts), but no operation declares it');
+    if (![...served.operations.values()].some((operation) => operation.faults.includes(`platformFaults:${element}`)))
+      note(`element platformFaults:${element}`, 'sent by the service (src/soap/faults.ts), but no operation declares it');
   }
 
   const names = [...served.complexTypes.keys(), ...served.simpleTypes.keys(), ...served.elements.keys(), ...[...served.operations.keys()].map((name) => `operation ${name}`)];
@@ -277,7 +296,10 @@ describe('schema parity with NetSuite (../shared/netsuite-schema)', () => {
         const { served } = result;
         const theirs = facts();
         const records = fieldCoverage(served, RECORD_TYPES);
-        const reached = fieldCoverage(served, [...served.complexTypes.keys()].filter((name) => theirs.complexTypes.has(name)));
+        const reached = fieldCoverage(
+          served,
+          [...served.complexTypes.keys()].filter((name) => theirs.complexTypes.has(name)),
+        );
         const types = [...served.complexTypes.keys(), ...served.simpleTypes.keys()].filter((name) => theirs.complexTypes.has(name) || theirs.simpleTypes.has(name)).length;
         const operations = [...served.operations.keys()].filter((name) => theirs.operations.has(name)).length;
         lines.unshift(

@@ -25,7 +25,7 @@ describe('readSimpleValue', () => {
     for (const value of [...refused, '', '0x10', '1_000', '١٢', 'ten', '+', '--1']) expect(readSimpleValue(type(name), value)).toBeUndefined();
   });
 
-  it('takes xsd:double and xsd:float in XML Schema\'s lexical form only, INF and NaN included', () => {
+  it("takes xsd:double and xsd:float in XML Schema's lexical form only, INF and NaN included", () => {
     for (const name of ['double', 'float']) {
       for (const value of ['1', '-1.5', '.5', '5.', '+1.25E-3', '1e400', 'INF', '-INF', 'NaN']) expect(readSimpleValue(type(name), value)).toBe(value);
       for (const value of ['0x10', '0b1', '0o7', 'Infinity', '+INF', 'nan', 'inf', '1e', 'e3', '.', '', '1,5', '1_0']) expect(readSimpleValue(type(name), value)).toBeUndefined();
@@ -37,7 +37,8 @@ describe('readSimpleValue', () => {
   it('keeps xsd:date apart from xsd:dateTime', () => {
     expect(readSimpleValue(type('date'), '2024-02-29')).toBe('2024-02-29');
     expect(readSimpleValue(type('date'), '2024-02-29+05:30')).toBe('2024-02-29+05:30');
-    for (const value of ['2023-02-29', '2024-13-01', '0000-01-01', '2024-01-01T00:00:00Z', '2024-1-1', '2024-01-01+15:00']) expect(readSimpleValue(type('date'), value)).toBeUndefined();
+    for (const value of ['2023-02-29', '2024-13-01', '0000-01-01', '2024-01-01T00:00:00Z', '2024-1-1', '2024-01-01+15:00'])
+      expect(readSimpleValue(type('date'), value)).toBeUndefined();
     expect(readSimpleValue(type('dateTime'), '2024-01-01T02:00:00+02:00')).toBe('2024-01-01T00:00:00.000Z');
     expect(readSimpleValue(type('dateTime'), '2024-01-01')).toBeUndefined();
   });
@@ -54,10 +55,7 @@ describe('RecordCatalog: declared types, restrictions followed to their base', (
   const CORE = 'urn:core_2023_2.platform.webservices.netsuite.com';
   const REL = 'urn:relationships_2023_2.lists.webservices.netsuite.com';
   const set = new SchemaSet();
-  set.add(
-    `<schema xmlns="${XSD}" targetNamespace="${CORE}" elementFormDefault="qualified"><complexType name="Record" abstract="true"/></schema>`,
-    'core.xsd',
-  );
+  set.add(`<schema xmlns="${XSD}" targetNamespace="${CORE}" elementFormDefault="qualified"><complexType name="Record" abstract="true"/></schema>`, 'core.xsd');
   set.add(
     `<schema xmlns="${XSD}" xmlns:xsd="${XSD}" xmlns:core="${CORE}" xmlns:rel="${REL}" targetNamespace="${REL}" elementFormDefault="qualified">
       <simpleType name="Percent"><restriction base="xsd:short"><minInclusive value="0"/></restriction></simpleType>

@@ -24,15 +24,7 @@ const shape = (nodes: ReturnType<typeof buildStepTree>): unknown => nodes.map((n
 
 describe('buildStepTree', () => {
   it('orders every level by order, whatever order the steps were added in, three levels deep', () => {
-    const rows = [
-      row('b', null, 2, 1),
-      row('a', null, 1, 2),
-      row('b2', 'b', 20, 3),
-      row('b1', 'b', 10, 4),
-      row('b1y', 'b1', 5, 5),
-      row('b1x', 'b1', 1, 6),
-      row('a1', 'a', 0, 7),
-    ];
+    const rows = [row('b', null, 2, 1), row('a', null, 1, 2), row('b2', 'b', 20, 3), row('b1', 'b', 10, 4), row('b1y', 'b1', 5, 5), row('b1x', 'b1', 1, 6), row('a1', 'a', 0, 7)];
     expect(shape(buildStepTree(rows))).toEqual([{ a: ['a1'] }, { b: [{ b1: ['b1x', 'b1y'] }, 'b2'] }]);
   });
 

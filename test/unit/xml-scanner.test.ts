@@ -76,7 +76,8 @@ async function libxmlErrors(documents: string[]): Promise<Array<string | undefin
     const result = await validateXML({ xml: batch.map((contents, i) => ({ fileName: `d${i}.xml`, contents })), schema: [] });
     const byFile = new Map<string, string>();
     for (const error of result.errors) {
-      if (error.loc && error.message.includes('parser error') && !error.message.includes('Unsupported encoding') && !byFile.has(error.loc.fileName)) byFile.set(error.loc.fileName, error.message);
+      if (error.loc && error.message.includes('parser error') && !error.message.includes('Unsupported encoding') && !byFile.has(error.loc.fileName))
+        byFile.set(error.loc.fileName, error.message);
     }
     batch.forEach((_, i) => found.push(byFile.get(`d${i}.xml`)));
   }
@@ -87,32 +88,118 @@ const deep = (depth: number, innermost: string) => `${'<a>'.repeat(depth - 1)}${
 
 /** Read the same by both (trees equal, or both refuse). */
 const SAME = [
-  '<a/>', '<a></a>', '<a> </a>', '<a>x</a>', '<a b="1"/>', '<a b="1">x</a>', `<a b='1' c="2'" d='"'/>`, '<a b = "1"\n\tc="2"  />',
-  '<a><b/><b/></a>', '<a><b>1</b><c/><b>2</b></a>', '<a>x<b/>y</a>', '<a> x <!-- c --> y </a>', '<a> x <?pi data?> y </a>', '<a><b>x</b>t</a>',
-  '<a x="1"><b/></a>', '<a><b x="1">t</b></a>', '<a x="1"> </a>', '<a>\t\n </a>', '<a><![CDATA[ <x> ]]></a>', '<a><![CDATA[]]></a>',
-  '<a b="1"><![CDATA[]]></a>', '<a> t <![CDATA[ c ]]> u </a>', '<a>&lt;&gt;&amp;&quot;&apos;&#65;&#x42;&#x1F600;</a>', '<a b="&lt;&#x41;&amp;#39;"/>',
-  '<a>\r\nx\r\ny\r</a>', '<a b=" x\r\n y "/>', '<a>&#32;x&#32;&#13;</a>', '<a b="&#32;"/>', '<a>\u00a0x\u2028</a>', '<a b=">"/>', '<a>></a>', '<a>]]</a>',
-  '<?xml version="1.0" encoding="UTF-8"?><a/>', "<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<a/>\n", '\ufeff<a/>',
-  '<!-- c --><a/><!-- d --><?pi?>\n', '<?pi x?><a/>', '<a:b xmlns:a="u"><a:c/><c/></a:b>', '<é:ü-1.x/>', '<a><isPrototypeOf/></a>', '<_:a/>',
-  '<a><b><c>deep</c></b><b/></a>', '<a>1<b/>2<b/>3</a>',
+  '<a/>',
+  '<a></a>',
+  '<a> </a>',
+  '<a>x</a>',
+  '<a b="1"/>',
+  '<a b="1">x</a>',
+  `<a b='1' c="2'" d='"'/>`,
+  '<a b = "1"\n\tc="2"  />',
+  '<a><b/><b/></a>',
+  '<a><b>1</b><c/><b>2</b></a>',
+  '<a>x<b/>y</a>',
+  '<a> x <!-- c --> y </a>',
+  '<a> x <?pi data?> y </a>',
+  '<a><b>x</b>t</a>',
+  '<a x="1"><b/></a>',
+  '<a><b x="1">t</b></a>',
+  '<a x="1"> </a>',
+  '<a>\t\n </a>',
+  '<a><![CDATA[ <x> ]]></a>',
+  '<a><![CDATA[]]></a>',
+  '<a b="1"><![CDATA[]]></a>',
+  '<a> t <![CDATA[ c ]]> u </a>',
+  '<a>&lt;&gt;&amp;&quot;&apos;&#65;&#x42;&#x1F600;</a>',
+  '<a b="&lt;&#x41;&amp;#39;"/>',
+  '<a>\r\nx\r\ny\r</a>',
+  '<a b=" x\r\n y "/>',
+  '<a>&#32;x&#32;&#13;</a>',
+  '<a b="&#32;"/>',
+  '<a>\u00a0x\u2028</a>',
+  '<a b=">"/>',
+  '<a>></a>',
+  '<a>]]</a>',
+  '<?xml version="1.0" encoding="UTF-8"?><a/>',
+  "<?xml version='1.0' encoding='utf-8' standalone='yes' ?>\n<a/>\n",
+  '\ufeff<a/>',
+  '<!-- c --><a/><!-- d --><?pi?>\n',
+  '<?pi x?><a/>',
+  '<a:b xmlns:a="u"><a:c/><c/></a:b>',
+  '<é:ü-1.x/>',
+  '<a><isPrototypeOf/></a>',
+  '<_:a/>',
+  '<a><b><c>deep</c></b><b/></a>',
+  '<a>1<b/>2<b/>3</a>',
   // Refused by both
-  '', ' ', 'x', '<a><b></a>', '<a>', '</a>', '<a></b>', 'x<a/>', '<a></a>x', '<1a/>', '< a/>', '<a b=1/>', '<a b="1" b="2"/>', '<a b/>', '<a b="1/>',
-  '<a>&</a>', '<a>& b</a>', '<a>&#1;</a>', '<a b="&#0;"/>', '<a>&#xD800;</a>', '<a>&#x110000;</a>', '<a>\u0001</a>', '<a b="\u001f"/>', '<a>\uFFFE</a>',
-  '<!DOCTYPE a><a/>', '<a><!DOCTYPE a></a>', '<constructor/>', '<a:toString/>', '<a><__proto__/></a>', '<prototype/>', '<a><!-- x', '<a><![CDATA[x</a>',
-  '<a/><!-- x', '<?xml version="1.0"?><?xml version="1.0"?><a/>', ' <?xml version="1.0"?><a/>', '<a></a><b></b>', '<a b="1"c="2"/>', '<a>x</a >', '<a>x</ a>',
-  '<a></a/>', '<a/ >',
-  deep(101, '<a>x</a>'), deep(102, '<a>x</a>'), deep(102, '<a/>'), deep(103, '<a/>'),
+  '',
+  ' ',
+  'x',
+  '<a><b></a>',
+  '<a>',
+  '</a>',
+  '<a></b>',
+  'x<a/>',
+  '<a></a>x',
+  '<1a/>',
+  '< a/>',
+  '<a b=1/>',
+  '<a b="1" b="2"/>',
+  '<a b/>',
+  '<a b="1/>',
+  '<a>&</a>',
+  '<a>& b</a>',
+  '<a>&#1;</a>',
+  '<a b="&#0;"/>',
+  '<a>&#xD800;</a>',
+  '<a>&#x110000;</a>',
+  '<a>\u0001</a>',
+  '<a b="\u001f"/>',
+  '<a>\uFFFE</a>',
+  '<!DOCTYPE a><a/>',
+  '<a><!DOCTYPE a></a>',
+  '<constructor/>',
+  '<a:toString/>',
+  '<a><__proto__/></a>',
+  '<prototype/>',
+  '<a><!-- x',
+  '<a><![CDATA[x</a>',
+  '<a/><!-- x',
+  '<?xml version="1.0"?><?xml version="1.0"?><a/>',
+  ' <?xml version="1.0"?><a/>',
+  '<a></a><b></b>',
+  '<a b="1"c="2"/>',
+  '<a>x</a >',
+  '<a>x</ a>',
+  '<a></a/>',
+  '<a/ >',
+  deep(101, '<a>x</a>'),
+  deep(102, '<a>x</a>'),
+  deep(102, '<a/>'),
+  deep(103, '<a/>'),
 ];
 
 /** fast-xml-parser accepted these; the XML spec (and libxml2) refuses them, and so do we. */
 const STRICTER = [
   '<a b="x<y"/>', // '<' in an attribute value
-  '<a b="&"/>', '<a b="&foo;"/>', '<a>&foo;</a>', '<a>&#;</a>', '<a>&#x;</a>', '<a>&#99999999;</a>', // references: bare '&', undeclared entities, no digits, out of range
-  '<a><!foo></a>', '<a><![FOO[x]]></a>', // markup that is neither a comment nor CDATA
-  '<a><!-- x -- y --></a>', '<a><!-- x ---></a>', // '--' in a comment
+  '<a b="&"/>',
+  '<a b="&foo;"/>',
+  '<a>&foo;</a>',
+  '<a>&#;</a>',
+  '<a>&#x;</a>',
+  '<a>&#99999999;</a>', // references: bare '&', undeclared entities, no digits, out of range
+  '<a><!foo></a>',
+  '<a><![FOO[x]]></a>', // markup that is neither a comment nor CDATA
+  '<a><!-- x -- y --></a>',
+  '<a><!-- x ---></a>', // '--' in a comment
   '<a>]]></a>', // ']]>' in text
-  '<a/><b/>', '<a x="1"/><a/>', '<a/>&amp;', // a second root, text after the root
-  '<?XML version="1.0"?><a/>', '<?xml foo?><a/>', '<?xml version="2"?><a/>', '<a><?xml-x?><?Xml x?></a>', // declarations
+  '<a/><b/>',
+  '<a x="1"/><a/>',
+  '<a/>&amp;', // a second root, text after the root
+  '<?XML version="1.0"?><a/>',
+  '<?xml foo?><a/>',
+  '<?xml version="2"?><a/>',
+  '<a><?xml-x?><?Xml x?></a>', // declarations
 ];
 
 /** Well-formed, but fast-xml-parser's pipeline read them wrong: we read what the spec says. */
@@ -147,7 +234,9 @@ describe('readXml', () => {
   });
 
   it('says what is wrong and where', () => {
-    expect(() => readXml('<a>\n  <b></c>\n</a>')).toThrow('The request is not well-formed XML: the end tag </c> does not match the start tag <b> at line 2, column 3 (line 2, column 6).');
+    expect(() => readXml('<a>\n  <b></c>\n</a>')).toThrow(
+      'The request is not well-formed XML: the end tag </c> does not match the start tag <b> at line 2, column 3 (line 2, column 6).',
+    );
     expect(() => readXml('<a b="1" b="2"/>')).toThrow('the attribute b appears twice in <a> (line 1, column 10)');
     expect(() => readXml('<a>x\u0001</a>')).toThrow('The request holds a character XML does not allow (U+0001 at line 1, column 5).');
     expect(() => readXml('<a>&#1;</a>')).toThrow('The character reference &#1; names a character XML does not allow.');
@@ -220,7 +309,7 @@ function seeds(): string[] {
     envelope('checkAsyncStatus', '<msg:jobId>WEBSERVICES_TSTDRV1234567_0611202612345678901234_abcdef01</msg:jobId>', '2017_1', passport('2017_1')),
     envelope('getAsyncResult', '<msg:jobId>J&amp;1</msg:jobId><msg:pageIndex>2</msg:pageIndex>', '2017_1', passport('2017_1')),
     request('asyncAddList', customer('externalId="c&quot;1"', "<listRel:companyName>O'Brien &amp; Co</listRel:companyName><listRel:isInactive>false</listRel:isInactive>")),
-    request('asyncGetList', ref("type='customer' internalId=\"1001\"") + ref('type="customer" externalId="x"')),
+    request('asyncGetList', ref('type=\'customer\' internalId="1001"') + ref('type="customer" externalId="x"')),
     `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:tns="urn:messages_2017_1.platform.webservices.netsuite.com">` +
       `<soap:Header>${passport('2017_1')}</soap:Header><soap:Body><tns:checkAsyncStatus><tns:jobId>J1</tns:jobId></tns:checkAsyncStatus></soap:Body></soap:Envelope>`,
     `<?xml version='1.0' encoding='utf-8'?>\n<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/">\r\n  <soap-env:Header>\r\n    <ns0:tokenPassport xmlns:ns0="urn:core_2017_1.platform.webservices.netsuite.com">\r\n` +
@@ -233,7 +322,31 @@ function seeds(): string[] {
 }
 
 // No CDATA or DOCTYPE: those are where we read differently on purpose (READ_RIGHT).
-const INSERTS = ['<', '>', '&', '"', "'", '=', '/', ':', ' ', '\r\n', '\t', '&amp;', '&#13;', '&#0;', '&foo;', ']]>', '<!-- c -->', '<?pi x?>', '<b/>', '</b>', '<x:y z="1"/>', '\u0001', '\u00a0'];
+const INSERTS = [
+  '<',
+  '>',
+  '&',
+  '"',
+  "'",
+  '=',
+  '/',
+  ':',
+  ' ',
+  '\r\n',
+  '\t',
+  '&amp;',
+  '&#13;',
+  '&#0;',
+  '&foo;',
+  ']]>',
+  '<!-- c -->',
+  '<?pi x?>',
+  '<b/>',
+  '</b>',
+  '<x:y z="1"/>',
+  '\u0001',
+  '\u00a0',
+];
 
 function mutate(seed: string, next: () => number): string {
   let text = seed;
@@ -241,13 +354,16 @@ function mutate(seed: string, next: () => number): string {
   for (let round = next() < 0.7 ? 1 : 2; round > 0; round--) {
     const from = at();
     const kind = Math.floor(next() * 4.2);
-    if (kind === 0) text = text.slice(0, from) + text.slice(from + 1 + Math.floor(next() * 8)); // delete a run
-    else if (kind === 1) text = text.slice(0, from) + text.slice(from, from + 1 + Math.floor(next() * 30)) + text.slice(from); // duplicate a run
+    if (kind === 0)
+      text = text.slice(0, from) + text.slice(from + 1 + Math.floor(next() * 8)); // delete a run
+    else if (kind === 1)
+      text = text.slice(0, from) + text.slice(from, from + 1 + Math.floor(next() * 30)) + text.slice(from); // duplicate a run
     else if (kind === 2) {
       const to = at();
       const [a, b] = from < to ? [from, to] : [to, from];
       if (b < text.length) text = text.slice(0, a) + text[b] + text.slice(a + 1, b) + text[a] + text.slice(b + 1); // swap two characters
-    } else if (kind === 3) text = text.slice(0, from) + INSERTS[Math.floor(next() * INSERTS.length)] + text.slice(from); // insert something
+    } else if (kind === 3)
+      text = text.slice(0, from) + INSERTS[Math.floor(next() * INSERTS.length)] + text.slice(from); // insert something
     else text = text.slice(0, from); // truncate
   }
   return text;

@@ -57,7 +57,13 @@ function renderCounts(rows) {
     name.setAttribute('scope', 'row');
     row.append(name);
     for (const status of STATES) row.append(countCell(account, status, byStatus[status] ?? 0));
-    row.append(countCell(account, '', Object.values(byStatus).reduce((sum, n) => sum + n, 0)));
+    row.append(
+      countCell(
+        account,
+        '',
+        Object.values(byStatus).reduce((sum, n) => sum + n, 0),
+      ),
+    );
     return row;
   });
   counts.tHead.replaceChildren(head);
@@ -102,7 +108,10 @@ function renderJobs(jobs) {
   const sections = [...groups.keys()].sort().map((account) => {
     const section = accountSection(account);
     const ordered = groups.get(account).sort((a, b) => STATES.indexOf(a.status) - STATES.indexOf(b.status));
-    placeInOrder(section.querySelector('tbody'), ordered.map((job) => jobRow(job)));
+    placeInOrder(
+      section.querySelector('tbody'),
+      ordered.map((job) => jobRow(job)),
+    );
     return section;
   });
   placeInOrder(accounts, sections);
@@ -131,11 +140,13 @@ function accountSection(account) {
   section.setAttribute('aria-labelledby', id);
   const table = element('table', 'jobs');
   const head = element('tr');
-  head.append(...COLUMNS.map((name) => {
-    const th = element('th', name === 'Items' || name === 'Time left' ? 'number' : '', name);
-    th.setAttribute('scope', 'col');
-    return th;
-  }));
+  head.append(
+    ...COLUMNS.map((name) => {
+      const th = element('th', name === 'Items' || name === 'Time left' ? 'number' : '', name);
+      th.setAttribute('scope', 'col');
+      return th;
+    }),
+  );
   table.append(element('thead'), element('tbody'));
   table.tHead.append(head);
   const scroll = element('div', 'scroll');

@@ -40,8 +40,12 @@ export function drawEtaChart(container, eta) {
   const chart = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: 'eta-chart', role: 'img', 'aria-labelledby': 'eta-chart-title eta-chart-desc' });
   const last = points.at(-1);
   chart.append(
-    svg('title', { id: 'eta-chart-title' }, 'Estimated time left over the job\'s run'),
-    svg('desc', { id: 'eta-chart-desc' }, `${eta.points.length} samples over ${formatSeconds(spanX)}; the estimate went from ${formatSeconds(points[0].estimate)} to ${formatSeconds(last.estimate)}.`),
+    svg('title', { id: 'eta-chart-title' }, "Estimated time left over the job's run"),
+    svg(
+      'desc',
+      { id: 'eta-chart-desc' },
+      `${eta.points.length} samples over ${formatSeconds(spanX)}; the estimate went from ${formatSeconds(points[0].estimate)} to ${formatSeconds(last.estimate)}.`,
+    ),
   );
 
   const axes = svg('g', { class: 'axes' });

@@ -42,7 +42,12 @@ function renderSummary(job) {
     ['Account', job.account],
     ['Source', SOURCES[job.source] ?? job.source],
     ['Time left (estRemainingDuration)', isEnded(job.status) ? '—' : timeLeft(job.progress.estRemainingDuration)],
-    ['Items', job.source === 'external' ? `${(job.processedItems / 100).toFixed(2)}% reported` : `${job.processedItems} of ${job.totalItems}${job.failedItems ? `, ${job.failedItems} failed` : ''}`],
+    [
+      'Items',
+      job.source === 'external'
+        ? `${(job.processedItems / 100).toFixed(2)}% reported`
+        : `${job.processedItems} of ${job.totalItems}${job.failedItems ? `, ${job.failedItems} failed` : ''}`,
+    ],
     ['Rate', job.source === 'external' ? null : `${job.ratePerSecond} items/s scripted`],
     ['Reference id', job.referenceId],
     ['Message', job.message ?? job.detailMessage],
@@ -82,14 +87,21 @@ function stepList(steps) {
     const head = element('div', 'step-head');
     const progress = progressBar(`Progress of step ${step.name}`);
     setProgress(progress, step.percent, stepStatus(step.state));
-    const counts = step.totalItems > 0 || step.processedItems > 0 ? `${step.processedItems} of ${step.totalItems || '?'} items${step.failedItems ? `, ${step.failedItems} failed` : ''}` : '';
+    const counts =
+      step.totalItems > 0 || step.processedItems > 0 ? `${step.processedItems} of ${step.totalItems || '?'} items${step.failedItems ? `, ${step.failedItems} failed` : ''}` : '';
     head.append(element('span', 'step-name', step.name), stateBadge(stepStatus(step.state)), progress, element('span', 'step-counts', counts));
     item.append(head);
     if (step.message) item.append(element('p', 'step-message', step.message));
     if (step.failures.length > 0) {
       const details = element('details', 'step-failures');
       details.open = true;
-      details.append(element('summary', '', `${step.failedItems} failed item${step.failedItems === 1 ? '' : 's'}`), failureTable(step.failures.map((failure) => [json(failure.item), String(failure.code ?? ''), failure.message ?? '']), ['Item', 'Code', 'Message']));
+      details.append(
+        element('summary', '', `${step.failedItems} failed item${step.failedItems === 1 ? '' : 's'}`),
+        failureTable(
+          step.failures.map((failure) => [json(failure.item), String(failure.code ?? ''), failure.message ?? '']),
+          ['Item', 'Code', 'Message'],
+        ),
+      );
       item.append(details);
     }
     if (step.children.length > 0) item.append(stepList(step.children));

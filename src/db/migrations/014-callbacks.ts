@@ -21,7 +21,7 @@ export async function up(db: Knex): Promise<void> {
     created_at timestamptz not null default now(),
     ended_at timestamptz
   )`);
-  await db.raw('create index callback_deliveries_due_idx on callback_deliveries (next_attempt_at) where state = \'pending\'');
+  await db.raw("create index callback_deliveries_due_idx on callback_deliveries (next_attempt_at) where state = 'pending'");
   await db.raw('create index callback_deliveries_job_idx on callback_deliveries (job_id)');
   await db.raw(`create table callback_attempts (
     delivery_id bigint not null references callback_deliveries (id) on delete cascade,
