@@ -78,7 +78,7 @@ function serviceCommand(mode: 'serve' | 'worker' | 'migrate', help: string): Com
     help,
     args: [],
     async run() {
-      const { runService } = await import('../compose/service');
+      const { runService } = await import('../compose/run');
       await runService(mode);
       // serve and worker keep running until a signal stops them; migrate is done.
       return EXIT.ok;

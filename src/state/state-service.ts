@@ -34,8 +34,6 @@ export interface StateServiceOptions {
   serialize: <T>(work: () => Promise<T>) => Promise<T>;
   /** After a reset or load commits (not at startup, before the service runs): forget cached accounts and seeds, wake the worker. */
   afterCommit: () => void;
-  /** Before a reset: writes what still waits to be written (the request journal's last calls), so the reset clears it too. */
-  beforeReset?: () => Promise<void>;
 }
 
 export interface StartupFixtures {
@@ -82,12 +80,19 @@ interface Prepared {
 const EMPTY_LOAD = (): LoadedFixtures => ({ accounts: [], records: [], jobs: [] });
 
 export class StateService {
+  private readonly beforeResets: Array<() => Promise<void>> = [];
+
   constructor(
     private readonly store: StateStore,
     private readonly clock: Clock,
     private readonly catalog: RecordCatalog,
     private readonly options: StateServiceOptions,
   ) {}
+
+  /** Runs `hook` before every reset: a serving process writes what still waits (its request journal's last calls), so the reset clears that too. */
+  beforeEachReset(hook: () => Promise<void>): void {
+    this.beforeResets.push(hook);
+  }
 
   /**
    * At every start, in one transaction: the demo account on a fresh install, ID_SEED, the startup
@@ -143,7 +148,7 @@ export class StateService {
     const clock: Clock = at ? { now: () => at } : this.clock;
     const seed = request.seed ?? (account === null ? this.options.idSeed : undefined) ?? null;
 
-    await this.options.beforeReset?.();
+    for (const hook of this.beforeResets) await hook();
     const outcome = await this.options.serialize(() =>
       this.store.transaction(async (tx) => {
         const removed = await tx.clear(account);

@@ -1,7 +1,7 @@
 import { ManualClock, type Clock } from '../../src/lib/clock';
 import { loadConfig } from '../../src/compose/config';
 import { silentLogger, type Logger } from '../../src/lib/logger';
-import { buildService, type Service } from '../../src/compose/service';
+import { buildService, type Service } from '../../src/compose/serve';
 import { createTestDatabase, type TestDatabase } from './database';
 
 import { TEST_ADMIN_TOKEN } from './service-token';

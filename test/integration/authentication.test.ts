@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/compose/config';
 import { silentLogger } from '../../src/lib/logger';
-import { buildService } from '../../src/compose/service';
+import { buildService } from '../../src/compose/serve';
 import { ensureTestAccount, signTokenPassport, testCredentials, tokenPassportXml, unixNow, type Credentials } from '../helpers/credentials';
 import { createTestDatabase } from '../helpers/database';
 import { adminHeaders, createJob, startTestService, TEST_ADMIN_TOKEN, type TestService } from '../helpers/service';

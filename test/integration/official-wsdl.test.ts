@@ -6,7 +6,7 @@ import type { ManualClock } from '../../src/lib/clock';
 import { loadConfig } from '../../src/compose/config';
 import type { Logger } from '../../src/lib/logger';
 import { silentLogger } from '../../src/lib/logger';
-import { buildService } from '../../src/compose/service';
+import { buildService } from '../../src/compose/serve';
 import { readOfficialTree } from '../../src/soap/official-tree';
 import { testCredentials } from '../helpers/credentials';
 import { createTestDatabase } from '../helpers/database';
