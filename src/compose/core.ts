@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
 import { ManualClock, systemClock, type Clock } from '../lib/clock';
 import { createLogger, type Logger } from '../lib/logger';
+import { stopAll } from '../lib/stop-all';
 import type { Config } from './config';
-import { closeKnex, createKnex, migrate, migrateDatabase, type DatabaseOptions } from '../db/knex';
+import { openDatabase, type Database, type DatabaseOptions } from '../db/database';
+import { migrate, migrateDatabase } from '../db/migrate';
 import type { DatabaseWaits } from '../db/bounded-waits';
 import { PgJobStore } from '../db/pg-job-store';
 import { PgAccountStore } from '../db/pg-account-store';
@@ -38,7 +40,7 @@ export interface CoreOptions {
   wallClock?: Clock;
   logger?: Logger;
   /** A database to use instead of one made from the config (tests); the caller closes it. */
-  db?: Knex;
+  database?: Database;
   schema?: string;
 }
 
@@ -50,6 +52,8 @@ export interface Core {
   manualClock: ManualClock | null;
   manualTime: ManualTime | null;
   logger: Logger;
+  database: Database;
+  /** The database's knex, for the stores that need nothing else. */
   db: Knex;
   /** The schema the database was migrated in, when the caller gave one (tests). */
   schema?: string;
@@ -82,15 +86,16 @@ export async function buildCore(config: Config, options: CoreOptions = {}): Prom
   const clock = manualClock ?? options.clock ?? systemClock;
   const wallClock = options.wallClock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
-  const database = databaseOptions(config, logger);
-  const db = options.db ?? createKnex(database);
-  await (options.db ? migrate(db, options.schema) : migrateDatabase(db, database));
+  const named = databaseOptions(config, logger);
+  const database = options.database ?? openDatabase(named);
+  const db = database.knex;
+  await (options.database ? migrate(db, options.schema) : migrateDatabase(database, named));
   // A restart goes on from the manual clock's stored time.
   if (manualClock) manualClock.set(await storedManualClock(db, config.CLOCK_START ?? manualClock.now()));
   const stored = config.ADMIN_TOKEN ? undefined : await storedAdminToken(db);
   const admin: Core['admin'] = stored ? { token: stored.token, source: stored.created ? 'generated' : 'stored' } : { token: config.ADMIN_TOKEN!, source: 'ADMIN_TOKEN' };
 
-  const accountStore = new CachedAccountStore(new PgAccountStore(db), config.ACCOUNT_CACHE_MS);
+  const accountStore = new CachedAccountStore(new PgAccountStore(database), config.ACCOUNT_CACHE_MS);
   // Generated ids: random, or derived from the id seed (ID_SEED, a reset's) when one is set.
   const idBlocks = new PgSeededBlocks(db, config.ACCOUNT_CACHE_MS);
   const ids = new IdSource(idBlocks);
@@ -105,7 +110,7 @@ export async function buildCore(config: Config, options: CoreOptions = {}): Prom
     defaultRatePerSecond: config.DEFAULT_RATE_PER_SECOND,
     minPollIntervalSeconds: config.MIN_POLL_INTERVAL_SECONDS,
   };
-  const store = new PgJobStore(db, {
+  const store = new PgJobStore(database, {
     leaseSeconds: config.WORKER_LEASE_SECONDS,
     onUnverifiedCommit: (jobId, error) => logger.error('a job insert was answered as taken without the database confirming its COMMIT', { jobId, error }),
   });
@@ -147,7 +152,7 @@ export async function buildCore(config: Config, options: CoreOptions = {}): Prom
   );
   // Resets and fixtures: a reset runs in line with the manual clock's advances, then forgets what
   // is cached and wakes the worker.
-  const state = new StateService(new PgStateStore(db, { leaseSeconds: config.WORKER_LEASE_SECONDS }), clock, records, {
+  const state = new StateService(new PgStateStore(database, { leaseSeconds: config.WORKER_LEASE_SECONDS }), clock, records, {
     defaultAccount: config.DEFAULT_ACCOUNT,
     demoSeed: config.DEMO_ACCOUNT ? demoSeed(normalizeAccountId(config.DEFAULT_ACCOUNT)) : null,
     manualClock,
@@ -176,6 +181,7 @@ export async function buildCore(config: Config, options: CoreOptions = {}): Prom
     manualClock,
     manualTime,
     logger,
+    database,
     db,
     schema: options.schema,
     admin,
@@ -193,12 +199,7 @@ export async function buildCore(config: Config, options: CoreOptions = {}): Prom
     callbackSecret,
     callbacks,
     state,
-    stop: () =>
-      (stopping ??= (async () => {
-        await worker.stop();
-        await callbacks.stop();
-        if (!options.db) await closeKnex(db);
-      })()),
+    stop: () => (stopping ??= stopAll([() => worker.stop(), () => callbacks.stop(), () => (options.database ? undefined : database.close())])),
   };
 }
 

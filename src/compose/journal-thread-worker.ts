@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { closeKnex, createKnex } from '../db/knex';
+import { openDatabase } from '../db/database';
 import { PgRequestJournal } from '../db/pg-request-journal';
 import { arrived, JOURNAL_APPLICATION_NAME, type FromThread, type JournalThreadSettings, type ToThread } from './journal-thread';
 import { InlineJournalWriter } from '../journal/journal-writer';
@@ -25,8 +25,8 @@ function report(error: unknown): void {
 const url = new URL(settings.url);
 if (!url.searchParams.has('application_name')) url.searchParams.set('application_name', JOURNAL_APPLICATION_NAME);
 
-const db = createKnex({ url: url.toString(), schema: settings.schema, dataDir: 'memory', poolMax: 1, waits: settings.waits, onPoolError: report });
-const writer = new InlineJournalWriter(new PgRequestJournal(db), settings.maxBodyBytes, {
+const database = openDatabase({ url: url.toString(), schema: settings.schema, dataDir: 'memory', poolMax: 1, waits: settings.waits, onPoolError: report });
+const writer = new InlineJournalWriter(new PgRequestJournal(database), settings.maxBodyBytes, {
   settled: (count, written) => tell({ type: 'settled', count, written }),
   error: report,
 });
@@ -42,7 +42,7 @@ port.on('message', (message: ToThread) => {
     case 'stop':
       void writer
         .stop()
-        .then(() => closeKnex(db))
+        .then(() => database.close())
         .catch(report)
         // The service waits for the thread's exit.
         .finally(() => process.exit(0));

@@ -2,7 +2,8 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { buildCore, databaseOptions, type Core } from './core';
 import { serve, type Service } from './serve';
 import { work } from './work';
-import { closeKnex, createKnex, migrateDatabase } from '../db/knex';
+import { openDatabase } from '../db/database';
+import { migrateDatabase } from '../db/migrate';
 import { DEMO } from '../accounts/demo';
 import { createLogger } from '../lib/logger';
 
@@ -23,11 +24,11 @@ export async function runService(mode: string): Promise<void> {
 
   if (mode === 'migrate') {
     const target = databaseOptions(config);
-    const db = createKnex(target);
+    const database = openDatabase(target);
     try {
-      await migrateDatabase(db, target);
+      await migrateDatabase(database, target);
     } finally {
-      await closeKnex(db);
+      await database.close();
     }
     logger.info('migrations are current', { database });
     return;

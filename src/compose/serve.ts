@@ -4,6 +4,7 @@ import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import type { Config } from './config';
 import { buildCore, type Core, type CoreOptions } from './core';
+import { stopAll } from '../lib/stop-all';
 import { threadJournalWriters } from './journal-thread';
 import { PgRequestSlots } from '../db/pg-request-slots';
 import { PgSessionStore } from '../db/pg-session-store';
@@ -12,8 +13,8 @@ import { PgRequestJournal } from '../db/pg-request-journal';
 import { PgFaultRules } from '../db/pg-fault-rules';
 import { databaseMetricsSources } from '../db/pg-job-gauges';
 import { checkReadiness } from '../db/readiness';
-import { hotPoolTarget } from '../db/hot-query';
 import type { Knex } from 'knex';
+import type { Database } from '../db/database';
 import { Authenticator } from '../accounts/authenticator';
 import { Sessions } from '../accounts/sessions';
 import { TrackerService } from '../jobs/tracker-service';
@@ -93,7 +94,7 @@ export async function serve(core: Core, options: Pick<ServeOptions, 'worker'> = 
     leaseSeconds: config.HELD_LEASE_SECONDS,
     onError: (error) => logger.error('a request slot could not be released or renewed; it is tried again, and runs out by itself', { error }),
   });
-  const journal = config.JOURNAL ? requestJournal(db, config, clock, logger) : null;
+  const journal = config.JOURNAL ? requestJournal(core.database, config, clock, logger) : null;
   if (journal) core.state.beforeEachReset(() => journal.flush());
   const faults = new FaultInjector(new PgFaultRules(db), clock, { refreshMs: FAULT_RULES_REFRESH_MS, onError: (error) => logger.error('injected-fault rules', { error }) });
   await faults.start();
@@ -103,7 +104,7 @@ export async function serve(core: Core, options: Pick<ServeOptions, 'worker'> = 
     ...createSessionOperations({ authenticator, sessions, clock }),
   };
   const metrics = new ServiceMetrics(
-    databaseMetricsSources(db, clock, () => core.worker.stepsTaken),
+    databaseMetricsSources(core.database, clock, () => core.worker.stepsTaken),
     Object.keys(operations),
     logger,
   );
@@ -174,11 +175,7 @@ export async function serve(core: Core, options: Pick<ServeOptions, 'worker'> = 
         const timer = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
         await closed;
         clearTimeout(timer);
-        await faults.stop();
-        await journal?.stop();
-        await slots.close();
-        sessions.close();
-        await core.stop();
+        await stopAll([() => faults.stop(), () => journal?.stop(), () => slots.close(), () => sessions.close(), () => core.stop()]);
       })()),
   };
 }
@@ -188,10 +185,10 @@ export async function serve(core: Core, options: Pick<ServeOptions, 'worker'> = 
  * (JOURNAL_THREAD, on by default), which falls back to this event loop if the thread dies; on
  * PGlite, whose database lives in this thread, it runs here.
  */
-function requestJournal(db: Knex, config: Config, clock: Clock, logger: Logger): RequestJournal {
-  const store = new PgRequestJournal(db);
+function requestJournal(database: Database, config: Config, clock: Clock, logger: Logger): RequestJournal {
+  const store = new PgRequestJournal(database);
   const maxBodyBytes = config.JOURNAL_MAX_BODY_BYTES;
-  const target = hotPoolTarget(db);
+  const target = database.target;
   return new RequestJournal(
     store,
     clock,

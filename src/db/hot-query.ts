@@ -16,10 +16,9 @@ import { BoundedClient, waitSettings, type DatabaseWaits } from './bounded-waits
  * setting stays off knex's pool, whose one-off queries are better planned for their values.
  * Given a transaction, it runs in it (as any query through knex), seeing what the transaction wrote.
  */
-export async function hotQuery<Row>(db: Knex, name: string, text: string, values: unknown[]): Promise<Row[]> {
-  const pool = hotPools.get(db);
-  // PGlite has no hot pool; a transaction (a knex object of its own) runs its statements itself.
-  if (!pool || (db as Knex & { isTransaction?: boolean }).isTransaction) {
+export async function hotQuery<Row>(db: StatementTarget, name: string, text: string, values: unknown[]): Promise<Row[]> {
+  // PGlite has no hot pool; a transaction (Database.within) runs its statements itself.
+  if (!db.hot) {
     // knex would spread an array over several placeholders: it goes as one array literal. Its
     // placeholders are positional: each $n takes the value it numbers, wherever and however often.
     const bindings: unknown[] = [];
@@ -28,24 +27,20 @@ export async function hotQuery<Row>(db: Knex, name: string, text: string, values
       bindings.push(Array.isArray(value) ? arrayLiteral(value) : value);
       return '?';
     });
-    const result = await db.raw(positional, bindings as Knex.RawBinding[]);
+    const result = await db.knex.raw(positional, bindings as Knex.RawBinding[]);
     return result.rows as Row[];
   }
-  return (await pool.query<Row & object>({ name, text, values })).rows;
+  return (await db.hot.query<Row & object>({ name, text, values })).rows;
 }
 
-/** Whether hot statements (and hot transactions) run on a pool of their own: a Postgres server, not PGlite. */
-export function hasHotPool(db: Knex): boolean {
-  return hotPools.has(db);
+/** Where a statement runs: knex (a pool's or a transaction's) and, on a Postgres server outside a transaction, the hot pool. */
+export interface StatementTarget {
+  readonly knex: Knex;
+  readonly hot: Pool | undefined;
 }
 
-/**
- * Runs `work` in a transaction on a connection of the hot pool (a Postgres server: see
- * hasHotPool). A connection whose work failed is closed, not reused.
- */
-export async function hotTransaction<T>(db: Knex, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const pool = hotPools.get(db);
-  if (!pool) throw new Error('a hot transaction needs a database made by createKnex on a Postgres server');
+/** Runs `work` in a transaction on a connection of the hot pool. A connection whose work failed is closed, not reused. */
+export async function hotTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let failure: Error | undefined;
   // A checked-out client has no pool listener: a connection lost mid-transaction would otherwise
@@ -99,11 +94,6 @@ export function copyInto(client: PoolClient, sql: string, lines: Buffer[]): Prom
 /** See copyInto: below glibc's threshold for a fresh mapping, so freed pieces are reused. */
 const COPY_PIECE_BYTES = 64 * 1024;
 
-/** The hot statements' pools, by the knex instance they serve (see createKnex and closeKnex). */
-const hotPools = new WeakMap<Knex, Pool>();
-/** Where each hot pool connects, for a thread that opens connections of its own there. */
-const hotTargets = new WeakMap<Knex, HotPoolTarget>();
-
 export interface HotPoolTarget {
   url: string;
   schema?: string;
@@ -116,7 +106,7 @@ export interface HotPoolTarget {
  * is set up before its first statement, so nothing in the URL can override it. `onError` hears of idle connections that drop (a Postgres restart): pg
  * removes them and opens new ones; unheard, the pool's error event would end the process.
  */
-export function openHotPool(db: Knex, url: string, schema: string | undefined, waits: DatabaseWaits, onError: (error: Error) => void = () => undefined): void {
+export function openHotPool({ url, schema, waits }: HotPoolTarget, onError: (error: Error) => void = () => undefined): Pool {
   // The request path's batches (two in flight at most), the request journal's COPY when it runs on
   // the event loop (its thread has a pool of its own), and the account cache's look-ups when
   // entries expire.
@@ -132,25 +122,7 @@ export function openHotPool(db: Knex, url: string, schema: string | undefined, w
   };
   const pool = new Pool(options);
   pool.on('error', onError);
-  hotPools.set(db, pool);
-  hotTargets.set(db, { url, schema, waits });
-}
-
-/** The server and schema of the database's hot pool; undefined on PGlite. */
-export function hotPoolTarget(db: Knex): HotPoolTarget | undefined {
-  return hotTargets.get(db);
-}
-
-/** The hot pool's connections (open, idle) and the queries waiting for one; undefined on PGlite. */
-export function hotPoolUse(db: Knex): { total: number; idle: number; waiting: number } | undefined {
-  const pool = hotPools.get(db);
-  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
-}
-
-export async function closeHotPool(db: Knex): Promise<void> {
-  await hotPools.get(db)?.end();
-  hotPools.delete(db);
-  hotTargets.delete(db);
+  return pool;
 }
 
 /** A one-dimensional Postgres array literal: every element quoted, so any text survives. */

@@ -1,6 +1,5 @@
-import type { Knex } from 'knex';
 import { hotQuery } from './hot-query';
-import { requestPathBatch } from './request-path-batch';
+import type { Database } from './database';
 import type { Account, Integration, LimitOverrides, PassportUser, Token } from '../accounts/account';
 import type { AccountDetails, AccountStore, LoginFailure, PassportCredentials, TokenCredentials } from '../accounts/account-store';
 
@@ -100,7 +99,7 @@ const clip = (value: string | null) => (value === null ? null : value.slice(0, A
 export class PgAccountStore implements AccountStore {
   private auditWrites = 0;
 
-  constructor(private readonly db: Knex) {}
+  constructor(private readonly db: Database) {}
 
   /**
    * One query: the token with its integration and account; undefined when the id is unknown. A
@@ -135,9 +134,9 @@ export class PgAccountStore implements AccountStore {
 
   /** Undefined when the account has no user with that email (case ignored). */
   async findPassportUser(account: string, email: string): Promise<PassportCredentials | undefined> {
-    const user = await this.db<UserRow>('passport_users').where({ account }).whereRaw('lower(email) = lower(?)', [email]).first();
+    const user = await this.db.knex<UserRow>('passport_users').where({ account }).whereRaw('lower(email) = lower(?)', [email]).first();
     if (!user) return undefined;
-    const owner = await this.db<AccountRow>('accounts').where({ id: account }).first();
+    const owner = await this.db.knex<AccountRow>('accounts').where({ id: account }).first();
     return owner ? { user: toUser(user), passwordHash: user.password_hash, account: toAccount(owner) } : undefined;
   }
 
@@ -150,30 +149,32 @@ export class PgAccountStore implements AccountStore {
   useNonce(tokenId: string, nonce: string, expiresAt: Date, now: Date): Promise<boolean> {
     // Signed requests arriving while the database is busy record their nonces in one statement,
     // with their polls' status reads (src/db/request-path-batch.ts).
-    return requestPathBatch(this.db).useNonce({ tokenId, nonce, expiresAt, now });
+    return this.db.requestPath.useNonce({ tokenId, nonce, expiresAt, now });
   }
 
   /** Keeps the newest failures only, so refused requests cannot fill the disk. */
   async recordLoginFailure(failure: LoginFailure): Promise<void> {
-    const [row] = await this.db('login_audit')
+    const [row] = await this.db
+      .knex('login_audit')
       .insert({ at: failure.at, account: clip(failure.account), method: failure.method, credential: clip(failure.credential), reason: failure.reason })
       .returning('id');
     if (++this.auditWrites % 100 === 0) {
-      await this.db('login_audit')
+      await this.db
+        .knex('login_audit')
         .where('id', '<=', Number(row.id) - AUDIT_ROWS_KEPT)
         .delete();
     }
   }
 
   async loginFailures(filter: { account?: string; limit: number }): Promise<LoginFailure[]> {
-    const query = this.db('login_audit').orderBy('id', 'desc').limit(filter.limit);
+    const query = this.db.knex('login_audit').orderBy('id', 'desc').limit(filter.limit);
     if (filter.account) query.whereRaw("upper(replace(account, '-', '_')) = ?", [filter.account]);
     const rows = await query.select('at', 'account', 'method', 'credential', 'reason');
     return rows.map((row) => ({ ...row, at: new Date(row.at) }));
   }
 
   async listAccounts(): Promise<Account[]> {
-    return (await this.db<AccountRow>('accounts').orderBy('id')).map(toAccount);
+    return (await this.db.knex<AccountRow>('accounts').orderBy('id')).map(toAccount);
   }
 
   async accountDetails(id: string): Promise<AccountDetails | undefined> {
@@ -181,9 +182,9 @@ export class PgAccountStore implements AccountStore {
     if (!account) return undefined;
     // One after another: inside a transaction (a reset, fixtures) they share one connection,
     // which pg wants given one query at a time.
-    const integrations = await this.db<IntegrationRow>('integrations').where({ account: id }).orderBy('created_at');
-    const tokens = await this.db<TokenRow>('tokens').where({ account: id }).orderBy('created_at');
-    const users = await this.db<UserRow>('passport_users').where({ account: id }).orderBy('email');
+    const integrations = await this.db.knex<IntegrationRow>('integrations').where({ account: id }).orderBy('created_at');
+    const tokens = await this.db.knex<TokenRow>('tokens').where({ account: id }).orderBy('created_at');
+    const users = await this.db.knex<UserRow>('passport_users').where({ account: id }).orderBy('email');
     return { ...account, integrations: integrations.map(toIntegration), tokens: tokens.map(toToken), users: users.map(toUser) };
   }
 
@@ -193,21 +194,23 @@ export class PgAccountStore implements AccountStore {
       if (value !== undefined) limits[LIMIT_COLUMNS[key as keyof LimitOverrides]] = value;
     }
     const changes = { ...(account.name !== undefined ? { name: account.name } : {}), ...limits };
-    const query = this.db('accounts')
+    const query = this.db
+      .knex('accounts')
       .insert({ id: account.id, name: account.name ?? account.id, created_at: now, ...limits })
       .onConflict('id');
     // xmax = 0 only on a row this statement inserted.
-    const [row] = await (Object.keys(changes).length > 0 ? query.merge(changes) : query.merge({ id: account.id })).returning(this.db.raw('(xmax = 0) as created'));
+    const [row] = await (Object.keys(changes).length > 0 ? query.merge(changes) : query.merge({ id: account.id })).returning(this.db.knex.raw('(xmax = 0) as created'));
     return Boolean(row.created);
   }
 
   async deleteAccount(id: string): Promise<boolean> {
     // Counted from returning rows: knex-pglite answers a bare delete with its raw result.
-    return (await this.db('accounts').where({ id }).delete().returning('id')).length > 0;
+    return (await this.db.knex('accounts').where({ id }).delete().returning('id')).length > 0;
   }
 
   async saveIntegration(integration: { account: string; consumerKey: string; consumerSecret: string; name: string; enabled: boolean }, now: Date): Promise<boolean> {
-    const rows = await this.db('integrations')
+    const rows = await this.db
+      .knex('integrations')
       .insert({
         consumer_key: integration.consumerKey,
         account: integration.account,
@@ -224,11 +227,12 @@ export class PgAccountStore implements AccountStore {
   }
 
   async setIntegrationEnabled(consumerKey: string, enabled: boolean): Promise<boolean> {
-    return (await this.db('integrations').where({ consumer_key: consumerKey }).update({ enabled })) > 0;
+    return (await this.db.knex('integrations').where({ consumer_key: consumerKey }).update({ enabled })) > 0;
   }
 
   async saveToken(token: { account: string; consumerKey: string; tokenId: string; tokenSecret: string; role: number; webServices: boolean }, now: Date): Promise<boolean> {
-    const rows = await this.db('tokens')
+    const rows = await this.db
+      .knex('tokens')
       .insert({
         token_id: token.tokenId,
         account: token.account,
@@ -247,20 +251,22 @@ export class PgAccountStore implements AccountStore {
   }
 
   async revokeToken(tokenId: string, now: Date): Promise<boolean> {
-    const updated = await this.db('tokens')
+    const updated = await this.db
+      .knex('tokens')
       .where({ token_id: tokenId })
-      .update({ revoked_at: this.db.raw('coalesce(revoked_at, ?)', [now]) });
+      .update({ revoked_at: this.db.knex.raw('coalesce(revoked_at, ?)', [now]) });
     return updated > 0;
   }
 
   async saveUser(user: { account: string; email: string; passwordHash: string; role: number; webServices: boolean }, now: Date): Promise<void> {
-    await this.db('passport_users')
+    await this.db
+      .knex('passport_users')
       .insert({ account: user.account, email: user.email, password_hash: user.passwordHash, role: user.role, web_services: user.webServices, created_at: now })
       .onConflict(['account', 'email'])
       .merge(['password_hash', 'role', 'web_services']);
   }
 
   async deleteUser(account: string, email: string): Promise<boolean> {
-    return (await this.db('passport_users').where({ account }).whereRaw('lower(email) = lower(?)', [email]).delete().returning('email')).length > 0;
+    return (await this.db.knex('passport_users').where({ account }).whereRaw('lower(email) = lower(?)', [email]).delete().returning('email')).length > 0;
   }
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../lib/clock';
 import type { JobSource, JobStatus } from '../jobs/job';
 import type { MetricsSources } from '../jobs/gauges';
 import { poolUse } from './pool-use';
+import type { Database } from './database';
 
 /** What /metrics reads of the database when it is scraped: job counts, the worker's backlog, pool use. */
 
@@ -33,7 +34,8 @@ export async function earliestDueAt(db: Knex, now: Date): Promise<Date | null> {
 }
 
 /** The scrape-time metrics of a service on this database, its clock and its worker's step count. */
-export function databaseMetricsSources(db: Knex, clock: Clock, workerSteps: () => number): MetricsSources {
+export function databaseMetricsSources(database: Database, clock: Clock, workerSteps: () => number): MetricsSources {
+  const db = database.knex;
   return {
     jobCounts: () => countJobsByStatus(db),
     workerLagSeconds: async () => {
@@ -42,6 +44,6 @@ export function databaseMetricsSources(db: Knex, clock: Clock, workerSteps: () =
       return due ? Math.max(0, (now.getTime() - due.getTime()) / 1000) : 0;
     },
     workerSteps,
-    pools: () => poolUse(db),
+    pools: () => poolUse(database),
   };
 }

@@ -7,7 +7,8 @@ import { arrayLiteral } from './hot-query';
 import { commitOrVerify } from './committed-transaction';
 import { matchingRecords, PgRecordStore } from './pg-record-store';
 import { RUNNABLE, UNFINISHED } from './job-conditions';
-import { requestPathBatch, type StatusAnswer } from './request-path-batch';
+import type { StatusAnswer } from './request-path-batch';
+import type { Database } from './database';
 import type { SearchCriteria } from '../records/search';
 
 /** The JobStore on Postgres (a server through pg, or PGlite): the only place with SQL for jobs. */
@@ -124,7 +125,7 @@ export interface PgJobStoreOptions {
 
 export class PgJobStore implements JobStore {
   constructor(
-    private readonly db: Knex,
+    private readonly db: Database,
     private readonly options: PgJobStoreOptions = { leaseSeconds: 30 },
   ) {}
 
@@ -134,7 +135,7 @@ export class PgJobStore implements JobStore {
    */
   async insertJob(job: NewJob): Promise<Job> {
     return commitOrVerify(
-      this.db,
+      this.db.knex,
       async (trx) => {
         const [row] = await trx<JobRow>('jobs')
           .insert({
@@ -160,25 +161,26 @@ export class PgJobStore implements JobStore {
         for (let i = 0; i < inputs.length; i += ITEM_INSERT_CHUNK) await trx('job_inputs').insert(inputs.slice(i, i + ITEM_INSERT_CHUNK));
         return toJob(row as JobRow);
       },
-      async () => (await this.db('jobs').where({ id: job.id }).first('id')) !== undefined,
+      async () => (await this.db.knex('jobs').where({ id: job.id }).first('id')) !== undefined,
       (error) => this.options.onUnverifiedCommit?.(job.id, error),
     );
   }
 
   /** Zero rows when the id is unknown, owned by another account, or expired. */
   async findJob(account: string, id: string, now: Date): Promise<Job | undefined> {
-    const row = await this.db<JobRow>('jobs').where({ id, account }).andWhere('expires_at', '>', now).first();
+    const row = await this.db.knex<JobRow>('jobs').where({ id, account }).andWhere('expires_at', '>', now).first();
     return row ? toJob(row) : undefined;
   }
 
   /** Polls made while the database is busy share one statement, with their nonces (src/db/request-path-batch.ts). */
   findJobProgress(account: string, id: string, now: Date): Promise<StatusAnswer> {
-    return requestPathBatch(this.db).jobStatus({ account, id, now });
+    return this.db.requestPath.jobStatus({ account, id, now });
   }
 
   /** One guarded update takes the poll; a second look tells a too-early poll from a missing job. */
   async pollJob(account: string, id: string, now: Date, notPolledSince: Date): Promise<Job | 'too-soon' | undefined> {
-    const [row] = await this.db<JobRow>('jobs')
+    const [row] = await this.db
+      .knex<JobRow>('jobs')
       .where({ id, account })
       .andWhere('expires_at', '>', now)
       .andWhere((query) => query.whereNull('last_polled_at').orWhere('last_polled_at', '<=', notPolledSince))
@@ -189,13 +191,13 @@ export class PgJobStore implements JobStore {
   }
 
   async findJobById(id: string): Promise<Job | undefined> {
-    const row = await this.db<JobRow>('jobs').where({ id }).first();
+    const row = await this.db.knex<JobRow>('jobs').where({ id }).first();
     return row ? toJob(row) : undefined;
   }
 
   /** Newest first. */
   async listJobs(filter: JobFilter): Promise<Job[]> {
-    const query = this.db<JobRow>('jobs').orderBy('seq', 'desc').limit(filter.limit);
+    const query = this.db.knex<JobRow>('jobs').orderBy('seq', 'desc').limit(filter.limit);
     if (filter.account) query.where({ account: filter.account });
     if (filter.status) query.where({ status: filter.status });
     return (await query).map(toJob);
@@ -203,20 +205,22 @@ export class PgJobStore implements JobStore {
 
   /** One atomic increment guarded by the limit; a second look tells an exhausted job from a missing one. */
   async countResultCall(account: string, id: string, now: Date, maxCalls: number): Promise<ResultCall> {
-    const [row] = await this.db<JobRow>('jobs')
+    const [row] = await this.db
+      .knex<JobRow>('jobs')
       .where({ id, account })
       .andWhere('expires_at', '>', now)
       .andWhere('result_calls', '<', maxCalls)
       .increment('result_calls', 1)
       .returning('*');
     if (row) return { kind: 'counted', job: toJob(row as JobRow) };
-    const exists = await this.db('jobs').where({ id, account }).andWhere('expires_at', '>', now).first('id');
+    const exists = await this.db.knex('jobs').where({ id, account }).andWhere('expires_at', '>', now).first('id');
     return exists ? { kind: 'exhausted' } : { kind: 'missing' };
   }
 
   /** Rows in position order; fewer than `count` at the end of the job. */
   async readItems(jobId: string, from: number, count: number): Promise<ItemResult[]> {
-    const rows = await this.db<ItemRow>('job_items')
+    const rows = await this.db
+      .knex<ItemRow>('job_items')
       .where('job_id', jobId)
       .andWhere('position', '>=', from)
       .andWhere('position', '<', from + count)
@@ -226,13 +230,14 @@ export class PgJobStore implements JobStore {
 
   /** The first `limit` failed item outcomes, in order (a scan of the job's items; for admin views). */
   async readFailedItems(jobId: string, limit: number): Promise<ItemResult[]> {
-    const rows = await this.db<ItemRow>('job_items').where('job_id', jobId).andWhere('is_success', false).orderBy('position').limit(limit);
+    const rows = await this.db.knex<ItemRow>('job_items').where('job_id', jobId).andWhere('is_success', false).orderBy('position').limit(limit);
     return rows.map(toItem);
   }
 
   /** The newest `limit` samples, returned oldest first. */
   async readSamples(jobId: string, limit: number): Promise<ProgressSample[]> {
-    const rows = await this.db('job_progress')
+    const rows = await this.db
+      .knex('job_progress')
       .where('job_id', jobId)
       .orderBy([
         { column: 'sampled_at', order: 'desc' },
@@ -245,7 +250,8 @@ export class PgJobStore implements JobStore {
 
   /** One row per account and status that has jobs. */
   async countJobs(): Promise<JobCount[]> {
-    const rows: Array<{ account: string; status: JobStatus; jobs: string | number }> = await this.db('jobs')
+    const rows: Array<{ account: string; status: JobStatus; jobs: string | number }> = await this.db
+      .knex('jobs')
       .groupBy('account', 'status')
       .orderBy(['account', 'status'])
       .select('account', 'status')
@@ -255,14 +261,15 @@ export class PgJobStore implements JobStore {
 
   /** Items left in the account's unfinished jobs queued before this one; rate of its latest started job. */
   async queueAhead(job: Job): Promise<QueueAhead> {
-    const ahead = await this.db.raw(
+    const ahead = await this.db.knex.raw(
       `select coalesce(sum(o.total_items - o.processed_items), 0)::bigint as items
          from jobs o, jobs j
         where j.id = ? and o.account = j.account and o.${UNFINISHED} and o.${RUNNABLE}
           and (o.available_at, o.seq) < (j.available_at, j.seq)`,
       [job.id],
     );
-    const latest = await this.db('jobs')
+    const latest = await this.db
+      .knex('jobs')
       .where({ account: job.account })
       .whereRaw(RUNNABLE)
       .whereNotNull('started_at')
@@ -299,7 +306,7 @@ export class PgJobStore implements JobStore {
   }
 
   async advanceDueJobs(now: Date, step: (job: WorkerJob, context: StepContext) => Promise<Advance>, maxJobs: number): Promise<number> {
-    return this.db.transaction(async (trx) => {
+    return this.db.knex.transaction(async (trx) => {
       const [first] = await this.claimDue(trx, now, 1, null);
       if (!first) return 0;
       // A request job's step reads and writes records, and may fail on its own: it runs alone.
@@ -329,7 +336,7 @@ export class PgJobStore implements JobStore {
    * that moved on since the failed claim (another worker took over after a lost lease) is left be.
    */
   async recordStepFailure(jobId: string, processedItems: number, now: Date, retryAt: Date, maxFailures: number, reason: string): Promise<boolean> {
-    const result = await this.db.raw(
+    const result = await this.db.knex.raw(
       `update jobs set
          step_failures = step_failures + 1,
          status = case when step_failures + 1 >= ? then 'failed' else status end,
@@ -347,12 +354,13 @@ export class PgJobStore implements JobStore {
 
   /** Earliest next_run_at of unfinished jobs; null when there are none. */
   async nextDueAt(): Promise<Date | null> {
-    const row = await this.db('jobs').whereRaw(UNFINISHED).whereRaw(RUNNABLE).min({ due: 'next_run_at' }).first();
+    const row = await this.db.knex('jobs').whereRaw(UNFINISHED).whereRaw(RUNNABLE).min({ due: 'next_run_at' }).first();
     return row?.due ? new Date(row.due) : null;
   }
 
   async nextStartAt(after: Date): Promise<Date | null> {
-    const row = await this.db('jobs')
+    const row = await this.db
+      .knex('jobs')
       .where({ status: 'pending' })
       .whereRaw(RUNNABLE)
       .andWhere('available_at', '>', after)

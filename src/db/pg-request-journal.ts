@@ -1,6 +1,7 @@
-import type { Knex } from 'knex';
+import type { Pool } from 'pg';
 import { countDeleted } from './count-deleted';
-import { copyInto, hasHotPool, hotTransaction } from './hot-query';
+import { copyInto, hotTransaction } from './hot-query';
+import type { Database } from './database';
 import type { EncodedRow, JournalEntry, JournalFace, JournalFilter, JournalRow, JournalStore } from '../journal/journal-entry';
 
 /**
@@ -112,11 +113,11 @@ const BOM = "U&'\\FEFF'";
 const withBom = (body: string | null, had: boolean | null) => (body !== null && had && !body.startsWith('\uFEFF') ? `\uFEFF${body}` : body);
 
 export class PgRequestJournal implements JournalStore {
-  /** COPY on a Postgres server, INSERT on PGlite: chosen once, so a row's encoding and its write agree. */
-  private readonly copy: boolean;
+  /** COPY on a Postgres server (its hot pool), INSERT on PGlite: chosen once, so a row's encoding and its write agree. */
+  private readonly copy: Pool | undefined;
 
-  constructor(private readonly db: Knex) {
-    this.copy = hasHotPool(db);
+  constructor(private readonly db: Database) {
+    this.copy = db.hot;
   }
 
   /**
@@ -142,11 +143,11 @@ export class PgRequestJournal implements JournalStore {
   async insert(encoded: EncodedRow[]): Promise<void> {
     if (encoded.length === 0) return;
     if (!this.copy) {
-      await this.db.raw(INSERT, [`[${encoded.join(',')}]`]);
+      await this.db.knex.raw(INSERT, [`[${encoded.join(',')}]`]);
       return;
     }
     // The state row is held shared until the rows are in: a turn of generations waits for them.
-    await hotTransaction(this.db, async (client) => {
+    await hotTransaction(this.copy, async (client) => {
       const { rows } = await client.query<{ generation: number }>(`${CURRENT_GENERATION} for share`);
       await copyInto(client, copyTo(Number(rows[0].generation)), encoded as Buffer[]);
     });
@@ -154,8 +155,9 @@ export class PgRequestJournal implements JournalStore {
 
   /** Newest first (time, then id), among the newest `keep`; 0 rows when nothing matches. */
   async list(filter: JournalFilter, keep: number): Promise<JournalEntry[]> {
-    const query = this.db<StoredRow>('request_journal')
-      .select('*', this.db.raw(`left(request_body, 1) = ${BOM} as request_bom, left(answer_body, 1) = ${BOM} as answer_bom`))
+    const query = this.db
+      .knex<StoredRow>('request_journal')
+      .select('*', this.db.knex.raw(`left(request_body, 1) = ${BOM} as request_bom, left(answer_body, 1) = ${BOM} as answer_bom`))
       // By the sequence, not the newest row left: deleting the newest entries (one account's
       // reset) must not bring back ones that had already dropped out.
       .whereRaw('id > (select last_value from request_journal_id_seq) - ?', [keep])
@@ -194,7 +196,7 @@ export class PgRequestJournal implements JournalStore {
   }
 
   async clear(): Promise<number> {
-    return countDeleted(this.db, 'delete from request_journal');
+    return countDeleted(this.db.knex, 'delete from request_journal');
   }
 
   /**
@@ -204,8 +206,8 @@ export class PgRequestJournal implements JournalStore {
    * Returns how many the age took.
    */
   async prune(before: Date, keep: number): Promise<number> {
-    const aged = await countDeleted(this.db, 'delete from request_journal where at < ?', [before]);
-    await this.db.raw('select request_journal_turn(?)', [keep]);
+    const aged = await countDeleted(this.db.knex, 'delete from request_journal where at < ?', [before]);
+    await this.db.knex.raw('select request_journal_turn(?)', [keep]);
     return aged;
   }
 }

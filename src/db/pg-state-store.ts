@@ -6,16 +6,17 @@ import { PgJobStore } from './pg-job-store';
 import { PgRecordStore } from './pg-record-store';
 import { RESET_TABLES } from './reset-tables';
 import { claimOnce } from './settings';
+import type { Database } from './database';
 
 /** Resets and fixtures on Postgres: each a transaction of its own. */
 export class PgStateStore implements StateStore {
   constructor(
-    private readonly db: Knex,
+    private readonly db: Database,
     private readonly options: { leaseSeconds: number },
   ) {}
 
   transaction<T>(work: (tx: StateTransaction) => Promise<T>): Promise<T> {
-    return this.db.transaction((trx) => work(new PgStateTransaction(trx, this.options.leaseSeconds)));
+    return this.db.knex.transaction((trx) => work(new PgStateTransaction(this.db.within(trx), trx, this.options.leaseSeconds)));
   }
 }
 
@@ -25,11 +26,12 @@ class PgStateTransaction implements StateTransaction {
   readonly idBlocks: PgSeededBlocks;
 
   constructor(
+    database: Database,
     private readonly trx: Knex.Transaction,
     leaseSeconds: number,
   ) {
-    this.accountStore = new PgAccountStore(trx);
-    this.jobStore = new PgJobStore(trx, { leaseSeconds });
+    this.accountStore = new PgAccountStore(database);
+    this.jobStore = new PgJobStore(database, { leaseSeconds });
     this.idBlocks = new PgSeededBlocks(trx, 0);
   }
 

@@ -1,6 +1,5 @@
-import type { Knex } from 'knex';
 import type { PoolUse } from '../jobs/gauges';
-import { hotPoolUse } from './hot-query';
+import type { Database } from './database';
 
 interface TarnPool {
   numUsed(): number;
@@ -9,11 +8,11 @@ interface TarnPool {
 }
 
 /** Connections of knex's pool and, on a Postgres server, of the hot statements' pool, right now. */
-export function poolUse(db: Knex): PoolUse[] {
+export function poolUse(db: Database): PoolUse[] {
   const pools: PoolUse[] = [];
-  const knexPool = (db.client as { pool?: TarnPool }).pool;
+  const knexPool = (db.knex.client as { pool?: TarnPool }).pool;
   if (knexPool) pools.push({ pool: 'knex', used: knexPool.numUsed(), free: knexPool.numFree(), pending: knexPool.numPendingAcquires() });
-  const hot = hotPoolUse(db);
-  if (hot) pools.push({ pool: 'hot', used: hot.total - hot.idle, free: hot.idle, pending: hot.waiting });
+  const hot = db.hot;
+  if (hot) pools.push({ pool: 'hot', used: hot.totalCount - hot.idleCount, free: hot.idleCount, pending: hot.waitingCount });
   return pools;
 }

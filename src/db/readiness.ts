@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { pendingMigrations } from './knex';
+import { pendingMigrations } from './migrate';
 
 /** Whether the service can answer: its database answers, and has every migration this code has. */
 

@@ -1,8 +1,7 @@
-import type { Knex } from 'knex';
 import type { Job } from '../jobs/job';
 import type { JobProgress, QueueAhead } from '../jobs/job-store';
 import { Batcher } from '../lib/batcher';
-import { hotQuery } from './hot-query';
+import { hotQuery, type StatementTarget } from './hot-query';
 import { RUNNABLE, UNFINISHED } from './job-conditions';
 
 /**
@@ -11,8 +10,8 @@ import { RUNNABLE, UNFINISHED } from './job-conditions';
  * status read (the job store's findJobProgress). One Batcher takes both kinds, and a batch that
  * holds both goes as one statement: a round trip, a socket write that wakes a Postgres backend,
  * and Postgres's per-statement work, instead of two of each. Unsigned polls and lone nonces get
- * the statement for their kind alone. Each database (a knex instance or a transaction) has its
- * own (requestPathBatch).
+ * the statement for their kind alone. Each database (Database, or one within a transaction) has its
+ * own (Database.requestPath).
  */
 
 export interface NonceUse {
@@ -102,7 +101,7 @@ export class RequestPathBatch {
   private readonly batches = new Batcher<Question, boolean | StatusAnswer>((questions) => this.run(questions));
   private lastNonceSweep = 0;
 
-  constructor(private readonly db: Knex) {}
+  constructor(private readonly db: StatementTarget) {}
 
   /** Whether the nonce was taken now (false: it was used before, within its window). */
   useNonce(use: NonceUse): Promise<boolean> {
@@ -188,20 +187,12 @@ export class RequestPathBatch {
    */
   private sweepNonces(now: Date): void {
     this.lastNonceSweep = now.getTime();
-    this.db('token_nonces')
+    this.db
+      .knex('token_nonces')
       .where('expires_at', '<', now)
       .delete()
       .catch(() => {
         this.lastNonceSweep = 0;
       });
   }
-}
-
-const batches = new WeakMap<Knex, RequestPathBatch>();
-
-/** The database's one RequestPathBatch, shared by its stores. */
-export function requestPathBatch(db: Knex): RequestPathBatch {
-  let batch = batches.get(db);
-  if (!batch) batches.set(db, (batch = new RequestPathBatch(db)));
-  return batch;
 }

@@ -1,5 +1,5 @@
 import { ManualClock } from '../../src/lib/clock';
-import { migrate } from '../../src/db/knex';
+import { migrate } from '../../src/db/migrate';
 import { PgJobStore } from '../../src/db/pg-job-store';
 import { planAdvance } from '../../src/jobs/advance';
 import { JobService } from '../../src/jobs/job-service';
@@ -23,7 +23,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await migrate(database.db, database.schema);
   clock = new ManualClock();
-  store = new PgJobStore(database.db);
+  store = new PgJobStore(database.handle);
   jobs = new JobService(store, clock, { retentionDays: 1, maxResultCalls: 20, resultPageSize: 1000, defaultRatePerSecond: 20, minPollIntervalSeconds: 0 });
 });
 afterAll(() => database?.close());

@@ -1,6 +1,5 @@
 import { ManualClock } from '../../src/lib/clock';
-import { hotPoolTarget } from '../../src/db/hot-query';
-import { migrate } from '../../src/db/knex';
+import { migrate } from '../../src/db/migrate';
 import { PgRequestJournal } from '../../src/db/pg-request-journal';
 import { randomBytes } from 'node:crypto';
 import { threadJournalWriters, type ThreadJournalWriter } from '../../src/compose/journal-thread';
@@ -48,8 +47,8 @@ const call = (requestId: string): JournalCall => ({
 const APPLICATION_NAME = `journal-test-${randomBytes(4).toString('hex')}`;
 
 function threadJournal(errors: unknown[], url?: string): { journal: RequestJournal; writer: () => ThreadJournalWriter } {
-  const store = new PgRequestJournal(database.db);
-  const target = hotPoolTarget(database.db)!;
+  const store = new PgRequestJournal(database.handle);
+  const target = database.handle.target!;
   const named = new URL(target.url);
   named.searchParams.set('application_name', APPLICATION_NAME);
   const writers = threadJournalWriters({ ...target, url: url ?? named.toString() }, store, MAX_BODY);

@@ -1,27 +1,29 @@
 import type { Knex } from 'knex';
 import { isDatabaseUnavailable } from '../../src/lib/database-unavailable';
-import { closeKnex, createKnex } from '../../src/db/knex';
+import { openDatabase, type Database } from '../../src/db/database';
 import { PgCluster } from './cluster';
 
 /**
- * The service's own connections (createKnex: knex's pool and the hot pool) against a server that
+ * The service's own connections (openDatabase: knex's pool and the hot pool) against a server that
  * stops answering: a statement gives up a second after its statement timeout, its connection is
  * closed and never handed to the next caller, a transaction caught in the stall commits nothing,
  * and the pool serves again as soon as the server does.
  */
 
 let cluster: PgCluster;
+let database: Database;
 let db: Knex;
 const waits = { connectMs: 2000, statementMs: 1000, lockMs: 1000, idleInTransactionMs: 10_000 };
 
 beforeAll(async () => {
   cluster = await PgCluster.create({ maxConnections: 20 });
   await cluster.query('create table stalled_writes (id int primary key)');
-  db = createKnex({ url: cluster.url(), dataDir: 'memory', poolMax: 1, waits });
+  database = openDatabase({ url: cluster.url(), dataDir: 'memory', poolMax: 1, waits });
+  db = database.knex;
 });
 afterAll(async () => {
   cluster?.thaw();
-  if (db) await closeKnex(db);
+  if (database) await database.close();
   await cluster?.destroy();
 });
 

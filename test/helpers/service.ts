@@ -39,7 +39,7 @@ export async function startTestService(
   try {
     service = await buildService(config, {
       clock,
-      db: database.db,
+      database: database.handle,
       schema: database.schema,
       logger: options.logger ?? silentLogger,
       worker: options.worker ?? false,

@@ -1,5 +1,5 @@
 import { ManualClock } from '../../src/lib/clock';
-import { migrate } from '../../src/db/knex';
+import { migrate } from '../../src/db/migrate';
 import { PgAccountStore } from '../../src/db/pg-account-store';
 import { PgJobStore } from '../../src/db/pg-job-store';
 import { JobService } from '../../src/jobs/job-service';
@@ -19,7 +19,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await migrate(database.db, database.schema);
   clock = new ManualClock();
-  store = new PgJobStore(database.db);
+  store = new PgJobStore(database.handle);
   jobs = new JobService(store, clock, { retentionDays: 1, maxResultCalls: 20, resultPageSize: 1000, defaultRatePerSecond: 20, minPollIntervalSeconds: 0 });
 });
 afterAll(() => database.close());
@@ -73,7 +73,7 @@ describe('polls sharing one status statement', () => {
 
 describe('nonces sharing one statement', () => {
   it('accepts each nonce of a token once, however many requests bring it at the same moment', async () => {
-    const accounts = new PgAccountStore(database.db);
+    const accounts = new PgAccountStore(database.handle);
     const now = new Date();
     const expiresAt = new Date(now.getTime() + 300_000);
     const uses = Array.from({ length: 60 }, (_, i) => ({ token: `tok${i % 2}`, nonce: `nonce${i % 10}` }));
@@ -91,7 +91,7 @@ describe('nonces sharing one statement', () => {
 
 describe('nonces and polls sharing one statement', () => {
   it("answers each caller of a mixed burst, the account store's nonces and the job store's polls alike", async () => {
-    const accounts = new PgAccountStore(database.db);
+    const accounts = new PgAccountStore(database.handle);
     const job = await scripted('BATCH_MIX', 8);
     const now = clock.now();
     const expiresAt = new Date(now.getTime() + 300_000);

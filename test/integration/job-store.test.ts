@@ -1,5 +1,5 @@
 import { ManualClock } from '../../src/lib/clock';
-import { migrate, migrationsCurrent } from '../../src/db/knex';
+import { migrate, migrationsCurrent } from '../../src/db/migrate';
 import { PgJobStore } from '../../src/db/pg-job-store';
 import { BatchStepFailedError, StepFailedError } from '../../src/lib/errors';
 import { planAdvance } from '../../src/jobs/advance';
@@ -20,7 +20,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await migrate(database.db, database.schema);
   clock = new ManualClock();
-  store = new PgJobStore(database.db);
+  store = new PgJobStore(database.handle);
   jobs = new JobService(store, clock, { retentionDays: 30, maxResultCalls: 20, resultPageSize: 1000, defaultRatePerSecond: 20, minPollIntervalSeconds: 0 });
 });
 afterAll(() => database.close());

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { closeKnex } from '../../src/db/knex';
+
 import { createLogger } from '../../src/lib/logger';
 import { ManualClock } from '../../src/lib/clock';
 import { ensureTestAccount, signTokenPassport, testCredentials, tokenPassportXml } from '../helpers/credentials';
@@ -257,7 +257,7 @@ describe('/readyz', () => {
     // The service is told its database is another's, so closing the database is this test's to do.
     const cut = await startTestService({ database });
     try {
-      await closeKnex(database.db);
+      await database.handle.close();
       const unready = await fetch(`${cut.url}/readyz`);
       expect(unready.status).toBe(503);
       expect(await unready.json()).toMatchObject({ status: 'unready', reason: expect.stringMatching(/^The database is unreachable: /) });

@@ -182,7 +182,7 @@ describe('the limit on failed logins from one address, as the window runs', () =
   beforeAll(() => {
     opened = new Sessions(new PgSessionStore(t.database.db), { now: () => new Date(now) }, { idleSeconds: 1200, leaseSeconds: 30 });
     authenticator = new Authenticator(
-      new PgAccountStore(t.database.db),
+      new PgAccountStore(t.database.handle),
       { now: () => new Date(now) },
       {
         mode: 'on',

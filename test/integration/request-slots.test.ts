@@ -11,7 +11,7 @@ describe('PgRequestSlots', () => {
   let slots: PgRequestSlots;
   beforeAll(async () => {
     database = await createTestDatabase();
-    const { migrate } = await import('../../src/db/knex');
+    const { migrate } = await import('../../src/db/migrate');
     await migrate(database.db, database.schema);
     slots = new PgRequestSlots(database.db, {
       leaseSeconds: 30,

@@ -11,7 +11,7 @@ let authenticator: Authenticator;
 beforeAll(async () => {
   t = await startTestService();
   authenticator = new Authenticator(
-    new PgAccountStore(t.database.db),
+    new PgAccountStore(t.database.handle),
     { now: () => new Date() },
     {
       mode: 'on',

@@ -2,9 +2,10 @@ import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } f
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
-import { boundedDriver, DEFAULT_WAITS, maintenanceWaits, waitSettings, type DatabaseWaits } from './bounded-waits';
-import { closeHotPool, openHotPool } from './hot-query';
-import { migrationSource } from './migrations';
+import type { Pool } from 'pg';
+import { boundedDriver, DEFAULT_WAITS, waitSettings, type DatabaseWaits } from './bounded-waits';
+import { openHotPool, type HotPoolTarget, type StatementTarget } from './hot-query';
+import { RequestPathBatch } from './request-path-batch';
 
 export interface DatabaseOptions {
   /** A postgres:// URL; when absent, an embedded PGlite database is used. */
@@ -29,11 +30,47 @@ class BoundedKnexPg extends KnexPg {
   }
 }
 
-export function createKnex(options: DatabaseOptions): Knex {
+/**
+ * The one database object, made once and handed to the stores: knex (a pool's, or a
+ * transaction's), on a Postgres server the hot statements' pool and where it connects, and the
+ * request path's batch of polls and nonces that the job and account stores share.
+ */
+export class Database implements StatementTarget {
+  readonly requestPath: RequestPathBatch;
+
+  constructor(
+    readonly knex: Knex,
+    /** The hot statements' pool: a Postgres server's, outside a transaction (see hot-query.ts). */
+    readonly hot: Pool | undefined,
+    /** Where the hot pool connects, for a thread that opens connections of its own there. */
+    readonly target: HotPoolTarget | undefined,
+    private readonly release: () => void = () => undefined,
+  ) {
+    this.requestPath = new RequestPathBatch(this);
+  }
+
+  /** The same database inside `trx`: every statement, hot ones too, runs in the transaction. */
+  within(trx: Knex.Transaction): Database {
+    return new Database(trx, undefined, undefined);
+  }
+
+  /** Closes the pools and gives up the embedded data folder's lock. */
+  async close(): Promise<void> {
+    try {
+      await this.hot?.end();
+    } finally {
+      await this.knex.destroy();
+      this.release();
+    }
+  }
+}
+
+/** Opens the database `options` names: a Postgres server (knex's pool and the hot pool), or PGlite. */
+export function openDatabase(options: DatabaseOptions): Database {
   const searchPath = options.schema ? [options.schema] : undefined;
   if (options.url) {
     const waits = options.waits ?? DEFAULT_WAITS;
-    const db = knexFactory({
+    const knex = knexFactory({
       client: BoundedKnexPg as unknown as typeof Knex.Client,
       connection: { connectionString: options.url, ...waitSettings(waits) } as Knex.PgConnectionConfig,
       searchPath,
@@ -41,31 +78,16 @@ export function createKnex(options: DatabaseOptions): Knex {
       acquireConnectionTimeout: waits.connectMs,
       pool: { min: 0, max: options.poolMax ?? 10 },
     });
-    openHotPool(db, options.url, options.schema, waits, options.onPoolError);
-    return db;
+    const target: HotPoolTarget = { url: options.url, schema: options.schema, waits };
+    return new Database(knex, openHotPool(target, options.onPoolError), target);
   }
   const connection: Record<string, string> = {};
-  if (options.dataDir === 'memory') return knexFactory({ client: ClientPgLite, dialect: 'postgres', connection, searchPath });
+  if (options.dataDir === 'memory') return new Database(knexFactory({ client: ClientPgLite, dialect: 'postgres', connection, searchPath }), undefined, undefined);
   const dir = path.resolve(options.dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
   connection.filename = dir;
   const release = lockDataDir(path.resolve(options.dataDir, 'pglite.lock'));
-  const db = knexFactory({ client: ClientPgLite, dialect: 'postgres', connection, searchPath });
-  releases.set(db, release);
-  return db;
-}
-
-/** Locks held by databases this process opened, released when they close. */
-const releases = new WeakMap<Knex, () => void>();
-
-/** Closes a database made by createKnex, and gives up its data folder's lock. */
-export async function closeKnex(db: Knex): Promise<void> {
-  try {
-    await closeHotPool(db);
-  } finally {
-    await db.destroy();
-    releases.get(db)?.();
-  }
+  return new Database(knexFactory({ client: ClientPgLite, dialect: 'postgres', connection, searchPath }), undefined, undefined, release);
 }
 
 /**
@@ -109,45 +131,4 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/** Brings the schema up to date; safe to run at every start and from several processes. */
-export async function migrate(db: Knex, schema?: string): Promise<void> {
-  if (schema) await db.raw('create schema if not exists ??', [schema]);
-  await db.migrate.latest({ migrationSource, schemaName: schema });
-}
-
-/**
- * Migrates the database `options` names. On a Postgres server that is done on a connection of its
- * own without the statement and lock bounds the service's connections have (a migration may
- * rewrite a large table, or wait for another process's lock); PGlite has no bounds to lift.
- */
-export async function migrateDatabase(db: Knex, options: DatabaseOptions): Promise<void> {
-  if (!options.url) return migrate(db, options.schema);
-  const unbounded = createKnex({ ...options, poolMax: 1, waits: maintenanceWaits(options.waits ?? DEFAULT_WAITS) });
-  try {
-    await migrate(unbounded, options.schema);
-  } finally {
-    await closeKnex(unbounded);
-  }
-}
-
-/** True when every known migration has run. */
-export async function migrationsCurrent(db: Knex, schema?: string): Promise<boolean> {
-  return (await pendingMigrations(db, schema)).length === 0;
-}
-
-/** The code's migrations that have not run, read from knex's table without writing (no table: all). */
-export async function pendingMigrations(db: Knex, schema?: string): Promise<string[]> {
-  const table = schema ? db.withSchema(schema).from<{ name: string }>('knex_migrations') : db<{ name: string }>('knex_migrations');
-  let applied: Set<string>;
-  try {
-    const rows = await table.select('name');
-    applied = new Set(rows.map((row) => row.name));
-  } catch (error) {
-    // 42P01: the table does not exist yet.
-    if ((error as { code?: string }).code !== '42P01') throw error;
-    applied = new Set();
-  }
-  return (await migrationSource.getMigrations([])).filter((name) => !applied.has(name));
 }

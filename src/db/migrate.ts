@@ -1,0 +1,45 @@
+import type { Knex } from 'knex';
+import { DEFAULT_WAITS, maintenanceWaits } from './bounded-waits';
+import { openDatabase, type Database, type DatabaseOptions } from './database';
+import { migrationSource } from './migrations';
+
+/** Brings the schema up to date; safe to run at every start and from several processes. */
+export async function migrate(db: Knex, schema?: string): Promise<void> {
+  if (schema) await db.raw('create schema if not exists ??', [schema]);
+  await db.migrate.latest({ migrationSource, schemaName: schema });
+}
+
+/**
+ * Migrates the database `options` names. On a Postgres server that is done on a connection of its
+ * own without the statement and lock bounds the service's connections have (a migration may
+ * rewrite a large table, or wait for another process's lock); PGlite has no bounds to lift.
+ */
+export async function migrateDatabase(database: Database, options: DatabaseOptions): Promise<void> {
+  if (!options.url) return migrate(database.knex, options.schema);
+  const unbounded = openDatabase({ ...options, poolMax: 1, waits: maintenanceWaits(options.waits ?? DEFAULT_WAITS) });
+  try {
+    await migrate(unbounded.knex, options.schema);
+  } finally {
+    await unbounded.close();
+  }
+}
+
+/** True when every known migration has run. */
+export async function migrationsCurrent(db: Knex, schema?: string): Promise<boolean> {
+  return (await pendingMigrations(db, schema)).length === 0;
+}
+
+/** The code's migrations that have not run, read from knex's table without writing (no table: all). */
+export async function pendingMigrations(db: Knex, schema?: string): Promise<string[]> {
+  const table = schema ? db.withSchema(schema).from<{ name: string }>('knex_migrations') : db<{ name: string }>('knex_migrations');
+  let applied: Set<string>;
+  try {
+    const rows = await table.select('name');
+    applied = new Set(rows.map((row) => row.name));
+  } catch (error) {
+    // 42P01: the table does not exist yet.
+    if ((error as { code?: string }).code !== '42P01') throw error;
+    applied = new Set();
+  }
+  return (await migrationSource.getMigrations([])).filter((name) => !applied.has(name));
+}
