@@ -28,6 +28,8 @@ import { WsdlCatalog } from '../soap/wsdl-catalog';
 import { ServiceMetrics } from '../server/service-metrics';
 import { createApp } from '../server/app';
 import { createHttpServer } from '../server/http-server';
+import { CallLifecycle } from '../server/call-lifecycle';
+import { countCalls, journalCalls, logCalls } from '../server/call-listeners';
 
 /** How soon a server process sees fault rules another process added or removed. */
 const FAULT_RULES_REFRESH_MS = 1000;
@@ -113,11 +115,11 @@ export async function serve(core: Core, options: Pick<ServeOptions, 'worker'> = 
     operations,
     authenticator,
     slots,
-    { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT, clock, journal, faults, ids: core.ids },
+    { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT, clock, faults, ids: core.ids },
     logger,
-    metrics,
     sessions,
   );
+  const calls = new CallLifecycle(clock, [logCalls(logger), countCalls(metrics), ...(journal ? [journalCalls(journal)] : [])], logger, metrics);
   const trackers = new TrackerService(new PgTreeStore(db), core.store, clock, { retentionDays: config.JOB_RETENTION_DAYS }, core.ids);
   const app = createApp({
     jobs: core.jobs,
@@ -138,11 +140,12 @@ export async function serve(core: Core, options: Pick<ServeOptions, 'worker'> = 
     ready: () => ready,
     readiness: () => checkReadiness(db, core.schema),
     metrics,
+    calls,
     journal,
     faults,
     state: core.state,
   });
-  const server = createHttpServer(app, soap, config.PUBLIC_URL);
+  const server = createHttpServer(app, soap, calls, config.PUBLIC_URL);
   // Under the manual clock jobs move only when the clock is advanced, never on their own.
   const runWorker = core.manualTime ? false : (options.worker ?? config.WORKER);
 

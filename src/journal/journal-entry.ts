@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { CapturedAnswer } from './answer-capture';
+import type { CapturedAnswer } from '../lib/answer-capture';
 
 /** What the request journal holds: a call as seen, a row as stored, an entry as listed, and its store's port. */
 

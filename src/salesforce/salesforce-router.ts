@@ -12,11 +12,9 @@ import { errorEnvelope, processStatus, successEnvelope, type StatusEnvelope, typ
  * The Salesforce face: CME Async Engine's getAsyncJobStatus at GET /v1/asyncprocesses/<id>, where
  * <id> is an async process id (one record) or a reference id (every process that carries it), also
  * under /services/apexrest/<namespace>/ as a Salesforce org serves it. Every answer, errors too,
- * is the same envelope: code, statusMessage, technicalMessage, AsyncProcessStatus. Mount it at
- * both paths (SALESFORCE_PATHS); its error handler sees only its own requests.
+ * is the same envelope: code, statusMessage, technicalMessage, AsyncProcessStatus. It is mounted at
+ * both paths (the server's route table); its error handler sees only its own requests.
  */
-
-export const SALESFORCE_PATHS = ['/v1/asyncprocesses', '/services/apexrest/:namespace/v1/asyncprocesses'];
 
 class InputError extends Error {}
 

@@ -18,7 +18,7 @@ import { ResultWriter } from '../soap/result-writer';
 import { createDashboardFiles } from '../dashboard/dashboard-files';
 import { checkJsonBody, jsonBodyParser, storablePath } from '../lib/json-body';
 import { createProgressRouter, PROGRESS_BODY_NESTING } from '../progress/progress-router';
-import { createSalesforceRouter, SALESFORCE_PATHS } from '../salesforce/salesforce-router';
+import { createSalesforceRouter } from '../salesforce/salesforce-router';
 import { createServiceNowRouter } from '../servicenow/servicenow-router';
 import { isVersion, VERSIONS } from '../records/versions';
 import type { WsdlCatalog } from '../soap/wsdl-catalog';
@@ -28,10 +28,10 @@ import type { CallbackStore } from '../callbacks/callback-store';
 import { baseUrlOf } from './base-url';
 import type { Readiness } from '../db/readiness';
 import type { ServiceMetrics } from './service-metrics';
-import { recordRequests } from './request-log';
+import type { CallLifecycle } from './call-lifecycle';
+import { routeOfFace, WHERE_THINGS_ARE } from './routes';
 import type { StateService } from '../state/state-service';
 import { YAML_TYPES } from '../admin/state-router';
-import { journalRequests } from './journal-requests';
 import type { RequestJournal } from '../journal/request-journal';
 import type { FaultInjector } from '../faults/fault-injector';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../lib/database-unavailable';
@@ -60,6 +60,8 @@ export interface AppDependencies {
   /** Asks the database whether it answers and has every migration (for /readyz). */
   readiness: () => Promise<Readiness>;
   metrics: ServiceMetrics;
+  /** The call lifecycle every request goes through (log, metrics, journal). */
+  calls: CallLifecycle;
   /** Resets and fixtures (POST /admin/reset, /admin/fixtures). */
   state: StateService;
   /** The request journal (null with JOURNAL=off) and the injected-fault rules. */
@@ -73,13 +75,12 @@ const DATABASE_RETRY_AFTER_SECONDS = '5';
 /** Admin bodies (scenarios, seeds of accounts) are shallow; deeper ones are refused before parsing. */
 const ADMIN_MAX_JSON_DEPTH = 32;
 
-/** The express app for everything but the SOAP endpoint. Never listens: main.ts and tests do. */
+/** The express app for everything but the SOAP endpoint. Never listens: compose/serve.ts and tests do. */
 export function createApp(deps: AppDependencies): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(recordRequests(deps.logger, deps.metrics));
-  if (deps.journal) app.use(journalRequests(deps.journal, deps.clock, deps.logger, deps.metrics));
+  app.use(deps.calls.expressCalls());
 
   app.get('/healthz', (_req, res) => {
     if (deps.ready()) res.json({ status: 'ok' });
@@ -116,7 +117,7 @@ export function createApp(deps: AppDependencies): express.Express {
   // no reading or parsing, whatever it sends. A YAML fixtures document comes as text; everything
   // else under /admin is JSON, whatever it says.
   app.use(
-    '/admin',
+    routeOfFace('admin').mounts,
     requireAdminToken(deps.adminToken),
     storablePath,
     express.text({ limit: '50mb', type: YAML_TYPES }),
@@ -140,23 +141,20 @@ export function createApp(deps: AppDependencies): express.Express {
     }),
     createDashboardRouter(deps.jobs, deps.trackers, new JobAnswerReader(deps.jobs, deps.trackers, deps.accounts, new ResultWriter(deps.catalogs))),
   );
-  app.use('/ui', createDashboardFiles());
+  app.use(routeOfFace('ui').mounts, createDashboardFiles());
 
   app.use(
-    '/progress',
+    routeOfFace('progress').mounts,
     authenticateFirst(deps.authenticator),
     jsonBodyParser({ limit: '5mb', ...PROGRESS_BODY_NESTING, type: () => true }),
     createProgressRouter(deps.trackers, deps.authenticator),
   );
+  // Its routes carry their whole paths (mounted at the root).
   app.use(createServiceNowRouter(deps.trackers, deps.authenticator));
-  app.use(SALESFORCE_PATHS, createSalesforceRouter(deps.trackers, deps.authenticator, deps.logger));
+  app.use(routeOfFace('salesforce').mounts, createSalesforceRouter(deps.trackers, deps.authenticator, deps.logger));
 
   app.use((req, res) => {
-    res.status(404).json({
-      error:
-        `Nothing at ${req.method} ${req.path}. SOAP: POST /services/NetSuitePort_<version>; WSDL: /wsdl/v<version>_0/netsuite.wsdl; ` +
-        'progress API: /progress/jobs; ServiceNow: POST /xmlhttp.do, GET /api/execution_tracker/<id>; Salesforce: GET /v1/asyncprocesses/<id>; admin: /admin/jobs, /admin/accounts; dashboard: /ui.',
-    });
+    res.status(404).json({ error: `Nothing at ${req.method} ${req.path}. ${WHERE_THINGS_ARE}` });
   });
 
   const onError: ErrorRequestHandler = (error, req, res, _next) => {

@@ -4,8 +4,9 @@ import type { SoapEndpoint } from '../soap/soap-endpoint';
 import { isVersion, VERSIONS } from '../records/versions';
 import { baseUrlOf } from './base-url';
 import { REQUEST_ID_HEADER, requestIdOf } from '../lib/request-id';
-
-const SOAP_PATH = /^\/services\/NetSuitePort_([^/?]*)\/?(?:\?|$)/;
+import { ABORTED } from '../lib/answer-status';
+import type { CallLifecycle } from './call-lifecycle';
+import { SOAP_PATH } from './routes';
 
 /**
  * A bare http.Server: the SOAP endpoint is served without express's per-request cost, everything
@@ -22,7 +23,7 @@ const REQUEST_TIMEOUT_MS = 300_000;
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 const MAX_HEADER_BYTES = 32 * 1024;
 
-export function createHttpServer(app: Express, soap: SoapEndpoint, publicUrl?: string): Server {
+export function createHttpServer(app: Express, soap: SoapEndpoint, calls: CallLifecycle, publicUrl?: string): Server {
   const server = createServer(
     { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, maxHeaderSize: MAX_HEADER_BYTES },
     (req: IncomingMessage, res: ServerResponse) => {
@@ -37,9 +38,15 @@ export function createHttpServer(app: Express, soap: SoapEndpoint, publicUrl?: s
         res.end(`Unknown SuiteTalk version "${version}": this server offers ${VERSIONS[0]} to ${VERSIONS[VERSIONS.length - 1]} (e.g. /services/NetSuitePort_2023_2).\n`);
         return;
       }
-      soap.handle(req, res, version, baseUrlOf(req, publicUrl)).catch((error: unknown) => {
-        res.destroy(error instanceof Error ? error : new Error(String(error)));
-      });
+      const call = calls.begin(req, res, 'soap');
+      call.version = version;
+      soap
+        .handle(req, res, call, baseUrlOf(req, publicUrl))
+        // No answer began (the client left mid-body, or an injected drop): not a 200.
+        .finally(() => calls.end(call, res.headersSent ? res.statusCode : ABORTED, res.headersSent ? res.statusCode : null))
+        .catch((error: unknown) => {
+          res.destroy(error instanceof Error ? error : new Error(String(error)));
+        });
     },
   );
   return server;

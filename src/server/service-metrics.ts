@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import { ASYNC_STATUSES, type JobSource, type JobStatus } from '../jobs/job';
 import type { MetricsSources } from '../jobs/gauges';
 import { ABORTED, type AnswerStatus } from '../lib/answer-status';
+import type { Face } from '../lib/served-call';
 
 /**
  * The service's Prometheus metrics, on a registry of its own (several services in one process,
@@ -10,9 +11,6 @@ import { ABORTED, type AnswerStatus } from '../lib/answer-status';
  * is scraped, so they cost nothing between scrapes. On the SOAP path every update goes to a label
  * child resolved in advance.
  */
-
-/** Which face a request came in through. */
-export type Face = 'soap' | 'admin' | 'progress' | 'servicenow' | 'salesforce' | 'schemas' | 'probe' | 'ui' | 'other';
 
 /** Work done for a request once it is over, whose errors are logged and counted, never thrown. */
 const SIDE_WORKS = ['log', 'journal'] as const;

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import type { Authenticator } from '../accounts/authenticator';
 import type { RequestSlots } from '../accounts/request-slots';
 import type { Clock } from '../lib/clock';
-import { REQUEST_ID_HEADER, requestIdOf } from '../lib/request-id';
 import { randomIds, type IdSource } from '../jobs/id-source';
 import { readCredentials } from './credentials-reader';
 import { parseEnvelope, SoapClientError, type SoapRequest } from './envelope-parser';
@@ -18,10 +16,8 @@ import type { Sessions } from '../accounts/sessions';
 import { endpointPath, type WsdlCatalog } from './wsdl-catalog';
 import { escapeXml } from './xml-write';
 import { child, text as elementText } from './xml-read';
-import type { CapturedAnswer } from '../journal/answer-capture';
-import type { RequestJournal } from '../journal/request-journal';
 import type { FaultInjector } from '../faults/fault-injector';
-import { ABORTED, type AnswerStatus } from '../lib/answer-status';
+import type { ServedCall } from '../lib/served-call';
 
 /**
  * The NetSuite SOAP face, on a bare http.Server: it caps the body size, parses the envelope once
@@ -34,8 +30,6 @@ import { ABORTED, type AnswerStatus } from '../lib/answer-status';
 
 export interface SoapEndpointOptions {
   maxRequestBytes: number;
-  /** Where every call is recorded with its answer; null with JOURNAL=off. */
-  journal?: RequestJournal | null;
   /** Injected-fault rules (POST /admin/faults). */
   faults?: FaultInjector;
   defaultAccount: string;
@@ -45,47 +39,14 @@ export interface SoapEndpointOptions {
 }
 
 export interface SoapLogger {
-  info(message: string, details: Record<string, unknown>): void;
   error(message: string, details: Record<string, unknown>): void;
 }
 
-export interface SoapMetrics {
-  soapCall(operation: string, status: AnswerStatus, faultCode: string | undefined, seconds: number): void;
-}
-
-/** What a call turned out to be, filled in as the answer is worked out, for its log line and metrics. */
-interface CallSeen {
-  /** The operation once known to be one of ours; `wsdl` for a WSDL read; else `unknown`. */
-  operation: string;
-  /** The authenticated account, or the one the credentials claim. */
-  account?: string;
-  /** The platformFaults code of a fault, or its faultcode when it has no detail. */
-  faultCode?: string;
-  /** The request's body, once read (for the journal). */
-  requestBody?: Buffer;
-  /** The same body as text once decoded for parsing: the journal takes it rather than decode it again. */
-  requestText?: string;
-  /** The injected-fault rule that answered or delayed the call. */
-  injected?: { ruleId: number; effect: string };
-  /** The job the request names (checkAsyncStatus, getAsyncResult), for the journal. */
-  jobId?: string;
-  /** The answer as written, for the journal. */
-  answer?: string | Buffer;
-}
-
-/** Writes a whole answer, and keeps it for the journal: the endpoint builds every answer as one piece. */
-function send(res: ServerResponse, seen: CallSeen, status: number, headers: Record<string, string | number>, payload: string | Buffer): void {
-  seen.answer = payload;
+/** Writes a whole answer, and keeps it on the call: the endpoint builds every answer as one piece. */
+function send(res: ServerResponse, call: ServedCall, status: number, headers: Record<string, string | number>, payload: string | Buffer): void {
+  call.answer = payload;
   res.writeHead(status, headers);
   res.end(payload);
-}
-
-/** An answer as the journal takes it: its size, and its text up to the journal's cap. */
-function journalAnswer(payload: string | Buffer, maxBytes: number): CapturedAnswer {
-  return {
-    bytes: Buffer.byteLength(payload),
-    text: () => (typeof payload === 'string' ? payload : payload.toString('utf8', 0, Math.min(payload.length, maxBytes))),
-  };
 }
 
 /** A claimed account is the caller's text: cut, so a line stays a line. */
@@ -143,7 +104,6 @@ export class SoapEndpoint {
     private readonly slots: RequestSlots,
     private readonly options: SoapEndpointOptions,
     private readonly logger: SoapLogger,
-    private readonly metrics: SoapMetrics,
     private readonly sessions: Sessions,
   ) {
     this.guest = {
@@ -157,52 +117,16 @@ export class SoapEndpoint {
   /** Who a request that needs no login (login itself, getDataCenterUrls, getServerTime) runs as. */
   private readonly guest: Principal;
 
-  /** Answers one request to /services/NetSuitePort_<version>, and logs and counts it once answered. */
-  async handle(req: IncomingMessage, res: ServerResponse, version: string, baseUrl: string): Promise<void> {
-    const started = performance.now();
-    const requestId = requestIdOf(req);
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    const seen: CallSeen = { operation: 'unknown' };
-    const journal = this.options.journal;
-    const at = this.options.clock.now();
-    try {
-      await this.answer(req, res, version, baseUrl, seen, requestId);
-    } finally {
-      const durationMs = performance.now() - started;
-      // No answer began (the client left mid-body, or an injected drop): not a 200.
-      const status = res.headersSent ? res.statusCode : ABORTED;
-      this.metrics.soapCall(seen.operation, status, seen.faultCode, durationMs / 1000);
-      this.logger.info('SOAP call', {
-        requestId,
-        version,
-        operation: seen.operation,
-        account: seen.account,
-        status,
-        faultCode: seen.faultCode,
-        durationMs: Math.round(durationMs * 100) / 100,
-      });
-      journal?.record({
-        at,
-        requestId,
-        face: 'soap',
-        account: seen.account ?? null,
-        operation: seen.operation,
-        method: req.method ?? '',
-        path: (req.url ?? '').split('?')[0],
-        headers: req.headers,
-        requestBody: seen.requestText ?? seen.requestBody ?? null,
-        requestBytes: seen.requestBody?.length ?? Number(req.headers['content-length'] ?? 0),
-        status: res.headersSent ? res.statusCode : null,
-        answer: seen.answer === undefined ? null : journalAnswer(seen.answer, journal.options.maxBodyBytes),
-        faultCode: seen.faultCode ?? null,
-        durationMs,
-        injected: seen.injected ?? null,
-        jobId: seen.jobId,
-      });
-    }
+  /**
+   * Answers one request to /services/NetSuitePort_<version>, and fills in `call` as it goes (the
+   * server's call lifecycle logs, counts and journals it once settled).
+   */
+  handle(req: IncomingMessage, res: ServerResponse, call: ServedCall, baseUrl: string): Promise<void> {
+    call.operation = 'unknown';
+    return this.answer(req, res, call.version!, baseUrl, call, call.requestId);
   }
 
-  private async answer(req: IncomingMessage, res: ServerResponse, version: string, baseUrl: string, seen: CallSeen, requestId: string): Promise<void> {
+  private async answer(req: IncomingMessage, res: ServerResponse, version: string, baseUrl: string, seen: ServedCall, requestId: string): Promise<void> {
     if (req.method === 'GET' && /\?wsdl\b/i.test(req.url ?? '')) {
       seen.operation = 'wsdl';
       send(res, seen, 200, { 'Content-Type': 'text/xml; charset=utf-8' }, this.catalog.wsdl(version, baseUrl));
@@ -229,7 +153,10 @@ export class SoapEndpoint {
       return;
     }
     const body = await this.readBody(req);
-    seen.requestBody = body ?? undefined;
+    if (body) {
+      seen.requestBody = body;
+      seen.requestBytes = body.length;
+    }
     if (body === null) {
       const limit = this.options.maxRequestBytes;
       this.sendFault(res, version, seen, userFault('exceededRequestSizeFault', 'USER_ERROR', `The request exceeds the size limit of ${limit} bytes.`), true);
@@ -239,11 +166,13 @@ export class SoapEndpoint {
     let confirmed: Promise<void>;
     let release: (() => Promise<void>) | null;
     try {
-      seen.requestText = decodeUtf8(body);
-      const request = parseEnvelope(seen.requestText);
+      // The journal keeps the text rather than decode it again.
+      const text = decodeUtf8(body);
+      seen.requestBody = text;
+      const request = parseEnvelope(text);
       this.check(request, version);
       seen.operation = request.operation;
-      if (this.options.journal) seen.jobId = elementText(child(request.body, 'jobId'))?.trim() || undefined;
+      seen.jobId = elementText(child(request.body, 'jobId'))?.trim() || undefined;
       if (OPERATION_RULES[request.operation]?.public) {
         // login checks its own passport; discovery and the time are told to anyone.
         call = { version, request, principal: this.guest, baseUrl, address: req.socket.remoteAddress };
@@ -314,7 +243,7 @@ export class SoapEndpoint {
    * confirmed: the fault, a 503 or a dropped connection is given here (null), a delay is returned
    * in ms (0: none).
    */
-  private async injectFault(req: IncomingMessage, res: ServerResponse, call: SoapCall, confirmed: Promise<void>, seen: CallSeen, requestId: string): Promise<number | null> {
+  private async injectFault(req: IncomingMessage, res: ServerResponse, call: SoapCall, confirmed: Promise<void>, seen: ServedCall, requestId: string): Promise<number | null> {
     const faults = this.options.faults!;
     const { account } = call.principal;
     let injected;
@@ -399,7 +328,7 @@ export class SoapEndpoint {
     return fault;
   }
 
-  private sendFault(res: ServerResponse, version: string, seen: CallSeen, fault: SoapFault, close = false, status = 500): void {
+  private sendFault(res: ServerResponse, version: string, seen: ServedCall, fault: SoapFault, close = false, status = 500): void {
     seen.faultCode = fault.detail?.code ?? fault.faultcode;
     const payload = envelopeXml(faultXml(fault, version));
     send(res, seen, status, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(payload), ...(close ? { Connection: 'close' } : {}) }, payload);
