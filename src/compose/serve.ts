@@ -24,6 +24,9 @@ import { createOperations } from '../soap/operations';
 import { createSessionOperations } from '../soap/session-operations';
 import { ResultWriter } from '../soap/result-writer';
 import { SoapEndpoint } from '../soap/soap-endpoint';
+import { SoapRequestReader } from '../soap/request-reader';
+import { SoapAdmission } from '../soap/admission';
+import { SoapDispatch } from '../soap/dispatch';
 import { WsdlCatalog } from '../soap/wsdl-catalog';
 import { ServiceMetrics } from '../server/service-metrics';
 import { createApp } from '../server/app';
@@ -112,12 +115,10 @@ export async function serve(core: Core, options: Pick<ServeOptions, 'worker'> = 
   );
   const soap = new SoapEndpoint(
     catalog,
-    operations,
-    authenticator,
-    slots,
-    { maxRequestBytes: config.MAX_REQUEST_BYTES, defaultAccount: config.DEFAULT_ACCOUNT, clock, faults, ids: core.ids },
+    new SoapRequestReader(operations, config.MAX_REQUEST_BYTES),
+    new SoapAdmission(authenticator, slots, sessions, config.DEFAULT_ACCOUNT, faults),
+    new SoapDispatch(operations, clock, core.ids),
     logger,
-    sessions,
   );
   const calls = new CallLifecycle(clock, [logCalls(logger), countCalls(metrics), ...(journal ? [journalCalls(journal)] : [])], logger, metrics);
   const trackers = new TrackerService(new PgTreeStore(db), core.store, clock, { retentionDays: config.JOB_RETENTION_DAYS }, core.ids);
