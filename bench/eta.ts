@@ -1,6 +1,6 @@
 import { ManualClock } from '../src/lib/clock';
 import { loadConfig } from '../src/compose/config';
-import { naiveRemainingSeconds } from '../src/jobs/progress';
+import { naiveRemainingSeconds } from '../src/jobs/eta';
 import { silentLogger } from '../src/lib/logger';
 import { buildService, type Service } from '../src/compose/serve';
 import { ADMIN_TOKEN, admin, createAccounts, credentialsOf, fmt, metOrNot, soapCall, table, type BenchContext, type SectionReport } from './harness';

@@ -1,5 +1,5 @@
 import { RecordCatalog } from '../src/records/record-catalog';
-import { RecordCatalogs } from '../src/records/record-catalogs';
+import { VersionCatalogs } from '../src/records/version-catalogs';
 import { ResultWriter } from '../src/soap/result-writer';
 import { customerFields, itemResult, resultPage } from '../test/helpers/result-pages';
 
@@ -17,7 +17,7 @@ const WARMUP_PAGES = 20;
 const MEASURE_MS = 2_000;
 const VERSION = '2023_2';
 
-const writer = new ResultWriter(new RecordCatalogs(new RecordCatalog(), undefined));
+const writer = new ResultWriter(new VersionCatalogs(new RecordCatalog(), undefined));
 const failed = { isSuccess: false, code: 'DUP_ENTITY', message: 'A customer record with this externalId already exists.' };
 const pages = {
   write: resultPage(

@@ -31,7 +31,13 @@ import type { ManualTime } from '../worker/manual-time';
 const MAX_ADVANCE_SECONDS = 10 * 366 * 24 * 3600;
 const advanceSchema = z.object({ seconds: z.number().min(0).max(MAX_ADVANCE_SECONDS) }).strict();
 
-export interface AdminExtras {
+/** What the admin API works on. */
+export interface AdminServices {
+  jobs: JobService;
+  records: RecordCatalog;
+  accounts: AccountService;
+  slots: RequestSlots;
+  defaultAccount: string;
   clock: Clock;
   /** Present when CLOCK=manual. */
   manualTime: ManualTime | null;
@@ -76,24 +82,25 @@ export function requireAdminToken(adminToken: string): RequestHandler {
 }
 
 /** The admin API's routes, for requests requireAdminToken let through. */
-export function createAdminRouter(jobs: JobService, records: RecordCatalog, accounts: AccountService, slots: RequestSlots, defaultAccount: string, time: AdminExtras): Router {
+export function createAdminRouter(services: AdminServices): Router {
+  const { jobs, records, accounts, slots, defaultAccount } = services;
   const router = Router();
 
   router.use(createAccountsRouter(accounts, slots));
-  router.use(createCallbacksRouter(time.callbacks.store, time.callbacks.secret, accounts));
-  router.use(createStateRouter(time.state));
-  router.use(createJournalRouter(time.journal), createFaultsRouter(time.faults));
+  router.use(createCallbacksRouter(services.callbacks.store, services.callbacks.secret, accounts));
+  router.use(createStateRouter(services.state));
+  router.use(createJournalRouter(services.journal), createFaultsRouter(services.faults));
 
   router.get('/clock', (_req, res) => {
-    res.json({ mode: time.manualTime ? 'manual' : 'system', now: time.clock.now().toISOString() });
+    res.json({ mode: services.manualTime ? 'manual' : 'system', now: services.clock.now().toISOString() });
   });
 
   router.post('/clock/advance', async (req: Request, res) => {
-    if (!time.manualTime) {
+    if (!services.manualTime) {
       throw new ConflictError('clock', 'The clock is the system clock: start the service with CLOCK=manual to move time by hand.');
     }
     const { seconds } = parse(advanceSchema, req.body, 'body');
-    const moved = await time.manualTime.advance(seconds);
+    const moved = await services.manualTime.advance(seconds);
     res.json({ mode: 'manual', now: moved.now.toISOString(), advancedSeconds: seconds, steps: moved.steps });
   });
 
@@ -114,11 +121,11 @@ export function createAdminRouter(jobs: JobService, records: RecordCatalog, acco
   // The job with its samples, first failures and step tree (nested; [] for a job without steps).
   router.get('/jobs/:id', async (req, res) => {
     const job = await jobs.showJob(req.params.id);
-    const tree = await time.trackers.read(job.account, job.id).catch((error: unknown) => {
+    const tree = await services.trackers.read(job.account, job.id).catch((error: unknown) => {
       if (error instanceof NotFoundError) return undefined; // expired: its steps went with it
       throw error;
     });
-    const callbacks = await time.callbacks.store.listDeliveries({ jobId: job.id, limit: 10 });
+    const callbacks = await services.callbacks.store.listDeliveries({ jobId: job.id, limit: 10 });
     res.json({ ...job, steps: tree ? buildStepTree(tree.steps) : [], callbacks });
   });
 

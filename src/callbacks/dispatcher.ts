@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Clock } from '../lib/clock';
 import { asyncStatusOf, type Job } from '../jobs/job';
-import { percentCompleted } from '../jobs/progress';
+import { percentCompleted } from '../jobs/eta';
 import type { Logger } from '../lib/logger';
 import type { AttemptRecord, CallbackStore, ClaimedDelivery } from './callback-store';
 import { PollLoop } from '../lib/poll-loop';

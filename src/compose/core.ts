@@ -19,7 +19,7 @@ import { normalizeAccountId } from '../jobs/account-id';
 import { IdSource } from '../jobs/id-source';
 import { JobService, type JobServiceSettings } from '../jobs/job-service';
 import { RecordCatalog } from '../records/record-catalog';
-import { RecordCatalogs } from '../records/record-catalogs';
+import { VersionCatalogs } from '../records/version-catalogs';
 import { SchemaSet } from '../records/schema-set';
 import { readOfficialTree, type OfficialTree } from '../soap/official-tree';
 import { readFixturesFile } from '../state/fixtures';
@@ -65,7 +65,7 @@ export interface Core {
   ids: IdSource;
   accounts: AccountService;
   records: RecordCatalog;
-  catalogs: RecordCatalogs;
+  catalogs: VersionCatalogs;
   /** NETSUITE_WSDL_DIR's tree, when one is configured. */
   official?: OfficialTree;
   store: PgJobStore;
@@ -220,15 +220,15 @@ export function databaseOptions(config: Config, logger?: Logger): DatabaseOption
 }
 
 /** The built-in catalog, and NETSUITE_WSDL_DIR's beside it when one is configured (logged with what it holds). */
-function officialCatalogs(records: RecordCatalog, official: OfficialTree | undefined, logger: Logger): RecordCatalogs {
-  if (!official) return new RecordCatalogs(records, undefined);
+function officialCatalogs(records: RecordCatalog, official: OfficialTree | undefined, logger: Logger): VersionCatalogs {
+  if (!official) return new VersionCatalogs(records, undefined);
   const catalog = new RecordCatalog(SchemaSet.fromDocuments(official.schemas), official.dir);
   const found = { version: official.version, recordTypes: catalog.recordTypes().length, searchTypes: catalog.searchTypes().length, dir: official.dir, layout: official.layout };
   logger.info(
     `NETSUITE_WSDL_DIR: NetSuite's WSDL ${found.version}, ${found.recordTypes} record types, ${found.searchTypes} search types, from ${found.dir} (${found.layout})`,
     found,
   );
-  return new RecordCatalogs(records, { version: official.version, catalog });
+  return new VersionCatalogs(records, { version: official.version, catalog });
 }
 
 /** SEED_FILE and FIXTURES_FILE (one fixtures format), read as they are now. */

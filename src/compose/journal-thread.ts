@@ -9,9 +9,8 @@ import { InlineJournalWriter, type JournalWriter, type JournalWriterEvents, type
 /**
  * The request journal's writer on a thread of its own (journal-thread-worker.ts), for a service on
  * a Postgres server: masking, cutting, encoding and the COPY of every call happen there, on its own
- * connection, and the event loop that answers requests only hands each call over. Under a polling
- * storm on two cores the journal cost a signed poll about 30 of its 107 us of service CPU, almost
- * all on the answering thread, while both cores sat partly idle (bench/RESULTS.md).
+ * connection, and the event loop that answers requests only hands each call over: on the answering
+ * thread the journal cost a poll a large share of its CPU (bench/RESULTS.md).
  *
  * If the thread dies, the calls it held are counted as lost (and reported), and the journal goes on
  * writing on the event loop (`fallback`): a broken thread costs speed, never the journal.
@@ -49,11 +48,7 @@ export type FromThread =
   | { type: 'flushed'; id: number }
   | { type: 'ready' };
 
-/**
- * How long recorded calls gather before they cross. Crossing after every turn of the event loop
- * woke the thread 530 times a second under a polling storm; every 10 ms, 320-340: the thread's CPU
- * fell 152 -> 140 ms a second and the service answered about 2.5% more (bench/RESULTS.md).
- */
+/** How long recorded calls gather before they cross: fewer wake-ups of the thread than crossing after every turn of the event loop. */
 const CROSS_EVERY_MS = 10;
 
 /** The application_name of the thread's connections, unless DATABASE_URL names one. */

@@ -10,10 +10,9 @@ import { BoundedClient, waitSettings, type DatabaseWaits } from './bounded-waits
  * $1, $2, … in the order `values` gives them.
  *
  * On a server these statements get a pool of their own, whose connections use generic plans
- * (plan_cache_mode). Left to choose, Postgres kept planning the status statement afresh at every
- * execution, since a plan for the batch at hand looked cheaper than the generic one: measured on
- * the poll bench's jobs, 730-850 µs a round trip against 225 µs with the generic plan. The
- * setting stays off knex's pool, whose one-off queries are better planned for their values.
+ * (plan_cache_mode): left to choose, Postgres planned the status statement afresh at every
+ * execution, at three times the cost (bench/RESULTS.md, "Why the code is as it is"). The setting
+ * stays off knex's pool, whose one-off queries are better planned for their values.
  * Given a transaction, it runs in it (as any query through knex), seeing what the transaction wrote.
  */
 export async function hotQuery<Row>(db: StatementTarget, name: string, text: string, values: unknown[]): Promise<Row[]> {
@@ -68,9 +67,8 @@ export async function hotTransaction<T>(pool: Pool, work: (client: PoolClient) =
  * Sends `lines` (COPY's text format: one line a row, each with its newline, as UTF-8) to
  * `copy … from stdin`: Postgres reads each column with its type's input function, with no
  * statement to plan and no JSON to unpack, the cheapest way in for many rows. They go in pieces of
- * about 64 KB: one string of a whole batch (a megabyte for 400 journal entries) cost three times
- * as much to build and encode, each time in fresh memory, and a piece for each line would be two
- * socket writes each.
+ * about 64 KB: cheaper than one string of a whole batch (built and encoded in fresh memory each
+ * time) and than a socket write per line.
  */
 export function copyInto(client: PoolClient, sql: string, lines: Buffer[]): Promise<void> {
   return new Promise<void>((resolve, reject) => {

@@ -1,12 +1,20 @@
 import type { Knex } from 'knex';
 import { DEFAULT_WAITS, maintenanceWaits } from './bounded-waits';
 import { openDatabase, type Database, type DatabaseOptions } from './database';
-import { migrationSource } from './migrations';
+import { migrationSource, RENAMED_MIGRATIONS } from './migrations';
 
 /** Brings the schema up to date; safe to run at every start and from several processes. */
 export async function migrate(db: Knex, schema?: string): Promise<void> {
   if (schema) await db.raw('create schema if not exists ??', [schema]);
+  await renameRecordedMigrations(db, schema);
   await db.migrate.latest({ migrationSource, schemaName: schema });
+}
+
+/** Knex refuses a database whose recorded migrations it cannot find: renamed ones are recorded under their new names first. */
+async function renameRecordedMigrations(db: Knex, schema?: string): Promise<void> {
+  if (!(await db.schema.withSchema(schema ?? 'public').hasTable('knex_migrations'))) return;
+  const table = () => (schema ? db.withSchema(schema).table('knex_migrations') : db.table('knex_migrations'));
+  for (const [old, renamed] of Object.entries(RENAMED_MIGRATIONS)) await table().where({ name: old }).update({ name: renamed });
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import { isWorkerJob, type AsyncOperation, type ItemResult, type Job, type JobSource, type JobStatus, type ProgressSample, type Scenario, type WorkerJob } from '../jobs/job';
+import { isWorkerJob, type AsyncOperation, type ItemResult, type Job, type JobSource, type JobStatus, type JobSample, type Scenario, type WorkerJob } from '../jobs/job';
 import type { Advance, JobCount, JobFilter, JobStore, NewJob, QueueAhead, ResultCall, StepContext } from '../jobs/job-store';
-import { BatchStepFailedError, StepFailedError } from '../lib/errors';
+import { BatchStepFailedError, StepFailedError } from '../jobs/step-failures';
 import type { ItemInput } from '../records/record';
 import { arrayLiteral } from './hot-query';
 import { commitOrVerify } from './committed-transaction';
@@ -11,7 +11,7 @@ import type { StatusAnswer } from './request-path-batch';
 import type { Database } from './database';
 import type { SearchCriteria } from '../records/search';
 
-/** The JobStore on Postgres (a server through pg, or PGlite): the only place with SQL for jobs. */
+/** The JobStore on Postgres (a server through pg, or PGlite). A poll's read is in request-path-batch.ts, trees in pg-tree-store.ts. */
 
 export interface JobRow {
   id: string;
@@ -235,7 +235,7 @@ export class PgJobStore implements JobStore {
   }
 
   /** The newest `limit` samples, returned oldest first. */
-  async readSamples(jobId: string, limit: number): Promise<ProgressSample[]> {
+  async readSamples(jobId: string, limit: number): Promise<JobSample[]> {
     const rows = await this.db
       .knex('job_progress')
       .where('job_id', jobId)

@@ -1,6 +1,6 @@
 import { ASYNC_OPERATIONS, type ItemResult, type WorkerJob } from './job';
 import type { Advance } from './job-store';
-import { foldSample } from './progress';
+import { foldSample } from './eta';
 
 export interface AdvanceOptions {
   /** When false, every item is due at once (for benchmarks and impatient suites). */

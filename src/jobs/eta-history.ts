@@ -1,5 +1,5 @@
-import { isTerminal, type Job, type ProgressSample, type RateState } from './job';
-import { emptyRateState, estimateRemainingSeconds, foldSample, percentCompleted } from './progress';
+import { isTerminal, type Job, type JobSample, type RateState } from './job';
+import { emptyRateState, estimateRemainingSeconds, foldSample, percentCompleted } from './eta';
 
 /**
  * How a job's estRemainingDuration moved: its stored progress samples replayed, oldest first,
@@ -25,7 +25,7 @@ export interface EtaHistory {
 
 type ReplayedJob = Pick<Job, 'source' | 'status' | 'availableAt' | 'startedAt' | 'finishedAt' | 'totalItems' | 'ratePerSecond'>;
 
-export function etaHistory(job: ReplayedJob, samples: ProgressSample[]): EtaHistory {
+export function etaHistory(job: ReplayedJob, samples: JobSample[]): EtaHistory {
   let rate = emptyRateState();
   let previous = 0;
   const points: EtaPoint[] = [];

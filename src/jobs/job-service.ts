@@ -9,14 +9,14 @@ import {
   type AsyncStatus,
   type ItemResult,
   type Job,
-  type ProgressSample,
+  type JobSample,
   type Scenario,
   type WorkerJob,
 } from './job';
 import type { ItemInput } from '../records/record';
 import { randomIds, type IdSource } from './id-source';
 import type { JobCount, JobFilter, JobProgress, JobStore, QueueAhead } from './job-store';
-import { estimateRemainingSeconds, percentCompleted } from './progress';
+import { estimateRemainingSeconds, percentCompleted } from './eta';
 
 /** The per-account limits a call may bring (from its account); absent ones take the settings. */
 export interface AccountLimits {
@@ -217,7 +217,7 @@ export class JobService {
   }
 
   /** The newest `limit` progress samples, oldest first. */
-  samples(job: Job, limit: number): Promise<ProgressSample[]> {
+  samples(job: Job, limit: number): Promise<JobSample[]> {
     return this.store.readSamples(job.id, limit);
   }
 

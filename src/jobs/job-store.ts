@@ -1,7 +1,7 @@
 import type { ItemInput } from '../records/record';
 import type { RecordStore } from '../records/record-store';
 import type { SearchCriteria } from '../records/search';
-import type { AsyncOperation, AsyncStatus, ItemResult, Job, JobSource, JobStatus, ProgressSample, RateState, Scenario, WorkerJob } from './job';
+import type { AsyncOperation, AsyncStatus, ItemResult, Job, JobSource, JobStatus, JobSample, RateState, Scenario, WorkerJob } from './job';
 
 /** The port between the domain and Postgres. The faces and the worker use nothing else. */
 
@@ -46,7 +46,7 @@ export interface Advance {
   nextRunAt: Date;
   /** Item outcomes in position order; `newInternalId` asks the store to assign one. */
   items: Array<ItemResult & { newInternalId: boolean }>;
-  sample: ProgressSample | null;
+  sample: JobSample | null;
 }
 
 /** What a worker step may use inside its transaction. */
@@ -102,7 +102,7 @@ export interface JobStore {
   /** The first `limit` failed item outcomes, in order. */
   readFailedItems(jobId: string, limit: number): Promise<ItemResult[]>;
   /** The newest `limit` progress samples, oldest first. */
-  readSamples(jobId: string, limit: number): Promise<ProgressSample[]>;
+  readSamples(jobId: string, limit: number): Promise<JobSample[]>;
   /** How many jobs each account has in each status, whatever their age. */
   countJobs(): Promise<JobCount[]>;
   /** Items still to do in the account's jobs queued before this one, and the account's latest rate. */

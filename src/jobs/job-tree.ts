@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../lib/errors';
-import { EXTERNAL_JOB_UNITS, isTerminal, type Job, type ProgressSample } from './job';
-import { foldSample } from './progress';
+import { EXTERNAL_JOB_UNITS, isTerminal, type Job, type JobSample } from './job';
+import { foldSample } from './eta';
 import { buildStepTree, isEnded, MAX_STEPS_PER_JOB, nodePercent, type NewStep, type StepItem, type StepRow, type StepState } from './step';
 
 /**
@@ -60,7 +60,7 @@ export interface TreeWrite {
   changed: StepRow[];
   added: StepRow[];
   items: NewStepItem[];
-  sample: ProgressSample | null;
+  sample: JobSample | null;
 }
 
 /** A node as the change sees it: the job's own figures or one step's. */
@@ -187,7 +187,7 @@ export function planChange(tree: JobTree, target: string | null, change: TreeCha
     const units = treeUnits([...steps.values()]);
     if (units !== null) next.processedItems = Math.max(next.processedItems, units);
   }
-  let sample: ProgressSample | null = null;
+  let sample: JobSample | null = null;
   if (next.processedItems !== job.processedItems || (job.status === 'pending' && next.status !== 'pending')) {
     sample = { at: now, processed: next.processedItems };
     next.rate = foldSample(job.rate, next.startedAt ?? now, now, Math.max(0, next.processedItems - job.processedItems));

@@ -121,7 +121,7 @@ export interface ItemResult extends Outcome {
   position: number;
 }
 
-export interface ProgressSample {
+export interface JobSample {
   at: Date;
   processed: number;
 }

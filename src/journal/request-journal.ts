@@ -56,7 +56,7 @@ export class RequestJournal {
   }
 
   /** Hands a call over to be written; never waits and never throws. */
-  record(call: JournalCall): void {
+  keep(call: JournalCall): void {
     // A request answered while the service stops finds the database closing: it is not kept.
     if (this.stopped) return;
     if (this.waiting >= MAX_WAITING) {

@@ -47,30 +47,6 @@ export class LimitError extends Error {
   }
 }
 
-/** A worker step that threw: names the job so the worker can count the failure against it. */
-export class StepFailedError extends Error {
-  constructor(
-    readonly jobId: string,
-    /** Where the job stood when the failed step began. */
-    readonly processedItems: number,
-    readonly cause: unknown,
-  ) {
-    super(`step of job ${jobId} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
-    this.name = 'StepFailedError';
-  }
-}
-
-/** A transaction advancing several jobs failed: the worker retries them one at a time to find the one at fault. */
-export class BatchStepFailedError extends Error {
-  constructor(
-    readonly jobs: number,
-    readonly cause: unknown,
-  ) {
-    super(`a step of ${jobs} jobs failed: ${cause instanceof Error ? cause.message : String(cause)}`);
-    this.name = 'BatchStepFailedError';
-  }
-}
-
 /**
  * A request NetSuite would not let in. `fault` picks the platformFaults element; `reason` says
  * what was wrong for the login audit and is never sent to the caller.

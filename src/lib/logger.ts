@@ -22,10 +22,9 @@ export interface LoggerOptions {
 }
 
 /**
- * How many bytes of lines stdout gathers before it writes them, and how long a line may wait:
- * under a polling storm a line a request, each its own write through libuv's thread pool, took
- * about 6% of the service's CPU; a few hundred go in one write now, and a quiet service's lines
- * still appear within a tenth of a second. Errors go to stderr at once.
+ * How many bytes of lines stdout gathers before it writes them, and how long a line may wait: a
+ * write per line (a line a request) is costly under load, and a quiet service's lines still appear
+ * within a tenth of a second. Errors go to stderr at once.
  */
 const STDOUT_GATHER_BYTES = 8 * 1024;
 const STDOUT_GATHER_MS = 100;
@@ -34,8 +33,8 @@ const STDOUT_GATHER_MS = 100;
 let standardStreams: { out: DestinationStream; err: DestinationStream } | undefined;
 function standardDestinations(): { out: DestinationStream; err: DestinationStream } {
   if (!standardStreams) {
-    // Gathered lines are kept as buffers: as text, sonic-boom measured the UTF-8 length of all
-    // it held at every line, flattening it each time (a tenth of the service's allocations).
+    // Gathered lines are kept as buffers: as text, sonic-boom measures the UTF-8 length of all it
+    // holds at every line, flattening it each time.
     const out = pino.destination({ dest: 1, sync: false, minLength: STDOUT_GATHER_BYTES, periodicFlush: STDOUT_GATHER_MS, contentMode: 'buffer' });
     standardStreams = {
       out: { write: (line: string) => out.write(Buffer.from(line) as unknown as string) },
@@ -76,8 +75,8 @@ const LINE_KEYS = new Set(['level', 'time', 'message']);
 
 /**
  * The line pino writes for an info event whose details are all strings, numbers, booleans or
- * null (a SOAP call's, a line a request), written without it: through pino, building the object
- * and serializing it took 4% of the event loop's CPU under a polling storm. Undefined for any
+ * null (a SOAP call's, a line a request), written without it: building and serializing the object
+ * through pino is the costlier way for the commonest line. Undefined for any
  * other details: pino writes those. One difference: a lone surrogate (half of a character past
  * U+FFFF) is written escaped (\ud83d), where pino writes it raw and it reaches the stream as U+FFFD.
  */

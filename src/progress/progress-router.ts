@@ -4,7 +4,7 @@ import type { Authenticator } from '../accounts/authenticator';
 import { callerOf } from '../json/caller';
 import { asyncStatusOf } from '../jobs/job';
 import { jobState, type JobTree, type TreeChange } from '../jobs/job-tree';
-import { percentCompleted } from '../jobs/progress';
+import { percentCompleted } from '../jobs/eta';
 import { buildStepTree, MAX_STEPS_PER_REQUEST, nodePercent, type NewStep, type StepNode } from '../jobs/step';
 import type { TrackerService } from '../jobs/tracker-service';
 import { checkJsonBody } from '../lib/json-body';

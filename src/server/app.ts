@@ -13,7 +13,7 @@ import type { TrackerService } from '../jobs/tracker-service';
 import { createAdminRouter, requireAdminToken } from '../admin/admin-router';
 import { createDashboardRouter } from '../dashboard/dashboard-router';
 import { JobAnswerReader } from './job-answers';
-import type { RecordCatalogs } from '../records/record-catalogs';
+import type { VersionCatalogs } from '../records/version-catalogs';
 import { ResultWriter } from '../soap/result-writer';
 import { createDashboardFiles } from '../dashboard/dashboard-files';
 import { checkJsonBody, jsonBodyParser, storablePath } from '../lib/json-body';
@@ -44,7 +44,7 @@ export interface AppDependencies {
   slots: RequestSlots;
   records: RecordCatalog;
   /** Each version's record schemas, for the SOAP answers the dashboard shows. */
-  catalogs: RecordCatalogs;
+  catalogs: VersionCatalogs;
   catalog: WsdlCatalog;
   logger: Logger;
   defaultAccount: string;
@@ -130,7 +130,12 @@ export function createApp(deps: AppDependencies): express.Express {
       checkJsonBody(req.body, ADMIN_MAX_JSON_DEPTH);
       next();
     },
-    createAdminRouter(deps.jobs, deps.records, deps.accounts, deps.slots, deps.defaultAccount, {
+    createAdminRouter({
+      jobs: deps.jobs,
+      records: deps.records,
+      accounts: deps.accounts,
+      slots: deps.slots,
+      defaultAccount: deps.defaultAccount,
       clock: deps.clock,
       manualTime: deps.manualTime,
       trackers: deps.trackers,

@@ -58,7 +58,7 @@ export function journalCalls(journal: RequestJournal): CallListener {
       if (!JOURNALED.has(call.face)) return;
       const face = call.face as JournalFace;
       const answer = call.answer === undefined ? null : typeof call.answer === 'string' || Buffer.isBuffer(call.answer) ? wholeAnswer(call.answer, maxBytes) : call.answer;
-      journal.record({
+      journal.keep({
         at: call.at,
         requestId: call.requestId,
         face,

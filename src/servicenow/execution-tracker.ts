@@ -1,5 +1,5 @@
 import { jobDisplayMessage, jobDisplayName, jobState, type JobTree } from '../jobs/job-tree';
-import { percentCompleted } from '../jobs/progress';
+import { percentCompleted } from '../jobs/eta';
 import { buildStepTree, durationDisplay, nodePercent, STEP_STATES, type StepNode } from '../jobs/step';
 
 /**

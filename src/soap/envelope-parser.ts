@@ -2,8 +2,6 @@ import { SoapClientError } from './soap-client-error';
 import { child, declarations, elementKeys, localName, prefixOf, type XmlNode } from './xml-read';
 import { readXml } from './xml-scanner';
 
-export { SoapClientError };
-
 export const SOAP11_ENVELOPE_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
 const SOAP12_ENVELOPE_NS = 'http://www.w3.org/2003/05/soap-envelope';
 

@@ -1,6 +1,7 @@
 import type { FaultElement } from '../faults/fault-rule';
 import { AsyncJobError, AuthError, LimitError, ValidationError } from '../lib/errors';
-import { SoapClientError, SOAP11_ENVELOPE_NS } from './envelope-parser';
+import { SOAP11_ENVELOPE_NS } from './envelope-parser';
+import { SoapClientError } from './soap-client-error';
 import { namespacesOf } from '../records/versions';
 import { escapeXml } from './xml-write';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../lib/database-unavailable';
@@ -32,7 +33,7 @@ export function faultXml(fault: SoapFault, version: string): string {
   return `<soapenv:Fault><faultcode>${fault.faultcode}</faultcode><faultstring>${escapeXml(fault.faultstring)}</faultstring>${detail}</soapenv:Fault>`;
 }
 
-/** A complete envelope, for answers sent without node-soap (requests it must never see). */
+/** A complete SOAP 1.1 envelope around an answer's body, with the header when there is one. */
 export function envelopeXml(bodyXml: string, headerXml = ''): string {
   const header = headerXml ? `<soapenv:Header>${headerXml}</soapenv:Header>` : '';
   return `<?xml version="1.0" encoding="utf-8"?><soapenv:Envelope xmlns:soapenv="${SOAP11_ENVELOPE_NS}">${header}<soapenv:Body>${bodyXml}</soapenv:Body></soapenv:Envelope>`;

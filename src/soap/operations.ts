@@ -3,9 +3,9 @@ import { LimitError } from '../lib/errors';
 import { ASYNC_OPERATIONS, type AsyncOperation } from '../jobs/job';
 import type { JobService } from '../jobs/job-service';
 import type { ItemInput } from '../records/record';
-import type { RecordCatalogs } from '../records/record-catalogs';
+import type { VersionCatalogs } from '../records/version-catalogs';
 import type { SoapRequest } from './envelope-parser';
-import { SoapClientError } from './envelope-parser';
+import { SoapClientError } from './soap-client-error';
 import type { ResultWriter } from './result-writer';
 import { RecordReader } from './record-reader';
 import { readPageSize, readSearch } from './search-reader';
@@ -68,7 +68,7 @@ function withinLimit(operation: AsyncOperation, count: number): void {
 }
 
 /** The operations, by body element name: validate, call the job service, write the answer. */
-export function createOperations(jobs: JobService, writer: ResultWriter, catalogs: RecordCatalogs): Record<string, OperationHandler> {
+export function createOperations(jobs: JobService, writer: ResultWriter, catalogs: VersionCatalogs): Record<string, OperationHandler> {
   const reader = (call: SoapCall) => new RecordReader(catalogs.forVersion(call.version), call.version);
   const submit = async (call: SoapCall, operation: AsyncOperation, inputs: ItemInput[]) => {
     withinLimit(operation, inputs.length);

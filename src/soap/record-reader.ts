@@ -2,7 +2,7 @@ import type { FieldData, RecordFields, RecordInput, RecordRefInput } from '../re
 import type { FieldKind, RecordCatalog } from '../records/record-catalog';
 import { localOf, namespaceOf, qname, type ElementDecl, type QName } from '../records/schema-set';
 import { describeSimpleType, readSimpleValue } from '../records/simple-values';
-import { SoapClientError } from './envelope-parser';
+import { SoapClientError } from './soap-client-error';
 import { ATTRIBUTE_PREFIX, attribute, child, children, declarations, elementKeys, localName, namedChildren, prefixOf, text, type XmlNode } from './xml-read';
 import { XSI_NS } from './xml-write';
 

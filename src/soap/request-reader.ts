@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ServedCall } from '../lib/served-call';
-import { parseEnvelope, SoapClientError, type SoapRequest } from './envelope-parser';
+import { parseEnvelope, type SoapRequest } from './envelope-parser';
+import { SoapClientError } from './soap-client-error';
 import { clientFault, userFault, type SoapFault } from './faults';
 import { featuresOf, namespacesOf } from '../records/versions';
 import { OPERATION_RULES } from './session-operations';

@@ -1,7 +1,7 @@
 import { ASYNC_OPERATIONS, type ItemResult } from '../jobs/job';
 import type { ResultPage, StatusView } from '../jobs/job-service';
 import type { RecordCatalog } from '../records/record-catalog';
-import type { RecordCatalogs } from '../records/record-catalogs';
+import type { VersionCatalogs } from '../records/version-catalogs';
 import { RecordWriter } from './record-writer';
 import { namespacesOf } from '../records/versions';
 import { attribute, escapeXml, formatDouble, XSI_NS, xmlns } from './xml-write';
@@ -39,7 +39,7 @@ function statusXml(isSuccess: boolean, code: string | null, message: string | nu
 export class ResultWriter {
   private readonly recordWriters = new Map<string, RecordWriter>();
 
-  constructor(private readonly catalogs: RecordCatalogs) {}
+  constructor(private readonly catalogs: VersionCatalogs) {}
 
   getAsyncResultResponseXml(page: ResultPage, version: string): string {
     const ns = namespacesOf(version);

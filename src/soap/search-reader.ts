@@ -2,7 +2,7 @@ import { parseDateTime } from '../records/date-time';
 import type { RecordCatalog } from '../records/record-catalog';
 import { DATE_OPERATORS, ID_OPERATORS, STRING_OPERATORS, type Criterion, type SearchCriteria } from '../records/search';
 import { localOf, namespaceOf } from '../records/schema-set';
-import { SoapClientError } from './envelope-parser';
+import { SoapClientError } from './soap-client-error';
 import type { Scope } from './record-reader';
 import { namespacesOf } from '../records/versions';
 import { attribute, child, children, declarations, elementKeys, localName, namedChildren, prefixOf, text, type XmlNode } from './xml-read';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../lib/clock';
-import { BatchStepFailedError, StepFailedError } from '../lib/errors';
+import { BatchStepFailedError, StepFailedError } from '../jobs/step-failures';
 import { isDatabaseUnreachable } from '../lib/database-unavailable';
 import type { AdvanceOptions } from '../jobs/advance';
 import type { JobStore } from '../jobs/job-store';

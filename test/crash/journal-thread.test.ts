@@ -75,7 +75,7 @@ afterEach(async () => {
 it('writes every call from its own thread, on connections of its own, secrets masked', async () => {
   const errors: unknown[] = [];
   const { journal, writer } = threadJournal(errors);
-  for (let i = 0; i < 120; i++) journal.record(call(`t-${i}`));
+  for (let i = 0; i < 120; i++) journal.keep(call(`t-${i}`));
   const entries = await journal.list({ limit: 500 });
   expect(entries).toHaveLength(120);
   const first = entries.find((entry) => entry.requestId === 't-0')!;
@@ -96,20 +96,20 @@ it('writes every call from its own thread, on connections of its own, secrets ma
 it('writes what comes after its connection is ended by force', async () => {
   const errors: unknown[] = [];
   const { journal } = threadJournal(errors);
-  journal.record(call('before-kill'));
+  journal.keep(call('before-kill'));
   await journal.flush();
   const backends = await journalBackends();
   expect(backends.length).toBeGreaterThan(0);
   await database.db.raw('select pg_terminate_backend(pid) from pg_stat_activity where application_name = ?', [APPLICATION_NAME]);
   await new Promise((resolve) => setTimeout(resolve, 100));
-  for (let i = 0; i < 10; i++) journal.record(call(`after-kill-${i}`));
+  for (let i = 0; i < 10; i++) journal.keep(call(`after-kill-${i}`));
   await journal.flush();
   // The first batch after the kill may find the dead connection: then it is lost and reported,
   // never lost quietly.
   const ids = (await journal.list({ limit: 100 })).map((entry) => entry.requestId);
   const missing = Array.from({ length: 10 }, (_, i) => `after-kill-${i}`).filter((id) => !ids.includes(id));
   if (missing.length > 0) expect(errors).toHaveLength(1);
-  for (let i = 0; i < 10; i++) journal.record(call(`later-${i}`));
+  for (let i = 0; i < 10; i++) journal.keep(call(`later-${i}`));
   const later = (await journal.list({ limit: 100 })).map((entry) => entry.requestId);
   for (let i = 0; i < 10; i++) expect(later).toContain(`later-${i}`);
   expect(errors.length).toBeLessThanOrEqual(1);
@@ -120,7 +120,7 @@ it('writes what comes after its connection is ended by force', async () => {
 it('goes on writing on the event loop once the thread dies, reporting the loss', async () => {
   const errors: unknown[] = [];
   const { journal, writer } = threadJournal(errors);
-  journal.record(call('while-alive'));
+  journal.keep(call('while-alive'));
   await journal.flush();
   const thread = writer().thread!;
   const exited = new Promise((resolve) => thread.once('exit', resolve));
@@ -128,7 +128,7 @@ it('goes on writing on the event loop once the thread dies, reporting the loss',
   await exited;
   expect(writer().thread).toBeNull();
   expect(String(errors[0])).toMatch(/request journal's thread exited/);
-  for (let i = 0; i < 25; i++) journal.record(call(`after-death-${i}`));
+  for (let i = 0; i < 25; i++) journal.keep(call(`after-death-${i}`));
   const entries = await journal.list({ limit: 100 });
   const ids = entries.map((entry) => entry.requestId);
   expect(ids).toContain('while-alive');
@@ -142,16 +142,16 @@ it('goes on writing on the event loop once the thread dies, reporting the loss',
 it('settles every call when the thread dies with calls on their way: each written or reported lost', async () => {
   const errors: unknown[] = [];
   const { journal, writer } = threadJournal(errors);
-  for (let i = 0; i < 30; i++) journal.record(call(`written-${i}`));
+  for (let i = 0; i < 30; i++) journal.keep(call(`written-${i}`));
   await journal.flush();
   const thread = writer().thread!;
   // These cross now (the flush sends them) and the thread is ended before it can write them all.
-  for (let i = 0; i < 300; i++) journal.record(call(`crossing-${i}`));
+  for (let i = 0; i < 300; i++) journal.keep(call(`crossing-${i}`));
   const crossed = journal.flush();
   await thread.terminate();
   await crossed;
   // And these come after: the event loop writes them.
-  for (let i = 0; i < 30; i++) journal.record(call(`after-${i}`));
+  for (let i = 0; i < 30; i++) journal.keep(call(`after-${i}`));
   await journal.flush();
   expect(journal.waitingCalls).toBe(0);
   const ids = new Set((await journal.list({ limit: 1000 })).map((entry) => entry.requestId));
@@ -164,7 +164,7 @@ it('writes on the event loop, losing nothing, when the thread never gets ready',
   const errors: unknown[] = [];
   // A URL the thread cannot even parse: it fails while setting up, before taking any call.
   const { journal, writer } = threadJournal(errors, 'not a url');
-  for (let i = 0; i < 20; i++) journal.record(call(`unready-${i}`));
+  for (let i = 0; i < 20; i++) journal.keep(call(`unready-${i}`));
   await journal.flush();
   const entries = await journal.list({ limit: 100 });
   expect(entries.map((entry) => entry.requestId).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `unready-${i}`).sort());
@@ -177,7 +177,7 @@ it('writes on the event loop, losing nothing, when the thread never gets ready',
 it('writes, when stopped, what was recorded just before', async () => {
   const errors: unknown[] = [];
   const { journal, writer } = threadJournal(errors);
-  for (let i = 0; i < 40; i++) journal.record(call(`at-stop-${i}`));
+  for (let i = 0; i < 40; i++) journal.keep(call(`at-stop-${i}`));
   await journal.stop();
   expect(writer().thread).toBeNull();
   const [{ n }] = await database.db('request_journal').where('request_id', 'like', 'at-stop-%').count({ n: '*' });

@@ -1,6 +1,6 @@
 import type { AsyncOperation, ItemResult, WorkerJob } from '../../src/jobs/job';
 import type { ResultPage } from '../../src/jobs/job-service';
-import { emptyRateState } from '../../src/jobs/progress';
+import { emptyRateState } from '../../src/jobs/eta';
 import type { RecordFields } from '../../src/records/record';
 
 /** Result pages built in memory, for the result writer's tests and its benchmark. */

@@ -1,7 +1,7 @@
 import { ManualClock } from '../../src/lib/clock';
 import { migrate, migrationsCurrent } from '../../src/db/migrate';
 import { PgJobStore } from '../../src/db/pg-job-store';
-import { BatchStepFailedError, StepFailedError } from '../../src/lib/errors';
+import { BatchStepFailedError, StepFailedError } from '../../src/jobs/step-failures';
 import { planAdvance } from '../../src/jobs/advance';
 import { JobService } from '../../src/jobs/job-service';
 import { silentLogger } from '../../src/lib/logger';
@@ -45,6 +45,17 @@ describe('migrations', () => {
         next_run_at: new Date(),
       }),
     ).rejects.toThrow(/jobs_status_check/);
+  });
+});
+
+describe('a renamed migration', () => {
+  it('is recorded under its new name in a database that ran it under its old one, and the database migrates on', async () => {
+    const table = () => (database.schema ? database.db.withSchema(database.schema).table('knex_migrations') : database.db.table('knex_migrations'));
+    const [renamed, old] = ['019-cancelled-callbacks-session-holders-byte-counts', '019-review-fixes'];
+    expect(await table().where({ name: renamed }).update({ name: old })).toBe(1);
+    await migrate(database.db, database.schema);
+    expect((await table().whereIn('name', [renamed, old]).select('name')).map((row) => row.name)).toEqual([renamed]);
+    expect(await migrationsCurrent(database.db, database.schema)).toBe(true);
   });
 });
 

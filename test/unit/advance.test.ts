@@ -1,6 +1,6 @@
 import { planAdvance } from '../../src/jobs/advance';
 import type { WorkerJob as Job } from '../../src/jobs/job';
-import { emptyRateState } from '../../src/jobs/progress';
+import { emptyRateState } from '../../src/jobs/eta';
 
 const T0 = Date.parse('2026-01-15T10:00:00Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000);

@@ -1,4 +1,5 @@
-import { parseEnvelope, SoapClientError } from '../../src/soap/envelope-parser';
+import { parseEnvelope } from '../../src/soap/envelope-parser';
+import { SoapClientError } from '../../src/soap/soap-client-error';
 import { child, text } from '../../src/soap/xml-read';
 
 const SOAP = 'http://schemas.xmlsoap.org/soap/envelope/';

@@ -1,10 +1,10 @@
 import { etaHistory } from '../../src/jobs/eta-history';
-import type { ProgressSample } from '../../src/jobs/job';
-import { emptyRateState, estimateRemainingSeconds, foldSample } from '../../src/jobs/progress';
+import type { JobSample } from '../../src/jobs/job';
+import { emptyRateState, estimateRemainingSeconds, foldSample } from '../../src/jobs/eta';
 
 const T0 = new Date('2026-01-15T10:00:00Z').getTime();
 const at = (seconds: number) => new Date(T0 + seconds * 1000);
-const samples = (points: Array<[number, number]>): ProgressSample[] => points.map(([second, processed]) => ({ at: at(second), processed }));
+const samples = (points: Array<[number, number]>): JobSample[] => points.map(([second, processed]) => ({ at: at(second), processed }));
 
 const scripted = {
   source: 'scripted' as const,

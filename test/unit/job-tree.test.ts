@@ -1,6 +1,6 @@
 import type { Job } from '../../src/jobs/job';
 import { newStepRows, planChange, type JobTree } from '../../src/jobs/job-tree';
-import { emptyRateState } from '../../src/jobs/progress';
+import { emptyRateState } from '../../src/jobs/eta';
 import { buildStepTree, MAX_STEPS_PER_JOB, nodePercent } from '../../src/jobs/step';
 
 const T0 = Date.parse('2026-01-15T10:00:00Z');

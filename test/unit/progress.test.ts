@@ -1,5 +1,5 @@
 import type { Job } from '../../src/jobs/job';
-import { emptyRateState, estimateRemainingSeconds, foldSample, naiveRemainingSeconds, percentCompleted } from '../../src/jobs/progress';
+import { emptyRateState, estimateRemainingSeconds, foldSample, naiveRemainingSeconds, percentCompleted } from '../../src/jobs/eta';
 
 const T0 = new Date('2026-01-15T10:00:00Z').getTime();
 const at = (seconds: number) => new Date(T0 + seconds * 1000);

@@ -2,7 +2,7 @@ import type { ItemResult } from '../../src/jobs/job';
 import type { ResultPage } from '../../src/jobs/job-service';
 import type { RecordFields } from '../../src/records/record';
 import { RecordCatalog } from '../../src/records/record-catalog';
-import { RecordCatalogs } from '../../src/records/record-catalogs';
+import { VersionCatalogs } from '../../src/records/version-catalogs';
 import { ResultWriter } from '../../src/soap/result-writer';
 import { customerFields, itemResult, resultPage } from '../helpers/result-pages';
 
@@ -11,7 +11,7 @@ import { customerFields, itemResult, resultPage } from '../helpers/result-pages'
  * speed: clients depend on the exact prefixes, attribute order and escaping, not just the infoset.
  */
 
-const writer = new ResultWriter(new RecordCatalogs(new RecordCatalog(), undefined));
+const writer = new ResultWriter(new VersionCatalogs(new RecordCatalog(), undefined));
 const V = '2023_2';
 const CORE = 'urn:core_{{V}}.platform.webservices.netsuite.com';
 const MKT = `urn:marketing_${V}.lists.webservices.netsuite.com`;

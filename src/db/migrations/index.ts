@@ -17,7 +17,7 @@ import * as m015 from './015-sessions';
 import * as m016 from './016-request-journal';
 import * as m017 from './017-fault-rules';
 import * as m018 from './018-id-seeds';
-import * as m019 from './019-review-fixes';
+import * as m019 from './019-cancelled-callbacks-session-holders-byte-counts';
 import * as m020 from './020-fault-rules-version';
 import * as m021 from './021-journal-inline-rows';
 import * as m022 from './022-journal-generations';
@@ -45,11 +45,14 @@ const migrations: Record<string, Knex.Migration> = {
   '016-request-journal': m016,
   '017-fault-rules': m017,
   '018-id-seeds': m018,
-  '019-review-fixes': m019,
+  '019-cancelled-callbacks-session-holders-byte-counts': m019,
   '020-fault-rules-version': m020,
   '021-journal-inline-rows': m021,
   '022-journal-generations': m022,
 };
+
+/** Migrations renamed after they first ran, old name to new: a database that ran one under its old name is told the new one. */
+export const RENAMED_MIGRATIONS: Readonly<Record<string, string>> = { '019-review-fixes': '019-cancelled-callbacks-session-holders-byte-counts' };
 
 export const migrationSource: Knex.MigrationSource<string> = {
   getMigrations: async () => Object.keys(migrations).sort(),

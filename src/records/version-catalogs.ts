@@ -5,7 +5,7 @@ import type { RecordSchemas } from './record-store';
  * The record schemas of each version: this project's own for every version, except the one a
  * copy of NetSuite's WSDL was given for (NETSUITE_WSDL_DIR), whose own XSDs define its records.
  */
-export class RecordCatalogs implements RecordSchemas {
+export class VersionCatalogs implements RecordSchemas {
   constructor(
     readonly standard: RecordCatalog,
     private readonly official?: { version: string; catalog: RecordCatalog },

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-// Three corrections found in review: a cancelled job (progress API) ends too, so it is told to its
+// A cancelled job (progress API) ends too, so it is told to its
 // callback URL; a session's hold names its holder, so a request whose hold ran out cannot free
 // the next one's; a journal entry's byte counts fit any Content-Length a client declares.
 export async function up(db: Knex): Promise<void> {
