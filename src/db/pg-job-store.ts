@@ -6,7 +6,7 @@ import type { ItemInput } from '../records/record';
 import { arrayLiteral } from './hot-query';
 import { commitOrVerify } from './committed-transaction';
 import { matchingRecords, PgRecordStore } from './pg-record-store';
-import { RUNNABLE, UNFINISHED } from './job-conditions';
+import { ITEMS_AHEAD, RECENT_RATE, RUNNABLE, UNFINISHED } from './job-conditions';
 import type { StatusAnswer } from './request-path-batch';
 import type { Database } from './database';
 import type { SearchCriteria } from '../records/search';
@@ -173,21 +173,8 @@ export class PgJobStore implements JobStore {
   }
 
   /** Polls made while the database is busy share one statement, with their nonces (src/db/request-path-batch.ts). */
-  findJobProgress(account: string, id: string, now: Date): Promise<StatusAnswer> {
-    return this.db.requestPath.jobStatus({ account, id, now });
-  }
-
-  /** One guarded update takes the poll; a second look tells a too-early poll from a missing job. */
-  async pollJob(account: string, id: string, now: Date, notPolledSince: Date): Promise<Job | 'too-soon' | undefined> {
-    const [row] = await this.db
-      .knex<JobRow>('jobs')
-      .where({ id, account })
-      .andWhere('expires_at', '>', now)
-      .andWhere((query) => query.whereNull('last_polled_at').orWhere('last_polled_at', '<=', notPolledSince))
-      .update({ last_polled_at: now } as never)
-      .returning('*');
-    if (row) return toJob(row as JobRow);
-    return (await this.findJob(account, id, now)) ? 'too-soon' : undefined;
+  findJobProgress(account: string, id: string, now: Date, notPolledSince: Date | null): Promise<StatusAnswer> {
+    return this.db.requestPath.jobStatus({ account, id, now, notPolledSince });
   }
 
   async findJobById(id: string): Promise<Job | undefined> {
@@ -259,28 +246,11 @@ export class PgJobStore implements JobStore {
     return rows.map((row) => ({ account: row.account, status: row.status, jobs: Number(row.jobs) }));
   }
 
-  /** Items left in the account's unfinished jobs queued before this one; rate of its latest started job. */
+  /** Items left in the account's unfinished jobs queued before this one, and the rate of its latest started job: one statement. */
   async queueAhead(job: Job): Promise<QueueAhead> {
-    const ahead = await this.db.knex.raw(
-      `select coalesce(sum(o.total_items - o.processed_items), 0)::bigint as items
-         from jobs o, jobs j
-        where j.id = ? and o.account = j.account and o.${UNFINISHED} and o.${RUNNABLE}
-          and (o.available_at, o.seq) < (j.available_at, j.seq)`,
-      [job.id],
-    );
-    const latest = await this.db
-      .knex('jobs')
-      .where({ account: job.account })
-      .whereRaw(RUNNABLE)
-      .whereNotNull('started_at')
-      .andWhere('rate_seconds', '>', 0)
-      .andWhere('rate_items', '>', 0)
-      .orderBy('last_sample_at', 'desc')
-      .first('rate_items', 'rate_seconds');
-    return {
-      itemsAhead: Number(ahead.rows[0].items),
-      recentRate: latest ? Number(latest.rate_items) / Number(latest.rate_seconds) : null,
-    };
+    const result = await this.db.knex.raw(`select ${ITEMS_AHEAD('j')} as items, ${RECENT_RATE('j')} as rate from jobs j where j.id = ?`, [job.id]);
+    const row = result.rows[0] as { items: string | number; rate: number | null } | undefined;
+    return { itemsAhead: Number(row?.items ?? 0), recentRate: row?.rate === null || row?.rate === undefined ? null : Number(row.rate) };
   }
 
   /**

@@ -2,7 +2,7 @@ import type { Job } from '../jobs/job';
 import type { JobProgress, QueueAhead } from '../jobs/job-store';
 import { Batcher } from '../lib/batcher';
 import { hotQuery, type StatementTarget } from './hot-query';
-import { RUNNABLE, UNFINISHED } from './job-conditions';
+import { ITEMS_AHEAD, RECENT_RATE, RUNNABLE } from './job-conditions';
 
 /**
  * The statements a signed poll makes, shared by every request that arrives while the database
@@ -25,9 +25,11 @@ export interface StatusQuestion {
   account: string;
   id: string;
   now: Date;
+  /** An account's minimum poll interval: the poll is taken only if the job was not polled since (null: no limit). */
+  notPolledSince: Date | null;
 }
 
-export type StatusAnswer = { job: JobProgress; queue: QueueAhead } | undefined;
+export type StatusAnswer = { job: JobProgress; queue: QueueAhead; polled: boolean } | undefined;
 
 type Question = { nonce: NonceUse; status?: undefined } | { status: StatusQuestion; nonce?: undefined };
 
@@ -46,18 +48,28 @@ const NONCE_SWEEP_MS = 60_000;
 // Cut to the millisecond first and rounded: exact whether extract gives numeric (Postgres 14 and
 // later, PGlite) or a double (13 and earlier).
 const epochMs = (column: string) => `round(extract(epoch from date_trunc('milliseconds', ${column})) * 1000)`;
-const STATUS_ANSWERS = (first: number) => `select json_agg(json_build_array(q.n, j.id, j.source, j.status, j.total_items, j.processed_items, j.rate_per_second,
+const ANSWER_FIELDS = `q.n, j.id, j.source, j.status, j.total_items, j.processed_items, j.rate_per_second,
               ${epochMs('j.available_at')}, ${epochMs('j.started_at')}, j.rate_items, j.rate_seconds, j.rate_gap_seconds, ${epochMs('j.last_sample_at')},
-              case when j.status = 'pending' and j.${RUNNABLE} then (
-                select coalesce(sum(o.total_items - o.processed_items), 0)::bigint from jobs o
-                 where o.account = j.account and o.${UNFINISHED} and o.${RUNNABLE}
-                   and (o.available_at, o.seq) < (j.available_at, j.seq)) end,
-              case when j.status = 'pending' and j.${RUNNABLE} then (
-                select l.rate_items / l.rate_seconds from jobs l
-                 where l.account = j.account and l.${RUNNABLE} and l.started_at is not null and l.rate_seconds > 0 and l.rate_items > 0
-                 order by l.last_sample_at desc limit 1) end))
+              case when j.status = 'pending' and j.${RUNNABLE} then ${ITEMS_AHEAD('j')} end,
+              case when j.status = 'pending' and j.${RUNNABLE} then ${RECENT_RATE('j')} end`;
+const FOUND = `join jobs j on j.id = q.id and j.account = q.account and j.expires_at > to_timestamp(q.at_ms / 1000)`;
+const STATUS_ANSWERS = (first: number) => `select json_agg(json_build_array(${ANSWER_FIELDS}))
          from unnest($${first}::text[], $${first + 1}::text[], $${first + 2}::float8[]) with ordinality as q(id, account, at_ms, n)
-         join jobs j on j.id = q.id and j.account = q.account and j.expires_at > to_timestamp(q.at_ms / 1000)`;
+         ${FOUND}`;
+
+/**
+ * The same read for a batch that holds polls under a minimum poll interval: a poll whose job was
+ * not polled since its `not_before` takes it (the job is marked polled now) in the same statement,
+ * and its row says so. Two polls of one job in a batch: one takes it. The answers read the job as
+ * it was before the mark (the mark is not among them).
+ */
+const POLLED_QUESTIONS = (first: number) => `q as (select * from unnest($${first}::text[], $${first + 1}::text[], $${first + 2}::float8[], $${first + 3}::float8[])
+           with ordinality as q(id, account, at_ms, not_before_ms, n)),
+       taken as (update jobs j set last_polled_at = to_timestamp(q.at_ms / 1000) from q
+                  where q.not_before_ms is not null and j.id = q.id and j.account = q.account and j.expires_at > to_timestamp(q.at_ms / 1000)
+                    and (j.last_polled_at is null or j.last_polled_at <= to_timestamp(q.not_before_ms / 1000))
+                  returning q.n)`;
+const POLLED_ANSWERS = `select json_agg(json_build_array(${ANSWER_FIELDS}, q.not_before_ms is null or exists (select 1 from taken t where t.n = q.n))) from q ${FOUND}`;
 
 /**
  * A nonce seen before counts again only once its window has passed. The statement says which
@@ -67,9 +79,12 @@ const USE_NONCES = (first: number) => `insert into token_nonces (token_id, nonce
        select token_id, nonce, to_timestamp(expires_ms / 1000) from unnest($${first}::text[], $${first + 1}::text[], $${first + 2}::float8[]) as u(token_id, nonce, expires_ms)
        on conflict (token_id, nonce) do update set expires_at = excluded.expires_at where token_nonces.expires_at < $${first + 3}
        returning token_id, nonce`;
+const USED = `(select json_agg(json_build_array(token_id, nonce)) from used)`;
 const STATUS_SQL = `select (${STATUS_ANSWERS(1)}) as answers`;
-const NONCES_SQL = `with used as (${USE_NONCES(1)}) select (select json_agg(json_build_array(token_id, nonce)) from used) as used`;
-const BOTH_SQL = `with used as (${USE_NONCES(1)}) select (${STATUS_ANSWERS(5)}) as answers, (select json_agg(json_build_array(token_id, nonce)) from used) as used`;
+const POLLED_SQL = `with ${POLLED_QUESTIONS(1)} select (${POLLED_ANSWERS}) as answers`;
+const NONCES_SQL = `with used as (${USE_NONCES(1)}) select ${USED} as used`;
+const BOTH_SQL = `with used as (${USE_NONCES(1)}) select (${STATUS_ANSWERS(5)}) as answers, ${USED} as used`;
+const POLLED_AND_NONCES_SQL = `with used as (${USE_NONCES(1)}), ${POLLED_QUESTIONS(5)} select (${POLLED_ANSWERS}) as answers, ${USED} as used`;
 
 /** A row of STATUS_ANSWERS's array, in its order. */
 type StatusRow = [
@@ -88,10 +103,13 @@ type StatusRow = [
   lastSampleAt: number | null,
   queueItemsAhead: number | string | null,
   queueRecentRate: number | string | null,
+  /** Only in a batch with a minimum poll interval: whether the poll was taken. */
+  polled?: boolean,
 ];
 
 /** Times as a Postgres float8[] literal of epoch milliseconds (digits only: nothing to quote). */
 const msArray = (times: Date[]): string => `{${times.map((time) => time.getTime()).join(',')}}`;
+const msOrNullArray = (times: Array<Date | null>): string => `{${times.map((time) => (time === null ? 'NULL' : time.getTime())).join(',')}}`;
 
 /** json comes parsed from pg, and as text from PGlite's client through knex. */
 const fromJson = <T>(value: T[] | string | null | undefined): T[] => (typeof value === 'string' ? (JSON.parse(value) as T[]) : (value ?? []));
@@ -129,15 +147,22 @@ export class RequestPathBatch {
     const now = uses.reduce((earliest, use) => (use.now < earliest ? use.now : earliest), uses[0]?.now ?? new Date(0));
     if (uses.length > 0 && now.getTime() - this.lastNonceSweep > NONCE_SWEEP_MS) this.sweepNonces(now);
 
+    // A batch without a minimum poll interval reads only; one with one marks the polls it takes.
+    const limited = statuses.some((q) => q.notPolledSince !== null);
     const statusValues = [statuses.map((q) => q.id), statuses.map((q) => q.account), msArray(statuses.map((q) => q.now))];
+    if (limited) statusValues.push(msOrNullArray(statuses.map((q) => q.notPolledSince)));
     const nonceValues = [distinct.map((use) => use.tokenId), distinct.map((use) => use.nonce), msArray(distinct.map((use) => use.expiresAt)), now];
     type Found = { answers?: StatusRow[] | string | null; used?: Array<[string, string]> | string | null };
     const [found] =
       uses.length === 0
-        ? await hotQuery<Found>(this.db, 'job_status', STATUS_SQL, statusValues)
+        ? limited
+          ? await hotQuery<Found>(this.db, 'job_status_polled', POLLED_SQL, statusValues)
+          : await hotQuery<Found>(this.db, 'job_status', STATUS_SQL, statusValues)
         : statuses.length === 0
           ? await hotQuery<Found>(this.db, 'use_nonces', NONCES_SQL, nonceValues)
-          : await hotQuery<Found>(this.db, 'status_and_nonces', BOTH_SQL, [...nonceValues, ...statusValues]);
+          : limited
+            ? await hotQuery<Found>(this.db, 'status_polled_and_nonces', POLLED_AND_NONCES_SQL, [...nonceValues, ...statusValues])
+            : await hotQuery<Found>(this.db, 'status_and_nonces', BOTH_SQL, [...nonceValues, ...statusValues]);
 
     const answers: StatusAnswer[] = new Array(statuses.length).fill(undefined);
     // Doubles that are not finite arrive as JSON strings ("Infinity"): Number() reads both.
@@ -157,6 +182,7 @@ export class RequestPathBatch {
       lastSampleAt,
       queueItemsAhead,
       queueRecentRate,
+      polled,
     ] of fromJson(found.answers)) {
       answers[n - 1] = {
         job: {
@@ -171,6 +197,7 @@ export class RequestPathBatch {
           rate: { items: Number(rateItems), seconds: Number(rateSeconds), lastSampleAt: lastSampleAt === null ? null : new Date(lastSampleAt), gapSeconds: Number(rateGapSeconds) },
         },
         queue: { itemsAhead: Number(queueItemsAhead ?? 0), recentRate: queueRecentRate === null ? null : Number(queueRecentRate) },
+        polled: polled ?? true,
       };
     }
     const accepted = new Set(fromJson(found.used).map(([tokenId, nonce]) => first.get(`${tokenId}\u0000${nonce}`)));

@@ -140,14 +140,9 @@ export class JobService {
     if (jobId.length > MAX_JOB_ID_LENGTH) throw invalidJobId(jobId);
     const now = this.clock.now();
     const interval = limits.minPollIntervalSeconds ?? this.settings.minPollIntervalSeconds;
-    if (interval > 0) {
-      const polled = await this.store.pollJob(account, jobId, now, new Date(now.getTime() - interval * 1000));
-      if (polled === 'too-soon') throw new LimitError('requestRate', 'WS_REQUEST_BLOCKED', `Job ${jobId} may be polled at most once every ${interval} seconds.`);
-      if (!polled) throw invalidJobId(jobId);
-      return this.view(polled, now);
-    }
-    const found = await this.store.findJobProgress(account, jobId, now);
+    const found = await this.store.findJobProgress(account, jobId, now, interval > 0 ? new Date(now.getTime() - interval * 1000) : null);
     if (!found) throw invalidJobId(jobId);
+    if (!found.polled) throw new LimitError('requestRate', 'WS_REQUEST_BLOCKED', `Job ${jobId} may be polled at most once every ${interval} seconds.`);
     return statusView(found.job, now, found.queue);
   }
 

@@ -84,14 +84,11 @@ export interface JobStore {
   findJob(account: string, id: string, now: Date): Promise<Job | undefined>;
   /**
    * The job's progress (as findJob finds it), with what queueAhead would answer when it is
-   * pending: one round trip, shared with other polls made at the same time.
+   * pending: one round trip, shared with other polls made at the same time. With `notPolledSince`
+   * (an account's minimum poll interval), the poll is taken only if the job was not polled since
+   * then, and marks it polled at `now`; `polled` says whether it was taken.
    */
-  findJobProgress(account: string, id: string, now: Date): Promise<{ job: JobProgress; queue: QueueAhead } | undefined>;
-  /**
-   * The job, as findJob, if it was not polled since `notPolledSince`; then marks it polled at
-   * `now`. 'too-soon' when it was; undefined when there is no such job.
-   */
-  pollJob(account: string, id: string, now: Date, notPolledSince: Date): Promise<Job | 'too-soon' | undefined>;
+  findJobProgress(account: string, id: string, now: Date, notPolledSince: Date | null): Promise<{ job: JobProgress; queue: QueueAhead; polled: boolean } | undefined>;
   /** Any job by id, whatever its account or age (admin use). */
   findJobById(id: string): Promise<Job | undefined>;
   listJobs(filter: JobFilter): Promise<Job[]>;

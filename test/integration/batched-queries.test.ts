@@ -43,7 +43,7 @@ describe('polls sharing one status statement', () => {
       ...odd.map((id) => ({ account: 'BATCH_A', id })),
     ];
     const burst = [...questions, ...questions, ...questions];
-    const answers = await Promise.all(burst.map((q) => store.findJobProgress(q.account, q.id, clock.now())));
+    const answers = await Promise.all(burst.map((q) => store.findJobProgress(q.account, q.id, clock.now(), null)));
     burst.forEach((q, i) => {
       const own = q.account === 'BATCH_A' ? a.find((job) => job.id === q.id) : b.find((job) => job.id === q.id);
       if (!own) {
@@ -57,7 +57,7 @@ describe('polls sharing one status statement', () => {
     expect(view).toMatchObject({ status: 'processing', percentCompleted: 50 });
     expect((await jobs.status('BATCH_B', b[0].id)).status).toBe('finished');
     // The third job of A waits behind the first two: 5 + 20 items at 10 a second, after its 60 s.
-    expect((await store.findJobProgress('BATCH_A', a[2].id, clock.now()))?.queue.itemsAhead).toBe(25);
+    expect((await store.findJobProgress('BATCH_A', a[2].id, clock.now(), null))?.queue.itemsAhead).toBe(25);
     expect((await jobs.status('BATCH_A', a[2].id)).estRemainingDuration).toBeCloseTo(60 + (25 + 30) / 10, 5);
   });
 
@@ -65,7 +65,7 @@ describe('polls sharing one status statement', () => {
     const job = await scripted('BATCH_EXP', 5);
     const before = clock.now();
     const after = new Date(before.getTime() + 2 * 24 * 3600 * 1000);
-    const [live, expired] = await Promise.all([store.findJobProgress('BATCH_EXP', job.id, before), store.findJobProgress('BATCH_EXP', job.id, after)]);
+    const [live, expired] = await Promise.all([store.findJobProgress('BATCH_EXP', job.id, before, null), store.findJobProgress('BATCH_EXP', job.id, after, null)]);
     expect(live?.job.id).toBe(job.id);
     expect(expired).toBeUndefined();
   });
@@ -97,7 +97,7 @@ describe('nonces and polls sharing one statement', () => {
     const expiresAt = new Date(now.getTime() + 300_000);
     // Made in one turn, so they go in one batch: each nonce twice (once accepted), each poll three times.
     const calls = Array.from({ length: 30 }, (_, i) =>
-      i % 3 === 0 ? store.findJobProgress('BATCH_MIX', i % 2 === 0 ? job.id : 'NO_SUCH_JOB', now) : accounts.useNonce('mixtok', `mixnonce${i % 5}`, expiresAt, now),
+      i % 3 === 0 ? store.findJobProgress('BATCH_MIX', i % 2 === 0 ? job.id : 'NO_SUCH_JOB', now, null) : accounts.useNonce('mixtok', `mixnonce${i % 5}`, expiresAt, now),
     );
     const answers = await Promise.all(calls);
     answers.forEach((answer, i) => {
@@ -112,5 +112,39 @@ describe('nonces and polls sharing one statement', () => {
       expect(same.find(({ answer }) => answer === true)!.i).toBe(same[0].i);
     }
     expect(await accounts.useNonce('mixtok', 'mixnonce0', expiresAt, now)).toBe(false);
+  });
+});
+
+describe('polls under a minimum poll interval, in the same statement', () => {
+  it('takes one poll of a job a burst makes, refuses the rest until the interval has passed, and answers unlimited polls and nonces beside them', async () => {
+    const accounts = new PgAccountStore(database.handle);
+    const [limited, free] = await Promise.all([scripted('BATCH_RATE', 6), scripted('BATCH_RATE', 7)]);
+    const now = clock.now();
+    const notPolledSince = new Date(now.getTime() - 5_000);
+    const expiresAt = new Date(now.getTime() + 300_000);
+    // One turn, so one batch: four limited polls of one job, an unknown job, two unlimited polls and a nonce.
+    const [p1, p2, p3, p4, unknown, f1, f2, nonce] = await Promise.all([
+      store.findJobProgress('BATCH_RATE', limited.id, now, notPolledSince),
+      store.findJobProgress('BATCH_RATE', limited.id, now, notPolledSince),
+      store.findJobProgress('BATCH_RATE', limited.id, now, notPolledSince),
+      store.findJobProgress('BATCH_RATE', limited.id, now, notPolledSince),
+      store.findJobProgress('BATCH_RATE', 'NO_SUCH_JOB', now, notPolledSince),
+      store.findJobProgress('BATCH_RATE', free.id, now, null),
+      store.findJobProgress('BATCH_RATE', free.id, now, null),
+      accounts.useNonce('ratetok', 'ratenonce', expiresAt, now),
+    ]);
+    const limitedAnswers = [p1, p2, p3, p4];
+    for (const answer of limitedAnswers) expect(answer?.job).toMatchObject({ id: limited.id, totalItems: 6 });
+    expect(limitedAnswers.filter((answer) => answer?.polled)).toHaveLength(1);
+    expect(unknown).toBeUndefined();
+    for (const answer of [f1, f2]) expect(answer).toMatchObject({ job: { id: free.id, totalItems: 7 }, polled: true });
+    expect(nonce).toBe(true);
+    expect(await database.db('jobs').where({ id: free.id }).first('last_polled_at')).toEqual({ last_polled_at: null });
+
+    // Within the interval: refused; once it has passed: taken again.
+    const soon = new Date(now.getTime() + 2_000);
+    expect((await store.findJobProgress('BATCH_RATE', limited.id, soon, new Date(soon.getTime() - 5_000)))?.polled).toBe(false);
+    const later = new Date(now.getTime() + 6_000);
+    expect((await store.findJobProgress('BATCH_RATE', limited.id, later, new Date(later.getTime() - 5_000)))?.polled).toBe(true);
   });
 });
