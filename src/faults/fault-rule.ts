@@ -46,8 +46,6 @@ export type FaultCode = (typeof FAULT_CODES)[number];
 export type FaultEffect =
   { type: 'fault'; element: FaultElement; code: FaultCode; message: string } | { type: 'http503'; retryAfterSeconds: number } | { type: 'delay'; ms: number } | { type: 'drop' };
 
-export type FaultEffectType = FaultEffect['type'];
-
 export interface NewFaultRule {
   /** Normalized (normalizeAccountId). */
   account: string;

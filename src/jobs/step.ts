@@ -7,7 +7,6 @@
 /** A node's state, with the ServiceNow execution-tracker code each one is reported as. */
 export const STEP_STATES = { pending: '0', running: '1', successful: '2', failed: '3', cancelled: '4' } as const;
 export type StepState = keyof typeof STEP_STATES;
-export const isStepState = (value: string): value is StepState => Object.hasOwn(STEP_STATES, value);
 
 /**
  * One item's outcome within a step: which item (any JSON: an id, a record, a key-value pair, as

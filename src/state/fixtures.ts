@@ -45,8 +45,6 @@ export const fixturesSchema = z
 
 export type Fixtures = z.infer<typeof fixturesSchema>;
 
-export const EMPTY_FIXTURES: Fixtures = { accounts: [], records: [], jobs: [] };
-
 export type FixturesFormat = 'json' | 'yaml';
 
 /** Checks a parsed document; `where` prefixes the message (a file's setting and name). */
