@@ -15,7 +15,7 @@ export async function callerOf(req: Request, authenticator: Authenticator): Prom
   const known = req.res?.locals.caller as Principal | undefined;
   if (known) return known;
   const principal = await authenticator.authenticateBasic(basicCredentials(req.headers.authorization), req.get('x-account') || undefined);
-  // `account` for the request journal (src/server/journal-requests.ts): the account the request acted for.
+  // `account` for the request journal (src/server/call-lifecycle.ts): the account the request acted for.
   if (req.res) Object.assign(req.res.locals, { caller: principal, account: principal.account });
   return principal;
 }

@@ -23,7 +23,7 @@ export async function up(db: Knex): Promise<void> {
     t.integer('result_calls').notNullable().defaultTo(0);
     t.text('failure_code');
     t.text('failure_message');
-    // Decayed sums behind the rate estimate (see src/jobs/progress.ts).
+    // Decayed sums behind the rate estimate (see src/jobs/eta.ts).
     t.double('rate_items').notNullable().defaultTo(0);
     t.double('rate_seconds').notNullable().defaultTo(0);
     t.timestamp('last_sample_at', { useTz: true });
