@@ -12,7 +12,8 @@ export async function migrate(db: Knex, schema?: string): Promise<void> {
 
 /** Knex refuses a database whose recorded migrations it cannot find: renamed ones are recorded under their new names first. */
 async function renameRecordedMigrations(db: Knex, schema?: string): Promise<void> {
-  if (!(await db.schema.withSchema(schema ?? 'public').hasTable('knex_migrations'))) return;
+  // Without a schema, knex's table is the one the search path finds first (current_schema()).
+  if (!(await (schema ? db.schema.withSchema(schema) : db.schema).hasTable('knex_migrations'))) return;
   const table = () => (schema ? db.withSchema(schema).table('knex_migrations') : db.table('knex_migrations'));
   for (const [old, renamed] of Object.entries(RENAMED_MIGRATIONS)) await table().where({ name: old }).update({ name: renamed });
 }

@@ -30,8 +30,11 @@ export class SoapRequestReader {
     private readonly maxRequestBytes: number,
   ) {}
 
-  /** The parsed request, or the refusal to answer; malformed XML and unknown operations throw SoapClientError. */
-  async read(req: IncomingMessage, version: string, call: ServedCall): Promise<SoapRequest | Refusal> {
+  /**
+   * The body, or the refusal to answer (a content type or size this endpoint does not take). A
+   * client gone mid-body rejects: there is no one to answer.
+   */
+  async body(req: IncomingMessage, call: ServedCall): Promise<Buffer | Refusal> {
     // SOAP 1.1 travels as text/xml (application/xml is let through, as many clients send it).
     const contentType = String(req.headers['content-type'] ?? '')
       .split(';')[0]
@@ -47,6 +50,11 @@ export class SoapRequestReader {
     }
     call.requestBody = body;
     call.requestBytes = body.length;
+    return body;
+  }
+
+  /** The request in the body; malformed XML, bytes that are not UTF-8 and operations this endpoint does not offer throw SoapClientError. */
+  parse(body: Buffer, version: string, call: ServedCall): SoapRequest {
     // The journal keeps the text rather than decode it again.
     const text = decodeUtf8(body);
     call.requestBody = text;
@@ -107,7 +115,7 @@ export class SoapRequestReader {
   }
 }
 
-export const isRefusal = (read: SoapRequest | Refusal): read is Refusal => 'fault' in read;
+export const isRefusal = (read: Buffer | Refusal): read is Refusal => !Buffer.isBuffer(read);
 
 /** The body as text; bytes that are not UTF-8 are the client's mistake, not something to guess at. */
 function decodeUtf8(body: Buffer): string {

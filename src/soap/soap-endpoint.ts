@@ -45,11 +45,13 @@ export class SoapEndpoint {
       send(res, call, 405, { Allow: 'GET, POST', 'Content-Type': 'text/plain; charset=utf-8' }, hint);
       return;
     }
+    // A client gone mid-body rejects here, out of the fault path: nothing is answered, and the call is aborted.
+    const body = await this.reader.body(req, call);
+    if (isRefusal(body)) return this.sendFault(res, version, call, body.fault, body.close, body.status);
     let admitted: Admitted;
     try {
-      const read = await this.reader.read(req, version, call);
-      if (isRefusal(read)) return this.sendFault(res, version, call, read.fault, read.close, read.status);
-      const admission = await this.admission.admit(req, read, version, baseUrl, call);
+      const request = this.reader.parse(body, version, call);
+      const admission = await this.admission.admit(req, request, version, baseUrl, call);
       if (!('call' in admission)) return this.sendFault(res, version, call, admission);
       admitted = admission;
     } catch (error) {
