@@ -58,18 +58,18 @@ const STATUS_ANSWERS = (first: number) => `select json_agg(json_build_array(${AN
          ${FOUND}`;
 
 /**
- * The same read for a batch that holds polls under a minimum poll interval: a poll whose job was
- * not polled since its `not_before` takes it (the job is marked polled now) in the same statement,
- * and its row says so. Two polls of one job in a batch: one takes it. The answers read the job as
- * it was before the mark (the mark is not among them).
+ * The same read for polls under a minimum poll interval, which also take the poll: a job not polled
+ * since a poll's `not_before` is marked polled now, and the poll's row says whether it took it
+ * (of two polls of one job in a batch, one does). Its rows are locked in id order first, so two of
+ * these statements cannot deadlock each other; the answers read the jobs as they were before the mark.
  */
-const POLLED_QUESTIONS = (first: number) => `q as (select * from unnest($${first}::text[], $${first + 1}::text[], $${first + 2}::float8[], $${first + 3}::float8[])
-           with ordinality as q(id, account, at_ms, not_before_ms, n)),
+const TAKE_POLLS_SQL = `with q as (select * from unnest($1::text[], $2::text[], $3::float8[], $4::float8[]) with ordinality as q(id, account, at_ms, not_before_ms, n)),
+       locked as (select j.id from jobs j join (select distinct id, account from q) k on j.id = k.id and j.account = k.account order by j.id for update of j),
        taken as (update jobs j set last_polled_at = to_timestamp(q.at_ms / 1000) from q
-                  where q.not_before_ms is not null and j.id = q.id and j.account = q.account and j.expires_at > to_timestamp(q.at_ms / 1000)
+                  where j.id in (select id from locked) and j.id = q.id and j.account = q.account and j.expires_at > to_timestamp(q.at_ms / 1000)
                     and (j.last_polled_at is null or j.last_polled_at <= to_timestamp(q.not_before_ms / 1000))
-                  returning q.n)`;
-const POLLED_ANSWERS = `select json_agg(json_build_array(${ANSWER_FIELDS}, q.not_before_ms is null or exists (select 1 from taken t where t.n = q.n))) from q ${FOUND}`;
+                  returning q.n)
+  select json_agg(json_build_array(${ANSWER_FIELDS}, exists (select 1 from taken t where t.n = q.n))) as answers from q ${FOUND}`;
 
 /**
  * A nonce seen before counts again only once its window has passed. The statement says which
@@ -81,10 +81,8 @@ const USE_NONCES = (first: number) => `insert into token_nonces (token_id, nonce
        returning token_id, nonce`;
 const USED = `(select json_agg(json_build_array(token_id, nonce)) from used)`;
 const STATUS_SQL = `select (${STATUS_ANSWERS(1)}) as answers`;
-const POLLED_SQL = `with ${POLLED_QUESTIONS(1)} select (${POLLED_ANSWERS}) as answers`;
 const NONCES_SQL = `with used as (${USE_NONCES(1)}) select ${USED} as used`;
 const BOTH_SQL = `with used as (${USE_NONCES(1)}) select (${STATUS_ANSWERS(5)}) as answers, ${USED} as used`;
-const POLLED_AND_NONCES_SQL = `with used as (${USE_NONCES(1)}), ${POLLED_QUESTIONS(5)} select (${POLLED_ANSWERS}) as answers, ${USED} as used`;
 
 /** A row of STATUS_ANSWERS's array, in its order. */
 type StatusRow = [
@@ -103,19 +101,19 @@ type StatusRow = [
   lastSampleAt: number | null,
   queueItemsAhead: number | string | null,
   queueRecentRate: number | string | null,
-  /** Only in a batch with a minimum poll interval: whether the poll was taken. */
+  /** Only from TAKE_POLLS_SQL: whether the poll was taken. */
   polled?: boolean,
 ];
 
 /** Times as a Postgres float8[] literal of epoch milliseconds (digits only: nothing to quote). */
 const msArray = (times: Date[]): string => `{${times.map((time) => time.getTime()).join(',')}}`;
-const msOrNullArray = (times: Array<Date | null>): string => `{${times.map((time) => (time === null ? 'NULL' : time.getTime())).join(',')}}`;
 
 /** json comes parsed from pg, and as text from PGlite's client through knex. */
 const fromJson = <T>(value: T[] | string | null | undefined): T[] => (typeof value === 'string' ? (JSON.parse(value) as T[]) : (value ?? []));
 
 export class RequestPathBatch {
   private readonly batches = new Batcher<Question, boolean | StatusAnswer>((questions) => this.run(questions));
+  private readonly takes = new Batcher<StatusQuestion, StatusAnswer>((questions) => this.take(questions));
   private lastNonceSweep = 0;
 
   constructor(private readonly db: StatementTarget) {}
@@ -125,8 +123,13 @@ export class RequestPathBatch {
     return this.batches.load({ nonce: use }) as Promise<boolean>;
   }
 
-  /** The job with what its answer needs; undefined when unknown, another account's, or expired. */
+  /**
+   * The job with what its answer needs; undefined when unknown, another account's, or expired. A
+   * poll under a minimum poll interval goes in a batch of its own kind, which writes: waiting for a
+   * job's row lock (a worker's step), it holds up no other poll.
+   */
   jobStatus(question: StatusQuestion): Promise<StatusAnswer> {
+    if (question.notPolledSince !== null) return this.takes.load(question);
     return this.batches.load({ status: question }) as Promise<StatusAnswer>;
   }
 
@@ -147,62 +150,26 @@ export class RequestPathBatch {
     const now = uses.reduce((earliest, use) => (use.now < earliest ? use.now : earliest), uses[0]?.now ?? new Date(0));
     if (uses.length > 0 && now.getTime() - this.lastNonceSweep > NONCE_SWEEP_MS) this.sweepNonces(now);
 
-    // A batch without a minimum poll interval reads only; one with one marks the polls it takes.
-    const limited = statuses.some((q) => q.notPolledSince !== null);
     const statusValues = [statuses.map((q) => q.id), statuses.map((q) => q.account), msArray(statuses.map((q) => q.now))];
-    if (limited) statusValues.push(msOrNullArray(statuses.map((q) => q.notPolledSince)));
     const nonceValues = [distinct.map((use) => use.tokenId), distinct.map((use) => use.nonce), msArray(distinct.map((use) => use.expiresAt)), now];
     type Found = { answers?: StatusRow[] | string | null; used?: Array<[string, string]> | string | null };
     const [found] =
       uses.length === 0
-        ? limited
-          ? await hotQuery<Found>(this.db, 'job_status_polled', POLLED_SQL, statusValues)
-          : await hotQuery<Found>(this.db, 'job_status', STATUS_SQL, statusValues)
+        ? await hotQuery<Found>(this.db, 'job_status', STATUS_SQL, statusValues)
         : statuses.length === 0
           ? await hotQuery<Found>(this.db, 'use_nonces', NONCES_SQL, nonceValues)
-          : limited
-            ? await hotQuery<Found>(this.db, 'status_polled_and_nonces', POLLED_AND_NONCES_SQL, [...nonceValues, ...statusValues])
-            : await hotQuery<Found>(this.db, 'status_and_nonces', BOTH_SQL, [...nonceValues, ...statusValues]);
-
-    const answers: StatusAnswer[] = new Array(statuses.length).fill(undefined);
-    // Doubles that are not finite arrive as JSON strings ("Infinity"): Number() reads both.
-    for (const [
-      n,
-      id,
-      source,
-      status,
-      totalItems,
-      processedItems,
-      ratePerSecond,
-      availableAt,
-      startedAt,
-      rateItems,
-      rateSeconds,
-      rateGapSeconds,
-      lastSampleAt,
-      queueItemsAhead,
-      queueRecentRate,
-      polled,
-    ] of fromJson(found.answers)) {
-      answers[n - 1] = {
-        job: {
-          id,
-          source,
-          status,
-          totalItems,
-          processedItems,
-          ratePerSecond: Number(ratePerSecond),
-          availableAt: new Date(availableAt),
-          startedAt: startedAt === null ? null : new Date(startedAt),
-          rate: { items: Number(rateItems), seconds: Number(rateSeconds), lastSampleAt: lastSampleAt === null ? null : new Date(lastSampleAt), gapSeconds: Number(rateGapSeconds) },
-        },
-        queue: { itemsAhead: Number(queueItemsAhead ?? 0), recentRate: queueRecentRate === null ? null : Number(queueRecentRate) },
-        polled: polled ?? true,
-      };
-    }
+          : await hotQuery<Found>(this.db, 'status_and_nonces', BOTH_SQL, [...nonceValues, ...statusValues]);
+    const answers = statusAnswers(found.answers, statuses.length);
     const accepted = new Set(fromJson(found.used).map(([tokenId, nonce]) => first.get(`${tokenId}\u0000${nonce}`)));
     let nextStatus = 0;
     return questions.map((question) => (question.status ? answers[nextStatus++] : accepted.has(question.nonce)));
+  }
+
+  /** Polls under a minimum poll interval, taken (or not) in one statement. */
+  private async take(questions: StatusQuestion[]): Promise<StatusAnswer[]> {
+    const values = [questions.map((q) => q.id), questions.map((q) => q.account), msArray(questions.map((q) => q.now)), msArray(questions.map((q) => q.notPolledSince!))];
+    const [found] = await hotQuery<{ answers?: StatusRow[] | string | null }>(this.db, 'take_polls', TAKE_POLLS_SQL, values);
+    return statusAnswers(found.answers, questions.length);
   }
 
   /**
@@ -221,4 +188,45 @@ export class RequestPathBatch {
         this.lastNonceSweep = 0;
       });
   }
+}
+
+/** The answers of a status statement's rows, by question: undefined where no row came (an unknown, foreign or expired job). */
+function statusAnswers(rows: StatusRow[] | string | null | undefined, count: number): StatusAnswer[] {
+  const answers: StatusAnswer[] = new Array(count).fill(undefined);
+  // Doubles that are not finite arrive as JSON strings ("Infinity"): Number() reads both.
+  for (const [
+    n,
+    id,
+    source,
+    status,
+    totalItems,
+    processedItems,
+    ratePerSecond,
+    availableAt,
+    startedAt,
+    rateItems,
+    rateSeconds,
+    rateGapSeconds,
+    lastSampleAt,
+    queueItemsAhead,
+    queueRecentRate,
+    polled,
+  ] of fromJson(rows)) {
+    answers[n - 1] = {
+      job: {
+        id,
+        source,
+        status,
+        totalItems,
+        processedItems,
+        ratePerSecond: Number(ratePerSecond),
+        availableAt: new Date(availableAt),
+        startedAt: startedAt === null ? null : new Date(startedAt),
+        rate: { items: Number(rateItems), seconds: Number(rateSeconds), lastSampleAt: lastSampleAt === null ? null : new Date(lastSampleAt), gapSeconds: Number(rateGapSeconds) },
+      },
+      queue: { itemsAhead: Number(queueItemsAhead ?? 0), recentRate: queueRecentRate === null ? null : Number(queueRecentRate) },
+      polled: polled ?? true,
+    };
+  }
+  return answers;
 }

@@ -7,7 +7,8 @@ import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
 /**
  * What needs a Postgres server of its own connections: a dropped connection of the hot
- * statements' pool, and two workers' transactions at once (PGlite has one connection).
+ * statements' pool, two workers' transactions at once, and a poll waiting on a job's row lock
+ * (PGlite has one connection).
  */
 
 let database: TestDatabase;
@@ -70,4 +71,28 @@ it("locks no job a second worker could take while a request job's step runs alon
     .whereNotNull('started_at')
     .count({ n: '*' });
   expect(Number(started[0].n)).toBe(others.length);
+});
+
+it("holds up no other poll while a poll under a minimum interval waits for a job's row lock, and takes it once the lock goes", async () => {
+  const [held, other] = await Promise.all([scripted('LOCK_A', 86_400), scripted('LOCK_A', 86_400)]);
+  const now = clock.now();
+  const notPolledSince = new Date(now.getTime() - 5_000);
+  // A step's transaction, as a worker holds one: the job's row locked until it ends.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let locked!: () => void;
+  const isLocked = new Promise<void>((resolve) => (locked = resolve));
+  const step = database.db.transaction(async (trx) => {
+    await trx('jobs').where({ id: held.id }).forUpdate().first('id');
+    locked();
+    await released;
+  });
+  await isLocked;
+  // Asked in one turn, so an unlimited poll would share the waiting poll's statement if they went in one batch.
+  const waiting = store.findJobProgress('LOCK_A', held.id, now, notPolledSince);
+  const free = store.findJobProgress('LOCK_A', other.id, now, null);
+  expect(await free).toMatchObject({ job: { id: other.id }, polled: true });
+  release();
+  await step;
+  expect(await waiting).toMatchObject({ job: { id: held.id }, polled: true });
 });
