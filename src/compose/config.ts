@@ -81,7 +81,8 @@ const logLevel = z
 
 const schema = z.object({
   PORT: int('PORT', 0, 65535, 8080),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  // Loopback unless told otherwise: the demo credentials are published (the container sets 0.0.0.0).
+  HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: url('DATABASE_URL', ['postgres:', 'postgresql:']),
   DATA_DIR: z.string().min(1).default('./data'),
   DB_CONNECT_TIMEOUT_MS: int('DB_CONNECT_TIMEOUT_MS', 100, 600_000, DEFAULT_WAITS.connectMs),

@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type Config } from './config';
 import { buildCore, databaseOptions, type Core } from './core';
 import { serve, type Service } from './serve';
@@ -92,8 +93,10 @@ async function startServing(core: Core, database: string): Promise<Service> {
     });
   }
   if (!config.AUTHENTICATION) logger.info('AUTHENTICATION=off: credentials are not checked; a request acts for the account its header names');
+  const bound = service.server.address() as AddressInfo;
   logger.info('async-status-emulator is listening', {
     url,
+    bound: `${bound.address}:${bound.port}`,
     database,
     defaultAccount: config.DEFAULT_ACCOUNT,
     endpoint: `${url}/services/NetSuitePort_2025_2`,

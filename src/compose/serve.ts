@@ -167,8 +167,10 @@ export async function serve(core: Core, options: Pick<ServeOptions, 'worker'> = 
         server.listen(config.PORT, config.HOST, () => {
           if (runWorker) core.worker.start();
           core.callbacks.start();
-          const { port } = server.address() as AddressInfo;
-          resolve(`http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`);
+          const { address, port } = server.address() as AddressInfo;
+          // Every interface: reachable on this machine's loopback.
+          const host = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
+          resolve(`http://${host}:${port}`);
         });
       }),
     stop: () =>

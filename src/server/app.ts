@@ -82,6 +82,9 @@ export function createApp(deps: AppDependencies): express.Express {
   app.set('query parser', 'simple');
   app.use(deps.calls.expressCalls());
 
+  // Someone who opens the service's address in a browser lands on the dashboard.
+  app.get('/', (_req, res) => res.redirect(302, '/ui/'));
+
   app.get('/healthz', (_req, res) => {
     if (deps.ready()) res.json({ status: 'ok' });
     else res.status(503).json({ status: 'starting' });

@@ -32,6 +32,8 @@ const withoutHeader = (envelope: string) => envelope.replace(/<soapenv:Header>.*
 
 describe('the dashboard files', () => {
   test('are served at /ui without the token, hold no data and allow nothing from elsewhere', async () => {
+    const home = await fetch(`${t.url}/`, { redirect: 'manual' });
+    expect([home.status, home.headers.get('location')]).toEqual([302, '/ui/']);
     const redirect = await fetch(`${t.url}/ui?account=X`, { redirect: 'manual' });
     expect(redirect.status).toBe(301);
     expect(redirect.headers.get('location')).toBe('/ui/?account=X');

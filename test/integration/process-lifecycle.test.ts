@@ -42,6 +42,8 @@ function start(env: Record<string, string>, mode = 'serve'): Promise<Running> {
 it('runs on the embedded database, drains a request under way on SIGTERM, and keeps its data', async () => {
   const first = await start({});
   expect((await fetch(`${first.url}/healthz`)).status).toBe(200);
+  // The startup line says the address really bound.
+  expect(first.output()).toContain(`"bound":"127.0.0.1:${new URL(first.url).port}"`);
   // No ADMIN_TOKEN: one is generated at first start, stored, and printed.
   const token = /"message":"admin API token \(generated now[^"]*","adminToken":"([^"]+)"/.exec(first.output())?.[1];
   expect(token).toMatch(/^[\w-]{32}$/);

@@ -6,6 +6,8 @@ describe('loadConfig', () => {
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config).toMatchObject({
       PORT: 8080,
+      // Loopback: the demo credentials are published.
+      HOST: '127.0.0.1',
       DATA_DIR: './data',
       JOB_RETENTION_DAYS: 30,
       MAX_RESULT_CALLS: 20,
