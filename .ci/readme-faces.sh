@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# Runs the README's "One job, three faces" commands, as written, against a server at
-# localhost:$PORT on a fresh database, and checks what they answer. The README's sample ids (the
+# Runs the "One job, three faces" page's commands (docs/three-faces.md), as written, against a server at
+# localhost:$PORT on a fresh database, and checks what they answer. The page's sample ids (the
 # JOB=, STEP= and SYS_ID= lines) are replaced by the ones the create command returned.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${PORT:-8080}
 
-blocks=$(awk '/^## One job, three faces/{on=1; next} /^## /{on=0} on && /^```sh$/{inblock=1; n++; next} on && /^```$/{inblock=0; next} inblock{print n "\t" $0}' README.md)
+blocks=$(awk '/^```sh$/{inblock=1; n++; next} /^```$/{inblock=0; next} inblock{print n "\t" $0}' docs/three-faces.md)
 block() { printf '%s\n' "$blocks" | awk -F'\t' -v n="$1" '$1==n{print $2}' | sed "s/localhost:8080/localhost:$port/g"; }
 create=$(block 1) report=$(block 2) servicenow=$(block 3) salesforce=$(block 4)
-[ -n "$create" ] && [ -n "$report" ] && [ -n "$servicenow" ] && [ -n "$salesforce" ] || { echo "README: could not find the four sh blocks under '## One job, three faces'"; exit 1; }
-fail() { echo "README faces example: $1"; exit 1; }
+[ -n "$create" ] && [ -n "$report" ] && [ -n "$servicenow" ] && [ -n "$salesforce" ] || { echo "docs/three-faces.md: could not find its four sh blocks"; exit 1; }
+fail() { echo "docs/three-faces.md example: $1"; exit 1; }
 
 created=$(bash -c "$create")
 read -r job sys_id step < <(printf '%s' "$created" | node -e '
@@ -34,4 +34,4 @@ for expected in '"code":200' '"asyncProcessName":"Bulk repricing"' '"status":"In
   '"failed":[{"items":["line-2",{"sku":"X-9"}],"code":5001}]'; do
   printf '%s' "$status" | grep -qF "$expected" || fail "the Salesforce answer lacks $expected: $status"
 done
-echo "README faces example: job $job reported through the progress API reads as the README says on ServiceNow and Salesforce"
+echo "docs/three-faces.md example: job $job reported through the progress API reads as the README says on ServiceNow and Salesforce"

@@ -44,7 +44,7 @@ Talk to a running emulator (its admin API):
   jobs list                  jobs by account and state
   jobs show <id>             one job: progress, step tree, first failures
   jobs watch <id>            a live progress bar until the job ends (exit 0 finished, 1 otherwise)
-  jobs create <file|->       script a job from a scenario JSON file (see README, Scripted jobs)
+  jobs create <file|->       script a job from a scenario JSON file (see docs/scripted-jobs.md)
   accounts list              accounts and their limits
   accounts create <id>       a new account
   accounts token <id>        issue a token (and an integration unless --consumer-key names one)
@@ -54,7 +54,7 @@ Talk to a running emulator (its admin API):
 NetSuite's own files:
   wsdl fetch <version>       download NetSuite's WSDL and its XSDs for a version, for NETSUITE_WSDL_DIR
 
-Every command takes --help. Configuration of serve/worker/migrate is by environment (README, Configuration).
+Every command takes --help. Configuration of serve/worker/migrate is by environment (docs/configuration.md).
 Exit status: 0 done, 1 failed, 2 wrong command line, 3 service or host unreachable, or token refused.
 `;
 
@@ -89,7 +89,7 @@ function serviceCommand(mode: 'serve' | 'worker' | 'migrate', help: string): Com
 const COMMANDS: Record<string, Command> = {
   serve: serviceCommand(
     'serve',
-    'Usage: async-status-emulator serve\n\nRuns the service: SOAP endpoint, JSON faces, admin API and dashboard, and the worker unless WORKER=off.\nConfigured by environment variables (PORT, DATABASE_URL, CLOCK, …; see the README).\n',
+    'Usage: async-status-emulator serve\n\nRuns the service: SOAP endpoint, JSON faces, admin API and dashboard, and the worker unless WORKER=off.\nConfigured by environment variables (PORT, DATABASE_URL, CLOCK, …; see docs/configuration.md).\n',
   ),
   worker: serviceCommand(
     'worker',
@@ -188,7 +188,7 @@ ${CONNECTION}
 
 Scripts a job from a scenario (a file, or - for standard input), e.g.
   {"operation": "asyncAddList", "items": 10, "ratePerSecond": 2, "failures": [{"item": 4, "code": "DUP_ENTITY"}]}
-and prints its job id. The scenario's fields are listed in the README (Scripted jobs).
+and prints its job id. The scenario's fields are listed in docs/scripted-jobs.md.
   --watch  then watch it as \`jobs watch\` does (and exit as it does)
   --json   print {"jobId": …}
 ${CONNECTION}
