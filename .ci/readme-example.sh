@@ -1,43 +1,75 @@
 #!/usr/bin/env bash
-# Runs the README's "Try it" commands, as written, against a server at localhost:$PORT, and checks
-# what they answer. The README's sample job id is replaced by the one the first command returned.
+# Pastes the README's "Try it" blocks, unedited and in order, into one shell in a fresh clone of
+# this repository, as a newcomer would: npm ci, the embedded PGlite, the admin token the first start
+# generates, port 8080. Between the poll and getAsyncResult it polls until the job has ended, as
+# the README tells the reader to, and it checks what each block answers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-port=${PORT:-8080}
+repo=$(pwd)
 
 blocks=$(awk '/^## Try it/{on=1; next} /^## /{on=0} on && /^```sh$/{inblock=1; n++; next} on && /^```$/{inblock=0; next} inblock{print n "\t" $0}' README.md)
-block() { printf '%s\n' "$blocks" | awk -F'\t' -v n="$1" '$1==n{print $2}' | sed "s/localhost:8080/localhost:$port/g"; }
-first=$(block 1 | grep -v '^#')
-# The second block defines passport(), which signs; the blocks after it use it.
-signing=$(block 2)
-second=$(block 3)
-third=$(block 4)
-[ -n "$first" ] && [ -n "$signing" ] && [ -n "$second" ] && [ -n "$third" ] || { echo "README: could not find the four sh blocks under '## Try it'"; exit 1; }
-
-created=$(bash -c "$first")
-job=$(printf '%s' "$created" | sed -n 's/.*"jobId":"\([^"]*\)".*/\1/p')
-[ -n "$job" ] || { echo "README example: POST /admin/jobs answered: $created"; exit 1; }
-poll=$(printf '%s\n%s\n' "$signing" "$second" | sed "s/^JOB=.*/JOB=$job/")
-
-for _ in $(seq 1 50); do
-  answer=$(bash -c "$poll")
-  status=$(printf '%s' "$answer" | sed -n 's/.*<platformCore:status>\([A-Za-z]*\)<.*/\1/p')
-  case "$status" in
-    pending|processing) sleep 0.2 ;;
-    finishedWithErrors) break ;;
-    *) echo "README example: unexpected checkAsyncStatus answer: $answer"; exit 1 ;;
-  esac
+block() { printf '%s\n' "$blocks" | awk -F'\t' -v n="$1" '$1==n{print $2}'; }
+start=$(block 1) create=$(block 2) signing=$(block 3) poll=$(block 4) result=$(block 5) submit=$(block 6)
+for part in "$start" "$create" "$signing" "$poll" "$result" "$submit"; do
+  [ -n "$part" ] || { echo "README: could not find the six sh blocks under '## Try it'"; exit 1; }
 done
-[ "$status" = finishedWithErrors ] || { echo "README example: the job did not end finishedWithErrors (last: $status)"; exit 1; }
+if curl -s -o /dev/null localhost:8080; then echo "README example: something already answers on port 8080, which the README's commands use"; exit 1; fi
 
-result=$(printf '%s\n' "$poll" | sed 's/checkAsyncStatus/getAsyncResult/g; s#</platformMsgs:jobId>#</platformMsgs:jobId><platformMsgs:pageIndex>1</platformMsgs:pageIndex>#' | bash)
-for expected in 'xsi:type="platformMsgs:AsyncAddListResult"' '<platformCore:code>DUP_ENTITY</platformCore:code>' '<platformMsgs:baseRef internalId="' 'xsi:type="platformCore:RecordRef"'; do
-  printf '%s' "$result" | grep -qF "$expected" || { echo "README example: getAsyncResult lacks $expected: $result"; exit 1; }
-done
-submitted=$(bash -c "$signing
-$third")
-printf '%s' "$submitted" | grep -q '<platformCore:status>pending</platformCore:status>' || { echo "README example: asyncAddList answered: $submitted"; exit 1; }
-# Unsigned, the same poll is refused as NetSuite refuses it.
-unsigned=$(printf '%s\n' "$poll" | sed 's#<soapenv:Header>$(passport)</soapenv:Header>##' | bash)
-printf '%s' "$unsigned" | grep -qF 'invalidSessionFault' || { echo "README example: an unsigned request was answered: $unsigned"; exit 1; }
-echo "README example: job $job ended finishedWithErrors and its result reads as the README says; asyncAddList queued a job; an unsigned poll got invalidSessionFault"
+work=$(mktemp -d)
+clone="$work/async-status-emulator"
+git clone -q "$repo" "$clone"
+script="$work/try-it.sh"
+{
+  echo 'set -uo pipefail'
+  echo 'fail() { echo "README example: $1"; exit 1; }'
+  echo 'began=$(date +%s)'
+  printf '%s\n' "$start"
+  echo 'echo "README example: npm ci, npm start and ready in $(( $(date +%s) - began )) s"'
+  echo '[ -n "$ADMIN_TOKEN" ] || fail "no adminToken in emulator.log: $(cat emulator.log)"'
+  printf '%s\n' "$create"
+  echo '[ -n "$JOB" ] || fail "POST /admin/jobs gave no job id"'
+  printf '%s\n' "$signing"
+  echo 'for _ in $(seq 1 120); do'
+  echo 'answer=$('
+  printf '%s\n' "$poll"
+  echo ')'
+  echo 'status=$(printf "%s" "$answer" | sed -n "s/.*<platformCore:status>\([A-Za-z]*\)<.*/\1/p")'
+  echo 'case "$status" in pending|processing) sleep 1 ;; finishedWithErrors) break ;; *) fail "unexpected checkAsyncStatus answer: $answer" ;; esac'
+  echo 'done'
+  echo '[ "$status" = finishedWithErrors ] || fail "the job did not end finishedWithErrors (last: $status)"'
+  echo 'answer=$('
+  printf '%s\n' "$result"
+  echo ')'
+  echo 'for expected in '"'"'xsi:type="platformMsgs:AsyncAddListResult"'"'"' '"'"'<platformCore:code>DUP_ENTITY</platformCore:code>'"'"' '"'"'<platformMsgs:baseRef internalId="'"'"' '"'"'xsi:type="platformCore:RecordRef"'"'"'; do'
+  echo '  printf "%s" "$answer" | grep -qF "$expected" || fail "getAsyncResult lacks $expected: $answer"'
+  echo 'done'
+  echo 'answer=$('
+  printf '%s\n' "$submit"
+  echo ')'
+  echo 'printf "%s" "$answer" | grep -q "<platformCore:status>pending</platformCore:status>" || fail "asyncAddList answered: $answer"'
+  # Unsigned, the same poll is refused as NetSuite refuses it.
+  echo 'answer=$('
+  printf '%s\n' "$poll" | sed 's#<soapenv:Header>$(passport)</soapenv:Header>##'
+  echo ')'
+  echo 'printf "%s" "$answer" | grep -qF invalidSessionFault || fail "an unsigned request was answered: $answer"'
+  echo 'echo "README example: job $JOB ended finishedWithErrors and its result reads as the README says; asyncAddList queued a job; an unsigned poll got invalidSessionFault"'
+} > "$script"
+
+# The pasted shell, its npm and the service in a process group of their own, ended together.
+cd "$clone"
+env -u ADMIN_TOKEN -u DATABASE_URL -u PORT -u HOST setsid timeout 900 bash "$script" &
+group=$!
+status=0
+wait "$group" || status=$?
+# The service the first block started in the background outlives the shell: end it as an operator would.
+if pkill -TERM -g "$group" -f 'dist/cli/main.js serve'; then
+  for _ in $(seq 1 60); do pgrep -g "$group" -f 'dist/cli/main.js serve' >/dev/null || break; sleep 0.5; done
+fi
+pkill -KILL -g "$group" 2>/dev/null || true
+if [ "$status" -ne 0 ]; then
+  echo "README example: the pasted blocks failed (exit $status); the service's log:"
+  cat emulator.log 2>/dev/null || true
+  exit 1
+fi
+grep -q '"message":"shutting down"' emulator.log || { echo "README example: the service did not shut down on SIGTERM"; cat emulator.log; exit 1; }
+rm -rf "$work"
