@@ -8,7 +8,7 @@
 #
 # Environment (defaults: the demo account a fresh emulator creates, on http://localhost:8080):
 #   EMULATOR_URL           base URL of the emulator             http://localhost:8080
-#   NS_VERSION             SuiteTalk version of the endpoint    2025_2
+#   NS_VERSION             SuiteTalk version of the endpoint    2023_2
 #   NS_ACCOUNT             account id                           TSTDRV1234567
 #   NS_CONSUMER_KEY        integration's consumer key           demo-consumer-key
 #   NS_CONSUMER_SECRET     integration's consumer secret        demo-consumer-secret
@@ -21,7 +21,7 @@
 set -euo pipefail
 
 EMULATOR_URL=${EMULATOR_URL:-http://localhost:8080}
-NS_VERSION=${NS_VERSION:-2025_2}
+NS_VERSION=${NS_VERSION:-2023_2}
 NS_ACCOUNT=${NS_ACCOUNT:-TSTDRV1234567}
 NS_CONSUMER_KEY=${NS_CONSUMER_KEY:-demo-consumer-key}
 NS_CONSUMER_SECRET=${NS_CONSUMER_SECRET:-demo-consumer-secret}

@@ -10,7 +10,7 @@
  *
  * Environment (defaults: the demo account a fresh emulator creates, on http://localhost:8080):
  *   EMULATOR_URL           base URL of the emulator             http://localhost:8080
- *   NS_VERSION             SuiteTalk version of the endpoint    2025_2
+ *   NS_VERSION             SuiteTalk version of the endpoint    2023_2
  *   NS_ACCOUNT             account id                           TSTDRV1234567
  *   NS_CONSUMER_KEY        integration's consumer key           demo-consumer-key
  *   NS_CONSUMER_SECRET     integration's consumer secret        demo-consumer-secret
@@ -33,7 +33,7 @@ const ENDED = ['finished', 'finishedWithErrors', 'failed'];
 
 const setting = (name, fallback) => process.env[name] || fallback;
 const url = setting('EMULATOR_URL', 'http://localhost:8080').replace(/\/+$/, '');
-const version = setting('NS_VERSION', '2025_2');
+const version = setting('NS_VERSION', '2023_2');
 const credentials = {
   account: setting('NS_ACCOUNT', 'TSTDRV1234567'),
   consumerKey: setting('NS_CONSUMER_KEY', 'demo-consumer-key'),

@@ -9,7 +9,7 @@ Needs Debian's python3-zeep (apt-get install python3-zeep); run it with /usr/bin
 
 Environment (defaults: the demo account a fresh emulator creates, on http://localhost:8080):
   EMULATOR_URL           base URL of the emulator             http://localhost:8080
-  NS_VERSION             SuiteTalk version of the endpoint    2025_2
+  NS_VERSION             SuiteTalk version of the endpoint    2023_2
   NS_ACCOUNT             account id                           TSTDRV1234567
   NS_CONSUMER_KEY        integration's consumer key           demo-consumer-key
   NS_CONSUMER_SECRET     integration's consumer secret        demo-consumer-secret
@@ -47,7 +47,7 @@ def setting(name, default):
 
 
 EMULATOR_URL = setting("EMULATOR_URL", "http://localhost:8080").rstrip("/")
-VERSION = setting("NS_VERSION", "2025_2")
+VERSION = setting("NS_VERSION", "2023_2")
 ACCOUNT = setting("NS_ACCOUNT", "TSTDRV1234567")
 CONSUMER_KEY = setting("NS_CONSUMER_KEY", "demo-consumer-key")
 CONSUMER_SECRET = setting("NS_CONSUMER_SECRET", "demo-consumer-secret")

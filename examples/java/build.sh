@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Generates the JAX-WS classes from the emulator's served WSDL (SuiteTalk 2025_2) with wsimport,
+# Generates the JAX-WS classes from the emulator's served WSDL (SuiteTalk 2023_2) with wsimport,
 # and compiles AsyncAddListExample.java against them and the JAX-WS jars in /usr/share/java.
 # Needs a running emulator (EMULATOR_URL, default http://localhost:8080) and Debian's jaxws and a
 # JDK 17: apt-get install jaxws default-jdk-headless.
@@ -26,7 +26,7 @@ for jar in ${API_CLASSPATH//:/ }; do
   [ -f "$jar" ] || fail "$jar is missing (Debian: apt-get install jaxws)"
 done
 
-wsdl="$EMULATOR_URL/wsdl/v2025_2_0/netsuite.wsdl"
+wsdl="$EMULATOR_URL/wsdl/v2023_2_0/netsuite.wsdl"
 rm -rf "$BUILD_DIR"
 mkdir -p "$BUILD_DIR/generated" "$BUILD_DIR/classes"
 # Without -XadditionalHeaders the methods take only the body; the example adds the tokenPassport header itself.

@@ -99,8 +99,8 @@ async function startServing(core: Core, database: string): Promise<Service> {
     bound: `${bound.address}:${bound.port}`,
     database,
     defaultAccount: config.DEFAULT_ACCOUNT,
-    endpoint: `${url}/services/NetSuitePort_2025_2`,
-    wsdl: `${url}/wsdl/v2025_2_0/netsuite.wsdl`,
+    endpoint: `${url}/services/NetSuitePort_2023_2`,
+    wsdl: `${url}/wsdl/v2023_2_0/netsuite.wsdl`,
     dashboard: `${url}/ui/ (open ${url}/ui/#token=<admin token> to sign in)`,
     ...(config.CLOCK === 'manual' ? { clock: 'manual: jobs move on POST /admin/clock/advance' } : {}),
   });
