@@ -8,6 +8,7 @@ import { etaSection } from './eta';
 import { pollSection } from './poll';
 import { workerSection } from './worker-throughput';
 import { scaleOutSection } from './scale-out';
+import { startupSection } from './startup';
 
 /**
  * `npm run bench`: every section on a real Postgres server (DATABASE_URL), each target loaded from
@@ -21,6 +22,7 @@ const SECTIONS: Record<string, Section> = {
   worker: workerSection,
   'scale-out': scaleOutSection,
   eta: etaSection,
+  startup: startupSection,
 };
 
 async function main(): Promise<void> {
