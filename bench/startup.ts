@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fmt, rssMiB, start, stop, table, type BenchContext, type SectionReport, type Started } from './harness';
+import { ADMIN_TOKEN, fmt, rssMiB, start, stop, table, type BenchContext, type SectionReport, type Started } from './harness';
 
 /**
  * Start-up and resident memory, as a newcomer meets them: the built service on the embedded PGlite
@@ -41,7 +41,7 @@ async function measure(target: string, env: Record<string, string>, context: Ben
 }
 
 export async function startupSection(context: BenchContext): Promise<SectionReport> {
-  const base = { PORT: '0', HOST: '127.0.0.1', ADMIN_TOKEN: 'bench-admin-token-0123456789' };
+  const base = { PORT: '0', HOST: '127.0.0.1', ADMIN_TOKEN };
   const dataDir = mkdtempSync(path.join(context.tmp, 'pglite-'));
   const runs = [
     await measure('PGlite, fresh data folder (migrations, demo account)', { ...base, DATA_DIR: dataDir }, context),
