@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// The CLI: `npx async-status-emulator --help`. It runs the compiled sources in dist/.
+// The CLI: `npx async-status-emulator` starts the service, `--help` lists the commands. It runs the compiled sources in dist/.
 const path = require('node:path');
 let cli;
 try {

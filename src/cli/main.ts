@@ -6,7 +6,7 @@ import { clean, duration, isEnded, jobReport, outcomeLine, progressLine, table, 
 import { fetchWsdlTree, NETSUITE_HOST } from './wsdl-fetch';
 
 /**
- * `async-status-emulator <command>`: runs the service (serve, worker, migrate), talks to a
+ * `async-status-emulator [command]`: runs the service (serve, worker, migrate; no command is serve), talks to a
  * running one through its admin API (jobs, accounts, clock), or fetches NetSuite's WSDL (wsdl
  * fetch). Every command has --help; those that print data have --json. Exit status: 0 done,
  * 1 failed (or the job watched ended badly), 2 wrong command line, 3 service (or NetSuite's host)
@@ -33,9 +33,9 @@ Connection (jobs, accounts, clock):
   --url <url>      the service (default: EMULATOR_URL, else http://127.0.0.1:$PORT, port 8080)
   --token <token>  the admin token (default: ADMIN_TOKEN; the service prints it at startup)`;
 
-const TOP_HELP = `Usage: async-status-emulator <command> [options]
+const TOP_HELP = `Usage: async-status-emulator [command] [options]
 
-Run the emulator:
+Run the emulator (with no command, serve: npx async-status-emulator starts the service):
   serve                      the SOAP endpoint, JSON faces, dashboard and (unless WORKER=off) the worker
   worker                     a worker alone, sharing a Postgres server (DATABASE_URL) with a serve
   migrate                    bring the database's tables up to date, then exit
@@ -89,7 +89,7 @@ function serviceCommand(mode: 'serve' | 'worker' | 'migrate', help: string): Com
 const COMMANDS: Record<string, Command> = {
   serve: serviceCommand(
     'serve',
-    'Usage: async-status-emulator serve\n\nRuns the service: SOAP endpoint, JSON faces, admin API and dashboard, and the worker unless WORKER=off.\nConfigured by environment variables (PORT, DATABASE_URL, CLOCK, …; see docs/configuration.md).\n',
+    'Usage: async-status-emulator serve\n\nRuns the service: SOAP endpoint, JSON faces, admin API and dashboard, and the worker unless WORKER=off.\nasync-status-emulator with no command runs it too.\nConfigured by environment variables (PORT, DATABASE_URL, CLOCK, …; see docs/configuration.md).\n',
   ),
   worker: serviceCommand(
     'worker',
@@ -379,11 +379,15 @@ function findCommand(argv: string[]): { name: string; command: Command; rest: st
   return undefined;
 }
 
+/** An empty command line is serve: `npx async-status-emulator` starts the service. */
+const commandLine = (argv: string[]) => (argv.length === 0 ? ['serve'] : argv);
+
 /** Runs one command line; resolves to its exit status (serve and worker resolve once running). */
-export async function runCommand(argv: string[], io: Io = processIo): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+export async function runCommand(given: string[], io: Io = processIo): Promise<number> {
+  const argv = commandLine(given);
+  if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.out(TOP_HELP);
-    return argv.length === 0 ? EXIT.usage : EXIT.ok;
+    return EXIT.ok;
   }
   const found = findCommand(argv);
   if (!found) {
@@ -422,7 +426,7 @@ export async function runCommand(argv: string[], io: Io = processIo): Promise<nu
 export function runCli(argv: string[]): void {
   runCommand(argv).then(
     (code) => {
-      const found = findCommand(argv);
+      const found = findCommand(commandLine(argv));
       const stays = found && (found.name === 'serve' || found.name === 'worker') && !argv.includes('--help') && !argv.includes('-h');
       if (!stays || code !== EXIT.ok) process.exitCode = code;
       if (!stays) process.exit(code);
