@@ -2,6 +2,7 @@
 # The package as a user gets it, with no clone: npm pack, check what the tarball holds, install it
 # with production dependencies into an empty folder, start it with `npx async-status-emulator` on
 # PGlite, call it, fetch the WSDL and the dashboard from it, stop it with SIGTERM (exit 0 required).
+# That folder is the image's layout (Dockerfile), which Docker cannot build here: its lint runs too.
 # docs/run-without-cloning.md shows these commands.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,9 @@ fail() {
   exit 1
 }
 ms() { date +%s%3N; }
+
+echo "== the Dockerfile and docker-compose.yml (lint: Docker does not run here)"
+node tools/check-dockerfile.js
 
 echo "== npm pack"
 mkdir "$work/pack"
