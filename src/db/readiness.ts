@@ -15,7 +15,12 @@ export async function checkReadiness(db: Knex, schema?: string): Promise<Readine
   } catch (error) {
     return { ready: false, reason: `The database is unreachable: ${error instanceof Error ? error.message : String(error)}` };
   }
-  if (pending.length > 0) return { ready: false, reason: `Migrations have not run: ${pending.join(', ')} (run npm run db:migrate, or restart the service).`, pending };
+  if (pending.length > 0)
+    return {
+      ready: false,
+      reason: `Migrations have not run: ${pending.join(', ')} (run async-status-emulator migrate — npm run db:migrate in a clone — or restart the service).`,
+      pending,
+    };
   return { ready: true };
 }
 

@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 describe('help and usage', () => {
-  it('lists every command, and exits 2 without one', async () => {
+  it('lists every command', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
     for (const command of [
@@ -76,7 +76,22 @@ describe('help and usage', () => {
     ]) {
       expect(help.stdout).toContain(command);
     }
-    expect((await cli([])).code).toBe(2);
+  });
+
+  it('serves without a command, as `npx async-status-emulator` does, and exits 0 on SIGTERM', async () => {
+    const run = cli([], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: path.join(dir, 'no-command'), ADMIN_TOKEN: TEST_ADMIN_TOKEN });
+    const bound = await new Promise<string>((resolve, reject) => {
+      let seen = '';
+      run.child.stdout?.on('data', (chunk) => {
+        seen += String(chunk);
+        const match = /"bound":"([^"]+)"/.exec(seen);
+        if (match) resolve(match[1]);
+      });
+      run.child.on('close', (code) => reject(new Error(`exited ${code} before listening: ${seen}`)));
+    });
+    expect((await fetch(`http://${bound}/readyz`)).status).toBe(200);
+    run.child.kill('SIGTERM');
+    expect((await run).code).toBe(0);
   });
 
   it.each([
