@@ -6,4 +6,7 @@ module.exports = (name, testTimeout) => ({
   roots: ['<rootDir>/test'],
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
   testTimeout,
+  // The migrations run once per run, into a template each file's database is copied from.
+  globalSetup: '<rootDir>/test/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
 });

@@ -87,7 +87,7 @@ export async function buildCore(config: Config, options: CoreOptions = {}): Prom
   const wallClock = options.wallClock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const named = databaseOptions(config, logger);
-  const database = options.database ?? openDatabase(named);
+  const database = options.database ?? (await openDatabase(named));
   const db = database.knex;
   await (options.database ? migrate(db, options.schema) : migrateDatabase(database, named));
   // A restart goes on from the manual clock's stored time.

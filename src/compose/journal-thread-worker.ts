@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../db/database';
+import { openServerDatabase } from '../db/database';
 import { PgRequestJournal } from '../db/pg-request-journal';
 import { arrived, JOURNAL_APPLICATION_NAME, type FromThread, type JournalThreadSettings, type ToThread } from './journal-thread';
 import { InlineJournalWriter } from '../journal/journal-writer';
@@ -25,7 +25,7 @@ function report(error: unknown): void {
 const url = new URL(settings.url);
 if (!url.searchParams.has('application_name')) url.searchParams.set('application_name', JOURNAL_APPLICATION_NAME);
 
-const database = openDatabase({ url: url.toString(), schema: settings.schema, dataDir: 'memory', poolMax: 1, waits: settings.waits, onPoolError: report });
+const database = openServerDatabase({ url: url.toString(), schema: settings.schema, dataDir: 'memory', poolMax: 1, waits: settings.waits, onPoolError: report });
 const writer = new InlineJournalWriter(new PgRequestJournal(database), settings.maxBodyBytes, {
   settled: (count, written) => tell({ type: 'settled', count, written }),
   error: report,

@@ -25,7 +25,7 @@ export async function runService(mode: string): Promise<void> {
 
   if (mode === 'migrate') {
     const target = databaseOptions(config);
-    const database = openDatabase(target);
+    const database = await openDatabase(target);
     try {
       await migrateDatabase(database, target);
     } finally {

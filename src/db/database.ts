@@ -6,6 +6,8 @@ import type { Pool } from 'pg';
 import { boundedDriver, DEFAULT_WAITS, waitSettings, type DatabaseWaits } from './bounded-waits';
 import { openHotPool, type HotPoolTarget, type StatementTarget } from './hot-query';
 import { RequestPathBatch } from './request-path-batch';
+import { openFolder, openInMemory } from './embedded';
+import type { PGlite } from '@electric-sql/pglite';
 
 export interface DatabaseOptions {
   /** A postgres:// URL; when absent, an embedded PGlite database is used. */
@@ -19,6 +21,8 @@ export interface DatabaseOptions {
   onPoolError?: (error: Error) => void;
   /** Bounds on every wait for a Postgres server (PGlite runs in the process: nothing to wait for). */
   waits?: DatabaseWaits;
+  /** With dataDir 'memory': an image of a data folder (PGlite's dumpDataDir) to start from. */
+  image?: Blob;
 }
 
 /** knex's Postgres client, building its connections as BoundedClient (see bounded-waits.ts). */
@@ -66,28 +70,38 @@ export class Database implements StatementTarget {
 }
 
 /** Opens the database `options` names: a Postgres server (knex's pool and the hot pool), or PGlite. */
-export function openDatabase(options: DatabaseOptions): Database {
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) return openServerDatabase({ ...options, url: options.url });
   const searchPath = options.schema ? [options.schema] : undefined;
-  if (options.url) {
-    const waits = options.waits ?? DEFAULT_WAITS;
-    const knex = knexFactory({
-      client: BoundedKnexPg as unknown as typeof Knex.Client,
-      connection: { connectionString: options.url, ...waitSettings(waits) } as Knex.PgConnectionConfig,
-      searchPath,
-      // Waiting for a free connection is bounded as a connect is.
-      acquireConnectionTimeout: waits.connectMs,
-      pool: { min: 0, max: options.poolMax ?? 10 },
-    });
-    const target: HotPoolTarget = { url: options.url, schema: options.schema, waits };
-    return new Database(knex, openHotPool(target, options.onPoolError), target);
-  }
-  const connection: Record<string, string> = {};
-  if (options.dataDir === 'memory') return new Database(knexFactory({ client: ClientPgLite, dialect: 'postgres', connection, searchPath }), undefined, undefined);
-  const dir = path.resolve(options.dataDir, 'pglite');
-  mkdirSync(dir, { recursive: true });
-  connection.filename = dir;
+  if (options.dataDir === 'memory') return new Database(embeddedKnex(openInMemory(options.image), searchPath), undefined, undefined);
+  mkdirSync(options.dataDir, { recursive: true });
   const release = lockDataDir(path.resolve(options.dataDir, 'pglite.lock'));
-  return new Database(knexFactory({ client: ClientPgLite, dialect: 'postgres', connection, searchPath }), undefined, undefined, release);
+  try {
+    return new Database(embeddedKnex(await openFolder(path.resolve(options.dataDir, 'pglite')), searchPath), undefined, undefined, release);
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/** knex on a PGlite database (its one connection). */
+export function embeddedKnex(pglite: PGlite, searchPath?: string[]): Knex {
+  return knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: { pglite } as Knex.StaticConnectionConfig, searchPath });
+}
+
+/** A Postgres server's database: knex's pool and the hot pool (a thread of the service opens one too). */
+export function openServerDatabase(options: DatabaseOptions & { url: string }): Database {
+  const waits = options.waits ?? DEFAULT_WAITS;
+  const knex = knexFactory({
+    client: BoundedKnexPg as unknown as typeof Knex.Client,
+    connection: { connectionString: options.url, ...waitSettings(waits) } as Knex.PgConnectionConfig,
+    searchPath: options.schema ? [options.schema] : undefined,
+    // Waiting for a free connection is bounded as a connect is.
+    acquireConnectionTimeout: waits.connectMs,
+    pool: { min: 0, max: options.poolMax ?? 10 },
+  });
+  const target: HotPoolTarget = { url: options.url, schema: options.schema, waits };
+  return new Database(knex, openHotPool(target, options.onPoolError), target);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { DEFAULT_WAITS, maintenanceWaits } from './bounded-waits';
-import { openDatabase, type Database, type DatabaseOptions } from './database';
+import { openServerDatabase, type Database, type DatabaseOptions } from './database';
 import { migrationSource, RENAMED_MIGRATIONS } from './migrations';
 
 /** Brings the schema up to date; safe to run at every start and from several processes. */
@@ -25,7 +25,7 @@ async function renameRecordedMigrations(db: Knex, schema?: string): Promise<void
  */
 export async function migrateDatabase(database: Database, options: DatabaseOptions): Promise<void> {
   if (!options.url) return migrate(database.knex, options.schema);
-  const unbounded = openDatabase({ ...options, poolMax: 1, waits: maintenanceWaits(options.waits ?? DEFAULT_WAITS) });
+  const unbounded = openServerDatabase({ ...options, url: options.url, poolMax: 1, waits: maintenanceWaits(options.waits ?? DEFAULT_WAITS) });
   try {
     await migrate(unbounded.knex, options.schema);
   } finally {

@@ -22,7 +22,7 @@ beforeAll(async () => {
     throw new Error('test:crash needs a Postgres server: set DATABASE_URL=postgres://user@host:5432/postgres');
   }
   database = await createTestDatabase();
-  await migrate(database.db, database.schema);
+  await migrate(database.db);
   clock = new ManualClock();
   store = new PgJobStore(database.handle);
   jobs = new JobService(store, clock, { retentionDays: 1, maxResultCalls: 20, resultPageSize: 1000, defaultRatePerSecond: 20, minPollIntervalSeconds: 0 });

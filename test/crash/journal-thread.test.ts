@@ -22,7 +22,7 @@ beforeAll(async () => {
     throw new Error('test:crash needs a Postgres server: set DATABASE_URL=postgres://user@host:5432/postgres');
   }
   database = await createTestDatabase();
-  await migrate(database.db, database.schema);
+  await migrate(database.db);
 });
 afterAll(() => database?.close());
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { isDatabaseUnavailable } from '../../src/lib/database-unavailable';
-import { openDatabase, type Database } from '../../src/db/database';
+import { openServerDatabase, type Database } from '../../src/db/database';
 import { PgCluster } from './cluster';
 
 /**
@@ -18,7 +18,7 @@ const waits = { connectMs: 2000, statementMs: 1000, lockMs: 1000, idleInTransact
 beforeAll(async () => {
   cluster = await PgCluster.create({ maxConnections: 20 });
   await cluster.query('create table stalled_writes (id int primary key)');
-  database = openDatabase({ url: cluster.url(), dataDir: 'memory', poolMax: 1, waits });
+  database = openServerDatabase({ url: cluster.url(), dataDir: 'memory', poolMax: 1, waits });
   db = database.knex;
 });
 afterAll(async () => {

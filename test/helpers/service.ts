@@ -40,7 +40,6 @@ export async function startTestService(
     service = await buildService(config, {
       clock,
       database: database.handle,
-      schema: database.schema,
       logger: options.logger ?? silentLogger,
       worker: options.worker ?? false,
     });

@@ -289,7 +289,7 @@ describe('SEED_FILE', () => {
     const database = await createTestDatabase();
     try {
       const config = loadConfig({ PORT: '0', ADMIN_TOKEN: TEST_ADMIN_TOKEN, SEED_FILE: file });
-      await expect(buildService(config, { database: database.handle, schema: database.schema, logger: silentLogger, worker: false })).rejects.toThrow(
+      await expect(buildService(config, { database: database.handle, logger: silentLogger, worker: false })).rejects.toThrow(
         `SEED_FILE ${file}: accounts[0].integrations[0].consumerSecret: `,
       );
     } finally {

@@ -17,7 +17,7 @@ let store: PgJobStore;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  await migrate(database.db, database.schema);
+  await migrate(database.db);
   clock = new ManualClock();
   store = new PgJobStore(database.handle);
   jobs = new JobService(store, clock, { retentionDays: 1, maxResultCalls: 20, resultPageSize: 1000, defaultRatePerSecond: 20, minPollIntervalSeconds: 0 });

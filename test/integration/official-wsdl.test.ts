@@ -231,7 +231,7 @@ describe('NETSUITE_WSDL_DIR that is not such a tree', () => {
     mkdirSync(empty, { recursive: true });
     try {
       const config = loadConfig({ PORT: '0', NETSUITE_WSDL_DIR: empty });
-      await expect(buildService(config, { database: database.handle, schema: database.schema, logger: silentLogger, worker: false })).rejects.toThrow(
+      await expect(buildService(config, { database: database.handle, logger: silentLogger, worker: false })).rejects.toThrow(
         /holds no netsuite\.wsdl: give it NetSuite's files for one version, laid out as NetSuite's URLs are \(wsdl\/v<version>_0\/netsuite\.wsdl/,
       );
     } finally {

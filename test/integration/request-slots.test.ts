@@ -12,7 +12,7 @@ describe('PgRequestSlots', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     const { migrate } = await import('../../src/db/migrate');
-    await migrate(database.db, database.schema);
+    await migrate(database.db);
     slots = new PgRequestSlots(database.db, {
       leaseSeconds: 30,
       onError: (error) => {

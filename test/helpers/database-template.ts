@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { embeddedKnex, openDatabase } from '../../src/db/database';
+import { openInMemory } from '../../src/db/embedded';
+import { migrate } from '../../src/db/migrate';
+
+/**
+ * Jest's global setup and teardown: the service's migrations run once per test run, into a
+ * template database on the Postgres server DATABASE_URL names, or without it into an in-memory
+ * PGlite whose image is written to a file. Each file's database starts from it (database.ts).
+ */
+
+/** The environment variables that tell the files where the template is. */
+export const TEMPLATE_DATABASE = 'ASE_TEST_TEMPLATE_DATABASE';
+export const TEMPLATE_IMAGE = 'ASE_TEST_TEMPLATE_IMAGE';
+
+export function withDatabase(url: string, name: string): string {
+  const located = new URL(url);
+  located.pathname = `/${name}`;
+  return located.toString();
+}
+
+export async function setUp(): Promise<void> {
+  const server = process.env.DATABASE_URL;
+  if (server) {
+    const name = `ase_template_${randomBytes(6).toString('hex')}`;
+    await onServer(server, (client) => client.query(`create database ${name}`));
+    const database = await openDatabase({ url: withDatabase(server, name), dataDir: 'memory', poolMax: 1 });
+    try {
+      await migrate(database.knex);
+    } finally {
+      await database.close();
+    }
+    process.env[TEMPLATE_DATABASE] = name;
+    return;
+  }
+  const pglite = openInMemory();
+  const knex = embeddedKnex(pglite);
+  try {
+    await migrate(knex);
+    const image = await pglite.dumpDataDir('none');
+    const folder = mkdtempSync(path.join(tmpdir(), 'ase-test-'));
+    const file = path.join(folder, 'migrated.tar');
+    writeFileSync(file, Buffer.from(await image.arrayBuffer()));
+    process.env[TEMPLATE_IMAGE] = file;
+  } finally {
+    await knex.destroy();
+  }
+}
+
+export async function tearDown(): Promise<void> {
+  const server = process.env.DATABASE_URL;
+  const name = process.env[TEMPLATE_DATABASE];
+  if (server && name) await onServer(server, (client) => client.query(`drop database if exists ${name} with (force)`));
+  const file = process.env[TEMPLATE_IMAGE];
+  if (file) rmSync(path.dirname(file), { recursive: true, force: true });
+}
+
+/** Runs `work` on a connection of its own to the server's database named in `url`. */
+export async function onServer<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,3 @@
+import { setUp } from './database-template';
+
+export default setUp;

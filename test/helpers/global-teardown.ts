@@ -1,0 +1,3 @@
+import { tearDown } from './database-template';
+
+export default tearDown;
