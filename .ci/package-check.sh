@@ -72,7 +72,7 @@ echo "ready in $(($(ms) - started)) ms"
 echo "== a scripted job through the admin API, read through the progress API"
 created=$(curl -s -X POST "$url/admin/jobs" -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' -d '{
   "operation": "asyncAddList", "recordType": "customer", "items": 3, "ratePerSecond": 10 }')
-job=$(printf '%s' "$created" | sed -n 's/.*"jobId":"\([^"]*\)".*/\1/p')
+job=$(printf '%s' "$created" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
 [ -n "$job" ] || fail "POST /admin/jobs answered: $created"
 for _ in $(seq 1 60); do
   progress=$(curl -s -u demo-token-id:demo-token-secret "$url/progress/jobs/$job")

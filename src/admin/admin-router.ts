@@ -110,7 +110,7 @@ export function createAdminRouter(services: AdminServices): Router {
     res
       .status(201)
       .location(`/admin/jobs/${encodeURIComponent(job.id)}`)
-      .json({ jobId: job.id });
+      .json({ id: job.id });
   });
 
   router.get('/jobs', async (req, res) => {

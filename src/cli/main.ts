@@ -190,7 +190,7 @@ Scripts a job from a scenario (a file, or - for standard input), e.g.
   {"operation": "asyncAddList", "items": 10, "ratePerSecond": 2, "failures": [{"item": 4, "code": "DUP_ENTITY"}]}
 and prints its job id. The scenario's fields are listed in docs/scripted-jobs.md.
   --watch  then watch it as \`jobs watch\` does (and exit as it does)
-  --json   print {"jobId": …}
+  --json   print {"id": …}
 ${CONNECTION}
 `,
     options: { ...connectionOptions, ...jsonOption, watch: { type: 'boolean' } },
@@ -208,12 +208,12 @@ ${CONNECTION}
       } catch (error) {
         throw new CliError(`${file === '-' ? 'Standard input' : file} is not JSON: ${(error as Error).message}`, EXIT.usage);
       }
-      const created = await client(flags, io).post<{ jobId: string }>('/jobs', scenario);
+      const created = await client(flags, io).post<{ id: string }>('/jobs', scenario);
       if (flags.watch) {
-        if (!flags.json) io.out(`${created.jobId}\n`);
-        return COMMANDS['jobs watch'].run([created.jobId], flags, io);
+        if (!flags.json) io.out(`${created.id}\n`);
+        return COMMANDS['jobs watch'].run([created.id], flags, io);
       }
-      io.out(flags.json ? `${JSON.stringify(created)}\n` : `${created.jobId}\n`);
+      io.out(flags.json ? `${JSON.stringify(created)}\n` : `${created.id}\n`);
       return EXIT.ok;
     },
   },
@@ -360,7 +360,7 @@ options, 3 the host cannot be reached or answers an HTTP error.
 /** The compact record `jobs watch --json` prints for each change. */
 function watchRecord(job: JobView) {
   return {
-    jobId: job.id,
+    id: job.id,
     status: job.progress.status,
     percentCompleted: job.progress.percentCompleted,
     estRemainingDuration: job.progress.estRemainingDuration,

@@ -156,7 +156,8 @@ describe('jobs', () => {
 
     const piped = await cli(['jobs', 'create', '-', '--json'], env, JSON.stringify({ operation: 'asyncDeleteList', items: 1, account: 'CLIACCT1' }));
     expect(piped.code).toBe(0);
-    expect(JSON.parse(piped.stdout).jobId).toMatch(/^ASYNCWEBSERVICES_CLIACCT1_/);
+    // One name for a job's id: what create answers is what list shows.
+    expect(JSON.parse(piped.stdout).id).toMatch(/^ASYNCWEBSERVICES_CLIACCT1_/);
 
     const listed = await cli(['jobs', 'list', '--account', 'CLIACCT1'], env);
     expect(listed.code).toBe(0);
@@ -256,8 +257,8 @@ describe('jobs', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
-    expect(records[0]).toMatchObject({ jobId, status: 'pending', processedItems: 0, totalItems: 2 });
-    expect(records.at(-1)).toMatchObject({ jobId, status: 'finished', percentCompleted: 100, estRemainingDuration: 0, processedItems: 2 });
+    expect(records[0]).toMatchObject({ id: jobId, status: 'pending', processedItems: 0, totalItems: 2 });
+    expect(records.at(-1)).toMatchObject({ id: jobId, status: 'finished', percentCompleted: 100, estRemainingDuration: 0, processedItems: 2 });
   });
 });
 

@@ -68,7 +68,7 @@ export async function createJob(url: string, scenario: Record<string, unknown>):
     headers: { 'Content-Type': 'application/json', ...adminHeaders },
     body: JSON.stringify(scenario),
   });
-  const body = (await response.json()) as { jobId?: string; error?: string };
-  if (response.status !== 201 || !body.jobId) throw new Error(`POST /admin/jobs answered ${response.status}: ${JSON.stringify(body)}`);
-  return body.jobId;
+  const body = (await response.json()) as { id?: string; error?: string };
+  if (response.status !== 201 || !body.id) throw new Error(`POST /admin/jobs answered ${response.status}: ${JSON.stringify(body)}`);
+  return body.id;
 }

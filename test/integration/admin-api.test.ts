@@ -26,7 +26,7 @@ describe('POST /admin/jobs', () => {
       failures: [{ item: 2, code: 'INVALID_FLD_VALUE', message: 'Bad phone' }],
     });
     expect(created.status).toBe(201);
-    const [row] = await t.database.db('jobs').where({ id: created.body.jobId });
+    const [row] = await t.database.db('jobs').where({ id: created.body.id });
     expect(row).toMatchObject({ account: 'ACME_SB1', operation: 'asyncUpsertList', record_type: 'vendor', status: 'pending', total_items: 2 });
     expect(row.scenario.failures).toEqual({ '2': { code: 'INVALID_FLD_VALUE', message: 'Bad phone' } });
   });
@@ -92,8 +92,8 @@ describe('POST /admin/jobs', () => {
 
 describe('GET /admin/jobs', () => {
   it('lists jobs newest first with their progress, filtered by account and status', async () => {
-    const first = (await post({ operation: 'asyncAddList', account: 'LIST1', items: 1 })).body.jobId;
-    const second = (await post({ operation: 'asyncDeleteList', account: 'LIST1', items: 2 })).body.jobId;
+    const first = (await post({ operation: 'asyncAddList', account: 'LIST1', items: 1 })).body.id;
+    const second = (await post({ operation: 'asyncDeleteList', account: 'LIST1', items: 2 })).body.id;
     const response = await fetch(`${t.url}/admin/jobs?account=LIST1&status=pending`, { headers: adminHeaders });
     const { jobs } = (await response.json()) as { jobs: Array<Record<string, any>> };
     expect(jobs.map((job) => job.id)).toEqual([second, first]);
@@ -102,7 +102,7 @@ describe('GET /admin/jobs', () => {
   });
 
   it('shows one job with its progress samples, and 404 for an unknown one', async () => {
-    const jobId = (await post({ operation: 'asyncAddList', account: 'SHOW1', items: 2, ratePerSecond: 100 })).body.jobId;
+    const jobId = (await post({ operation: 'asyncAddList', account: 'SHOW1', items: 2, ratePerSecond: 100 })).body.id;
     await t.service.worker.runDue();
     const shown = (await (await fetch(`${t.url}/admin/jobs/${jobId}`, { headers: adminHeaders })).json()) as Record<string, any>;
     expect(shown).toMatchObject({ id: jobId, status: 'processing', totalItems: 2, samples: [{ processed: 0 }] });

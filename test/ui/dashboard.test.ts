@@ -75,7 +75,7 @@ async function progress(method: string, path: string, body?: unknown): Promise<a
 async function createJob(scenario: Record<string, unknown>): Promise<string> {
   const answer = await admin('POST', '/admin/jobs', scenario);
   expect(answer.status).toBe(201);
-  return answer.body.jobId;
+  return answer.body.id;
 }
 
 async function advance(seconds: number): Promise<void> {
