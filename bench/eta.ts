@@ -90,7 +90,7 @@ async function startRuns(url: string, service: Service): Promise<Run[]> {
       runs.push({ shape, driver: 'progress API', lengthSeconds, account: ACCOUNT, jobId: id, errors: { ours: [], naive: [] } });
     }
     const account = workerAccount(lengthSeconds / 60);
-    const { jobId } = (await admin(url, '/jobs', { account, operation: 'asyncAddList', items: lengthSeconds * WORKER_RATE, ratePerSecond: WORKER_RATE })) as { jobId: string };
+    const { id: jobId } = (await admin(url, '/jobs', { account, operation: 'asyncAddList', items: lengthSeconds * WORKER_RATE, ratePerSecond: WORKER_RATE })) as { id: string };
     runs.push({ shape: SHAPES[0], driver: 'worker', lengthSeconds, account, jobId, errors: { ours: [], naive: [] } });
   }
   await service.worker.runDue();

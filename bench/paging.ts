@@ -120,8 +120,8 @@ async function waitFinished(service: Started, job: PagedJob): Promise<void> {
 async function makeJobs(context: BenchContext): Promise<{ jobs: PagedJob[]; searchPeakRssMiB: Record<number, number> }> {
   const seeder = await startService(context, { WORKER_PACING: 'off' });
   await createAccounts(seeder.url, [ADD_ACCOUNT, ...SEARCH_SIZES.map(searchAccount)]);
-  const added = (await admin(seeder.url, '/jobs', { operation: 'asyncAddList', account: ADD_ACCOUNT, recordType: 'customer', items: ADD_ITEMS })) as { jobId: string };
-  const jobs: PagedJob[] = [{ kind: 'add', records: ADD_ITEMS, account: ADD_ACCOUNT, jobId: added.jobId }];
+  const added = (await admin(seeder.url, '/jobs', { operation: 'asyncAddList', account: ADD_ACCOUNT, recordType: 'customer', items: ADD_ITEMS })) as { id: string };
+  const jobs: PagedJob[] = [{ kind: 'add', records: ADD_ITEMS, account: ADD_ACCOUNT, jobId: added.id }];
   await waitFinished(seeder, jobs[0]);
   await stop(seeder);
   const searchPeakRssMiB: Record<number, number> = {};

@@ -64,8 +64,8 @@ async function createJobs(url: string, prefix: string): Promise<string[]> {
       account: `${prefix}_${String(i + 1).padStart(3, '0')}`,
       items,
       failures: [{ item: FAILING_ITEM, code: 'DUP_ENTITY' }],
-    })) as { jobId: string };
-    ids.push(created.jobId);
+    })) as { id: string };
+    ids.push(created.id);
   }
   return ids;
 }

@@ -273,7 +273,7 @@ it(`answers ${REQUESTS} mutated envelopes with well-formed SOAP, stays up, and g
     headers: { Authorization: 'Bearer fuzz-admin-token-0123456789' },
     body: JSON.stringify({ operation: 'asyncAddList', items: 3, ratePerSecond: 100 }),
   });
-  const { jobId } = (await created.json()) as { jobId: string };
+  const { id: jobId } = (await created.json()) as { id: string };
   const bases = seeds(jobId);
   const baselineMb = residentMb();
   const next = seededRandom(SEED);
@@ -343,7 +343,7 @@ it('answers deep and wide XML with the fault naming its cap, or with the answer 
     headers: { Authorization: 'Bearer fuzz-admin-token-0123456789' },
     body: JSON.stringify({ operation: 'asyncAddList', items: 1, ratePerSecond: 100 }),
   });
-  const { jobId } = (await created.json()) as { jobId: string };
+  const { id: jobId } = (await created.json()) as { id: string };
   const attributes = (count: number, name: (i: number) => string) => Array.from({ length: count }, (_, i) => ` ${name(i)}="v"`).join('');
   const plain = (i: number) => `a${i}`;
   const declaration = (i: number) => `xmlns:p${i}`;

@@ -111,7 +111,7 @@ it('compares account ids as NetSuite does: case aside, and _SB1 the same as -sb1
     headers: { 'Content-Type': 'application/json', ...adminHeaders },
     body: JSON.stringify({ operation: 'asyncAddList', account: '1234567-sb1', items: 1 }),
   });
-  const { jobId } = (await created.json()) as { jobId: string };
+  const { id: jobId } = (await created.json()) as { id: string };
   expect(jobId).toMatch(/^ASYNCWEBSERVICES_1234567_SB1_/);
   for (const spelling of ['1234567_SB1', '1234567-SB1', '1234567_sb1']) {
     expect((await checkAsyncStatus(t.url, jobId, V, spelling)).status).toBe(200);

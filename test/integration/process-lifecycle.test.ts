@@ -50,7 +50,7 @@ it('runs on the embedded database, drains a request under way on SIGTERM, and ke
   const auth = { Authorization: `Bearer ${token}` };
   expect((await fetch(`${first.url}/admin/jobs`)).status).toBe(401);
   const created = await fetch(`${first.url}/admin/jobs`, { method: 'POST', headers: auth, body: JSON.stringify({ operation: 'asyncAddList', items: 3 }) });
-  const { jobId } = (await created.json()) as { jobId: string };
+  const { id: jobId } = (await created.json()) as { id: string };
   // One process owns the embedded database; a second one on the same folder is refused.
   await expect(start({})).rejects.toThrow(/exited \(1\)[\s\S]*The embedded database in .* is in use by process \d+/);
 
