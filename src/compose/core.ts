@@ -41,7 +41,6 @@ export interface CoreOptions {
   logger?: Logger;
   /** A database to use instead of one made from the config (tests); the caller closes it. */
   database?: Database;
-  schema?: string;
 }
 
 export interface Core {
@@ -55,8 +54,6 @@ export interface Core {
   database: Database;
   /** The database's knex, for the stores that need nothing else. */
   db: Knex;
-  /** The schema the database was migrated in, when the caller gave one (tests). */
-  schema?: string;
   /** The admin API's token, and whether it was just generated (neither configured nor stored). */
   admin: { token: string; source: 'ADMIN_TOKEN' | 'generated' | 'stored' };
   /** The demo account's id when its demo token is usable, for the startup message. */
@@ -89,7 +86,7 @@ export async function buildCore(config: Config, options: CoreOptions = {}): Prom
   const named = databaseOptions(config, logger);
   const database = options.database ?? (await openDatabase(named));
   const db = database.knex;
-  await (options.database ? migrate(db, options.schema) : migrateDatabase(database, named));
+  await (options.database ? migrate(db) : migrateDatabase(database, named));
   // A restart goes on from the manual clock's stored time.
   if (manualClock) manualClock.set(await storedManualClock(db, config.CLOCK_START ?? manualClock.now()));
   const stored = config.ADMIN_TOKEN ? undefined : await storedAdminToken(db);
@@ -183,7 +180,6 @@ export async function buildCore(config: Config, options: CoreOptions = {}): Prom
     logger,
     database,
     db,
-    schema: options.schema,
     admin,
     demo,
     accountStore,

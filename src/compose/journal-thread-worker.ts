@@ -6,7 +6,7 @@ import { InlineJournalWriter } from '../journal/journal-writer';
 
 /**
  * The request journal's thread (started by journal-thread.ts): it masks, encodes and writes the
- * calls it is sent, on a connection of its own to the service's Postgres server and schema, and
+ * calls it is sent, on a connection of its own to the service's Postgres server, and
  * tells the service what it wrote, what failed and when a flush is done.
  */
 
@@ -25,7 +25,7 @@ function report(error: unknown): void {
 const url = new URL(settings.url);
 if (!url.searchParams.has('application_name')) url.searchParams.set('application_name', JOURNAL_APPLICATION_NAME);
 
-const database = openServerDatabase({ url: url.toString(), schema: settings.schema, dataDir: 'memory', poolMax: 1, waits: settings.waits, onPoolError: report });
+const database = openServerDatabase({ url: url.toString(), dataDir: 'memory', poolMax: 1, waits: settings.waits, onPoolError: report });
 const writer = new InlineJournalWriter(new PgRequestJournal(database), settings.maxBodyBytes, {
   settled: (count, written) => tell({ type: 'settled', count, written }),
   error: report,

@@ -139,7 +139,7 @@ export async function serve(core: Core, options: Pick<ServeOptions, 'worker'> = 
     callbacks: { store: core.callbackStore, secret: core.callbackSecret },
     publicUrl: config.PUBLIC_URL,
     ready: () => ready,
-    readiness: () => checkReadiness(db, core.schema),
+    readiness: () => checkReadiness(db),
     metrics,
     calls,
     journal,

@@ -14,8 +14,6 @@ export interface DatabaseOptions {
   url?: string;
   /** PGlite's data folder; 'memory' keeps it in memory only. */
   dataDir: string;
-  /** Schema to work in (tests isolate each file in its own). */
-  schema?: string;
   poolMax?: number;
   /** Hears of pooled connections that drop while idle (a Postgres restart); they are replaced. */
   onPoolError?: (error: Error) => void;
@@ -72,12 +70,11 @@ export class Database implements StatementTarget {
 /** Opens the database `options` names: a Postgres server (knex's pool and the hot pool), or PGlite. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) return openServerDatabase({ ...options, url: options.url });
-  const searchPath = options.schema ? [options.schema] : undefined;
-  if (options.dataDir === 'memory') return new Database(embeddedKnex(openInMemory(options.image), searchPath), undefined, undefined);
+  if (options.dataDir === 'memory') return new Database(embeddedKnex(openInMemory(options.image)), undefined, undefined);
   mkdirSync(options.dataDir, { recursive: true });
   const release = lockDataDir(path.resolve(options.dataDir, 'pglite.lock'));
   try {
-    return new Database(embeddedKnex(await openFolder(path.resolve(options.dataDir, 'pglite')), searchPath), undefined, undefined, release);
+    return new Database(embeddedKnex(await openFolder(path.resolve(options.dataDir, 'pglite'))), undefined, undefined, release);
   } catch (error) {
     release();
     throw error;
@@ -85,8 +82,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 /** knex on a PGlite database (its one connection). */
-export function embeddedKnex(pglite: PGlite, searchPath?: string[]): Knex {
-  return knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: { pglite } as Knex.StaticConnectionConfig, searchPath });
+export function embeddedKnex(pglite: PGlite): Knex {
+  return knexFactory({ client: ClientPgLite, dialect: 'postgres', connection: { pglite } as Knex.StaticConnectionConfig });
 }
 
 /** A Postgres server's database: knex's pool and the hot pool (a thread of the service opens one too). */
@@ -95,12 +92,11 @@ export function openServerDatabase(options: DatabaseOptions & { url: string }): 
   const knex = knexFactory({
     client: BoundedKnexPg as unknown as typeof Knex.Client,
     connection: { connectionString: options.url, ...waitSettings(waits) } as Knex.PgConnectionConfig,
-    searchPath: options.schema ? [options.schema] : undefined,
     // Waiting for a free connection is bounded as a connect is.
     acquireConnectionTimeout: waits.connectMs,
     pool: { min: 0, max: options.poolMax ?? 10 },
   });
-  const target: HotPoolTarget = { url: options.url, schema: options.schema, waits };
+  const target: HotPoolTarget = { url: options.url, waits };
   return new Database(knex, openHotPool(target, options.onPoolError), target);
 }
 

@@ -94,21 +94,20 @@ const COPY_PIECE_BYTES = 64 * 1024;
 
 export interface HotPoolTarget {
   url: string;
-  schema?: string;
   /** The bounds its connections take, as the hot pool's do. */
   waits: DatabaseWaits;
 }
 
 /**
- * A small pool for the hot statements, on the same server and schema as knex's. Each connection
+ * A small pool for the hot statements, on the same server as knex's. Each connection
  * is set up before its first statement, so nothing in the URL can override it. `onError` hears of idle connections that drop (a Postgres restart): pg
  * removes them and opens new ones; unheard, the pool's error event would end the process.
  */
-export function openHotPool({ url, schema, waits }: HotPoolTarget, onError: (error: Error) => void = () => undefined): Pool {
+export function openHotPool({ url, waits }: HotPoolTarget, onError: (error: Error) => void = () => undefined): Pool {
   // The request path's batches (two in flight at most), the request journal's COPY when it runs on
   // the event loop (its thread has a pool of its own), and the account cache's look-ups when
   // entries expire.
-  const setup = `set plan_cache_mode = force_generic_plan${schema ? `; set search_path to "${schema.replace(/"/g, '""')}"` : ''}`;
+  const setup = 'set plan_cache_mode = force_generic_plan';
   // pg-pool awaits onConnect before it hands the connection out; a setup that fails (it should
   // not: neither setting checks its value) fails the statement that asked for the connection.
   const options: PoolConfig & { onConnect: (client: PoolClient) => Promise<unknown> } = {

@@ -4,17 +4,15 @@ import { openServerDatabase, type Database, type DatabaseOptions } from './datab
 import { migrationSource, RENAMED_MIGRATIONS } from './migrations';
 
 /** Brings the schema up to date; safe to run at every start and from several processes. */
-export async function migrate(db: Knex, schema?: string): Promise<void> {
-  if (schema) await db.raw('create schema if not exists ??', [schema]);
-  await renameRecordedMigrations(db, schema);
-  await db.migrate.latest({ migrationSource, schemaName: schema });
+export async function migrate(db: Knex): Promise<void> {
+  await renameRecordedMigrations(db);
+  await db.migrate.latest({ migrationSource });
 }
 
 /** Knex refuses a database whose recorded migrations it cannot find: renamed ones are recorded under their new names first. */
-async function renameRecordedMigrations(db: Knex, schema?: string): Promise<void> {
-  // Without a schema, knex's table is the one the search path finds first (current_schema()).
-  if (!(await (schema ? db.schema.withSchema(schema) : db.schema).hasTable('knex_migrations'))) return;
-  const table = () => (schema ? db.withSchema(schema).table('knex_migrations') : db.table('knex_migrations'));
+async function renameRecordedMigrations(db: Knex): Promise<void> {
+  if (!(await db.schema.hasTable('knex_migrations'))) return;
+  const table = () => db.table('knex_migrations');
   for (const [old, renamed] of Object.entries(RENAMED_MIGRATIONS)) await table().where({ name: old }).update({ name: renamed });
 }
 
@@ -24,23 +22,23 @@ async function renameRecordedMigrations(db: Knex, schema?: string): Promise<void
  * rewrite a large table, or wait for another process's lock); PGlite has no bounds to lift.
  */
 export async function migrateDatabase(database: Database, options: DatabaseOptions): Promise<void> {
-  if (!options.url) return migrate(database.knex, options.schema);
+  if (!options.url) return migrate(database.knex);
   const unbounded = openServerDatabase({ ...options, url: options.url, poolMax: 1, waits: maintenanceWaits(options.waits ?? DEFAULT_WAITS) });
   try {
-    await migrate(unbounded.knex, options.schema);
+    await migrate(unbounded.knex);
   } finally {
     await unbounded.close();
   }
 }
 
 /** True when every known migration has run. */
-export async function migrationsCurrent(db: Knex, schema?: string): Promise<boolean> {
-  return (await pendingMigrations(db, schema)).length === 0;
+export async function migrationsCurrent(db: Knex): Promise<boolean> {
+  return (await pendingMigrations(db)).length === 0;
 }
 
 /** The code's migrations that have not run, read from knex's table without writing (no table: all). */
-export async function pendingMigrations(db: Knex, schema?: string): Promise<string[]> {
-  const table = schema ? db.withSchema(schema).from<{ name: string }>('knex_migrations') : db<{ name: string }>('knex_migrations');
+export async function pendingMigrations(db: Knex): Promise<string[]> {
+  const table = db<{ name: string }>('knex_migrations');
   let applied: Set<string>;
   try {
     const rows = await table.select('name');

@@ -8,10 +8,10 @@ export type Readiness = { ready: true } | { ready: false; reason: string; pendin
 /** How long the database may take to answer a readiness check before it counts as unreachable. */
 const ANSWER_WITHIN_MS = 2000;
 
-export async function checkReadiness(db: Knex, schema?: string): Promise<Readiness> {
+export async function checkReadiness(db: Knex): Promise<Readiness> {
   let pending: string[];
   try {
-    pending = await withinTime(pendingMigrations(db, schema), ANSWER_WITHIN_MS);
+    pending = await withinTime(pendingMigrations(db), ANSWER_WITHIN_MS);
   } catch (error) {
     return { ready: false, reason: `The database is unreachable: ${error instanceof Error ? error.message : String(error)}` };
   }
