@@ -85,7 +85,41 @@ export function matchingRecords(db: Knex | Knex.Transaction, account: string, se
 }
 
 const likePattern = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+const regexLiteral = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const DAY_MS = 24 * 60 * 60 * 1000;
+const NUMBER_TEXT = '^\\s*[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$';
+
+/** What each comparison operator is, and which operator it is the negation of. */
+const COMPARISONS: Record<string, { sign: string; not?: boolean }> = {
+  before: { sign: '<' },
+  notBefore: { sign: '<', not: true },
+  after: { sign: '>' },
+  notAfter: { sign: '>', not: true },
+  onOrBefore: { sign: '<=' },
+  notOnOrBefore: { sign: '<=', not: true },
+  onOrAfter: { sign: '>=' },
+  notOnOrAfter: { sign: '>=', not: true },
+  equalTo: { sign: '=' },
+  notEqualTo: { sign: '=', not: true },
+  lessThan: { sign: '<' },
+  notLessThan: { sign: '<', not: true },
+  lessThanOrEqualTo: { sign: '<=' },
+  notLessThanOrEqualTo: { sign: '<=', not: true },
+  greaterThan: { sign: '>' },
+  notGreaterThan: { sign: '>', not: true },
+  greaterThanOrEqualTo: { sign: '>=' },
+  notGreaterThanOrEqualTo: { sign: '>=', not: true },
+};
+
+/**
+ * Adds `condition` on `value`, or for a negating operator (noneOf, isNot, notBefore, notBetween…)
+ * its negation, which a record without the field meets too, as NetSuite's negations do.
+ */
+function where(query: Knex.QueryBuilder, value: Knex.Raw, condition: string, bindings: Knex.RawBinding[], negated = false): void {
+  // coalesce: a part of the condition that is unknown (a reference given by internalId, held by externalId) is not met.
+  if (negated) query.whereRaw(`(? is null or not coalesce((${condition}), false))`, [value, ...bindings]);
+  else query.whereRaw(condition, bindings);
+}
 
 /** Adds one criterion to a query on records; field values are compared as the client sent them. */
 function applyCriterion(query: Knex.QueryBuilder, db: Knex | Knex.Transaction, criterion: Criterion): void {
@@ -95,6 +129,19 @@ function applyCriterion(query: Knex.QueryBuilder, db: Knex | Knex.Transaction, c
       const values = criterion.key === 'internalId' ? criterion.values.filter((value) => /^\d{1,18}$/.test(value)) : criterion.values;
       if (criterion.operator === 'anyOf') query.whereIn(column, values);
       else query.where((inner) => inner.whereNull(column).orWhereNotIn(column, values));
+      return;
+    }
+    case 'refs': {
+      const ref = db.raw('fields->?', [criterion.field]);
+      const internalIds = criterion.values.flatMap((value) => (value.internalId === undefined ? [] : [value.internalId]));
+      const externalIds = criterion.values.flatMap((value) => (value.internalId === undefined && value.externalId !== undefined ? [value.externalId] : []));
+      const condition = `(?->>'@internalId' in (select jsonb_array_elements_text(?::jsonb)) or ?->>'@externalId' in (select jsonb_array_elements_text(?::jsonb)))`;
+      where(query, ref, condition, [ref, JSON.stringify(internalIds), ref, JSON.stringify(externalIds)], criterion.operator === 'noneOf');
+      return;
+    }
+    case 'enum': {
+      const value = db.raw('fields->>?', [criterion.field]);
+      where(query, value, '? in (select jsonb_array_elements_text(?::jsonb))', [value, JSON.stringify(criterion.values)], criterion.operator === 'noneOf');
       return;
     }
     case 'boolean':
@@ -109,24 +156,43 @@ function applyCriterion(query: Knex.QueryBuilder, db: Knex | Knex.Transaction, c
       else if (operator === 'doesNotContain') query.whereRaw('? not ilike ?', [text, `%${likePattern(value)}%`]);
       else if (operator === 'startsWith') query.whereRaw('? ilike ?', [text, `${likePattern(value)}%`]);
       else if (operator === 'doesNotStartWith') query.whereRaw('? not ilike ?', [text, `${likePattern(value)}%`]);
-      else if (operator === 'empty') query.whereRaw(`? = ''`, [text]);
+      else if (operator === 'hasKeywords') {
+        // Every word given begins a word of the field.
+        for (const word of value.split(/\s+/).filter(Boolean)) query.whereRaw('? ~* ?', [text, `(^|[^[:alnum:]])${regexLiteral(word)}`]);
+      } else if (operator === 'empty') query.whereRaw(`? = ''`, [text]);
       else query.whereRaw(`? <> ''`, [text]);
       return;
     }
     case 'date': {
       const column = SYSTEM_DATE_FIELDS[criterion.field];
-      const at = column ? db.ref(column) : db.raw(`nullif(fields->>?, '')::timestamptz`, [criterion.field]);
+      const at = column ? db.raw('??', [column]) : db.raw(`nullif(fields->>?, '')::timestamptz`, [criterion.field]);
       const { operator, value, value2 } = criterion;
       if (operator === 'empty') query.whereRaw('? is null', [at]);
       else if (operator === 'notEmpty') query.whereRaw('? is not null', [at]);
-      else if (operator === 'on') {
+      else if (operator === 'on' || operator === 'notOn') {
         const day = new Date(value!);
         day.setUTCHours(0, 0, 0, 0);
-        query.whereRaw('? >= ? and ? < ?', [at, day, at, new Date(day.getTime() + DAY_MS)]);
-      } else if (operator === 'within') query.whereRaw('? between ? and ?', [at, new Date(value!), new Date(value2!)]);
+        where(query, at, '? >= ? and ? < ?', [at, day, at, new Date(day.getTime() + DAY_MS)], operator === 'notOn');
+      } else if (operator === 'within' || operator === 'notWithin') where(query, at, '? between ? and ?', [at, new Date(value!), new Date(value2!)], operator === 'notWithin');
       else {
-        const sign = { before: '<', after: '>', onOrBefore: '<=', onOrAfter: '>=' }[operator];
-        query.whereRaw(`? ${sign} ?`, [at, new Date(value!)]);
+        const { sign, not } = COMPARISONS[operator];
+        where(query, at, `? ${sign} ?`, [at, new Date(value!)], not);
+      }
+      return;
+    }
+    case 'number':
+    case 'textNumber': {
+      const raw = db.raw(`nullif(fields->>?, '')`, [criterion.field]);
+      // A number compares as one, when the field holds one; a text number given as text compares as text, ignoring case.
+      const value = criterion.kind === 'number' ? db.raw(`case when ? ~ ? then (?)::numeric end`, [raw, NUMBER_TEXT, raw]) : db.raw('lower(?)', [raw]);
+      const given = (text: string | undefined) => (criterion.kind === 'number' ? db.raw('?::numeric', [text ?? null]) : db.raw('lower(?)', [text ?? null]));
+      const { operator, value: first, value2: second } = criterion;
+      if (operator === 'empty') query.whereRaw('? is null', [value]);
+      else if (operator === 'notEmpty') query.whereRaw('? is not null', [value]);
+      else if (operator === 'between' || operator === 'notBetween') where(query, value, '? between ? and ?', [value, given(first), given(second)], operator === 'notBetween');
+      else {
+        const { sign, not } = COMPARISONS[operator];
+        where(query, value, `? ${sign} ?`, [value, given(first)], not);
       }
       return;
     }

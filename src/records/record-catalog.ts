@@ -1,7 +1,7 @@
 import { ValidationError } from '../lib/errors';
 import { TEMPLATE_DIR } from './wsdl-templates';
 import type { RecordSchemas } from './record-store';
-import { SEARCH_BASICS } from './search';
+import { SEARCH_BASICS, type SearchField, type SearchFieldKind } from './search';
 import { localOf, namespaceOf, qname, SchemaSet, XSD_NS, type ElementDecl, type QName } from './schema-set';
 import { builtInType, describeSimpleType, readSimpleValue, type SimpleKind, type SimpleType } from './simple-values';
 
@@ -46,12 +46,16 @@ export interface SearchType {
   basic?: QName;
 }
 
-export type SearchFieldKind = 'ids' | 'string' | 'boolean' | 'date';
+/** Search field types by local name; SearchMultiSelectField is 'ids' on internalId and externalId only (searchFieldOf). */
 const SEARCH_KINDS: Record<string, SearchFieldKind> = {
-  SearchMultiSelectField: 'ids',
+  SearchMultiSelectField: 'refs',
   SearchStringField: 'string',
   SearchBooleanField: 'boolean',
   SearchDateField: 'date',
+  SearchLongField: 'number',
+  SearchDoubleField: 'number',
+  SearchTextNumberField: 'textNumber',
+  SearchEnumMultiSelectField: 'enum',
 };
 
 const UNCHECKED: SimpleType = { name: 'string', kind: 'string' };
@@ -84,7 +88,7 @@ const PLATFORM = /^urn:[a-z.]+_[^.]+\.platform\.webservices\.netsuite\.com$/;
 export class RecordCatalog implements RecordSchemas {
   readonly schemas: SchemaSet;
   private readonly byType = new Map<string, RecordSchema>();
-  private readonly searchBasics = new Map<string, Map<string, SearchFieldKind>>();
+  private readonly searchBasics = new Map<string, Map<string, SearchField>>();
   private readonly searches = new Map<string, SearchType>();
   /** platformCoreTyp:RecordType's values: what a RecordRef's type may say. */
   private readonly recordTypeNames: Set<string>;
@@ -112,10 +116,10 @@ export class RecordCatalog implements RecordSchemas {
           fields: this.schemas.allElements(type.name).filter((field) => field.name !== 'nullFieldList'),
         });
       } else if (type.name !== searchBasic && this.schemas.extends(type.name, searchBasic)) {
-        const fields = new Map<string, SearchFieldKind>();
+        const fields = new Map<string, SearchField>();
         for (const element of this.schemas.allElements(type.name)) {
-          const kind = SEARCH_KINDS[localOf(element.type)];
-          if (kind) fields.set(element.name, kind);
+          const field = this.searchFieldOf(element.name, element.type, coreNamespace);
+          if (field) fields.set(element.name, field);
         }
         this.searchBasics.set(typeName, fields);
       }
@@ -123,6 +127,15 @@ export class RecordCatalog implements RecordSchemas {
         this.searches.set(typeName, this.searchTypeOf(type.name, searchBasic));
       }
     }
+  }
+
+  /** A search basic's field: its kind, and the operators of its type's operator enumeration (SearchLongField: SearchLongFieldOperator, in core types). */
+  private searchFieldOf(name: string, type: QName, coreNamespace: string): SearchField | undefined {
+    const typeName = localOf(type);
+    const kind = SEARCH_KINDS[typeName];
+    if (!kind || namespaceOf(type) !== coreNamespace) return undefined;
+    const operators = this.schemas.enumerations.get(qname(coreNamespace.replace('urn:core_', 'urn:types.core_'), `${typeName}Operator`)) ?? [];
+    return { kind: kind === 'refs' && (name === 'internalId' || name === 'externalId') ? 'ids' : kind, operators };
   }
 
   private searchTypeOf(type: QName, searchBasic: QName): SearchType {
@@ -175,7 +188,7 @@ export class RecordCatalog implements RecordSchemas {
   }
 
   /** The fields of a search basic (e.g. CustomerSearchBasic) and their kinds. */
-  searchFields(typeName: string): Map<string, SearchFieldKind> | undefined {
+  searchFields(typeName: string): Map<string, SearchField> | undefined {
     return this.searchBasics.get(typeName);
   }
 

@@ -1,14 +1,70 @@
 /** A basic search of one record family, as asyncSearch submits it. */
 
-export const STRING_OPERATORS = ['is', 'isNot', 'contains', 'doesNotContain', 'startsWith', 'doesNotStartWith', 'empty', 'notEmpty'] as const;
-export const DATE_OPERATORS = ['on', 'before', 'after', 'onOrBefore', 'onOrAfter', 'within', 'empty', 'notEmpty'] as const;
+/** The operators the store answers, by criterion kind; a field takes those its operator enumeration lists (record-catalog.ts). */
 export const ID_OPERATORS = ['anyOf', 'noneOf'] as const;
+export const STRING_OPERATORS = ['is', 'isNot', 'contains', 'doesNotContain', 'startsWith', 'doesNotStartWith', 'hasKeywords', 'empty', 'notEmpty'] as const;
+export const DATE_OPERATORS = [
+  'on',
+  'notOn',
+  'before',
+  'notBefore',
+  'after',
+  'notAfter',
+  'onOrBefore',
+  'notOnOrBefore',
+  'onOrAfter',
+  'notOnOrAfter',
+  'within',
+  'notWithin',
+  'empty',
+  'notEmpty',
+] as const;
+export const NUMBER_OPERATORS = [
+  'equalTo',
+  'notEqualTo',
+  'lessThan',
+  'notLessThan',
+  'lessThanOrEqualTo',
+  'notLessThanOrEqualTo',
+  'greaterThan',
+  'notGreaterThan',
+  'greaterThanOrEqualTo',
+  'notGreaterThanOrEqualTo',
+  'between',
+  'notBetween',
+  'empty',
+  'notEmpty',
+] as const;
+
+export type IdOperator = (typeof ID_OPERATORS)[number];
+export type StringOperator = (typeof STRING_OPERATORS)[number];
+export type DateOperator = (typeof DATE_OPERATORS)[number];
+export type NumberOperator = (typeof NUMBER_OPERATORS)[number];
+
+/**
+ * What a search basic's field is, from its type: SearchMultiSelectField is 'ids' on internalId and
+ * externalId and 'refs' (record references the record holds) elsewhere; SearchLongField,
+ * SearchDoubleField and SearchTextNumberField are numbers; SearchEnumMultiSelectField is 'enum'.
+ */
+export type SearchFieldKind = 'ids' | 'refs' | 'string' | 'boolean' | 'date' | 'number' | 'textNumber' | 'enum';
+
+export interface SearchField {
+  kind: SearchFieldKind;
+  /** The operators its operator enumeration lists (none for a boolean). */
+  operators: string[];
+}
 
 export type Criterion =
-  | { kind: 'ids'; key: 'internalId' | 'externalId'; operator: (typeof ID_OPERATORS)[number]; values: string[] }
-  | { kind: 'string'; field: string; operator: (typeof STRING_OPERATORS)[number]; value: string }
+  | { kind: 'ids'; key: 'internalId' | 'externalId'; operator: IdOperator; values: string[] }
+  | { kind: 'refs'; field: string; operator: IdOperator; values: Array<{ internalId?: string; externalId?: string }> }
+  | { kind: 'string'; field: string; operator: StringOperator; value: string }
   | { kind: 'boolean'; field: string; value: boolean }
-  | { kind: 'date'; field: string; operator: (typeof DATE_OPERATORS)[number]; value?: string; value2?: string };
+  | { kind: 'date'; field: string; operator: DateOperator; value?: string; value2?: string }
+  /** A long or double; a text number whose values are numbers compares as one. */
+  | { kind: 'number'; field: string; operator: NumberOperator; value?: string; value2?: string }
+  /** A text number compared as text (its values are not numbers). */
+  | { kind: 'textNumber'; field: string; operator: NumberOperator; value?: string; value2?: string }
+  | { kind: 'enum'; field: string; operator: IdOperator; values: string[] };
 
 export interface SearchCriteria {
   /** The record types the search covers (a transaction search covers several). */
@@ -18,7 +74,7 @@ export interface SearchCriteria {
 
 /** Basic searches of a family of record types; any other covers the record type it is named after (CustomerSearchBasic: customer). */
 export const SEARCH_BASICS: Record<string, string[]> = {
-  TransactionSearchBasic: ['cashSale', 'estimate', 'invoice', 'salesOrder'],
+  TransactionSearchBasic: ['cashSale', 'estimate', 'invoice', 'purchaseOrder', 'salesOrder'],
   ItemSearchBasic: ['inventoryItem'],
 };
 

@@ -1,6 +1,19 @@
 import { parseDateTime } from '../records/date-time';
 import type { RecordCatalog } from '../records/record-catalog';
-import { DATE_OPERATORS, ID_OPERATORS, STRING_OPERATORS, type Criterion, type SearchCriteria } from '../records/search';
+import {
+  DATE_OPERATORS,
+  ID_OPERATORS,
+  NUMBER_OPERATORS,
+  STRING_OPERATORS,
+  type Criterion,
+  type DateOperator,
+  type IdOperator,
+  type NumberOperator,
+  type SearchCriteria,
+  type SearchField,
+  type SearchFieldKind,
+  type StringOperator,
+} from '../records/search';
 import { localOf, namespaceOf } from '../records/schema-set';
 import { SoapClientError } from './soap-client-error';
 import type { Scope } from './record-reader';
@@ -14,17 +27,74 @@ export const MIN_PAGE_SIZE = 5;
 export const MAX_PAGE_SIZE = 2000;
 export const DEFAULT_PAGE_SIZE = 1000;
 
-const oneOf = <T extends string>(values: readonly T[], value: string | undefined, where: string): T => {
-  if (value !== undefined && (values as readonly string[]).includes(value)) return value as T;
-  throw new SoapClientError(`${where} needs operator one of ${values.join(', ')} (got ${value === undefined ? 'none' : `"${value}"`}).`);
-};
-
 function dateValue(node: XmlNode | undefined, where: string): string | undefined {
   const raw = text(node)?.trim();
   if (raw === undefined || raw === '') return undefined;
   const at = parseDateTime(raw);
   if (!at) throw new SoapClientError(`${where} is not a valid dateTime (got "${raw}").`);
   return at;
+}
+
+const NUMBER_TEXT = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+const NEGATED_BY_ENUM: Record<string, 'anyOf' | 'noneOf'> = { anyOf: 'anyOf', noneOf: 'noneOf' };
+
+/** One criterion of a field that takes an operator; `operator` is one its operator enumeration lists. */
+function readCriterion(kind: SearchFieldKind, field: string, operator: string, node: XmlNode, values: XmlNode[], where: string): Criterion {
+  const answered = (list: readonly string[]) => {
+    if (!list.includes(operator)) throw new SoapClientError(`${where}: operator ${operator} is not one this emulator answers (it answers ${list.join(', ')}).`);
+    return operator;
+  };
+  switch (kind) {
+    case 'ids': {
+      const key = field === 'externalId' ? 'externalId' : 'internalId';
+      const ids = values.map((value) => attribute(value, key) ?? attribute(value, 'internalId') ?? '').filter((value) => value !== '');
+      return { kind: 'ids', key, operator: answered(ID_OPERATORS) as IdOperator, values: ids };
+    }
+    case 'refs': {
+      const refs = values.map((value) => ({ internalId: attribute(value, 'internalId'), externalId: attribute(value, 'externalId') }));
+      const missing = refs.findIndex((ref) => ref.internalId === undefined && ref.externalId === undefined);
+      if (missing >= 0) throw new SoapClientError(`${where}.searchValue[${missing + 1}] needs an internalId or an externalId.`);
+      return { kind: 'refs', field, operator: answered(ID_OPERATORS) as IdOperator, values: refs };
+    }
+    case 'enum':
+      return { kind: 'enum', field, operator: NEGATED_BY_ENUM[answered(ID_OPERATORS)], values: values.map((value) => text(value)?.trim() ?? '') };
+    case 'string':
+      return { kind: 'string', field, operator: answered(STRING_OPERATORS) as StringOperator, value: text(values[0]) ?? '' };
+    case 'date': {
+      if (child(node, 'predefinedSearchValue') !== undefined)
+        throw new SoapClientError(`${where}: predefinedSearchValue is not answered yet; give searchValue (and searchValue2) as dateTimes.`);
+      const dateOperator = answered(DATE_OPERATORS) as DateOperator;
+      const value = dateValue(values[0], `${where}.searchValue`);
+      const value2 = dateValue(child(node, 'searchValue2'), `${where}.searchValue2`);
+      if (dateOperator !== 'empty' && dateOperator !== 'notEmpty' && value === undefined) throw new SoapClientError(`${where} with operator ${dateOperator} needs a searchValue.`);
+      if ((dateOperator === 'within' || dateOperator === 'notWithin') && value2 === undefined)
+        throw new SoapClientError(`${where} with operator ${dateOperator} needs searchValue2.`);
+      return { kind: 'date', field, operator: dateOperator, value, value2 };
+    }
+    case 'number':
+    case 'textNumber': {
+      const numberOperator = answered(NUMBER_OPERATORS) as NumberOperator;
+      const value = text(values[0])?.trim() || undefined;
+      const value2 = text(child(node, 'searchValue2'))?.trim() || undefined;
+      if (numberOperator !== 'empty' && numberOperator !== 'notEmpty' && value === undefined)
+        throw new SoapClientError(`${where} with operator ${numberOperator} needs a searchValue.`);
+      if ((numberOperator === 'between' || numberOperator === 'notBetween') && value2 === undefined)
+        throw new SoapClientError(`${where} with operator ${numberOperator} needs searchValue2.`);
+      const given = [value, value2].filter((one) => one !== undefined);
+      if (kind === 'textNumber' && !given.every((one) => NUMBER_TEXT.test(one))) return { kind: 'textNumber', field, operator: numberOperator, value, value2 };
+      const wrong = given.find((one) => !NUMBER_TEXT.test(one));
+      if (wrong !== undefined) throw new SoapClientError(`${where}: "${wrong}" is not a number.`);
+      return { kind: 'number', field, operator: numberOperator, value, value2 };
+    }
+    default:
+      throw new SoapClientError(`${where}: a ${kind} field takes no operator.`);
+  }
+}
+
+/** A family search's record types narrowed by its type criterion (TransactionSearchBasic.type anyOf _salesOrder: salesOrder). */
+function ofTypes(recordTypes: string[], operator: 'anyOf' | 'noneOf', values: string[]): string[] {
+  const named = new Set(values.map((value) => value.replace(/^_/, '')));
+  return recordTypes.filter((recordType) => named.has(recordType) === (operator === 'anyOf'));
 }
 
 export function readSearch(body: XmlNode, scope: Scope, version: string, catalog: RecordCatalog): SearchCriteria {
@@ -73,7 +143,7 @@ export function readSearch(body: XmlNode, scope: Scope, version: string, catalog
     inScope = new Map([...recordScope, ...declarations(record)]);
   }
   const typeName = localOf(basicType);
-  const fields = catalog.searchFields(typeName) ?? new Map();
+  const fields = catalog.searchFields(typeName) ?? new Map<string, SearchField>();
 
   const criteria: Criterion[] = [];
   const ns = namespacesOf(version);
@@ -83,14 +153,15 @@ export function readSearch(body: XmlNode, scope: Scope, version: string, catalog
     if (actual !== expected) throw new SoapClientError(`${what} must be in namespace ${expected} (got ${actual ?? 'no namespace'}).`);
   };
   const seen = new Set<string>();
+  let recordTypes = catalog.searchedRecordTypes(typeName);
   for (const key of typeof record === 'string' ? [] : elementKeys(record)) {
-    const field = localName(key);
-    if (seen.has(field)) continue;
-    seen.add(field);
-    const kind = fields.get(field);
-    const where = `${typeName}.${field}`;
-    if (!kind) throw new SoapClientError(`${typeName} has no field ${field}; its fields are ${[...fields.keys()].join(', ')}.`);
-    for (const occurrence of namedChildren(record, field)) {
+    const name = localName(key);
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const field = fields.get(name);
+    const where = `${typeName}.${name}`;
+    if (!field) throw new SoapClientError(`${typeName} has no field ${name}; its fields are ${[...fields.keys()].join(', ')}.`);
+    for (const occurrence of namedChildren(record, name)) {
       inNamespace(inScope, occurrence, concrete(basicType), where);
       const node = occurrence.node;
       const nodeScope = new Map([...inScope, ...declarations(node)]);
@@ -99,31 +170,22 @@ export function readSearch(body: XmlNode, scope: Scope, version: string, catalog
         for (const value of namedChildren(node, valueName)) inNamespace(nodeScope, value, ns.platformCore, `${where}.${valueName}`);
       }
       const values = children(node, 'searchValue');
-      if (kind === 'ids') {
-        const idKey = field === 'externalId' ? 'externalId' : 'internalId';
-        criteria.push({
-          kind: 'ids',
-          key: idKey,
-          operator: oneOf(ID_OPERATORS, attribute(node, 'operator'), where),
-          values: values.map((value) => attribute(value, idKey) ?? attribute(value, 'internalId') ?? '').filter((value) => value !== ''),
-        });
-      } else if (kind === 'string') {
-        criteria.push({ kind: 'string', field, operator: oneOf(STRING_OPERATORS, attribute(node, 'operator'), where), value: text(values[0]) ?? '' });
-      } else if (kind === 'boolean') {
+      if (field.kind === 'boolean') {
         const raw = text(values[0])?.trim();
         if (raw !== 'true' && raw !== 'false') throw new SoapClientError(`${where} needs searchValue true or false (got "${raw ?? ''}").`);
-        criteria.push({ kind: 'boolean', field, value: raw === 'true' });
-      } else {
-        const operator = oneOf(DATE_OPERATORS, attribute(node, 'operator'), where);
-        const value = dateValue(values[0], `${where}.searchValue`);
-        const value2 = dateValue(child(node, 'searchValue2'), `${where}.searchValue2`);
-        if (operator !== 'empty' && operator !== 'notEmpty' && value === undefined) throw new SoapClientError(`${where} with operator ${operator} needs a searchValue.`);
-        if (operator === 'within' && value2 === undefined) throw new SoapClientError(`${where} with operator within needs searchValue2.`);
-        criteria.push({ kind: 'date', field, operator, value, value2 });
+        criteria.push({ kind: 'boolean', field: name, value: raw === 'true' });
+        continue;
       }
+      const operator = attribute(node, 'operator');
+      if (operator === undefined || !field.operators.includes(operator)) {
+        throw new SoapClientError(`${where} needs operator one of ${field.operators.join(', ')} (got ${operator === undefined ? 'none' : `"${operator}"`}).`);
+      }
+      const criterion = readCriterion(field.kind, name, operator, node, values, where);
+      if (criterion.kind === 'enum' && name === 'type' && recordTypes.length > 1) recordTypes = ofTypes(recordTypes, criterion.operator, criterion.values);
+      else criteria.push(criterion);
     }
   }
-  return { recordTypes: catalog.searchedRecordTypes(typeName), criteria };
+  return { recordTypes, criteria };
 }
 
 /** searchPreferences.pageSize, 5 to 2000, default 1000. */

@@ -57,16 +57,17 @@ const stringField = (name: string, operator: string, value = '') => `<common:${n
 const pageSizeHeader = (size: number) => `<msg:searchPreferences><msg:pageSize>${size}</msg:pageSize></msg:searchPreferences>`;
 
 /** Runs a search and reads every page; returns the externalIds found and what page 1 said. */
-async function search(fields: string, options: { type?: string; pageSize?: number } = {}) {
+async function search(fields: string, options: { type?: string; pageSize?: number; account?: string } = {}) {
+  const account = options.account ?? ACCOUNT;
   const jobId = await r.submitAndRun('asyncSearch', searchRecord(options.type ?? 'CustomerSearchBasic', fields), {
-    account: ACCOUNT,
+    account,
     header: options.pageSize ? pageSizeHeader(options.pageSize) : undefined,
   });
-  expect(statusOf(await checkAsyncStatus(t.url, jobId, V, ACCOUNT))).toMatchObject({ status: 'finished', percentCompleted: 100 });
+  expect(statusOf(await checkAsyncStatus(t.url, jobId, V, account))).toMatchObject({ status: 'finished', percentCompleted: 100 });
   const found: string[] = [];
   let first: Record<string, any> | undefined;
   for (let page = 1; ; page++) {
-    const answer = await getAsyncResult(t.url, jobId, page, V, ACCOUNT);
+    const answer = await getAsyncResult(t.url, jobId, page, V, account);
     if (answer.status !== 200) {
       expect(faultOf(answer).code).toBe('INVALID_PAGE_INDEX');
       break;
@@ -77,7 +78,7 @@ async function search(fields: string, options: { type?: string; pageSize?: numbe
     expect(result.pageIndex).toBe(String(page));
     found.push(...asList(result.recordList?.record).map((record: Record<string, string>) => record['@externalId']));
     if (page >= Number(result.totalPages)) {
-      expect(faultOf(await getAsyncResult(t.url, jobId, page + 1, V, ACCOUNT)).code).toBe('INVALID_PAGE_INDEX');
+      expect(faultOf(await getAsyncResult(t.url, jobId, page + 1, V, account)).code).toBe('INVALID_PAGE_INDEX');
       break;
     }
   }
@@ -142,7 +143,7 @@ describe('asyncSearch', () => {
       'a string field without operator',
       searchRecord('CustomerSearchBasic', '<common:email><core:searchValue>x</core:searchValue></common:email>'),
       '',
-      /CustomerSearchBasic.email needs operator one of is/,
+      /CustomerSearchBasic.email needs operator one of contains, doesNotContain, doesNotStartWith, empty, hasKeywords, is, isNot, notEmpty, startsWith \(got none\)/,
     ],
     [
       'a field in the wrong namespace',
@@ -164,6 +165,90 @@ describe('asyncSearch', () => {
     ],
   ])('answers a soapenv:Client fault for %s', async (_what, inner, header, message) => {
     const answer = await postSoap(t.url, V, request('asyncSearch', inner, { account: ACCOUNT, header }));
+    expect(faultOf(answer).faultcode).toBe('soapenv:Client');
+    expect(faultOf(answer).faultstring).toMatch(message);
+  });
+});
+
+describe('asyncSearch, every criterion kind', () => {
+  const KINDS = 'KINDS';
+  const field = (name: string, operator: string, value: string, value2?: string) =>
+    `<common:${name} operator="${operator}"><core:searchValue>${value}</core:searchValue>${value2 === undefined ? '' : `<core:searchValue2>${value2}</core:searchValue2>`}</common:${name}>`;
+  const many = (name: string, operator: string, values: string[]) =>
+    `<common:${name} operator="${operator}">${values.map((value) => `<core:searchValue>${value}</core:searchValue>`).join('')}</common:${name}>`;
+  const refs = (name: string, operator: string, attributes: string[]) =>
+    `<common:${name} operator="${operator}">${attributes.map((one) => `<core:searchValue ${one}/>`).join('')}</common:${name}>`;
+  const found = async (fields: string, type = 'CustomerSearchBasic') => (await search(fields, { type, account: KINDS })).found;
+
+  beforeAll(async () => {
+    await r.submitAndRun(
+      'asyncAddList',
+      customer(
+        'externalId="k-1"',
+        '<listRel:companyName>Blue Sky Rockets</listRel:companyName><listRel:salesRep internalId="-5"/><listRel:emailPreference>_pDF</listRel:emailPreference><listRel:creditLimit>1000.5</listRel:creditLimit><listRel:daysOverdue>3</listRel:daysOverdue>',
+      ) +
+        customer(
+          'externalId="k-2"',
+          '<listRel:companyName>Sky blue paint</listRel:companyName><listRel:salesRep externalId="rep-2"/><listRel:emailPreference>_hTML</listRel:emailPreference><listRel:creditLimit>250</listRel:creditLimit><listRel:daysOverdue>40</listRel:daysOverdue>',
+        ) +
+        customer('externalId="k-3"', '<listRel:companyName>Skyline</listRel:companyName>'),
+      { account: KINDS },
+    );
+    await r.submitAndRun(
+      'asyncAddList',
+      '<msg:record xsi:type="tranSales:SalesOrder" externalId="so-k1"><tranSales:entity externalId="k-1"/><tranSales:otherRefNum>PO-77</tranSales:otherRefNum></msg:record>' +
+        '<msg:record xsi:type="tranSales:SalesOrder" externalId="so-k2"><tranSales:entity externalId="k-2"/><tranSales:otherRefNum>1500</tranSales:otherRefNum></msg:record>' +
+        '<msg:record xsi:type="tranSales:Invoice" externalId="inv-k1"><tranSales:entity externalId="k-1"/><tranSales:otherRefNum>900</tranSales:otherRefNum></msg:record>',
+      { account: KINDS },
+    );
+  });
+
+  it.each([
+    ['a double greaterThan', field('creditLimit', 'greaterThan', '500'), ['k-1']],
+    ['a double between', field('creditLimit', 'between', '200', '300'), ['k-2']],
+    ['a double notGreaterThan, which a record without the field meets', field('creditLimit', 'notGreaterThan', '500'), ['k-2', 'k-3']],
+    ['a double empty', field('creditLimit', 'empty', ''), ['k-3']],
+    ['a long greaterThanOrEqualTo', field('daysOverdue', 'greaterThanOrEqualTo', '3'), ['k-1', 'k-2']],
+    ['a long lessThan', field('daysOverdue', 'lessThan', '10'), ['k-1']],
+    ['a long notBetween', field('daysOverdue', 'notBetween', '1', '10'), ['k-2', 'k-3']],
+    ['a long equalTo', field('daysOverdue', 'equalTo', '40'), ['k-2']],
+    ['an enum anyOf', many('emailPreference', 'anyOf', ['_pDF', '_hTML']), ['k-1', 'k-2']],
+    ['an enum noneOf', many('emailPreference', 'noneOf', ['_pDF']), ['k-2', 'k-3']],
+    ['a record reference by internalId', refs('salesRep', 'anyOf', ['internalId="-5"']), ['k-1']],
+    ['a record reference by externalId', refs('salesRep', 'anyOf', ['externalId="rep-2"']), ['k-2']],
+    ['a record reference noneOf', refs('salesRep', 'noneOf', ['internalId="-5"']), ['k-2', 'k-3']],
+    ['hasKeywords: every word begins a word of the field', field('companyName', 'hasKeywords', 'sky blue'), ['k-1', 'k-2']],
+    ['hasKeywords: a word inside another is no keyword', field('companyName', 'hasKeywords', 'line'), []],
+    ['a date notAfter', field('dateCreated', 'notAfter', '2000-01-01T00:00:00Z'), []],
+    ['a date notBefore', field('dateCreated', 'notBefore', '2000-01-01T00:00:00Z'), ['k-1', 'k-2', 'k-3']],
+    ['a date notWithin', field('dateCreated', 'notWithin', '2000-01-01T00:00:00Z', '2001-01-01T00:00:00Z'), ['k-1', 'k-2', 'k-3']],
+  ])('finds customers by %s', async (_what, fields, expected) => {
+    expect(await found(fields)).toEqual(expected);
+  });
+
+  it.each([
+    ["the transaction's type, anyOf", many('type', 'anyOf', ['_salesOrder']), ['so-k1', 'so-k2']],
+    ["the transaction's type, noneOf", many('type', 'noneOf', ['_salesOrder']), ['inv-k1']],
+    ['a type no served record has', many('type', 'anyOf', ['_journalEntry']), []],
+    ['its entity', refs('entity', 'anyOf', ['externalId="k-1"']), ['so-k1', 'inv-k1']],
+    ['a text number given as a number, against the records holding one', field('otherRefNum', 'greaterThan', '1000'), ['so-k2']],
+    ['a text number given as text, ignoring case', field('otherRefNum', 'equalTo', 'po-77'), ['so-k1']],
+  ])('finds transactions by %s', async (_what, fields, expected) => {
+    expect(await found(fields, 'TransactionSearchBasic')).toEqual(expected);
+  });
+
+  it.each([
+    ['an operator its field kind does not take', field('creditLimit', 'contains', '5'), /CustomerSearchBasic.creditLimit needs operator one of between, empty, equalTo/],
+    ['a number that is not one', field('daysOverdue', 'equalTo', 'many'), /CustomerSearchBasic.daysOverdue: "many" is not a number/],
+    ['between without searchValue2', field('creditLimit', 'between', '1'), /creditLimit with operator between needs searchValue2/],
+    ['a reference without an id', refs('salesRep', 'anyOf', ['type="employee"']), /salesRep.searchValue\[1\] needs an internalId or an externalId/],
+    [
+      'a predefined date, not answered yet',
+      '<common:dateCreated operator="within"><core:predefinedSearchValue>lastMonth</core:predefinedSearchValue></common:dateCreated>',
+      /predefinedSearchValue is not answered yet/,
+    ],
+  ])('answers a soapenv:Client fault for %s', async (_what, fields, message) => {
+    const answer = await postSoap(t.url, V, request('asyncSearch', searchRecord('CustomerSearchBasic', fields), { account: KINDS }));
     expect(faultOf(answer).faultcode).toBe('soapenv:Client');
     expect(faultOf(answer).faultstring).toMatch(message);
   });
