@@ -164,6 +164,7 @@ function applyCriterion(query: Knex.QueryBuilder, db: Knex | Knex.Transaction, c
       return;
     }
     case 'date': {
+      if (criterion.predefined !== undefined) throw new Error(`predefined date ${criterion.predefined} reached the store unresolved (withDatesAt resolves it)`);
       const column = SYSTEM_DATE_FIELDS[criterion.field];
       const at = column ? db.raw('??', [column]) : db.raw(`nullif(fields->>?, '')::timestamptz`, [criterion.field]);
       const { operator, value, value2 } = criterion;
@@ -178,6 +179,21 @@ function applyCriterion(query: Knex.QueryBuilder, db: Knex | Knex.Transaction, c
         const { sign, not } = COMPARISONS[operator];
         where(query, at, `? ${sign} ?`, [at, new Date(value!)], not);
       }
+      return;
+    }
+    case 'dateRange': {
+      const column = SYSTEM_DATE_FIELDS[criterion.field];
+      const at = column ? db.raw('??', [column]) : db.raw(`nullif(fields->>?, '')::timestamptz`, [criterion.field]);
+      const [from, to] = [new Date(criterion.from), new Date(criterion.to)];
+      const { operator } = criterion;
+      const negated = operator.startsWith('not');
+      const positive = negated ? operator.charAt(3).toLowerCase() + operator.slice(4) : operator;
+      if (positive === 'on' || positive === 'within') where(query, at, '? >= ? and ? < ?', [at, from, at, to], negated);
+      else if (positive === 'before') where(query, at, '? < ?', [at, from], negated);
+      else if (positive === 'onOrAfter') where(query, at, '? >= ?', [at, from], negated);
+      else if (positive === 'after') where(query, at, '? >= ?', [at, to], negated);
+      else if (positive === 'onOrBefore') where(query, at, '? < ?', [at, to], negated);
+      else throw new Error(`a predefined date takes no operator ${operator}`);
       return;
     }
     case 'number':

@@ -89,6 +89,8 @@ export class RecordCatalog implements RecordSchemas {
   readonly schemas: SchemaSet;
   private readonly byType = new Map<string, RecordSchema>();
   private readonly searchBasics = new Map<string, Map<string, SearchField>>();
+  /** platformCoreTyp:SearchDate, the predefined dates a date criterion may name. */
+  readonly searchDates: string[];
   private readonly searches = new Map<string, SearchType>();
   /** platformCoreTyp:RecordType's values: what a RecordRef's type may say. */
   private readonly recordTypeNames: Set<string>;
@@ -100,6 +102,7 @@ export class RecordCatalog implements RecordSchemas {
     if (!coreNamespace) throw new Error(`${source}: no platform core schema found (no type in urn:core_<version>.platform.webservices.netsuite.com)`);
     const record = qname(coreNamespace, 'Record');
     this.recordTypeNames = new Set(this.schemas.enumerations.get(qname(coreNamespace.replace('urn:core_', 'urn:types.core_'), 'RecordType')) ?? []);
+    this.searchDates = this.schemas.enumerations.get(qname(coreNamespace.replace('urn:core_', 'urn:types.core_'), 'SearchDate')) ?? [];
     const searchBasic = qname(coreNamespace, 'SearchRecordBasic');
     const searchRecord = qname(coreNamespace, 'SearchRecord');
     for (const type of this.schemas.complexTypes.values()) {

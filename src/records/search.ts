@@ -59,7 +59,9 @@ export type Criterion =
   | { kind: 'refs'; field: string; operator: IdOperator; values: Array<{ internalId?: string; externalId?: string }> }
   | { kind: 'string'; field: string; operator: StringOperator; value: string }
   | { kind: 'boolean'; field: string; value: boolean }
-  | { kind: 'date'; field: string; operator: DateOperator; value?: string; value2?: string }
+  | { kind: 'date'; field: string; operator: DateOperator; value?: string; value2?: string; predefined?: string }
+  /** A predefined date resolved when the search runs: [from, to), ISO 8601. */
+  | { kind: 'dateRange'; field: string; operator: DateOperator; from: string; to: string }
   /** A long or double; a text number whose values are numbers compares as one. */
   | { kind: 'number'; field: string; operator: NumberOperator; value?: string; value2?: string }
   /** A text number compared as text (its values are not numbers). */

@@ -39,7 +39,7 @@ const NUMBER_TEXT = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 const NEGATED_BY_ENUM: Record<string, 'anyOf' | 'noneOf'> = { anyOf: 'anyOf', noneOf: 'noneOf' };
 
 /** One criterion of a field that takes an operator; `operator` is one its operator enumeration lists. */
-function readCriterion(kind: SearchFieldKind, field: string, operator: string, node: XmlNode, values: XmlNode[], where: string): Criterion {
+function readCriterion(kind: SearchFieldKind, field: string, operator: string, node: XmlNode, values: XmlNode[], where: string, searchDates: string[]): Criterion {
   const answered = (list: readonly string[]) => {
     if (!list.includes(operator)) throw new SoapClientError(`${where}: operator ${operator} is not one this emulator answers (it answers ${list.join(', ')}).`);
     return operator;
@@ -61,9 +61,15 @@ function readCriterion(kind: SearchFieldKind, field: string, operator: string, n
     case 'string':
       return { kind: 'string', field, operator: answered(STRING_OPERATORS) as StringOperator, value: text(values[0]) ?? '' };
     case 'date': {
-      if (child(node, 'predefinedSearchValue') !== undefined)
-        throw new SoapClientError(`${where}: predefinedSearchValue is not answered yet; give searchValue (and searchValue2) as dateTimes.`);
       const dateOperator = answered(DATE_OPERATORS) as DateOperator;
+      const predefined = text(child(node, 'predefinedSearchValue'))?.trim();
+      if (predefined !== undefined) {
+        if (values.length > 0) throw new SoapClientError(`${where}: give either predefinedSearchValue or searchValue, not both.`);
+        if (dateOperator === 'empty' || dateOperator === 'notEmpty') throw new SoapClientError(`${where} with operator ${dateOperator} takes no predefinedSearchValue.`);
+        if (!searchDates.includes(predefined))
+          throw new SoapClientError(`${where}.predefinedSearchValue must be a SearchDate, e.g. today, lastMonth, thisFiscalYear (got "${predefined}").`);
+        return { kind: 'date', field, operator: dateOperator, predefined };
+      }
       const value = dateValue(values[0], `${where}.searchValue`);
       const value2 = dateValue(child(node, 'searchValue2'), `${where}.searchValue2`);
       if (dateOperator !== 'empty' && dateOperator !== 'notEmpty' && value === undefined) throw new SoapClientError(`${where} with operator ${dateOperator} needs a searchValue.`);
@@ -180,7 +186,7 @@ export function readSearch(body: XmlNode, scope: Scope, version: string, catalog
       if (operator === undefined || !field.operators.includes(operator)) {
         throw new SoapClientError(`${where} needs operator one of ${field.operators.join(', ')} (got ${operator === undefined ? 'none' : `"${operator}"`}).`);
       }
-      const criterion = readCriterion(field.kind, name, operator, node, values, where);
+      const criterion = readCriterion(field.kind, name, operator, node, values, where, catalog.searchDates);
       if (criterion.kind === 'enum' && name === 'type' && recordTypes.length > 1) recordTypes = ofTypes(recordTypes, criterion.operator, criterion.values);
       else criteria.push(criterion);
     }

@@ -3,6 +3,7 @@ import type { WorkerJob } from '../jobs/job';
 import type { Advance, StepContext } from '../jobs/job-store';
 import { applyItem } from './record-operations';
 import type { RecordSchemas } from '../records/record-store';
+import { withDatesAt } from '../records/search-dates';
 
 /**
  * One step of one job: a scripted job's outcomes come from its scenario; a request job applies
@@ -26,7 +27,7 @@ export async function runStep(job: WorkerJob, context: StepContext, now: Date, o
 async function runSearch(job: WorkerJob, context: StepContext, now: Date, options: AdvanceOptions): Promise<Advance> {
   const [input] = await context.inputs(1, 1);
   if (input?.kind !== 'search') throw new Error(`search job ${job.id} has no search criteria`);
-  const found = await context.saveSearchResults(input.search);
+  const found = await context.saveSearchResults(withDatesAt(input.search, now));
   const sized = { ...job, totalItems: found };
   return concludeStep(sized, now, { startedAt: job.startedAt ?? now, first: 1, last: found, due: found }, [], options);
 }

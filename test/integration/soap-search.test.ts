@@ -243,13 +243,40 @@ describe('asyncSearch, every criterion kind', () => {
     ['between without searchValue2', field('creditLimit', 'between', '1'), /creditLimit with operator between needs searchValue2/],
     ['a reference without an id', refs('salesRep', 'anyOf', ['type="employee"']), /salesRep.searchValue\[1\] needs an internalId or an externalId/],
     [
-      'a predefined date, not answered yet',
-      '<common:dateCreated operator="within"><core:predefinedSearchValue>lastMonth</core:predefinedSearchValue></common:dateCreated>',
-      /predefinedSearchValue is not answered yet/,
+      'a predefined date the schema does not list',
+      '<common:dateCreated operator="within"><core:predefinedSearchValue>lastCentury</core:predefinedSearchValue></common:dateCreated>',
+      /CustomerSearchBasic.dateCreated.predefinedSearchValue must be a SearchDate, e.g. today, lastMonth, thisFiscalYear \(got "lastCentury"\)/,
+    ],
+    [
+      'a predefined date and a searchValue both',
+      '<common:dateCreated operator="within"><core:searchValue>2026-01-01T00:00:00Z</core:searchValue><core:predefinedSearchValue>today</core:predefinedSearchValue></common:dateCreated>',
+      /give either predefinedSearchValue or searchValue, not both/,
     ],
   ])('answers a soapenv:Client fault for %s', async (_what, fields, message) => {
     const answer = await postSoap(t.url, V, request('asyncSearch', searchRecord('CustomerSearchBasic', fields), { account: KINDS }));
     expect(faultOf(answer).faultcode).toBe('soapenv:Client');
     expect(faultOf(answer).faultstring).toMatch(message);
+  });
+
+  describe('predefined dates, resolved on the service clock when the search runs', () => {
+    const predefined = (operator: string, name: string) =>
+      `<common:dateCreated operator="${operator}"><core:predefinedSearchValue>${name}</core:predefinedSearchValue></common:dateCreated>`;
+
+    it.each([
+      ['within today', predefined('within', 'today'), ['k-1', 'k-2', 'k-3']],
+      ['within yesterday', predefined('within', 'yesterday'), []],
+      ['onOrAfter thisMonth', predefined('onOrAfter', 'thisMonth'), ['k-1', 'k-2', 'k-3']],
+      ['before today', predefined('before', 'today'), []],
+      ['notWithin today', predefined('notWithin', 'today'), []],
+      ['after lastFiscalYear', predefined('after', 'lastFiscalYear'), ['k-1', 'k-2', 'k-3']],
+    ])('finds customers created %s', async (_what, fields, expected) => {
+      expect(await found(fields)).toEqual(expected);
+    });
+
+    it('moves with a manual clock: two days on, the same records were made twoDaysAgo, not today', async () => {
+      (t.clock as ManualClock).advance(2 * 24 * 3600);
+      expect(await found(predefined('within', 'today'))).toEqual([]);
+      expect(await found(predefined('on', 'twoDaysAgo'))).toEqual(['k-1', 'k-2', 'k-3']);
+    });
   });
 });
