@@ -56,6 +56,8 @@ export const SEARCH_TYPES = [
   'platformCommon:CustomerSearchBasic',
   'platformCommon:ContactSearchBasic',
   'platformCommon:VendorSearchBasic',
+  'platformCommon:EmployeeSearchBasic',
+  'platformCommon:ItemSearchBasic',
   'platformCommon:TransactionSearchBasic',
 ];
 /** Stand-ins for abstract types the facts reach: the seven asyncResult types and typed custom field values. */

@@ -201,6 +201,17 @@ describe('asyncSearch, every criterion kind', () => {
         '<msg:record xsi:type="tranSales:Invoice" externalId="inv-k1"><tranSales:entity externalId="k-1"/><tranSales:otherRefNum>900</tranSales:otherRefNum></msg:record>',
       { account: KINDS },
     );
+    const employee = (ext: string, first: string, last: string) =>
+      `<msg:record xsi:type="listEmp:Employee" xmlns:listEmp="urn:employees_${V}.lists.webservices.netsuite.com" externalId="${ext}"><listEmp:firstName>${first}</listEmp:firstName><listEmp:lastName>${last}</listEmp:lastName></msg:record>`;
+    const item = (ext: string, itemId: string, cost: string) =>
+      `<msg:record xsi:type="listAcct:InventoryItem" xmlns:listAcct="urn:accounting_${V}.lists.webservices.netsuite.com" externalId="${ext}"><listAcct:itemId>${itemId}</listAcct:itemId><listAcct:cost>${cost}</listAcct:cost></msg:record>`;
+    await r.submitAndRun(
+      'asyncAddList',
+      employee('emp-k1', 'Ada', 'Lovelace') + employee('emp-k2', 'Grace', 'Hopper') + item('sku-k1', 'SKU-1', '3.25') + item('sku-k2', 'SKU-2', '12'),
+      {
+        account: KINDS,
+      },
+    );
   });
 
   it.each([
@@ -235,6 +246,11 @@ describe('asyncSearch, every criterion kind', () => {
     ['a text number given as text, ignoring case', field('otherRefNum', 'equalTo', 'po-77'), ['so-k1']],
   ])('finds transactions by %s', async (_what, fields, expected) => {
     expect(await found(fields, 'TransactionSearchBasic')).toEqual(expected);
+  });
+
+  it('finds employees and items by their own search basics', async () => {
+    expect(await found(field('firstName', 'is', 'grace'), 'EmployeeSearchBasic')).toEqual(['emp-k2']);
+    expect(await found(field('cost', 'greaterThan', '5'), 'ItemSearchBasic')).toEqual(['sku-k2']);
   });
 
   it.each([
