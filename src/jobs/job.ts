@@ -49,6 +49,8 @@ export interface Scenario {
   fail?: { afterItems: number; code: string; message: string };
   /** asyncSearch: records per page of getAsyncResult. */
   pageSize?: number;
+  /** asyncSearch: searchPreferences.bodyFieldsOnly, records without their sublists (NetSuite's default, true). */
+  bodyFieldsOnly?: boolean;
 }
 
 /**

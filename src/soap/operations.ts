@@ -8,7 +8,7 @@ import type { SoapRequest } from './envelope-parser';
 import { SoapClientError } from './soap-client-error';
 import type { ResultWriter } from './result-writer';
 import { RecordReader } from './record-reader';
-import { readPageSize, readSearch } from './search-reader';
+import { readBodyFieldsOnly, readPageSize, readSearch } from './search-reader';
 import { statusResponseXml } from './result-writer';
 import { child, text } from './xml-read';
 
@@ -110,7 +110,8 @@ export function createOperations(jobs: JobService, writer: ResultWriter, catalog
     async asyncSearch(call) {
       const search = readSearch(call.request.body, call.request.scope, call.version, catalogs.forVersion(call.version));
       const pageSize = readPageSize(call.request.headers);
-      const view = await jobs.submit(call.principal.account, 'asyncSearch', [{ kind: 'search', search }], { pageSize });
+      const bodyFieldsOnly = readBodyFieldsOnly(call.request.headers);
+      const view = await jobs.submit(call.principal.account, 'asyncSearch', [{ kind: 'search', search }], { pageSize, bodyFieldsOnly });
       return statusResponseXml('asyncSearch', view, call.version);
     },
   };

@@ -34,6 +34,9 @@ interface VersionNamespace {
   preferred: string | undefined;
 }
 
+/** A sublist of a record: a field of a *List type other than the custom fields (CustomerAddressbookList, SalesOrderItemList). */
+const isSublist = (field: ElementDecl) => localOf(field.type).endsWith('List') && localOf(field.type) !== 'CustomFieldList';
+
 export class RecordWriter {
   private readonly layouts = new Map<QName, TypeLayout>();
   // A page is mostly tags: sharing them spares the collector a string per element.
@@ -47,7 +50,8 @@ export class RecordWriter {
   ) {}
 
   /** A whole record in its area's namespace, its fields in schema order, nested ones included. */
-  recordXml(element: string, item: ItemResult, unsaved: boolean): string {
+  /** `bodyFieldsOnly` (searchPreferences) leaves the sublists out: addressbookList, itemList… (a custom field list is of the body). */
+  recordXml(element: string, item: ItemResult, unsaved: boolean, bodyFieldsOnly = false): string {
     const schema = this.catalog.get(item.recordType);
     const names = new NamespacePrefixes(this);
     if (!schema) {
@@ -56,7 +60,7 @@ export class RecordWriter {
       return this.untypedRecordXml(element, item, unsaved, untyped, names);
     }
     const ids = unsaved ? '' : attribute('internalId', item.internalId) + attribute('externalId', item.externalId);
-    const fields = this.fieldsXml(schema.fields, item.record ?? {}, names);
+    const fields = this.fieldsXml(bodyFieldsOnly ? schema.fields.filter((field) => !isSublist(field)) : schema.fields, item.record ?? {}, names);
     const type = `${names.prefix(schema.namespaceTemplate)}:${schema.typeName}`;
     return `<${element}${names.declarations()} xsi:type="${type}"${ids}>${fields}</${element}>`;
   }

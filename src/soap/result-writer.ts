@@ -66,7 +66,8 @@ export class ResultWriter {
       const records = this.recordWriter(version);
       const found = job.processedItems;
       let list = '';
-      for (const item of page.items) list += records.recordXml('platformCore:record', item, false);
+      const bodyFieldsOnly = job.scenario.bodyFieldsOnly ?? true;
+      for (const item of page.items) list += records.recordXml('platformCore:record', item, false, bodyFieldsOnly);
       content =
         `<platformCore:searchResult>${listStatus}` +
         `<platformCore:totalRecords>${found}</platformCore:totalRecords>` +

@@ -204,3 +204,12 @@ export function readPageSize(headers: Map<string, XmlNode>): number {
   }
   return size;
 }
+
+/** searchPreferences.bodyFieldsOnly, an xsd:boolean, default true. */
+export function readBodyFieldsOnly(headers: Map<string, XmlNode>): boolean {
+  const raw = text(child(headers.get('searchPreferences'), 'bodyFieldsOnly'))?.trim();
+  if (raw === undefined || raw === '') return true;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new SoapClientError(`searchPreferences.bodyFieldsOnly must be true or false (got "${raw}").`);
+}

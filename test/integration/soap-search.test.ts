@@ -57,11 +57,11 @@ const stringField = (name: string, operator: string, value = '') => `<common:${n
 const pageSizeHeader = (size: number) => `<msg:searchPreferences><msg:pageSize>${size}</msg:pageSize></msg:searchPreferences>`;
 
 /** Runs a search and reads every page; returns the externalIds found and what page 1 said. */
-async function search(fields: string, options: { type?: string; pageSize?: number; account?: string } = {}) {
+async function search(fields: string, options: { type?: string; pageSize?: number; account?: string; preferences?: string } = {}) {
   const account = options.account ?? ACCOUNT;
   const jobId = await r.submitAndRun('asyncSearch', searchRecord(options.type ?? 'CustomerSearchBasic', fields), {
     account,
-    header: options.pageSize ? pageSizeHeader(options.pageSize) : undefined,
+    header: options.preferences ?? (options.pageSize ? pageSizeHeader(options.pageSize) : undefined),
   });
   expect(statusOf(await checkAsyncStatus(t.url, jobId, V, account))).toMatchObject({ status: 'finished', percentCompleted: 100 });
   const found: string[] = [];
@@ -191,7 +191,10 @@ describe('asyncSearch, every criterion kind', () => {
           'externalId="k-2"',
           '<listRel:companyName>Sky blue paint</listRel:companyName><listRel:salesRep externalId="rep-2"/><listRel:emailPreference>_hTML</listRel:emailPreference><listRel:creditLimit>250</listRel:creditLimit><listRel:daysOverdue>40</listRel:daysOverdue>',
         ) +
-        customer('externalId="k-3"', '<listRel:companyName>Skyline</listRel:companyName>'),
+        customer(
+          'externalId="k-3"',
+          '<listRel:companyName>Skyline</listRel:companyName><listRel:addressbookList><listRel:addressbook><listRel:label>Depot</listRel:label></listRel:addressbook></listRel:addressbookList>',
+        ),
       { account: KINDS },
     );
     await r.submitAndRun(
@@ -246,6 +249,20 @@ describe('asyncSearch, every criterion kind', () => {
     ['a text number given as text, ignoring case', field('otherRefNum', 'equalTo', 'po-77'), ['so-k1']],
   ])('finds transactions by %s', async (_what, fields, expected) => {
     expect(await found(fields, 'TransactionSearchBasic')).toEqual(expected);
+  });
+
+  it('leaves sublists out of the records unless searchPreferences.bodyFieldsOnly is false', async () => {
+    const skyline = field('companyName', 'is', 'Skyline');
+    const preferences = (bodyFieldsOnly: string) => `<msg:searchPreferences><msg:bodyFieldsOnly>${bodyFieldsOnly}</msg:bodyFieldsOnly></msg:searchPreferences>`;
+    const bodyOnly = (await search(skyline, { account: KINDS })).first.recordList.record;
+    expect(bodyOnly).toMatchObject({ '@externalId': 'k-3', companyName: 'Skyline' });
+    expect(bodyOnly.addressbookList).toBeUndefined();
+    expect((await search(skyline, { account: KINDS, preferences: preferences('true') })).first.recordList.record.addressbookList).toBeUndefined();
+    const whole = (await search(skyline, { account: KINDS, preferences: preferences('false') })).first.recordList.record;
+    expect(whole.addressbookList.addressbook).toMatchObject({ label: 'Depot' });
+    const header = preferences('sometimes');
+    const refused = await postSoap(t.url, V, request('asyncSearch', searchRecord('CustomerSearchBasic', skyline), { account: KINDS, header }));
+    expect(faultOf(refused).faultstring).toBe('searchPreferences.bodyFieldsOnly must be true or false (got "sometimes").');
   });
 
   it('finds employees and items by their own search basics', async () => {
