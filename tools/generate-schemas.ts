@@ -33,6 +33,8 @@ export const SERVED_OPERATIONS = [
   'asyncGetList',
   'asyncInitializeList',
   'asyncSearch',
+  'search',
+  'searchMoreWithId',
   ...PASSPORT_OPERATIONS,
   'getDataCenterUrls',
   'getServerTime',

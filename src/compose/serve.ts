@@ -23,6 +23,8 @@ import { FaultInjector } from '../faults/fault-injector';
 import { createOperations } from '../soap/operations';
 import { createSessionOperations } from '../soap/session-operations';
 import { ResultWriter } from '../soap/result-writer';
+import { SearchService } from '../jobs/search-service';
+import { PgSearchSnapshots } from '../db/pg-search-snapshots';
 import { SoapEndpoint } from '../soap/soap-endpoint';
 import { SoapRequestReader } from '../soap/request-reader';
 import { SoapAdmission } from '../soap/admission';
@@ -105,7 +107,7 @@ export async function serve(core: Core, options: Pick<ServeOptions, 'worker'> = 
   await faults.start();
   const catalog = new WsdlCatalog(undefined, core.official);
   const operations = {
-    ...createOperations(core.jobs, new ResultWriter(core.catalogs), core.catalogs),
+    ...createOperations(core.jobs, searchService(core, config), new ResultWriter(core.catalogs), core.catalogs),
     ...createSessionOperations({ authenticator, sessions, clock }),
   };
   const metrics = new ServiceMetrics(
@@ -202,4 +204,9 @@ function requestJournal(database: Database, config: Config, clock: Clock, logger
     (error) => logger.error('request journal', { error }),
     target && config.JOURNAL_THREAD ? threadJournalWriters(target, store, maxBodyBytes) : undefined,
   );
+}
+
+/** The synchronous search, on the job store's database and ids. */
+function searchService(core: Core, config: Config): SearchService {
+  return new SearchService(new PgSearchSnapshots(core.database), core.clock, core.ids, { snapshotMinutes: config.SEARCH_RESULTS_MINUTES });
 }

@@ -2,6 +2,7 @@ import type { Principal } from '../accounts/account';
 import { LimitError } from '../lib/errors';
 import { ASYNC_OPERATIONS, type AsyncOperation } from '../jobs/job';
 import type { JobService } from '../jobs/job-service';
+import type { SearchService } from '../jobs/search-service';
 import type { ItemInput } from '../records/record';
 import type { VersionCatalogs } from '../records/version-catalogs';
 import type { SoapRequest } from './envelope-parser';
@@ -68,7 +69,7 @@ function withinLimit(operation: AsyncOperation, count: number): void {
 }
 
 /** The operations, by body element name: validate, call the job service, write the answer. */
-export function createOperations(jobs: JobService, writer: ResultWriter, catalogs: VersionCatalogs): Record<string, OperationHandler> {
+export function createOperations(jobs: JobService, searches: SearchService, writer: ResultWriter, catalogs: VersionCatalogs): Record<string, OperationHandler> {
   const reader = (call: SoapCall) => new RecordReader(catalogs.forVersion(call.version), call.version);
   const submit = async (call: SoapCall, operation: AsyncOperation, inputs: ItemInput[]) => {
     withinLimit(operation, inputs.length);
@@ -107,6 +108,15 @@ export function createOperations(jobs: JobService, writer: ResultWriter, catalog
           .initializations(call.request.body)
           .map((item) => ({ kind: 'initialize', ...item })),
       ),
+    async search(call) {
+      const search = readSearch(call.request.body, call.request.scope, call.version, catalogs.forVersion(call.version));
+      const options = { pageSize: readPageSize(call.request.headers), bodyFieldsOnly: readBodyFieldsOnly(call.request.headers) };
+      return writer.searchResponseXml('search', await searches.search(call.principal.account, search, options), call.version);
+    },
+    async searchMoreWithId(call) {
+      const page = await searches.page(call.principal.account, requiredText(call, 'searchId'), requiredInt(call, 'pageIndex'));
+      return writer.searchResponseXml('searchMoreWithId', page, call.version);
+    },
     async asyncSearch(call) {
       const search = readSearch(call.request.body, call.request.scope, call.version, catalogs.forVersion(call.version));
       const pageSize = readPageSize(call.request.headers);

@@ -1,8 +1,10 @@
 import { ASYNC_OPERATIONS, type ItemResult } from '../jobs/job';
 import type { ResultPage, StatusView } from '../jobs/job-service';
+import type { SearchPage } from '../jobs/search-service';
 import type { RecordCatalog } from '../records/record-catalog';
 import type { VersionCatalogs } from '../records/version-catalogs';
 import { RecordWriter } from './record-writer';
+import { success } from '../worker/record-operations';
 import { namespacesOf } from '../records/versions';
 import { attribute, escapeXml, formatDouble, XSI_NS, xmlns } from './xml-write';
 
@@ -82,6 +84,31 @@ export class ResultWriter {
       `<platformMsgs:asyncResult xsi:type="platformMsgs:${spec.resultType}">${content}</platformMsgs:asyncResult>` +
       `</platformMsgs:getAsyncResultResponse>`
     );
+  }
+
+  /** searchResponse or searchMoreWithIdResponse: a page of a synchronous search, or the status saying why there is none. */
+  searchResponseXml(operation: 'search' | 'searchMoreWithId', page: SearchPage, version: string): string {
+    const ns = namespacesOf(version);
+    const declared = xmlns('platformMsgs', ns.platformMsgs) + xmlns('platformCore', ns.platformCore) + xmlns('xsi', XSI_NS);
+    let content: string;
+    if (page.failure) content = statusXml(false, page.failure.code, page.failure.message);
+    else {
+      const records = this.recordWriter(version);
+      const { snapshot } = page;
+      let list = '';
+      page.records.forEach((record, index) => {
+        list += records.recordXml('platformCore:record', { position: index + 1, ...success(record, true) }, false, snapshot.bodyFieldsOnly);
+      });
+      content =
+        statusXml(true, null, null) +
+        `<platformCore:totalRecords>${snapshot.totalRecords}</platformCore:totalRecords>` +
+        `<platformCore:pageSize>${snapshot.pageSize}</platformCore:pageSize>` +
+        `<platformCore:totalPages>${page.totalPages}</platformCore:totalPages>` +
+        `<platformCore:pageIndex>${page.pageIndex}</platformCore:pageIndex>` +
+        `<platformCore:searchId>${escapeXml(snapshot.searchId)}</platformCore:searchId>` +
+        `<platformCore:recordList>${list}</platformCore:recordList>`;
+    }
+    return `<platformMsgs:${operation}Response${declared}><platformCore:searchResult>${content}</platformCore:searchResult></platformMsgs:${operation}Response>`;
   }
 
   // One per version (versions are checked at the edge), kept for what it learns of the schemas.

@@ -105,7 +105,7 @@ function ofTypes(recordTypes: string[], operator: 'anyOf' | 'noneOf', values: st
 
 export function readSearch(body: XmlNode, scope: Scope, version: string, catalog: RecordCatalog): SearchCriteria {
   const searchRecord = child(body, 'searchRecord');
-  if (searchRecord === undefined) throw new SoapClientError('asyncSearch requires a <searchRecord> element.');
+  if (searchRecord === undefined) throw new SoapClientError('A search requires a <searchRecord> element.');
   const recordScope = new Map([...scope, ...declarations(searchRecord)]);
   const xsiType =
     typeof searchRecord === 'string'

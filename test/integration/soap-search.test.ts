@@ -313,3 +313,64 @@ describe('asyncSearch, every criterion kind', () => {
     });
   });
 });
+
+describe('search and searchMoreWithId', () => {
+  const bulk = stringField('companyName', 'startsWith', 'bulk');
+  const searchCall = (fields: string, account = ACCOUNT, pageSize = 5) =>
+    postSoap(t.url, V, request('search', searchRecord('CustomerSearchBasic', fields), { account, header: pageSizeHeader(pageSize) }));
+  const more = (searchId: string, pageIndex: number, account = ACCOUNT) =>
+    postSoap(t.url, V, request('searchMoreWithId', `<msg:searchId>${searchId}</msg:searchId><msg:pageIndex>${pageIndex}</msg:pageIndex>`, { account }));
+  const resultOf = (answer: { status: number; body: Record<string, any> }, operation: string) => {
+    expect(answer.status).toBe(200);
+    return answer.body[`${operation}Response`].searchResult;
+  };
+  const externalIds = (result: Record<string, any>) => asList(result.recordList?.record).map((record: Record<string, string>) => record['@externalId']);
+  const failure = (result: Record<string, any>) => ({ isSuccess: result.status['@isSuccess'], code: result.status.statusDetail?.code });
+
+  it('answers page 1 with a searchId, and searchMoreWithId pages the same rows in the order asyncSearch gives them', async () => {
+    const first = resultOf(await searchCall(bulk), 'search');
+    expect(first).toMatchObject({ totalRecords: '12', pageSize: '5', totalPages: '3', pageIndex: '1' });
+    expect(first.status['@isSuccess']).toBe('true');
+    expect(first.searchId).toMatch(/^WEBSERVICES_SEARCHER_\d{27}_[0-9a-f]{8}$/);
+    const rows = [...externalIds(first)];
+    for (const page of [2, 3]) {
+      const next = resultOf(await more(first.searchId, page), 'searchMoreWithId');
+      expect(next).toMatchObject({ totalRecords: '12', pageSize: '5', totalPages: '3', pageIndex: String(page), searchId: first.searchId });
+      rows.push(...externalIds(next));
+    }
+    expect(rows).toEqual((await search(bulk, { pageSize: 5 })).found);
+    expect(rows).toEqual(Array.from({ length: 12 }, (_, i) => `bulk-${i + 1}`));
+  });
+
+  it('pages the results as they stood when the search ran', async () => {
+    const first = resultOf(await searchCall(bulk), 'search');
+    await r.submitAndRun('asyncAddList', customer('externalId="bulk-13"', '<listRel:companyName>Bulk 13</listRel:companyName>'), { account: ACCOUNT });
+    expect(externalIds(resultOf(await more(first.searchId, 3), 'searchMoreWithId'))).toEqual(['bulk-11', 'bulk-12']);
+    expect(resultOf(await searchCall(bulk), 'search')).toMatchObject({ totalRecords: '13', totalPages: '3' });
+  });
+
+  it('answers a page out of range with INVALID_SEARCH_PAGE_INDEX, and another account or an unknown id with INVALID_SEARCH_MORE', async () => {
+    const first = resultOf(await searchCall(bulk), 'search');
+    for (const page of [0, 4]) expect(failure(resultOf(await more(first.searchId, page), 'searchMoreWithId'))).toEqual({ isSuccess: 'false', code: 'INVALID_SEARCH_PAGE_INDEX' });
+    expect(failure(resultOf(await more(first.searchId, 1, 'KINDS'), 'searchMoreWithId'))).toEqual({ isSuccess: 'false', code: 'INVALID_SEARCH_MORE' });
+    expect(failure(resultOf(await more('WEBSERVICES_SEARCHER_no_such', 1), 'searchMoreWithId'))).toEqual({ isSuccess: 'false', code: 'INVALID_SEARCH_MORE' });
+  });
+
+  it('answers an empty search with no pages, and forgets a search once SEARCH_RESULTS_MINUTES have passed on the clock', async () => {
+    const none = resultOf(await searchCall(stringField('companyName', 'is', 'nobody at all')), 'search');
+    expect(none).toMatchObject({ totalRecords: '0', totalPages: '0', pageIndex: '1' });
+    expect(asList(none.recordList?.record)).toEqual([]);
+    const first = resultOf(await searchCall(bulk), 'search');
+    (t.clock as ManualClock).advance(14 * 60);
+    expect(resultOf(await more(first.searchId, 2), 'searchMoreWithId').pageIndex).toBe('2');
+    (t.clock as ManualClock).advance(60);
+    expect(failure(resultOf(await more(first.searchId, 2), 'searchMoreWithId'))).toEqual({ isSuccess: 'false', code: 'INVALID_SEARCH_MORE' });
+  });
+
+  it('refuses a searchMoreWithId without a searchId, or with a pageIndex that is no int', async () => {
+    const missing = await postSoap(t.url, V, request('searchMoreWithId', '<msg:pageIndex>1</msg:pageIndex>', { account: ACCOUNT }));
+    expect(faultOf(missing).faultstring).toMatch(/searchMoreWithId requires a non-empty <searchId> element/);
+    const wrong = await postSoap(t.url, V, request('searchMoreWithId', '<msg:searchId>x</msg:searchId><msg:pageIndex>two</msg:pageIndex>', { account: ACCOUNT }));
+    expect(faultOf(wrong).faultstring).toMatch(/<pageIndex> must be an xsd:int/);
+  });
+});

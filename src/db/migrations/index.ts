@@ -21,6 +21,7 @@ import * as m019 from './019-cancelled-callbacks-session-holders-byte-counts';
 import * as m020 from './020-fault-rules-version';
 import * as m021 from './021-journal-inline-rows';
 import * as m022 from './022-journal-generations';
+import * as m023 from './023-search-snapshots';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -49,6 +50,7 @@ const migrations: Record<string, Knex.Migration> = {
   '020-fault-rules-version': m020,
   '021-journal-inline-rows': m021,
   '022-journal-generations': m022,
+  '023-search-snapshots': m023,
 };
 
 /** Migrations renamed after they first ran, old name to new: a database that ran one under its old name is told the new one. */
