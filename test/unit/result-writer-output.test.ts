@@ -96,8 +96,13 @@ const pages: Array<[string, ResultPage, string]> = [
   ['a get page', resultPage('asyncGetList', readItems), V],
   ['a get page of an older version', resultPage('asyncGetList', readItems.slice(0, 3)), '2017_1'],
   ['an initialize page', resultPage('asyncInitializeList', readItems), V],
-  ['a search page', resultPage('asyncSearch', searchItems, { processedItems: 2500 }, 6), V],
-  ['a search page of a job that failed', resultPage('asyncSearch', searchItems.slice(0, 1), { failureCode: 'SEARCH_ERROR', failureMessage: 'café & co' }), '2025_2'],
+  ['a search page', resultPage('asyncSearch', searchItems, { processedItems: 2500, scenario: { bodyFieldsOnly: false } }, 6), V],
+  ['a search page of body fields only, searchPreferences’ default', resultPage('asyncSearch', searchItems.slice(0, 2), { processedItems: 2 }), V],
+  [
+    'a search page of a job that failed',
+    resultPage('asyncSearch', searchItems.slice(0, 1), { failureCode: 'SEARCH_ERROR', failureMessage: 'café & co', scenario: { bodyFieldsOnly: false } }),
+    '2025_2',
+  ],
 ];
 
 describe('ResultWriter.getAsyncResultResponseXml', () => {
