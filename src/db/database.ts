@@ -104,14 +104,22 @@ export function openServerDatabase(options: DatabaseOptions & { url: string }): 
  * The embedded database belongs to one process: a second one would read and write the same files
  * unseen by the first. A lock file holds the owner's pid; one left by a dead process is taken over.
  */
+/** The lock files this process holds. */
+const held = new Set<string>();
+
 function lockDataDir(file: string): () => void {
+  if (held.has(file)) {
+    throw new Error(`The embedded database in ${path.dirname(file)} is in use by this process already; give the second use another DATA_DIR or a DATABASE_URL.`);
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
+      held.add(file);
       const release = () => {
         process.off('exit', release);
+        held.delete(file);
         try {
           unlinkSync(file);
         } catch {
@@ -123,7 +131,9 @@ function lockDataDir(file: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(file, 'utf8'));
-      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+      // Its own pid in a lock it does not hold: a container restarted after an unclean stop, where
+      // the process gets the same pid every time; the lock is the earlier life's.
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
         throw new Error(`The embedded database in ${path.dirname(file)} is in use by process ${owner}; stop it, or give this process another DATA_DIR or a DATABASE_URL.`, {
           cause: error,
         });

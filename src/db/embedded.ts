@@ -1,57 +1,84 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 
 /**
- * PGlite's own settings. Postgres's default 128 MB of shared buffers are touched as pages are read
- * and stay resident: 8 MB holds the emulator's working set (idle resident memory of a PGlite
- * restart 306 → 159 MB; npm run bench, startup section, measures the whole service).
+ * PGlite's start parameters: its own, and 8 MB of shared buffers instead of Postgres's 128 MB,
+ * which stay resident once touched (idle resident memory of a PGlite restart 306 → 159 MB; npm
+ * run bench, startup section, measures the whole service). Given on the command line, so the data
+ * folder's postgresql.conf (time zone, text search) stays as initdb wrote it.
  */
-export const EMBEDDED_SETTINGS = ['shared_buffers=8MB'];
+const startParams = () => [...PGlite.defaultStartParams, '-c', 'shared_buffers=8MB'];
+
+/** How long making a new cluster may take before the start gives up (a hang guard: it takes seconds). */
+const INIT_TIMEOUT_MS = 180_000;
+/** A fresh volume's own folder, which a data folder may hold before any database. */
+const MOUNT_LEFTOVERS = new Set(['lost+found']);
 
 /** A database in memory only, from scratch or from an image of a data folder (PGlite's dumpDataDir). */
 export function openInMemory(image?: Blob): PGlite {
-  return new PGlite({ postgresqlconf: EMBEDDED_SETTINGS, loadDataDir: image });
+  return new PGlite({ startParams: startParams(), loadDataDir: image });
 }
 
 /**
- * A database in the folder `dir`. A folder that holds none yet gets one from a child process:
- * initdb's memory (about 500 MB, which this process would keep for good) goes when that process
- * ends. It writes a sibling folder and renames it into place, so a start killed half-way leaves no
- * half-made database behind.
+ * A database in the folder `dir`, ready. A folder that holds none yet gets one from a child
+ * process: initdb's memory (about 500 MB, which this process would keep for good) goes when that
+ * process ends. A new folder is made beside `dir` and renamed into place, so a start killed half-way
+ * leaves no half-made database; an empty folder that exists already (a volume's mount point) is
+ * filled where it is. The caller holds the data folder's lock.
  */
 export async function openFolder(dir: string): Promise<PGlite> {
   if (!existsSync(path.join(dir, 'PG_VERSION'))) await initFolder(dir);
-  return new PGlite({ dataDir: dir, postgresqlconf: EMBEDDED_SETTINGS });
+  const pglite = new PGlite({ dataDir: dir, startParams: startParams() });
+  await pglite.waitReady;
+  return pglite;
 }
 
 const INIT_SCRIPT = `
-const [moduleFile, dir, settings] = process.argv.slice(1);
+const [moduleFile, dir] = process.argv.slice(1);
 const { PGlite } = require(moduleFile);
-const db = new PGlite({ dataDir: dir, postgresqlconf: JSON.parse(settings) });
-db.waitReady.then(() => db.close()).catch((error) => { console.error(error); process.exit(1); });
+const db = new PGlite({ dataDir: dir });
+db.waitReady.then(() => db.close()).then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });
 `;
 
 async function initFolder(dir: string): Promise<void> {
-  if (existsSync(dir) && readdirSync(dir).length > 0) {
+  const making = `${dir}.making`;
+  // What a start killed while making one left behind.
+  rmSync(making, { recursive: true, force: true });
+  const inPlace = existsSync(dir);
+  if (inPlace && readdirSync(dir).some((entry) => !MOUNT_LEFTOVERS.has(entry))) {
     throw new Error(`${dir} holds files but no database (no PG_VERSION): move it away, or give another DATA_DIR.`);
   }
-  const making = `${dir}.making-${process.pid}`;
-  rmSync(making, { recursive: true, force: true });
-  const child = spawn(process.execPath, ['-e', INIT_SCRIPT, require.resolve('@electric-sql/pglite'), making, JSON.stringify(EMBEDDED_SETTINGS)], {
+  const target = inPlace ? dir : making;
+  try {
+    await runInit(target);
+    if (!existsSync(path.join(target, 'PG_VERSION'))) throw new Error(`Creating the embedded database in ${dir} left no PG_VERSION.`);
+  } catch (error) {
+    if (!inPlace) rmSync(making, { recursive: true, force: true });
+    throw error;
+  }
+  if (!inPlace) renameSync(making, dir);
+}
+
+/** initdb in a child process of its own, with nothing of this one's environment (no NODE_OPTIONS, no secrets). */
+function runInit(target: string): Promise<void> {
+  const child = spawn(process.execPath, ['-e', INIT_SCRIPT, require.resolve('@electric-sql/pglite'), target], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env: { PATH: process.env.PATH ?? '' },
   });
   let errors = '';
   child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-  const status = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
+  return new Promise<void>((resolve, reject) => {
+    const guard = setTimeout(() => child.kill('SIGKILL'), INIT_TIMEOUT_MS);
+    child.on('error', (error) => {
+      clearTimeout(guard);
+      reject(new Error(`Creating the embedded database in ${target} could not start a process: ${error.message}`, { cause: error }));
+    });
+    child.on('close', (status, signal) => {
+      clearTimeout(guard);
+      if (status === 0) resolve();
+      else reject(new Error(`Creating the embedded database in ${target} failed (${signal ? `killed by ${signal}` : `exit ${status}`}): ${errors.trim()}`));
+    });
   });
-  if (status !== 0) {
-    rmSync(making, { recursive: true, force: true });
-    throw new Error(`Creating the embedded database in ${dir} failed (exit ${status}): ${errors.trim()}`);
-  }
-  if (existsSync(dir)) rmdirSync(dir);
-  renameSync(making, dir);
 }
