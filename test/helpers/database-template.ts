@@ -16,6 +16,8 @@ import { migrate } from '../../src/db/migrate';
 /** The environment variables that tell the files where the template is. */
 export const TEMPLATE_DATABASE = 'ASE_TEST_TEMPLATE_DATABASE';
 export const TEMPLATE_IMAGE = 'ASE_TEST_TEMPLATE_IMAGE';
+/** This run's mark, which every database it makes on the server carries: teardown drops what a crashed file left. */
+export const RUN_MARK = 'ASE_TEST_RUN';
 
 export function withDatabase(url: string, name: string): string {
   const located = new URL(url);
@@ -26,13 +28,28 @@ export function withDatabase(url: string, name: string): string {
 export async function setUp(): Promise<void> {
   const server = process.env.DATABASE_URL;
   if (server) {
-    const name = `ase_template_${randomBytes(6).toString('hex')}`;
-    await onServer(server, (client) => client.query(`create database ${name}`));
-    const database = await openDatabase({ url: withDatabase(server, name), dataDir: 'memory', poolMax: 1 });
+    const run = randomBytes(4).toString('hex');
+    process.env[RUN_MARK] = run;
+    const name = `ase_test_${run}_template`;
+    await onServer(server, (client) => client.query(`create database ${name}`)).catch((error: { code?: string; message?: string }) => {
+      // 42501: insufficient privilege.
+      if (error.code !== '42501') throw error;
+      throw new Error(
+        `npm test makes a database per test file on the server in DATABASE_URL, and its role may not (${error.message}): grant it CREATEDB, or unset DATABASE_URL to test on PGlite.`,
+        { cause: error },
+      );
+    });
+    // Jest runs no teardown when the setup fails: what it made goes here.
     try {
-      await migrate(database.knex);
-    } finally {
-      await database.close();
+      const database = await openDatabase({ url: withDatabase(server, name), dataDir: 'memory', poolMax: 1 });
+      try {
+        await migrate(database.knex);
+      } finally {
+        await database.close();
+      }
+    } catch (error) {
+      await onServer(server, (client) => client.query(`drop database if exists ${name} with (force)`));
+      throw error;
     }
     process.env[TEMPLATE_DATABASE] = name;
     return;
@@ -53,8 +70,14 @@ export async function setUp(): Promise<void> {
 
 export async function tearDown(): Promise<void> {
   const server = process.env.DATABASE_URL;
-  const name = process.env[TEMPLATE_DATABASE];
-  if (server && name) await onServer(server, (client) => client.query(`drop database if exists ${name} with (force)`));
+  const run = process.env[RUN_MARK];
+  if (server && run) {
+    // The template, and any file's database its file did not drop (a crash, a hook that timed out).
+    await onServer(server, async (client) => {
+      const left = await client.query<{ datname: string }>(`select datname from pg_database where datname like $1`, [`ase\\_test\\_${run}\\_%`]);
+      for (const { datname } of left.rows) await client.query(`drop database if exists ${datname} with (force)`);
+    });
+  }
   const file = process.env[TEMPLATE_IMAGE];
   if (file) rmSync(path.dirname(file), { recursive: true, force: true });
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Knex } from 'knex';
 import { openDatabase, type Database } from '../../src/db/database';
-import { onServer, TEMPLATE_DATABASE, TEMPLATE_IMAGE, withDatabase } from './database-template';
+import { onServer, RUN_MARK, TEMPLATE_DATABASE, TEMPLATE_IMAGE, withDatabase } from './database-template';
 
 /**
  * A database of the test file's own. The run's global setup (database-template.ts) migrated one
@@ -29,7 +29,7 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
     const handle = await openDatabase({ dataDir: 'memory', image });
     return { handle, db: handle.knex, kind: 'pglite', close: () => handle.close() };
   }
-  const name = `ase_test_${randomBytes(6).toString('hex')}`;
+  const name = `ase_test_${process.env[RUN_MARK] ?? 'solo'}_${randomBytes(6).toString('hex')}`;
   const template = options.empty ? undefined : process.env[TEMPLATE_DATABASE];
   await onServer(server, async (client) => {
     await client.query(`create database ${name}${template ? ` template ${template}` : ''}`);
