@@ -87,7 +87,8 @@ export function matchingRecords(db: Knex | Knex.Transaction, account: string, se
 const likePattern = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 const regexLiteral = (value: string) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const DAY_MS = 24 * 60 * 60 * 1000;
-const NUMBER_TEXT = '^\\s*[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$';
+// As search-reader.ts's: an exponent of three digits at most, which numeric holds.
+const NUMBER_TEXT = '^\\s*[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]{1,3})?\\s*$';
 
 /** What each comparison operator is, and which operator it is the negation of. */
 const COMPARISONS: Record<string, { sign: string; not?: boolean }> = {

@@ -34,8 +34,9 @@ interface VersionNamespace {
   preferred: string | undefined;
 }
 
-/** A sublist of a record: a field of a *List type other than the custom fields (CustomerAddressbookList, SalesOrderItemList). */
-const isSublist = (field: ElementDecl) => localOf(field.type).endsWith('List') && localOf(field.type) !== 'CustomFieldList';
+/** A sublist of a record: a field of a *List type (CustomerAddressbookList, SalesOrderItemList), not the custom fields or a multi-select of the body (RecordRefList). */
+const BODY_LISTS = new Set(['CustomFieldList', 'RecordRefList']);
+const isSublist = (field: ElementDecl) => localOf(field.type).endsWith('List') && !BODY_LISTS.has(localOf(field.type));
 
 export class RecordWriter {
   private readonly layouts = new Map<QName, TypeLayout>();

@@ -4,6 +4,7 @@ import {
   DATE_OPERATORS,
   ID_OPERATORS,
   NUMBER_OPERATORS,
+  SEARCH_BASICS,
   STRING_OPERATORS,
   type Criterion,
   type DateOperator,
@@ -14,6 +15,7 @@ import {
   type SearchFieldKind,
   type StringOperator,
 } from '../records/search';
+import { resolveSearchDate } from '../records/search-dates';
 import { localOf, namespaceOf } from '../records/schema-set';
 import { SoapClientError } from './soap-client-error';
 import type { Scope } from './record-reader';
@@ -35,7 +37,8 @@ function dateValue(node: XmlNode | undefined, where: string): string | undefined
   return at;
 }
 
-const NUMBER_TEXT = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+/** A number Postgres's numeric holds: an exponent of three digits at most (1e200000 overflows it). */
+const NUMBER_TEXT = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d{1,3})?\s*$/;
 const NEGATED_BY_ENUM: Record<string, 'anyOf' | 'noneOf'> = { anyOf: 'anyOf', noneOf: 'noneOf' };
 
 /** One criterion of a field that takes an operator; `operator` is one its operator enumeration lists. */
@@ -66,7 +69,7 @@ function readCriterion(kind: SearchFieldKind, field: string, operator: string, n
       if (predefined !== undefined) {
         if (values.length > 0) throw new SoapClientError(`${where}: give either predefinedSearchValue or searchValue, not both.`);
         if (dateOperator === 'empty' || dateOperator === 'notEmpty') throw new SoapClientError(`${where} with operator ${dateOperator} takes no predefinedSearchValue.`);
-        if (!searchDates.includes(predefined))
+        if (!searchDates.includes(predefined) || resolveSearchDate(predefined, new Date()) === undefined)
           throw new SoapClientError(`${where}.predefinedSearchValue must be a SearchDate, e.g. today, lastMonth, thisFiscalYear (got "${predefined}").`);
         return { kind: 'date', field, operator: dateOperator, predefined };
       }
@@ -87,7 +90,9 @@ function readCriterion(kind: SearchFieldKind, field: string, operator: string, n
       if ((numberOperator === 'between' || numberOperator === 'notBetween') && value2 === undefined)
         throw new SoapClientError(`${where} with operator ${numberOperator} needs searchValue2.`);
       const given = [value, value2].filter((one) => one !== undefined);
-      if (kind === 'textNumber' && !given.every((one) => NUMBER_TEXT.test(one))) return { kind: 'textNumber', field, operator: numberOperator, value, value2 };
+      // empty and notEmpty take no value: a text number is empty when it holds no text, whatever the text.
+      if (kind === 'textNumber' && (given.length === 0 || !given.every((one) => NUMBER_TEXT.test(one))))
+        return { kind: 'textNumber', field, operator: numberOperator, value, value2 };
       const wrong = given.find((one) => !NUMBER_TEXT.test(one));
       if (wrong !== undefined) throw new SoapClientError(`${where}: "${wrong}" is not a number.`);
       return { kind: 'number', field, operator: numberOperator, value, value2 };
@@ -187,7 +192,8 @@ export function readSearch(body: XmlNode, scope: Scope, version: string, catalog
         throw new SoapClientError(`${where} needs operator one of ${field.operators.join(', ')} (got ${operator === undefined ? 'none' : `"${operator}"`}).`);
       }
       const criterion = readCriterion(field.kind, name, operator, node, values, where, catalog.searchDates);
-      if (criterion.kind === 'enum' && name === 'type' && recordTypes.length > 1) recordTypes = ofTypes(recordTypes, criterion.operator, criterion.values);
+      // A family's search (transactions, items) chooses among its record types by its type field.
+      if (criterion.kind === 'enum' && name === 'type' && SEARCH_BASICS[typeName] !== undefined) recordTypes = ofTypes(recordTypes, criterion.operator, criterion.values);
       else criteria.push(criterion);
     }
   }

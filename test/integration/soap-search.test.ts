@@ -247,6 +247,8 @@ describe('asyncSearch, every criterion kind', () => {
     ['its entity', refs('entity', 'anyOf', ['externalId="k-1"']), ['so-k1', 'inv-k1']],
     ['a text number given as a number, against the records holding one', field('otherRefNum', 'greaterThan', '1000'), ['so-k2']],
     ['a text number given as text, ignoring case', field('otherRefNum', 'equalTo', 'po-77'), ['so-k1']],
+    ['a text number empty, whatever its text', field('otherRefNum', 'empty', ''), []],
+    ['a text number notEmpty, whatever its text', field('otherRefNum', 'notEmpty', ''), ['so-k1', 'so-k2', 'inv-k1']],
   ])('finds transactions by %s', async (_what, fields, expected) => {
     expect(await found(fields, 'TransactionSearchBasic')).toEqual(expected);
   });
@@ -265,14 +267,17 @@ describe('asyncSearch, every criterion kind', () => {
     expect(faultOf(refused).faultstring).toBe('searchPreferences.bodyFieldsOnly must be true or false (got "sometimes").');
   });
 
-  it('finds employees and items by their own search basics', async () => {
+  it('finds employees and items by their own search basics, and items by their type', async () => {
     expect(await found(field('firstName', 'is', 'grace'), 'EmployeeSearchBasic')).toEqual(['emp-k2']);
     expect(await found(field('cost', 'greaterThan', '5'), 'ItemSearchBasic')).toEqual(['sku-k2']);
+    expect(await found(many('type', 'anyOf', ['_inventoryItem']), 'ItemSearchBasic')).toEqual(['sku-k1', 'sku-k2']);
+    expect(await found(many('type', 'noneOf', ['_inventoryItem']), 'ItemSearchBasic')).toEqual([]);
   });
 
   it.each([
     ['an operator its field kind does not take', field('creditLimit', 'contains', '5'), /CustomerSearchBasic.creditLimit needs operator one of between, empty, equalTo/],
     ['a number that is not one', field('daysOverdue', 'equalTo', 'many'), /CustomerSearchBasic.daysOverdue: "many" is not a number/],
+    ['a number past what numeric holds', field('creditLimit', 'lessThan', '1e200000'), /CustomerSearchBasic.creditLimit: "1e200000" is not a number/],
     ['between without searchValue2', field('creditLimit', 'between', '1'), /creditLimit with operator between needs searchValue2/],
     ['a reference without an id', refs('salesRep', 'anyOf', ['type="employee"']), /salesRep.searchValue\[1\] needs an internalId or an externalId/],
     [
