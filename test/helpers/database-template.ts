@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { embeddedKnex, openDatabase } from '../../src/db/database';
-import { openInMemory } from '../../src/db/embedded';
+import { openFolder } from '../../src/db/embedded';
 import { migrate } from '../../src/db/migrate';
 
 /**
@@ -54,15 +54,20 @@ export async function setUp(): Promise<void> {
     process.env[TEMPLATE_DATABASE] = name;
     return;
   }
-  const pglite = openInMemory();
+  // A folder made by initdb in a child process, as the service's are: jest's own process, which
+  // lives for the whole run, does not keep initdb's memory.
+  const folder = mkdtempSync(path.join(tmpdir(), 'ase-test-'));
+  const pglite = await openFolder(path.join(folder, 'pglite'));
   const knex = embeddedKnex(pglite);
   try {
     await migrate(knex);
     const image = await pglite.dumpDataDir('none');
-    const folder = mkdtempSync(path.join(tmpdir(), 'ase-test-'));
     const file = path.join(folder, 'migrated.tar');
     writeFileSync(file, Buffer.from(await image.arrayBuffer()));
     process.env[TEMPLATE_IMAGE] = file;
+  } catch (error) {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
   } finally {
     await knex.destroy();
   }
