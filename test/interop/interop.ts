@@ -902,7 +902,7 @@ function describeRecords(profile: ClientProfile, version: Version, context: () =
     });
 
     if (profile.recordNamespaces) {
-      it(`finds the updated customer by asyncSearch (CustomerSearchBasic companyName contains, pageSize ${RECORDS.pageSize})`, () => {
+      it(`finds the updated customer by asyncSearch (CustomerSearchBasic companyName contains, pageSize ${RECORDS.pageSize}, bodyFieldsOnly false for its address book)`, () => {
         const searched = part(records().search, 'searching for the customer');
         if (!('jobId' in searched)) throw new Error(`the search was not accepted as a job: ${JSON.stringify(searched)}`);
         expect({ submittedStatus: searched.submittedStatus, status: searched.status }).toEqual({ submittedStatus: 'pending', status: 'finished' });

@@ -504,7 +504,9 @@ async function recordsScenario(client: NodeSoapAsyncClient, spec: RecordsSpec, a
     ]),
   );
   const update = await step('update', () => rc.write('asyncUpdateList', [rc.customerUpdate(customerId(), spec.update)]));
-  const search = await step('search', () => rc.sendAsWritten('asyncSearch', { searchRecord: rc.search(spec.searchFor) }, { searchPreferences: { pageSize: spec.pageSize } }));
+  const search = await step('search', () =>
+    rc.sendAsWritten('asyncSearch', { searchRecord: rc.search(spec.searchFor) }, { searchPreferences: { bodyFieldsOnly: false, pageSize: spec.pageSize } }),
+  );
   const updateMissing = await step('updateMissing', () => rc.write('asyncUpdateList', [rc.customerUpdate(spec.missingInternalId, spec.update)]));
   // Each part node-soap writes wrongly in a customer of its own, so each refusal names its own field.
   const addresses = await step('addresses', () =>

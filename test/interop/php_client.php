@@ -562,7 +562,7 @@ final class RecordsClient
     public function search(string $contains, int $pageSize): array
     {
         $searchRecord = $this->typed(['companyName' => ['operator' => 'contains', 'searchValue' => $contains]], 'common', 'CustomerSearchBasic');
-        $preferences = new SoapHeader($this->ns['messages'], 'searchPreferences', ['pageSize' => $pageSize]);
+        $preferences = new SoapHeader($this->ns['messages'], 'searchPreferences', ['bodyFieldsOnly' => false, 'pageSize' => $pageSize]);
         [$job, $result] = $this->run('asyncSearch', ['searchRecord' => $searchRecord], [$preferences]);
         return $job + ['search' => search_report($result, 'record_report')];
     }

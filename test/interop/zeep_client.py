@@ -466,7 +466,7 @@ class RecordsClient:
     def search(self, contains, page_size):
         string_field = self.type("core", "SearchStringField")
         search_record = self.type("common", "CustomerSearchBasic")(companyName=string_field(searchValue=contains, operator="contains"))
-        preferences = self.client.client.get_element(f"{{{self.ns['messages']}}}searchPreferences")(pageSize=page_size)
+        preferences = self.client.client.get_element(f"{{{self.ns['messages']}}}searchPreferences")(bodyFieldsOnly=False, pageSize=page_size)
         job, result = self.run("asyncSearch", extra_headers={"searchPreferences": preferences}, searchRecord=search_record)
         return dict(job, search=search_report(result, record_report))
 
