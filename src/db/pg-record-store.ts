@@ -122,6 +122,12 @@ function where(query: Knex.QueryBuilder, value: Knex.Raw, condition: string, bin
   else query.whereRaw(condition, bindings);
 }
 
+/** A date field's value: the record's own times are columns of its row, the rest are in its fields. */
+function dateOf(db: Knex | Knex.Transaction, field: string): Knex.Raw {
+  const column = SYSTEM_DATE_FIELDS[field];
+  return column ? db.raw('??', [column]) : db.raw(`nullif(fields->>?, '')::timestamptz`, [field]);
+}
+
 /** Adds one criterion to a query on records; field values are compared as the client sent them. */
 function applyCriterion(query: Knex.QueryBuilder, db: Knex | Knex.Transaction, criterion: Criterion): void {
   switch (criterion.kind) {
@@ -166,8 +172,7 @@ function applyCriterion(query: Knex.QueryBuilder, db: Knex | Knex.Transaction, c
     }
     case 'date': {
       if (criterion.predefined !== undefined) throw new Error(`predefined date ${criterion.predefined} reached the store unresolved (withDatesAt resolves it)`);
-      const column = SYSTEM_DATE_FIELDS[criterion.field];
-      const at = column ? db.raw('??', [column]) : db.raw(`nullif(fields->>?, '')::timestamptz`, [criterion.field]);
+      const at = dateOf(db, criterion.field);
       const { operator, value, value2 } = criterion;
       if (operator === 'empty') query.whereRaw('? is null', [at]);
       else if (operator === 'notEmpty') query.whereRaw('? is not null', [at]);
@@ -183,8 +188,7 @@ function applyCriterion(query: Knex.QueryBuilder, db: Knex | Knex.Transaction, c
       return;
     }
     case 'dateRange': {
-      const column = SYSTEM_DATE_FIELDS[criterion.field];
-      const at = column ? db.raw('??', [column]) : db.raw(`nullif(fields->>?, '')::timestamptz`, [criterion.field]);
+      const at = dateOf(db, criterion.field);
       const [from, to] = [new Date(criterion.from), new Date(criterion.to)];
       const { operator } = criterion;
       const negated = operator.startsWith('not');

@@ -42,7 +42,7 @@ const UNIT_NAMES: Record<string, Unit> = {
   FiscalYears: 'year',
 };
 const UNIT = '(Day|BusinessWeek|Week|Months?|FiscalQuarters?|FiscalHalf|FiscalYears?|Year)';
-const COUNTS: Record<string, number> = { One: 1, Two: 2, two: 2, three: 3, Three: 3, four: 4, five: 5, ten: 10, thirty: 30, sixty: 60, ninety: 90 };
+const COUNTS: Record<string, number> = { One: 1, Two: 2, two: 2, three: 3, four: 4, five: 5, ten: 10, thirty: 30, sixty: 60, ninety: 90 };
 const RELATIVE: Record<string, number> = { this: 0, last: -1, next: 1, BeforeLast: -2, AfterNext: 2 };
 
 const utcDay = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));

@@ -39,7 +39,6 @@ function dateValue(node: XmlNode | undefined, where: string): string | undefined
 
 /** A number Postgres's numeric holds: an exponent of three digits at most (1e200000 overflows it). */
 const NUMBER_TEXT = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d{1,3})?\s*$/;
-const NEGATED_BY_ENUM: Record<string, 'anyOf' | 'noneOf'> = { anyOf: 'anyOf', noneOf: 'noneOf' };
 
 /** One criterion of a field that takes an operator; `operator` is one its operator enumeration lists. */
 function readCriterion(kind: SearchFieldKind, field: string, operator: string, node: XmlNode, values: XmlNode[], where: string, searchDates: string[]): Criterion {
@@ -60,7 +59,7 @@ function readCriterion(kind: SearchFieldKind, field: string, operator: string, n
       return { kind: 'refs', field, operator: answered(ID_OPERATORS) as IdOperator, values: refs };
     }
     case 'enum':
-      return { kind: 'enum', field, operator: NEGATED_BY_ENUM[answered(ID_OPERATORS)], values: values.map((value) => text(value)?.trim() ?? '') };
+      return { kind: 'enum', field, operator: answered(ID_OPERATORS) as IdOperator, values: values.map((value) => text(value)?.trim() ?? '') };
     case 'string':
       return { kind: 'string', field, operator: answered(STRING_OPERATORS) as StringOperator, value: text(values[0]) ?? '' };
     case 'date': {
