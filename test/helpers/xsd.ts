@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
@@ -153,27 +153,101 @@ function rootFor(dir: string, xml: string): string {
 /** Resolves when `xml` is valid; rejects with xmllint's messages otherwise. */
 export async function validateSoapAnswer(xml: string, version: string): Promise<void> {
   const dir = schemaRoot(version);
-  const rootName = rootFor(dir, xml);
-  if (hasXmllint) {
-    const file = path.join(dir, `answer-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.xml`);
-    writeFileSync(file, xml);
-    try {
-      execFileSync('xmllint', ['--noout', '--nonet', '--schema', path.join(dir, rootName), file], { stdio: 'pipe' });
-    } catch (error) {
-      const stderr = String((error as { stderr?: Buffer }).stderr ?? error);
-      throw new Error(`xmllint --schema rejected the answer:\n${stderr}\n${xml}`, { cause: error });
-    } finally {
-      rmSync(file, { force: true });
-    }
-    return;
+  const [problem] = await invalidAnswers(dir, rootFor(dir, xml), [xml]);
+  if (problem !== undefined) throw new Error(`xmllint --schema${hasXmllint ? '' : ' (wasm)'} rejected the answer:\n${problem}\n${xml}`);
+}
+
+/** An answer waiting for validateQueuedAnswers, with the test (or hook) that received it. */
+interface QueuedAnswer {
+  xml: string;
+  /** The schemas its version had when it was read (useSchemaTree may change them later). */
+  dir: string;
+  from: string;
+}
+const queued: QueuedAnswer[] = [];
+let queuedLength = 0;
+/** Queued text past which the queue is validated at once, so a file of large answers holds little. */
+const QUEUE_FLUSH_LENGTH = 32 * 1024 * 1024;
+
+/**
+ * Keeps an answer for validateQueuedAnswers: libxml2 compiles the schemas an answer needs (up to
+ * 2 s for the record types) once per xmllint run, so answers that need the same schemas are
+ * validated together.
+ */
+export async function queueSoapAnswer(xml: string, version: string): Promise<void> {
+  queued.push({ xml, dir: schemaRoot(version), from: expect.getState().currentTestName ?? 'a hook outside any test' });
+  queuedLength += xml.length;
+  if (queuedLength > QUEUE_FLUSH_LENGTH) await validateQueuedAnswers();
+}
+
+/** Answers given to one xmllint run (its command line names each file). */
+const ANSWERS_PER_RUN = 500;
+
+/** Validates every queued answer; rejects naming each invalid one and the test that received it. */
+export async function validateQueuedAnswers(): Promise<void> {
+  const batches = new Map<string, { dir: string; rootName: string; answers: QueuedAnswer[] }>();
+  queuedLength = 0;
+  for (const answer of queued.splice(0)) {
+    const { dir } = answer;
+    const rootName = rootFor(dir, answer.xml);
+    const key = path.join(dir, rootName);
+    const batch = batches.get(key) ?? { dir, rootName, answers: [] };
+    batch.answers.push(answer);
+    batches.set(key, batch);
   }
+  const rejected: string[] = [];
+  for (const { dir, rootName, answers } of batches.values()) {
+    for (let from = 0; from < answers.length; from += ANSWERS_PER_RUN) {
+      const some = answers.slice(from, from + ANSWERS_PER_RUN);
+      const problems = await invalidAnswers(
+        dir,
+        rootName,
+        some.map((answer) => answer.xml),
+      );
+      problems.forEach((problem, i) => {
+        if (problem !== undefined) rejected.push(`an answer read by “${some[i].from}”:\n${problem}\n${some[i].xml}`);
+      });
+    }
+  }
+  if (rejected.length > 0) throw new Error(`xmllint --schema${hasXmllint ? '' : ' (wasm)'} rejected ${rejected.length} answer(s):\n\n${rejected.join('\n\n')}`);
+}
+
+/**
+ * Validates `answers` against the root schema `rootName` in one xmllint run; for each answer,
+ * xmllint's messages if it is invalid, else undefined. xmllint reports each file as "<file>
+ * validates" or not, and prefixes each message with the file's name.
+ */
+async function invalidAnswers(dir: string, rootName: string, answers: string[]): Promise<Array<string | undefined>> {
+  const stamp = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const names = answers.map((_, i) => `answer-${stamp}-${i}.xml`);
+  const output = hasXmllint ? await nativeXmllint(dir, rootName, names, answers) : await wasmXmllint(dir, rootName, names, answers);
+  const lines = output.split('\n');
+  const problems = names.map((name) => (lines.includes(`${name} validates`) ? undefined : lines.filter((line) => line.startsWith(name)).join('\n') || output));
+  return problems;
+}
+
+/** xmllint's report on `answers`, written as `names` into `dir` for the run. */
+async function nativeXmllint(dir: string, rootName: string, names: string[], answers: string[]): Promise<string> {
+  names.forEach((name, i) => writeFileSync(path.join(dir, name), answers[i]));
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      execFile('xmllint', ['--noout', '--nonet', '--schema', rootName, ...names], { cwd: dir, maxBuffer: 256 * 1024 * 1024 }, (error, _stdout, stderr) => {
+        // A non-zero exit is an invalid answer, read from the report; no report at all is a failure to run.
+        if (error && !stderr) reject(error);
+        else resolve(stderr);
+      });
+    });
+  } finally {
+    for (const name of names) rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+async function wasmXmllint(dir: string, rootName: string, names: string[], answers: string[]): Promise<string> {
   const preload = filesUnder(dir).filter((file) => (file.fileName.endsWith('.xsd') && file.fileName.includes(path.sep)) || file.fileName === 'soap-envelope.xsd');
   const result = await validateXML({
-    xml: [{ fileName: 'answer.xml', contents: xml }],
+    xml: names.map((fileName, i) => ({ fileName, contents: answers[i] })),
     schema: [{ fileName: rootName, contents: readFileSync(path.join(dir, rootName), 'utf8') }],
     preload,
   });
-  if (!result.valid) {
-    throw new Error(`xmllint --schema (wasm) rejected the answer:\n${result.rawOutput}\n${xml}`);
-  }
+  return result.rawOutput;
 }
