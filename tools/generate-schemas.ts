@@ -61,6 +61,12 @@ export const SEARCH_TYPES = [
   'platformCommon:EmployeeSearchBasic',
   'platformCommon:ItemSearchBasic',
   'platformCommon:TransactionSearchBasic',
+  'listRel:CustomerSearch',
+  'listRel:ContactSearch',
+  'listRel:VendorSearch',
+  'listEmp:EmployeeSearch',
+  'listAcct:ItemSearch',
+  'tranSales:TransactionSearch',
 ];
 /** Stand-ins for abstract types the facts reach: the seven asyncResult types and typed custom field values. */
 const SUBTYPES = [

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { RecordFields, RecordInput, RecordRefInput, StoredRecord } from '../records/record';
 import type { RecordStore } from '../records/record-store';
 import { SYSTEM_DATE_FIELDS, type Criterion, type SearchCriteria } from '../records/search';
+import type { JoinLink } from '../records/search-joins';
 
 interface RecordRow {
   account: string;
@@ -77,7 +78,10 @@ export class PgRecordStore implements RecordStore {
   }
 }
 
-/** The account's records that meet every criterion of a search (unordered, no columns chosen). */
+/**
+ * The account's records that meet every criterion of a search (unordered, no columns chosen): a
+ * query on the table `records`, which a join's criteria name as the record they start from.
+ */
 export function matchingRecords(db: Knex | Knex.Transaction, account: string, search: SearchCriteria): Knex.QueryBuilder {
   const query = db('records').where({ account }).whereIn('record_type', search.recordTypes);
   for (const criterion of search.criteria) applyCriterion(query, db, criterion);
@@ -128,9 +132,44 @@ function dateOf(db: Knex | Knex.Transaction, field: string): Knex.Raw {
   return column ? db.raw('??', [column]) : db.raw(`nullif(fields->>?, '')::timestamptz`, [field]);
 }
 
+/** `ref` (a RecordRef held as JSON) names the record `row`: by internalId, or by externalId when it gives no internalId. */
+const namesRecord = (ref: string, row: string) =>
+  `(${row}.internal_id::text = ${ref}->>'@internalId' or (${ref}->>'@internalId' is null and ${row}.external_id = ${ref}->>'@externalId'))`;
+
+/** A sublist's lines (`fields`->sublist->line, an array when the record has lines) that name the record `row` in their `field`. */
+const lineNames = (fields: string, link: { sublist: string; line: string; field: string }, row: string) =>
+  `exists (select 1 from jsonb_array_elements(case when jsonb_typeof(${fields}->'${link.sublist}'->'${link.line}') = 'array' then ${fields}->'${link.sublist}'->'${link.line}' else '[]'::jsonb end) as line(value) where ${namesRecord(`line.value->'${link.field}'`, row)})`;
+
+/** How the searched record (`records`) and a joined one (`joined`) are linked. Field names come from search-joins.ts, never from a request. */
+function linkCondition(link: JoinLink): string {
+  switch (link.via) {
+    case 'field':
+      return namesRecord(`records.fields->'${link.field}'`, 'joined');
+    case 'referrer':
+      return namesRecord(`joined.fields->'${link.field}'`, 'records');
+    case 'lines':
+      return lineNames('records.fields', link, 'joined');
+    case 'linedBy':
+      return lineNames('joined.fields', link, 'records');
+  }
+}
+
 /** Adds one criterion to a query on records; field values are compared as the client sent them. */
 function applyCriterion(query: Knex.QueryBuilder, db: Knex | Knex.Transaction, criterion: Criterion): void {
   switch (criterion.kind) {
+    case 'join': {
+      // The joined record's own criteria name its columns unqualified: inside the subquery they are joined's.
+      query.whereExists((joined) => {
+        joined
+          .select(db.raw('1'))
+          .from('records as joined')
+          .whereRaw('joined.account = records.account')
+          .whereIn('joined.record_type', criterion.recordTypes)
+          .whereRaw(linkCondition(criterion.link));
+        for (const inner of criterion.criteria) applyCriterion(joined, db, inner);
+      });
+      return;
+    }
     case 'ids': {
       const column = criterion.key === 'internalId' ? 'internal_id' : 'external_id';
       const values = criterion.key === 'internalId' ? criterion.values.filter((value) => /^\d{1,18}$/.test(value)) : criterion.values;

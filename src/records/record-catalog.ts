@@ -32,8 +32,8 @@ export interface RecordSchema {
 }
 
 /**
- * How asyncSearch takes a search type: a basic search (CustomerSearchBasic) by its fields; a record
- * search (listRel:CustomerSearch) by its `basic` child, joins aside; an advanced one (criteria and
+ * How a search takes a search type: a basic search (CustomerSearchBasic) by its fields; a record
+ * search (listRel:CustomerSearch) by its `basic` child and its joins; an advanced one (criteria and
  * columns, answered with search rows) or another kind is not answered.
  */
 export type SearchKind = 'basic' | 'search' | 'advanced' | 'other';
@@ -44,6 +44,8 @@ export interface SearchType {
   kind: SearchKind;
   /** A record search's basic search type (the type of its `basic` child). */
   basic?: QName;
+  /** A record search's joins: each child besides `basic` that is a search basic (contactJoin: ContactSearchBasic). */
+  joins?: Map<string, QName>;
 }
 
 /** Search field types by local name; SearchMultiSelectField is 'ids' on internalId and externalId only (searchFieldOf). */
@@ -146,7 +148,10 @@ export class RecordCatalog implements RecordSchemas {
     if (this.schemas.extends(type, searchBasic)) return { typeName, type, kind: 'basic' };
     const elements = this.schemas.allElements(type);
     const basic = elements.find((element) => element.name === 'basic' && this.schemas.extends(element.type, searchBasic));
-    if (basic) return { typeName, type, kind: 'search', basic: basic.type };
+    if (basic) {
+      const joins = new Map(elements.filter((element) => element !== basic && this.schemas.extends(element.type, searchBasic)).map((element) => [element.name, element.type]));
+      return { typeName, type, kind: 'search', basic: basic.type, joins };
+    }
     return { typeName, type, kind: elements.some((element) => element.name === 'criteria') ? 'advanced' : 'other' };
   }
 

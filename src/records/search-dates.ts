@@ -6,7 +6,7 @@
  * rolling quarter, half or year is that many months ending with this month (this), before this
  * month (last) or before that (previous).
  */
-import type { SearchCriteria } from './search';
+import type { Criterion, SearchCriteria } from './search';
 
 export interface DateRange {
   from: Date;
@@ -139,13 +139,16 @@ export function resolveSearchDate(name: string, now: Date): DateRange | undefine
 
 /** A search with its predefined dates resolved at `now` (the clock's time when the search runs). */
 export function withDatesAt(search: SearchCriteria, now: Date): SearchCriteria {
-  return {
-    ...search,
-    criteria: search.criteria.map((criterion) => {
-      if (criterion.kind !== 'date' || criterion.predefined === undefined) return criterion;
-      const range = resolveSearchDate(criterion.predefined, now);
-      if (!range) throw new Error(`predefined search date ${criterion.predefined} has no range`);
-      return { kind: 'dateRange', field: criterion.field, operator: criterion.operator, from: range.from.toISOString(), to: range.to.toISOString() };
-    }),
-  };
+  return { ...search, criteria: criteriaAt(search.criteria, now) };
+}
+
+/** Criteria with their predefined dates resolved at `now`, a join's own among them. */
+function criteriaAt(criteria: Criterion[], now: Date): Criterion[] {
+  return criteria.map((criterion) => {
+    if (criterion.kind === 'join') return { ...criterion, criteria: criteriaAt(criterion.criteria, now) };
+    if (criterion.kind !== 'date' || criterion.predefined === undefined) return criterion;
+    const range = resolveSearchDate(criterion.predefined, now);
+    if (!range) throw new Error(`predefined search date ${criterion.predefined} has no range`);
+    return { kind: 'dateRange', field: criterion.field, operator: criterion.operator, from: range.from.toISOString(), to: range.to.toISOString() };
+  });
 }

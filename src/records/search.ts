@@ -1,3 +1,5 @@
+import type { JoinLink } from './search-joins';
+
 /** A basic search of one record family, as asyncSearch submits it. */
 
 /** The operators the store answers, by criterion kind; a field takes those its operator enumeration lists (record-catalog.ts). */
@@ -66,7 +68,9 @@ export type Criterion =
   | { kind: 'number'; field: string; operator: NumberOperator; value?: string; value2?: string }
   /** A text number compared as text (its values are not numbers). */
   | { kind: 'textNumber'; field: string; operator: NumberOperator; value?: string; value2?: string }
-  | { kind: 'enum'; field: string; operator: IdOperator; values: string[] };
+  | { kind: 'enum'; field: string; operator: IdOperator; values: string[] }
+  /** A record search's join: the record has some record of `recordTypes`, reached by `link`, that meets every criterion. */
+  | { kind: 'join'; join: string; link: JoinLink; recordTypes: string[]; criteria: Criterion[] };
 
 export interface SearchCriteria {
   /** The record types the search covers (a transaction search covers several). */

@@ -1,5 +1,5 @@
 import { parseDateTime } from '../records/date-time';
-import type { RecordCatalog } from '../records/record-catalog';
+import type { RecordCatalog, SearchType } from '../records/record-catalog';
 import {
   DATE_OPERATORS,
   ID_OPERATORS,
@@ -16,7 +16,8 @@ import {
   type StringOperator,
 } from '../records/search';
 import { resolveSearchDate } from '../records/search-dates';
-import { localOf, namespaceOf } from '../records/schema-set';
+import { SEARCH_JOINS } from '../records/search-joins';
+import { localOf, namespaceOf, type QName } from '../records/schema-set';
 import { SoapClientError } from './soap-client-error';
 import type { Scope } from './record-reader';
 import { namespacesOf } from '../records/versions';
@@ -116,9 +117,9 @@ export function readSearch(body: XmlNode, scope: Scope, version: string, catalog
       ? undefined
       : Object.entries(searchRecord).find(([key]) => key.startsWith('@_') && localName(key.slice(2)) === 'type' && recordScope.get(prefixOf(key.slice(2))) === XSI_NS)?.[1];
   if (typeof xsiType !== 'string') throw new SoapClientError('searchRecord has no xsi:type; name its search, e.g. xsi:type="platformCommon:CustomerSearchBasic".');
-  const concrete = (type: string) => namespaceOf(type).replaceAll('{{V}}', version);
+  const reader = new CriteriaReader(version, catalog);
   const search = catalog.searchType(localName(xsiType));
-  if (!search || recordScope.get(prefixOf(xsiType)) !== concrete(search.type)) {
+  if (!search || recordScope.get(prefixOf(xsiType)) !== reader.concrete(search.type)) {
     // Named: the basic searches that find records of the served types.
     const answered = catalog.searchTypes().filter((type) => type.kind === 'basic' && catalog.searchedRecordTypes(type.typeName).length > 0);
     const names =
@@ -126,7 +127,7 @@ export function readSearch(body: XmlNode, scope: Scope, version: string, catalog
         .slice(0, 12)
         .map((type) => type.typeName)
         .join(', ') + (answered.length > 12 ? ` and ${answered.length - 12} more` : '');
-    const namespace = answered.length > 0 ? ` in ${concrete(answered[0].type)}` : '';
+    const namespace = answered.length > 0 ? ` in ${reader.concrete(answered[0].type)}` : '';
     const wrappers = catalog.searchTypes().some((type) => type.kind === 'search') ? ', and the record searches holding one as <basic> (e.g. listRel:CustomerSearch)' : '';
     throw new SoapClientError(`searchRecord has xsi:type ${xsiType}; this emulator answers ${names}${namespace}${wrappers}.`);
   }
@@ -135,68 +136,101 @@ export function readSearch(body: XmlNode, scope: Scope, version: string, catalog
       `${search.typeName} is ${search.kind === 'advanced' ? 'an advanced search, answered with search rows' : 'a search'} this emulator does not answer; send a basic search (e.g. platformCommon:CustomerSearchBasic) or a record search with <basic> criteria.`,
     );
   }
-  // A record search (CustomerSearch) holds its basic search as <basic>, in its own namespace; joins are not answered.
-  let record: XmlNode = searchRecord;
-  let inScope = recordScope;
-  let basicType = search.type;
-  if (search.kind === 'search') {
-    const held = typeof searchRecord === 'string' ? [] : elementKeys(searchRecord);
-    const join = held.find((key) => localName(key) !== 'basic');
-    if (join) throw new SoapClientError(`${search.typeName}.${localName(join)}: this emulator answers a record search's <basic> criteria only, no joins.`);
-    const basic = namedChildren(searchRecord, 'basic')[0];
-    basicType = search.basic!;
-    if (!basic) return { recordTypes: catalog.searchedRecordTypes(localOf(basicType)), criteria: [] };
-    const basicNamespace = new Map([...recordScope, ...declarations(basic.node)]).get(prefixOf(basic.key));
-    if (basicNamespace !== concrete(search.type))
-      throw new SoapClientError(`${search.typeName}.basic must be in namespace ${concrete(search.type)} (got ${basicNamespace ?? 'no namespace'}).`);
-    record = basic.node;
-    inScope = new Map([...recordScope, ...declarations(record)]);
-  }
-  const typeName = localOf(basicType);
-  const fields = catalog.searchFields(typeName) ?? new Map<string, SearchField>();
+  if (search.kind === 'basic') return reader.basic(searchRecord, recordScope, search.type);
+  return reader.recordSearch(searchRecord, recordScope, search);
+}
 
-  const criteria: Criterion[] = [];
-  const ns = namespacesOf(version);
+/** Reads the criteria of a search basic, and of a record search's basic and joins, for one version's namespaces. */
+class CriteriaReader {
+  private readonly ns: ReturnType<typeof namespacesOf>;
+
+  constructor(
+    private readonly version: string,
+    private readonly catalog: RecordCatalog,
+  ) {
+    this.ns = namespacesOf(version);
+  }
+
+  concrete(type: string): string {
+    return namespaceOf(type).replaceAll('{{V}}', this.version);
+  }
+
   /** Each occurrence's namespace, from its own prefix and the declarations in scope there. */
-  const inNamespace = (parentScope: Map<string, string>, occurrence: { key: string; node: XmlNode }, expected: string, what: string) => {
+  private inNamespace(parentScope: Scope, occurrence: { key: string; node: XmlNode }, expected: string, what: string): void {
     const actual = new Map([...parentScope, ...declarations(occurrence.node)]).get(prefixOf(occurrence.key));
     if (actual !== expected) throw new SoapClientError(`${what} must be in namespace ${expected} (got ${actual ?? 'no namespace'}).`);
-  };
-  const seen = new Set<string>();
-  let recordTypes = catalog.searchedRecordTypes(typeName);
-  for (const key of typeof record === 'string' ? [] : elementKeys(record)) {
-    const name = localName(key);
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const field = fields.get(name);
-    const where = `${typeName}.${name}`;
-    if (!field) throw new SoapClientError(`${typeName} has no field ${name}; its fields are ${[...fields.keys()].join(', ')}.`);
-    for (const occurrence of namedChildren(record, name)) {
-      inNamespace(inScope, occurrence, concrete(basicType), where);
-      const node = occurrence.node;
-      const nodeScope = new Map([...inScope, ...declarations(node)]);
-      // searchValue and searchValue2 belong to the Search*Field types, in platformCore.
-      for (const valueName of ['searchValue', 'searchValue2']) {
-        for (const value of namedChildren(node, valueName)) inNamespace(nodeScope, value, ns.platformCore, `${where}.${valueName}`);
-      }
-      const values = children(node, 'searchValue');
-      if (field.kind === 'boolean') {
-        const raw = text(values[0])?.trim();
-        if (raw !== 'true' && raw !== 'false') throw new SoapClientError(`${where} needs searchValue true or false (got "${raw ?? ''}").`);
-        criteria.push({ kind: 'boolean', field: name, value: raw === 'true' });
+  }
+
+  /** A record search (listRel:CustomerSearch): its `basic` criteria, and each join's as a join criterion. */
+  recordSearch(searchRecord: XmlNode, recordScope: Scope, search: SearchType): SearchCriteria {
+    const basicType = search.basic!;
+    let found: SearchCriteria = { recordTypes: this.catalog.searchedRecordTypes(localOf(basicType)), criteria: [] };
+    const joins: Criterion[] = [];
+    const followed = SEARCH_JOINS[search.typeName] ?? {};
+    const followedNames = Object.keys(followed).join(', ') || 'none yet';
+    for (const key of typeof searchRecord === 'string' ? [] : elementKeys(searchRecord)) {
+      const name = localName(key);
+      const where = `${search.typeName}.${name}`;
+      const occurrences = namedChildren(searchRecord, name);
+      if (occurrences.length > 1) throw new SoapClientError(`${where} may appear only once.`);
+      const [occurrence] = occurrences;
+      this.inNamespace(recordScope, occurrence, this.concrete(search.type), where);
+      const inScope = new Map([...recordScope, ...declarations(occurrence.node)]);
+      if (name === 'basic') {
+        found = this.basic(occurrence.node, inScope, basicType);
         continue;
       }
-      const operator = attribute(node, 'operator');
-      if (operator === undefined || !field.operators.includes(operator)) {
-        throw new SoapClientError(`${where} needs operator one of ${field.operators.join(', ')} (got ${operator === undefined ? 'none' : `"${operator}"`}).`);
-      }
-      const criterion = readCriterion(field.kind, name, operator, node, values, where, catalog.searchDates);
-      // A family's search (transactions, items) chooses among its record types by its type field.
-      if (criterion.kind === 'enum' && name === 'type' && SEARCH_BASICS[typeName] !== undefined) recordTypes = ofTypes(recordTypes, criterion.operator, criterion.values);
-      else criteria.push(criterion);
+      const joinType = search.joins?.get(name);
+      if (joinType === undefined) throw new SoapClientError(`${search.typeName} has no join ${name}; the joins this emulator follows are ${followedNames}.`);
+      const link = followed[name];
+      if (link === undefined) throw new SoapClientError(`${where}: this emulator does not follow this join; it follows ${followedNames}.`);
+      const joined = this.basic(occurrence.node, inScope, joinType, where);
+      joins.push({ kind: 'join', join: name, link, recordTypes: joined.recordTypes, criteria: joined.criteria });
     }
+    return { recordTypes: found.recordTypes, criteria: [...found.criteria, ...joins] };
   }
-  return { recordTypes, criteria };
+
+  /** A search basic's criteria (`record` is the basic itself, or a record search's basic or join); `within` names where it is. */
+  basic(record: XmlNode, inScope: Scope, basicType: QName, within?: string): SearchCriteria {
+    const typeName = localOf(basicType);
+    const fields = this.catalog.searchFields(typeName) ?? new Map<string, SearchField>();
+    const criteria: Criterion[] = [];
+    const seen = new Set<string>();
+    let recordTypes = this.catalog.searchedRecordTypes(typeName);
+    for (const key of typeof record === 'string' ? [] : elementKeys(record)) {
+      const name = localName(key);
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const field = fields.get(name);
+      const where = `${within ?? typeName}.${name}`;
+      if (!field) throw new SoapClientError(`${within ? `${within}: ` : ''}${typeName} has no field ${name}; its fields are ${[...fields.keys()].join(', ')}.`);
+      for (const occurrence of namedChildren(record, name)) {
+        this.inNamespace(inScope, occurrence, this.concrete(basicType), where);
+        const node = occurrence.node;
+        const nodeScope = new Map([...inScope, ...declarations(node)]);
+        // searchValue and searchValue2 belong to the Search*Field types, in platformCore.
+        for (const valueName of ['searchValue', 'searchValue2']) {
+          for (const value of namedChildren(node, valueName)) this.inNamespace(nodeScope, value, this.ns.platformCore, `${where}.${valueName}`);
+        }
+        const values = children(node, 'searchValue');
+        if (field.kind === 'boolean') {
+          const raw = text(values[0])?.trim();
+          if (raw !== 'true' && raw !== 'false') throw new SoapClientError(`${where} needs searchValue true or false (got "${raw ?? ''}").`);
+          criteria.push({ kind: 'boolean', field: name, value: raw === 'true' });
+          continue;
+        }
+        const operator = attribute(node, 'operator');
+        if (operator === undefined || !field.operators.includes(operator)) {
+          throw new SoapClientError(`${where} needs operator one of ${field.operators.join(', ')} (got ${operator === undefined ? 'none' : `"${operator}"`}).`);
+        }
+        const criterion = readCriterion(field.kind, name, operator, node, values, where, this.catalog.searchDates);
+        // A family's search (transactions, items) chooses among its record types by its type field.
+        if (criterion.kind === 'enum' && name === 'type' && SEARCH_BASICS[typeName] !== undefined) recordTypes = ofTypes(recordTypes, criterion.operator, criterion.values);
+        else criteria.push(criterion);
+      }
+    }
+    return { recordTypes, criteria };
+  }
 }
 
 /** searchPreferences.pageSize, 5 to 2000, default 1000. */
