@@ -67,6 +67,12 @@ export const SEARCH_TYPES = [
   'listEmp:EmployeeSearch',
   'listAcct:ItemSearch',
   'tranSales:TransactionSearch',
+  'listRel:CustomerSearchAdvanced',
+  'listRel:ContactSearchAdvanced',
+  'listRel:VendorSearchAdvanced',
+  'listEmp:EmployeeSearchAdvanced',
+  'listAcct:ItemSearchAdvanced',
+  'tranSales:TransactionSearchAdvanced',
 ];
 /** Stand-ins for abstract types the facts reach: the seven asyncResult types and typed custom field values. */
 const SUBTYPES = [

@@ -5,7 +5,7 @@ import { BatchStepFailedError, StepFailedError } from '../jobs/step-failures';
 import type { ItemInput } from '../records/record';
 import { arrayLiteral } from './hot-query';
 import { commitOrVerify } from './committed-transaction';
-import { matchingRecords, PgRecordStore } from './pg-record-store';
+import { matchedRecord, matchingRecords, PgRecordStore } from './pg-record-store';
 import { ITEMS_AHEAD, RECENT_RATE, RUNNABLE, UNFINISHED } from './job-conditions';
 import type { StatusAnswer } from './request-path-batch';
 import type { Database } from './database';
@@ -350,7 +350,7 @@ async function saveSearchResults(trx: Knex.Transaction, job: WorkerJob, search: 
     'record_type',
     trx.raw('internal_id::text'),
     'external_id',
-    'fields',
+    matchedRecord(trx, search),
   );
   const result = await trx.raw(
     `with saved as (insert into job_items (job_id, position, is_success, record_type, internal_id, external_id, record) ? returning 1)

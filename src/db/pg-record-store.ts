@@ -132,6 +132,28 @@ function dateOf(db: Knex | Knex.Transaction, field: string): Knex.Raw {
   return column ? db.raw('??', [column]) : db.raw(`nullif(fields->>?, '')::timestamptz`, [field]);
 }
 
+/** A record row as JSON: its ids, type, times and fields (what a search row's columns are read from). */
+const recordJson = (row: string) =>
+  `jsonb_build_object('internalId', ${row}.internal_id::text, 'externalId', ${row}.external_id, 'recordType', ${row}.record_type, 'createdAt', ${row}.created_at, 'updatedAt', ${row}.updated_at, 'fields', ${row}.fields)`;
+
+/**
+ * What a search keeps of each match: its fields, or for an advanced search's rows the record and
+ * the record each join of its columns reaches (null when none), as they stand now.
+ */
+export function matchedRecord(db: Knex | Knex.Transaction, search: SearchCriteria): Knex.Raw {
+  if (!search.rows) return db.raw('fields');
+  const parts: string[] = [];
+  const bindings: Knex.RawBinding[] = [];
+  for (const part of search.rows.parts) {
+    if (!part.link) continue;
+    parts.push(
+      `?::text, (select ${recordJson('joined')} from records as joined where joined.account = records.account and joined.record_type in (select jsonb_array_elements_text(?::jsonb)) and ${linkCondition(part.link)} order by joined.internal_id limit 1)`,
+    );
+    bindings.push(part.part, JSON.stringify(part.recordTypes ?? []));
+  }
+  return db.raw(`jsonb_build_object('basic', ${recordJson('records')}${parts.map((part) => `, ${part}`).join('')})`, bindings);
+}
+
 /** `ref` (a RecordRef held as JSON) names the record `row`: by internalId, or by externalId when it gives no internalId. */
 const namesRecord = (ref: string, row: string) =>
   `(${row}.internal_id::text = ${ref}->>'@internalId' or (${ref}->>'@internalId' is null and ${row}.external_id = ${ref}->>'@externalId'))`;

@@ -1,7 +1,7 @@
 import type { Database } from './database';
-import { matchingRecords } from './pg-record-store';
+import { matchedRecord, matchingRecords } from './pg-record-store';
 import type { StoredRecord } from '../records/record';
-import type { SearchCriteria } from '../records/search';
+import type { SearchCriteria, SearchRows } from '../records/search';
 import type { SearchSnapshot, SearchSnapshots } from '../records/search-snapshots';
 
 interface SnapshotRow {
@@ -11,6 +11,7 @@ interface SnapshotRow {
   body_fields_only: boolean;
   total_records: number;
   expires_at: Date;
+  search_rows: SearchRows | null;
 }
 
 const toSnapshot = (row: SnapshotRow): SearchSnapshot => ({
@@ -20,6 +21,7 @@ const toSnapshot = (row: SnapshotRow): SearchSnapshot => ({
   bodyFieldsOnly: row.body_fields_only,
   totalRecords: row.total_records,
   expiresAt: new Date(row.expires_at),
+  rows: row.search_rows ?? undefined,
 });
 
 /** Snapshots in Postgres: the matches are copied by one INSERT … SELECT, so a large search stays in the database. */
@@ -34,6 +36,7 @@ export class PgSearchSnapshots implements SearchSnapshots {
         page_size: snapshot.pageSize,
         body_fields_only: snapshot.bodyFieldsOnly,
         total_records: 0,
+        search_rows: snapshot.rows ? JSON.stringify(snapshot.rows) : null,
         created_at: now,
         expires_at: snapshot.expiresAt,
       });
@@ -43,7 +46,7 @@ export class PgSearchSnapshots implements SearchSnapshots {
         'record_type',
         trx.raw('internal_id::text'),
         'external_id',
-        'fields',
+        matchedRecord(trx, search),
       );
       const saved = await trx.raw(
         `with saved as (insert into search_snapshot_rows (search_id, position, record_type, internal_id, external_id, record) ? returning 1)

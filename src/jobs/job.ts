@@ -1,6 +1,7 @@
 /** The job model: one row per asynchronous job, whichever face reads it. */
 
 import type { Outcome } from '../records/record-store';
+import type { SearchRows } from '../records/search';
 
 /** platformCoreTyp:AsyncStatusType, in the order NetSuite's schema lists them. */
 export const ASYNC_STATUSES = ['failed', 'finishedWithErrors', 'pending', 'processing', 'finished'] as const;
@@ -51,6 +52,8 @@ export interface Scenario {
   pageSize?: number;
   /** asyncSearch: searchPreferences.bodyFieldsOnly, records without their sublists (NetSuite's default, true). */
   bodyFieldsOnly?: boolean;
+  /** asyncSearch: an advanced search's columns, its results answered as rows of them. */
+  rows?: SearchRows;
 }
 
 /**

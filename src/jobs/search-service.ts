@@ -40,6 +40,7 @@ export class SearchService {
         account,
         pageSize: options.pageSize,
         bodyFieldsOnly: options.bodyFieldsOnly,
+        rows: search.rows,
         expiresAt: new Date(now.getTime() + this.settings.snapshotMinutes * MINUTE_MS),
       },
       withDatesAt(search, now),

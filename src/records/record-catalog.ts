@@ -1,7 +1,7 @@
 import { ValidationError } from '../lib/errors';
 import { TEMPLATE_DIR } from './wsdl-templates';
 import type { RecordSchemas } from './record-store';
-import { SEARCH_BASICS, type SearchField, type SearchFieldKind } from './search';
+import { SEARCH_BASICS, type ColumnKind, type SearchField, type SearchFieldKind } from './search';
 import { localOf, namespaceOf, qname, SchemaSet, XSD_NS, type ElementDecl, type QName } from './schema-set';
 import { builtInType, describeSimpleType, readSimpleValue, type SimpleKind, type SimpleType } from './simple-values';
 
@@ -46,7 +46,22 @@ export interface SearchType {
   basic?: QName;
   /** A record search's joins: each child besides `basic` that is a search basic (contactJoin: ContactSearchBasic). */
   joins?: Map<string, QName>;
+  /** An advanced search's `criteria` (a record search) and `columns` (a search row) types. */
+  criteria?: QName;
+  columns?: QName;
 }
+
+/** Search column field types by local name. */
+const COLUMN_KINDS: Record<string, ColumnKind> = {
+  SearchColumnStringField: 'string',
+  SearchColumnBooleanField: 'boolean',
+  SearchColumnDateField: 'date',
+  SearchColumnDoubleField: 'double',
+  SearchColumnLongField: 'long',
+  SearchColumnSelectField: 'select',
+  SearchColumnEnumSelectField: 'enumSelect',
+  SearchColumnTextNumberField: 'textNumber',
+};
 
 /** Search field types by local name; SearchMultiSelectField is 'ids' on internalId and externalId only (searchFieldOf). */
 const SEARCH_KINDS: Record<string, SearchFieldKind> = {
@@ -152,7 +167,23 @@ export class RecordCatalog implements RecordSchemas {
       const joins = new Map(elements.filter((element) => element !== basic && this.schemas.extends(element.type, searchBasic)).map((element) => [element.name, element.type]));
       return { typeName, type, kind: 'search', basic: basic.type, joins };
     }
-    return { typeName, type, kind: elements.some((element) => element.name === 'criteria') ? 'advanced' : 'other' };
+    const criteria = elements.find((element) => element.name === 'criteria');
+    const columns = elements.find((element) => element.name === 'columns');
+    if (criteria && columns) return { typeName, type, kind: 'advanced', criteria: criteria.type, columns: columns.type };
+    return { typeName, type, kind: 'other' };
+  }
+
+  /** A search row type's parts (basic and joins, each a row basic type), in schema order. */
+  rowParts(rowType: QName): ElementDecl[] {
+    return this.schemas.allElements(rowType);
+  }
+
+  /**
+   * A row basic type's columns in schema order, each with the kind of its SearchColumn…Field type;
+   * undefined for one of another type (customFieldList's SearchColumnCustomFieldList).
+   */
+  rowColumns(rowBasicType: QName): Array<{ name: string; namespace: string; kind: ColumnKind | undefined }> {
+    return this.schemas.allElements(rowBasicType).map((element) => ({ name: element.name, namespace: element.namespace, kind: COLUMN_KINDS[localOf(element.type)] }));
   }
 
   get(recordType: string): RecordSchema | undefined {

@@ -1,4 +1,4 @@
-import type { SearchCriteria } from './search';
+import type { SearchCriteria, SearchRows } from './search';
 import type { StoredRecord } from './record';
 
 /** A synchronous search's matches as they stood when it ran, paged by searchMoreWithId until it expires. */
@@ -7,6 +7,8 @@ export interface SearchSnapshot {
   account: string;
   pageSize: number;
   bodyFieldsOnly: boolean;
+  /** An advanced search's columns: its matches are answered as rows of them. */
+  rows?: SearchRows;
   totalRecords: number;
   expiresAt: Date;
 }

@@ -76,6 +76,34 @@ export interface SearchCriteria {
   /** The record types the search covers (a transaction search covers several). */
   recordTypes: string[];
   criteria: Criterion[];
+  /** An advanced search's columns: its matches are answered as search rows of these. */
+  rows?: SearchRows;
+}
+
+/** What a column's SearchColumn…Field type holds as its searchValue. */
+export type ColumnKind = 'string' | 'boolean' | 'date' | 'double' | 'long' | 'select' | 'enumSelect' | 'textNumber';
+
+export interface SearchColumn {
+  field: string;
+  kind: ColumnKind;
+  customLabel?: string;
+}
+
+/** A search row's part: `basic` (the record's own columns) or a join reaching one record by `link`. */
+export interface RowPart {
+  part: string;
+  /** Its element's namespace and the row basic's (e.g. platformCommon's), templates with {{V}}. */
+  namespace: string;
+  columnNamespace: string;
+  columns: SearchColumn[];
+  link?: JoinLink;
+  recordTypes?: string[];
+}
+
+/** An advanced search's rows: their type (xsi:type, e.g. listRel:CustomerSearchRow) and parts in schema order. */
+export interface SearchRows {
+  rowType: string;
+  parts: RowPart[];
 }
 
 /** Basic searches of a family of record types; any other covers the record type it is named after (CustomerSearchBasic: customer). */

@@ -9,7 +9,7 @@ import type { SoapRequest } from './envelope-parser';
 import { SoapClientError } from './soap-client-error';
 import type { ResultWriter } from './result-writer';
 import { RecordReader } from './record-reader';
-import { readBodyFieldsOnly, readPageSize, readSearch } from './search-reader';
+import { readBodyFieldsOnly, readPageSize, readReturnSearchColumns, readSearch } from './search-reader';
 import { statusResponseXml } from './result-writer';
 import { child, text } from './xml-read';
 
@@ -71,6 +71,11 @@ function withinLimit(operation: AsyncOperation, count: number): void {
 /** The operations, by body element name: validate, call the job service, write the answer. */
 export function createOperations(jobs: JobService, searches: SearchService, writer: ResultWriter, catalogs: VersionCatalogs): Record<string, OperationHandler> {
   const reader = (call: SoapCall) => new RecordReader(catalogs.forVersion(call.version), call.version);
+  /** The search a call sends; with searchPreferences.returnSearchColumns false, an advanced one answers records, not rows. */
+  const searchOf = (call: SoapCall) => {
+    const search = readSearch(call.request.body, call.request.scope, call.version, catalogs.forVersion(call.version));
+    return readReturnSearchColumns(call.request.headers) ? search : { ...search, rows: undefined };
+  };
   const submit = async (call: SoapCall, operation: AsyncOperation, inputs: ItemInput[]) => {
     withinLimit(operation, inputs.length);
     return statusResponseXml(operation, await jobs.submit(call.principal.account, operation, inputs), call.version);
@@ -109,7 +114,7 @@ export function createOperations(jobs: JobService, searches: SearchService, writ
           .map((item) => ({ kind: 'initialize', ...item })),
       ),
     async search(call) {
-      const search = readSearch(call.request.body, call.request.scope, call.version, catalogs.forVersion(call.version));
+      const search = searchOf(call);
       const options = { pageSize: readPageSize(call.request.headers), bodyFieldsOnly: readBodyFieldsOnly(call.request.headers) };
       return writer.searchResponseXml('search', await searches.search(call.principal.account, search, options), call.version);
     },
@@ -118,10 +123,10 @@ export function createOperations(jobs: JobService, searches: SearchService, writ
       return writer.searchResponseXml('searchMoreWithId', page, call.version);
     },
     async asyncSearch(call) {
-      const search = readSearch(call.request.body, call.request.scope, call.version, catalogs.forVersion(call.version));
+      const search = searchOf(call);
       const pageSize = readPageSize(call.request.headers);
       const bodyFieldsOnly = readBodyFieldsOnly(call.request.headers);
-      const view = await jobs.submit(call.principal.account, 'asyncSearch', [{ kind: 'search', search }], { pageSize, bodyFieldsOnly });
+      const view = await jobs.submit(call.principal.account, 'asyncSearch', [{ kind: 'search', search }], { pageSize, bodyFieldsOnly, rows: search.rows });
       return statusResponseXml('asyncSearch', view, call.version);
     },
   };

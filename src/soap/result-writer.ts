@@ -4,6 +4,7 @@ import type { SearchPage } from '../jobs/search-service';
 import type { RecordCatalog } from '../records/record-catalog';
 import type { VersionCatalogs } from '../records/version-catalogs';
 import { RecordWriter } from './record-writer';
+import { SearchRowWriter } from './search-row-writer';
 import { success } from '../worker/record-operations';
 import { namespacesOf } from '../records/versions';
 import { attribute, escapeXml, formatDouble, XSI_NS, xmlns } from './xml-write';
@@ -69,14 +70,18 @@ export class ResultWriter {
       const found = job.processedItems;
       let list = '';
       const bodyFieldsOnly = job.scenario.bodyFieldsOnly ?? true;
-      for (const item of page.items) list += records.recordXml('platformCore:record', item, false, bodyFieldsOnly);
+      const { rows } = job.scenario;
+      if (rows) {
+        const rowWriter = new SearchRowWriter(version);
+        for (const item of page.items) list += rowWriter.rowXml(rows, item.record ?? {});
+      } else for (const item of page.items) list += records.recordXml('platformCore:record', item, false, bodyFieldsOnly);
       content =
         `<platformCore:searchResult>${listStatus}` +
         `<platformCore:totalRecords>${found}</platformCore:totalRecords>` +
         `<platformCore:pageSize>${page.pageSize}</platformCore:pageSize>` +
         `<platformCore:totalPages>${Math.ceil(found / page.pageSize)}</platformCore:totalPages>` +
         `<platformCore:pageIndex>${page.pageIndex}</platformCore:pageIndex>` +
-        `<platformCore:recordList>${list}</platformCore:recordList>` +
+        (rows ? `<platformCore:searchRowList>${list}</platformCore:searchRowList>` : `<platformCore:recordList>${list}</platformCore:recordList>`) +
         `</platformCore:searchResult>`;
     }
     return (
@@ -96,8 +101,10 @@ export class ResultWriter {
       const records = this.recordWriter(version);
       const { snapshot } = page;
       let list = '';
+      const { rows } = snapshot;
       page.records.forEach((record, index) => {
-        list += records.recordXml('platformCore:record', { position: index + 1, ...success(record, true) }, false, snapshot.bodyFieldsOnly);
+        if (rows) list += new SearchRowWriter(version).rowXml(rows, record.fields);
+        else list += records.recordXml('platformCore:record', { position: index + 1, ...success(record, true) }, false, snapshot.bodyFieldsOnly);
       });
       content =
         statusXml(true, null, null) +
@@ -106,7 +113,7 @@ export class ResultWriter {
         `<platformCore:totalPages>${page.totalPages}</platformCore:totalPages>` +
         `<platformCore:pageIndex>${page.pageIndex}</platformCore:pageIndex>` +
         `<platformCore:searchId>${escapeXml(snapshot.searchId)}</platformCore:searchId>` +
-        `<platformCore:recordList>${list}</platformCore:recordList>`;
+        (rows ? `<platformCore:searchRowList>${list}</platformCore:searchRowList>` : `<platformCore:recordList>${list}</platformCore:recordList>`);
     }
     return `<platformMsgs:${operation}Response${declared}><platformCore:searchResult>${content}</platformCore:searchResult></platformMsgs:${operation}Response>`;
   }

@@ -10,8 +10,11 @@ import {
   type DateOperator,
   type IdOperator,
   type NumberOperator,
+  type RowPart,
+  type SearchColumn,
   type SearchCriteria,
   type SearchField,
+  type SearchRows,
   type SearchFieldKind,
   type StringOperator,
 } from '../records/search';
@@ -131,12 +134,11 @@ export function readSearch(body: XmlNode, scope: Scope, version: string, catalog
     const wrappers = catalog.searchTypes().some((type) => type.kind === 'search') ? ', and the record searches holding one as <basic> (e.g. listRel:CustomerSearch)' : '';
     throw new SoapClientError(`searchRecord has xsi:type ${xsiType}; this emulator answers ${names}${namespace}${wrappers}.`);
   }
-  if (search.kind === 'advanced' || search.kind === 'other') {
-    throw new SoapClientError(
-      `${search.typeName} is ${search.kind === 'advanced' ? 'an advanced search, answered with search rows' : 'a search'} this emulator does not answer; send a basic search (e.g. platformCommon:CustomerSearchBasic) or a record search with <basic> criteria.`,
-    );
+  if (search.kind === 'other') {
+    throw new SoapClientError(`${search.typeName} is a search this emulator does not answer; send a basic, record or advanced search (e.g. listRel:CustomerSearchAdvanced).`);
   }
   if (search.kind === 'basic') return reader.basic(searchRecord, recordScope, search.type);
+  if (search.kind === 'advanced') return reader.advanced(searchRecord, recordScope, search);
   return reader.recordSearch(searchRecord, recordScope, search);
 }
 
@@ -151,8 +153,13 @@ class CriteriaReader {
     this.ns = namespacesOf(version);
   }
 
+  /** A type's namespace, for this version. */
   concrete(type: string): string {
-    return namespaceOf(type).replaceAll('{{V}}', this.version);
+    return this.inVersion(namespaceOf(type));
+  }
+
+  private inVersion(namespace: string): string {
+    return namespace.replaceAll('{{V}}', this.version);
   }
 
   /** Each occurrence's namespace, from its own prefix and the declarations in scope there. */
@@ -188,6 +195,86 @@ class CriteriaReader {
       joins.push({ kind: 'join', join: name, link, recordTypes: joined.recordTypes, criteria: joined.criteria });
     }
     return { recordTypes: found.recordTypes, criteria: [...found.criteria, ...joins] };
+  }
+
+  /** An advanced search (listRel:CustomerSearchAdvanced): its criteria, a record search, and its columns, a search row. */
+  advanced(searchRecord: XmlNode, recordScope: Scope, search: SearchType): SearchCriteria {
+    for (const name of ['savedSearchId', 'savedSearchScriptId']) {
+      if (attribute(searchRecord, name) !== undefined)
+        throw new SoapClientError(`${search.typeName}.${name}: saved searches are not answered yet; send the search's criteria and columns.`);
+    }
+    const criteriaSearch = this.catalog.searchType(localOf(search.criteria!));
+    if (criteriaSearch?.kind !== 'search') throw new SoapClientError(`${search.typeName}'s criteria are not a record search this emulator answers.`);
+    let found: SearchCriteria = { recordTypes: this.catalog.searchedRecordTypes(localOf(criteriaSearch.basic!)), criteria: [] };
+    let rows: SearchRows | undefined;
+    for (const key of typeof searchRecord === 'string' ? [] : elementKeys(searchRecord)) {
+      const name = localName(key);
+      const where = `${search.typeName}.${name}`;
+      const occurrences = namedChildren(searchRecord, name);
+      if (occurrences.length > 1) throw new SoapClientError(`${where} may appear only once.`);
+      const [occurrence] = occurrences;
+      if (name !== 'criteria' && name !== 'columns') throw new SoapClientError(`${search.typeName} has no ${name}; it takes criteria and columns.`);
+      this.inNamespace(recordScope, occurrence, this.concrete(search.type), where);
+      const inScope = new Map([...recordScope, ...declarations(occurrence.node)]);
+      if (name === 'criteria') found = this.recordSearch(occurrence.node, inScope, criteriaSearch);
+      else rows = this.columns(occurrence.node, inScope, search.columns!, criteriaSearch, where);
+    }
+    // Without columns there are no rows to answer: the records are, as a record search's.
+    return rows && rows.parts.length > 0 ? { ...found, rows } : found;
+  }
+
+  /** An advanced search's columns: each part (basic, or a join reaching one record) and its columns, in schema order. */
+  private columns(node: XmlNode, inScope: Scope, rowType: QName, criteriaSearch: SearchType, within: string): SearchRows {
+    const parts = this.catalog.rowParts(rowType);
+    const followed = SEARCH_JOINS[criteriaSearch.typeName] ?? {};
+    const oneRecordJoins = Object.keys(followed).filter((join) => followed[join].via === 'field');
+    const chosen: RowPart[] = [];
+    for (const key of typeof node === 'string' ? [] : elementKeys(node)) {
+      const name = localName(key);
+      const where = `${within}.${name}`;
+      const part = parts.find((one) => one.name === name);
+      if (!part) throw new SoapClientError(`${localOf(rowType)} has no ${name}; its parts are basic and joins such as ${oneRecordJoins.join(', ') || 'none'}.`);
+      const occurrences = namedChildren(node, name);
+      if (occurrences.length > 1) throw new SoapClientError(`${where} may appear only once.`);
+      const [occurrence] = occurrences;
+      this.inNamespace(inScope, occurrence, this.inVersion(part.namespace), where);
+      let joined: Pick<RowPart, 'link' | 'recordTypes'> = {};
+      if (name !== 'basic') {
+        const link = followed[name];
+        if (link === undefined || link.via !== 'field') {
+          const why = link === undefined ? 'this emulator does not follow this join' : 'a join to many records (a row for each) is not answered yet';
+          throw new SoapClientError(`${where}: ${why}; columns are answered for basic and ${oneRecordJoins.join(', ') || 'no join'}.`);
+        }
+        joined = { link, recordTypes: this.catalog.searchedRecordTypes(localOf(criteriaSearch.joins!.get(name)!)) };
+      }
+      const available = this.catalog.rowColumns(part.type);
+      const partScope = new Map([...inScope, ...declarations(occurrence.node)]);
+      const columns: Array<SearchColumn & { at: number }> = [];
+      for (const columnKey of typeof occurrence.node === 'string' ? [] : elementKeys(occurrence.node)) {
+        const field = localName(columnKey);
+        const at = available.findIndex((column) => column.name === field);
+        if (at < 0) throw new SoapClientError(`${where}: ${localOf(part.type)} has no column ${field}.`);
+        const { kind, namespace } = available[at];
+        if (kind === undefined) throw new SoapClientError(`${where}.${field}: custom field columns are not answered yet.`);
+        for (const column of namedChildren(occurrence.node, field)) {
+          this.inNamespace(partScope, column, this.inVersion(namespace), `${where}.${field}`);
+          const label = namedChildren(column.node, 'customLabel')[0];
+          if (label) this.inNamespace(new Map([...partScope, ...declarations(column.node)]), label, this.ns.platformCore, `${where}.${field}.customLabel`);
+          columns.push({ field, kind, customLabel: label ? (text(label.node) ?? '') : undefined, at });
+        }
+      }
+      if (columns.length === 0) continue;
+      columns.sort((a, b) => a.at - b.at);
+      chosen.push({
+        part: name,
+        namespace: part.namespace,
+        columnNamespace: available[columns[0].at].namespace,
+        columns: columns.map(({ at: _at, ...column }) => column),
+        ...joined,
+      });
+    }
+    chosen.sort((a, b) => parts.findIndex((one) => one.name === a.part) - parts.findIndex((one) => one.name === b.part));
+    return { rowType, parts: chosen };
   }
 
   /** A search basic's criteria (`record` is the basic itself, or a record search's basic or join); `within` names where it is. */
@@ -246,9 +333,19 @@ export function readPageSize(headers: Map<string, XmlNode>): number {
 
 /** searchPreferences.bodyFieldsOnly, an xsd:boolean, default true. */
 export function readBodyFieldsOnly(headers: Map<string, XmlNode>): boolean {
-  const raw = text(child(headers.get('searchPreferences'), 'bodyFieldsOnly'))?.trim();
+  return readPreference(headers, 'bodyFieldsOnly');
+}
+
+/** searchPreferences.returnSearchColumns (default true): false answers an advanced search with its records, not rows. */
+export function readReturnSearchColumns(headers: Map<string, XmlNode>): boolean {
+  return readPreference(headers, 'returnSearchColumns');
+}
+
+/** A boolean of searchPreferences; absent, true (the default of both NetSuite reads). */
+function readPreference(headers: Map<string, XmlNode>, name: string): boolean {
+  const raw = text(child(headers.get('searchPreferences'), name))?.trim();
   if (raw === undefined || raw === '') return true;
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
-  throw new SoapClientError(`searchPreferences.bodyFieldsOnly must be true or false (got "${raw}").`);
+  throw new SoapClientError(`searchPreferences.${name} must be true or false (got "${raw}").`);
 }

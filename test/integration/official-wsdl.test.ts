@@ -161,7 +161,7 @@ describe.each(LAYOUTS)('NETSUITE_WSDL_DIR holding NetSuite-style files (%s)', (_
     }
   });
 
-  it("answers asyncSearch with the tree's search types: a basic search, and a record search holding one", async () => {
+  it("answers asyncSearch with the tree's search types: a basic search, a record search holding one, and an advanced search's criteria", async () => {
     await submitAndRead(t, 'asyncAddList', partner(`s-${layout}-${imports}`, `FIND-${layout}-${imports}`));
     const code = `<common:partnerCode operator="is"><core:searchValue>FIND-${layout}-${imports}</core:searchValue></common:partnerCode>`;
     for (const searchRecord of [
@@ -173,9 +173,19 @@ describe.each(LAYOUTS)('NETSUITE_WSDL_DIR holding NetSuite-style files (%s)', (_
       expect(searchResult.totalRecords).toBe('1');
       expect(searchResult.recordList.record['@externalId']).toBe(`s-${layout}-${imports}`);
     }
-    const advanced = await postSoap(t.url, OFFICIAL, envelope(OFFICIAL, 'asyncSearch', '<msg:searchRecord xsi:type="listRel:PartnerSearchAdvanced"/>'));
-    expect(advanced.status).toBe(500);
-    expect(advanced.text).toContain('PartnerSearchAdvanced is an advanced search');
+    // The tree's PartnerSearchRow declares no parts: criteria answer records, a column part is refused.
+    const advanced = await submitAndRead(
+      t,
+      'asyncSearch',
+      `<msg:searchRecord xsi:type="listRel:PartnerSearchAdvanced"><listRel:criteria><listRel:basic>${code}</listRel:basic></listRel:criteria></msg:searchRecord>`,
+    );
+    expect(advanced.body.getAsyncResultResponse.asyncResult.searchResult.recordList.record['@externalId']).toBe(`s-${layout}-${imports}`);
+    const columns = await postSoap(
+      t.url,
+      OFFICIAL,
+      envelope(OFFICIAL, 'asyncSearch', '<msg:searchRecord xsi:type="listRel:PartnerSearchAdvanced"><listRel:columns><listRel:basic/></listRel:columns></msg:searchRecord>'),
+    );
+    expect(faultOf(columns).faultstring).toContain('PartnerSearchRow has no basic');
   });
 
   it('serves a client generated from the served WSDL: node-soap submits a Campaign, polls, and reads the result', async () => {

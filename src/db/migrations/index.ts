@@ -22,6 +22,7 @@ import * as m020 from './020-fault-rules-version';
 import * as m021 from './021-journal-inline-rows';
 import * as m022 from './022-journal-generations';
 import * as m023 from './023-search-snapshots';
+import * as m024 from './024-search-snapshot-rows-shape';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -51,6 +52,7 @@ const migrations: Record<string, Knex.Migration> = {
   '021-journal-inline-rows': m021,
   '022-journal-generations': m022,
   '023-search-snapshots': m023,
+  '024-search-snapshot-rows-shape': m024,
 };
 
 /** Migrations renamed after they first ran, old name to new: a database that ran one under its old name is told the new one. */

@@ -1,0 +1,102 @@
+import { prefixFor } from '../records/record-catalog';
+import { localOf, namespaceOf } from '../records/schema-set';
+import type { ColumnKind, RowPart, SearchColumn, SearchRows } from '../records/search';
+import { builtInType, readSimpleValue } from '../records/simple-values';
+import { attribute, escapeXml, xmlns } from './xml-write';
+
+/**
+ * An advanced search's rows: for each match, `<platformCore:searchRow xsi:type="…SearchRow">` with
+ * each part (basic, then joins, in schema order) holding its columns in schema order. A column is
+ * written when the record holds a value of its column type, as NetSuite leaves empty columns out.
+ */
+
+/** A record as a search keeps it for its row (pg-record-store.ts matchedRecord). */
+interface RowRecord {
+  internalId: string;
+  externalId: string | null;
+  recordType: string;
+  createdAt: string;
+  updatedAt: string;
+  fields: Record<string, unknown>;
+}
+
+/** The schema's built-in type of each column kind's searchValue (select is a RecordRef). */
+const VALUE_TYPES: Partial<Record<ColumnKind, string>> = { boolean: 'boolean', date: 'dateTime', double: 'double', long: 'long' };
+
+/** The record's own values, kept as columns of its row: ids, times and type. */
+function ownValue(record: RowRecord, field: string, kind: ColumnKind): unknown {
+  if (field === 'internalId' && kind === 'select') return { '@internalId': record.internalId };
+  if (field === 'externalId' && kind === 'select') return record.externalId === null ? undefined : { '@externalId': record.externalId };
+  if (field === 'dateCreated' || field === 'createdDate') return record.createdAt;
+  if (field === 'lastModifiedDate') return record.updatedAt;
+  if (field === 'type' && kind === 'enumSelect') return `_${record.recordType}`;
+  return record.fields[field];
+}
+
+/** A column's searchValue, or undefined when the record holds none of its type. */
+function searchValueXml(value: unknown, kind: ColumnKind): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (kind === 'select') {
+    if (typeof value !== 'object' || Array.isArray(value)) return undefined;
+    const ref = value as Record<string, unknown>;
+    const id = (name: string) => (typeof ref[name] === 'string' ? (ref[name] as string) : undefined);
+    if (id('@internalId') === undefined && id('@externalId') === undefined) return undefined;
+    const name = typeof ref.name === 'string' ? `<platformCore:name>${escapeXml(ref.name)}</platformCore:name>` : '';
+    return `<platformCore:searchValue${attribute('internalId', id('@internalId'))}${attribute('externalId', id('@externalId'))}${attribute('type', id('@type'))}>${name}</platformCore:searchValue>`;
+  }
+  if (typeof value === 'object') return undefined;
+  let text = String(value);
+  const typeName = VALUE_TYPES[kind];
+  if (typeName === 'dateTime') {
+    const at = new Date(text);
+    if (Number.isNaN(at.getTime())) return undefined;
+    text = at.toISOString();
+  } else if (typeName !== undefined) {
+    const read = readSimpleValue(builtInType(typeName)!, text);
+    if (read === undefined) return undefined;
+    text = read;
+  } else if (text === '') return undefined;
+  return `<platformCore:searchValue>${escapeXml(text)}</platformCore:searchValue>`;
+}
+
+function columnXml(record: RowRecord, column: SearchColumn, prefix: string): string {
+  const value = searchValueXml(ownValue(record, column.field, column.kind), column.kind);
+  if (value === undefined) return '';
+  const label = column.customLabel === undefined ? '' : `<platformCore:customLabel>${escapeXml(column.customLabel)}</platformCore:customLabel>`;
+  return `<${prefix}:${column.field}>${label}${value}</${prefix}:${column.field}>`;
+}
+
+export class SearchRowWriter {
+  constructor(private readonly version: string) {}
+
+  private concrete(namespace: string): string {
+    return namespace.replaceAll('{{V}}', this.version);
+  }
+
+  private prefixOf(namespace: string, fallback: string): string {
+    return prefixFor(this.concrete(namespace)) ?? fallback;
+  }
+
+  /** One match's row from what the search kept of it (`basic`, and each join part's record or null); platformCore and xsi are declared around it. */
+  rowXml(rows: SearchRows, kept: Record<string, unknown>): string {
+    const rowNamespace = namespaceOf(rows.rowType);
+    const rowPrefix = this.prefixOf(rowNamespace, 'row');
+    const declared = new Map([[rowPrefix, this.concrete(rowNamespace)]]);
+    let parts = '';
+    for (const part of rows.parts) {
+      const record = kept[part.part] as RowRecord | null | undefined;
+      if (!record) continue;
+      const xml = this.partXml(part, record);
+      if (xml === '') continue;
+      declared.set(this.prefixOf(part.columnNamespace, 'col'), this.concrete(part.columnNamespace));
+      parts += `<${rowPrefix}:${part.part}>${xml}</${rowPrefix}:${part.part}>`;
+    }
+    const declarations = [...declared].map(([prefix, namespace]) => xmlns(prefix, namespace)).join('');
+    return `<platformCore:searchRow${declarations} xsi:type="${rowPrefix}:${localOf(rows.rowType)}">${parts}</platformCore:searchRow>`;
+  }
+
+  private partXml(part: RowPart, record: RowRecord): string {
+    const prefix = this.prefixOf(part.columnNamespace, 'col');
+    return part.columns.map((column) => columnXml(record, column, prefix)).join('');
+  }
+}
