@@ -168,6 +168,18 @@ class CriteriaReader {
     if (actual !== expected) throw new SoapClientError(`${what} must be in namespace ${expected} (got ${actual ?? 'no namespace'}).`);
   }
 
+  /** Each child element of `node`, refused if repeated or outside `namespace`, with the scope inside it; `within` names `node`. */
+  private *singleChildren(node: XmlNode, scope: Scope, namespace: string, within: string): Generator<{ name: string; where: string; node: XmlNode; inScope: Scope }> {
+    for (const key of typeof node === 'string' ? [] : elementKeys(node)) {
+      const name = localName(key);
+      const where = `${within}.${name}`;
+      const occurrences = namedChildren(node, name);
+      if (occurrences.length > 1) throw new SoapClientError(`${where} may appear only once.`);
+      this.inNamespace(scope, occurrences[0], namespace, where);
+      yield { name, where, node: occurrences[0].node, inScope: new Map([...scope, ...declarations(occurrences[0].node)]) };
+    }
+  }
+
   /** A record search (listRel:CustomerSearch): its `basic` criteria, and each join's as a join criterion. */
   recordSearch(searchRecord: XmlNode, recordScope: Scope, search: SearchType): SearchCriteria {
     const basicType = search.basic!;
@@ -175,23 +187,16 @@ class CriteriaReader {
     const joins: Criterion[] = [];
     const followed = SEARCH_JOINS[search.typeName] ?? {};
     const followedNames = Object.keys(followed).join(', ') || 'none yet';
-    for (const key of typeof searchRecord === 'string' ? [] : elementKeys(searchRecord)) {
-      const name = localName(key);
-      const where = `${search.typeName}.${name}`;
-      const occurrences = namedChildren(searchRecord, name);
-      if (occurrences.length > 1) throw new SoapClientError(`${where} may appear only once.`);
-      const [occurrence] = occurrences;
-      this.inNamespace(recordScope, occurrence, this.concrete(search.type), where);
-      const inScope = new Map([...recordScope, ...declarations(occurrence.node)]);
+    for (const { name, where, node, inScope } of this.singleChildren(searchRecord, recordScope, this.concrete(search.type), search.typeName)) {
       if (name === 'basic') {
-        found = this.basic(occurrence.node, inScope, basicType);
+        found = this.basic(node, inScope, basicType);
         continue;
       }
       const joinType = search.joins?.get(name);
       if (joinType === undefined) throw new SoapClientError(`${search.typeName} has no join ${name}; the joins this emulator follows are ${followedNames}.`);
       const link = followed[name];
       if (link === undefined) throw new SoapClientError(`${where}: this emulator does not follow this join; it follows ${followedNames}.`);
-      const joined = this.basic(occurrence.node, inScope, joinType, where);
+      const joined = this.basic(node, inScope, joinType, where);
       joins.push({ kind: 'join', join: name, link, recordTypes: joined.recordTypes, criteria: joined.criteria });
     }
     return { recordTypes: found.recordTypes, criteria: [...found.criteria, ...joins] };
@@ -207,17 +212,10 @@ class CriteriaReader {
     if (criteriaSearch?.kind !== 'search') throw new SoapClientError(`${search.typeName}'s criteria are not a record search this emulator answers.`);
     let found: SearchCriteria = { recordTypes: this.catalog.searchedRecordTypes(localOf(criteriaSearch.basic!)), criteria: [] };
     let rows: SearchRows | undefined;
-    for (const key of typeof searchRecord === 'string' ? [] : elementKeys(searchRecord)) {
-      const name = localName(key);
-      const where = `${search.typeName}.${name}`;
-      const occurrences = namedChildren(searchRecord, name);
-      if (occurrences.length > 1) throw new SoapClientError(`${where} may appear only once.`);
-      const [occurrence] = occurrences;
-      if (name !== 'criteria' && name !== 'columns') throw new SoapClientError(`${search.typeName} has no ${name}; it takes criteria and columns.`);
-      this.inNamespace(recordScope, occurrence, this.concrete(search.type), where);
-      const inScope = new Map([...recordScope, ...declarations(occurrence.node)]);
-      if (name === 'criteria') found = this.recordSearch(occurrence.node, inScope, criteriaSearch);
-      else rows = this.columns(occurrence.node, inScope, search.columns!, criteriaSearch, where);
+    for (const { name, where, node, inScope } of this.singleChildren(searchRecord, recordScope, this.concrete(search.type), search.typeName)) {
+      if (name === 'criteria') found = this.recordSearch(node, inScope, criteriaSearch);
+      else if (name === 'columns') rows = this.columns(node, inScope, search.columns!, criteriaSearch, where);
+      else throw new SoapClientError(`${search.typeName} has no ${name}; it takes criteria and columns.`);
     }
     // Without columns there are no rows to answer: the records are, as a record search's.
     return rows && rows.parts.length > 0 ? { ...found, rows } : found;
@@ -229,15 +227,9 @@ class CriteriaReader {
     const followed = SEARCH_JOINS[criteriaSearch.typeName] ?? {};
     const oneRecordJoins = Object.keys(followed).filter((join) => followed[join].via === 'field');
     const chosen: RowPart[] = [];
-    for (const key of typeof node === 'string' ? [] : elementKeys(node)) {
-      const name = localName(key);
-      const where = `${within}.${name}`;
+    for (const { name, where, node: partNode, inScope: partScope } of this.singleChildren(node, inScope, this.concrete(rowType), within)) {
       const part = parts.find((one) => one.name === name);
       if (!part) throw new SoapClientError(`${localOf(rowType)} has no ${name}; its parts are basic and joins such as ${oneRecordJoins.join(', ') || 'none'}.`);
-      const occurrences = namedChildren(node, name);
-      if (occurrences.length > 1) throw new SoapClientError(`${where} may appear only once.`);
-      const [occurrence] = occurrences;
-      this.inNamespace(inScope, occurrence, this.inVersion(part.namespace), where);
       let joined: Pick<RowPart, 'link' | 'recordTypes'> = {};
       if (name !== 'basic') {
         const link = followed[name];
@@ -248,15 +240,14 @@ class CriteriaReader {
         joined = { link, recordTypes: this.catalog.searchedRecordTypes(localOf(criteriaSearch.joins!.get(name)!)) };
       }
       const available = this.catalog.rowColumns(part.type);
-      const partScope = new Map([...inScope, ...declarations(occurrence.node)]);
       const columns: Array<SearchColumn & { at: number }> = [];
-      for (const columnKey of typeof occurrence.node === 'string' ? [] : elementKeys(occurrence.node)) {
+      for (const columnKey of typeof partNode === 'string' ? [] : elementKeys(partNode)) {
         const field = localName(columnKey);
         const at = available.findIndex((column) => column.name === field);
         if (at < 0) throw new SoapClientError(`${where}: ${localOf(part.type)} has no column ${field}.`);
         const { kind, namespace } = available[at];
         if (kind === undefined) throw new SoapClientError(`${where}.${field}: custom field columns are not answered yet.`);
-        for (const column of namedChildren(occurrence.node, field)) {
+        for (const column of namedChildren(partNode, field)) {
           this.inNamespace(partScope, column, this.inVersion(namespace), `${where}.${field}`);
           const label = namedChildren(column.node, 'customLabel')[0];
           if (label) this.inNamespace(new Map([...partScope, ...declarations(column.node)]), label, this.ns.platformCore, `${where}.${field}.customLabel`);

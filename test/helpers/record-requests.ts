@@ -25,6 +25,9 @@ export function request(operation: string, inner: string, options: { account?: s
 }
 
 export const customer = (attributes: string, fields: string) => `<msg:record xsi:type="listRel:Customer" ${attributes}>${fields}</msg:record>`;
+/** A record of `type` (prefix:Type) with an externalId, its fields, and the namespace declarations (` xmlns:…`) its prefix needs. */
+export const typedRecord = (type: string, externalId: string, fields: string, xmlns = '') =>
+  `<msg:record xsi:type="${type}" externalId="${externalId}"${xmlns}>${fields}</msg:record>`;
 export const ref = (attributes: string) => `<msg:baseRef xsi:type="core:RecordRef" ${attributes}/>`;
 export const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
@@ -45,6 +48,17 @@ export class RecordRequests {
     const done = statusOf(await checkAsyncStatus(this.t.url, status.jobId, V, options.account));
     expect(['finished', 'finishedWithErrors', 'failed']).toContain(done.status);
     return status.jobId;
+  }
+
+  /** Adds `records` in one asyncAddList job, each of which must succeed; their internalIds by externalId. */
+  async addAll(records: string, account: string): Promise<Record<string, string>> {
+    const jobId = await this.submitAndRun('asyncAddList', records, { account });
+    const ids: Record<string, string> = {};
+    for (const response of await this.writeResults(jobId, account)) {
+      expect(response.status['@isSuccess']).toBe('true');
+      ids[response.baseRef['@externalId']] = response.baseRef['@internalId'];
+    }
+    return ids;
   }
 
   async writeResults(jobId: string, account?: string) {

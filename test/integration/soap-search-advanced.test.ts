@@ -1,4 +1,4 @@
-import { asList, RecordRequests, request, V } from '../helpers/record-requests';
+import { asList, RecordRequests, request, typedRecord, V } from '../helpers/record-requests';
 import { startTestService, type TestService } from '../helpers/service';
 import { faultOf, getAsyncResult, postSoap } from '../helpers/soap';
 
@@ -14,15 +14,9 @@ let t: TestService;
 let r: RecordRequests;
 const ids: Record<string, string> = {};
 
-const record = (type: string, externalId: string, fields: string, xmlns = '') => `<msg:record xsi:type="${type}" externalId="${externalId}"${xmlns}>${fields}</msg:record>`;
+const record = typedRecord;
 
-async function add(records: string): Promise<void> {
-  const jobId = await r.submitAndRun('asyncAddList', records, { account: ACCOUNT });
-  for (const response of await r.writeResults(jobId, ACCOUNT)) {
-    expect(response.status['@isSuccess']).toBe('true');
-    ids[response.baseRef['@externalId']] = response.baseRef['@internalId'];
-  }
-}
+const add = async (records: string) => Object.assign(ids, await r.addAll(records, ACCOUNT));
 
 beforeAll(async () => {
   t = await startTestService();

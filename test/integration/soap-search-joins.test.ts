@@ -1,4 +1,4 @@
-import { asList, RecordRequests, request, V } from '../helpers/record-requests';
+import { asList, RecordRequests, request, typedRecord, V } from '../helpers/record-requests';
 import { startTestService, type TestService } from '../helpers/service';
 import { faultOf, getAsyncResult, postSoap } from '../helpers/soap';
 
@@ -18,18 +18,12 @@ let t: TestService;
 let r: RecordRequests;
 const ids: Record<string, string> = {};
 
-const record = (type: string, externalId: string, fields: string, xmlns = '') => `<msg:record xsi:type="${type}" externalId="${externalId}"${xmlns}>${fields}</msg:record>`;
+const record = typedRecord;
 const item = (externalId: string, fields: string) => record('listAcct:InventoryItem', externalId, fields, ` xmlns:listAcct="${NS.acct}"`);
 const lines = (prefix: string, refs: string[]) =>
   `<${prefix}:itemList>${refs.map((one) => `<${prefix}:item><${prefix}:item ${one}/></${prefix}:item>`).join('')}</${prefix}:itemList>`;
 
-async function add(records: string): Promise<void> {
-  const jobId = await r.submitAndRun('asyncAddList', records, { account: ACCOUNT });
-  for (const response of await r.writeResults(jobId, ACCOUNT)) {
-    expect(response.status['@isSuccess']).toBe('true');
-    ids[response.baseRef['@externalId']] = response.baseRef['@internalId'];
-  }
-}
+const add = async (records: string) => Object.assign(ids, await r.addAll(records, ACCOUNT));
 
 beforeAll(async () => {
   t = await startTestService();
