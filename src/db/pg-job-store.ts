@@ -5,11 +5,10 @@ import { BatchStepFailedError, StepFailedError } from '../jobs/step-failures';
 import type { ItemInput } from '../records/record';
 import { arrayLiteral } from './hot-query';
 import { commitOrVerify } from './committed-transaction';
-import { matchedRecord, matchingRecords, PgRecordStore } from './pg-record-store';
+import { copyMatches, PgRecordStore } from './pg-record-store';
 import { ITEMS_AHEAD, RECENT_RATE, RUNNABLE, UNFINISHED } from './job-conditions';
 import type { StatusAnswer } from './request-path-batch';
 import type { Database } from './database';
-import type { SearchCriteria } from '../records/search';
 
 /** The JobStore on Postgres (a server through pg, or PGlite). A poll's read is in request-path-batch.ts, trees in pg-tree-store.ts. */
 
@@ -341,25 +340,6 @@ export class PgJobStore implements JobStore {
   }
 }
 
-/** Copies a search's matches into its results in one statement; a 200,000-record search stays in Postgres. */
-async function saveSearchResults(trx: Knex.Transaction, job: WorkerJob, search: SearchCriteria): Promise<number> {
-  const matches = matchingRecords(trx, job.account, search).select(
-    trx.raw('?::text', [job.id]),
-    trx.raw('row_number() over (order by internal_id)::int'),
-    trx.raw('true'),
-    'record_type',
-    trx.raw('internal_id::text'),
-    'external_id',
-    matchedRecord(trx, search),
-  );
-  const result = await trx.raw(
-    `with saved as (insert into job_items (job_id, position, is_success, record_type, internal_id, external_id, record) ? returning 1)
-     select count(*)::int as count from saved`,
-    [matches],
-  );
-  return Number(result.rows[0].count);
-}
-
 interface JobStep {
   job: WorkerJob;
   advance: Advance;
@@ -372,7 +352,7 @@ function stepContext(trx: Knex.Transaction, job: WorkerJob): StepContext {
       const rows = await trx('job_inputs').where('job_id', job.id).whereBetween('position', [first, last]).orderBy('position').select('payload');
       return rows.map((row) => row.payload as ItemInput);
     },
-    saveSearchResults: (search) => saveSearchResults(trx, job, search),
+    saveSearchResults: (search) => copyMatches(trx, job.account, search, { table: 'job_items', jobId: job.id }),
   };
 }
 

@@ -132,6 +132,32 @@ function dateOf(db: Knex | Knex.Transaction, field: string): Knex.Raw {
   return column ? db.raw('??', [column]) : db.raw(`nullif(fields->>?, '')::timestamptz`, [field]);
 }
 
+/** Where a search's matches are copied: a job's results, or a synchronous search's snapshot. */
+export type MatchesTarget = { table: 'job_items'; jobId: string } | { table: 'search_snapshot_rows'; searchId: string };
+
+/**
+ * Copies the account's matches of a search into `target`, numbered from 1 in internalId order, in
+ * one INSERT … SELECT, so a 200,000-record search stays in Postgres; answers how many.
+ */
+export async function copyMatches(trx: Knex.Transaction, account: string, search: SearchCriteria, target: MatchesTarget): Promise<number> {
+  const [owner, ownerId, success] = target.table === 'job_items' ? ['job_id, ', target.jobId, 'is_success, '] : ['search_id, ', target.searchId, ''];
+  const matches = matchingRecords(trx, account, search).select(
+    trx.raw('?::text', [ownerId]),
+    trx.raw('row_number() over (order by internal_id)::int'),
+    ...(success ? [trx.raw('true')] : []),
+    'record_type',
+    trx.raw('internal_id::text'),
+    'external_id',
+    matchedRecord(trx, search),
+  );
+  const result = await trx.raw(
+    `with saved as (insert into ${target.table} (${owner}position, ${success}record_type, internal_id, external_id, record) ? returning 1)
+     select count(*)::int as count from saved`,
+    [matches],
+  );
+  return Number(result.rows[0].count);
+}
+
 /** A record row as JSON: its ids, type, times and fields (what a search row's columns are read from). */
 const recordJson = (row: string) =>
   `jsonb_build_object('internalId', ${row}.internal_id::text, 'externalId', ${row}.external_id, 'recordType', ${row}.record_type, 'createdAt', ${row}.created_at, 'updatedAt', ${row}.updated_at, 'fields', ${row}.fields)`;
@@ -140,7 +166,7 @@ const recordJson = (row: string) =>
  * What a search keeps of each match: its fields, or for an advanced search's rows the record and
  * the record each join of its columns reaches (null when none), as they stand now.
  */
-export function matchedRecord(db: Knex | Knex.Transaction, search: SearchCriteria): Knex.Raw {
+function matchedRecord(db: Knex | Knex.Transaction, search: SearchCriteria): Knex.Raw {
   if (!search.rows) return db.raw('fields');
   const parts: string[] = [];
   const bindings: Knex.RawBinding[] = [];

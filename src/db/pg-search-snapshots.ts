@@ -1,5 +1,5 @@
 import type { Database } from './database';
-import { matchedRecord, matchingRecords } from './pg-record-store';
+import { copyMatches } from './pg-record-store';
 import type { StoredRecord } from '../records/record';
 import type { SearchCriteria, SearchRows } from '../records/search';
 import type { SearchSnapshot, SearchSnapshots } from '../records/search-snapshots';
@@ -40,20 +40,7 @@ export class PgSearchSnapshots implements SearchSnapshots {
         created_at: now,
         expires_at: snapshot.expiresAt,
       });
-      const matches = matchingRecords(trx, snapshot.account, search).select(
-        trx.raw('?::text', [snapshot.searchId]),
-        trx.raw('row_number() over (order by internal_id)::int'),
-        'record_type',
-        trx.raw('internal_id::text'),
-        'external_id',
-        matchedRecord(trx, search),
-      );
-      const saved = await trx.raw(
-        `with saved as (insert into search_snapshot_rows (search_id, position, record_type, internal_id, external_id, record) ? returning 1)
-         select count(*)::int as count from saved`,
-        [matches],
-      );
-      const totalRecords = Number(saved.rows[0].count);
+      const totalRecords = await copyMatches(trx, snapshot.account, search, { table: 'search_snapshot_rows', searchId: snapshot.searchId });
       await trx('search_snapshots').where({ search_id: snapshot.searchId }).update({ total_records: totalRecords });
       return { ...snapshot, totalRecords };
     });
