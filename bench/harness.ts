@@ -166,12 +166,12 @@ export const envelope = (body: string) =>
   `xmlns:msg="urn:messages_${VERSION}.platform.webservices.netsuite.com"><soapenv:Header>{{PASSPORT}}</soapenv:Header>` +
   `<soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
 
-/** Posts one SOAP request signed for the account, as a client would. */
-export async function soapCall(url: string, account: string, operation: string, body: string): Promise<{ status: number; text: string }> {
+/** Posts one SOAP request signed for the account, as a client would; `header` adds SOAP headers (searchPreferences…). */
+export async function soapCall(url: string, account: string, operation: string, body: string, header = ''): Promise<{ status: number; text: string }> {
   const response = await fetch(endpoint(url), {
     method: 'POST',
     headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: operation },
-    body: envelope(body).replace('{{PASSPORT}}', passportFor(credentialsOf(account))),
+    body: envelope(body).replace('{{PASSPORT}}', passportFor(credentialsOf(account)) + header),
   });
   return { status: response.status, text: await response.text() };
 }

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Client } from 'pg';
 import {
   REGISTER,
   SECONDS,
@@ -25,6 +24,7 @@ import {
   type Started,
 } from './harness';
 import type { LoadResult, LoadSpec } from './load';
+import { seedCustomers } from './seed-customers';
 
 /**
  * Section 2, result paging: 16 clients page getAsyncResult of a finished 2,000-record add job,
@@ -68,29 +68,6 @@ interface PagingRow {
   startRssMiB: number | null;
   /** VmHWM once the load is over: the most it held while clients paged. */
   peakRssMiB: number | null;
-}
-
-/**
- * Customers as SOAP adds store them (fields by element name, values as sent, an address in its
- * sublist), written straight into the record table; the search job then finds them the way it
- * finds any added record, and the worker writes its results itself.
- */
-async function seedCustomers(db: Client, account: string, count: number): Promise<void> {
-  await db.query(
-    `insert into records (account, record_type, internal_id, external_id, fields, created_at, updated_at)
-     select $1, 'customer', 1000 + i, 'bench-' || i,
-            jsonb_build_object(
-              'companyName', 'Bench Customer ' || i, 'email', 'customer' || i || '@bench.test', 'phone', '555-' || lpad(i::text, 7, '0'),
-              'isInactive', 'false', 'comments', 'Seeded for the paging benchmark.',
-              'addressbookList', jsonb_build_object('addressbook', jsonb_build_array(jsonb_build_object(
-                'defaultShipping', 'true', 'label', 'Warehouse',
-                'addressbookAddress', jsonb_build_object('addr1', i || ' Dock Rd', 'city', 'Oakland', 'zip', '94607'))))),
-            now(), now()
-       from generate_series(1, $2::int) i`,
-    [account, count],
-  );
-  // The account's next internalId follows the seeded ones, as it would after SOAP adds.
-  await db.query(`insert into account_counters (account, next_internal_id) values ($1, $2)`, [account, 1001 + count]);
 }
 
 /** Polls checkAsyncStatus until the job ends; throws unless it finished without errors. */

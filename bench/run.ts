@@ -9,6 +9,7 @@ import { pollSection } from './poll';
 import { workerSection } from './worker-throughput';
 import { scaleOutSection } from './scale-out';
 import { startupSection } from './startup';
+import { searchSection } from './search';
 
 /**
  * `npm run bench`: every section on a real Postgres server (DATABASE_URL), each target loaded from
@@ -23,6 +24,7 @@ const SECTIONS: Record<string, Section> = {
   'scale-out': scaleOutSection,
   eta: etaSection,
   startup: startupSection,
+  search: searchSection,
 };
 
 async function main(): Promise<void> {
