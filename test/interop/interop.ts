@@ -154,6 +154,21 @@ export const RECORDS = {
   /** companyName contains this only after the update. */
   searchFor: 'Renamed',
   pageSize: 5,
+  /**
+   * An advanced search for the sales order, by its customer (criteria customerJoin internalId anyOf
+   * the customer's): the columns asked, by part of TransactionSearchRow, each with its
+   * SearchColumn…Field type (node-soap names it, see node-soap.test.ts) and a customLabel on one.
+   */
+  advancedSearch: {
+    columns: {
+      basic: [
+        { name: 'internalId', type: 'SearchColumnSelectField' },
+        { name: 'type', type: 'SearchColumnEnumSelectField' },
+        { name: 'memo', type: 'SearchColumnStringField' },
+      ],
+      customerJoin: [{ name: 'companyName', type: 'SearchColumnStringField', customLabel: 'Customer' }],
+    } as Record<string, Array<{ name: string; type: string; customLabel?: string }>>,
+  },
   missingInternalId: '999999',
 };
 export type RecordsSpec = typeof RECORDS;
@@ -322,6 +337,37 @@ export interface RefusalReport {
   fault: FaultReport;
 }
 
+/** A column of a search row as a client read it; a RecordRef searchValue as its RefReport, null where absent. */
+export interface SearchColumnReport {
+  searchValue: unknown;
+  customLabel: unknown;
+}
+
+/** A searchRow: the type the client built for it (from its xsi:type), and each asked column by part and name (null when the row had none). */
+export interface SearchRowReport {
+  rowType: string | null;
+  rowTypeNamespace: string | null;
+  parts: Record<string, Record<string, SearchColumnReport | null>>;
+}
+
+/** A searchResult page of rows, as asyncSearch, search and searchMoreWithId answer an advanced search. */
+export interface SearchRowsPage {
+  isSuccess: unknown;
+  totalRecords: unknown;
+  pageIndex: unknown;
+  searchId: unknown;
+  /** Whether the page held a recordList (records, not rows). */
+  hasRecordList: boolean;
+  rows: SearchRowReport[];
+}
+
+/** RECORDS.advancedSearch, through asyncSearch (page 1), search, and searchMoreWithId(search's searchId, 1). */
+export interface AdvancedSearchReport {
+  asyncSearch: Part<JobReport & { resultType: string | null; page: SearchRowsPage }>;
+  search: Part<SearchRowsPage>;
+  searchMore: Part<SearchRowsPage>;
+}
+
 export interface RecordsReport {
   /** The account named in the tokenPassport headers of the scenario's calls. */
   account: string;
@@ -334,6 +380,7 @@ export interface RecordsReport {
    * which the server must refuse.
    */
   search: Part<RecordSearchJobReport | RefusalReport>;
+  advancedSearch: Part<AdvancedSearchReport>;
   updateMissing: Part<WriteJobReport>;
   /**
    * Clients without recordNamespaces only: a customer with the addresses, and one with the custom
@@ -423,8 +470,10 @@ export interface ClientProfile {
   booleanAttribute: string;
   /** xsd:boolean elements of a record (Contact.isInactive, Customer.isInactive). */
   booleanElement: string;
-  /** xsd:int elements of searchResult (totalRecords, ...). */
+  /** xsd:int elements of searchResult (totalRecords, ...) in getAsyncResult's AsyncSearchResult. */
   int: string;
+  /** The same in the searchResult of search and searchMoreWithId, which no xsi:type leads to. */
+  searchResponseInt: string;
   /** Whether the client tells the namespaces of the types it builds and of fault details. */
   namespaces: boolean;
   /** Whether the client reads a fault's detail element as its schema type. */
@@ -951,6 +1000,53 @@ function describeRecords(profile: ClientProfile, version: Version, context: () =
       });
     }
 
+    describe(`an advanced search for the sales order by its customer (TransactionSearchAdvanced: criteria customerJoin internalId anyOf, basic and customerJoin columns, pageSize ${RECORDS.pageSize})`, () => {
+      const advanced = () => part(records().advancedSearch, 'the advanced search');
+      // The one match, read back as its row: the columns asked, customLabel as given, type as NetSuite names it.
+      const expectedRow = (): SearchRowReport => ({
+        rowType: 'TransactionSearchRow',
+        rowTypeNamespace: profile.namespaces ? ns(version).sales : null,
+        parts: {
+          basic: {
+            internalId: { searchValue: { internalId: orderId(), externalId: null, type: null }, customLabel: null },
+            type: { searchValue: '_salesOrder', customLabel: null },
+            memo: { searchValue: RECORDS.salesOrder.fields.memo, customLabel: null },
+          },
+          customerJoin: { companyName: { searchValue: RECORDS.update.companyName, customLabel: 'Customer' } },
+        },
+      });
+      const expectOnePage = (page: SearchRowsPage, int: string) => {
+        const one = asRead(1, int);
+        expect({ isSuccess: String(page.isSuccess), totalRecords: page.totalRecords, pageIndex: page.pageIndex, hasRecordList: page.hasRecordList }).toEqual({
+          isSuccess: 'true',
+          totalRecords: one,
+          pageIndex: one,
+          hasRecordList: false,
+        });
+        expect(page.rows).toEqual([expectedRow()]);
+      };
+
+      it('reads page 1 of the asyncSearch job as one TransactionSearchRow: the order internalId, _salesOrder, its memo, the customer companyName with its customLabel', () => {
+        const searched = part(advanced().asyncSearch, 'the advanced asyncSearch');
+        expect({ submittedStatus: searched.submittedStatus, status: searched.status, resultType: searched.resultType }).toEqual({
+          submittedStatus: 'pending',
+          status: 'finished',
+          resultType: 'AsyncSearchResult',
+        });
+        expectOnePage(searched.page, profile.int);
+      });
+
+      it('reads the same row from the synchronous search, and again from searchMoreWithId(searchId, 1)', () => {
+        const first = part(advanced().search, 'the advanced search (synchronous)');
+        expectOnePage(first, profile.searchResponseInt);
+        expect(first.searchId).toEqual(expect.stringMatching(/\S/));
+        const more = part(advanced().searchMore, 'searchMoreWithId of the advanced search');
+        expectOnePage(more, profile.searchResponseInt);
+        expect(more.rows).toEqual(first.rows);
+        expect(first.rows).toEqual(part(advanced().asyncSearch, 'the advanced asyncSearch').page.rows);
+      });
+    });
+
     it('answers RCRD_DSNT_EXIST for an update of a record that does not exist (the job, all of it failing, ends failed)', () => {
       const missing = part(records().updateMissing, 'updating a missing customer');
       expectWriteJob(
@@ -1018,6 +1114,9 @@ function describeRecords(profile: ClientProfile, version: Version, context: () =
         if (!('jobId' in job)) throw new Error(`${step} reports no job: ${JSON.stringify(job)}`);
         return { id: job.jobId, operation: STEP_OPERATIONS[step], status: job.status };
       });
+      // The advanced search's asyncSearch is one too; its synchronous search is not a job.
+      const advanced = part(part(records().advancedSearch, 'the advanced search').asyncSearch, 'the advanced asyncSearch');
+      jobs.push({ id: advanced.jobId, operation: 'asyncSearch', status: advanced.status });
       const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
       const stored = await db('jobs').where({ account: account(), source: 'request' }).select('id', 'operation', 'status');
       expect(stored.map((row) => ({ id: row.id, operation: row.operation, status: row.status })).sort(byId)).toEqual([...jobs].sort(byId));

@@ -13,6 +13,9 @@ import {
   type PollReport,
   type RecordReport,
   type SearchRecordReport,
+  type AdvancedSearchReport,
+  type SearchColumnReport,
+  type SearchRowsPage,
   type RecordsReport,
   type RecordsSpec,
   type RefReport,
@@ -292,7 +295,10 @@ function writePage(result: Parsed | null, pageIndex: number): WritePageReport {
 // written in one namespace on purpose, see signedTokenPassport). It does the records scenario with
 // those, acting for RECORDS.account; and it sends a customer with the addresses, one with the
 // custom fields, and the search as it writes them, which the server must refuse
-// (RecordsReport.refused, RecordsReport.search).
+// (RecordsReport.refused, RecordsReport.search). An element given an xsi:type has its children
+// written in that type's namespace, so the advanced search (RecordsReport.advancedSearch) names
+// the type of every element whose children the schema declares in another namespace, and is
+// written correctly (describeNodeSoapNamespaces checks it).
 
 const RECORD_FIELDS = ['companyName', 'email', 'isInactive', 'memo'];
 const ADDRESS_FIELDS = ['country', 'addr1', 'city', 'zip'];
@@ -407,19 +413,23 @@ class NodeSoapRecords {
     return { ...this.typed('common', 'CustomerSearchBasic'), companyName: { attributes: { operator: 'contains' }, searchValue: contains } };
   }
 
-  /** The request of the last submit (null when node-soap failed before sending one). */
+  /** The request of the last call (null when node-soap failed before sending one). */
   lastSubmitted: string | null = null;
 
-  private async submit(operation: string, body: Parsed): Promise<Parsed> {
+  private async call(operation: string, body: Parsed): Promise<Parsed> {
     const before = this.client.client.lastRequest;
     try {
       const [answer] = await (this.client.client as unknown as Record<string, (args: Parsed) => Promise<[Parsed]>>)[`${operation}Async`](body);
-      return answer.asyncStatusResult;
+      return answer;
     } finally {
       // node-soap still holds the previous request when it failed before sending.
       const sent = this.client.client.lastRequest;
       this.lastSubmitted = sent === before ? null : (sent ?? null);
     }
+  }
+
+  private async submit(operation: string, body: Parsed): Promise<Parsed> {
+    return (await this.call(operation, body)).asyncStatusResult;
   }
 
   /** Submits, polls checkAsyncStatus to the end, reads page 1 of getAsyncResult. */
@@ -453,6 +463,71 @@ class NodeSoapRecords {
   }
 
   /**
+   * The advanced search (RECORDS.advancedSearch) with every element whose children the schema
+   * declares in another namespace given its type (see advancedSearchRecord), by asyncSearch, search
+   * and searchMoreWithId, each with pageSize in searchPreferences. Keeps each call's request in
+   * `requests` (advancedSearch.asyncSearch, …).
+   */
+  async advancedSearch(spec: RecordsSpec['advancedSearch'], customerId: string, pageSize: number, requests: SubmittedRequests): Promise<AdvancedSearchReport> {
+    const body = { searchRecord: this.advancedSearchRecord(spec, customerId) };
+    const preferences = { searchPreferences: { pageSize } };
+    const read = (searchResult: Parsed) => rowsPage(searchResult, spec.columns);
+    // One call of the three, on its own: when it fails, the error shows the request node-soap sent.
+    const attempt = async <T>(name: string, run: () => Promise<T>): Promise<Part<T>> => {
+      this.lastSubmitted = null;
+      const result = await section(run);
+      requests[`advancedSearch.${name}`] = this.lastSubmitted;
+      if (typeof result === 'object' && result !== null && 'error' in result && this.lastSubmitted) {
+        (result as { error: string }).error += `\nthe request node-soap submitted: ${this.lastSubmitted}`;
+      }
+      return result;
+    };
+    const asyncSearch = await attempt('asyncSearch', async () => {
+      const [job, result] = await this.client.withHeader(preferences, () => this.run('asyncSearch', body));
+      return { ...job, resultType: localName(attrs(result)['xsi:type']), page: read(result?.searchResult) };
+    });
+    const search = await attempt('search', async () => read((await this.client.withHeader(preferences, () => this.call('search', body))).searchResult));
+    const searchId = 'error' in search ? undefined : search.searchId;
+    const searchMore =
+      typeof searchId === 'string'
+        ? await attempt('searchMore', async () => read((await this.client.withHeader(preferences, () => this.call('searchMoreWithId', { searchId, pageIndex: 1 }))).searchResult))
+        : { error: `no searchId from the search: ${JSON.stringify(search)}` };
+    return { asyncSearch, search, searchMore };
+  }
+
+  /**
+   * TransactionSearchAdvanced: criteria customerJoin internalId anyOf the customer, and the
+   * columns of `spec`. node-soap writes an element's children in its parent's namespace unless the
+   * element names its type (xsi:type, which XML Schema allows on any element), so the join's
+   * search basic, each row part and each field name theirs: their children then go in the
+   * namespace of the type, where the schema declares them.
+   */
+  private advancedSearchRecord(spec: RecordsSpec['advancedSearch'], customerId: string): Parsed {
+    const rowParts: Record<string, string> = { basic: 'TransactionSearchRowBasic', customerJoin: 'CustomerSearchRowBasic' };
+    const columns = Object.fromEntries(
+      Object.entries(spec.columns).map(([partName, partColumns]) => [
+        partName,
+        {
+          ...this.typed('common', rowParts[partName]),
+          ...Object.fromEntries(
+            partColumns.map((column) => [column.name, { ...this.typed('core', column.type), ...(column.customLabel === undefined ? {} : { customLabel: column.customLabel }) }]),
+          ),
+        },
+      ]),
+    );
+    return {
+      ...this.typed('sales', 'TransactionSearchAdvanced'),
+      criteria: {
+        customerJoin: {
+          ...this.typed('common', 'CustomerSearchBasic'),
+          internalId: { ...this.typed('core', 'SearchMultiSelectField', { operator: 'anyOf' }), searchValue: [{ attributes: { internalId: customerId } }] },
+        },
+      },
+      columns,
+    };
+  }
+
+  /**
    * Sends a request as node-soap writes it, expecting a refusal: the request and the fault; or,
    * when the server accepts it, the job it became, run to its end.
    */
@@ -470,6 +545,38 @@ class NodeSoapRecords {
     const answer = { jobId: submitted.jobId, submittedStatus: submitted.status, status: observations[observations.length - 1].status };
     return { request: this.lastSubmitted, httpStatus: 200, fault: { raised: false, answer } };
   }
+}
+
+/** One column of a row part (a list: the schema lets it repeat), its RecordRef as refReport; the list when it came more than once. */
+function columnReport(values: Parsed | Parsed[] | undefined): SearchColumnReport | SearchColumnReport[] | null {
+  const reports = asList(values).map((value: Parsed) => {
+    const searchValue = value?.searchValue ?? null;
+    return { searchValue: typeof searchValue === 'object' && searchValue !== null ? refReport(searchValue) : searchValue, customLabel: value?.customLabel ?? null };
+  });
+  // More than one would be a column answered twice: reported as the list, which no expectation matches.
+  return reports.length === 0 ? null : reports.length === 1 ? reports[0] : reports;
+}
+
+/** A searchResult of rows: each row's type (its xsi:type as written) and the columns asked, by part. */
+function rowsPage(searchResult: Parsed | undefined, columns: RecordsSpec['advancedSearch']['columns']): SearchRowsPage {
+  if (!searchResult) throw new Error('the answer holds no searchResult');
+  return {
+    isSuccess: attrs(searchResult.status).isSuccess ?? null,
+    totalRecords: searchResult.totalRecords ?? null,
+    pageIndex: searchResult.pageIndex ?? null,
+    searchId: searchResult.searchId ?? null,
+    hasRecordList: searchResult.recordList !== undefined && searchResult.recordList !== null,
+    rows: asList<Parsed>(searchResult.searchRowList?.searchRow).map((row) => ({
+      rowType: localName(attrs(row)['xsi:type']),
+      rowTypeNamespace: null,
+      parts: Object.fromEntries(
+        Object.entries(columns).map(([partName, partColumns]) => [
+          partName,
+          Object.fromEntries(partColumns.map((column) => [column.name, columnReport(row[partName]?.[column.name]) as SearchColumnReport | null])),
+        ]),
+      ),
+    })),
+  };
 }
 
 function internalIdOf(job: Part<WriteJobReport>, what: string): string {
@@ -507,6 +614,7 @@ async function recordsScenario(client: NodeSoapAsyncClient, spec: RecordsSpec, a
   const search = await step('search', () =>
     rc.sendAsWritten('asyncSearch', { searchRecord: rc.search(spec.searchFor) }, { searchPreferences: { bodyFieldsOnly: false, pageSize: spec.pageSize } }),
   );
+  const advancedSearch = await step('advancedSearch', () => rc.advancedSearch(spec.advancedSearch, customerId(), spec.pageSize, requests));
   const updateMissing = await step('updateMissing', () => rc.write('asyncUpdateList', [rc.customerUpdate(spec.missingInternalId, spec.update)]));
   // Each part node-soap writes wrongly in a customer of its own, so each refusal names its own field.
   const addresses = await step('addresses', () =>
@@ -515,7 +623,7 @@ async function recordsScenario(client: NodeSoapAsyncClient, spec: RecordsSpec, a
   const customFields = await step('customFields', () =>
     rc.sendAsWritten('asyncAddList', { record: [rc.customer({ ...spec.customer, externalId: `${spec.customer.externalId}-custom-fields` }, { customFields: true })] }),
   );
-  return { account, addCustomer, addSalesOrder, getList, update, search, updateMissing, refused: { addresses, customFields } };
+  return { account, addCustomer, addSalesOrder, getList, update, search, advancedSearch, updateMissing, refused: { addresses, customFields } };
 }
 
 async function runNodeSoap(wsdlUrl: string, createJobs: () => Promise<InteropJobs>): Promise<ClientReport> {
@@ -579,6 +687,23 @@ function describeNodeSoapNamespaces(context: () => InteropContext): void {
       expect(namespacesIn(requests().addCustomer, passport)).toEqual(all(passport, core));
     });
 
+    it('writes the advanced search where the schemas declare it, each element whose children move namespace naming its type', () => {
+      // TransactionSearchAdvanced's criteria and columns and their parts in tranSales, the search
+      // basic's fields and the row basics' columns in platformCommon, their searchValue and customLabel in platformCore.
+      const sales = `urn:sales_${v()}.transactions.webservices.netsuite.com`;
+      const common = `urn:common_${v()}.platform.webservices.netsuite.com`;
+      const core = `urn:core_${v()}.platform.webservices.netsuite.com`;
+      const columns = ['type', 'memo', 'companyName'];
+      for (const call of ['asyncSearch', 'search']) {
+        const request = requests()[`advancedSearch.${call}`];
+        expect(namespacesIn(request, ['criteria', 'columns', 'basic', 'customerJoin', 'internalId', ...columns, 'searchValue', 'customLabel'])).toEqual({
+          ...all(['criteria', 'columns', 'basic', 'customerJoin'], sales),
+          ...all(['internalId', ...columns], common),
+          ...all(['searchValue', 'customLabel'], core),
+        });
+      }
+    });
+
     it("writes address fields, custom fields and search values in their parent's namespace (the requests the server refuses)", () => {
       // Where the schemas declare them: Address's fields in platformCommon, CustomFieldList's
       // customField and SearchStringField's searchValue in platformCore. An element node-soap
@@ -600,13 +725,15 @@ function describeNodeSoapNamespaces(context: () => InteropContext): void {
 describeInterop({
   name: 'node-soap',
   // node-soap leaves attributes as text, and cannot resolve the type of searchResult's children
-  // (an element ref inside the xsi:type's extension), so those ints stay text too. A record's own
-  // fields it types by the record's xsi:type; values in its sublists stay text.
+  // in AsyncSearchResult (an element ref inside the xsi:type's extension), so those ints stay
+  // text too; search's and searchMoreWithId's searchResult, reached without an xsi:type, it types.
+  // A record's own fields it types by the record's xsi:type; values in its sublists stay text.
   profile: {
     double: 'number',
     booleanAttribute: 'string',
     booleanElement: 'boolean',
     int: 'string',
+    searchResponseInt: 'number',
     namespaces: false,
     typedFaultDetail: false,
     recordNamespaces: false,

@@ -13,6 +13,7 @@ describeInterop({
     booleanAttribute: 'boolean',
     booleanElement: 'boolean',
     int: 'integer',
+    searchResponseInt: 'integer',
     namespaces: false,
     typedFaultDetail: false,
     recordNamespaces: true,

@@ -8,10 +8,11 @@
  * NetSuite's asynchronous API does: polls checkAsyncStatus until a job ends, pages getAsyncResult,
  * and handles the async faults. Then it submits real records (RECORDS in interop.ts, given as
  * records=JSON) as SoapVars naming their type (so SoapClient writes xsi:type and encodes them by
- * that type's schema), acting for an account of their own: add, getList, update, search, and an
- * update of a missing record. Every call carries a tokenPassport header signed for that call
- * (token-based authentication) with the credentials given: credentials=JSON for the jobs' account,
- * records.credentials for the records'. Last, one call is signed with HMAC-SHA1 and one with a
+ * that type's schema), acting for an account of their own: add, getList, update, search, an
+ * advanced search (asyncSearch, search, searchMoreWithId), and an update of a missing record.
+ * Every call carries a tokenPassport header signed for that call (token-based authentication)
+ * with the credentials given: credentials=JSON for the jobs' account, records.credentials for
+ * the records'. Last, one call is signed with HMAC-SHA1 and one with a
  * wrong token secret. Prints one JSON object on stdout (the shape is ClientReport in interop.ts)
  * describing what PHP read, with PHP type names (gettype) where the type matters. Each part is
  * reported on its own, so one failing part does not hide the others.
@@ -46,12 +47,14 @@ class LongCustomFieldRef extends stdClass {}
 class DoubleCustomFieldRef extends stdClass {}
 class DateCustomFieldRef extends stdClass {}
 class SelectCustomFieldRef extends stdClass {}
+class TransactionSearchRow extends stdClass {}
+class CustomerSearchRow extends stdClass {}
 
 const CLASSMAP_TYPES = [
     'AsyncAddListResult', 'AsyncUpdateListResult', 'AsyncUpsertListResult', 'AsyncDeleteListResult',
     'AsyncGetListResult', 'AsyncInitializeListResult', 'AsyncSearchResult', 'RecordRef', 'Customer', 'Contact',
     'SalesOrder', 'StringCustomFieldRef', 'BooleanCustomFieldRef', 'LongCustomFieldRef', 'DoubleCustomFieldRef',
-    'DateCustomFieldRef', 'SelectCustomFieldRef',
+    'DateCustomFieldRef', 'SelectCustomFieldRef', 'TransactionSearchRow', 'CustomerSearchRow',
 ];
 const TERMINAL = ['finished', 'finishedWithErrors', 'failed'];
 const POLL_MICROSECONDS = 100000;
@@ -512,17 +515,23 @@ final class RecordsClient
         return $this->typed($fields + ['internalId' => $internalId], 'relationships', 'Customer');
     }
 
-    /** Submits, polls checkAsyncStatus to the end, reads page 1 of getAsyncResult. */
-    private function run(string $operation, array $body, array $otherHeaders = []): array
+    /** Calls an operation signed for the records' account, keeping the request it sent. */
+    private function send(string $operation, array $body, array $otherHeaders = []): object
     {
         $before = $this->client->soap->__getLastRequest();
         try {
-            $submitted = $this->client->call($operation, $body, $this->signer, $otherHeaders)->asyncStatusResult;
+            return $this->client->call($operation, $body, $this->signer, $otherHeaders);
         } finally {
             // Null when SoapClient failed before sending (it still holds the previous request).
             $sent = $this->client->soap->__getLastRequest();
             $this->lastSubmitted = $sent === $before ? null : $sent;
         }
+    }
+
+    /** Submits, polls checkAsyncStatus to the end, reads page 1 of getAsyncResult. */
+    private function run(string $operation, array $body, array $otherHeaders = []): array
+    {
+        $submitted = $this->send($operation, $body, $otherHeaders)->asyncStatusResult;
         $polled = poll($this->client, $submitted->jobId, TERMINAL, $this->signer);
         if (isset($polled['error'])) {
             throw new RuntimeException($polled['error']);
@@ -566,6 +575,80 @@ final class RecordsClient
         [$job, $result] = $this->run('asyncSearch', ['searchRecord' => $searchRecord], [$preferences]);
         return $job + ['search' => search_report($result, 'record_report')];
     }
+
+    /**
+     * RECORDS.advancedSearch by asyncSearch, search and searchMoreWithId. The search is a SoapVar
+     * naming TransactionSearchAdvanced; its criteria and columns, plain arrays, are encoded by the
+     * types that declares. A column is an object (an empty one without customLabel): the schema
+     * lets a column repeat, and SoapClient would read an array as the list of its repeats.
+     */
+    public function advancedSearch(array $spec, string $customerId, int $pageSize): array
+    {
+        $criteria = ['customerJoin' => ['internalId' => ['operator' => 'anyOf', 'searchValue' => [['internalId' => $customerId]]]]];
+        $columns = [];
+        foreach ($spec['columns'] as $part => $partColumns) {
+            foreach ($partColumns as $column) {
+                $columns[$part][$column['name']] = (object) (isset($column['customLabel']) ? ['customLabel' => $column['customLabel']] : []);
+            }
+        }
+        $body = ['searchRecord' => $this->typed(['criteria' => $criteria, 'columns' => $columns], 'sales', 'TransactionSearchAdvanced')];
+        $preferences = [new SoapHeader($this->ns['messages'], 'searchPreferences', ['pageSize' => $pageSize])];
+        $read = fn (object $searchResult): array => rows_page($searchResult, $spec['columns']);
+        // One call of the three; when it fails, the error shows the request SoapClient submitted.
+        $attempt = function (callable $part): array {
+            $this->lastSubmitted = null;
+            $result = section($part);
+            if (array_keys($result) === ['error'] && $this->lastSubmitted !== null) {
+                $result['error'] .= "\nthe request SoapClient submitted: " . $this->lastSubmitted;
+            }
+            return $result;
+        };
+        $report = ['asyncSearch' => $attempt(function () use ($body, $preferences, $read): array {
+            [$job, $result] = $this->run('asyncSearch', $body, $preferences);
+            return $job + ['resultType' => get_class($result), 'page' => $read($result->searchResult)];
+        })];
+        $report['search'] = $attempt(fn () => $read($this->send('search', $body, $preferences)->searchResult));
+        $searchId = $report['search']['searchId'] ?? null;
+        $report['searchMore'] = is_string($searchId)
+            ? $attempt(fn () => $read($this->send('searchMoreWithId', ['searchId' => $searchId, 'pageIndex' => 1], $preferences)->searchResult))
+            : ['error' => 'no searchId from the search: ' . json_encode($report['search'])];
+        return $report;
+    }
+}
+
+/** One column of a row part, its RecordRef as ref_report; the list when the column came more than once. */
+function column_report($values): ?array
+{
+    $reports = [];
+    foreach (list_of($values) as $value) {
+        $searchValue = prop($value, 'searchValue');
+        $reports[] = ['searchValue' => is_object($searchValue) ? ref_report($searchValue) : $searchValue, 'customLabel' => prop($value, 'customLabel')];
+    }
+    // More than one would be a column answered twice: reported as the list, which no expectation matches.
+    return $reports === [] ? null : (count($reports) === 1 ? $reports[0] : $reports);
+}
+
+/** A searchResult of rows: each row's class (from its xsi:type, by the classmap) and the columns asked, by part. */
+function rows_page(object $searchResult, array $columns): array
+{
+    $rows = [];
+    foreach (list_of(prop(prop($searchResult, 'searchRowList'), 'searchRow')) as $row) {
+        $parts = [];
+        foreach ($columns as $part => $partColumns) {
+            foreach ($partColumns as $column) {
+                $parts[$part][$column['name']] = column_report(prop(prop($row, $part), $column['name']));
+            }
+        }
+        $rows[] = ['rowType' => is_object($row) ? get_class($row) : gettype($row), 'rowTypeNamespace' => null, 'parts' => $parts];
+    }
+    return [
+        'isSuccess' => prop(prop($searchResult, 'status'), 'isSuccess'),
+        'totalRecords' => prop($searchResult, 'totalRecords'),
+        'pageIndex' => prop($searchResult, 'pageIndex'),
+        'searchId' => prop($searchResult, 'searchId'),
+        'hasRecordList' => is_object(prop($searchResult, 'recordList')),
+        'rows' => $rows,
+    ];
 }
 
 function internal_id_of(array $writeJob, string $what): string
@@ -605,6 +688,7 @@ function records(AsyncClient $client, array $spec): array
     ]));
     $report['update'] = $step(fn () => $rc->write('asyncUpdateList', [$rc->customerUpdate($customerId(), $spec['update'])]));
     $report['search'] = $step(fn () => $rc->search($spec['searchFor'], $spec['pageSize']));
+    $report['advancedSearch'] = $step(fn () => $rc->advancedSearch($spec['advancedSearch'], $customerId(), $spec['pageSize']));
     $report['updateMissing'] = $step(fn () => $rc->write('asyncUpdateList', [$rc->customerUpdate($spec['missingInternalId'], $spec['update'])]));
     return $report;
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { credentialsArgument, describeInterop, jobArguments, recordsArgument, requireProgram, runJsonProgram } from './interop';
+import { credentialsArgument, describeInterop, recordsArgument, requireProgram } from './interop';
+import { runJsonProgramWhenReady } from './ready-program';
 
 /** Python zeep (Debian python3-zeep), run by zeep_client.py under Debian's own Python. */
 
@@ -14,6 +15,7 @@ describeInterop({
     booleanAttribute: 'bool',
     booleanElement: 'bool',
     int: 'int',
+    searchResponseInt: 'int',
     namespaces: true,
     typedFaultDetail: true,
     recordNamespaces: true,
@@ -24,8 +26,7 @@ describeInterop({
     requireProgram(PYTHON, ['--version'], `${PYTHON} is missing: install python3 and python3-zeep: apt-get install python3 python3-zeep`);
     requireProgram(PYTHON, ['-c', 'import zeep, lxml'], `zeep is not importable by ${PYTHON}: install python3-zeep: apt-get install python3-zeep`);
   },
-  async run(wsdlUrl, createJobs) {
-    const jobs = await createJobs();
-    return runJsonProgram(PYTHON, [SCRIPT, wsdlUrl, credentialsArgument(), ...jobArguments(jobs), recordsArgument()]);
-  },
+  // zeep takes seconds to read the WSDL's schemas: the jobs are created once it is ready to poll.
+  run: (wsdlUrl, createJobs) =>
+    runJsonProgramWhenReady(PYTHON, [SCRIPT, wsdlUrl, credentialsArgument(), 'jobs=stdin', recordsArgument()], async () => JSON.stringify(await createJobs())),
 });

@@ -2,15 +2,20 @@
 """Python zeep as a SuiteTalk async client, for test/interop/zeep.test.ts.
 
 Usage: zeep_client.py WSDL_URL credentials=JSON ok=JOB_ID errors=JOB_ID search=JOB_ID slow=JOB_ID unknown=JOB_ID records=JSON
+   or: zeep_client.py WSDL_URL credentials=JSON jobs=stdin records=JSON
+With jobs=stdin it writes "ready" on stderr once its client is built, and reads the job ids as one
+JSON object ({"ok": JOB_ID, ...}) on stdin: zeep takes seconds to read the WSDL's schemas, and
+the jobs are made to start soon after they are created, so the first poll can see one pending.
 
 Builds a zeep client from the served WSDL (and the XSDs it imports), then does what a client of
 NetSuite's asynchronous API does: polls checkAsyncStatus until a job ends, pages getAsyncResult,
 and handles the async faults. Then it submits real records (RECORDS in interop.ts, given as
 records=JSON) built from the WSDL's types with client.get_type, acting for an account of their
-own: add, getList, update, search, and an update of a missing record. Every call carries a
-tokenPassport header signed for that call (token-based authentication) with the credentials
-given: credentials=JSON for the jobs' account, records.credentials for the records'. Last, one
-call is signed with HMAC-SHA1 and one with a wrong token secret.
+own: add, getList, update, search, an advanced search (asyncSearch, search, searchMoreWithId),
+and an update of a missing record. Every call carries a tokenPassport header signed for that
+call (token-based authentication) with the credentials given: credentials=JSON for the jobs'
+account, records.credentials for the records'. Last, one call is signed with HMAC-SHA1 and one
+with a wrong token secret.
 Prints one JSON object on stdout (the shape is ClientReport in interop.ts) describing what zeep
 read, with Python type names where the type matters. Each part is reported on its own, so one
 failing part does not hide the others.
@@ -427,16 +432,20 @@ class RecordsClient:
             **spec["fields"],
         )
 
-    def run(self, operation, extra_headers=None, **body):
-        """Submits, polls checkAsyncStatus to the end, reads page 1 of getAsyncResult."""
+    def call(self, operation, extra_headers=None, **body):
+        """Calls an operation signed for the records' account, keeping the request it sent."""
         headers = dict(self.signer.headers(), **(extra_headers or {}))
         before = self.client.history.last_sent
         try:
-            submitted = body_of(getattr(self.client.client.service, operation)(_soapheaders=headers, **body), "asyncStatusResult")
+            return getattr(self.client.client.service, operation)(_soapheaders=headers, **body)
         finally:
             # None when zeep failed before sending (the history still holds the previous request).
             sent = self.client.history.last_sent
             self.last_submitted = None if sent is before else etree.tostring(sent["envelope"], encoding="unicode")
+
+    def run(self, operation, extra_headers=None, **body):
+        """Submits, polls checkAsyncStatus to the end, reads page 1 of getAsyncResult."""
+        submitted = body_of(self.call(operation, extra_headers, **body), "asyncStatusResult")
         polled = poll(self.client, submitted.jobId, signer=self.signer)
         if "error" in polled:
             raise TimeoutError(polled["error"])
@@ -470,6 +479,76 @@ class RecordsClient:
         job, result = self.run("asyncSearch", extra_headers={"searchPreferences": preferences}, searchRecord=search_record)
         return dict(job, search=search_report(result, record_report))
 
+    def advanced_search(self, spec, customer_id, page_size):
+        """RECORDS.advancedSearch by asyncSearch, search and searchMoreWithId, each part typed as
+        TransactionSearchAdvanced's schema declares it (the row parts' and columns' types looked up there)."""
+        search_type = self.type("core", "SearchMultiSelectField")
+        criteria = self.type("sales", "TransactionSearch")(
+            customerJoin=self.type("common", "CustomerSearchBasic")(
+                internalId=search_type(operator="anyOf", searchValue=[self.ref({"internalId": customer_id})])
+            )
+        )
+        row_type = self.type("sales", "TransactionSearchRow")
+        parts = {}
+        for part_name, columns in spec["columns"].items():
+            part_type = dict(row_type.elements)[part_name].type
+            column_types = dict(part_type.elements)
+            parts[part_name] = part_type(**{column["name"]: [column_types[column["name"]].type(customLabel=column.get("customLabel"))] for column in columns})
+        search_record = self.type("sales", "TransactionSearchAdvanced")(criteria=criteria, columns=row_type(**parts))
+        headers = {"searchPreferences": self.client.client.get_element(f"{{{self.ns['messages']}}}searchPreferences")(pageSize=page_size)}
+        read = lambda search_result: rows_page(search_result, spec["columns"])  # noqa: E731
+
+        def attempt(function):
+            """One call of the three; when it fails, the error shows the request zeep submitted."""
+            self.last_submitted = None
+            part = section(function)
+            if set(part) == {"error"} and self.last_submitted:
+                part["error"] += f"\nthe request zeep submitted: {self.last_submitted}"
+            return part
+
+        def by_async_search():
+            job, result = self.run("asyncSearch", extra_headers=headers, searchRecord=search_record)
+            return dict(job, resultType=result_type(result)[0], page=read(result.searchResult))
+
+        def search_more(search_id):
+            return read(body_of(self.call("searchMoreWithId", extra_headers=headers, searchId=search_id, pageIndex=1), "searchResult"))
+
+        report = {"asyncSearch": attempt(by_async_search)}
+        report["search"] = attempt(lambda: read(body_of(self.call("search", extra_headers=headers, searchRecord=search_record), "searchResult")))
+        search_id = report["search"].get("searchId")
+        report["searchMore"] = attempt(lambda: search_more(search_id)) if search_id else {"error": f"no searchId from the search: {report['search']}"}
+        return report
+
+
+def column_report(values):
+    """One column of a row part (zeep gives a list: the schema allows it repeated), its RecordRef as ref_report."""
+    if not values:
+        return None
+    reports = []
+    for value in values:
+        search_value = field(value, "searchValue")
+        is_ref = search_value is not None and result_type(search_value)[0] == "RecordRef"
+        reports.append({"searchValue": ref_report(search_value) if is_ref else search_value, "customLabel": field(value, "customLabel")})
+    # More than one would be a column answered twice: reported as the list, which no expectation matches.
+    return reports[0] if len(reports) == 1 else reports
+
+
+def rows_page(search_result, columns):
+    """A searchResult of rows: each row's type (from its xsi:type) and the columns asked, by part."""
+    rows = []
+    for row in field(field(search_result, "searchRowList"), "searchRow") or []:
+        name, ns = result_type(row)
+        parts = {part_name: {column["name"]: column_report(field(field(row, part_name), column["name"])) for column in part_columns} for part_name, part_columns in columns.items()}
+        rows.append({"rowType": name, "rowTypeNamespace": ns, "parts": parts})
+    return {
+        "isSuccess": search_result.status.isSuccess,
+        "totalRecords": search_result.totalRecords,
+        "pageIndex": search_result.pageIndex,
+        "searchId": field(search_result, "searchId"),
+        "hasRecordList": field(search_result, "recordList") is not None,
+        "rows": rows,
+    }
+
 
 def internal_id_of(write_job, what):
     if "error" in write_job:
@@ -502,6 +581,7 @@ def records(client, spec):
     report["getList"] = step(lambda: rc.get_list([{"internalId": customer_id(), "type": "customer"}, {"internalId": order_id(), "type": "salesOrder"}]))
     report["update"] = step(lambda: rc.write("asyncUpdateList", [customer_type(internalId=customer_id(), **spec["update"])]))
     report["search"] = step(lambda: rc.search(spec["searchFor"], spec["pageSize"]))
+    report["advancedSearch"] = step(lambda: rc.advanced_search(spec["advancedSearch"], customer_id(), spec["pageSize"]))
     report["updateMissing"] = step(lambda: rc.write("asyncUpdateList", [customer_type(internalId=spec["missingInternalId"], **spec["update"])]))
     return report
 
@@ -512,13 +592,23 @@ def main(argv):
         return 2
     wsdl_url = argv[1]
     jobs = dict(arg.split("=", 1) for arg in argv[2:])
-    missing = {"credentials", "ok", "errors", "search", "slow", "unknown", "records"} - jobs.keys()
+    job_names = {"ok", "errors", "search", "slow", "unknown"}
+    from_stdin = jobs.get("jobs") == "stdin"
+    missing = {"credentials", "records"} - jobs.keys() if from_stdin else ({"credentials", "records"} | job_names) - jobs.keys()
     if missing:
         sys.stderr.write(f"missing arguments: {', '.join(sorted(missing))}\n{__doc__}")
         return 2
 
     credentials = json.loads(jobs["credentials"])
     client = AsyncClient(wsdl_url, credentials)
+    if from_stdin:
+        sys.stderr.write("ready\n")
+        sys.stderr.flush()
+        jobs.update(json.loads(sys.stdin.readline()))
+        missing = job_names - jobs.keys()
+        if missing:
+            sys.stderr.write(f"no job ids on stdin for: {', '.join(sorted(missing))}\n")
+            return 2
     report = {
         "client": f"zeep {zeep.__version__} (Python {sys.version.split()[0]})",
         "endpoint": client.endpoint,
