@@ -57,7 +57,18 @@ export async function openFolder(dir: string): Promise<PGlite> {
 function makerScript(): { file: string; flags: string[] } {
   const compiled = path.join(__dirname, 'make-embedded-folder.js');
   if (existsSync(compiled)) return { file: compiled, flags: [] };
-  return { file: path.join(__dirname, 'make-embedded-folder.ts'), flags: process.execArgv.filter((flag) => !/^--(debug|inspect)/.test(flag)) };
+  return { file: path.join(__dirname, 'make-embedded-folder.ts'), flags: loaderFlags(process.execArgv) };
+}
+
+/** Of a process's flags, those that load code or enable features (-r file, --import=…, --experimental-…): never -e, -p or an inspector. */
+function loaderFlags(flags: string[]): string[] {
+  const kept: string[] = [];
+  for (let at = 0; at < flags.length; at++) {
+    const flag = flags[at];
+    if ((flag === '-r' || flag === '--require' || flag === '--import') && at + 1 < flags.length) kept.push(flag, flags[++at]);
+    else if (/^--(require|import)=/.test(flag) || flag.startsWith('--experimental-')) kept.push(flag);
+  }
+  return kept;
 }
 
 async function initFolder(dir: string): Promise<void> {

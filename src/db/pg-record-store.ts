@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { RecordFields, RecordInput, RecordRefInput, StoredRecord } from '../records/record';
 import type { RecordStore } from '../records/record-store';
 import { SYSTEM_DATE_FIELDS, type Criterion, type SearchCriteria } from '../records/search';
-import type { JoinLink } from '../records/search-joins';
+import { SEARCH_JOINS, type JoinLink } from '../records/search-joins';
 
 interface RecordRow {
   account: string;
@@ -171,25 +171,37 @@ function matchedRecord(db: Knex | Knex.Transaction, search: SearchCriteria): Kne
   const parts: string[] = [];
   const bindings: Knex.RawBinding[] = [];
   for (const part of search.rows.parts) {
-    if (!part.link) continue;
+    if (part.search === undefined) continue;
     parts.push(
-      `?::text, (select ${recordJson('joined')} from records as joined where joined.account = records.account and joined.record_type in (select jsonb_array_elements_text(?::jsonb)) and ${linkCondition(part.link)} order by joined.internal_id limit 1)`,
+      `?::text, (select ${recordJson('joined')} from records as joined where joined.account = records.account and joined.record_type in (select jsonb_array_elements_text(?::jsonb)) and ${linkCondition(part.search, part.part)} order by joined.internal_id limit 1)`,
     );
     bindings.push(part.part, JSON.stringify(part.recordTypes ?? []));
   }
   return db.raw(`jsonb_build_object('basic', ${recordJson('records')}${parts.map((part) => `, ${part}`).join('')})`, bindings);
 }
 
-/** `ref` (a RecordRef held as JSON) names the record `row`: by internalId, or by externalId when it gives no internalId. */
+/**
+ * `ref` (a RecordRef held as JSON) names the record `row`: by internalId (compared as the bigint it
+ * is, so the key's index serves), else by externalId, which is unique only within a type; a type
+ * the reference gives must be the record's.
+ */
 const namesRecord = (ref: string, row: string) =>
-  `(${row}.internal_id::text = ${ref}->>'@internalId' or (${ref}->>'@internalId' is null and ${row}.external_id = ${ref}->>'@externalId'))`;
+  `((${row}.internal_id = (case when ${ref}->>'@internalId' ~ '^[0-9]{1,18}$' then (${ref}->>'@internalId')::bigint end)` +
+  ` or (${ref}->>'@internalId' is null and ${row}.external_id = ${ref}->>'@externalId'))` +
+  ` and (${ref}->>'@type' is null or ${ref}->>'@type' = ${row}.record_type))`;
 
-/** A sublist's lines (`fields`->sublist->line, an array when the record has lines) that name the record `row` in their `field`. */
 const lineNames = (fields: string, link: { sublist: string; line: string; field: string }, row: string) =>
   `exists (select 1 from jsonb_array_elements(case when jsonb_typeof(${fields}->'${link.sublist}'->'${link.line}') = 'array' then ${fields}->'${link.sublist}'->'${link.line}' else '[]'::jsonb end) as line(value) where ${namesRecord(`line.value->'${link.field}'`, row)})`;
 
-/** How the searched record (`records`) and a joined one (`joined`) are linked. Field names come from search-joins.ts, never from a request. */
-function linkCondition(link: JoinLink): string {
+/**
+ * How the searched record (`records`) and a joined one (`joined`) are linked, as search-joins.ts
+ * says for that join: field names are written into the SQL from there, never from a request or a
+ * stored job.
+ */
+function linkCondition(search: string, join: string): string {
+  const links = Object.hasOwn(SEARCH_JOINS, search) ? SEARCH_JOINS[search] : {};
+  const link: JoinLink | undefined = Object.hasOwn(links, join) ? links[join] : undefined;
+  if (link === undefined) throw new Error(`${search}.${join} is not a join search-joins.ts follows`);
   switch (link.via) {
     case 'field':
       return namesRecord(`records.fields->'${link.field}'`, 'joined');
@@ -213,7 +225,7 @@ function applyCriterion(query: Knex.QueryBuilder, db: Knex | Knex.Transaction, c
           .from('records as joined')
           .whereRaw('joined.account = records.account')
           .whereIn('joined.record_type', criterion.recordTypes)
-          .whereRaw(linkCondition(criterion.link));
+          .whereRaw(linkCondition(criterion.search, criterion.join));
         for (const inner of criterion.criteria) applyCriterion(joined, db, inner);
       });
       return;

@@ -1,5 +1,3 @@
-import type { JoinLink } from './search-joins';
-
 /** A basic search of one record family, as asyncSearch submits it. */
 
 /** The operators the store answers, by criterion kind; a field takes those its operator enumeration lists (record-catalog.ts). */
@@ -69,8 +67,8 @@ export type Criterion =
   /** A text number compared as text (its values are not numbers). */
   | { kind: 'textNumber'; field: string; operator: NumberOperator; value?: string; value2?: string }
   | { kind: 'enum'; field: string; operator: IdOperator; values: string[] }
-  /** A record search's join: the record has some record of `recordTypes`, reached by `link`, that meets every criterion. */
-  | { kind: 'join'; join: string; link: JoinLink; recordTypes: string[]; criteria: Criterion[] };
+  /** A record search's join (`search`: its type name, e.g. CustomerSearch): the record has some record of `recordTypes`, reached as SEARCH_JOINS links them, that meets every criterion. */
+  | { kind: 'join'; search: string; join: string; recordTypes: string[]; criteria: Criterion[] };
 
 export interface SearchCriteria {
   /** The record types the search covers (a transaction search covers several). */
@@ -89,14 +87,14 @@ export interface SearchColumn {
   customLabel?: string;
 }
 
-/** A search row's part: `basic` (the record's own columns) or a join reaching one record by `link`. */
+/** A search row's part: `basic` (the record's own columns) or a join of the record search `search` reaching one record. */
 export interface RowPart {
   part: string;
   /** Its element's namespace and the row basic's (e.g. platformCommon's), templates with {{V}}. */
   namespace: string;
   columnNamespace: string;
   columns: SearchColumn[];
-  link?: JoinLink;
+  search?: string;
   recordTypes?: string[];
 }
 

@@ -72,7 +72,8 @@ export class ResultWriter {
       const bodyFieldsOnly = job.scenario.bodyFieldsOnly ?? true;
       const { rows } = job.scenario;
       if (rows) {
-        const rowWriter = new SearchRowWriter(version);
+        const catalog = this.catalogs.forVersion(version);
+        const rowWriter = new SearchRowWriter(version, (name) => catalog.isRecordType(name));
         for (const item of page.items) list += rowWriter.rowXml(rows, item.record ?? {});
       } else for (const item of page.items) list += records.recordXml('platformCore:record', item, false, bodyFieldsOnly);
       content =
@@ -102,8 +103,10 @@ export class ResultWriter {
       const { snapshot } = page;
       let list = '';
       const { rows } = snapshot;
+      const catalog = this.catalogs.forVersion(version);
+      const rowWriter = new SearchRowWriter(version, (name) => catalog.isRecordType(name));
       page.records.forEach((record, index) => {
-        if (rows) list += new SearchRowWriter(version).rowXml(rows, record.fields);
+        if (rows) list += rowWriter.rowXml(rows, record.fields);
         else list += records.recordXml('platformCore:record', { position: index + 1, ...success(record, true) }, false, snapshot.bodyFieldsOnly);
       });
       content =

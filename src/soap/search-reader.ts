@@ -197,7 +197,7 @@ class CriteriaReader {
       const link = followed[name];
       if (link === undefined) throw new SoapClientError(`${where}: this emulator does not follow this join; it follows ${followedNames}.`);
       const joined = this.basic(node, inScope, joinType, where);
-      joins.push({ kind: 'join', join: name, link, recordTypes: joined.recordTypes, criteria: joined.criteria });
+      joins.push({ kind: 'join', search: search.typeName, join: name, recordTypes: joined.recordTypes, criteria: joined.criteria });
     }
     return { recordTypes: found.recordTypes, criteria: [...found.criteria, ...joins] };
   }
@@ -230,19 +230,23 @@ class CriteriaReader {
     for (const { name, where, node: partNode, inScope: partScope } of this.singleChildren(node, inScope, this.concrete(rowType), within)) {
       const part = parts.find((one) => one.name === name);
       if (!part) throw new SoapClientError(`${localOf(rowType)} has no ${name}; its parts are basic and joins such as ${oneRecordJoins.join(', ') || 'none'}.`);
-      let joined: Pick<RowPart, 'link' | 'recordTypes'> = {};
+      let joined: Pick<RowPart, 'search' | 'recordTypes'> = {};
       if (name !== 'basic') {
         const link = followed[name];
         if (link === undefined || link.via !== 'field') {
           const why = link === undefined ? 'this emulator does not follow this join' : 'a join to many records (a row for each) is not answered yet';
           throw new SoapClientError(`${where}: ${why}; columns are answered for basic and ${oneRecordJoins.join(', ') || 'no join'}.`);
         }
-        joined = { link, recordTypes: this.catalog.searchedRecordTypes(localOf(criteriaSearch.joins!.get(name)!)) };
+        joined = { search: criteriaSearch.typeName, recordTypes: this.catalog.searchedRecordTypes(localOf(criteriaSearch.joins!.get(name)!)) };
       }
       const available = this.catalog.rowColumns(part.type);
       const columns: Array<SearchColumn & { at: number }> = [];
+      const seen = new Set<string>();
       for (const columnKey of typeof partNode === 'string' ? [] : elementKeys(partNode)) {
         const field = localName(columnKey);
+        // Each key of a name gives all its occurrences, whatever their prefix.
+        if (seen.has(field)) continue;
+        seen.add(field);
         const at = available.findIndex((column) => column.name === field);
         if (at < 0) throw new SoapClientError(`${where}: ${localOf(part.type)} has no column ${field}.`);
         const { kind, namespace } = available[at];

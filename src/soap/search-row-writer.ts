@@ -34,7 +34,7 @@ function ownValue(record: RowRecord, field: string, kind: ColumnKind): unknown {
 }
 
 /** A column's searchValue, or undefined when the record holds none of its type. */
-function searchValueXml(value: unknown, kind: ColumnKind): string | undefined {
+function searchValueXml(value: unknown, kind: ColumnKind, isRecordType: (name: string) => boolean): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (kind === 'select') {
     if (typeof value !== 'object' || Array.isArray(value)) return undefined;
@@ -42,14 +42,17 @@ function searchValueXml(value: unknown, kind: ColumnKind): string | undefined {
     const id = (name: string) => (typeof ref[name] === 'string' ? (ref[name] as string) : undefined);
     if (id('@internalId') === undefined && id('@externalId') === undefined) return undefined;
     const name = typeof ref.name === 'string' ? `<platformCore:name>${escapeXml(ref.name)}</platformCore:name>` : '';
-    return `<platformCore:searchValue${attribute('internalId', id('@internalId'))}${attribute('externalId', id('@externalId'))}${attribute('type', id('@type'))}>${name}</platformCore:searchValue>`;
+    // A type the schema's RecordType does not list (kept as a client sent it) would make the answer invalid: left out.
+    const type = id('@type');
+    return `<platformCore:searchValue${attribute('internalId', id('@internalId'))}${attribute('externalId', id('@externalId'))}${attribute('type', type !== undefined && isRecordType(type) ? type : undefined)}>${name}</platformCore:searchValue>`;
   }
   if (typeof value === 'object') return undefined;
   let text = String(value);
   const typeName = VALUE_TYPES[kind];
   if (typeName === 'dateTime') {
     const at = new Date(text);
-    if (Number.isNaN(at.getTime())) return undefined;
+    // xsd:dateTime's years are four digits here: a time past 9999 in UTC is left out, not written as +010000.
+    if (Number.isNaN(at.getTime()) || at.getUTCFullYear() < 1 || at.getUTCFullYear() > 9999) return undefined;
     text = at.toISOString();
   } else if (typeName !== undefined) {
     const read = readSimpleValue(builtInType(typeName)!, text);
@@ -59,15 +62,19 @@ function searchValueXml(value: unknown, kind: ColumnKind): string | undefined {
   return `<platformCore:searchValue>${escapeXml(text)}</platformCore:searchValue>`;
 }
 
-function columnXml(record: RowRecord, column: SearchColumn, prefix: string): string {
-  const value = searchValueXml(ownValue(record, column.field, column.kind), column.kind);
+function columnXml(record: RowRecord, column: SearchColumn, prefix: string, isRecordType: (name: string) => boolean): string {
+  const value = searchValueXml(ownValue(record, column.field, column.kind), column.kind, isRecordType);
   if (value === undefined) return '';
   const label = column.customLabel === undefined ? '' : `<platformCore:customLabel>${escapeXml(column.customLabel)}</platformCore:customLabel>`;
   return `<${prefix}:${column.field}>${label}${value}</${prefix}:${column.field}>`;
 }
 
 export class SearchRowWriter {
-  constructor(private readonly version: string) {}
+  constructor(
+    private readonly version: string,
+    /** Whether a name is one of platformCoreTyp:RecordType's values, which a RecordRef's type must be. */
+    private readonly isRecordType: (name: string) => boolean,
+  ) {}
 
   private concrete(namespace: string): string {
     return namespace.replaceAll('{{V}}', this.version);
@@ -97,6 +104,6 @@ export class SearchRowWriter {
 
   private partXml(part: RowPart, record: RowRecord): string {
     const prefix = this.prefixOf(part.columnNamespace, 'col');
-    return part.columns.map((column) => columnXml(record, column, prefix)).join('');
+    return part.columns.map((column) => columnXml(record, column, prefix, this.isRecordType)).join('');
   }
 }

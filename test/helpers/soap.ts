@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { ensureTestAccount, signTokenPassport, testAccountsIn, testCredentials, tokenPassportXml } from './credentials';
 import { TEST_ADMIN_TOKEN } from './service-token';
-import { queueSoapAnswer, validateQueuedAnswers } from './xsd';
+import { answersReadBy, queueSoapAnswer, validateAnswersAtFileEnd } from './xsd';
 
 export const SOAPENV = 'http://schemas.xmlsoap.org/soap/envelope/';
 export const messagesNs = (version: string) => `urn:messages_${version}.platform.webservices.netsuite.com`;
@@ -37,7 +37,10 @@ export function envelope(operation: string, innerXml: string, version = '2017_1'
  * fails the file, naming the test that read it. (Validating each answer on its own spent 35 of
  * soap-search.test.ts's 56 s compiling schemas; after each test, 20 s.)
  */
-afterAll(validateQueuedAnswers);
+// Bounded as a hang guard only: a large file's answers take xmllint some seconds, its WASM build more.
+afterAll(validateAnswersAtFileEnd, 10 * 60_000);
+beforeEach(() => answersReadBy(expect.getState().currentTestName ?? 'a test'));
+afterEach(() => answersReadBy('a hook outside any test'));
 
 /** Posts an envelope and reads the answer (validated as above). */
 export async function postSoap(

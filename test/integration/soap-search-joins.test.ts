@@ -135,6 +135,24 @@ describe('a record search', () => {
     expect(await found('customer', [['transactionJoin', yesterday]])).toEqual([]);
   });
 
+  it('matches a reference given by externalId within its type: a customer and a vendor sharing an externalId are told apart', async () => {
+    const account = 'JOINER_TWINS';
+    await r.addAll(
+      record('listRel:Customer', 'twin', '<listRel:companyName>Twin Customer</listRel:companyName><listRel:email>twin@customer.test</listRel:email>') +
+        record('listRel:Vendor', 'twin', '<listRel:companyName>Twin Vendor</listRel:companyName><listRel:email>twin@vendor.test</listRel:email>'),
+      account,
+    );
+    await r.addAll(record('tranPurch:PurchaseOrder', 'po-twin', '<tranPurch:entity externalId="twin" type="vendor"/>', ` xmlns:tranPurch="${NS.purch}"`), account);
+    const search = async (join: string, email: string) => {
+      const jobId = await r.submitAndRun('asyncSearch', searchXml('tranSales:TransactionSearch', part('tranSales', join, field('email', 'startsWith', email))), { account });
+      const answer = await getAsyncResult(t.url, jobId, 1, V, account);
+      return asList(answer.body.getAsyncResultResponse.asyncResult.searchResult.recordList?.record).map((one: Record<string, string>) => one['@externalId']);
+    };
+    expect(await search('vendorJoin', 'twin@')).toEqual(['po-twin']);
+    // Before the type was compared, the customer's externalId matched the vendor's reference.
+    expect(await search('customerJoin', 'twin@')).toEqual([]);
+  });
+
   it('answers the synchronous search with the same records', async () => {
     const { type, prefix } = SEARCHES.transaction;
     const answer = await postSoap(t.url, V, request('search', searchXml(type, part(prefix, 'itemJoin', field('itemId', 'is', 'Bolt'))), { account: ACCOUNT }));

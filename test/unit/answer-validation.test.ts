@@ -1,4 +1,4 @@
-import { queueSoapAnswer, validateQueuedAnswers, validateSoapAnswer } from '../helpers/xsd';
+import { answersReadBy, queueSoapAnswer, validateAnswersAtFileEnd, validateQueuedAnswers, validateSoapAnswer } from '../helpers/xsd';
 
 /**
  * The tests' check of every SOAP answer against the served XSDs (test/helpers/xsd.ts): answers
@@ -20,6 +20,7 @@ it('accepts a valid answer and rejects one outside the schema, quoting xmllint',
 });
 
 it('validates queued answers together, naming each invalid one with the test that read it', async () => {
+  answersReadBy('the test reading statuses');
   await queueSoapAnswer(statusAnswer('pending'), V);
   await queueSoapAnswer(statusAnswer('napping'), V);
   await queueSoapAnswer(statusAnswer('finished'), V);
@@ -28,7 +29,7 @@ it('validates queued answers together, naming each invalid one with the test tha
     (error: Error) => error.message,
   );
   expect(failure).toMatch(/rejected 1 answer\(s\)/);
-  expect(failure).toContain('an answer read by “validates queued answers together');
+  expect(failure).toContain('an answer read by “the test reading statuses”');
   expect(failure).toContain('napping');
   expect(failure).not.toContain('>finished<');
   // The queue was emptied: nothing is validated twice.
@@ -38,4 +39,10 @@ it('validates queued answers together, naming each invalid one with the test tha
 it('rejects an answer that is not XML at all', async () => {
   await queueSoapAnswer('<soapenv:Envelope', V);
   await expect(validateQueuedAnswers()).rejects.toThrow(/rejected 1 answer/);
+});
+
+it('validates an answer read after the end of the file’s tests at once, as a file’s own afterAll reads it', async () => {
+  await validateAnswersAtFileEnd();
+  await expect(queueSoapAnswer(statusAnswer('pending'), V)).resolves.toBeUndefined();
+  await expect(queueSoapAnswer(statusAnswer('dozing'), V)).rejects.toThrow(/rejected the answer:[\s\S]*dozing/);
 });
