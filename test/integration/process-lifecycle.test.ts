@@ -101,12 +101,13 @@ it('runs on the embedded database, drains a request under way on SIGTERM, and ke
   second.child.kill('SIGTERM');
   expect(await second.exited).toBe(0);
   // Two processes, each compiling its sources and opening PGlite: on a busy machine, past 30 s.
-}, 150_000);
+}, 240_000);
 
 it('refuses to start on a bad setting and says what to set', async () => {
   await expect(start({ PORT: 'eighty', WORKER: 'perhaps' })).rejects.toThrow(/exited \(1\)[\s\S]*PORT must be a whole number[\s\S]*WORKER must be on or off/);
-});
+  // A hang guard: the process compiles its sources before it reads its settings.
+}, 120_000);
 
 it('refuses a separate worker on the embedded database, which one process owns', async () => {
   await expect(start({}, 'worker')).rejects.toThrow(/exited \(1\)[\s\S]*A separate worker needs a Postgres server: set DATABASE_URL/);
-});
+}, 120_000);
