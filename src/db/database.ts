@@ -100,13 +100,13 @@ export function openServerDatabase(options: DatabaseOptions & { url: string }): 
   return new Database(knex, openHotPool(target, options.onPoolError), target);
 }
 
+/** The lock files this process holds. */
+const held = new Set<string>();
+
 /**
  * The embedded database belongs to one process: a second one would read and write the same files
  * unseen by the first. A lock file holds the owner's pid; one left by a dead process is taken over.
  */
-/** The lock files this process holds. */
-const held = new Set<string>();
-
 function lockDataDir(file: string): () => void {
   if (held.has(file)) {
     throw new Error(`The embedded database in ${path.dirname(file)} is in use by this process already; give the second use another DATA_DIR or a DATABASE_URL.`);

@@ -39,6 +39,10 @@ function statusXml(isSuccess: boolean, code: string | null, message: string | nu
   );
 }
 
+/** A search result's matches: an advanced search's rows, or records. */
+const searchListXml = (asRows: boolean, list: string) =>
+  asRows ? `<platformCore:searchRowList>${list}</platformCore:searchRowList>` : `<platformCore:recordList>${list}</platformCore:recordList>`;
+
 export class ResultWriter {
   private readonly recordWriters = new Map<string, RecordWriter>();
 
@@ -72,8 +76,7 @@ export class ResultWriter {
       const bodyFieldsOnly = job.scenario.bodyFieldsOnly ?? true;
       const { rows } = job.scenario;
       if (rows) {
-        const catalog = this.catalogs.forVersion(version);
-        const rowWriter = new SearchRowWriter(version, (name) => catalog.isRecordType(name));
+        const rowWriter = this.rowWriter(version);
         for (const item of page.items) list += rowWriter.rowXml(rows, item.record ?? {});
       } else for (const item of page.items) list += records.recordXml('platformCore:record', item, false, bodyFieldsOnly);
       content =
@@ -82,7 +85,7 @@ export class ResultWriter {
         `<platformCore:pageSize>${page.pageSize}</platformCore:pageSize>` +
         `<platformCore:totalPages>${Math.ceil(found / page.pageSize)}</platformCore:totalPages>` +
         `<platformCore:pageIndex>${page.pageIndex}</platformCore:pageIndex>` +
-        (rows ? `<platformCore:searchRowList>${list}</platformCore:searchRowList>` : `<platformCore:recordList>${list}</platformCore:recordList>`) +
+        searchListXml(rows !== undefined, list) +
         `</platformCore:searchResult>`;
     }
     return (
@@ -103,8 +106,7 @@ export class ResultWriter {
       const { snapshot } = page;
       let list = '';
       const { rows } = snapshot;
-      const catalog = this.catalogs.forVersion(version);
-      const rowWriter = new SearchRowWriter(version, (name) => catalog.isRecordType(name));
+      const rowWriter = this.rowWriter(version);
       page.records.forEach((record, index) => {
         if (rows) list += rowWriter.rowXml(rows, record.fields);
         else list += records.recordXml('platformCore:record', { position: index + 1, ...success(record, true) }, false, snapshot.bodyFieldsOnly);
@@ -116,9 +118,14 @@ export class ResultWriter {
         `<platformCore:totalPages>${page.totalPages}</platformCore:totalPages>` +
         `<platformCore:pageIndex>${page.pageIndex}</platformCore:pageIndex>` +
         `<platformCore:searchId>${escapeXml(snapshot.searchId)}</platformCore:searchId>` +
-        (rows ? `<platformCore:searchRowList>${list}</platformCore:searchRowList>` : `<platformCore:recordList>${list}</platformCore:recordList>`);
+        searchListXml(rows !== undefined, list);
     }
     return `<platformMsgs:${operation}Response${declared}><platformCore:searchResult>${content}</platformCore:searchResult></platformMsgs:${operation}Response>`;
+  }
+
+  private rowWriter(version: string): SearchRowWriter {
+    const catalog = this.catalogs.forVersion(version);
+    return new SearchRowWriter(version, (name) => catalog.isRecordType(name));
   }
 
   // One per version (versions are checked at the edge), kept for what it learns of the schemas.
