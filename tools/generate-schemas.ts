@@ -35,6 +35,7 @@ export const SERVED_OPERATIONS = [
   'asyncSearch',
   'search',
   'searchMoreWithId',
+  'getSavedSearch',
   ...PASSPORT_OPERATIONS,
   'getDataCenterUrls',
   'getServerTime',

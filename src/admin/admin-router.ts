@@ -9,6 +9,8 @@ import { createCallbacksRouter } from './callbacks-router';
 import { ASYNC_STATUSES } from '../jobs/job';
 import { scenarioSchema, toScriptedJob } from '../state/scenario-input';
 import { createStateRouter } from './state-router';
+import { createSavedSearchesRouter } from './saved-searches-router';
+import type { SavedSearchService } from '../state/saved-search-service';
 import type { StateService } from '../state/state-service';
 import { normalizeAccountId } from '../jobs/account-id';
 import type { JobService } from '../jobs/job-service';
@@ -49,6 +51,7 @@ export interface AdminServices {
   faults: FaultInjector;
   /** Resets and fixtures. */
   state: StateService;
+  savedSearches: SavedSearchService;
 }
 
 const listQuery = z.object({
@@ -88,7 +91,7 @@ export function createAdminRouter(services: AdminServices): Router {
 
   router.use(createAccountsRouter(accounts, slots));
   router.use(createCallbacksRouter(services.callbacks.store, services.callbacks.secret, accounts));
-  router.use(createStateRouter(services.state));
+  router.use(createStateRouter(services.state), createSavedSearchesRouter(services.savedSearches));
   router.use(createJournalRouter(services.journal), createFaultsRouter(services.faults));
 
   router.get('/clock', (_req, res) => {

@@ -10,6 +10,9 @@ import { PgJobStore } from '../db/pg-job-store';
 import { PgAccountStore } from '../db/pg-account-store';
 import { PgSeededBlocks } from '../db/pg-id-blocks';
 import { PgStateStore } from '../db/pg-state-store';
+import { PgSavedSearches } from '../db/pg-saved-searches';
+import { savedSearchReader } from '../soap/saved-search-reader';
+import { SavedSearchService } from '../state/saved-search-service';
 import { PgCallbackStore } from '../db/pg-callback-store';
 import { saveManualClock, storedAdminToken, storedCallbackSecret, storedManualClock } from '../db/settings';
 import { AccountService } from '../accounts/account-service';
@@ -73,6 +76,8 @@ export interface Core {
   /** Delivers the callbacks of ended jobs; runs beside the HTTP server and in worker processes. */
   callbacks: CallbackDispatcher;
   state: StateService;
+  savedSearches: SavedSearchService;
+  savedSearchStore: PgSavedSearches;
   /** Stops the worker and the callback dispatcher if they run, and closes the database it opened. */
   stop(): Promise<void>;
 }
@@ -157,6 +162,7 @@ export async function buildCore(config: Config, options: CoreOptions = {}): Prom
     idSeed: config.ID_SEED,
     jobSettings,
     startupFixtures: () => startupFixtureFiles(config),
+    readSavedSearch: savedSearchReader(catalogs),
     serialize: (work) => (manualTime ? manualTime.exclusive(work) : work()),
     afterCommit: () => {
       accountStore.forget();
@@ -167,6 +173,8 @@ export async function buildCore(config: Config, options: CoreOptions = {}): Prom
   // A fresh install gets the demo account once (revoked or deleted, it stays so until a reset);
   // the fixture files' accounts at every start, their records and jobs once.
   const { demoCreated } = await state.startup();
+  const savedSearchStore = new PgSavedSearches(db);
+  const savedSearches = new SavedSearchService(savedSearchStore, clock, savedSearchReader(catalogs), config.DEFAULT_ACCOUNT);
   const demoToken = config.DEMO_ACCOUNT ? await accountStore.findToken(DEMO.tokenId) : undefined;
   const demo = demoToken && !demoToken.token.revokedAt && demoToken.integration.enabled ? { account: demoToken.account.id, created: demoCreated } : null;
 
@@ -195,6 +203,8 @@ export async function buildCore(config: Config, options: CoreOptions = {}): Prom
     callbackSecret,
     callbacks,
     state,
+    savedSearches,
+    savedSearchStore,
     stop: () => (stopping ??= stopAll([() => worker.stop(), () => callbacks.stop(), () => (options.database ? undefined : database.close())])),
   };
 }

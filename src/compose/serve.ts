@@ -107,7 +107,7 @@ export async function serve(core: Core, options: Pick<ServeOptions, 'worker'> = 
   await faults.start();
   const catalog = new WsdlCatalog(undefined, core.official);
   const operations = {
-    ...createOperations(core.jobs, searchService(core, config), new ResultWriter(core.catalogs), core.catalogs),
+    ...createOperations(core.jobs, searchService(core, config), core.savedSearchStore, new ResultWriter(core.catalogs), core.catalogs),
     ...createSessionOperations({ authenticator, sessions, clock }),
   };
   const metrics = new ServiceMetrics(
@@ -147,6 +147,7 @@ export async function serve(core: Core, options: Pick<ServeOptions, 'worker'> = 
     journal,
     faults,
     state: core.state,
+    savedSearches: core.savedSearches,
   });
   const server = createHttpServer(app, soap, calls, config.PUBLIC_URL);
   // Under the manual clock jobs move only when the clock is advanced, never on their own.

@@ -4,6 +4,7 @@ import { PgAccountStore } from './pg-account-store';
 import { PgSeededBlocks, setIdSeed } from './pg-id-blocks';
 import { PgJobStore } from './pg-job-store';
 import { PgRecordStore } from './pg-record-store';
+import { PgSavedSearches } from './pg-saved-searches';
 import { RESET_TABLES } from './reset-tables';
 import { claimOnce } from './settings';
 import type { Database } from './database';
@@ -24,6 +25,7 @@ class PgStateTransaction implements StateTransaction {
   readonly accountStore: PgAccountStore;
   readonly jobStore: PgJobStore;
   readonly idBlocks: PgSeededBlocks;
+  readonly savedSearches: PgSavedSearches;
 
   constructor(
     database: Database,
@@ -33,6 +35,7 @@ class PgStateTransaction implements StateTransaction {
     this.accountStore = new PgAccountStore(database);
     this.jobStore = new PgJobStore(database, { leaseSeconds });
     this.idBlocks = new PgSeededBlocks(trx, 0);
+    this.savedSearches = new PgSavedSearches(trx);
   }
 
   /**

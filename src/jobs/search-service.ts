@@ -1,4 +1,5 @@
 import type { Clock } from '../lib/clock';
+import type { SearchErrorCode } from '../lib/errors';
 import type { StoredRecord } from '../records/record';
 import type { SearchCriteria } from '../records/search';
 import { withDatesAt } from '../records/search-dates';
@@ -10,7 +11,7 @@ const MINUTE_MS = 60 * 1000;
 /** One page of a synchronous search; `failure` instead of rows when the page cannot be given. */
 export type SearchPage =
   | { snapshot: SearchSnapshot; pageIndex: number; totalPages: number; records: StoredRecord[]; failure?: undefined }
-  | { failure: { code: 'INVALID_SEARCH_MORE' | 'INVALID_SEARCH_PAGE_INDEX'; message: string } };
+  | { failure: { code: 'INVALID_SEARCH_MORE' | 'INVALID_SEARCH_PAGE_INDEX' | SearchErrorCode; message: string } };
 
 export interface SearchSettings {
   /** How long a search's results stay pageable by its searchId. */

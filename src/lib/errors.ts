@@ -73,3 +73,18 @@ export class ConflictError extends Error {
     this.name = 'ConflictError';
   }
 }
+
+/** NetSuite's status codes for a search that cannot run: answered in its searchResult's status, not as a fault. */
+export const SEARCH_ERROR_CODES = ['INVALID_SAVED_SRCH'] as const;
+export type SearchErrorCode = (typeof SEARCH_ERROR_CODES)[number];
+
+/** A search that cannot run: search answers the code in its status; asyncSearch's job fails with it. */
+export class SearchError extends Error {
+  constructor(
+    readonly code: SearchErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SearchError';
+  }
+}

@@ -108,6 +108,8 @@ export class RecordCatalog implements RecordSchemas {
   private readonly searchBasics = new Map<string, Map<string, SearchField>>();
   /** platformCoreTyp:SearchDate, the predefined dates a date criterion may name. */
   readonly searchDates: string[];
+  /** platformCoreTyp:SearchRecordType, the record types getSavedSearch lists saved searches of. */
+  readonly searchRecordTypes: string[];
   private readonly searches = new Map<string, SearchType>();
   /** platformCoreTyp:RecordType's values: what a RecordRef's type may say. */
   private readonly recordTypeNames: Set<string>;
@@ -120,6 +122,7 @@ export class RecordCatalog implements RecordSchemas {
     const record = qname(coreNamespace, 'Record');
     this.recordTypeNames = new Set(this.schemas.enumerations.get(qname(coreNamespace.replace('urn:core_', 'urn:types.core_'), 'RecordType')) ?? []);
     this.searchDates = this.schemas.enumerations.get(qname(coreNamespace.replace('urn:core_', 'urn:types.core_'), 'SearchDate')) ?? [];
+    this.searchRecordTypes = this.schemas.enumerations.get(qname(coreNamespace.replace('urn:core_', 'urn:types.core_'), 'SearchRecordType')) ?? [];
     const searchBasic = qname(coreNamespace, 'SearchRecordBasic');
     const searchRecord = qname(coreNamespace, 'SearchRecord');
     for (const type of this.schemas.complexTypes.values()) {

@@ -31,6 +31,7 @@ import type { ServiceMetrics } from './service-metrics';
 import type { CallLifecycle } from './call-lifecycle';
 import { routeOfFace, WHERE_THINGS_ARE } from './routes';
 import type { StateService } from '../state/state-service';
+import type { SavedSearchService } from '../state/saved-search-service';
 import { YAML_TYPES } from '../admin/state-router';
 import type { RequestJournal } from '../journal/request-journal';
 import type { FaultInjector } from '../faults/fault-injector';
@@ -64,6 +65,7 @@ export interface AppDependencies {
   calls: CallLifecycle;
   /** Resets and fixtures (POST /admin/reset, /admin/fixtures). */
   state: StateService;
+  savedSearches: SavedSearchService;
   /** The request journal (null with JOURNAL=off) and the injected-fault rules. */
   journal: RequestJournal | null;
   faults: FaultInjector;
@@ -146,6 +148,7 @@ export function createApp(deps: AppDependencies): express.Express {
       journal: deps.journal,
       faults: deps.faults,
       state: deps.state,
+      savedSearches: deps.savedSearches,
     }),
     createDashboardRouter(deps.jobs, deps.trackers, new JobAnswerReader(deps.jobs, deps.trackers, deps.accounts, new ResultWriter(deps.catalogs))),
   );

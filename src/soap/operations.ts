@@ -1,9 +1,12 @@
 import type { Principal } from '../accounts/account';
-import { LimitError } from '../lib/errors';
+import { LimitError, SearchError } from '../lib/errors';
 import { ASYNC_OPERATIONS, type AsyncOperation } from '../jobs/job';
 import type { JobService } from '../jobs/job-service';
 import type { SearchService } from '../jobs/search-service';
 import type { ItemInput } from '../records/record';
+import type { SavedSearchStore } from '../records/saved-searches';
+import type { SearchCriteria } from '../records/search';
+import { runSavedSearch } from './saved-search-reader';
 import type { VersionCatalogs } from '../records/version-catalogs';
 import type { SoapRequest } from './envelope-parser';
 import { SoapClientError } from './soap-client-error';
@@ -11,7 +14,7 @@ import type { ResultWriter } from './result-writer';
 import { RecordReader } from './record-reader';
 import { readBodyFieldsOnly, readPageSize, readReturnSearchColumns, readSearch } from './search-reader';
 import { statusResponseXml } from './result-writer';
-import { child, text } from './xml-read';
+import { attribute, child, text } from './xml-read';
 
 /** What one SOAP call runs with, settled before any operation sees it. */
 export interface SoapCall {
@@ -69,12 +72,23 @@ function withinLimit(operation: AsyncOperation, count: number): void {
 }
 
 /** The operations, by body element name: validate, call the job service, write the answer. */
-export function createOperations(jobs: JobService, searches: SearchService, writer: ResultWriter, catalogs: VersionCatalogs): Record<string, OperationHandler> {
+export function createOperations(
+  jobs: JobService,
+  searches: SearchService,
+  savedSearches: SavedSearchStore,
+  writer: ResultWriter,
+  catalogs: VersionCatalogs,
+): Record<string, OperationHandler> {
   const reader = (call: SoapCall) => new RecordReader(catalogs.forVersion(call.version), call.version);
-  /** The search a call sends; with searchPreferences.returnSearchColumns false, an advanced one answers records, not rows. */
-  const searchOf = (call: SoapCall) => {
-    const search = readSearch(call.request.body, call.request.scope, call.version, catalogs.forVersion(call.version));
-    return readReturnSearchColumns(call.request.headers) ? search : { ...search, rows: undefined };
+  /**
+   * The search a call sends, through the saved search it names (SearchError when there is none);
+   * with searchPreferences.returnSearchColumns false, an advanced one answers records, not rows.
+   */
+  const searchOf = async (call: SoapCall): Promise<SearchCriteria> => {
+    const request = readSearch(call.request.body, call.request.scope, call.version, catalogs.forVersion(call.version));
+    const returnColumns = readReturnSearchColumns(call.request.headers);
+    const search = request.saved ? await runSavedSearch(call.principal.account, request.search, request.saved, savedSearches, catalogs) : request.search;
+    return returnColumns ? search : { ...search, rows: undefined };
   };
   const submit = async (call: SoapCall, operation: AsyncOperation, inputs: ItemInput[]) => {
     withinLimit(operation, inputs.length);
@@ -114,19 +128,42 @@ export function createOperations(jobs: JobService, searches: SearchService, writ
           .map((item) => ({ kind: 'initialize', ...item })),
       ),
     async search(call) {
-      const search = searchOf(call);
       const options = { pageSize: readPageSize(call.request.headers), bodyFieldsOnly: readBodyFieldsOnly(call.request.headers) };
+      let search: SearchCriteria;
+      try {
+        search = await searchOf(call);
+      } catch (error) {
+        if (!(error instanceof SearchError)) throw error;
+        return writer.searchResponseXml('search', { failure: { code: error.code, message: error.message } }, call.version);
+      }
       return writer.searchResponseXml('search', await searches.search(call.principal.account, search, options), call.version);
     },
     async searchMoreWithId(call) {
       const page = await searches.page(call.principal.account, requiredText(call, 'searchId'), requiredInt(call, 'pageIndex'));
       return writer.searchResponseXml('searchMoreWithId', page, call.version);
     },
+    async getSavedSearch(call) {
+      const record = child(call.request.body, 'record');
+      const searchType = attribute(record, 'searchType')?.trim();
+      const listed = catalogs.forVersion(call.version).searchRecordTypes;
+      if (record === undefined || searchType === undefined) throw new SoapClientError('getSavedSearch requires <record searchType="…">, e.g. searchType="transaction".');
+      if (!listed.includes(searchType)) throw new SoapClientError(`record.searchType must be a SearchRecordType, e.g. customer or transaction (got "${searchType}").`);
+      return writer.getSavedSearchResponseXml(await savedSearches.list(call.principal.account, searchType), call.version);
+    },
     async asyncSearch(call) {
-      const search = searchOf(call);
       const pageSize = readPageSize(call.request.headers);
       const bodyFieldsOnly = readBodyFieldsOnly(call.request.headers);
-      const view = await jobs.submit(call.principal.account, 'asyncSearch', [{ kind: 'search', search }], { pageSize, bodyFieldsOnly, rows: search.rows });
+      let view;
+      try {
+        const search = await searchOf(call);
+        view = await jobs.submit(call.principal.account, 'asyncSearch', [{ kind: 'search', search }], { pageSize, bodyFieldsOnly, rows: search.rows });
+      } catch (error) {
+        if (!(error instanceof SearchError)) throw error;
+        // As NetSuite's: the job is taken, and fails with the search's code, which getAsyncResult then answers.
+        const nothing: SearchCriteria = { recordTypes: [], criteria: [] };
+        const fail = { afterItems: 0, code: error.code, message: error.message };
+        view = await jobs.submit(call.principal.account, 'asyncSearch', [{ kind: 'search', search: nothing }], { pageSize, bodyFieldsOnly, fail });
+      }
       return statusResponseXml('asyncSearch', view, call.version);
     },
   };

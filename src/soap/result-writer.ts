@@ -3,6 +3,7 @@ import type { ResultPage, StatusView } from '../jobs/job-service';
 import type { SearchPage } from '../jobs/search-service';
 import type { RecordCatalog } from '../records/record-catalog';
 import type { VersionCatalogs } from '../records/version-catalogs';
+import type { SavedSearch } from '../records/saved-searches';
 import { RecordWriter } from './record-writer';
 import { SearchRowWriter } from './search-row-writer';
 import { success } from '../worker/record-operations';
@@ -121,6 +122,24 @@ export class ResultWriter {
         searchListXml(rows !== undefined, list);
     }
     return `<platformMsgs:${operation}Response${declared}><platformCore:searchResult>${content}</platformCore:searchResult></platformMsgs:${operation}Response>`;
+  }
+
+  /** getSavedSearchResponse: the saved searches of one record type, each a CustomizationRef naming its internalId, script id and title. */
+  getSavedSearchResponseXml(saved: SavedSearch[], version: string): string {
+    const ns = namespacesOf(version);
+    const declared = xmlns('platformMsgs', ns.platformMsgs) + xmlns('platformCore', ns.platformCore) + xmlns('xsi', XSI_NS);
+    let refs = '';
+    for (const search of saved) {
+      refs +=
+        `<platformCore:recordRef xsi:type="platformCore:CustomizationRef"${attribute('internalId', search.internalId)}${attribute('scriptId', search.scriptId)}>` +
+        `<platformCore:name>${escapeXml(search.title)}</platformCore:name></platformCore:recordRef>`;
+    }
+    return (
+      `<platformMsgs:getSavedSearchResponse${declared}><platformCore:getSavedSearchResult>${statusXml(true, null, null)}` +
+      `<platformCore:totalRecords>${saved.length}</platformCore:totalRecords>` +
+      `<platformCore:recordRefList>${refs}</platformCore:recordRefList>` +
+      `</platformCore:getSavedSearchResult></platformMsgs:getSavedSearchResponse>`
+    );
   }
 
   private rowWriter(version: string): SearchRowWriter {

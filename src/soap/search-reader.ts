@@ -111,7 +111,23 @@ function ofTypes(recordTypes: string[], operator: 'anyOf' | 'noneOf', values: st
   return recordTypes.filter((recordType) => named.has(recordType) === (operator === 'anyOf'));
 }
 
-export function readSearch(body: XmlNode, scope: Scope, version: string, catalog: RecordCatalog): SearchCriteria {
+/** An advanced search run by a saved search's savedSearchId or savedSearchScriptId (or both, naming one search). */
+export interface SavedSearchUse {
+  internalId?: string;
+  scriptId?: string;
+  /** The advanced search that runs it: TransactionSearchAdvanced. */
+  advancedType: string;
+  /** Whether the request gave columns of its own (they replace the saved search's). */
+  columnsGiven: boolean;
+}
+
+/** A search as a request gives it: its criteria and columns, and the saved search it runs, if any. */
+export interface SearchRequest {
+  search: SearchCriteria;
+  saved?: SavedSearchUse;
+}
+
+export function readSearch(body: XmlNode, scope: Scope, version: string, catalog: RecordCatalog): SearchRequest {
   const searchRecord = child(body, 'searchRecord');
   if (searchRecord === undefined) throw new SoapClientError('A search requires a <searchRecord> element.');
   const recordScope = new Map([...scope, ...declarations(searchRecord)]);
@@ -137,9 +153,17 @@ export function readSearch(body: XmlNode, scope: Scope, version: string, catalog
   if (search.kind === 'other') {
     throw new SoapClientError(`${search.typeName} is a search this emulator does not answer; send a basic, record or advanced search (e.g. listRel:CustomerSearchAdvanced).`);
   }
-  if (search.kind === 'basic') return reader.basic(searchRecord, recordScope, search.type);
-  if (search.kind === 'advanced') return reader.advanced(searchRecord, recordScope, search);
-  return reader.recordSearch(searchRecord, recordScope, search);
+  if (search.kind === 'basic') return { search: reader.basic(searchRecord, recordScope, search.type) };
+  if (search.kind === 'advanced') return reader.advanced(searchRecord, recordScope, search, 'request');
+  return { search: reader.recordSearch(searchRecord, recordScope, search) };
+}
+
+/**
+ * A saved search's definition: an advanced search of this version's namespaces, read as a request's
+ * is (it may not run another saved search). Throws SoapClientError saying what is wrong.
+ */
+export function readAdvancedSearch(record: XmlNode, scope: Scope, version: string, catalog: RecordCatalog, search: SearchType): SearchCriteria {
+  return new CriteriaReader(version, catalog).advanced(record, scope, search, 'definition').search;
 }
 
 /** Reads the criteria of a search basic, and of a record search's basic and joins, for one version's namespaces. */
@@ -203,11 +227,10 @@ class CriteriaReader {
   }
 
   /** An advanced search (listRel:CustomerSearchAdvanced): its criteria, a record search, and its columns, a search row. */
-  advanced(searchRecord: XmlNode, recordScope: Scope, search: SearchType): SearchCriteria {
-    for (const name of ['savedSearchId', 'savedSearchScriptId']) {
-      if (attribute(searchRecord, name) !== undefined)
-        throw new SoapClientError(`${search.typeName}.${name}: saved searches are not answered yet; send the search's criteria and columns.`);
-    }
+  advanced(searchRecord: XmlNode, recordScope: Scope, search: SearchType, from: 'request' | 'definition'): SearchRequest {
+    const [internalId, scriptId] = ['savedSearchId', 'savedSearchScriptId'].map((name) => attribute(searchRecord, name)?.trim() || undefined);
+    if (from === 'definition' && (internalId ?? scriptId) !== undefined)
+      throw new SoapClientError(`${search.typeName}: a saved search's definition gives its own criteria and columns; it does not run another saved search.`);
     const criteriaSearch = this.catalog.searchType(localOf(search.criteria!));
     if (criteriaSearch?.kind !== 'search') throw new SoapClientError(`${search.typeName}'s criteria are not a record search this emulator answers.`);
     let found: SearchCriteria = { recordTypes: this.catalog.searchedRecordTypes(localOf(criteriaSearch.basic!)), criteria: [] };
@@ -217,8 +240,11 @@ class CriteriaReader {
       else if (name === 'columns') rows = this.columns(node, inScope, search.columns!, criteriaSearch, where);
       else throw new SoapClientError(`${search.typeName} has no ${name}; it takes criteria and columns.`);
     }
+    const columnsGiven = rows !== undefined && rows.parts.length > 0;
     // Without columns there are no rows to answer: the records are, as a record search's.
-    return rows && rows.parts.length > 0 ? { ...found, rows } : found;
+    const criteria = columnsGiven ? { ...found, rows } : found;
+    if (internalId === undefined && scriptId === undefined) return { search: criteria };
+    return { search: criteria, saved: { internalId, scriptId, advancedType: search.typeName, columnsGiven } };
   }
 
   /** An advanced search's columns: each part (basic, or a join reaching one record) and its columns, in schema order. */

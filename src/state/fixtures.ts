@@ -6,11 +6,12 @@ import { fieldPath } from '../lib/field-path';
 import { accountIdSchema, seedSchema } from '../accounts/seed';
 import { checkJsonBody } from '../lib/json-body';
 import { scenarioRecordSchema, scenarioSchema } from './scenario-input';
+import { savedSearchSchema } from './saved-search-input';
 
 /**
  * A fixtures file (FIXTURES_FILE, SEED_FILE, POST /admin/fixtures), JSON or YAML: accounts in the
- * seed file's format, records to put in the record store, and scripted jobs in POST /admin/jobs's
- * format. Checked whole before anything is applied; a mistake names its field.
+ * seed file's format, records to put in the record store, scripted jobs in POST /admin/jobs's
+ * format, and saved searches in POST /admin/saved-searches's. Checked whole before anything is applied; a mistake names its field.
  */
 
 /** Most records one fixtures document puts in, over all its groups. */
@@ -40,6 +41,7 @@ export const fixturesSchema = z
     accounts: seedSchema.shape.accounts.default([]),
     records: z.array(recordGroupSchema).default([]),
     jobs: z.array(scenarioSchema).default([]),
+    savedSearches: z.array(savedSearchSchema).default([]),
   })
   .strict();
 

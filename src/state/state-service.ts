@@ -10,6 +10,8 @@ import { fieldsWithin } from '../lib/field-path';
 import { toScriptedJob } from './scenario-input';
 import type { Fixtures } from './fixtures';
 import type { FixtureRecord, StateStore, StateTransaction } from './state-store';
+import type { SavedSearchInput, SavedSearchReader } from '../records/saved-searches';
+import { takenMessage, toSavedSearchInput } from './saved-search-service';
 
 /**
  * Resets (POST /admin/reset) and fixtures (FIXTURES_FILE, SEED_FILE, POST /admin/fixtures): each
@@ -30,6 +32,8 @@ export interface StateServiceOptions {
   jobSettings: JobServiceSettings;
   /** The startup fixture files (SEED_FILE, FIXTURES_FILE), read afresh each time: a reset applies them as they are now. */
   startupFixtures: () => StartupFixtures[];
+  /** Reads a saved search's definition (the SOAP face's reader); a ValidationError names what is wrong. */
+  readSavedSearch: SavedSearchReader;
   /** Runs a reset in line with the manual clock's advances (none at once). */
   serialize: <T>(work: () => Promise<T>) => Promise<T>;
   /** After a reset or load commits (not at startup, before the service runs): forget cached accounts and seeds, wake the worker. */
@@ -46,6 +50,7 @@ export interface LoadedFixtures {
   accounts: string[];
   records: Array<{ account: string; recordType: string; internalId: string; externalId: string | null }>;
   jobs: string[];
+  savedSearches: Array<{ account: string; internalId: string; scriptId: string }>;
 }
 
 export interface ResetRequest {
@@ -75,9 +80,10 @@ interface Prepared {
   accounts: Seed['accounts'];
   records: Array<{ account: string; record: FixtureRecord; field: string }>;
   jobs: Array<{ job: ScriptedJob; field: string }>;
+  savedSearches: Array<{ search: SavedSearchInput; field: string }>;
 }
 
-const EMPTY_LOAD = (): LoadedFixtures => ({ accounts: [], records: [], jobs: [] });
+const EMPTY_LOAD = (): LoadedFixtures => ({ accounts: [], records: [], jobs: [], savedSearches: [] });
 
 export class StateService {
   private readonly beforeResets: Array<() => Promise<void>> = [];
@@ -112,7 +118,7 @@ export class StateService {
         // Each file's records and jobs load at the first start that has that file (a file added
         // to an install that already had another still loads), its accounts at every start.
         const firstLoad = await tx.claimOnce(`fixtures_loaded:${prepared.source}`);
-        await this.apply(tx, this.clock, firstLoad ? prepared : { ...prepared, records: [], jobs: [] }, loaded);
+        await this.apply(tx, this.clock, firstLoad ? prepared : { ...prepared, records: [], jobs: [], savedSearches: [] }, loaded);
       }
       return { demoCreated, loaded };
     });
@@ -192,7 +198,11 @@ export class StateService {
       const field = `jobs[${j}]`;
       return { job: fieldsWithin(field, () => toScriptedJob(input, this.catalog, this.options.defaultAccount)), field };
     });
-    return { accounts: fixtures.accounts, records, jobs };
+    const savedSearches = fixtures.savedSearches.map((input, s) => {
+      const field = `savedSearches[${s}]`;
+      return { search: fieldsWithin(field, () => toSavedSearchInput(input, this.options.readSavedSearch, this.options.defaultAccount)), field };
+    });
+    return { accounts: fixtures.accounts, records, jobs, savedSearches };
   }
 
   private async apply(tx: StateTransaction, clock: Clock, prepared: Prepared, loaded: LoadedFixtures): Promise<LoadedFixtures> {
@@ -211,6 +221,11 @@ export class StateService {
     }
     const jobs = new JobService(tx.jobStore, clock, this.options.jobSettings, ids);
     for (const { job } of prepared.jobs) loaded.jobs.push((await jobs.createJob(job)).id);
+    for (const { search, field } of prepared.savedSearches) {
+      const outcome = await tx.savedSearches.put(search, clock.now());
+      if (outcome.kind === 'taken') throw new ValidationError(`${field}.${outcome.field}`, `${field}.${outcome.field}: ${takenMessage(outcome.field, search)}`);
+      loaded.savedSearches.push({ account: search.account, internalId: outcome.search.internalId, scriptId: outcome.search.scriptId });
+    }
     return loaded;
   }
 
@@ -232,9 +247,13 @@ export class StateService {
   }
 }
 
-/** The records and jobs of one account. */
-function ofAccount(prepared: Prepared, account: string): Pick<Prepared, 'records' | 'jobs'> {
-  return { records: prepared.records.filter((entry) => entry.account === account), jobs: prepared.jobs.filter((entry) => entry.job.account === account) };
+/** The records, jobs and saved searches of one account. */
+function ofAccount(prepared: Prepared, account: string): Pick<Prepared, 'records' | 'jobs' | 'savedSearches'> {
+  return {
+    records: prepared.records.filter((entry) => entry.account === account),
+    jobs: prepared.jobs.filter((entry) => entry.job.account === account),
+    savedSearches: prepared.savedSearches.filter((entry) => entry.search.account === account),
+  };
 }
 
 /** A reset of one account loads only what belongs to it. */
@@ -245,6 +264,8 @@ function onlyAccount(prepared: Prepared, account: string): void {
   if (record) throw new ValidationError(`fixtures.${record.field}`, `fixtures.${record.field}: ${why}, not account ${record.account}'s`);
   const job = prepared.jobs.find((entry) => entry.job.account !== account);
   if (job) throw new ValidationError(`fixtures.${job.field}.account`, `fixtures.${job.field}.account: ${why}, not account ${job.job.account}'s`);
+  const saved = prepared.savedSearches.find((entry) => entry.search.account !== account);
+  if (saved) throw new ValidationError(`fixtures.${saved.field}.account`, `fixtures.${saved.field}.account: ${why}, not account ${saved.search.account}'s`);
 }
 
 /** Says which file a mistake is in, before the field it names. */

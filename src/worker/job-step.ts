@@ -27,7 +27,10 @@ export async function runStep(job: WorkerJob, context: StepContext, now: Date, o
 async function runSearch(job: WorkerJob, context: StepContext, now: Date, options: AdvanceOptions): Promise<Advance> {
   const [input] = await context.inputs(1, 1);
   if (input?.kind !== 'search') throw new Error(`search job ${job.id} has no search criteria`);
+  const startedAt = job.startedAt ?? now;
+  // A search that cannot run (a saved search that is not there) fails before it finds anything.
+  if (job.scenario.fail) return concludeStep(job, now, { startedAt, first: 1, last: 0, due: 0 }, [], options);
   const found = await context.saveSearchResults(withDatesAt(input.search, now));
   const sized = { ...job, totalItems: found };
-  return concludeStep(sized, now, { startedAt: job.startedAt ?? now, first: 1, last: found, due: found }, [], options);
+  return concludeStep(sized, now, { startedAt, first: 1, last: found, due: found }, [], options);
 }

@@ -23,6 +23,7 @@ import * as m021 from './021-journal-inline-rows';
 import * as m022 from './022-journal-generations';
 import * as m023 from './023-search-snapshots';
 import * as m024 from './024-search-snapshot-rows-shape';
+import * as m025 from './025-saved-searches';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -53,6 +54,7 @@ const migrations: Record<string, Knex.Migration> = {
   '022-journal-generations': m022,
   '023-search-snapshots': m023,
   '024-search-snapshot-rows-shape': m024,
+  '025-saved-searches': m025,
 };
 
 /** Migrations renamed after they first ran, old name to new: a database that ran one under its old name is told the new one. */
