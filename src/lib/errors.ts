@@ -75,10 +75,17 @@ export class ConflictError extends Error {
 }
 
 /** NetSuite's status codes for a search that cannot run: answered in its searchResult's status, not as a fault. */
-export const SEARCH_ERROR_CODES = ['INVALID_SAVED_SRCH'] as const;
+export const SEARCH_ERROR_CODES = [
+  'INVALID_SAVED_SRCH',
+  'INVALID_SEARCH_FIELD_NAME',
+  'INVALID_SEARCH_JOIN_ID',
+  'INVALID_SEARCH_OPERATOR',
+  'INVALID_SEARCH_VALUE',
+  'INVALID_SEARCH_PAGE_SIZE',
+] as const;
 export type SearchErrorCode = (typeof SEARCH_ERROR_CODES)[number];
 
-/** A search that cannot run: search answers the code in its status; asyncSearch's job fails with it. */
+/** A search that cannot run, named by NetSuite's code: search answers the code in its status; asyncSearch's job fails with it. */
 export class SearchError extends Error {
   constructor(
     readonly code: SearchErrorCode,

@@ -12,7 +12,7 @@ import type { SoapRequest } from './envelope-parser';
 import { SoapClientError } from './soap-client-error';
 import type { ResultWriter } from './result-writer';
 import { RecordReader } from './record-reader';
-import { readBodyFieldsOnly, readPageSize, readReturnSearchColumns, readSearch } from './search-reader';
+import { DEFAULT_PAGE_SIZE, readBodyFieldsOnly, readPageSize, readReturnSearchColumns, readSearch } from './search-reader';
 import { statusResponseXml } from './result-writer';
 import { attribute, child, text } from './xml-read';
 
@@ -128,15 +128,17 @@ export function createOperations(
           .map((item) => ({ kind: 'initialize', ...item })),
       ),
     async search(call) {
-      const options = { pageSize: readPageSize(call.request.headers), bodyFieldsOnly: readBodyFieldsOnly(call.request.headers) };
+      const bodyFieldsOnly = readBodyFieldsOnly(call.request.headers);
       let search: SearchCriteria;
+      let pageSize: number;
       try {
+        pageSize = readPageSize(call.request.headers);
         search = await searchOf(call);
       } catch (error) {
         if (!(error instanceof SearchError)) throw error;
         return writer.searchResponseXml('search', { failure: { code: error.code, message: error.message } }, call.version);
       }
-      return writer.searchResponseXml('search', await searches.search(call.principal.account, search, options), call.version);
+      return writer.searchResponseXml('search', await searches.search(call.principal.account, search, { pageSize, bodyFieldsOnly }), call.version);
     },
     async searchMoreWithId(call) {
       const page = await searches.page(call.principal.account, requiredText(call, 'searchId'), requiredInt(call, 'pageIndex'));
@@ -151,10 +153,11 @@ export function createOperations(
       return writer.getSavedSearchResponseXml(await savedSearches.list(call.principal.account, searchType), call.version);
     },
     async asyncSearch(call) {
-      const pageSize = readPageSize(call.request.headers);
       const bodyFieldsOnly = readBodyFieldsOnly(call.request.headers);
+      let pageSize = DEFAULT_PAGE_SIZE;
       let view;
       try {
+        pageSize = readPageSize(call.request.headers);
         const search = await searchOf(call);
         view = await jobs.submit(call.principal.account, 'asyncSearch', [{ kind: 'search', search }], { pageSize, bodyFieldsOnly, rows: search.rows });
       } catch (error) {

@@ -52,7 +52,8 @@ export function savedSearchReader(catalogs: VersionCatalogs, field = 'search'): 
     try {
       return readDefinition(definition, catalogs).shape;
     } catch (error) {
-      if (error instanceof SoapClientError) throw new ValidationError(field, `${field}: ${error.message.replace('The request is not', 'The saved search is not')}`);
+      if (error instanceof SoapClientError || error instanceof SearchError)
+        throw new ValidationError(field, `${field}: ${error.message.replace('The request is not', 'The saved search is not')}`);
       throw error;
     }
   };

@@ -22,12 +22,18 @@ import { resolveSearchDate } from '../records/search-dates';
 import { SEARCH_JOINS } from '../records/search-joins';
 import { localOf, namespaceOf, type QName } from '../records/schema-set';
 import { SoapClientError } from './soap-client-error';
+import { SearchError } from '../lib/errors';
 import type { Scope } from './record-reader';
 import { namespacesOf } from '../records/versions';
 import { attribute, child, children, declarations, elementKeys, localName, namedChildren, prefixOf, text, type XmlNode } from './xml-read';
 import { XSI_NS } from './xml-write';
 
-/** Reads asyncSearch's searchRecord (a search basic) and searchPreferences into criteria. */
+/**
+ * Reads a search's searchRecord and searchPreferences into criteria. What the schema itself would
+ * refuse (an element in another namespace, a search type it lacks) is a soapenv:Client fault; what
+ * NetSuite refuses as a search (a field or join the type lacks, an operator the field does not
+ * take, a value of the wrong kind, a page size out of bounds) is a SearchError with its code.
+ */
 
 export const MIN_PAGE_SIZE = 5;
 export const MAX_PAGE_SIZE = 2000;
@@ -37,7 +43,7 @@ function dateValue(node: XmlNode | undefined, where: string): string | undefined
   const raw = text(node)?.trim();
   if (raw === undefined || raw === '') return undefined;
   const at = parseDateTime(raw);
-  if (!at) throw new SoapClientError(`${where} is not a valid dateTime (got "${raw}").`);
+  if (!at) throw new SearchError('INVALID_SEARCH_VALUE', `${where} is not a valid dateTime (got "${raw}").`);
   return at;
 }
 
@@ -47,7 +53,8 @@ const NUMBER_TEXT = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d{1,3})?\s*$/;
 /** One criterion of a field that takes an operator; `operator` is one its operator enumeration lists. */
 function readCriterion(kind: SearchFieldKind, field: string, operator: string, node: XmlNode, values: XmlNode[], where: string, searchDates: string[]): Criterion {
   const answered = (list: readonly string[]) => {
-    if (!list.includes(operator)) throw new SoapClientError(`${where}: operator ${operator} is not one this emulator answers (it answers ${list.join(', ')}).`);
+    if (!list.includes(operator))
+      throw new SearchError('INVALID_SEARCH_OPERATOR', `${where}: operator ${operator} is not one this emulator answers (it answers ${list.join(', ')}).`);
     return operator;
   };
   switch (kind) {
@@ -59,7 +66,7 @@ function readCriterion(kind: SearchFieldKind, field: string, operator: string, n
     case 'refs': {
       const refs = values.map((value) => ({ internalId: attribute(value, 'internalId'), externalId: attribute(value, 'externalId') }));
       const missing = refs.findIndex((ref) => ref.internalId === undefined && ref.externalId === undefined);
-      if (missing >= 0) throw new SoapClientError(`${where}.searchValue[${missing + 1}] needs an internalId or an externalId.`);
+      if (missing >= 0) throw new SearchError('INVALID_SEARCH_VALUE', `${where}.searchValue[${missing + 1}] needs an internalId or an externalId.`);
       return { kind: 'refs', field, operator: answered(ID_OPERATORS) as IdOperator, values: refs };
     }
     case 'enum':
@@ -70,17 +77,19 @@ function readCriterion(kind: SearchFieldKind, field: string, operator: string, n
       const dateOperator = answered(DATE_OPERATORS) as DateOperator;
       const predefined = text(child(node, 'predefinedSearchValue'))?.trim();
       if (predefined !== undefined) {
-        if (values.length > 0) throw new SoapClientError(`${where}: give either predefinedSearchValue or searchValue, not both.`);
-        if (dateOperator === 'empty' || dateOperator === 'notEmpty') throw new SoapClientError(`${where} with operator ${dateOperator} takes no predefinedSearchValue.`);
+        if (values.length > 0) throw new SearchError('INVALID_SEARCH_VALUE', `${where}: give either predefinedSearchValue or searchValue, not both.`);
+        if (dateOperator === 'empty' || dateOperator === 'notEmpty')
+          throw new SearchError('INVALID_SEARCH_VALUE', `${where} with operator ${dateOperator} takes no predefinedSearchValue.`);
         if (!searchDates.includes(predefined) || resolveSearchDate(predefined, new Date()) === undefined)
-          throw new SoapClientError(`${where}.predefinedSearchValue must be a SearchDate, e.g. today, lastMonth, thisFiscalYear (got "${predefined}").`);
+          throw new SearchError('INVALID_SEARCH_VALUE', `${where}.predefinedSearchValue must be a SearchDate, e.g. today, lastMonth, thisFiscalYear (got "${predefined}").`);
         return { kind: 'date', field, operator: dateOperator, predefined };
       }
       const value = dateValue(values[0], `${where}.searchValue`);
       const value2 = dateValue(child(node, 'searchValue2'), `${where}.searchValue2`);
-      if (dateOperator !== 'empty' && dateOperator !== 'notEmpty' && value === undefined) throw new SoapClientError(`${where} with operator ${dateOperator} needs a searchValue.`);
+      if (dateOperator !== 'empty' && dateOperator !== 'notEmpty' && value === undefined)
+        throw new SearchError('INVALID_SEARCH_VALUE', `${where} with operator ${dateOperator} needs a searchValue.`);
       if ((dateOperator === 'within' || dateOperator === 'notWithin') && value2 === undefined)
-        throw new SoapClientError(`${where} with operator ${dateOperator} needs searchValue2.`);
+        throw new SearchError('INVALID_SEARCH_VALUE', `${where} with operator ${dateOperator} needs searchValue2.`);
       return { kind: 'date', field, operator: dateOperator, value, value2 };
     }
     case 'number':
@@ -89,15 +98,15 @@ function readCriterion(kind: SearchFieldKind, field: string, operator: string, n
       const value = text(values[0])?.trim() || undefined;
       const value2 = text(child(node, 'searchValue2'))?.trim() || undefined;
       if (numberOperator !== 'empty' && numberOperator !== 'notEmpty' && value === undefined)
-        throw new SoapClientError(`${where} with operator ${numberOperator} needs a searchValue.`);
+        throw new SearchError('INVALID_SEARCH_VALUE', `${where} with operator ${numberOperator} needs a searchValue.`);
       if ((numberOperator === 'between' || numberOperator === 'notBetween') && value2 === undefined)
-        throw new SoapClientError(`${where} with operator ${numberOperator} needs searchValue2.`);
+        throw new SearchError('INVALID_SEARCH_VALUE', `${where} with operator ${numberOperator} needs searchValue2.`);
       const given = [value, value2].filter((one) => one !== undefined);
       // empty and notEmpty take no value: a text number is empty when it holds no text, whatever the text.
       if (kind === 'textNumber' && (given.length === 0 || !given.every((one) => NUMBER_TEXT.test(one))))
         return { kind: 'textNumber', field, operator: numberOperator, value, value2 };
       const wrong = given.find((one) => !NUMBER_TEXT.test(one));
-      if (wrong !== undefined) throw new SoapClientError(`${where}: "${wrong}" is not a number.`);
+      if (wrong !== undefined) throw new SearchError('INVALID_SEARCH_VALUE', `${where}: "${wrong}" is not a number.`);
       return { kind: 'number', field, operator: numberOperator, value, value2 };
     }
     default:
@@ -217,7 +226,7 @@ class CriteriaReader {
         continue;
       }
       const joinType = search.joins?.get(name);
-      if (joinType === undefined) throw new SoapClientError(`${search.typeName} has no join ${name}; the joins this emulator follows are ${followedNames}.`);
+      if (joinType === undefined) throw new SearchError('INVALID_SEARCH_JOIN_ID', `${search.typeName} has no join ${name}; the joins this emulator follows are ${followedNames}.`);
       const link = followed[name];
       if (link === undefined) throw new SoapClientError(`${where}: this emulator does not follow this join; it follows ${followedNames}.`);
       const joined = this.basic(node, inScope, joinType, where);
@@ -255,7 +264,8 @@ class CriteriaReader {
     const chosen: RowPart[] = [];
     for (const { name, where, node: partNode, inScope: partScope } of this.singleChildren(node, inScope, this.concrete(rowType), within)) {
       const part = parts.find((one) => one.name === name);
-      if (!part) throw new SoapClientError(`${localOf(rowType)} has no ${name}; its parts are basic and joins such as ${oneRecordJoins.join(', ') || 'none'}.`);
+      if (!part)
+        throw new SearchError('INVALID_SEARCH_JOIN_ID', `${localOf(rowType)} has no ${name}; its parts are basic and joins such as ${oneRecordJoins.join(', ') || 'none'}.`);
       let joined: Pick<RowPart, 'search' | 'recordTypes'> = {};
       if (name !== 'basic') {
         const link = followed[name];
@@ -274,7 +284,7 @@ class CriteriaReader {
         if (seen.has(field)) continue;
         seen.add(field);
         const at = available.findIndex((column) => column.name === field);
-        if (at < 0) throw new SoapClientError(`${where}: ${localOf(part.type)} has no column ${field}.`);
+        if (at < 0) throw new SearchError('INVALID_SEARCH_FIELD_NAME', `${where}: ${localOf(part.type)} has no column ${field}.`);
         const { kind, namespace } = available[at];
         if (kind === undefined) throw new SoapClientError(`${where}.${field}: custom field columns are not answered yet.`);
         for (const column of namedChildren(partNode, field)) {
@@ -311,7 +321,8 @@ class CriteriaReader {
       seen.add(name);
       const field = fields.get(name);
       const where = `${within ?? typeName}.${name}`;
-      if (!field) throw new SoapClientError(`${within ? `${within}: ` : ''}${typeName} has no field ${name}; its fields are ${[...fields.keys()].join(', ')}.`);
+      if (!field)
+        throw new SearchError('INVALID_SEARCH_FIELD_NAME', `${within ? `${within}: ` : ''}${typeName} has no field ${name}; its fields are ${[...fields.keys()].join(', ')}.`);
       for (const occurrence of namedChildren(record, name)) {
         this.inNamespace(inScope, occurrence, this.concrete(basicType), where);
         const node = occurrence.node;
@@ -323,13 +334,16 @@ class CriteriaReader {
         const values = children(node, 'searchValue');
         if (field.kind === 'boolean') {
           const raw = text(values[0])?.trim();
-          if (raw !== 'true' && raw !== 'false') throw new SoapClientError(`${where} needs searchValue true or false (got "${raw ?? ''}").`);
+          if (raw !== 'true' && raw !== 'false') throw new SearchError('INVALID_SEARCH_VALUE', `${where} needs searchValue true or false (got "${raw ?? ''}").`);
           criteria.push({ kind: 'boolean', field: name, value: raw === 'true' });
           continue;
         }
         const operator = attribute(node, 'operator');
         if (operator === undefined || !field.operators.includes(operator)) {
-          throw new SoapClientError(`${where} needs operator one of ${field.operators.join(', ')} (got ${operator === undefined ? 'none' : `"${operator}"`}).`);
+          throw new SearchError(
+            'INVALID_SEARCH_OPERATOR',
+            `${where} needs operator one of ${field.operators.join(', ')} (got ${operator === undefined ? 'none' : `"${operator}"`}).`,
+          );
         }
         const criterion = readCriterion(field.kind, name, operator, node, values, where, this.catalog.searchDates);
         // A family's search (transactions, items) chooses among its record types by its type field.
@@ -347,7 +361,7 @@ export function readPageSize(headers: Map<string, XmlNode>): number {
   if (raw === undefined || raw === '') return DEFAULT_PAGE_SIZE;
   const size = Number(raw);
   if (!Number.isInteger(size) || size < MIN_PAGE_SIZE || size > MAX_PAGE_SIZE) {
-    throw new SoapClientError(`searchPreferences.pageSize must be a whole number from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} (got "${raw}").`);
+    throw new SearchError('INVALID_SEARCH_PAGE_SIZE', `searchPreferences.pageSize must be a whole number from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} (got "${raw}").`);
   }
   return size;
 }

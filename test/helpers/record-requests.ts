@@ -67,6 +67,23 @@ export class RecordRequests {
     return asList(answer.body.getAsyncResultResponse.asyncResult.writeResponseList.writeResponse);
   }
 
+  /**
+   * A search NetSuite refuses as a search: `search` answers the code in its searchResult's status,
+   * and an asyncSearch of it is a job that fails with the same code and message. Both are checked;
+   * the status detail is answered.
+   */
+  async searchRefusal(searchRecord: string, options: { account?: string; header?: string } = {}): Promise<{ code: string; message: string }> {
+    const answer = await postSoap(this.t.url, V, request('search', searchRecord, options));
+    expect(answer.status).toBe(200);
+    const { status } = answer.body.searchResponse.searchResult;
+    expect(status['@isSuccess']).toBe('false');
+    const jobId = await this.submitAndRun('asyncSearch', searchRecord, options);
+    expect(statusOf(await checkAsyncStatus(this.t.url, jobId, V, options.account)).status).toBe('failed');
+    const failed = (await getAsyncResult(this.t.url, jobId, 1, V, options.account)).body.getAsyncResultResponse.asyncResult.searchResult;
+    expect(failed.status.statusDetail).toEqual(status.statusDetail);
+    return status.statusDetail;
+  }
+
   async readResults(jobId: string, account?: string) {
     const answer = await getAsyncResult(this.t.url, jobId, 1, V, account);
     expect(answer.status).toBe(200);

@@ -166,11 +166,6 @@ describe('an advanced search', () => {
       /callJoin: this emulator does not follow this join/,
     ],
     [
-      'a column the row basic does not have',
-      advanced('listRel:CustomerSearchAdvanced', '', `<listRel:basic>${column('tranDate')}</listRel:basic>`),
-      /CustomerSearchRowBasic has no column tranDate/,
-    ],
-    [
       'custom field columns',
       advanced('listRel:CustomerSearchAdvanced', '', '<listRel:basic><common:customFieldList/></listRel:basic>'),
       /columns.basic.customFieldList: custom field columns are not answered yet/,
@@ -184,5 +179,24 @@ describe('an advanced search', () => {
     const answer = await postSoap(t.url, V, request('asyncSearch', searchRecord, { account: ACCOUNT }));
     expect(faultOf(answer).faultcode).toBe('soapenv:Client');
     expect(faultOf(answer).faultstring).toMatch(message);
+  });
+
+  it.each([
+    [
+      'a column the row basic does not have',
+      advanced('listRel:CustomerSearchAdvanced', '', `<listRel:basic>${column('tranDate')}</listRel:basic>`),
+      'INVALID_SEARCH_FIELD_NAME',
+      /CustomerSearchRowBasic has no column tranDate/,
+    ],
+    [
+      'a row part the row does not have',
+      advanced('listRel:CustomerSearchAdvanced', '', `<listRel:itemJoin>${column('memo')}</listRel:itemJoin>`),
+      'INVALID_SEARCH_JOIN_ID',
+      /CustomerSearchRow has no itemJoin/,
+    ],
+  ])("answers %s with its code: in search's status and as the asyncSearch job's failure", async (_what, searchRecord, code, message) => {
+    const refusal = await r.searchRefusal(searchRecord, { account: ACCOUNT });
+    expect(refusal.code).toBe(code);
+    expect(refusal.message).toMatch(message);
   });
 });

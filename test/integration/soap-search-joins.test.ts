@@ -170,25 +170,41 @@ describe('a record search', () => {
       /CustomerSearch.callJoin: this emulator does not follow this join; it follows contactJoin, parentCustomerJoin/,
     ],
     ['a search whose joins it follows none of', 'employee', part('listEmp', 'transactionJoin', ''), /EmployeeSearch.transactionJoin: .* it follows none yet/],
-    ['a join the search does not have', 'customer', part('listRel', 'itemJoin', ''), /CustomerSearch has no join itemJoin; the joins this emulator follows are contactJoin/],
-    [
-      'a field the joined basic does not have',
-      'customer',
-      part('listRel', 'contactJoin', field('creditLimit', 'equalTo', '5')),
-      /CustomerSearch.contactJoin: ContactSearchBasic has no field creditLimit/,
-    ],
     ['a join in another namespace', 'customer', part('common', 'contactJoin', ''), /CustomerSearch.contactJoin must be in namespace urn:relationships_2023_2/],
     ['a join given twice', 'customer', part('listRel', 'contactJoin', '') + part('listRel', 'contactJoin', ''), /CustomerSearch.contactJoin may appear only once/],
-    [
-      'a wrong operator inside a join',
-      'transaction',
-      part('tranSales', 'customerJoin', field('companyName', 'after', 'x')),
-      /TransactionSearch.customerJoin.companyName needs operator one of contains/,
-    ],
   ])('answers a soapenv:Client fault for %s', async (_what, of, parts, message) => {
     const { type, xmlns } = SEARCHES[of];
     const answer = await postSoap(t.url, V, request('asyncSearch', searchXml(type, parts, xmlns), { account: ACCOUNT }));
     expect(faultOf(answer).faultcode).toBe('soapenv:Client');
     expect(faultOf(answer).faultstring).toMatch(message);
+  });
+
+  it.each([
+    [
+      'a join the search does not have',
+      'customer',
+      part('listRel', 'itemJoin', ''),
+      'INVALID_SEARCH_JOIN_ID',
+      /CustomerSearch has no join itemJoin; the joins this emulator follows are contactJoin/,
+    ],
+    [
+      'a field the joined basic does not have',
+      'customer',
+      part('listRel', 'contactJoin', field('creditLimit', 'equalTo', '5')),
+      'INVALID_SEARCH_FIELD_NAME',
+      /CustomerSearch.contactJoin: ContactSearchBasic has no field creditLimit/,
+    ],
+    [
+      'a wrong operator inside a join',
+      'transaction',
+      part('tranSales', 'customerJoin', field('companyName', 'after', 'x')),
+      'INVALID_SEARCH_OPERATOR',
+      /TransactionSearch.customerJoin.companyName needs operator one of contains/,
+    ],
+  ])("answers %s with its code, naming it: in search's status and as the asyncSearch job's failure", async (_what, of, parts, code, message) => {
+    const { type, xmlns } = SEARCHES[of];
+    const refusal = await r.searchRefusal(searchXml(type, parts, xmlns), { account: ACCOUNT });
+    expect(refusal.code).toBe(code);
+    expect(refusal.message).toMatch(message);
   });
 });

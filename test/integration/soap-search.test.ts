@@ -136,15 +136,7 @@ describe('asyncSearch', () => {
   });
 
   it.each([
-    ['a page size under 5', searchRecord('CustomerSearchBasic', ''), pageSizeHeader(4), /pageSize must be a whole number from 5 to 2000/],
     ['an unknown search', searchRecord('SpaceshipSearchBasic', ''), '', /this emulator answers [^;]*CustomerSearchBasic/],
-    ['an unknown field', searchRecord('CustomerSearchBasic', stringField('shoeSize', 'is', '9')), '', /CustomerSearchBasic has no field shoeSize/],
-    [
-      'a string field without operator',
-      searchRecord('CustomerSearchBasic', '<common:email><core:searchValue>x</core:searchValue></common:email>'),
-      '',
-      /CustomerSearchBasic.email needs operator one of contains, doesNotContain, doesNotStartWith, empty, hasKeywords, is, isNot, notEmpty, startsWith \(got none\)/,
-    ],
     [
       'a field in the wrong namespace',
       searchRecord('CustomerSearchBasic', '<core:email operator="is"><core:searchValue>x</core:searchValue></core:email>'),
@@ -157,16 +149,41 @@ describe('asyncSearch', () => {
       '',
       /CustomerSearchBasic.email.searchValue must be in namespace urn:core_2023_2/,
     ],
-    [
-      'within without searchValue2',
-      searchRecord('CustomerSearchBasic', '<common:dateCreated operator="within"><core:searchValue>2026-01-01T00:00:00Z</core:searchValue></common:dateCreated>'),
-      '',
-      /needs searchValue2/,
-    ],
   ])('answers a soapenv:Client fault for %s', async (_what, inner, header, message) => {
     const answer = await postSoap(t.url, V, request('asyncSearch', inner, { account: ACCOUNT, header }));
     expect(faultOf(answer).faultcode).toBe('soapenv:Client');
     expect(faultOf(answer).faultstring).toMatch(message);
+  });
+
+  it.each([
+    ['a page size under 5', searchRecord('CustomerSearchBasic', ''), pageSizeHeader(4), 'INVALID_SEARCH_PAGE_SIZE', /pageSize must be a whole number from 5 to 2000 \(got "4"\)/],
+    ['a page size over 2000', searchRecord('CustomerSearchBasic', ''), pageSizeHeader(2001), 'INVALID_SEARCH_PAGE_SIZE', /pageSize must be a whole number from 5 to 2000/],
+    ['an unknown field', searchRecord('CustomerSearchBasic', stringField('shoeSize', 'is', '9')), '', 'INVALID_SEARCH_FIELD_NAME', /CustomerSearchBasic has no field shoeSize/],
+    [
+      'a string field without operator',
+      searchRecord('CustomerSearchBasic', '<common:email><core:searchValue>x</core:searchValue></common:email>'),
+      '',
+      'INVALID_SEARCH_OPERATOR',
+      /CustomerSearchBasic.email needs operator one of contains, doesNotContain, doesNotStartWith, empty, hasKeywords, is, isNot, notEmpty, startsWith \(got none\)/,
+    ],
+    [
+      'within without searchValue2',
+      searchRecord('CustomerSearchBasic', '<common:dateCreated operator="within"><core:searchValue>2026-01-01T00:00:00Z</core:searchValue></common:dateCreated>'),
+      '',
+      'INVALID_SEARCH_VALUE',
+      /CustomerSearchBasic.dateCreated with operator within needs searchValue2/,
+    ],
+    [
+      'a date that is not one',
+      searchRecord('CustomerSearchBasic', '<common:dateCreated operator="on"><core:searchValue>yesterday</core:searchValue></common:dateCreated>'),
+      '',
+      'INVALID_SEARCH_VALUE',
+      /CustomerSearchBasic.dateCreated.searchValue is not a valid dateTime \(got "yesterday"\)/,
+    ],
+  ])("answers %s with its code, naming it: in search's status and as the asyncSearch job's failure", async (_what, inner, header, code, message) => {
+    const refusal = await r.searchRefusal(inner, { account: ACCOUNT, header });
+    expect(refusal.code).toBe(code);
+    expect(refusal.message).toMatch(message);
   });
 });
 
@@ -275,25 +292,38 @@ describe('asyncSearch, every criterion kind', () => {
   });
 
   it.each([
-    ['an operator its field kind does not take', field('creditLimit', 'contains', '5'), /CustomerSearchBasic.creditLimit needs operator one of between, empty, equalTo/],
-    ['a number that is not one', field('daysOverdue', 'equalTo', 'many'), /CustomerSearchBasic.daysOverdue: "many" is not a number/],
-    ['a number past what numeric holds', field('creditLimit', 'lessThan', '1e200000'), /CustomerSearchBasic.creditLimit: "1e200000" is not a number/],
-    ['between without searchValue2', field('creditLimit', 'between', '1'), /creditLimit with operator between needs searchValue2/],
-    ['a reference without an id', refs('salesRep', 'anyOf', ['type="employee"']), /salesRep.searchValue\[1\] needs an internalId or an externalId/],
+    [
+      'an operator its field kind does not take',
+      field('creditLimit', 'contains', '5'),
+      'INVALID_SEARCH_OPERATOR',
+      /CustomerSearchBasic.creditLimit needs operator one of between, empty, equalTo/,
+    ],
+    ['a number that is not one', field('daysOverdue', 'equalTo', 'many'), 'INVALID_SEARCH_VALUE', /CustomerSearchBasic.daysOverdue: "many" is not a number/],
+    ['a number past what numeric holds', field('creditLimit', 'lessThan', '1e200000'), 'INVALID_SEARCH_VALUE', /CustomerSearchBasic.creditLimit: "1e200000" is not a number/],
+    ['between without searchValue2', field('creditLimit', 'between', '1'), 'INVALID_SEARCH_VALUE', /creditLimit with operator between needs searchValue2/],
+    [
+      'a boolean that is not one',
+      '<common:isInactive><core:searchValue>maybe</core:searchValue></common:isInactive>',
+      'INVALID_SEARCH_VALUE',
+      /isInactive needs searchValue true or false/,
+    ],
+    ['a reference without an id', refs('salesRep', 'anyOf', ['type="employee"']), 'INVALID_SEARCH_VALUE', /salesRep.searchValue\[1\] needs an internalId or an externalId/],
     [
       'a predefined date the schema does not list',
       '<common:dateCreated operator="within"><core:predefinedSearchValue>lastCentury</core:predefinedSearchValue></common:dateCreated>',
+      'INVALID_SEARCH_VALUE',
       /CustomerSearchBasic.dateCreated.predefinedSearchValue must be a SearchDate, e.g. today, lastMonth, thisFiscalYear \(got "lastCentury"\)/,
     ],
     [
       'a predefined date and a searchValue both',
       '<common:dateCreated operator="within"><core:searchValue>2026-01-01T00:00:00Z</core:searchValue><core:predefinedSearchValue>today</core:predefinedSearchValue></common:dateCreated>',
+      'INVALID_SEARCH_VALUE',
       /give either predefinedSearchValue or searchValue, not both/,
     ],
-  ])('answers a soapenv:Client fault for %s', async (_what, fields, message) => {
-    const answer = await postSoap(t.url, V, request('asyncSearch', searchRecord('CustomerSearchBasic', fields), { account: KINDS }));
-    expect(faultOf(answer).faultcode).toBe('soapenv:Client');
-    expect(faultOf(answer).faultstring).toMatch(message);
+  ])("answers %s with its code, naming the field: in search's status and as the asyncSearch job's failure", async (_what, fields, code, message) => {
+    const refusal = await r.searchRefusal(searchRecord('CustomerSearchBasic', fields), { account: KINDS });
+    expect(refusal.code).toBe(code);
+    expect(refusal.message).toMatch(message);
   });
 
   describe('predefined dates, resolved on the service clock when the search runs', () => {
