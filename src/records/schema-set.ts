@@ -28,6 +28,8 @@ export interface ComplexType {
   abstract: boolean;
   elements: ElementDecl[];
   attributes: string[];
+  /** Each attribute's declared type, by name (an attribute declared without one is absent). */
+  attributeTypes: Map<string, QName>;
 }
 
 /** An element without a type attribute: the base of its own simple type's restriction, else xsd:string. */
@@ -93,6 +95,12 @@ export class SchemaSet {
       });
     const attributesOf = (holder: SchemaElement | undefined) =>
       (holder?.xsd('attribute') ?? []).map((attribute) => attribute.attributes.name ?? localOf(attribute.resolve(attribute.attributes.ref ?? '')));
+    const attributeTypesOf = (holder: SchemaElement | undefined) =>
+      new Map(
+        (holder?.xsd('attribute') ?? [])
+          .filter((attribute) => attribute.attributes.name !== undefined && attribute.attributes.type !== undefined)
+          .map((attribute) => [attribute.attributes.name!, attribute.resolve(attribute.attributes.type!)]),
+      );
 
     for (const node of root.xsd()) {
       const name = node.attributes.name;
@@ -108,6 +116,7 @@ export class SchemaSet {
           abstract: node.attributes.abstract === 'true',
           elements: elementsOf(extension ?? node),
           attributes: attributesOf(extension ?? node),
+          attributeTypes: attributeTypesOf(extension ?? node),
         });
       } else if (node.local === 'simpleType') {
         const restriction = node.xsd('restriction')[0];
@@ -129,6 +138,15 @@ export class SchemaSet {
     const type = this.complexTypes.get(name);
     if (!type) return [];
     return [...(type.base ? this.allAttributes(type.base) : []), ...type.attributes];
+  }
+
+  /** The declared type of attribute `attribute` of `name` or a type it extends. */
+  attributeType(name: QName, attribute: string): QName | undefined {
+    for (let current: QName | undefined = name; current; current = this.complexTypes.get(current)?.base) {
+      const type = this.complexTypes.get(current)?.attributeTypes.get(attribute);
+      if (type) return type;
+    }
+    return undefined;
   }
 
   /** True when `name` is `ancestor` or extends it. */

@@ -181,9 +181,19 @@ export class RecordReader {
     if (named) value['@xsi:type'] = templateType;
     for (const name of this.catalog.schemas.allAttributes(templateType)) {
       const given = attribute(node, name);
-      if (given !== undefined) value[`@${name}`] = given;
+      if (given !== undefined) value[`@${name}`] = this.attributeValue(templateType, name, given, where);
     }
     return Object.assign(value, this.content(node, scope, this.catalog.schemas.allElements(templateType), where));
+  }
+
+  /** An attribute's value as given; one of an enumerated type (a RecordRef's type: RecordType) must be one of its values. */
+  private attributeValue(type: QName, name: string, given: string, where: string): string {
+    const declared = this.catalog.schemas.attributeType(type, name);
+    if (declared === undefined || this.catalog.kindOf(declared) !== 'enum') return given;
+    const values = this.catalog.enumValues(declared);
+    if (values.includes(given.trim())) return given.trim();
+    const listed = values.length > 12 ? `${values.slice(0, 12).join(', ')} and ${values.length - 12} more` : values.join(', ');
+    throw new SoapClientError(`${where}: its ${name} must be a ${localOf(declared)}: one of ${listed} (got "${given}").`);
   }
 
   /** A concrete {namespace}local name as the schema set writes it (templates keep {{V}}). */

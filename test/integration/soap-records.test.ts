@@ -239,6 +239,10 @@ describe('records with sublists, references and custom fields', () => {
     ['a simple field given twice', '<listRel:email>a@b.c</listRel:email><listRel:email>d@e.f</listRel:email>', /email may appear only once/],
     ['a date before year 1', '<listRel:dateCreated>0000-01-01T00:00:00Z</listRel:dateCreated>', /dateCreated is not a valid dateTime \(got "0000-01-01T00:00:00Z"\)/],
     ['a date in another format', '<listRel:dateCreated>01/02/2026</listRel:dateCreated>', /dateCreated is not a valid dateTime/],
+    // Stored as ISO, +010000-01-01T13:59:59Z, which no xsd:dateTime answer could carry.
+    ['a reference of a type RecordType does not list', '<listRel:parent externalId="x" type="bogusType"/>', /parent: its type must be a RecordType: one of .* \(got "bogusType"\)/],
+    ['a date its offset moves past year 9999', '<listRel:dateCreated>9999-12-31T23:59:59-14:00</listRel:dateCreated>', /dateCreated is not a valid dateTime/],
+    ['a date its offset moves before year 1', '<listRel:dateCreated>0001-01-01T00:00:00+14:00</listRel:dateCreated>', /dateCreated is not a valid dateTime/],
     [
       'an xsd:long past 2^63 - 1',
       '<listRel:daysOverdue>9223372036854775808</listRel:daysOverdue>',

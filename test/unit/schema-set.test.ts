@@ -44,6 +44,7 @@ describe('SchemaSet', () => {
           { name: 'email', namespace: REL, type: `{${XSD}}string`, repeated: true, ref: undefined },
         ],
         attributes: ['internalId'],
+        attributeTypes: new Map([['internalId', `{${XSD}}string`]]),
       },
     ]);
     expect(expected.enumerations).toEqual([[`{${REL}}Tier`, ['_gold', '_silver']]]);
