@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { systemClock } from '../../src/lib/clock';
 import type { Logger } from '../../src/lib/logger';
-import { ensureTestAccount, testCredentials, type Credentials } from '../helpers/credentials';
+import { ensureTestAccount, signTokenPassport, testCredentials, tokenPassportXml, type Credentials } from '../helpers/credentials';
 import { requireProgram, runProgram } from '../helpers/programs';
 import { adminHeaders, createJob, startTestService, TEST_ADMIN_TOKEN, type TestService } from '../helpers/service';
 
@@ -169,9 +169,146 @@ export const RECORDS = {
       customerJoin: [{ name: 'companyName', type: 'SearchColumnStringField', customLabel: 'Customer' }],
     } as Record<string, Array<{ name: string; type: string; customLabel?: string }>>,
   },
+  /**
+   * The saved search (SAVED_SEARCH, defined before the client runs): the client finds it by
+   * getSavedSearch of this searchType, runs it by the script id that answers, and reads these
+   * columns of its rows (the saved search's own; the client sends none).
+   */
+  savedSearch: {
+    searchType: 'transaction',
+    columns: {
+      basic: [
+        { name: 'internalId', type: 'SearchColumnSelectField' },
+        { name: 'memo', type: 'SearchColumnStringField' },
+      ],
+      customerJoin: [{ name: 'companyName', type: 'SearchColumnStringField' }],
+    } as Record<string, Array<{ name: string; type: string; customLabel?: string }>>,
+  },
   missingInternalId: '999999',
 };
 export type RecordsSpec = typeof RECORDS;
+
+// ---------------------------------------------------------------------------------------------
+// The saved search. Before the client runs, records of its own are added in RECORDS.account (one
+// asyncAddList, signed as the clients sign) and two saved searches are defined there through the
+// admin API: one of customers (which getSavedSearch of transactions must leave out), then the
+// transaction search the clients run: sales orders whose customer's name starts with the prefix
+// (a join criterion), with basic internalId and memo and the customer's companyName under a
+// customLabel (a join column). Six orders match, two pages at RECORDS.pageSize; an order of
+// another customer and an invoice of the same customer do not. Their externalIds do not start
+// with interop-, so the records scenario's own checks do not see them.
+
+export const SAVED_SEARCH = {
+  scriptId: 'customsearch_interop_archive',
+  title: 'Archive orders',
+  /** Defined first, of another search type: getSavedSearch of transactions lists only the other. */
+  customerSearch: { scriptId: 'customsearch_interop_customers', title: 'Interop customers' },
+  customer: { externalId: 'saved-archive', companyName: 'Archive Supply Co' },
+  /** The saved criterion: the customer's companyName starts with this. */
+  companyNameStartsWith: 'Archive',
+  customLabel: 'Archive customer',
+  orders: ['1', '2', '3', '4', '5', '6'].map((n) => ({ externalId: `saved-order-${n}`, memo: `Archive order ${n}` })),
+  /** Records the saved criteria leave out: an order of another customer, an invoice of the right one. */
+  otherCustomer: { externalId: 'saved-elsewhere', companyName: 'Elsewhere Ltd' },
+  otherOrder: { externalId: 'saved-order-elsewhere', memo: 'Elsewhere order' },
+  invoice: { externalId: 'saved-invoice', memo: 'Archive invoice' },
+};
+
+/** What defining the saved search made: the seeding job, the matching orders' internalIds in order, the saved search's internalId. */
+export interface SavedSearchSeed {
+  jobId: string;
+  orderIds: string[];
+  internalId: string;
+}
+
+const SEED_TIMEOUT_MS = 60_000;
+
+/** The transaction saved search's definition, in the namespaces of `version`. */
+function savedSearchDefinition(version: Version): string {
+  const n = ns(version);
+  const criterion = (name: string, operator: string, value: string) => `<common:${name} operator="${operator}"><core:searchValue>${value}</core:searchValue></common:${name}>`;
+  return (
+    `<tranSales:TransactionSearchAdvanced xmlns:tranSales="${n.sales}" xmlns:common="${n.common}" xmlns:core="${n.core}">` +
+    `<tranSales:criteria><tranSales:basic>${criterion('type', 'anyOf', '_salesOrder')}</tranSales:basic>` +
+    `<tranSales:customerJoin>${criterion('companyName', 'startsWith', SAVED_SEARCH.companyNameStartsWith)}</tranSales:customerJoin></tranSales:criteria>` +
+    `<tranSales:columns><tranSales:basic><common:internalId/><common:memo/></tranSales:basic>` +
+    `<tranSales:customerJoin><common:companyName><core:customLabel>${SAVED_SEARCH.customLabel}</core:customLabel></common:companyName></tranSales:customerJoin></tranSales:columns>` +
+    `</tranSales:TransactionSearchAdvanced>`
+  );
+}
+
+const soapParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, removeNSPrefix: true });
+
+/** One SOAP call in RECORDS.account, signed as the clients sign theirs; the parsed body. */
+async function recordsAccountCall(url: string, version: Version, operation: string, inner: string): Promise<Record<string, any>> {
+  const n = ns(version);
+  const xml =
+    `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ` +
+    `xmlns:msg="${n.messages}" xmlns:listRel="${n.relationships}" xmlns:tranSales="${n.sales}">` +
+    `<soapenv:Header>${tokenPassportXml(signTokenPassport(CREDENTIALS.records), version)}</soapenv:Header>` +
+    `<soapenv:Body><msg:${operation}>${inner}</msg:${operation}></soapenv:Body></soapenv:Envelope>`;
+  const response = await fetch(`${url}/services/NetSuitePort_${version}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: operation },
+    body: xml,
+  });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`${operation} answered HTTP ${response.status}: ${text}`);
+  return soapParser.parse(text).Envelope.Body;
+}
+
+/** Adds SAVED_SEARCH's records and defines both saved searches (see above). */
+async function seedSavedSearch(service: TestService, version: Version): Promise<SavedSearchSeed> {
+  const { url } = service;
+  const { customer, otherCustomer } = SAVED_SEARCH;
+  const record = (type: string, externalId: string, fields: string) => `<msg:record xsi:type="${type}" externalId="${externalId}">${fields}</msg:record>`;
+  const order = (type: string, { externalId, memo }: { externalId: string; memo: string }, customerExternalId: string) =>
+    record(type, externalId, `<tranSales:entity externalId="${customerExternalId}" type="customer"/><tranSales:memo>${memo}</tranSales:memo>`);
+  const records =
+    [customer, otherCustomer].map((one) => record('listRel:Customer', one.externalId, `<listRel:companyName>${one.companyName}</listRel:companyName>`)).join('') +
+    SAVED_SEARCH.orders.map((one) => order('tranSales:SalesOrder', one, customer.externalId)).join('') +
+    order('tranSales:SalesOrder', SAVED_SEARCH.otherOrder, otherCustomer.externalId) +
+    order('tranSales:Invoice', SAVED_SEARCH.invoice, customer.externalId);
+  const submitted = await recordsAccountCall(url, version, 'asyncAddList', records);
+  const jobId = String(submitted.asyncAddListResponse?.asyncStatusResult?.jobId ?? '');
+  if (!jobId) throw new Error(`adding the saved search's records answered no job: ${JSON.stringify(submitted)}`);
+  // A hang guard, not a speed limit: the job runs at DEFAULT_RATE_PER_SECOND.
+  const deadline = Date.now() + SEED_TIMEOUT_MS;
+  let status = '';
+  while (!['finished', 'finishedWithErrors', 'failed'].includes(status)) {
+    if (Date.now() > deadline) throw new Error(`adding the saved search's records: job ${jobId} still ${status} after ${SEED_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const polled = await recordsAccountCall(url, version, 'checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`);
+    status = String(polled.checkAsyncStatusResponse?.asyncStatusResult?.status);
+  }
+  if (status !== 'finished') throw new Error(`adding the saved search's records: job ${jobId} ended ${status}`);
+  const stored = await service.database.db('records').where({ account: RECORDS.account }).whereLike('external_id', 'saved-order-%').select('internal_id', 'external_id');
+  const idOf = new Map(stored.map((row: { internal_id: unknown; external_id: string }) => [row.external_id, String(row.internal_id)]));
+  const orderIds = SAVED_SEARCH.orders.map(({ externalId }) => {
+    const id = idOf.get(externalId);
+    if (!id) throw new Error(`adding the saved search's records stored no ${externalId}: ${JSON.stringify(stored)}`);
+    return id;
+  });
+  const define = async (body: Record<string, unknown>) => {
+    const response = await fetch(`${url}/admin/saved-searches`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...adminHeaders },
+      body: JSON.stringify({ account: RECORDS.account, ...body }),
+    });
+    const answer = (await response.json()) as { internalId?: string; error?: string };
+    if (response.status !== 201 || !answer.internalId) throw new Error(`POST /admin/saved-searches answered ${response.status}: ${JSON.stringify(answer)}`);
+    return answer.internalId;
+  };
+  const n = ns(version);
+  await define({
+    ...SAVED_SEARCH.customerSearch,
+    search:
+      `<listRel:CustomerSearchAdvanced xmlns:listRel="${n.relationships}" xmlns:common="${n.common}">` +
+      `<listRel:columns><listRel:basic><common:companyName/></listRel:basic></listRel:columns></listRel:CustomerSearchAdvanced>`,
+  });
+  const internalId = await define({ scriptId: SAVED_SEARCH.scriptId, title: SAVED_SEARCH.title, search: savedSearchDefinition(version) });
+  return { jobId, orderIds, internalId };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Credentials. The service takes only calls with a correctly signed tokenPassport, and refuses a
@@ -354,6 +491,8 @@ export interface SearchRowReport {
 export interface SearchRowsPage {
   isSuccess: unknown;
   totalRecords: unknown;
+  pageSize: unknown;
+  totalPages: unknown;
   pageIndex: unknown;
   searchId: unknown;
   /** Whether the page held a recordList (records, not rows). */
@@ -366,6 +505,37 @@ export interface AdvancedSearchReport {
   asyncSearch: Part<JobReport & { resultType: string | null; page: SearchRowsPage }>;
   search: Part<SearchRowsPage>;
   searchMore: Part<SearchRowsPage>;
+}
+
+/** A recordRef of getSavedSearch's recordRefList: the type the client built (from its xsi:type), its attributes and name. */
+export interface SavedSearchRefReport {
+  refType: string | null;
+  internalId: unknown;
+  scriptId: unknown;
+  /** RecordRef's type attribute, which getSavedSearch leaves out of a CustomizationRef (see ClientProfile.xsiTypeAsTypeAttribute). */
+  type: unknown;
+  name: unknown;
+}
+
+/** getSavedSearch of RECORDS.savedSearch.searchType: its getSavedSearchResult. */
+export interface SavedSearchListReport {
+  isSuccess: unknown;
+  totalRecords: unknown;
+  refs: SavedSearchRefReport[];
+}
+
+/**
+ * The saved search (SAVED_SEARCH): found by getSavedSearch, then run by a TransactionSearchAdvanced
+ * naming only savedSearchScriptId, the script id getSavedSearch answered (the first listed):
+ * by search (page 1) and searchMoreWithId(its searchId, 2), and by asyncSearch with
+ * getAsyncResult pages 1 and 2, each with pageSize RECORDS.pageSize.
+ */
+export interface SavedSearchReport {
+  getSavedSearch: Part<SavedSearchListReport>;
+  search: Part<SearchRowsPage>;
+  searchMore: Part<SearchRowsPage>;
+  asyncSearch: Part<JobReport & { resultType: string | null; page: SearchRowsPage }>;
+  asyncPage2: Part<{ resultType: string | null; page: SearchRowsPage }>;
 }
 
 export interface RecordsReport {
@@ -381,6 +551,7 @@ export interface RecordsReport {
    */
   search: Part<RecordSearchJobReport | RefusalReport>;
   advancedSearch: Part<AdvancedSearchReport>;
+  savedSearch: Part<SavedSearchReport>;
   updateMissing: Part<WriteJobReport>;
   /**
    * Clients without recordNamespaces only: a customer with the addresses, and one with the custom
@@ -492,6 +663,12 @@ export interface ClientProfile {
    */
   recordBoolean: string;
   recordDouble: string;
+  /**
+   * Whether the client reads an xsi:type as RecordRef's type attribute when the element has no
+   * type attribute of its own (a CustomizationRef of getSavedSearch): PHP's SoapClient matches
+   * attributes by local name alone.
+   */
+  xsiTypeAsTypeAttribute: boolean;
 }
 
 /** What a client's own expectations (describeMore) can look at. */
@@ -628,6 +805,7 @@ export function describeInterop(client: InteropClient): void {
     const { profile } = client;
     let t: TestService | undefined;
     let report: ClientReport;
+    let saved: SavedSearchSeed;
     const serverErrors: string[] = [];
 
     beforeAll(async () => {
@@ -641,6 +819,7 @@ export function describeInterop(client: InteropClient): void {
       });
       const url = t.url;
       for (const { account } of Object.values(CREDENTIALS)) await ensureTestAccount(url, account, TEST_ADMIN_TOKEN);
+      saved = await seedSavedSearch(t, version);
       report = await client.run(wsdlUrlFor(url, version), () => createInteropJobs(url));
     });
     afterAll(async () => {
@@ -754,7 +933,7 @@ export function describeInterop(client: InteropClient): void {
       ]);
     });
 
-    describeRecords(profile, version, () => ({ report, service: t! }));
+    describeRecords(profile, version, () => ({ report, service: t!, saved }));
 
     client.describeMore?.(() => ({ report, service: t!, version }));
 
@@ -894,7 +1073,7 @@ function wrongNamespace(refusal: RefusalReport, where: RegExp): { field: string;
   return { field, expected };
 }
 
-function describeRecords(profile: ClientProfile, version: Version, context: () => { report: ClientReport; service: TestService }): void {
+function describeRecords(profile: ClientProfile, version: Version, context: () => { report: ClientReport; service: TestService; saved: SavedSearchSeed }): void {
   describe("real records sent through the client's own types", () => {
     const records = () => part(context().report.records, 'the records scenario');
     const account = () => records().account;
@@ -1047,6 +1226,87 @@ function describeRecords(profile: ClientProfile, version: Version, context: () =
       });
     });
 
+    describe(`a saved search found by getSavedSearch and run by its script id (TransactionSearchAdvanced savedSearchScriptId, criteria and columns saved with a customerJoin, pageSize ${RECORDS.pageSize}: two pages)`, () => {
+      const savedSearch = () => part(records().savedSearch, 'the saved search');
+      const seed = () => context().saved;
+      const { orders } = SAVED_SEARCH;
+      const pages = [orders.slice(0, RECORDS.pageSize), orders.slice(RECORDS.pageSize)];
+      // Each matching order as its row: the saved columns in schema order, the join column under the saved customLabel.
+      const expectedRows = (pageIndex: number): SearchRowReport[] =>
+        pages[pageIndex - 1].map((order) => ({
+          rowType: 'TransactionSearchRow',
+          rowTypeNamespace: profile.namespaces ? ns(version).sales : null,
+          parts: {
+            basic: {
+              internalId: { searchValue: { internalId: seed().orderIds[orders.indexOf(order)], externalId: null, type: null }, customLabel: null },
+              memo: { searchValue: order.memo, customLabel: null },
+            },
+            customerJoin: { companyName: { searchValue: SAVED_SEARCH.customer.companyName, customLabel: SAVED_SEARCH.customLabel } },
+          },
+        }));
+      const expectPage = (page: SearchRowsPage, pageIndex: number, int: string) => {
+        expect({
+          isSuccess: String(page.isSuccess),
+          totalRecords: page.totalRecords,
+          pageSize: page.pageSize,
+          totalPages: page.totalPages,
+          pageIndex: page.pageIndex,
+          hasRecordList: page.hasRecordList,
+        }).toEqual({
+          isSuccess: 'true',
+          totalRecords: asRead(orders.length, int),
+          pageSize: asRead(RECORDS.pageSize, int),
+          totalPages: asRead(pages.length, int),
+          pageIndex: asRead(pageIndex, int),
+          hasRecordList: false,
+        });
+        expect(page.rows).toEqual(expectedRows(pageIndex));
+      };
+
+      it('lists only the transaction saved search by getSavedSearch: a CustomizationRef with its internalId, script id and title', () => {
+        const listed = part(savedSearch().getSavedSearch, 'getSavedSearch');
+        expect({ isSuccess: String(listed.isSuccess), totalRecords: listed.totalRecords, refs: listed.refs }).toEqual({
+          isSuccess: 'true',
+          totalRecords: asRead(1, profile.searchResponseInt),
+          refs: [
+            {
+              refType: 'CustomizationRef',
+              internalId: seed().internalId,
+              scriptId: SAVED_SEARCH.scriptId,
+              type: profile.xsiTypeAsTypeAttribute ? 'platformCore:CustomizationRef' : null,
+              name: SAVED_SEARCH.title,
+            },
+          ],
+        });
+      });
+
+      it(`reads page 1 of the synchronous search (${RECORDS.pageSize} orders), then page 2 by searchMoreWithId(searchId, 2): only the prefix customer's sales orders, with the saved columns and customLabel`, () => {
+        const first = part(savedSearch().search, 'the saved search (synchronous)');
+        expectPage(first, 1, profile.searchResponseInt);
+        expect(first.searchId).toEqual(expect.stringMatching(/\S/));
+        const second = part(savedSearch().searchMore, 'searchMoreWithId(searchId, 2) of the saved search');
+        expectPage(second, 2, profile.searchResponseInt);
+      });
+
+      it('reads the same two pages from the asyncSearch job by getAsyncResult(jobId, 1) and (jobId, 2), each an AsyncSearchResult', () => {
+        const searched = part(savedSearch().asyncSearch, 'the saved asyncSearch');
+        expect({ submittedStatus: searched.submittedStatus, status: searched.status, resultType: searched.resultType }).toEqual({
+          submittedStatus: 'pending',
+          status: 'finished',
+          resultType: 'AsyncSearchResult',
+        });
+        expectPage(searched.page, 1, profile.int);
+        const second = part(savedSearch().asyncPage2, 'getAsyncResult(jobId, 2) of the saved asyncSearch');
+        expect(second.resultType).toBe('AsyncSearchResult');
+        expectPage(second.page, 2, profile.int);
+        // The same rows as the synchronous search's pages.
+        expect([searched.page.rows, second.page.rows]).toEqual([
+          part(savedSearch().search, 'the saved search (synchronous)').rows,
+          part(savedSearch().searchMore, 'searchMoreWithId(searchId, 2) of the saved search').rows,
+        ]);
+      });
+    });
+
     it('answers RCRD_DSNT_EXIST for an update of a record that does not exist (the job, all of it failing, ends failed)', () => {
       const missing = part(records().updateMissing, 'updating a missing customer');
       expectWriteJob(
@@ -1117,6 +1377,9 @@ function describeRecords(profile: ClientProfile, version: Version, context: () =
       // The advanced search's asyncSearch is one too; its synchronous search is not a job.
       const advanced = part(part(records().advancedSearch, 'the advanced search').asyncSearch, 'the advanced asyncSearch');
       jobs.push({ id: advanced.jobId, operation: 'asyncSearch', status: advanced.status });
+      // So is the saved search's, and the asyncAddList that added its records before the client ran.
+      const saved = part(part(records().savedSearch, 'the saved search').asyncSearch, 'the saved asyncSearch');
+      jobs.push({ id: saved.jobId, operation: 'asyncSearch', status: saved.status }, { id: context().saved.jobId, operation: 'asyncAddList', status: 'finished' });
       const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
       const stored = await db('jobs').where({ account: account(), source: 'request' }).select('id', 'operation', 'status');
       expect(stored.map((row) => ({ id: row.id, operation: row.operation, status: row.status })).sort(byId)).toEqual([...jobs].sort(byId));

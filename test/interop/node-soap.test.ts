@@ -14,6 +14,8 @@ import {
   type RecordReport,
   type SearchRecordReport,
   type AdvancedSearchReport,
+  type SavedSearchListReport,
+  type SavedSearchReport,
   type SearchColumnReport,
   type SearchRowsPage,
   type RecordsReport,
@@ -472,16 +474,7 @@ class NodeSoapRecords {
     const body = { searchRecord: this.advancedSearchRecord(spec, customerId) };
     const preferences = { searchPreferences: { pageSize } };
     const read = (searchResult: Parsed) => rowsPage(searchResult, spec.columns);
-    // One call of the three, on its own: when it fails, the error shows the request node-soap sent.
-    const attempt = async <T>(name: string, run: () => Promise<T>): Promise<Part<T>> => {
-      this.lastSubmitted = null;
-      const result = await section(run);
-      requests[`advancedSearch.${name}`] = this.lastSubmitted;
-      if (typeof result === 'object' && result !== null && 'error' in result && this.lastSubmitted) {
-        (result as { error: string }).error += `\nthe request node-soap submitted: ${this.lastSubmitted}`;
-      }
-      return result;
-    };
+    const attempt = <T>(name: string, run: () => Promise<T>) => this.attempt(requests, `advancedSearch.${name}`, run);
     const asyncSearch = await attempt('asyncSearch', async () => {
       const [job, result] = await this.client.withHeader(preferences, () => this.run('asyncSearch', body));
       return { ...job, resultType: localName(attrs(result)['xsi:type']), page: read(result?.searchResult) };
@@ -493,6 +486,57 @@ class NodeSoapRecords {
         ? await attempt('searchMore', async () => read((await this.client.withHeader(preferences, () => this.call('searchMoreWithId', { searchId, pageIndex: 1 }))).searchResult))
         : { error: `no searchId from the search: ${JSON.stringify(search)}` };
     return { asyncSearch, search, searchMore };
+  }
+
+  /** One call of several, on its own, keeping its request in `requests` under `key`: when it fails, the error shows the request node-soap sent. */
+  private async attempt<T>(requests: SubmittedRequests, key: string, run: () => Promise<T>): Promise<Part<T>> {
+    this.lastSubmitted = null;
+    const result = await section(run);
+    requests[key] = this.lastSubmitted;
+    if (typeof result === 'object' && result !== null && 'error' in result && this.lastSubmitted) {
+      (result as { error: string }).error += `\nthe request node-soap submitted: ${this.lastSubmitted}`;
+    }
+    return result;
+  }
+
+  /**
+   * The saved search (RECORDS.savedSearch): getSavedSearch of its searchType, then a
+   * TransactionSearchAdvanced naming only savedSearchScriptId, the first listed script id, by
+   * search and searchMoreWithId(searchId, 2), and by asyncSearch and getAsyncResult pages 1 and 2,
+   * each with pageSize in searchPreferences. Keeps each call's request in `requests` (savedSearch.search, …).
+   */
+  async savedSearch(spec: RecordsSpec['savedSearch'], pageSize: number, requests: SubmittedRequests): Promise<SavedSearchReport> {
+    const attempt = <T>(name: string, run: () => Promise<T>) => this.attempt(requests, `savedSearch.${name}`, run);
+    const getSavedSearch = await attempt('getSavedSearch', async () =>
+      savedSearchList((await this.call('getSavedSearch', { record: { attributes: { searchType: spec.searchType } } })).getSavedSearchResult),
+    );
+    const scriptId = 'error' in getSavedSearch ? undefined : getSavedSearch.refs[0]?.scriptId;
+    if (typeof scriptId !== 'string') {
+      const error = `no script id from getSavedSearch: ${JSON.stringify(getSavedSearch)}`;
+      return { getSavedSearch, search: { error }, searchMore: { error }, asyncSearch: { error }, asyncPage2: { error } };
+    }
+    const body = { searchRecord: this.typed('sales', 'TransactionSearchAdvanced', { savedSearchScriptId: scriptId }) };
+    const preferences = { searchPreferences: { pageSize } };
+    const read = (searchResult: Parsed) => rowsPage(searchResult, spec.columns);
+    const search = await attempt('search', async () => read((await this.client.withHeader(preferences, () => this.call('search', body))).searchResult));
+    const searchId = 'error' in search ? undefined : search.searchId;
+    const searchMore =
+      typeof searchId === 'string'
+        ? await attempt('searchMore', async () => read((await this.client.withHeader(preferences, () => this.call('searchMoreWithId', { searchId, pageIndex: 2 }))).searchResult))
+        : { error: `no searchId from the search: ${JSON.stringify(search)}` };
+    const asyncSearch = await attempt('asyncSearch', async () => {
+      const [job, result] = await this.client.withHeader(preferences, () => this.run('asyncSearch', body));
+      return { ...job, resultType: localName(attrs(result)['xsi:type']), page: read(result?.searchResult) };
+    });
+    const jobId = 'error' in asyncSearch ? undefined : asyncSearch.jobId;
+    const asyncPage2 =
+      jobId === undefined
+        ? { error: `no job from the asyncSearch: ${JSON.stringify(asyncSearch)}` }
+        : await attempt('asyncPage2', async () => {
+            const result = await this.client.result(jobId, 2);
+            return { resultType: localName(attrs(result)['xsi:type']), page: read(result?.searchResult) };
+          });
+    return { getSavedSearch, search, searchMore, asyncSearch, asyncPage2 };
   }
 
   /**
@@ -563,6 +607,8 @@ function rowsPage(searchResult: Parsed | undefined, columns: RecordsSpec['advanc
   return {
     isSuccess: attrs(searchResult.status).isSuccess ?? null,
     totalRecords: searchResult.totalRecords ?? null,
+    pageSize: searchResult.pageSize ?? null,
+    totalPages: searchResult.totalPages ?? null,
     pageIndex: searchResult.pageIndex ?? null,
     searchId: searchResult.searchId ?? null,
     hasRecordList: searchResult.recordList !== undefined && searchResult.recordList !== null,
@@ -575,6 +621,22 @@ function rowsPage(searchResult: Parsed | undefined, columns: RecordsSpec['advanc
           Object.fromEntries(partColumns.map((column) => [column.name, columnReport(row[partName]?.[column.name]) as SearchColumnReport | null])),
         ]),
       ),
+    })),
+  };
+}
+
+/** getSavedSearch's getSavedSearchResult: each recordRef's type (its xsi:type as written), attributes and name. */
+function savedSearchList(result: Parsed | undefined): SavedSearchListReport {
+  if (!result) throw new Error('the answer holds no getSavedSearchResult');
+  return {
+    isSuccess: attrs(result.status).isSuccess ?? null,
+    totalRecords: result.totalRecords ?? null,
+    refs: asList<Parsed>(result.recordRefList?.recordRef).map((ref) => ({
+      refType: localName(attrs(ref)['xsi:type']),
+      internalId: attrs(ref).internalId ?? null,
+      scriptId: attrs(ref).scriptId ?? null,
+      type: attrs(ref).type ?? null,
+      name: ref.name ?? null,
     })),
   };
 }
@@ -615,6 +677,7 @@ async function recordsScenario(client: NodeSoapAsyncClient, spec: RecordsSpec, a
     rc.sendAsWritten('asyncSearch', { searchRecord: rc.search(spec.searchFor) }, { searchPreferences: { bodyFieldsOnly: false, pageSize: spec.pageSize } }),
   );
   const advancedSearch = await step('advancedSearch', () => rc.advancedSearch(spec.advancedSearch, customerId(), spec.pageSize, requests));
+  const savedSearch = await step('savedSearch', () => rc.savedSearch(spec.savedSearch, spec.pageSize, requests));
   const updateMissing = await step('updateMissing', () => rc.write('asyncUpdateList', [rc.customerUpdate(spec.missingInternalId, spec.update)]));
   // Each part node-soap writes wrongly in a customer of its own, so each refusal names its own field.
   const addresses = await step('addresses', () =>
@@ -623,7 +686,7 @@ async function recordsScenario(client: NodeSoapAsyncClient, spec: RecordsSpec, a
   const customFields = await step('customFields', () =>
     rc.sendAsWritten('asyncAddList', { record: [rc.customer({ ...spec.customer, externalId: `${spec.customer.externalId}-custom-fields` }, { customFields: true })] }),
   );
-  return { account, addCustomer, addSalesOrder, getList, update, search, advancedSearch, updateMissing, refused: { addresses, customFields } };
+  return { account, addCustomer, addSalesOrder, getList, update, search, advancedSearch, savedSearch, updateMissing, refused: { addresses, customFields } };
 }
 
 async function runNodeSoap(wsdlUrl: string, createJobs: () => Promise<InteropJobs>): Promise<ClientReport> {
@@ -739,6 +802,7 @@ describeInterop({
     recordNamespaces: false,
     recordBoolean: 'string',
     recordDouble: 'string',
+    xsiTypeAsTypeAttribute: false,
   },
   run: runNodeSoap,
   describeMore: describeNodeSoapNamespaces,

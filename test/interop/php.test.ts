@@ -19,6 +19,7 @@ describeInterop({
     recordNamespaces: true,
     recordBoolean: 'boolean',
     recordDouble: 'double',
+    xsiTypeAsTypeAttribute: true,
   },
   checkInstalled() {
     requireProgram(PHP, ['--version'], `${PHP} is missing: install php-cli php-soap: apt-get install php-cli php-soap`);

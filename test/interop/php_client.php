@@ -9,7 +9,9 @@
  * and handles the async faults. Then it submits real records (RECORDS in interop.ts, given as
  * records=JSON) as SoapVars naming their type (so SoapClient writes xsi:type and encodes them by
  * that type's schema), acting for an account of their own: add, getList, update, search, an
- * advanced search (asyncSearch, search, searchMoreWithId), and an update of a missing record.
+ * advanced search (asyncSearch, search, searchMoreWithId), a saved search (getSavedSearch, then
+ * run by its script id through search and searchMoreWithId, asyncSearch and getAsyncResult, two
+ * pages each), and an update of a missing record.
  * Every call carries a tokenPassport header signed for that call (token-based authentication)
  * with the credentials given: credentials=JSON for the jobs' account, records.credentials for
  * the records'. Last, one call is signed with HMAC-SHA1 and one with a
@@ -49,12 +51,13 @@ class DateCustomFieldRef extends stdClass {}
 class SelectCustomFieldRef extends stdClass {}
 class TransactionSearchRow extends stdClass {}
 class CustomerSearchRow extends stdClass {}
+class CustomizationRef extends stdClass {}
 
 const CLASSMAP_TYPES = [
     'AsyncAddListResult', 'AsyncUpdateListResult', 'AsyncUpsertListResult', 'AsyncDeleteListResult',
     'AsyncGetListResult', 'AsyncInitializeListResult', 'AsyncSearchResult', 'RecordRef', 'Customer', 'Contact',
     'SalesOrder', 'StringCustomFieldRef', 'BooleanCustomFieldRef', 'LongCustomFieldRef', 'DoubleCustomFieldRef',
-    'DateCustomFieldRef', 'SelectCustomFieldRef', 'TransactionSearchRow', 'CustomerSearchRow',
+    'DateCustomFieldRef', 'SelectCustomFieldRef', 'TransactionSearchRow', 'CustomerSearchRow', 'CustomizationRef',
 ];
 const TERMINAL = ['finished', 'finishedWithErrors', 'failed'];
 const POLL_MICROSECONDS = 100000;
@@ -594,15 +597,7 @@ final class RecordsClient
         $body = ['searchRecord' => $this->typed(['criteria' => $criteria, 'columns' => $columns], 'sales', 'TransactionSearchAdvanced')];
         $preferences = [new SoapHeader($this->ns['messages'], 'searchPreferences', ['pageSize' => $pageSize])];
         $read = fn (object $searchResult): array => rows_page($searchResult, $spec['columns']);
-        // One call of the three; when it fails, the error shows the request SoapClient submitted.
-        $attempt = function (callable $part): array {
-            $this->lastSubmitted = null;
-            $result = section($part);
-            if (array_keys($result) === ['error'] && $this->lastSubmitted !== null) {
-                $result['error'] .= "\nthe request SoapClient submitted: " . $this->lastSubmitted;
-            }
-            return $result;
-        };
+        $attempt = fn (callable $part): array => $this->attempt($part);
         $report = ['asyncSearch' => $attempt(function () use ($body, $preferences, $read): array {
             [$job, $result] = $this->run('asyncSearch', $body, $preferences);
             return $job + ['resultType' => get_class($result), 'page' => $read($result->searchResult)];
@@ -614,6 +609,75 @@ final class RecordsClient
             : ['error' => 'no searchId from the search: ' . json_encode($report['search'])];
         return $report;
     }
+
+    /** One call of several; when it fails, the error shows the request SoapClient submitted. */
+    private function attempt(callable $part): array
+    {
+        $this->lastSubmitted = null;
+        $result = section($part);
+        if (array_keys($result) === ['error'] && $this->lastSubmitted !== null) {
+            $result['error'] .= "\nthe request SoapClient submitted: " . $this->lastSubmitted;
+        }
+        return $result;
+    }
+
+    /**
+     * RECORDS.savedSearch: getSavedSearch of its searchType, then a SoapVar naming
+     * TransactionSearchAdvanced with only savedSearchScriptId (an attribute of that type), the
+     * first script id listed, by search and searchMoreWithId(searchId, 2), and by asyncSearch and
+     * getAsyncResult pages 1 and 2.
+     */
+    public function savedSearch(array $spec, int $pageSize): array
+    {
+        $report = ['getSavedSearch' => $this->attempt(
+            fn () => saved_search_list($this->send('getSavedSearch', ['record' => ['searchType' => $spec['searchType']]])->getSavedSearchResult),
+        )];
+        $scriptId = $report['getSavedSearch']['refs'][0]['scriptId'] ?? null;
+        if (!is_string($scriptId) || $scriptId === '') {
+            $error = ['error' => 'no script id from getSavedSearch: ' . json_encode($report['getSavedSearch'])];
+            return $report + ['search' => $error, 'searchMore' => $error, 'asyncSearch' => $error, 'asyncPage2' => $error];
+        }
+        $body = ['searchRecord' => $this->typed(['savedSearchScriptId' => $scriptId], 'sales', 'TransactionSearchAdvanced')];
+        $preferences = [new SoapHeader($this->ns['messages'], 'searchPreferences', ['pageSize' => $pageSize])];
+        $read = fn (object $searchResult): array => rows_page($searchResult, $spec['columns']);
+        $report['search'] = $this->attempt(fn () => $read($this->send('search', $body, $preferences)->searchResult));
+        $searchId = $report['search']['searchId'] ?? null;
+        $report['searchMore'] = is_string($searchId)
+            ? $this->attempt(fn () => $read($this->send('searchMoreWithId', ['searchId' => $searchId, 'pageIndex' => 2], $preferences)->searchResult))
+            : ['error' => 'no searchId from the search: ' . json_encode($report['search'])];
+        $report['asyncSearch'] = $this->attempt(function () use ($body, $preferences, $read): array {
+            [$job, $result] = $this->run('asyncSearch', $body, $preferences);
+            return $job + ['resultType' => get_class($result), 'page' => $read($result->searchResult)];
+        });
+        $jobId = $report['asyncSearch']['jobId'] ?? null;
+        $report['asyncPage2'] = is_string($jobId)
+            ? $this->attempt(function () use ($jobId, $read): array {
+                $result = $this->client->result($jobId, 2, $this->signer);
+                return ['resultType' => get_class($result), 'page' => $read($result->searchResult)];
+            })
+            : ['error' => 'no job from the asyncSearch: ' . json_encode($report['asyncSearch'])];
+        return $report;
+    }
+}
+
+/** getSavedSearch's getSavedSearchResult: each recordRef's class (from its xsi:type, by the classmap), attributes and name. */
+function saved_search_list(object $result): array
+{
+    $refs = [];
+    foreach (list_of(prop(prop($result, 'recordRefList'), 'recordRef')) as $ref) {
+        $refs[] = [
+            'refType' => is_object($ref) ? get_class($ref) : gettype($ref),
+            'internalId' => prop($ref, 'internalId'),
+            'scriptId' => prop($ref, 'scriptId'),
+            'type' => prop($ref, 'type'),
+            'name' => prop($ref, 'name'),
+        ];
+    }
+    return [
+        'isSuccess' => prop(prop($result, 'status'), 'isSuccess'),
+        'totalRecords' => prop($result, 'totalRecords'),
+        'refs' => $refs,
+    ];
 }
 
 /** One column of a row part, its RecordRef as ref_report; the list when the column came more than once. */
@@ -644,6 +708,8 @@ function rows_page(object $searchResult, array $columns): array
     return [
         'isSuccess' => prop(prop($searchResult, 'status'), 'isSuccess'),
         'totalRecords' => prop($searchResult, 'totalRecords'),
+        'pageSize' => prop($searchResult, 'pageSize'),
+        'totalPages' => prop($searchResult, 'totalPages'),
         'pageIndex' => prop($searchResult, 'pageIndex'),
         'searchId' => prop($searchResult, 'searchId'),
         'hasRecordList' => is_object(prop($searchResult, 'recordList')),
@@ -689,6 +755,7 @@ function records(AsyncClient $client, array $spec): array
     $report['update'] = $step(fn () => $rc->write('asyncUpdateList', [$rc->customerUpdate($customerId(), $spec['update'])]));
     $report['search'] = $step(fn () => $rc->search($spec['searchFor'], $spec['pageSize']));
     $report['advancedSearch'] = $step(fn () => $rc->advancedSearch($spec['advancedSearch'], $customerId(), $spec['pageSize']));
+    $report['savedSearch'] = $step(fn () => $rc->savedSearch($spec['savedSearch'], $spec['pageSize']));
     $report['updateMissing'] = $step(fn () => $rc->write('asyncUpdateList', [$rc->customerUpdate($spec['missingInternalId'], $spec['update'])]));
     return $report;
 }

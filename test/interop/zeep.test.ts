@@ -21,6 +21,7 @@ describeInterop({
     recordNamespaces: true,
     recordBoolean: 'bool',
     recordDouble: 'float',
+    xsiTypeAsTypeAttribute: false,
   },
   checkInstalled() {
     requireProgram(PYTHON, ['--version'], `${PYTHON} is missing: install python3 and python3-zeep: apt-get install python3 python3-zeep`);

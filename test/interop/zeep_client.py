@@ -12,7 +12,8 @@ NetSuite's asynchronous API does: polls checkAsyncStatus until a job ends, pages
 and handles the async faults. Then it submits real records (RECORDS in interop.ts, given as
 records=JSON) built from the WSDL's types with client.get_type, acting for an account of their
 own: add, getList, update, search, an advanced search (asyncSearch, search, searchMoreWithId),
-and an update of a missing record. Every call carries a tokenPassport header signed for that
+a saved search (getSavedSearch, then run by its script id through search and searchMoreWithId,
+asyncSearch and getAsyncResult, two pages each), and an update of a missing record. Every call carries a tokenPassport header signed for that
 call (token-based authentication) with the credentials given: credentials=JSON for the jobs'
 account, records.credentials for the records'. Last, one call is signed with HMAC-SHA1 and one
 with a wrong token secret.
@@ -497,14 +498,7 @@ class RecordsClient:
         search_record = self.type("sales", "TransactionSearchAdvanced")(criteria=criteria, columns=row_type(**parts))
         headers = {"searchPreferences": self.client.client.get_element(f"{{{self.ns['messages']}}}searchPreferences")(pageSize=page_size)}
         read = lambda search_result: rows_page(search_result, spec["columns"])  # noqa: E731
-
-        def attempt(function):
-            """One call of the three; when it fails, the error shows the request zeep submitted."""
-            self.last_submitted = None
-            part = section(function)
-            if set(part) == {"error"} and self.last_submitted:
-                part["error"] += f"\nthe request zeep submitted: {self.last_submitted}"
-            return part
+        attempt = self.attempt
 
         def by_async_search():
             job, result = self.run("asyncSearch", extra_headers=headers, searchRecord=search_record)
@@ -518,6 +512,59 @@ class RecordsClient:
         search_id = report["search"].get("searchId")
         report["searchMore"] = attempt(lambda: search_more(search_id)) if search_id else {"error": f"no searchId from the search: {report['search']}"}
         return report
+
+    def attempt(self, function):
+        """One call of several; when it fails, the error shows the request zeep submitted."""
+        self.last_submitted = None
+        part = section(function)
+        if set(part) == {"error"} and self.last_submitted:
+            part["error"] += f"\nthe request zeep submitted: {self.last_submitted}"
+        return part
+
+    def saved_search(self, spec, page_size):
+        """RECORDS.savedSearch: getSavedSearch of its searchType (a GetSavedSearchRecord), then a
+        TransactionSearchAdvanced naming only savedSearchScriptId, the first script id listed, by
+        search and searchMoreWithId(searchId, 2), and by asyncSearch and getAsyncResult pages 1 and 2."""
+        record = self.type("core", "GetSavedSearchRecord")(searchType=spec["searchType"])
+        report = {"getSavedSearch": self.attempt(lambda: saved_search_list(body_of(self.call("getSavedSearch", record=record), "getSavedSearchResult")))}
+        refs = report["getSavedSearch"].get("refs") or []
+        script_id = refs[0]["scriptId"] if refs else None
+        if not script_id:
+            error = {"error": f"no script id from getSavedSearch: {report['getSavedSearch']}"}
+            return dict(report, search=error, searchMore=error, asyncSearch=error, asyncPage2=error)
+        search_record = self.type("sales", "TransactionSearchAdvanced")(savedSearchScriptId=script_id)
+        headers = {"searchPreferences": self.client.client.get_element(f"{{{self.ns['messages']}}}searchPreferences")(pageSize=page_size)}
+        read = lambda search_result: rows_page(search_result, spec["columns"])  # noqa: E731
+
+        report["search"] = self.attempt(lambda: read(body_of(self.call("search", extra_headers=headers, searchRecord=search_record), "searchResult")))
+        search_id = report["search"].get("searchId")
+        report["searchMore"] = (
+            self.attempt(lambda: read(body_of(self.call("searchMoreWithId", extra_headers=headers, searchId=search_id, pageIndex=2), "searchResult")))
+            if search_id
+            else {"error": f"no searchId from the search: {report['search']}"}
+        )
+
+        def by_async_search():
+            job, result = self.run("asyncSearch", extra_headers=headers, searchRecord=search_record)
+            return dict(job, resultType=result_type(result)[0], page=read(result.searchResult))
+
+        def async_page_2(job_id):
+            result = self.client.result(job_id, 2, signer=self.signer)
+            return {"resultType": result_type(result)[0], "page": read(result.searchResult)}
+
+        report["asyncSearch"] = self.attempt(by_async_search)
+        job_id = report["asyncSearch"].get("jobId")
+        report["asyncPage2"] = self.attempt(lambda: async_page_2(job_id)) if job_id else {"error": f"no job from the asyncSearch: {report['asyncSearch']}"}
+        return report
+
+
+def saved_search_list(result):
+    """getSavedSearch's getSavedSearchResult: each recordRef's type (from its xsi:type), attributes and name."""
+    refs = [
+        {"refType": result_type(ref)[0], "internalId": field(ref, "internalId"), "scriptId": field(ref, "scriptId"), "type": field(ref, "type"), "name": field(ref, "name")}
+        for ref in field(field(result, "recordRefList"), "recordRef") or []
+    ]
+    return {"isSuccess": result.status.isSuccess, "totalRecords": result.totalRecords, "refs": refs}
 
 
 def column_report(values):
@@ -543,6 +590,8 @@ def rows_page(search_result, columns):
     return {
         "isSuccess": search_result.status.isSuccess,
         "totalRecords": search_result.totalRecords,
+        "pageSize": search_result.pageSize,
+        "totalPages": search_result.totalPages,
         "pageIndex": search_result.pageIndex,
         "searchId": field(search_result, "searchId"),
         "hasRecordList": field(search_result, "recordList") is not None,
@@ -582,6 +631,7 @@ def records(client, spec):
     report["update"] = step(lambda: rc.write("asyncUpdateList", [customer_type(internalId=customer_id(), **spec["update"])]))
     report["search"] = step(lambda: rc.search(spec["searchFor"], spec["pageSize"]))
     report["advancedSearch"] = step(lambda: rc.advanced_search(spec["advancedSearch"], customer_id(), spec["pageSize"]))
+    report["savedSearch"] = step(lambda: rc.saved_search(spec["savedSearch"], spec["pageSize"]))
     report["updateMissing"] = step(lambda: rc.write("asyncUpdateList", [customer_type(internalId=spec["missingInternalId"], **spec["update"])]))
     return report
 
