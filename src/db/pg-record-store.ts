@@ -84,7 +84,7 @@ export class PgRecordStore implements RecordStore {
  */
 export function matchingRecords(db: Knex | Knex.Transaction, account: string, search: SearchCriteria): Knex.QueryBuilder {
   const query = db('records').where({ account }).whereIn('record_type', search.recordTypes);
-  for (const criterion of search.criteria) applyCriterion(query, db, criterion);
+  for (const criterion of search.criteria) applyCriterion(query, db, criterion, { account, recordTypes: search.recordTypes });
   return query;
 }
 
@@ -136,27 +136,59 @@ function dateOf(db: Knex | Knex.Transaction, field: string): Knex.Raw {
 export type MatchesTarget = { table: 'job_items'; jobId: string } | { table: 'search_snapshot_rows'; searchId: string };
 
 /**
- * Copies the account's matches of a search into `target`, numbered from 1 in internalId order, in
- * one INSERT … SELECT, so a 200,000-record search stays in Postgres; answers how many.
+ * Matches copied per statement: each INSERT … SELECT stays well inside DB_STATEMENT_TIMEOUT_MS
+ * however many records match (one statement for 100,000 ran past 5 s on a busy machine).
  */
-export async function copyMatches(trx: Knex.Transaction, account: string, search: SearchCriteria, target: MatchesTarget): Promise<number> {
+const COPY_BATCH = 10_000;
+
+/**
+ * Copies the account's matches of a search into `target`, numbered from 1 in internalId order, in
+ * INSERT … SELECT batches of `batch` by internalId (keyset), so a 200,000-record search stays in
+ * Postgres and no statement grows with it; answers how many.
+ */
+export async function copyMatches(trx: Knex.Transaction, account: string, search: SearchCriteria, target: MatchesTarget, batch = COPY_BATCH): Promise<number> {
   const [owner, ownerId, success] = target.table === 'job_items' ? ['job_id, ', target.jobId, 'is_success, '] : ['search_id, ', target.searchId, ''];
-  const matches = matchingRecords(trx, account, search).select(
-    trx.raw('?::text', [ownerId]),
-    trx.raw('row_number() over (order by internal_id)::int'),
-    ...(success ? [trx.raw('true')] : []),
-    'record_type',
-    trx.raw('internal_id::text'),
-    'external_id',
-    matchedRecord(trx, search),
-  );
-  const result = await trx.raw(
-    `with saved as (insert into ${target.table} (${owner}position, ${success}record_type, internal_id, external_id, record) ? returning 1)
-     select count(*)::int as count from saved`,
-    [matches],
-  );
-  return Number(result.rows[0].count);
+  // A join is a hash join over the two sets (linkedRecords); the planner, misjudging how few joined
+  // records a string criterion leaves, would otherwise scan one set for each record of the other.
+  const joins = search.criteria.some((criterion) => criterion.kind === 'join');
+  if (joins) await trx.raw('set local enable_nestloop = off');
+  let copied = 0;
+  let after: string | undefined;
+  for (;;) {
+    const matches = matchingRecords(trx, account, search);
+    if (after !== undefined) matches.andWhere('internal_id', '>', after);
+    matches
+      .select(
+        trx.raw('?::text', [ownerId]),
+        trx.raw('(? + row_number() over (order by internal_id))::int', [copied]),
+        ...(success ? [trx.raw('true')] : []),
+        'record_type',
+        trx.raw('internal_id::text'),
+        'external_id',
+        matchedRecord(trx, search),
+      )
+      .orderBy('internal_id')
+      .limit(batch);
+    const result = await trx.raw(
+      `with saved as (insert into ${target.table} (${owner}position, ${success}record_type, internal_id, external_id, record) ? returning internal_id)
+       select count(*)::int as count, max(internal_id::bigint)::text as last from saved`,
+      [matches],
+    );
+    const count = Number(result.rows[0].count);
+    copied += count;
+    if (count < batch) break;
+    after = result.rows[0].last;
+  }
+  if (joins) await trx.raw('reset enable_nestloop');
+  return copied;
 }
+
+/**
+ * Record types as a Postgres text[] literal, for `= any(?::text[])`: a constant the planner can
+ * take into an index condition (a list from jsonb_array_elements_text cannot be). The types are
+ * the schema's names (letters), so no element needs quoting beyond its double quotes.
+ */
+const textArray = (values: string[]): string => `{${values.map((value) => `"${value.replace(/["\\]/g, '')}"`).join(',')}}`;
 
 /** A record row as JSON: its ids, type, times and fields (what a search row's columns are read from). */
 const recordJson = (row: string) =>
@@ -172,62 +204,126 @@ function matchedRecord(db: Knex | Knex.Transaction, search: SearchCriteria): Kne
   const bindings: Knex.RawBinding[] = [];
   for (const part of search.rows.parts) {
     if (part.search === undefined) continue;
-    parts.push(
-      `?::text, (select ${recordJson('joined')} from records as joined where joined.account = records.account and joined.record_type in (select jsonb_array_elements_text(?::jsonb)) and ${linkCondition(part.search, part.part)} order by joined.internal_id limit 1)`,
+    // A join of columns reaches one record, named one way or the other; each way is one index look-up.
+    const [byId, byExternalId] = linkConditions(part.search, part.part).map(
+      (link) =>
+        `(select ${recordJson('joined')} from records as joined where joined.account = records.account and joined.record_type = any(?::text[]) and ${link} order by joined.internal_id limit 1)`,
     );
-    bindings.push(part.part, JSON.stringify(part.recordTypes ?? []));
+    parts.push(`?::text, coalesce(${byId}, ${byExternalId})`);
+    const recordTypes = textArray(part.recordTypes ?? []);
+    bindings.push(part.part, recordTypes, recordTypes);
   }
   return db.raw(`jsonb_build_object('basic', ${recordJson('records')}${parts.map((part) => `, ${part}`).join('')})`, bindings);
 }
 
 /**
- * `ref` (a RecordRef held as JSON) names the record `row`: by internalId (compared as the bigint it
- * is, so the key's index serves), else by externalId, which is unique only within a type; a type
- * the reference gives must be the record's.
+ * The two ways `ref` (a RecordRef held as JSON) names the record `row`, each a condition an index
+ * can answer alone (an OR of the two could use none, so each is a subquery of its own): by
+ * internalId, compared as the bigint it is; or, when it gives none, by externalId, which is unique
+ * only within a type. A type the reference gives must be the record's.
  */
-const namesRecord = (ref: string, row: string) =>
-  `((${row}.internal_id = (case when ${ref}->>'@internalId' ~ '^[0-9]{1,18}$' then (${ref}->>'@internalId')::bigint end)` +
-  ` or (${ref}->>'@internalId' is null and ${row}.external_id = ${ref}->>'@externalId'))` +
-  ` and (${ref}->>'@type' is null or ${ref}->>'@type' = ${row}.record_type))`;
+function namingWays(ref: string, row: string): [string, string] {
+  const ofType = `(${ref}->>'@type' is null or ${ref}->>'@type' = ${row}.record_type)`;
+  return [
+    `${row}.internal_id = (case when ${ref}->>'@internalId' ~ '^[0-9]{1,18}$' then (${ref}->>'@internalId')::bigint end) and ${ofType}`,
+    `${ref}->>'@internalId' is null and ${row}.external_id = ${ref}->>'@externalId' and ${ofType}`,
+  ];
+}
 
-const lineNames = (fields: string, link: { sublist: string; line: string; field: string }, row: string) =>
-  `exists (select 1 from jsonb_array_elements(case when jsonb_typeof(${fields}->'${link.sublist}'->'${link.line}') = 'array' then ${fields}->'${link.sublist}'->'${link.line}' else '[]'::jsonb end) as line(value) where ${namesRecord(`line.value->'${link.field}'`, row)})`;
+const lineNames = (fields: string, link: { sublist: string; line: string; field: string }, naming: string) =>
+  `exists (select 1 from jsonb_array_elements(case when jsonb_typeof(${fields}->'${link.sublist}'->'${link.line}') = 'array' then ${fields}->'${link.sublist}'->'${link.line}' else '[]'::jsonb end) as line(value) where ${naming})`;
 
 /**
  * How the searched record (`records`) and a joined one (`joined`) are linked, as search-joins.ts
- * says for that join: field names are written into the SQL from there, never from a request or a
- * stored job.
+ * says for that join, in its two ways (see namingWays): field names are written into the SQL from
+ * there, never from a request or a stored job.
  */
-function linkCondition(search: string, join: string): string {
-  const links = Object.hasOwn(SEARCH_JOINS, search) ? SEARCH_JOINS[search] : {};
-  const link: JoinLink | undefined = Object.hasOwn(links, join) ? links[join] : undefined;
-  if (link === undefined) throw new Error(`${search}.${join} is not a join search-joins.ts follows`);
+function linkConditions(search: string, join: string): [string, string] {
+  const link = joinLink(search, join);
   switch (link.via) {
     case 'field':
-      return namesRecord(`records.fields->'${link.field}'`, 'joined');
+      return namingWays(`records.fields->'${link.field}'`, 'joined');
     case 'referrer':
-      return namesRecord(`joined.fields->'${link.field}'`, 'records');
+      return namingWays(`joined.fields->'${link.field}'`, 'records');
     case 'lines':
-      return lineNames('records.fields', link, 'joined');
+      return namingWays(`line.value->'${link.field}'`, 'joined').map((naming) => lineNames('records.fields', link, naming)) as [string, string];
     case 'linedBy':
-      return lineNames('joined.fields', link, 'records');
+      return namingWays(`line.value->'${link.field}'`, 'records').map((naming) => lineNames('joined.fields', link, naming)) as [string, string];
   }
 }
 
+/** The link search-joins.ts gives a join (its field names are written into SQL from there, never from a request or a stored job). */
+function joinLink(search: string, join: string): JoinLink {
+  const links = Object.hasOwn(SEARCH_JOINS, search) ? SEARCH_JOINS[search] : {};
+  const link: JoinLink | undefined = Object.hasOwn(links, join) ? links[join] : undefined;
+  if (link === undefined) throw new Error(`${search}.${join} is not a join search-joins.ts follows`);
+  return link;
+}
+
+const referencedId = (ref: string) => `(case when ${ref}->>'@internalId' ~ '^[0-9]{1,18}$' then (${ref}->>'@internalId')::bigint end)`;
+const ofType = (ref: string, row: string) => `(${ref}->>'@type' is null or ${ref}->>'@type' = ${row}.record_type)`;
+const lineElements = (fields: string, link: { sublist: string; line: string }) =>
+  `jsonb_array_elements(case when jsonb_typeof(${fields}->'${link.sublist}'->'${link.line}') = 'array' then ${fields}->'${link.sublist}'->'${link.line}' else '[]'::jsonb end) as line(value)`;
+
+/**
+ * The internalIds of the account's searched records (src) linked to a record that meets a join's
+ * criteria (j): by internalId, and by externalId where the reference gives no internalId. Each is
+ * a plain join on one equality, so Postgres hashes it once instead of scanning the joined records
+ * for every searched one (an OR of the two ways, or a correlated EXISTS, can do neither). Bindings
+ * of each: the subquery of joined records, the account, the searched record types.
+ */
+function linkedRecords(link: JoinLink): [string, string] {
+  const searched = 'src.account = ? and src.record_type = any(?::text[])';
+  switch (link.via) {
+    case 'field': {
+      const ref = `src.fields->'${link.field}'`;
+      return [
+        `select src.internal_id from ? as j join records as src on ${referencedId(ref)} = j.internal_id where ${searched} and ${ofType(ref, 'j')}`,
+        `select src.internal_id from ? as j join records as src on ${ref}->>'@externalId' = j.external_id where ${searched} and ${ref}->>'@internalId' is null and ${ofType(ref, 'j')}`,
+      ];
+    }
+    case 'referrer': {
+      const ref = `j.fields->'${link.field}'`;
+      return [
+        `select src.internal_id from ? as j join records as src on src.internal_id = ${referencedId(ref)} where ${searched} and ${ofType(ref, 'src')}`,
+        `select src.internal_id from ? as j join records as src on src.external_id = ${ref}->>'@externalId' where ${searched} and ${ref}->>'@internalId' is null and ${ofType(ref, 'src')}`,
+      ];
+    }
+    case 'lines': {
+      const ref = `line.value->'${link.field}'`;
+      const lines = `? as j, records as src cross join lateral ${lineElements('src.fields', link)}`;
+      return [
+        `select src.internal_id from ${lines} where ${searched} and ${referencedId(ref)} = j.internal_id and ${ofType(ref, 'j')}`,
+        `select src.internal_id from ${lines} where ${searched} and ${ref}->>'@internalId' is null and ${ref}->>'@externalId' = j.external_id and ${ofType(ref, 'j')}`,
+      ];
+    }
+    case 'linedBy': {
+      const ref = `line.value->'${link.field}'`;
+      const lines = `? as j cross join lateral ${lineElements('j.fields', link)} join records as src`;
+      return [
+        `select src.internal_id from ${lines} on src.internal_id = ${referencedId(ref)} where ${searched} and ${ofType(ref, 'src')}`,
+        `select src.internal_id from ${lines} on src.external_id = ${ref}->>'@externalId' where ${searched} and ${ref}->>'@internalId' is null and ${ofType(ref, 'src')}`,
+      ];
+    }
+  }
+}
+
+/** The search a criterion is part of: its account and record types (a join's links are looked up within them). */
+interface SearchScope {
+  account: string;
+  recordTypes: string[];
+}
+
 /** Adds one criterion to a query on records; field values are compared as the client sent them. */
-function applyCriterion(query: Knex.QueryBuilder, db: Knex | Knex.Transaction, criterion: Criterion): void {
+function applyCriterion(query: Knex.QueryBuilder, db: Knex | Knex.Transaction, criterion: Criterion, scope: SearchScope): void {
   switch (criterion.kind) {
     case 'join': {
       // The joined record's own criteria name its columns unqualified: inside the subquery they are joined's.
-      query.whereExists((joined) => {
-        joined
-          .select(db.raw('1'))
-          .from('records as joined')
-          .whereRaw('joined.account = records.account')
-          .whereIn('joined.record_type', criterion.recordTypes)
-          .whereRaw(linkCondition(criterion.search, criterion.join));
-        for (const inner of criterion.criteria) applyCriterion(joined, db, inner);
-      });
+      const matching = db('records as joined').select('joined.*').where('joined.account', scope.account).whereIn('joined.record_type', criterion.recordTypes);
+      for (const inner of criterion.criteria) applyCriterion(matching, db, inner, scope);
+      const [byId, byExternalId] = linkedRecords(joinLink(criterion.search, criterion.join));
+      const bindings = [matching, scope.account, textArray(scope.recordTypes)];
+      query.whereRaw(`records.internal_id in (${byId} union all ${byExternalId})`, [...bindings, ...bindings]);
       return;
     }
     case 'ids': {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { countDeleted } from './count-deleted';
 import type { PutSavedSearchOutcome, SavedSearch, SavedSearchInput, SavedSearchRef, SavedSearchStore } from '../records/saved-searches';
 
 interface SavedSearchRow {
@@ -77,6 +78,6 @@ export class PgSavedSearches implements SavedSearchStore {
 
   async remove(account: string, internalId: string): Promise<boolean> {
     if (!/^\d{1,18}$/.test(internalId)) return false;
-    return (await this.db('saved_searches').where({ account, internal_id: internalId }).delete()) > 0;
+    return (await countDeleted(this.db as Knex, 'delete from saved_searches where account = ? and internal_id = ?', [account, internalId])) > 0;
   }
 }
