@@ -10,6 +10,7 @@ import { workerSection } from './worker-throughput';
 import { scaleOutSection } from './scale-out';
 import { startupSection } from './startup';
 import { searchSection } from './search';
+import { joinsSection } from './joins';
 
 /**
  * `npm run bench`: every section on a real Postgres server (DATABASE_URL), each target loaded from
@@ -25,6 +26,7 @@ const SECTIONS: Record<string, Section> = {
   eta: etaSection,
   startup: startupSection,
   search: searchSection,
+  joins: joinsSection,
 };
 
 async function main(): Promise<void> {
