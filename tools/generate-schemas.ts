@@ -75,7 +75,7 @@ export const SEARCH_TYPES = [
   'listAcct:ItemSearchAdvanced',
   'tranSales:TransactionSearchAdvanced',
 ];
-/** Stand-ins for abstract types the facts reach: the seven asyncResult types and typed custom field values. */
+/** Stand-ins for abstract types the facts reach: the seven asyncResult types, typed custom field values, and custom field criteria and columns. */
 const SUBTYPES = [
   'AsyncAddListResult',
   'AsyncUpdateListResult',
@@ -86,7 +86,9 @@ const SUBTYPES = [
   'AsyncSearchResult',
 ]
   .map((name) => `platformMsgs:${name}`)
-  .concat(['String', 'Boolean', 'Long', 'Double', 'Date'].map((kind) => `platformCore:${kind}CustomFieldRef`));
+  .concat(['String', 'Boolean', 'Long', 'Double', 'Date'].map((kind) => `platformCore:${kind}CustomFieldRef`))
+  .concat(['String', 'Boolean', 'Long', 'Double', 'Date', 'MultiSelect', 'EnumMultiSelect'].map((kind) => `platformCore:Search${kind}CustomField`))
+  .concat(['String', 'Boolean', 'Long', 'Double', 'Date', 'Select', 'MultiSelect'].map((kind) => `platformCore:SearchColumn${kind}CustomField`));
 
 /** What is served besides the operations' messages; with them, the roots of every declaration written. */
 export const SERVED_ROOTS = [...RECORD_TYPES, ...SEARCH_TYPES, ...SUBTYPES];

@@ -53,7 +53,10 @@ platformCore:Passport
 /**
  * The project's own, no NetSuite fact states them: custom field values a customFieldList carries
  * besides SelectCustomFieldRef (records.md names only the abstract CustomFieldRef), typed as their
- * names say.
+ * names say; and the custom field criteria and columns a search's customFieldList carries
+ * (searches.md names only the abstract SearchCustomField and SearchColumnCustomField), each
+ * shaped as the search field or column of its kind is (SearchStringField, SearchColumnSelectField…),
+ * a select's values as ListOrRecordRef, what SelectCustomFieldRef holds.
  */
 export const OWN_FACTS = `
 ## platformCore = urn:core_V.platform.webservices.netsuite.com
@@ -69,6 +72,44 @@ platformCore:DoubleCustomFieldRef extends platformCore:CustomFieldRef
   value: xsd:double
 platformCore:DateCustomFieldRef extends platformCore:CustomFieldRef
   value: xsd:dateTime
+platformCore:SearchStringCustomField extends platformCore:SearchCustomField
+  searchValue: xsd:string ?
+  @operator: platformCoreTyp:SearchStringFieldOperator
+platformCore:SearchBooleanCustomField extends platformCore:SearchCustomField
+  searchValue: xsd:boolean ?
+platformCore:SearchLongCustomField extends platformCore:SearchCustomField
+  searchValue: xsd:long ?
+  searchValue2: xsd:long ?
+  @operator: platformCoreTyp:SearchLongFieldOperator
+platformCore:SearchDoubleCustomField extends platformCore:SearchCustomField
+  searchValue: xsd:double ?
+  searchValue2: xsd:double ?
+  @operator: platformCoreTyp:SearchDoubleFieldOperator
+platformCore:SearchDateCustomField extends platformCore:SearchCustomField
+  predefinedSearchValue: platformCoreTyp:SearchDate ?
+  searchValue: xsd:dateTime ?
+  searchValue2: xsd:dateTime ?
+  @operator: platformCoreTyp:SearchDateFieldOperator
+platformCore:SearchMultiSelectCustomField extends platformCore:SearchCustomField
+  searchValue: platformCore:ListOrRecordRef *
+  @operator: platformCoreTyp:SearchMultiSelectFieldOperator
+platformCore:SearchEnumMultiSelectCustomField extends platformCore:SearchCustomField
+  searchValue: xsd:string *
+  @operator: platformCoreTyp:SearchEnumMultiSelectFieldOperator
+platformCore:SearchColumnStringCustomField extends platformCore:SearchColumnCustomField
+  searchValue: xsd:string ?
+platformCore:SearchColumnBooleanCustomField extends platformCore:SearchColumnCustomField
+  searchValue: xsd:boolean ?
+platformCore:SearchColumnLongCustomField extends platformCore:SearchColumnCustomField
+  searchValue: xsd:long ?
+platformCore:SearchColumnDoubleCustomField extends platformCore:SearchColumnCustomField
+  searchValue: xsd:double ?
+platformCore:SearchColumnDateCustomField extends platformCore:SearchColumnCustomField
+  searchValue: xsd:dateTime ?
+platformCore:SearchColumnSelectCustomField extends platformCore:SearchColumnCustomField
+  searchValue: platformCore:ListOrRecordRef ?
+platformCore:SearchColumnMultiSelectCustomField extends platformCore:SearchColumnCustomField
+  searchValue: platformCore:ListOrRecordRef *
 \`\`\`
 `;
 

@@ -2,7 +2,6 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { accountIdSchema } from '../accounts/seed';
 import { parse } from '../json/validate';
-import { SAVED_SEARCH_ID_PATTERN } from '../records/saved-searches';
 import { savedSearchSchema } from '../state/saved-search-input';
 import type { SavedSearchService } from '../state/saved-search-service';
 
@@ -10,7 +9,7 @@ import type { SavedSearchService } from '../state/saved-search-service';
 
 const listQuery = z.object({ account: accountIdSchema.optional(), searchType: z.string().min(1).max(100).optional() }).strict();
 const accountQuery = z.object({ account: accountIdSchema.optional() }).strict();
-const idParams = z.object({ internalId: z.string().regex(SAVED_SEARCH_ID_PATTERN, 'must be a whole number from 1, in digits') });
+const idParams = z.object({ internalId: z.string().regex(/^[1-9]\d{0,17}$/, 'must be a whole number from 1, in digits') });
 
 export function createSavedSearchesRouter(savedSearches: SavedSearchService): Router {
   const router = Router();

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { RecordFields, RecordInput, RecordRefInput, StoredRecord } from '../records/record';
 import type { RecordStore } from '../records/record-store';
-import { SYSTEM_DATE_FIELDS, type Criterion, type SearchCriteria } from '../records/search';
+import { absentFieldMeets, SYSTEM_DATE_FIELDS, type Criterion, type SearchCriteria } from '../records/search';
 import { SEARCH_JOINS, type JoinLink } from '../records/search-joins';
 
 interface RecordRow {
@@ -216,6 +216,11 @@ function matchedRecord(db: Knex | Knex.Transaction, search: SearchCriteria): Kne
   return db.raw(`jsonb_build_object('basic', ${recordJson('records')}${parts.map((part) => `, ${part}`).join('')})`, bindings);
 }
 
+/** The internalId a reference gives, as the bigint it is (null when it gives none, or not a number). */
+const referencedId = (ref: string) => `(case when ${ref}->>'@internalId' ~ '^[0-9]{1,18}$' then (${ref}->>'@internalId')::bigint end)`;
+/** A type the reference gives must be the record's. */
+const ofType = (ref: string, row: string) => `(${ref}->>'@type' is null or ${ref}->>'@type' = ${row}.record_type)`;
+
 /**
  * The two ways `ref` (a RecordRef held as JSON) names the record `row`, each a condition an index
  * can answer alone (an OR of the two could use none, so each is a subquery of its own): by
@@ -223,10 +228,9 @@ function matchedRecord(db: Knex | Knex.Transaction, search: SearchCriteria): Kne
  * only within a type. A type the reference gives must be the record's.
  */
 function namingWays(ref: string, row: string): [string, string] {
-  const ofType = `(${ref}->>'@type' is null or ${ref}->>'@type' = ${row}.record_type)`;
   return [
-    `${row}.internal_id = (case when ${ref}->>'@internalId' ~ '^[0-9]{1,18}$' then (${ref}->>'@internalId')::bigint end) and ${ofType}`,
-    `${ref}->>'@internalId' is null and ${row}.external_id = ${ref}->>'@externalId' and ${ofType}`,
+    `${row}.internal_id = ${referencedId(ref)} and ${ofType(ref, row)}`,
+    `${ref}->>'@internalId' is null and ${row}.external_id = ${ref}->>'@externalId' and ${ofType(ref, row)}`,
   ];
 }
 
@@ -260,8 +264,6 @@ function joinLink(search: string, join: string): JoinLink {
   return link;
 }
 
-const referencedId = (ref: string) => `(case when ${ref}->>'@internalId' ~ '^[0-9]{1,18}$' then (${ref}->>'@internalId')::bigint end)`;
-const ofType = (ref: string, row: string) => `(${ref}->>'@type' is null or ${ref}->>'@type' = ${row}.record_type)`;
 const lineElements = (fields: string, link: { sublist: string; line: string }) =>
   `jsonb_array_elements(case when jsonb_typeof(${fields}->'${link.sublist}'->'${link.line}') = 'array' then ${fields}->'${link.sublist}'->'${link.line}' else '[]'::jsonb end) as line(value)`;
 
@@ -324,6 +326,23 @@ function applyCriterion(query: Knex.QueryBuilder, db: Knex | Knex.Transaction, c
       const [byId, byExternalId] = linkedRecords(joinLink(criterion.search, criterion.join));
       const bindings = [matching, scope.account, textArray(scope.recordTypes)];
       query.whereRaw(`records.internal_id in (${byId} union all ${byExternalId})`, [...bindings, ...bindings]);
+      return;
+    }
+    case 'custom': {
+      // The record's custom field entries, each as `fields` (so the criterion on `value` reads it); named by scriptId (any case), else internalId.
+      const list = `fields->'customFieldList'->'customField'`;
+      const entries = db.raw(
+        `jsonb_array_elements(case jsonb_typeof(${list}) when 'array' then ${list} when 'object' then jsonb_build_array(${list}) else '[]'::jsonb end) as custom(fields)`,
+      );
+      const [named, key] =
+        criterion.scriptId !== undefined ? [`lower(custom.fields->>'@scriptId') = lower(?)`, criterion.scriptId] : [`custom.fields->>'@internalId' = ?`, criterion.internalId!];
+      query.where((either) => {
+        either.whereExists((entry) => {
+          entry.select(db.raw('1')).from(entries).whereRaw(named, [key]);
+          applyCriterion(entry, db, criterion.criterion, scope);
+        });
+        if (absentFieldMeets(criterion.criterion)) either.orWhereNotExists((entry) => entry.select(db.raw('1')).from(entries).whereRaw(named, [key]));
+      });
       return;
     }
     case 'ids': {

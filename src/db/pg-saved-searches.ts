@@ -28,10 +28,14 @@ const toSavedSearch = (row: SavedSearchRow): SavedSearch => ({
 export class PgSavedSearches implements SavedSearchStore {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
-  /** Numbers one account's saved searches from 1, one writer at a time (an advisory lock per account). */
+  /**
+   * Numbers one account's saved searches from 1, one writer at a time: the table lock comes first,
+   * so a writer holds nothing while it waits (a reset, which locks the table before it loads
+   * fixtures, and a definition through the admin API cannot deadlock).
+   */
   put(input: SavedSearchInput, now: Date): Promise<PutSavedSearchOutcome> {
     return this.db.transaction(async (trx) => {
-      await trx.raw(`select pg_advisory_xact_lock(hashtext('saved_searches:' || ?))`, [input.account]);
+      await trx.raw('lock table saved_searches in share row exclusive mode');
       const scriptId = input.scriptId.toLowerCase();
       if (await trx('saved_searches').where({ account: input.account, script_id: scriptId }).first('internal_id')) return { kind: 'taken', field: 'scriptId' };
       let internalId = input.internalId;

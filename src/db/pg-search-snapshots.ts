@@ -24,7 +24,7 @@ const toSnapshot = (row: SnapshotRow): SearchSnapshot => ({
   rows: row.search_rows ?? undefined,
 });
 
-/** Snapshots in Postgres: the matches are copied by one INSERT … SELECT, so a large search stays in the database. */
+/** Snapshots in Postgres: the matches are copied by INSERT … SELECT in batches (copyMatches), so a large search stays in the database. */
 export class PgSearchSnapshots implements SearchSnapshots {
   constructor(private readonly db: Database) {}
 

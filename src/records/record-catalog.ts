@@ -75,6 +75,17 @@ const SEARCH_KINDS: Record<string, SearchFieldKind> = {
   SearchEnumMultiSelectField: 'enum',
 };
 
+/** Custom field columns by type (SearchColumnStringCustomField…): what their searchValue holds. */
+const CUSTOM_COLUMN_KINDS: Record<string, ColumnKind> = {
+  SearchColumnStringCustomField: 'string',
+  SearchColumnBooleanCustomField: 'boolean',
+  SearchColumnDateCustomField: 'date',
+  SearchColumnDoubleCustomField: 'double',
+  SearchColumnLongCustomField: 'long',
+  SearchColumnSelectCustomField: 'select',
+  SearchColumnMultiSelectCustomField: 'multiSelect',
+};
+
 const UNCHECKED: SimpleType = { name: 'string', kind: 'string' };
 /** Restrictions of restrictions are followed this far; a longer chain is a loop. */
 const MAX_RESTRICTIONS = 32;
@@ -150,6 +161,25 @@ export class RecordCatalog implements RecordSchemas {
         this.searches.set(typeName, this.searchTypeOf(type.name, searchBasic));
       }
     }
+  }
+
+  /**
+   * A custom field criterion's type (SearchStringCustomField…, a concrete kind of SearchCustomField
+   * in platformCore): its kind and operators, those of the search field of its kind (SearchStringField).
+   */
+  customSearchField(type: QName): SearchField | undefined {
+    const core = namespaceOf(type);
+    const kind = /^Search(\w+)CustomField$/.exec(localOf(type))?.[1];
+    const custom = this.schemas.complexTypes.get(type);
+    if (kind === undefined || !custom || custom.abstract || !this.schemas.extends(type, qname(core, 'SearchCustomField'))) return undefined;
+    return this.searchFieldOf('value', qname(core, `Search${kind}Field`), core);
+  }
+
+  /** A custom field column's type (SearchColumnStringCustomField…, a concrete kind of SearchColumnCustomField): what its searchValue holds. */
+  customColumnKind(type: QName): ColumnKind | undefined {
+    const custom = this.schemas.complexTypes.get(type);
+    if (!custom || custom.abstract || !this.schemas.extends(type, qname(namespaceOf(type), 'SearchColumnCustomField'))) return undefined;
+    return CUSTOM_COLUMN_KINDS[localOf(type)];
   }
 
   /** A search basic's field: its kind, and the operators of its type's operator enumeration (SearchLongField: SearchLongFieldOperator, in core types). */

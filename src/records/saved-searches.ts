@@ -49,5 +49,5 @@ export type SavedSearchReader = (definition: string) => SavedSearchShape;
 /** A script id as NetSuite makes them: customsearch, then letters, digits and underscores; 40 characters at most. */
 export const SCRIPT_ID_PATTERN = /^customsearch[a-z0-9_]{0,28}$/;
 
-/** A saved search's internalId: a whole number from 1, in digits. */
-export const SAVED_SEARCH_ID_PATTERN = /^[1-9]\d{0,17}$/;
+/** A saved search's internalId given: a whole number from 1 to 999,999,999 (the next one taken stays within what a look-up takes). */
+export const SAVED_SEARCH_ID_PATTERN = /^[1-9]\d{0,8}$/;

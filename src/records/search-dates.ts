@@ -146,6 +146,7 @@ export function withDatesAt(search: SearchCriteria, now: Date): SearchCriteria {
 function criteriaAt(criteria: Criterion[], now: Date): Criterion[] {
   return criteria.map((criterion) => {
     if (criterion.kind === 'join') return { ...criterion, criteria: criteriaAt(criterion.criteria, now) };
+    if (criterion.kind === 'custom') return { ...criterion, criterion: criteriaAt([criterion.criterion], now)[0] };
     if (criterion.kind !== 'date' || criterion.predefined === undefined) return criterion;
     const range = resolveSearchDate(criterion.predefined, now);
     if (!range) throw new Error(`predefined search date ${criterion.predefined} has no range`);

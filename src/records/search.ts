@@ -67,6 +67,8 @@ export type Criterion =
   /** A text number compared as text (its values are not numbers). */
   | { kind: 'textNumber'; field: string; operator: NumberOperator; value?: string; value2?: string }
   | { kind: 'enum'; field: string; operator: IdOperator; values: string[] }
+  /** A custom field criterion (customFieldList): the record's custom field of that scriptId (else internalId) meets `criterion`, whose field is the custom field's `value`. */
+  | { kind: 'custom'; scriptId?: string; internalId?: string; criterion: Criterion }
   /** A record search's join (`search`: its type name, e.g. CustomerSearch): the record has some record of `recordTypes`, reached as SEARCH_JOINS links them, that meets every criterion. */
   | { kind: 'join'; search: string; join: string; recordTypes: string[]; criteria: Criterion[] };
 
@@ -78,13 +80,35 @@ export interface SearchCriteria {
   rows?: SearchRows;
 }
 
-/** What a column's SearchColumn…Field type holds as its searchValue. */
-export type ColumnKind = 'string' | 'boolean' | 'date' | 'double' | 'long' | 'select' | 'enumSelect' | 'textNumber';
+/** What a column's SearchColumn…Field type holds as its searchValue (a multiSelect custom column: ListOrRecordRefs). */
+export type ColumnKind = 'string' | 'boolean' | 'date' | 'double' | 'long' | 'select' | 'enumSelect' | 'textNumber' | 'multiSelect';
 
 export interface SearchColumn {
   field: string;
   kind: ColumnKind;
   customLabel?: string;
+  /** A custom field column of customFieldList: its SearchColumn…CustomField type and the custom field it names. */
+  custom?: { type: string; scriptId?: string; internalId?: string };
+}
+
+/** A custom field criterion of a negating operator, `empty`, or a boolean false, is also met by a record without that custom field, as NetSuite's are. */
+export function absentFieldMeets(criterion: Criterion): boolean {
+  switch (criterion.kind) {
+    case 'boolean':
+      return !criterion.value;
+    case 'string':
+      return ['isNot', 'doesNotContain', 'doesNotStartWith', 'empty'].includes(criterion.operator);
+    case 'refs':
+    case 'enum':
+      return criterion.operator === 'noneOf';
+    case 'date':
+    case 'dateRange':
+    case 'number':
+    case 'textNumber':
+      return criterion.operator === 'empty' || criterion.operator.startsWith('not');
+    default:
+      return false;
+  }
 }
 
 /** A search row's part: `basic` (the record's own columns) or a join of the record search `search` reaching one record. */

@@ -23,7 +23,7 @@ function extendScope(scope: Scope, node: XmlNode): Scope {
 }
 
 /** The element's xsi:type as a qualified name, resolved in `scope`. */
-function xsiTypeOf(node: XmlNode, scope: Scope): QName | undefined {
+export function xsiTypeOf(node: XmlNode, scope: Scope): QName | undefined {
   if (typeof node === 'string') return undefined;
   for (const [key, value] of Object.entries(node)) {
     if (!key.startsWith(ATTRIBUTE_PREFIX) || typeof value !== 'string') continue;

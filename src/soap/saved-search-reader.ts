@@ -43,7 +43,11 @@ function readDefinition(xml: string, catalogs: VersionCatalogs): { shape: SavedS
     throw new SoapClientError(`<${key}> is not an advanced search of ${version}; a saved search is one of ${names.join(', ')}${advanced.length > 12 ? ' and more' : ''}.`);
   }
   const criteria = readAdvancedSearch(root as XmlNode, scope, version, catalog, search);
-  return { shape: { advancedType: search.typeName, searchType: searchTypeOf(search.typeName), version }, criteria };
+  const searchType = searchTypeOf(search.typeName);
+  // getSavedSearch lists saved searches by SearchRecordType: one of no such type could never be listed.
+  if (!catalog.searchRecordTypes.includes(searchType))
+    throw new SoapClientError(`${search.typeName} searches ${searchType}, which is not a SearchRecordType getSavedSearch could list it by.`);
+  return { shape: { advancedType: search.typeName, searchType, version }, criteria };
 }
 
 /** Checks a definition for the admin API and fixtures: a ValidationError of `field` says what is wrong. */

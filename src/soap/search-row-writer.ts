@@ -69,6 +69,43 @@ function columnXml(record: RowRecord, column: SearchColumn, prefix: string, isRe
   return `<${prefix}:${column.field}>${label}${value}</${prefix}:${column.field}>`;
 }
 
+/** A ListOrRecordRef (what a select custom field holds) as a searchValue, or undefined without an id. */
+function listOrRecordRefXml(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const ref = value as Record<string, unknown>;
+  const text = (name: string) => (typeof ref[name] === 'string' ? (ref[name] as string) : undefined);
+  if (text('@internalId') === undefined && text('@externalId') === undefined) return undefined;
+  const name = text('name') === undefined ? '' : `<platformCore:name>${escapeXml(text('name')!)}</platformCore:name>`;
+  return `<platformCore:searchValue${attribute('internalId', text('@internalId'))}${attribute('externalId', text('@externalId'))}${attribute('typeId', text('@typeId'))}>${name}</platformCore:searchValue>`;
+}
+
+/** The record's custom field entry a custom column names: by scriptId (any case), else internalId. */
+function customEntry(record: RowRecord, custom: NonNullable<SearchColumn['custom']>): Record<string, unknown> | undefined {
+  const list = (record.fields.customFieldList as Record<string, unknown> | undefined)?.customField;
+  const entries = (Array.isArray(list) ? list : list === undefined ? [] : [list]) as Array<Record<string, unknown>>;
+  return entries.find((entry) =>
+    custom.scriptId !== undefined ? String(entry['@scriptId'] ?? '').toLowerCase() === custom.scriptId.toLowerCase() : entry['@internalId'] === custom.internalId,
+  );
+}
+
+/** A custom field column, `<platformCore:customField xsi:type="platformCore:SearchColumn…CustomField">`, or '' when the record holds no value of its kind. */
+function customColumnXml(record: RowRecord, column: SearchColumn, isRecordType: (name: string) => boolean): string {
+  const custom = column.custom!;
+  const entry = customEntry(record, custom);
+  if (!entry) return '';
+  let value: string | undefined;
+  if (column.kind === 'select') value = listOrRecordRefXml(entry.value);
+  else if (column.kind === 'multiSelect') {
+    const refs = (Array.isArray(entry.value) ? entry.value : [entry.value]).map(listOrRecordRefXml).filter((one) => one !== undefined);
+    value = refs.length > 0 ? refs.join('') : undefined;
+  } else value = searchValueXml(entry.value, column.kind, isRecordType);
+  if (value === undefined) return '';
+  const scriptId = typeof entry['@scriptId'] === 'string' ? entry['@scriptId'] : custom.scriptId;
+  const internalId = typeof entry['@internalId'] === 'string' ? entry['@internalId'] : custom.internalId;
+  const label = column.customLabel === undefined ? '' : `<platformCore:customLabel>${escapeXml(column.customLabel)}</platformCore:customLabel>`;
+  return `<platformCore:customField xsi:type="platformCore:${custom.type}"${attribute('internalId', internalId)}${attribute('scriptId', scriptId)}>${label}${value}</platformCore:customField>`;
+}
+
 export class SearchRowWriter {
   constructor(
     private readonly version: string,
@@ -102,8 +139,13 @@ export class SearchRowWriter {
     return `<platformCore:searchRow${declarations} xsi:type="${rowPrefix}:${localOf(rows.rowType)}">${parts}</platformCore:searchRow>`;
   }
 
+  /** The part's columns in order; its custom field columns, which come last as customFieldList does, in one customFieldList. */
   private partXml(part: RowPart, record: RowRecord): string {
     const prefix = this.prefixOf(part.columnNamespace, 'col');
-    return part.columns.map((column) => columnXml(record, column, prefix, this.isRecordType)).join('');
+    const plain = part.columns.filter((column) => column.custom === undefined);
+    const custom = part.columns.filter((column) => column.custom !== undefined);
+    const customXml = custom.map((column) => customColumnXml(record, column, this.isRecordType)).join('');
+    const list = customXml === '' ? '' : `<${prefix}:customFieldList>${customXml}</${prefix}:customFieldList>`;
+    return plain.map((column) => columnXml(record, column, prefix, this.isRecordType)).join('') + list;
   }
 }

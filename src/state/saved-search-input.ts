@@ -6,7 +6,7 @@ import { SAVED_SEARCH_ID_PATTERN, SCRIPT_ID_PATTERN } from '../records/saved-sea
 export const savedSearchSchema = z
   .object({
     account: accountIdSchema.optional(),
-    internalId: z.string().regex(SAVED_SEARCH_ID_PATTERN, 'must be a whole number from 1, in digits').optional(),
+    internalId: z.string().regex(SAVED_SEARCH_ID_PATTERN, 'must be a whole number from 1 to 999999999, in digits').optional(),
     scriptId: z
       .string()
       .transform((value) => value.toLowerCase())

@@ -102,6 +102,13 @@ describe('defining a saved search', () => {
     ],
     ['an internalId in use', { internalId: '1', scriptId: 'customsearch_other', search: OPEN_ORDERS }, 409, /internalId: the account has a saved search with internalId 1 already/],
     ['a script id not starting customsearch', { scriptId: 'custsearch_x', search: OPEN_ORDERS }, 400, /scriptId/],
+    // The next one taken after it must still be one a look-up by savedSearchId takes.
+    [
+      'an internalId past 999999999',
+      { internalId: '1000000000', scriptId: 'customsearch_big', search: OPEN_ORDERS },
+      400,
+      /internalId: must be a whole number from 1 to 999999999/,
+    ],
     ['XML that is not well formed', { scriptId: 'customsearch_bad', search: '<tranSales:TransactionSearchAdvanced' }, 400, /search: The saved search is not well-formed XML/],
     ['no namespace', { scriptId: 'customsearch_bad', search: '<TransactionSearchAdvanced/>' }, 400, /has no namespace; declare it on the element/],
     [

@@ -158,9 +158,9 @@ describe('an advanced search', () => {
       /callJoin: this emulator does not follow this join/,
     ],
     [
-      'custom field columns',
-      advanced('listRel:CustomerSearchAdvanced', '', '<listRel:basic><common:customFieldList/></listRel:basic>'),
-      /columns.basic.customFieldList: custom field columns are not answered yet/,
+      'a custom field column without an xsi:type',
+      advanced('listRel:CustomerSearchAdvanced', '', '<listRel:basic><common:customFieldList><core:customField scriptId="custentity_x"/></common:customFieldList></listRel:basic>'),
+      /columns.basic.customFieldList.customField\[1\] needs an xsi:type naming its kind/,
     ],
     [
       'a column in another namespace',
