@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { RecordFields, RecordInput, RecordRefInput, StoredRecord } from '../records/record';
 import type { RecordStore } from '../records/record-store';
-import { absentFieldMeets, SYSTEM_DATE_FIELDS, type Criterion, type SearchCriteria } from '../records/search';
+import { absentFieldMeets, SYSTEM_DATE_FIELDS, type Criterion, type RowPart, type SearchCriteria } from '../records/search';
 import { SEARCH_JOINS, type JoinLink } from '../records/search-joins';
 
 interface RecordRow {
@@ -135,6 +135,10 @@ function dateOf(db: Knex | Knex.Transaction, field: string): Knex.Raw {
 /** Where a search's matches are copied: a job's results, or a synchronous search's snapshot. */
 export type MatchesTarget = { table: 'job_items'; jobId: string } | { table: 'search_snapshot_rows'; searchId: string };
 
+/** The target's owner column and id, and its success column ('' for a snapshot's rows). */
+const targetColumns = (target: MatchesTarget): [string, string, string] =>
+  target.table === 'job_items' ? ['job_id, ', target.jobId, 'is_success, '] : ['search_id, ', target.searchId, ''];
+
 /**
  * Matches copied per statement: each INSERT … SELECT stays well inside DB_STATEMENT_TIMEOUT_MS
  * however many records match (one statement for 100,000 ran past 5 s on a busy machine).
@@ -147,11 +151,21 @@ const COPY_BATCH = 10_000;
  * Postgres and no statement grows with it; answers how many.
  */
 export async function copyMatches(trx: Knex.Transaction, account: string, search: SearchCriteria, target: MatchesTarget, batch = COPY_BATCH): Promise<number> {
-  const [owner, ownerId, success] = target.table === 'job_items' ? ['job_id, ', target.jobId, 'is_success, '] : ['search_id, ', target.searchId, ''];
   // A join is a hash join over the two sets (linkedRecords); the planner, misjudging how few joined
   // records a string criterion leaves, would otherwise scan one set for each record of the other.
-  const joins = search.criteria.some((criterion) => criterion.kind === 'join');
-  if (joins) await trx.raw('set local enable_nestloop = off');
+  const many = search.rows?.parts.find((part) => part.many);
+  const joins = many !== undefined || search.criteria.some((criterion) => criterion.kind === 'join');
+  // Forbidding nested loops adds to the estimated cost of the plans that still need one (lines'
+  // lateral elements), enough to start JIT compiling, which costs more than such a search runs.
+  if (joins) await trx.raw(`select set_config('enable_nestloop', 'off', true), set_config('jit', 'off', true)`);
+  const copied = many ? await copyRowsPerJoined(trx, account, search, target, many, batch) : await copyRowsPerRecord(trx, account, search, target, batch);
+  if (joins) for (const setting of ['enable_nestloop', 'jit']) await trx.raw(`reset ${setting}`);
+  return copied;
+}
+
+/** A row for each matching record, its one-record joins looked up with it. */
+async function copyRowsPerRecord(trx: Knex.Transaction, account: string, search: SearchCriteria, target: MatchesTarget, batch: number): Promise<number> {
+  const [owner, ownerId, success] = targetColumns(target);
   let copied = 0;
   let after: string | undefined;
   for (;;) {
@@ -179,7 +193,53 @@ export async function copyMatches(trx: Knex.Transaction, account: string, search
     if (count < batch) break;
     after = result.rows[0].last;
   }
-  if (joins) await trx.raw('reset enable_nestloop');
+  return copied;
+}
+
+/**
+ * An advanced search whose columns join to many records: a row for each record the join reaches
+ * (each line, for a transaction's items), in internalId order of the record and then of the joined
+ * one, and one row with that part empty for a record it reaches none of. When the criteria join
+ * the same way, only the joined records meeting them make rows, as NetSuite's join does. Batches
+ * are of searched records, keyset by internalId as copyMatches's are.
+ */
+async function copyRowsPerJoined(trx: Knex.Transaction, account: string, search: SearchCriteria, target: MatchesTarget, many: RowPart, batch: number): Promise<number> {
+  const [owner, ownerId, success] = targetColumns(target);
+  const joined = trx('records as joined')
+    .select('joined.*')
+    .where('joined.account', account)
+    .whereIn('joined.record_type', many.recordTypes ?? []);
+  const scope = { account, recordTypes: search.recordTypes };
+  for (const criterion of search.criteria) {
+    if (criterion.kind === 'join' && criterion.search === many.search && criterion.join === many.part)
+      for (const inner of criterion.criteria) applyCriterion(joined, trx, inner, scope);
+  }
+  const [byId, byExternalId] = linkedRecords(joinLink(many.search!, many.part), `src.internal_id as src_id, j.internal_id as joined_id, ${recordJson('j')} as joined`);
+  const pairBindings = [joined, account, textArray(search.recordTypes)];
+  let copied = 0;
+  let after: string | undefined;
+  for (;;) {
+    const records = matchingRecords(trx, account, search);
+    if (after !== undefined) records.andWhere('internal_id', '>', after);
+    records
+      .select('internal_id', 'external_id', 'record_type', trx.raw('? as record', [matchedRecord(trx, search)]))
+      .orderBy('internal_id')
+      .limit(batch);
+    const result = await trx.raw(
+      `with batch as (?), pairs as (${byId} union all ${byExternalId}),
+       saved as (
+         insert into ${target.table} (${owner}position, ${success}record_type, internal_id, external_id, record)
+         select ?::text, (? + row_number() over (order by batch.internal_id, pairs.joined_id))::int, ${success ? 'true, ' : ''}batch.record_type, batch.internal_id::text, batch.external_id,
+                batch.record || jsonb_build_object(?::text, pairs.joined)
+           from batch left join pairs on pairs.src_id = batch.internal_id
+         returning 1)
+       select (select count(*) from batch)::int as records, (select max(internal_id) from batch)::text as last, (select count(*) from saved)::int as rows`,
+      [records, ...pairBindings, ...pairBindings, ownerId, copied, many.part],
+    );
+    copied += Number(result.rows[0].rows);
+    if (Number(result.rows[0].records) < batch) break;
+    after = result.rows[0].last;
+  }
   return copied;
 }
 
@@ -203,7 +263,7 @@ function matchedRecord(db: Knex | Knex.Transaction, search: SearchCriteria): Kne
   const parts: string[] = [];
   const bindings: Knex.RawBinding[] = [];
   for (const part of search.rows.parts) {
-    if (part.search === undefined) continue;
+    if (part.search === undefined || part.many) continue;
     // A join of columns reaches one record, named one way or the other; each way is one index look-up.
     const [byId, byExternalId] = linkConditions(part.search, part.part).map(
       (link) =>
@@ -272,39 +332,40 @@ const lineElements = (fields: string, link: { sublist: string; line: string }) =
  * criteria (j): by internalId, and by externalId where the reference gives no internalId. Each is
  * a plain join on one equality, so Postgres hashes it once instead of scanning the joined records
  * for every searched one (an OR of the two ways, or a correlated EXISTS, can do neither). Bindings
- * of each: the subquery of joined records, the account, the searched record types.
+ * of each: the subquery of joined records, the account, the searched record types. `selected` is
+ * what each pair gives (a join of columns to many records takes the joined record too).
  */
-function linkedRecords(link: JoinLink): [string, string] {
+function linkedRecords(link: JoinLink, selected = 'src.internal_id'): [string, string] {
   const searched = 'src.account = ? and src.record_type = any(?::text[])';
   switch (link.via) {
     case 'field': {
       const ref = `src.fields->'${link.field}'`;
       return [
-        `select src.internal_id from ? as j join records as src on ${referencedId(ref)} = j.internal_id where ${searched} and ${ofType(ref, 'j')}`,
-        `select src.internal_id from ? as j join records as src on ${ref}->>'@externalId' = j.external_id where ${searched} and ${ref}->>'@internalId' is null and ${ofType(ref, 'j')}`,
+        `select ${selected} from ? as j join records as src on ${referencedId(ref)} = j.internal_id where ${searched} and ${ofType(ref, 'j')}`,
+        `select ${selected} from ? as j join records as src on ${ref}->>'@externalId' = j.external_id where ${searched} and ${ref}->>'@internalId' is null and ${ofType(ref, 'j')}`,
       ];
     }
     case 'referrer': {
       const ref = `j.fields->'${link.field}'`;
       return [
-        `select src.internal_id from ? as j join records as src on src.internal_id = ${referencedId(ref)} where ${searched} and ${ofType(ref, 'src')}`,
-        `select src.internal_id from ? as j join records as src on src.external_id = ${ref}->>'@externalId' where ${searched} and ${ref}->>'@internalId' is null and ${ofType(ref, 'src')}`,
+        `select ${selected} from ? as j join records as src on src.internal_id = ${referencedId(ref)} where ${searched} and ${ofType(ref, 'src')}`,
+        `select ${selected} from ? as j join records as src on src.external_id = ${ref}->>'@externalId' where ${searched} and ${ref}->>'@internalId' is null and ${ofType(ref, 'src')}`,
       ];
     }
     case 'lines': {
       const ref = `line.value->'${link.field}'`;
       const lines = `? as j, records as src cross join lateral ${lineElements('src.fields', link)}`;
       return [
-        `select src.internal_id from ${lines} where ${searched} and ${referencedId(ref)} = j.internal_id and ${ofType(ref, 'j')}`,
-        `select src.internal_id from ${lines} where ${searched} and ${ref}->>'@internalId' is null and ${ref}->>'@externalId' = j.external_id and ${ofType(ref, 'j')}`,
+        `select ${selected} from ${lines} where ${searched} and ${referencedId(ref)} = j.internal_id and ${ofType(ref, 'j')}`,
+        `select ${selected} from ${lines} where ${searched} and ${ref}->>'@internalId' is null and ${ref}->>'@externalId' = j.external_id and ${ofType(ref, 'j')}`,
       ];
     }
     case 'linedBy': {
       const ref = `line.value->'${link.field}'`;
       const lines = `? as j cross join lateral ${lineElements('j.fields', link)} join records as src`;
       return [
-        `select src.internal_id from ${lines} on src.internal_id = ${referencedId(ref)} where ${searched} and ${ofType(ref, 'src')}`,
-        `select src.internal_id from ${lines} on src.external_id = ${ref}->>'@externalId' where ${searched} and ${ref}->>'@internalId' is null and ${ofType(ref, 'src')}`,
+        `select ${selected} from ${lines} on src.internal_id = ${referencedId(ref)} where ${searched} and ${ofType(ref, 'src')}`,
+        `select ${selected} from ${lines} on src.external_id = ${ref}->>'@externalId' where ${searched} and ${ref}->>'@internalId' is null and ${ofType(ref, 'src')}`,
       ];
     }
   }

@@ -120,6 +120,8 @@ export interface RowPart {
   columns: SearchColumn[];
   search?: string;
   recordTypes?: string[];
+  /** A join to many records (a customer's contacts, a transaction's items): a row for each, as NetSuite answers it. */
+  many?: boolean;
 }
 
 /** An advanced search's rows: their type (xsi:type, e.g. listRel:CustomerSearchRow) and parts in schema order. */

@@ -168,20 +168,25 @@ class CriteriaReader {
   private columns(node: XmlNode, inScope: Scope, rowType: QName, criteriaSearch: SearchType, within: string): SearchRows {
     const parts = this.catalog.rowParts(rowType);
     const followed = SEARCH_JOINS[criteriaSearch.typeName] ?? {};
-    const oneRecordJoins = Object.keys(followed).filter((join) => followed[join].via === 'field');
+    const followedNames = Object.keys(followed).join(', ') || 'none';
     const chosen: RowPart[] = [];
+    let many: string | undefined;
     for (const { name, where, node: partNode, inScope: partScope } of this.singleChildren(node, inScope, this.concrete(rowType), within)) {
       const part = parts.find((one) => one.name === name);
-      if (!part)
-        throw new SearchError('INVALID_SEARCH_JOIN_ID', `${localOf(rowType)} has no ${name}; its parts are basic and joins such as ${oneRecordJoins.join(', ') || 'none'}.`);
-      let joined: Pick<RowPart, 'search' | 'recordTypes'> = {};
+      if (!part) throw new SearchError('INVALID_SEARCH_JOIN_ID', `${localOf(rowType)} has no ${name}; its parts are basic and joins such as ${followedNames}.`);
+      let joined: Pick<RowPart, 'search' | 'recordTypes' | 'many'> = {};
       if (name !== 'basic') {
         const link = followed[name];
-        if (link === undefined || link.via !== 'field') {
-          const why = link === undefined ? 'this emulator does not follow this join' : 'a join to many records (a row for each) is not answered yet';
-          throw new SoapClientError(`${where}: ${why}; columns are answered for basic and ${oneRecordJoins.join(', ') || 'no join'}.`);
-        }
-        joined = { search: criteriaSearch.typeName, recordTypes: this.catalog.searchedRecordTypes(localOf(criteriaSearch.joins!.get(name)!)) };
+        if (link === undefined) throw new SoapClientError(`${where}: this emulator does not follow this join; columns are answered for basic and ${followedNames}.`);
+        // A join to many records makes a row for each; two would make one for each pair, which this emulator does not answer.
+        if (link.via !== 'field' && many !== undefined)
+          throw new SoapClientError(`${where}: columns of one join to many records are answered per search (this one has ${many} already).`);
+        if (link.via !== 'field') many = name;
+        joined = {
+          search: criteriaSearch.typeName,
+          recordTypes: this.catalog.searchedRecordTypes(localOf(criteriaSearch.joins!.get(name)!)),
+          ...(link.via === 'field' ? {} : { many: true }),
+        };
       }
       const available = this.catalog.rowColumns(part.type);
       const columns: Array<SearchColumn & { at: number }> = [];
