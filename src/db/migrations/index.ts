@@ -24,6 +24,7 @@ import * as m022 from './022-journal-generations';
 import * as m023 from './023-search-snapshots';
 import * as m024 from './024-search-snapshot-rows-shape';
 import * as m025 from './025-saved-searches';
+import * as m026 from './026-record-date-indexes';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -55,6 +56,7 @@ const migrations: Record<string, Knex.Migration> = {
   '023-search-snapshots': m023,
   '024-search-snapshot-rows-shape': m024,
   '025-saved-searches': m025,
+  '026-record-date-indexes': m026,
 };
 
 /** Migrations renamed after they first ran, old name to new: a database that ran one under its old name is told the new one. */
