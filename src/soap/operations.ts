@@ -12,7 +12,7 @@ import type { SoapRequest } from './envelope-parser';
 import { SoapClientError } from './soap-client-error';
 import type { ResultWriter } from './result-writer';
 import { RecordReader } from './record-reader';
-import { DEFAULT_PAGE_SIZE, readBodyFieldsOnly, readPageSize, readReturnSearchColumns, readSearch } from './search-reader';
+import { DEFAULT_PAGE_SIZE, MAX_SYNC_PAGE_SIZE, readBodyFieldsOnly, readPageSize, readReturnSearchColumns, readSearch } from './search-reader';
 import { statusResponseXml } from './result-writer';
 import { attribute, child, text } from './xml-read';
 
@@ -132,7 +132,7 @@ export function createOperations(
       let search: SearchCriteria;
       let pageSize: number;
       try {
-        pageSize = readPageSize(call.request.headers);
+        pageSize = readPageSize(call.request.headers, MAX_SYNC_PAGE_SIZE);
         search = await searchOf(call);
       } catch (error) {
         if (!(error instanceof SearchError)) throw error;

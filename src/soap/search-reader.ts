@@ -20,6 +20,8 @@ import { XSI_NS } from './xml-write';
 
 export const MIN_PAGE_SIZE = 5;
 export const MAX_PAGE_SIZE = 2000;
+/** The synchronous search pages at most 1000 (NetSuite's governance: asynchronous searches 2000). */
+export const MAX_SYNC_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 1000;
 
 /** A family search's record types narrowed by its type criterion (TransactionSearchBasic.type anyOf _salesOrder: salesOrder). */
@@ -283,13 +285,13 @@ class CriteriaReader {
   }
 }
 
-/** searchPreferences.pageSize, 5 to 2000, default 1000. */
-export function readPageSize(headers: Map<string, XmlNode>): number {
+/** searchPreferences.pageSize, 5 to `max` (2000 for asyncSearch, 1000 for search), default 1000. */
+export function readPageSize(headers: Map<string, XmlNode>, max = MAX_PAGE_SIZE): number {
   const raw = text(child(headers.get('searchPreferences'), 'pageSize'))?.trim();
   if (raw === undefined || raw === '') return DEFAULT_PAGE_SIZE;
   const size = Number(raw);
-  if (!Number.isInteger(size) || size < MIN_PAGE_SIZE || size > MAX_PAGE_SIZE) {
-    throw new SearchError('INVALID_SEARCH_PAGE_SIZE', `searchPreferences.pageSize must be a whole number from ${MIN_PAGE_SIZE} to ${MAX_PAGE_SIZE} (got "${raw}").`);
+  if (!Number.isInteger(size) || size < MIN_PAGE_SIZE || size > max) {
+    throw new SearchError('INVALID_SEARCH_PAGE_SIZE', `searchPreferences.pageSize must be a whole number from ${MIN_PAGE_SIZE} to ${max} (got "${raw}").`);
   }
   return size;
 }
