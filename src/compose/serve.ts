@@ -25,6 +25,9 @@ import { createSessionOperations } from '../soap/session-operations';
 import { ResultWriter } from '../soap/result-writer';
 import { SearchService } from '../jobs/search-service';
 import { PgSearchSnapshots } from '../db/pg-search-snapshots';
+import { PgRecordTransactions } from '../db/pg-record-transactions';
+import { RecordCalls } from '../worker/record-calls';
+import { createRecordCallOperations } from '../soap/record-calls';
 import { SoapEndpoint } from '../soap/soap-endpoint';
 import { SoapRequestReader } from '../soap/request-reader';
 import { SoapAdmission } from '../soap/admission';
@@ -108,6 +111,7 @@ export async function serve(core: Core, options: Pick<ServeOptions, 'worker'> = 
   const catalog = new WsdlCatalog(undefined, core.official);
   const operations = {
     ...createOperations(core.jobs, searchService(core, config), core.savedSearchStore, new ResultWriter(core.catalogs), core.catalogs),
+    ...createRecordCallOperations(new RecordCalls(new PgRecordTransactions(db), clock, core.catalogs), new ResultWriter(core.catalogs), core.catalogs),
     ...createSessionOperations({ authenticator, sessions, clock }),
   };
   const metrics = new ServiceMetrics(

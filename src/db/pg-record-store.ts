@@ -10,6 +10,8 @@ interface RecordRow {
   internal_id: string | number;
   external_id: string | null;
   fields: RecordFields;
+  created_at?: Date | string;
+  updated_at?: Date | string;
 }
 
 const toRecord = (row: RecordRow): StoredRecord => ({
@@ -17,6 +19,8 @@ const toRecord = (row: RecordRow): StoredRecord => ({
   internalId: String(row.internal_id),
   externalId: row.external_id,
   fields: row.fields,
+  ...(row.created_at === undefined ? {} : { createdAt: new Date(row.created_at) }),
+  ...(row.updated_at === undefined ? {} : { updatedAt: new Date(row.updated_at) }),
 });
 
 /** The RecordStore on Postgres, bound to one transaction (the worker's step). */
@@ -250,6 +254,14 @@ async function copyRowsPerJoined(trx: Knex.Transaction, account: string, search:
  */
 const textArray = (values: string[]): string => `{${values.map((value) => `"${value.replace(/["\\]/g, '')}"`).join(',')}}`;
 
+/** The record's own times as the fields NetSuite names them (the writer keeps those its type declares), in xsd:dateTime's UTC form. */
+const SYSTEM_DATES_JSON = (() => {
+  const utc = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  return `jsonb_build_object(${Object.entries(SYSTEM_DATE_FIELDS)
+    .map(([field, column]) => `'${field}', ${utc(column)}`)
+    .join(', ')})`;
+})();
+
 /** A record row as JSON: its ids, type, times and fields (what a search row's columns are read from). */
 const recordJson = (row: string) =>
   `jsonb_build_object('internalId', ${row}.internal_id::text, 'externalId', ${row}.external_id, 'recordType', ${row}.record_type, 'createdAt', ${row}.created_at, 'updatedAt', ${row}.updated_at, 'fields', ${row}.fields)`;
@@ -259,7 +271,7 @@ const recordJson = (row: string) =>
  * the record each join of its columns reaches (null when none), as they stand now.
  */
 function matchedRecord(db: Knex | Knex.Transaction, search: SearchCriteria): Knex.Raw {
-  if (!search.rows) return db.raw('fields');
+  if (!search.rows) return db.raw(`fields || ${SYSTEM_DATES_JSON}`);
   const parts: string[] = [];
   const bindings: Knex.RawBinding[] = [];
   for (const part of search.rows.parts) {

@@ -28,3 +28,14 @@ export interface RecordStore {
 export interface RecordSchemas {
   fieldNames(recordType: string): string[] | undefined;
 }
+
+/** What a record call's transaction came to: its work's value, or a unique key another writer took meanwhile. */
+export type TransactionOutcome<T> = { kind: 'done'; value: T } | { kind: 'conflict' };
+
+/**
+ * The record store for the synchronous record operations: each record in a transaction of its own,
+ * as NetSuite's list operations apply them (one failing undoes none of the others).
+ */
+export interface RecordTransactions {
+  each<T>(work: (store: RecordStore) => Promise<T>): Promise<TransactionOutcome<T>>;
+}

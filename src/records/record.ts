@@ -38,4 +38,7 @@ export interface StoredRecord {
   internalId: string;
   externalId: string | null;
   fields: RecordFields;
+  /** When it was added and last written, on the service clock (NetSuite's dateCreated and lastModifiedDate). */
+  createdAt?: Date;
+  updatedAt?: Date;
 }

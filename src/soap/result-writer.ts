@@ -96,6 +96,27 @@ export class ResultWriter {
     );
   }
 
+  /**
+   * A synchronous record operation's answer: add, update, upsert and delete a writeResponse (their
+   * list forms a writeResponseList), get and initialize a readResponse (getList and initializeList
+   * a readResponseList with its status), one entry per item in the order sent.
+   */
+  recordCallResponseXml(operation: string, results: ItemResult[], shape: { reads: boolean; list: boolean; unsaved: boolean }, version: string): string {
+    const ns = namespacesOf(version);
+    const declared = xmlns('platformMsgs', ns.platformMsgs) + xmlns('platformCore', ns.platformCore) + xmlns('xsi', XSI_NS);
+    let content = '';
+    if (shape.reads) {
+      const records = this.recordWriter(version);
+      for (const item of results) content += readResponseXml(item, shape.unsaved, records);
+      if (shape.list) content = `<platformMsgs:readResponseList>${statusXml(true, null, null)}${content}</platformMsgs:readResponseList>`;
+    } else {
+      const catalog = this.catalogs.forVersion(version);
+      for (const item of results) content += writeResponseXml(item, catalog);
+      if (shape.list) content = `<platformMsgs:writeResponseList>${content}</platformMsgs:writeResponseList>`;
+    }
+    return `<platformMsgs:${operation}Response${declared}>${content}</platformMsgs:${operation}Response>`;
+  }
+
   /** searchResponse or searchMoreWithIdResponse: a page of a synchronous search, or the status saying why there is none. */
   searchResponseXml(operation: 'search' | 'searchMoreWithId', page: SearchPage, version: string): string {
     const ns = namespacesOf(version);

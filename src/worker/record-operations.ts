@@ -1,5 +1,6 @@
 import { isAsyncOperation, type AsyncOperation } from '../jobs/job';
-import type { ItemInput, RecordInput, RecordRefInput, StoredRecord } from '../records/record';
+import type { ItemInput, RecordFields, RecordInput, RecordRefInput, StoredRecord } from '../records/record';
+import { SYSTEM_DATE_FIELDS } from '../records/search';
 import type { Outcome, RecordSchemas, RecordStore } from '../records/record-store';
 
 /**
@@ -17,7 +18,15 @@ export const INITIALIZE_SOURCES: Record<string, string[]> = {
   salesOrder: ['customer', 'estimate', 'opportunity'],
 };
 
-/** The outcome of a record that was applied; with its fields when the operation reads records. */
+/** The record's own times as the fields NetSuite names them (dateCreated, createdDate, lastModifiedDate); the writer keeps those its type declares. */
+function systemDates(record: StoredRecord): RecordFields {
+  const at = { created_at: record.createdAt, updated_at: record.updatedAt };
+  const dates: RecordFields = {};
+  for (const [field, column] of Object.entries(SYSTEM_DATE_FIELDS)) if (at[column]) dates[field] = at[column].toISOString();
+  return dates;
+}
+
+/** The outcome of a record that was applied; with its fields, and its own times, when the operation reads records. */
 export const success = (record: StoredRecord, withFields = false): Outcome => ({
   isSuccess: true,
   code: null,
@@ -25,7 +34,7 @@ export const success = (record: StoredRecord, withFields = false): Outcome => ({
   recordType: record.recordType,
   internalId: record.internalId,
   externalId: record.externalId,
-  record: withFields ? record.fields : null,
+  record: withFields ? { ...record.fields, ...systemDates(record) } : null,
 });
 
 const failure = (code: string, message: string, ref: RecordRefInput): Outcome => ({
@@ -38,7 +47,7 @@ const failure = (code: string, message: string, ref: RecordRefInput): Outcome =>
   record: null,
 });
 
-const duplicate = (record: RecordInput): Outcome =>
+export const duplicate = (record: RecordInput): Outcome =>
   failure(ENTITY_TYPES.has(record.recordType) ? 'DUP_ENTITY' : 'DUP_RCRD', `A ${record.recordType} record with externalId ${record.externalId} already exists.`, record);
 
 const missing = (ref: RecordRefInput): Outcome => failure('RCRD_DSNT_EXIST', 'That record does not exist.', ref);

@@ -139,10 +139,11 @@ describe.each(LAYOUTS)('NETSUITE_WSDL_DIR holding NetSuite-style files (%s)', (_
     const internalId = writeResponse.baseRef['@internalId'];
 
     const read = await submitAndRead(t, 'asyncGetList', ref(`type="partner" internalId="${internalId}"`));
-    expect(read.text).toContain(
+    // In the tree's order, with the record's own dateCreated where the tree declares it.
+    const record =
       `<platformMsgs:record xmlns:listRel="${ns(OFFICIAL).rel}" xsi:type="listRel:Partner" internalId="${internalId}" externalId="p-${layout}-${imports}">` +
-        '<listRel:entityId>NS1-entity</listRel:entityId><listRel:partnerCode>NS1</listRel:partnerCode><listRel:companyName>Partners &amp; Co</listRel:companyName></platformMsgs:record>',
-    );
+      '<listRel:entityId>NS1-entity</listRel:entityId><listRel:partnerCode>NS1</listRel:partnerCode><listRel:companyName>Partners &amp; Co</listRel:companyName>';
+    expect(read.text).toMatch(new RegExp(`${record.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}<listRel:dateCreated>2026-01-15T[0-9:.]+Z</listRel:dateCreated></platformMsgs:record>`));
   });
 
   it('checks a field by its declared type, a restriction by its base: an xsd:int to 2^31 - 1, an xsd:byte to 127', async () => {

@@ -154,9 +154,9 @@ describe('records with sublists, references and custom fields', () => {
 
     const get = await r.submitAndRun('asyncGetList', ref(`type="customer" internalId="${baseRef['@internalId']}"`));
     const answer = await getAsyncResult(t.url, get, 1, V);
-    // Elements follow the schema's order and namespaces, whatever order the client used.
+    // Elements follow the schema's order and namespaces, whatever order the client used; the record's own times come with it.
     expect(answer.text).toMatch(
-      /<listRel:companyName>Nested Inc<\/listRel:companyName><listRel:addressbookList replaceAll="true"><listRel:addressbook><listRel:defaultShipping>true<\/listRel:defaultShipping><listRel:label>Warehouse<\/listRel:label><listRel:addressbookAddress><platformCommon:country>_unitedStates<\/platformCommon:country><platformCommon:addr1>1 Dock Rd</,
+      /<listRel:companyName>Nested Inc<\/listRel:companyName><listRel:dateCreated>2026-[^<]+Z<\/listRel:dateCreated><listRel:lastModifiedDate>2026-[^<]+Z<\/listRel:lastModifiedDate><listRel:addressbookList replaceAll="true"><listRel:addressbook><listRel:defaultShipping>true<\/listRel:defaultShipping><listRel:label>Warehouse<\/listRel:label><listRel:addressbookAddress><platformCommon:country>_unitedStates<\/platformCommon:country><platformCommon:addr1>1 Dock Rd</,
     );
     expect(answer.text).toContain(
       '<platformCore:customField scriptId="custentity_region" xsi:type="platformCore:SelectCustomFieldRef"><platformCore:value internalId="3" typeId="12"/></platformCore:customField>',

@@ -1,0 +1,47 @@
+import { LimitError } from '../lib/errors';
+import type { ItemInput } from '../records/record';
+import type { VersionCatalogs } from '../records/version-catalogs';
+import type { RecordCalls, RecordCall } from '../worker/record-calls';
+import type { OperationHandler, SoapCall } from './operations';
+import { RecordReader } from './record-reader';
+import type { ResultWriter } from './result-writer';
+import { SoapClientError } from './soap-client-error';
+
+/**
+ * The synchronous record operations on the SOAP face: read the items as the asynchronous twins'
+ * are read, bound their count as NetSuite's governance does, apply them at once, answer each
+ * item's outcome.
+ */
+
+/** Records per request of the list operations, as NetSuite's governance bounds synchronous ones. */
+export const RECORD_CALL_LIMITS: Partial<Record<RecordCall, number>> = { addList: 200, deleteList: 200, getList: 1000, updateList: 100, upsertList: 100 };
+
+const SINGLE: RecordCall[] = ['add', 'update', 'upsert', 'delete', 'get', 'initialize'];
+const READS: RecordCall[] = ['get', 'getList', 'initialize', 'initializeList'];
+
+export function createRecordCallOperations(calls: RecordCalls, writer: ResultWriter, catalogs: VersionCatalogs): Record<RecordCall, OperationHandler> {
+  const itemsOf = (call: SoapCall, operation: RecordCall): ItemInput[] => {
+    const reader = new RecordReader(catalogs.forVersion(call.version), call.version);
+    const { body, scope } = call.request;
+    if (operation.startsWith('initialize')) return reader.initializations(body).map((item) => ({ kind: 'initialize', ...item }));
+    if (operation.startsWith('get') || operation.startsWith('delete')) return reader.refs(body).map((ref) => ({ kind: 'ref', ref }));
+    return reader.records(body, scope).map((record) => ({ kind: 'record', record }));
+  };
+  const handler =
+    (operation: RecordCall): OperationHandler =>
+    async (call) => {
+      const items = itemsOf(call, operation);
+      const single = SINGLE.includes(operation);
+      if (items.length === 0) throw new SoapClientError(`${operation} needs ${single ? 'an item' : 'at least one item'}.`);
+      if (single && items.length > 1) throw new SoapClientError(`${operation} takes one item (got ${items.length}); ${operation}List takes several.`);
+      const limit = RECORD_CALL_LIMITS[operation];
+      if (limit !== undefined && items.length > limit) {
+        throw new LimitError('recordCount', 'MAX_RCRDS_EXCEEDED', `The number of records (${items.length}) exceeds the limit of ${limit} for ${operation}.`);
+      }
+      const results = await calls.apply(call.principal.account, operation, items);
+      const shape = { reads: READS.includes(operation), list: !single, unsaved: operation.startsWith('initialize') };
+      return writer.recordCallResponseXml(operation, results, shape, call.version);
+    };
+  const operations = ['add', 'addList', 'update', 'updateList', 'upsert', 'upsertList', 'delete', 'deleteList', 'get', 'getList', 'initialize', 'initializeList'] as const;
+  return Object.fromEntries(operations.map((operation) => [operation, handler(operation)])) as Record<RecordCall, OperationHandler>;
+}

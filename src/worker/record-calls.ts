@@ -1,0 +1,49 @@
+import type { AsyncOperation, ItemResult } from '../jobs/job';
+import type { Clock } from '../lib/clock';
+import type { ItemInput } from '../records/record';
+import type { RecordSchemas, RecordTransactions } from '../records/record-store';
+import { applyItem, duplicate } from './record-operations';
+
+/**
+ * The synchronous record operations (add, addList, get, getList, update…, initialize…): each item
+ * applied at once as its asynchronous twin's job applies it, with the same outcome, each in a
+ * transaction of its own, in the order sent.
+ */
+
+/** Each synchronous record operation and the asynchronous one whose rules it follows. */
+export const RECORD_CALLS = {
+  add: 'asyncAddList',
+  addList: 'asyncAddList',
+  update: 'asyncUpdateList',
+  updateList: 'asyncUpdateList',
+  upsert: 'asyncUpsertList',
+  upsertList: 'asyncUpsertList',
+  delete: 'asyncDeleteList',
+  deleteList: 'asyncDeleteList',
+  get: 'asyncGetList',
+  getList: 'asyncGetList',
+  initialize: 'asyncInitializeList',
+  initializeList: 'asyncInitializeList',
+} as const satisfies Record<string, AsyncOperation>;
+export type RecordCall = keyof typeof RECORD_CALLS;
+
+export class RecordCalls {
+  constructor(
+    private readonly transactions: RecordTransactions,
+    private readonly clock: Clock,
+    private readonly schemas: RecordSchemas,
+  ) {}
+
+  async apply(account: string, call: RecordCall, inputs: ItemInput[]): Promise<ItemResult[]> {
+    const operation = RECORD_CALLS[call];
+    const results: ItemResult[] = [];
+    for (const [index, input] of inputs.entries()) {
+      const outcome = await this.transactions.each((store) => applyItem(store, account, operation, input, this.clock.now(), this.schemas));
+      // Only an insert can meet a key taken meanwhile: another writer stored that externalId first.
+      if (outcome.kind === 'conflict' && input.kind !== 'record') throw new Error(`${call} met a unique key taken meanwhile on a ${input.kind}`);
+      const value = outcome.kind === 'done' ? outcome.value : duplicate((input as Extract<ItemInput, { kind: 'record' }>).record);
+      results.push({ ...value, position: index + 1 });
+    }
+    return results;
+  }
+}
