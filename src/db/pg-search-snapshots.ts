@@ -1,5 +1,5 @@
 import type { Database } from './database';
-import { copyMatches } from './pg-record-store';
+import { copyMatches } from './pg-search-copy';
 import type { StoredRecord } from '../records/record';
 import type { SearchCriteria, SearchRows } from '../records/search';
 import type { SearchSnapshot, SearchSnapshots } from '../records/search-snapshots';

@@ -1,4 +1,4 @@
-import { copyMatches } from '../../src/db/pg-record-store';
+import { copyMatches } from '../../src/db/pg-search-copy';
 import type { SearchCriteria } from '../../src/records/search';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
