@@ -184,6 +184,20 @@ export const RECORDS = {
       customerJoin: [{ name: 'companyName', type: 'SearchColumnStringField' }],
     } as Record<string, Array<{ name: string; type: string; customLabel?: string }>>,
   },
+  /**
+   * A search of customers by a custom field, with the contacts of each (CUSTOM_FIELD_SEARCH, seeded
+   * before the client runs): criteria basic customFieldList with one SearchStringCustomField; columns
+   * basic companyName, basic customFieldList with one SearchColumnStringCustomField under a
+   * customLabel, and contactJoin email (a join to many records: a row per contact). Run by search.
+   */
+  customFieldSearch: {
+    criterion: { type: 'SearchStringCustomField', scriptId: 'custentity_tier', operator: 'is', searchValue: 'gold' },
+    columns: {
+      basic: [{ name: 'companyName', type: 'SearchColumnStringField' }],
+      contactJoin: [{ name: 'email', type: 'SearchColumnStringField' }],
+    } as Record<string, Array<{ name: string; type: string; customLabel?: string }>>,
+    customColumns: [{ type: 'SearchColumnStringCustomField', scriptId: 'custentity_tier', customLabel: 'Tier' }],
+  },
   missingInternalId: '999999',
 };
 export type RecordsSpec = typeof RECORDS;
@@ -257,31 +271,38 @@ async function recordsAccountCall(url: string, version: Version, operation: stri
   return soapParser.parse(text).Envelope.Body;
 }
 
-/** Adds SAVED_SEARCH's records and defines both saved searches (see above). */
-async function seedSavedSearch(service: TestService, version: Version): Promise<SavedSearchSeed> {
-  const { url } = service;
-  const { customer, otherCustomer } = SAVED_SEARCH;
-  const record = (type: string, externalId: string, fields: string) => `<msg:record xsi:type="${type}" externalId="${externalId}">${fields}</msg:record>`;
-  const order = (type: string, { externalId, memo }: { externalId: string; memo: string }, customerExternalId: string) =>
-    record(type, externalId, `<tranSales:entity externalId="${customerExternalId}" type="customer"/><tranSales:memo>${memo}</tranSales:memo>`);
-  const records =
-    [customer, otherCustomer].map((one) => record('listRel:Customer', one.externalId, `<listRel:companyName>${one.companyName}</listRel:companyName>`)).join('') +
-    SAVED_SEARCH.orders.map((one) => order('tranSales:SalesOrder', one, customer.externalId)).join('') +
-    order('tranSales:SalesOrder', SAVED_SEARCH.otherOrder, otherCustomer.externalId) +
-    order('tranSales:Invoice', SAVED_SEARCH.invoice, customer.externalId);
+/** `record` elements (inside asyncAddList) in RECORDS.account by one asyncAddList, polled to its end; its job id. `what` names them in errors. */
+async function addSeedRecords(url: string, version: Version, records: string, what: string): Promise<string> {
   const submitted = await recordsAccountCall(url, version, 'asyncAddList', records);
   const jobId = String(submitted.asyncAddListResponse?.asyncStatusResult?.jobId ?? '');
-  if (!jobId) throw new Error(`adding the saved search's records answered no job: ${JSON.stringify(submitted)}`);
+  if (!jobId) throw new Error(`adding ${what} answered no job: ${JSON.stringify(submitted)}`);
   // A hang guard, not a speed limit: the job runs at DEFAULT_RATE_PER_SECOND.
   const deadline = Date.now() + SEED_TIMEOUT_MS;
   let status = '';
   while (!['finished', 'finishedWithErrors', 'failed'].includes(status)) {
-    if (Date.now() > deadline) throw new Error(`adding the saved search's records: job ${jobId} still ${status} after ${SEED_TIMEOUT_MS} ms`);
+    if (Date.now() > deadline) throw new Error(`adding ${what}: job ${jobId} still ${status} after ${SEED_TIMEOUT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const polled = await recordsAccountCall(url, version, 'checkAsyncStatus', `<msg:jobId>${jobId}</msg:jobId>`);
     status = String(polled.checkAsyncStatusResponse?.asyncStatusResult?.status);
   }
-  if (status !== 'finished') throw new Error(`adding the saved search's records: job ${jobId} ended ${status}`);
+  if (status !== 'finished') throw new Error(`adding ${what}: job ${jobId} ended ${status}`);
+  return jobId;
+}
+
+const seedRecord = (type: string, externalId: string, fields: string) => `<msg:record xsi:type="${type}" externalId="${externalId}">${fields}</msg:record>`;
+
+/** Adds SAVED_SEARCH's records and defines both saved searches (see above). */
+async function seedSavedSearch(service: TestService, version: Version): Promise<SavedSearchSeed> {
+  const { url } = service;
+  const { customer, otherCustomer } = SAVED_SEARCH;
+  const order = (type: string, { externalId, memo }: { externalId: string; memo: string }, customerExternalId: string) =>
+    seedRecord(type, externalId, `<tranSales:entity externalId="${customerExternalId}" type="customer"/><tranSales:memo>${memo}</tranSales:memo>`);
+  const records =
+    [customer, otherCustomer].map((one) => seedRecord('listRel:Customer', one.externalId, `<listRel:companyName>${one.companyName}</listRel:companyName>`)).join('') +
+    SAVED_SEARCH.orders.map((one) => order('tranSales:SalesOrder', one, customer.externalId)).join('') +
+    order('tranSales:SalesOrder', SAVED_SEARCH.otherOrder, otherCustomer.externalId) +
+    order('tranSales:Invoice', SAVED_SEARCH.invoice, customer.externalId);
+  const jobId = await addSeedRecords(url, version, records, "the saved search's records");
   const stored = await service.database.db('records').where({ account: RECORDS.account }).whereLike('external_id', 'saved-order-%').select('internal_id', 'external_id');
   const idOf = new Map(stored.map((row: { internal_id: unknown; external_id: string }) => [row.external_id, String(row.internal_id)]));
   const orderIds = SAVED_SEARCH.orders.map(({ externalId }) => {
@@ -308,6 +329,78 @@ async function seedSavedSearch(service: TestService, version: Version): Promise<
   });
   const internalId = await define({ scriptId: SAVED_SEARCH.scriptId, title: SAVED_SEARCH.title, search: savedSearchDefinition(version) });
   return { jobId, orderIds, internalId };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The custom field search (RECORDS.customFieldSearch). Before the client runs, two customers, each
+// with the custom field custentity_tier (a StringCustomFieldRef), and contacts of both (their
+// company a RecordRef to the customer by externalId) are added in RECORDS.account by one
+// asyncAddList, signed as the clients sign. The criterion (tier is gold) finds one customer, and the
+// contactJoin column makes a row of each of its contacts; the silver customer's contact is not in
+// any row. RECORDS.customer's own tier ('gold & <platinum>') is not gold either. Their externalIds
+// do not start with interop-, so the records scenario's own checks do not see them.
+
+export const CUSTOM_FIELD_SEARCH = {
+  /** The custom field as the records hold it: its script id and internalId. */
+  customField: { scriptId: 'custentity_tier', internalId: '2101' },
+  gold: {
+    externalId: 'tier-gold',
+    companyName: 'Tier Gold Co',
+    tier: 'gold',
+    contacts: [
+      { externalId: 'tier-gold-ada', firstName: 'Ada', email: 'ada@gold.example' },
+      { externalId: 'tier-gold-bo', firstName: 'Bo', email: 'bo@gold.example' },
+    ],
+  },
+  silver: {
+    externalId: 'tier-silver',
+    companyName: 'Tier Silver Co',
+    tier: 'silver',
+    contacts: [{ externalId: 'tier-silver-cy', firstName: 'Cy', email: 'cy@silver.example' }],
+  },
+};
+
+/** What seeding the custom field search made: its job, and the gold customer's contacts' emails in internalId order (the rows' order). */
+export interface CustomFieldSearchSeed {
+  jobId: string;
+  goldContactEmails: string[];
+}
+
+/** Adds CUSTOM_FIELD_SEARCH's customers and contacts (see above). */
+async function seedCustomFieldSearch(service: TestService, version: Version): Promise<CustomFieldSearchSeed> {
+  const { gold, silver, customField } = CUSTOM_FIELD_SEARCH;
+  const { core } = ns(version);
+  const customer = (one: typeof gold) =>
+    seedRecord(
+      'listRel:Customer',
+      one.externalId,
+      `<listRel:companyName>${one.companyName}</listRel:companyName><listRel:customFieldList>` +
+        `<core:customField xmlns:core="${core}" xsi:type="core:StringCustomFieldRef" scriptId="${customField.scriptId}" internalId="${customField.internalId}"><core:value>${one.tier}</core:value></core:customField>` +
+        `</listRel:customFieldList>`,
+    );
+  const contacts = (one: typeof gold) =>
+    one.contacts
+      .map((contact) =>
+        seedRecord(
+          'listRel:Contact',
+          contact.externalId,
+          `<listRel:firstName>${contact.firstName}</listRel:firstName><listRel:email>${contact.email}</listRel:email><listRel:company externalId="${one.externalId}" type="customer"/>`,
+        ),
+      )
+      .join('');
+  const jobId = await addSeedRecords(service.url, version, customer(gold) + customer(silver) + contacts(gold) + contacts(silver), "the custom field search's records");
+  const stored = await service.database
+    .db('records')
+    .where({ account: RECORDS.account, record_type: 'contact' })
+    .whereIn(
+      'external_id',
+      gold.contacts.map((contact) => contact.externalId),
+    )
+    .select('internal_id', 'external_id');
+  if (stored.length !== gold.contacts.length) throw new Error(`adding the custom field search's records stored the contacts ${JSON.stringify(stored)}`);
+  const byInternalId = [...stored].sort((a: { internal_id: unknown }, b: { internal_id: unknown }) => (BigInt(String(a.internal_id)) < BigInt(String(b.internal_id)) ? -1 : 1));
+  const emailOf = new Map(gold.contacts.map((contact) => [contact.externalId, contact.email]));
+  return { jobId, goldContactEmails: byInternalId.map((row: { external_id: string }) => emailOf.get(row.external_id)!) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -480,11 +573,24 @@ export interface SearchColumnReport {
   customLabel: unknown;
 }
 
+/** A custom field column of a row basic's customFieldList as a client read it: the type it built (from its xsi:type), its attributes and elements. */
+export interface CustomColumnReport {
+  type: string | null;
+  /** The type's namespace, for clients that expose one. */
+  typeNamespace: string | null;
+  scriptId: unknown;
+  internalId: unknown;
+  customLabel: unknown;
+  searchValue: unknown;
+}
+
 /** A searchRow: the type the client built for it (from its xsi:type), and each asked column by part and name (null when the row had none). */
 export interface SearchRowReport {
   rowType: string | null;
   rowTypeNamespace: string | null;
   parts: Record<string, Record<string, SearchColumnReport | null>>;
+  /** Only for a search asking custom field columns (RECORDS.customFieldSearch): each customField of the row's basic customFieldList, in order. */
+  customFields?: CustomColumnReport[];
 }
 
 /** A searchResult page of rows, as asyncSearch, search and searchMoreWithId answer an advanced search. */
@@ -552,6 +658,8 @@ export interface RecordsReport {
   search: Part<RecordSearchJobReport | RefusalReport>;
   advancedSearch: Part<AdvancedSearchReport>;
   savedSearch: Part<SavedSearchReport>;
+  /** RECORDS.customFieldSearch by search: its one page of rows, each with customFields. */
+  customFieldSearch: Part<SearchRowsPage>;
   updateMissing: Part<WriteJobReport>;
   /**
    * Clients without recordNamespaces only: a customer with the addresses, and one with the custom
@@ -806,6 +914,7 @@ export function describeInterop(client: InteropClient): void {
     let t: TestService | undefined;
     let report: ClientReport;
     let saved: SavedSearchSeed;
+    let customFields: CustomFieldSearchSeed;
     const serverErrors: string[] = [];
 
     beforeAll(async () => {
@@ -820,6 +929,7 @@ export function describeInterop(client: InteropClient): void {
       const url = t.url;
       for (const { account } of Object.values(CREDENTIALS)) await ensureTestAccount(url, account, TEST_ADMIN_TOKEN);
       saved = await seedSavedSearch(t, version);
+      customFields = await seedCustomFieldSearch(t, version);
       report = await client.run(wsdlUrlFor(url, version), () => createInteropJobs(url));
     });
     afterAll(async () => {
@@ -933,7 +1043,7 @@ export function describeInterop(client: InteropClient): void {
       ]);
     });
 
-    describeRecords(profile, version, () => ({ report, service: t!, saved }));
+    describeRecords(profile, version, () => ({ report, service: t!, saved, customFields }));
 
     client.describeMore?.(() => ({ report, service: t!, version }));
 
@@ -1073,7 +1183,11 @@ function wrongNamespace(refusal: RefusalReport, where: RegExp): { field: string;
   return { field, expected };
 }
 
-function describeRecords(profile: ClientProfile, version: Version, context: () => { report: ClientReport; service: TestService; saved: SavedSearchSeed }): void {
+function describeRecords(
+  profile: ClientProfile,
+  version: Version,
+  context: () => { report: ClientReport; service: TestService; saved: SavedSearchSeed; customFields: CustomFieldSearchSeed },
+): void {
   describe("real records sent through the client's own types", () => {
     const records = () => part(context().report.records, 'the records scenario');
     const account = () => records().account;
@@ -1307,6 +1421,52 @@ function describeRecords(profile: ClientProfile, version: Version, context: () =
       });
     });
 
+    describe(`a search of customers by a custom field, a row per contact (CustomerSearchAdvanced: criteria basic customFieldList SearchStringCustomField is; columns basic companyName and customFieldList SearchColumnStringCustomField with a customLabel, contactJoin email; pageSize ${RECORDS.pageSize})`, () => {
+      const spec = RECORDS.customFieldSearch;
+      const { gold, customField } = CUSTOM_FIELD_SEARCH;
+      // One row per contact of the gold customer, in their internalId order: the customer's
+      // companyName, its tier under the label asked, typed as asked, and the contact's email.
+      const expectedRows = (): SearchRowReport[] =>
+        context().customFields.goldContactEmails.map((email) => ({
+          rowType: 'CustomerSearchRow',
+          rowTypeNamespace: profile.namespaces ? ns(version).relationships : null,
+          parts: {
+            basic: { companyName: { searchValue: gold.companyName, customLabel: null } },
+            contactJoin: { email: { searchValue: email, customLabel: null } },
+          },
+          customFields: spec.customColumns.map((column) => ({
+            type: column.type,
+            typeNamespace: profile.namespaces ? ns(version).core : null,
+            scriptId: customField.scriptId,
+            internalId: customField.internalId,
+            customLabel: column.customLabel,
+            searchValue: gold.tier,
+          })),
+        }));
+
+      it(`reads one CustomerSearchRow per contact of the ${spec.criterion.searchValue} customer from search: its companyName, the ${spec.criterion.scriptId} column (SearchColumnStringCustomField, scriptId, internalId, customLabel, value) and the contact's email`, () => {
+        const page = part(records().customFieldSearch, 'the custom field search (synchronous)');
+        const rows = gold.contacts.length;
+        expect({
+          isSuccess: String(page.isSuccess),
+          totalRecords: page.totalRecords,
+          pageSize: page.pageSize,
+          totalPages: page.totalPages,
+          pageIndex: page.pageIndex,
+          hasRecordList: page.hasRecordList,
+        }).toEqual({
+          isSuccess: 'true',
+          totalRecords: asRead(rows, profile.searchResponseInt),
+          pageSize: asRead(RECORDS.pageSize, profile.searchResponseInt),
+          totalPages: asRead(1, profile.searchResponseInt),
+          pageIndex: asRead(1, profile.searchResponseInt),
+          hasRecordList: false,
+        });
+        expect(page.searchId).toEqual(expect.stringMatching(/\S/));
+        expect(page.rows).toEqual(expectedRows());
+      });
+    });
+
     it('answers RCRD_DSNT_EXIST for an update of a record that does not exist (the job, all of it failing, ends failed)', () => {
       const missing = part(records().updateMissing, 'updating a missing customer');
       expectWriteJob(
@@ -1380,6 +1540,8 @@ function describeRecords(profile: ClientProfile, version: Version, context: () =
       // So is the saved search's, and the asyncAddList that added its records before the client ran.
       const saved = part(part(records().savedSearch, 'the saved search').asyncSearch, 'the saved asyncSearch');
       jobs.push({ id: saved.jobId, operation: 'asyncSearch', status: saved.status }, { id: context().saved.jobId, operation: 'asyncAddList', status: 'finished' });
+      // And the asyncAddList that added the custom field search's records (the search itself is synchronous).
+      jobs.push({ id: context().customFields.jobId, operation: 'asyncAddList', status: 'finished' });
       const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
       const stored = await db('jobs').where({ account: account(), source: 'request' }).select('id', 'operation', 'status');
       expect(stored.map((row) => ({ id: row.id, operation: row.operation, status: row.status })).sort(byId)).toEqual([...jobs].sort(byId));

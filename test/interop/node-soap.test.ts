@@ -18,6 +18,7 @@ import {
   type SavedSearchReport,
   type SearchColumnReport,
   type SearchRowsPage,
+  type CustomColumnReport,
   type RecordsReport,
   type RecordsSpec,
   type RefReport,
@@ -540,6 +541,52 @@ class NodeSoapRecords {
   }
 
   /**
+   * RECORDS.customFieldSearch by search, with pageSize in searchPreferences: a CustomerSearchAdvanced
+   * whose every element with children in another namespace names its type (as advancedSearchRecord):
+   * the search basic (platformCommon), its customFieldList and the row basic's (platformCore, where
+   * SearchCustomFieldList and SearchColumnCustomFieldList declare customField), each customField (its
+   * concrete kind: customField is declared abstract), the row parts and their columns. Keeps the
+   * (The scenario's step keeps the request, as customFieldSearch.)
+   */
+  async customFieldSearch(spec: RecordsSpec['customFieldSearch'], pageSize: number): Promise<SearchRowsPage> {
+    const { criterion } = spec;
+    const rowParts: Record<string, string> = { basic: 'CustomerSearchRowBasic', contactJoin: 'ContactSearchRowBasic' };
+    const columns = Object.fromEntries(
+      Object.entries(spec.columns).map(([partName, partColumns]) => [
+        partName,
+        {
+          ...this.typed('common', rowParts[partName]),
+          ...Object.fromEntries(partColumns.map((column) => [column.name, this.typed('core', column.type)])),
+          ...(partName === 'basic'
+            ? {
+                customFieldList: {
+                  ...this.typed('core', 'SearchColumnCustomFieldList'),
+                  customField: spec.customColumns.map((column) => ({ ...this.typed('core', column.type, { scriptId: column.scriptId }), customLabel: column.customLabel })),
+                },
+              }
+            : {}),
+        },
+      ]),
+    );
+    const searchRecord = {
+      ...this.typed('relationships', 'CustomerSearchAdvanced'),
+      criteria: {
+        basic: {
+          ...this.typed('common', 'CustomerSearchBasic'),
+          customFieldList: {
+            ...this.typed('core', 'SearchCustomFieldList'),
+            customField: [{ ...this.typed('core', criterion.type, { scriptId: criterion.scriptId, operator: criterion.operator }), searchValue: criterion.searchValue }],
+          },
+        },
+      },
+      columns,
+    };
+    const preferences = { searchPreferences: { pageSize } };
+    const answer = await this.client.withHeader(preferences, () => this.call('search', { searchRecord }));
+    return rowsPage(answer.searchResult, spec.columns, spec.customColumns);
+  }
+
+  /**
    * TransactionSearchAdvanced: criteria customerJoin internalId anyOf the customer, and the
    * columns of `spec`. node-soap writes an element's children in its parent's namespace unless the
    * element names its type (xsi:type, which XML Schema allows on any element), so the join's
@@ -601,8 +648,23 @@ function columnReport(values: Parsed | Parsed[] | undefined): SearchColumnReport
   return reports.length === 0 ? null : reports.length === 1 ? reports[0] : reports;
 }
 
-/** A searchResult of rows: each row's type (its xsi:type as written) and the columns asked, by part. */
-function rowsPage(searchResult: Parsed | undefined, columns: RecordsSpec['advancedSearch']['columns']): SearchRowsPage {
+/** A custom field column of a row basic's customFieldList: its xsi:type as written, attributes and elements. */
+function customColumnReport(custom: Parsed): CustomColumnReport {
+  return {
+    type: localName(attrs(custom)['xsi:type']),
+    typeNamespace: null,
+    scriptId: attrs(custom).scriptId ?? null,
+    internalId: attrs(custom).internalId ?? null,
+    customLabel: custom.customLabel ?? null,
+    searchValue: custom.searchValue ?? null,
+  };
+}
+
+/**
+ * A searchResult of rows: each row's type (its xsi:type as written) and the columns asked, by part;
+ * with `customColumns` (custom field columns asked), also each customField of its basic customFieldList.
+ */
+function rowsPage(searchResult: Parsed | undefined, columns: RecordsSpec['advancedSearch']['columns'], customColumns?: unknown[]): SearchRowsPage {
   if (!searchResult) throw new Error('the answer holds no searchResult');
   return {
     isSuccess: attrs(searchResult.status).isSuccess ?? null,
@@ -621,6 +683,7 @@ function rowsPage(searchResult: Parsed | undefined, columns: RecordsSpec['advanc
           Object.fromEntries(partColumns.map((column) => [column.name, columnReport(row[partName]?.[column.name]) as SearchColumnReport | null])),
         ]),
       ),
+      ...(customColumns ? { customFields: asList<Parsed>(row.basic?.customFieldList?.customField).map(customColumnReport) } : {}),
     })),
   };
 }
@@ -678,6 +741,7 @@ async function recordsScenario(client: NodeSoapAsyncClient, spec: RecordsSpec, a
   );
   const advancedSearch = await step('advancedSearch', () => rc.advancedSearch(spec.advancedSearch, customerId(), spec.pageSize, requests));
   const savedSearch = await step('savedSearch', () => rc.savedSearch(spec.savedSearch, spec.pageSize, requests));
+  const customFieldSearch = await step('customFieldSearch', () => rc.customFieldSearch(spec.customFieldSearch, spec.pageSize));
   const updateMissing = await step('updateMissing', () => rc.write('asyncUpdateList', [rc.customerUpdate(spec.missingInternalId, spec.update)]));
   // Each part node-soap writes wrongly in a customer of its own, so each refusal names its own field.
   const addresses = await step('addresses', () =>
@@ -686,7 +750,7 @@ async function recordsScenario(client: NodeSoapAsyncClient, spec: RecordsSpec, a
   const customFields = await step('customFields', () =>
     rc.sendAsWritten('asyncAddList', { record: [rc.customer({ ...spec.customer, externalId: `${spec.customer.externalId}-custom-fields` }, { customFields: true })] }),
   );
-  return { account, addCustomer, addSalesOrder, getList, update, search, advancedSearch, savedSearch, updateMissing, refused: { addresses, customFields } };
+  return { account, addCustomer, addSalesOrder, getList, update, search, advancedSearch, savedSearch, customFieldSearch, updateMissing, refused: { addresses, customFields } };
 }
 
 async function runNodeSoap(wsdlUrl: string, createJobs: () => Promise<InteropJobs>): Promise<ClientReport> {
@@ -765,6 +829,28 @@ function describeNodeSoapNamespaces(context: () => InteropContext): void {
           ...all(['searchValue', 'customLabel'], core),
         });
       }
+    });
+
+    it('writes the custom field search where the schemas declare it, each customField naming its concrete kind', () => {
+      // CustomerSearchAdvanced's criteria and columns and their parts in listRel, the search basic's
+      // and row parts' fields (customFieldList among them) in platformCommon, customField, its
+      // searchValue and customLabel in platformCore; each customField typed as the kind asked.
+      const rel = `urn:relationships_${v()}.lists.webservices.netsuite.com`;
+      const common = `urn:common_${v()}.platform.webservices.netsuite.com`;
+      const core = `urn:core_${v()}.platform.webservices.netsuite.com`;
+      const request = requests().customFieldSearch;
+      expect(
+        namespacesIn(request, ['criteria', 'columns', 'basic', 'contactJoin', 'customFieldList', 'companyName', 'email', 'customField', 'searchValue', 'customLabel']),
+      ).toEqual({
+        ...all(['criteria', 'columns', 'basic', 'contactJoin'], rel),
+        ...all(['customFieldList', 'companyName', 'email'], common),
+        ...all(['customField', 'searchValue', 'customLabel'], core),
+      });
+      const { criterion, customColumns } = RECORDS.customFieldSearch;
+      expect([...request!.matchAll(/<(?:\w+:)?customField\b[^>]*xsi:type="(?:\w+:)?(\w+)"/g)].map((match) => match[1])).toEqual([
+        criterion.type,
+        ...customColumns.map((column) => column.type),
+      ]);
     });
 
     it("writes address fields, custom fields and search values in their parent's namespace (the requests the server refuses)", () => {

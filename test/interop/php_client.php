@@ -11,7 +11,8 @@
  * that type's schema), acting for an account of their own: add, getList, update, search, an
  * advanced search (asyncSearch, search, searchMoreWithId), a saved search (getSavedSearch, then
  * run by its script id through search and searchMoreWithId, asyncSearch and getAsyncResult, two
- * pages each), and an update of a missing record.
+ * pages each), a search of customers by a custom field with their contacts' columns (search),
+ * and an update of a missing record.
  * Every call carries a tokenPassport header signed for that call (token-based authentication)
  * with the credentials given: credentials=JSON for the jobs' account, records.credentials for
  * the records'. Last, one call is signed with HMAC-SHA1 and one with a
@@ -52,12 +53,14 @@ class SelectCustomFieldRef extends stdClass {}
 class TransactionSearchRow extends stdClass {}
 class CustomerSearchRow extends stdClass {}
 class CustomizationRef extends stdClass {}
+class SearchColumnStringCustomField extends stdClass {}
 
 const CLASSMAP_TYPES = [
     'AsyncAddListResult', 'AsyncUpdateListResult', 'AsyncUpsertListResult', 'AsyncDeleteListResult',
     'AsyncGetListResult', 'AsyncInitializeListResult', 'AsyncSearchResult', 'RecordRef', 'Customer', 'Contact',
     'SalesOrder', 'StringCustomFieldRef', 'BooleanCustomFieldRef', 'LongCustomFieldRef', 'DoubleCustomFieldRef',
     'DateCustomFieldRef', 'SelectCustomFieldRef', 'TransactionSearchRow', 'CustomerSearchRow', 'CustomizationRef',
+    'SearchColumnStringCustomField',
 ];
 const TERMINAL = ['finished', 'finishedWithErrors', 'failed'];
 const POLL_MICROSECONDS = 100000;
@@ -610,6 +613,37 @@ final class RecordsClient
         return $report;
     }
 
+    /**
+     * RECORDS.customFieldSearch by search: a SoapVar naming CustomerSearchAdvanced, its criteria and
+     * columns plain arrays encoded by the types it declares, but each customField a SoapVar naming
+     * its concrete kind: customField is declared abstract (SearchCustomField, SearchColumnCustomField),
+     * whose type has neither operator nor searchValue. A column is an object (see advancedSearch).
+     */
+    public function customFieldSearch(array $spec, int $pageSize): array
+    {
+        $criterion = $spec['criterion'];
+        $customCriterion = $this->typed(
+            ['scriptId' => $criterion['scriptId'], 'operator' => $criterion['operator'], 'searchValue' => $criterion['searchValue']],
+            'core',
+            $criterion['type'],
+        );
+        $criteria = ['basic' => ['customFieldList' => ['customField' => [$customCriterion]]]];
+        $columns = [];
+        foreach ($spec['columns'] as $part => $partColumns) {
+            foreach ($partColumns as $column) {
+                $columns[$part][$column['name']] = (object) [];
+            }
+        }
+        $customColumns = array_map(
+            fn (array $column): SoapVar => $this->typed(['scriptId' => $column['scriptId'], 'customLabel' => $column['customLabel']], 'core', $column['type']),
+            $spec['customColumns'],
+        );
+        $columns['basic']['customFieldList'] = ['customField' => $customColumns];
+        $body = ['searchRecord' => $this->typed(['criteria' => $criteria, 'columns' => $columns], 'relationships', 'CustomerSearchAdvanced')];
+        $preferences = [new SoapHeader($this->ns['messages'], 'searchPreferences', ['pageSize' => $pageSize])];
+        return rows_page($this->send('search', $body, $preferences)->searchResult, $spec['columns'], true);
+    }
+
     /** One call of several; when it fails, the error shows the request SoapClient submitted. */
     private function attempt(callable $part): array
     {
@@ -692,8 +726,24 @@ function column_report($values): ?array
     return $reports === [] ? null : (count($reports) === 1 ? $reports[0] : $reports);
 }
 
-/** A searchResult of rows: each row's class (from its xsi:type, by the classmap) and the columns asked, by part. */
-function rows_page(object $searchResult, array $columns): array
+/** A custom field column of a row basic's customFieldList: its class (from its xsi:type, by the classmap), attributes and elements. */
+function custom_column_report($custom): array
+{
+    return [
+        'type' => is_object($custom) ? get_class($custom) : gettype($custom),
+        'typeNamespace' => null,
+        'scriptId' => prop($custom, 'scriptId'),
+        'internalId' => prop($custom, 'internalId'),
+        'customLabel' => prop($custom, 'customLabel'),
+        'searchValue' => prop($custom, 'searchValue'),
+    ];
+}
+
+/**
+ * A searchResult of rows: each row's class (from its xsi:type, by the classmap) and the columns
+ * asked, by part; with $custom, also each customField of its basic customFieldList.
+ */
+function rows_page(object $searchResult, array $columns, bool $custom = false): array
 {
     $rows = [];
     foreach (list_of(prop(prop($searchResult, 'searchRowList'), 'searchRow')) as $row) {
@@ -704,6 +754,9 @@ function rows_page(object $searchResult, array $columns): array
             }
         }
         $rows[] = ['rowType' => is_object($row) ? get_class($row) : gettype($row), 'rowTypeNamespace' => null, 'parts' => $parts];
+        if ($custom) {
+            $rows[count($rows) - 1]['customFields'] = array_map('custom_column_report', list_of(prop(prop(prop($row, 'basic'), 'customFieldList'), 'customField')));
+        }
     }
     return [
         'isSuccess' => prop(prop($searchResult, 'status'), 'isSuccess'),
@@ -756,6 +809,7 @@ function records(AsyncClient $client, array $spec): array
     $report['search'] = $step(fn () => $rc->search($spec['searchFor'], $spec['pageSize']));
     $report['advancedSearch'] = $step(fn () => $rc->advancedSearch($spec['advancedSearch'], $customerId(), $spec['pageSize']));
     $report['savedSearch'] = $step(fn () => $rc->savedSearch($spec['savedSearch'], $spec['pageSize']));
+    $report['customFieldSearch'] = $step(fn () => $rc->customFieldSearch($spec['customFieldSearch'], $spec['pageSize']));
     $report['updateMissing'] = $step(fn () => $rc->write('asyncUpdateList', [$rc->customerUpdate($spec['missingInternalId'], $spec['update'])]));
     return $report;
 }

@@ -13,7 +13,8 @@ and handles the async faults. Then it submits real records (RECORDS in interop.t
 records=JSON) built from the WSDL's types with client.get_type, acting for an account of their
 own: add, getList, update, search, an advanced search (asyncSearch, search, searchMoreWithId),
 a saved search (getSavedSearch, then run by its script id through search and searchMoreWithId,
-asyncSearch and getAsyncResult, two pages each), and an update of a missing record. Every call carries a tokenPassport header signed for that
+asyncSearch and getAsyncResult, two pages each), a search of customers by a custom field with
+their contacts' columns (search), and an update of a missing record. Every call carries a tokenPassport header signed for that
 call (token-based authentication) with the credentials given: credentials=JSON for the jobs'
 account, records.credentials for the records'. Last, one call is signed with HMAC-SHA1 and one
 with a wrong token secret.
@@ -513,6 +514,30 @@ class RecordsClient:
         report["searchMore"] = attempt(lambda: search_more(search_id)) if search_id else {"error": f"no searchId from the search: {report['search']}"}
         return report
 
+    def custom_field_search(self, spec, page_size):
+        """RECORDS.customFieldSearch by search: a CustomerSearchAdvanced whose criteria basic's
+        customFieldList holds the criterion and whose row basic's customFieldList the custom field
+        columns, each customField built as its concrete kind (customField is declared abstract), the
+        row parts' and columns' types looked up in CustomerSearchRow's schema."""
+        criterion = spec["criterion"]
+        custom_criterion = self.type("core", criterion["type"])(scriptId=criterion["scriptId"], operator=criterion["operator"], searchValue=criterion["searchValue"])
+        criteria = self.type("relationships", "CustomerSearch")(
+            basic=self.type("common", "CustomerSearchBasic")(customFieldList=self.type("core", "SearchCustomFieldList")(customField=[custom_criterion]))
+        )
+        row_type = self.type("relationships", "CustomerSearchRow")
+        parts = {}
+        for part_name, columns in spec["columns"].items():
+            part_type = dict(row_type.elements)[part_name].type
+            column_types = dict(part_type.elements)
+            values = {column["name"]: [column_types[column["name"]].type()] for column in columns}
+            if part_name == "basic":
+                custom_columns = [self.type("core", column["type"])(scriptId=column["scriptId"], customLabel=column["customLabel"]) for column in spec["customColumns"]]
+                values["customFieldList"] = self.type("core", "SearchColumnCustomFieldList")(customField=custom_columns)
+            parts[part_name] = part_type(**values)
+        search_record = self.type("relationships", "CustomerSearchAdvanced")(criteria=criteria, columns=row_type(**parts))
+        headers = {"searchPreferences": self.client.client.get_element(f"{{{self.ns['messages']}}}searchPreferences")(pageSize=page_size)}
+        return rows_page(body_of(self.call("search", extra_headers=headers, searchRecord=search_record), "searchResult"), spec["columns"], custom=True)
+
     def attempt(self, function):
         """One call of several; when it fails, the error shows the request zeep submitted."""
         self.last_submitted = None
@@ -580,13 +605,29 @@ def column_report(values):
     return reports[0] if len(reports) == 1 else reports
 
 
-def rows_page(search_result, columns):
-    """A searchResult of rows: each row's type (from its xsi:type) and the columns asked, by part."""
+def custom_column_report(custom):
+    """A custom field column of a row basic's customFieldList: the type zeep built (from its xsi:type), attributes and elements."""
+    name, ns = result_type(custom)
+    return {
+        "type": name,
+        "typeNamespace": ns,
+        "scriptId": field(custom, "scriptId"),
+        "internalId": field(custom, "internalId"),
+        "customLabel": field(custom, "customLabel"),
+        "searchValue": field(custom, "searchValue"),
+    }
+
+
+def rows_page(search_result, columns, custom=False):
+    """A searchResult of rows: each row's type (from its xsi:type) and the columns asked, by part;
+    with custom, also each customField of its basic customFieldList."""
     rows = []
     for row in field(field(search_result, "searchRowList"), "searchRow") or []:
         name, ns = result_type(row)
         parts = {part_name: {column["name"]: column_report(field(field(row, part_name), column["name"])) for column in part_columns} for part_name, part_columns in columns.items()}
         rows.append({"rowType": name, "rowTypeNamespace": ns, "parts": parts})
+        if custom:
+            rows[-1]["customFields"] = [custom_column_report(one) for one in field(field(field(row, "basic"), "customFieldList"), "customField") or []]
     return {
         "isSuccess": search_result.status.isSuccess,
         "totalRecords": search_result.totalRecords,
@@ -632,6 +673,7 @@ def records(client, spec):
     report["search"] = step(lambda: rc.search(spec["searchFor"], spec["pageSize"]))
     report["advancedSearch"] = step(lambda: rc.advanced_search(spec["advancedSearch"], customer_id(), spec["pageSize"]))
     report["savedSearch"] = step(lambda: rc.saved_search(spec["savedSearch"], spec["pageSize"]))
+    report["customFieldSearch"] = step(lambda: rc.custom_field_search(spec["customFieldSearch"], spec["pageSize"]))
     report["updateMissing"] = step(lambda: rc.write("asyncUpdateList", [customer_type(internalId=spec["missingInternalId"], **spec["update"])]))
     return report
 
