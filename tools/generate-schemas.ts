@@ -48,6 +48,7 @@ export const SERVED_OPERATIONS = [
   'getList',
   'initialize',
   'initializeList',
+  'getDeleted',
   ...PASSPORT_OPERATIONS,
   'getDataCenterUrls',
   'getServerTime',

@@ -75,8 +75,16 @@ export class PgRecordStore implements RecordStore {
     return toRecord(row as RecordRow);
   }
 
-  async remove(account: string, existing: StoredRecord): Promise<void> {
+  /** Deletes the record and leaves its tombstone for getDeleted, in the same transaction. */
+  async remove(account: string, existing: StoredRecord, now: Date): Promise<void> {
     await this.db('records').where({ account, internal_id: existing.internalId }).delete();
+    await this.db('deleted_records').insert({
+      account,
+      record_type: existing.recordType,
+      internal_id: existing.internalId,
+      external_id: existing.externalId,
+      deleted_at: now,
+    });
   }
 }
 

@@ -32,6 +32,7 @@ export const RESET_TABLES: readonly ResetTable[] = [
   { table: 'callback_attempts', account: `delivery_id in (select id from callback_deliveries where ${JOBS_OF})` },
   { table: 'records', account: 'account = ?' },
   { table: 'saved_searches', account: 'account = ?' },
+  { table: 'deleted_records', account: 'account = ?' },
   { table: 'search_snapshots', account: 'account = ?' },
   { table: 'search_snapshot_rows', account: 'search_id in (select search_id from search_snapshots where account = ?)' },
   { table: 'account_counters', account: 'account = ?' },

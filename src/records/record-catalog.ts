@@ -119,6 +119,8 @@ export class RecordCatalog implements RecordSchemas {
   private readonly searchBasics = new Map<string, Map<string, SearchField>>();
   /** platformCoreTyp:SearchDate, the predefined dates a date criterion may name. */
   readonly searchDates: string[];
+  /** platformCore's namespace (a template with {{V}} in this project's schemas). */
+  private readonly coreNamespace: string;
   /** platformCoreTyp:SearchRecordType, the record types getSavedSearch lists saved searches of. */
   readonly searchRecordTypes: string[];
   private readonly searches = new Map<string, SearchType>();
@@ -130,6 +132,7 @@ export class RecordCatalog implements RecordSchemas {
     this.schemas = typeof schemas === 'string' ? SchemaSet.fromDirectory(schemas) : schemas;
     const coreNamespace = [...this.schemas.complexTypes.keys()].map(namespaceOf).find((namespace) => CORE.test(namespace.replaceAll('{{V}}', '0000_0')));
     if (!coreNamespace) throw new Error(`${source}: no platform core schema found (no type in urn:core_<version>.platform.webservices.netsuite.com)`);
+    this.coreNamespace = coreNamespace;
     const record = qname(coreNamespace, 'Record');
     this.recordTypeNames = new Set(this.schemas.enumerations.get(qname(coreNamespace.replace('urn:core_', 'urn:types.core_'), 'RecordType')) ?? []);
     this.searchDates = this.schemas.enumerations.get(qname(coreNamespace.replace('urn:core_', 'urn:types.core_'), 'SearchDate')) ?? [];
@@ -173,6 +176,11 @@ export class RecordCatalog implements RecordSchemas {
     const custom = this.schemas.complexTypes.get(type);
     if (kind === undefined || !custom || custom.abstract || !this.schemas.extends(type, qname(core, 'SearchCustomField'))) return undefined;
     return this.searchFieldOf('value', qname(core, `Search${kind}Field`), core);
+  }
+
+  /** A platformCore search field type (SearchDateField, SearchEnumMultiSelectField…) by name: its kind and operators, as a search basic's field of it has. */
+  coreSearchField(typeName: string): SearchField | undefined {
+    return this.searchFieldOf(typeName, qname(this.coreNamespace, typeName), this.coreNamespace);
   }
 
   /** A custom field column's type (SearchColumnStringCustomField…, a concrete kind of SearchColumnCustomField): what its searchValue holds. */

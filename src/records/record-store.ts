@@ -21,7 +21,8 @@ export interface RecordStore {
   find(account: string, ref: RecordRefInput): Promise<StoredRecord | undefined>;
   /** Merges the sent fields into the stored ones and clears the nulled ones. */
   update(account: string, existing: StoredRecord, record: RecordInput, now: Date): Promise<StoredRecord>;
-  remove(account: string, existing: StoredRecord): Promise<void>;
+  /** Deletes it, leaving what getDeleted lists: its type, ids and `now`. */
+  remove(account: string, existing: StoredRecord, now: Date): Promise<void>;
 }
 
 /** Field names of a record type that can be returned whole; undefined for other types. */

@@ -1,7 +1,9 @@
-import { LimitError } from '../lib/errors';
+import { LimitError, SearchError } from '../lib/errors';
 import type { ItemInput } from '../records/record';
 import type { VersionCatalogs } from '../records/version-catalogs';
-import type { RecordCalls, RecordCall } from '../worker/record-calls';
+import type { DeletedPage, RecordCalls, RecordCall } from '../worker/record-calls';
+import { readDeletedFilter } from './deleted-filter-reader';
+import { child, text } from './xml-read';
 import type { OperationHandler, SoapCall } from './operations';
 import { RecordReader } from './record-reader';
 import type { ResultWriter } from './result-writer';
@@ -19,7 +21,7 @@ export const RECORD_CALL_LIMITS: Partial<Record<RecordCall, number>> = { addList
 const SINGLE: RecordCall[] = ['add', 'update', 'upsert', 'delete', 'get', 'initialize'];
 const READS: RecordCall[] = ['get', 'getList', 'initialize', 'initializeList'];
 
-export function createRecordCallOperations(calls: RecordCalls, writer: ResultWriter, catalogs: VersionCatalogs): Record<RecordCall, OperationHandler> {
+export function createRecordCallOperations(calls: RecordCalls, writer: ResultWriter, catalogs: VersionCatalogs): Record<RecordCall | 'getDeleted', OperationHandler> {
   const itemsOf = (call: SoapCall, operation: RecordCall): ItemInput[] => {
     const reader = new RecordReader(catalogs.forVersion(call.version), call.version);
     const { body, scope } = call.request;
@@ -42,6 +44,22 @@ export function createRecordCallOperations(calls: RecordCalls, writer: ResultWri
       const shape = { reads: READS.includes(operation), list: !single, unsaved: operation.startsWith('initialize') };
       return writer.recordCallResponseXml(operation, results, shape, call.version);
     };
+  const getDeleted: OperationHandler = async (call) => {
+    const pageText = text(child(call.request.body, 'pageIndex'))?.trim() ?? '';
+    if (!/^[+-]?\d{1,10}$/.test(pageText) || Math.abs(Number(pageText)) > 2147483647) throw new SoapClientError(`getDeleted requires <pageIndex>, an xsd:int (got "${pageText}").`);
+    let page: DeletedPage;
+    try {
+      page = await calls.deleted(
+        call.principal.account,
+        readDeletedFilter(call.request.body, call.request.scope, call.version, catalogs.forVersion(call.version)),
+        Number(pageText),
+      );
+    } catch (error) {
+      if (!(error instanceof SearchError)) throw error;
+      page = { failure: { code: error.code, message: error.message } };
+    }
+    return writer.getDeletedResponseXml(page, call.version);
+  };
   const operations = ['add', 'addList', 'update', 'updateList', 'upsert', 'upsertList', 'delete', 'deleteList', 'get', 'getList', 'initialize', 'initializeList'] as const;
-  return Object.fromEntries(operations.map((operation) => [operation, handler(operation)])) as Record<RecordCall, OperationHandler>;
+  return { ...(Object.fromEntries(operations.map((operation) => [operation, handler(operation)])) as Record<RecordCall, OperationHandler>), getDeleted };
 }

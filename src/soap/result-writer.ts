@@ -4,6 +4,7 @@ import type { SearchPage } from '../jobs/search-service';
 import type { RecordCatalog } from '../records/record-catalog';
 import type { VersionCatalogs } from '../records/version-catalogs';
 import type { SavedSearch } from '../records/saved-searches';
+import { DELETED_PAGE_SIZE, type DeletedPage } from '../worker/record-calls';
 import { RecordWriter } from './record-writer';
 import { SearchRowWriter } from './search-row-writer';
 import { success } from '../worker/record-operations';
@@ -115,6 +116,33 @@ export class ResultWriter {
       if (shape.list) content = `<platformMsgs:writeResponseList>${content}</platformMsgs:writeResponseList>`;
     }
     return `<platformMsgs:${operation}Response${declared}>${content}</platformMsgs:${operation}Response>`;
+  }
+
+  /** getDeletedResponse: a page of deleted records, each its deletedDate and a RecordRef, or the status saying why there is none. */
+  getDeletedResponseXml(page: DeletedPage, version: string): string {
+    const ns = namespacesOf(version);
+    const declared = xmlns('platformMsgs', ns.platformMsgs) + xmlns('platformCore', ns.platformCore) + xmlns('xsi', XSI_NS);
+    let content: string;
+    if (page.failure) content = statusXml(false, page.failure.code, page.failure.message);
+    else {
+      const catalog = this.catalogs.forVersion(version);
+      let list = '';
+      for (const record of page.records) {
+        const type = catalog.isRecordType(record.recordType) ? record.recordType : null;
+        list +=
+          `<platformCore:deletedRecord><platformCore:deletedDate>${record.deletedAt.toISOString()}</platformCore:deletedDate>` +
+          `<platformCore:record${attribute('internalId', record.internalId)}${attribute('externalId', record.externalId)}${attribute('type', type)} xsi:type="platformCore:RecordRef"/>` +
+          `</platformCore:deletedRecord>`;
+      }
+      content =
+        statusXml(true, null, null) +
+        `<platformCore:totalRecords>${page.total}</platformCore:totalRecords>` +
+        `<platformCore:pageSize>${DELETED_PAGE_SIZE}</platformCore:pageSize>` +
+        `<platformCore:totalPages>${page.totalPages}</platformCore:totalPages>` +
+        `<platformCore:pageIndex>${page.pageIndex}</platformCore:pageIndex>` +
+        `<platformCore:deletedRecordList>${list}</platformCore:deletedRecordList>`;
+    }
+    return `<platformMsgs:getDeletedResponse${declared}><platformCore:getDeletedResult>${content}</platformCore:getDeletedResult></platformMsgs:getDeletedResponse>`;
   }
 
   /** searchResponse or searchMoreWithIdResponse: a page of a synchronous search, or the status saying why there is none. */

@@ -1,7 +1,10 @@
 import type { AsyncOperation, ItemResult } from '../jobs/job';
 import type { Clock } from '../lib/clock';
+import type { SearchErrorCode } from '../lib/errors';
 import type { ItemInput } from '../records/record';
 import type { RecordSchemas, RecordTransactions } from '../records/record-store';
+import type { DeletedFilter, DeletedRecord, DeletedRecords } from '../records/deleted-records';
+import { withDatesAt } from '../records/search-dates';
 import { applyItem, duplicate } from './record-operations';
 
 /**
@@ -27,12 +30,32 @@ export const RECORD_CALLS = {
 } as const satisfies Record<string, AsyncOperation>;
 export type RecordCall = keyof typeof RECORD_CALLS;
 
+/** Deleted records per page of getDeleted. */
+export const DELETED_PAGE_SIZE = 1000;
+
+/** A page of getDeleted, or why there is none. */
+export type DeletedPage =
+  | { total: number; pageIndex: number; totalPages: number; records: DeletedRecord[]; failure?: undefined }
+  | { failure: { code: 'INVALID_SEARCH_PAGE_INDEX' | SearchErrorCode; message: string } };
+
 export class RecordCalls {
   constructor(
     private readonly transactions: RecordTransactions,
     private readonly clock: Clock,
     private readonly schemas: RecordSchemas,
+    private readonly deletedRecords: DeletedRecords,
   ) {}
+
+  /** getDeleted: the account's records deleted (by either kind of delete) that meet the filter, newest first; predefined dates resolved now. */
+  async deleted(account: string, filter: DeletedFilter, pageIndex: number): Promise<DeletedPage> {
+    const { criteria } = withDatesAt({ recordTypes: [], criteria: filter.criteria }, this.clock.now());
+    const page = await this.deletedRecords.page(account, { criteria }, Math.max(pageIndex - 1, 0) * DELETED_PAGE_SIZE, DELETED_PAGE_SIZE);
+    const totalPages = Math.ceil(page.total / DELETED_PAGE_SIZE);
+    if (pageIndex < 1 || pageIndex > Math.max(totalPages, 1)) {
+      return { failure: { code: 'INVALID_SEARCH_PAGE_INDEX', message: `Page ${pageIndex} is out of range: getDeleted has ${totalPages} page${totalPages === 1 ? '' : 's'}.` } };
+    }
+    return { total: page.total, pageIndex, totalPages, records: page.records };
+  }
 
   async apply(account: string, call: RecordCall, inputs: ItemInput[]): Promise<ItemResult[]> {
     const operation = RECORD_CALLS[call];

@@ -88,7 +88,7 @@ export async function applyItem(store: RecordStore, account: string, operation: 
     const existing = await store.find(account, input.ref);
     if (!existing) return missing(input.ref);
     if (operation === 'asyncDeleteList') {
-      await store.remove(account, existing);
+      await store.remove(account, existing, now);
       return success(existing);
     }
     return success(existing, true);

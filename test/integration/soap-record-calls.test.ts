@@ -144,3 +144,42 @@ describe('bounds', () => {
     expect(faultOf(none).faultstring).toBe('addList needs at least one item.');
   });
 });
+
+describe('getDeleted', () => {
+  const ACCOUNT_D = 'SYNCER_DELETES';
+  const filter = (inner: string, page = 1) => `<msg:getDeletedFilter>${inner}</msg:getDeletedFilter><msg:pageIndex>${page}</msg:pageIndex>`;
+  const since = (at: string) => `<core:deletedDate operator="onOrAfter"><core:searchValue>${at}</core:searchValue></core:deletedDate>`;
+  const ofType = (...types: string[]) => `<core:type operator="anyOf">${types.map((type) => `<core:searchValue>${type}</core:searchValue>`).join('')}</core:type>`;
+  let started: string;
+
+  beforeAll(async () => {
+    started = t.clock.now().toISOString();
+    const ids = await r.addAll(company('gone-async', 'Gone by a job') + company('gone-sync', 'Gone by a call') + company('kept', 'Kept'), ACCOUNT_D);
+    await r.submitAndRun('asyncDeleteList', ref(`type="customer" internalId="${ids['gone-async']}"`), { account: ACCOUNT_D });
+    (t.clock as ManualClock).advance(30);
+    expect(outcome((await call('delete', ref(`type="customer" externalId="gone-sync"`), ACCOUNT_D)).writeResponse).ok).toBe(true);
+  });
+
+  it('lists the records deleted by delete and by asyncDeleteList since a date, newest first, each a RecordRef with its deletedDate', async () => {
+    const result = (await call('getDeleted', filter(since(started) + ofType('customer')), ACCOUNT_D)).getDeletedResult;
+    expect(result).toMatchObject({ totalRecords: '2', pageSize: '1000', totalPages: '1', pageIndex: '1' });
+    const deleted = asList(result.deletedRecordList.deletedRecord);
+    expect(deleted.map((one: any) => one.record['@externalId'])).toEqual(['gone-sync', 'gone-async']);
+    expect(deleted[0].record).toMatchObject({ '@type': 'customer', '@xsi:type': 'platformCore:RecordRef' });
+    expect(new Date(deleted[0].deletedDate).getTime()).toBeGreaterThan(new Date(deleted[1].deletedDate).getTime());
+  });
+
+  it('filters by type and by a predefined date on the service clock, and lists nothing of another account', async () => {
+    expect((await call('getDeleted', filter(ofType('_salesOrder')), ACCOUNT_D)).getDeletedResult.totalRecords).toBe('0');
+    const today = '<core:deletedDate operator="within"><core:predefinedSearchValue>today</core:predefinedSearchValue></core:deletedDate>';
+    expect((await call('getDeleted', filter(today), ACCOUNT_D)).getDeletedResult.totalRecords).toBe('2');
+    expect((await call('getDeleted', filter(since(started)), 'SYNCER_NOBODY')).getDeletedResult.totalRecords).toBe('0');
+  });
+
+  it('answers a page past the last, and a criterion without its operator, in its status', async () => {
+    const past = (await call('getDeleted', filter(since(started), 2), ACCOUNT_D)).getDeletedResult.status;
+    expect(past.statusDetail.code).toBe('INVALID_SEARCH_PAGE_INDEX');
+    const bare = (await call('getDeleted', filter('<core:type><core:searchValue>customer</core:searchValue></core:type>'), ACCOUNT_D)).getDeletedResult.status;
+    expect(bare.statusDetail).toMatchObject({ code: 'INVALID_SEARCH_OPERATOR', message: expect.stringMatching(/^getDeletedFilter.type needs operator one of anyOf, noneOf/) });
+  });
+});

@@ -25,6 +25,7 @@ import * as m023 from './023-search-snapshots';
 import * as m024 from './024-search-snapshot-rows-shape';
 import * as m025 from './025-saved-searches';
 import * as m026 from './026-record-date-indexes';
+import * as m027 from './027-deleted-records';
 
 /**
  * Numbered, append-only migrations, listed here rather than found on disk so they run the same
@@ -57,6 +58,7 @@ const migrations: Record<string, Knex.Migration> = {
   '024-search-snapshot-rows-shape': m024,
   '025-saved-searches': m025,
   '026-record-date-indexes': m026,
+  '027-deleted-records': m027,
 };
 
 /** Migrations renamed after they first ran, old name to new: a database that ran one under its old name is told the new one. */
