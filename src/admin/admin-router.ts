@@ -10,6 +10,8 @@ import { ASYNC_STATUSES } from '../jobs/job';
 import { scenarioSchema, toScriptedJob } from '../state/scenario-input';
 import { createStateRouter } from './state-router';
 import { createSavedSearchesRouter } from './saved-searches-router';
+import { createRecordsRouter } from './records-router';
+import type { RecordBrowser } from '../records/record-store';
 import type { SavedSearchService } from '../state/saved-search-service';
 import type { StateService } from '../state/state-service';
 import { normalizeAccountId } from '../jobs/account-id';
@@ -52,6 +54,8 @@ export interface AdminServices {
   /** Resets and fixtures. */
   state: StateService;
   savedSearches: SavedSearchService;
+  /** The records accounts hold, for GET /admin/records. */
+  recordBrowser: RecordBrowser;
 }
 
 const listQuery = z.object({
@@ -91,7 +95,7 @@ export function createAdminRouter(services: AdminServices): Router {
 
   router.use(createAccountsRouter(accounts, slots));
   router.use(createCallbacksRouter(services.callbacks.store, services.callbacks.secret, accounts));
-  router.use(createStateRouter(services.state), createSavedSearchesRouter(services.savedSearches));
+  router.use(createStateRouter(services.state), createSavedSearchesRouter(services.savedSearches), createRecordsRouter(services.recordBrowser, defaultAccount));
   router.use(createJournalRouter(services.journal), createFaultsRouter(services.faults));
 
   router.get('/clock', (_req, res) => {

@@ -26,6 +26,7 @@ import { ResultWriter } from '../soap/result-writer';
 import { SearchService } from '../jobs/search-service';
 import { PgSearchSnapshots } from '../db/pg-search-snapshots';
 import { PgRecordTransactions } from '../db/pg-record-transactions';
+import { PgRecordStore } from '../db/pg-record-store';
 import { PgDeletedRecords } from '../db/pg-deleted-records';
 import { RecordCalls } from '../worker/record-calls';
 import { createRecordCallOperations } from '../soap/record-calls';
@@ -153,6 +154,7 @@ export async function serve(core: Core, options: Pick<ServeOptions, 'worker'> = 
     faults,
     state: core.state,
     savedSearches: core.savedSearches,
+    recordBrowser: new PgRecordStore(db),
   });
   const server = createHttpServer(app, soap, calls, config.PUBLIC_URL);
   // Under the manual clock jobs move only when the clock is advanced, never on their own.

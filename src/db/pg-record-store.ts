@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { RecordFields, RecordInput, RecordRefInput, StoredRecord } from '../records/record';
-import type { RecordStore } from '../records/record-store';
+import type { RecordBrowser, RecordStore } from '../records/record-store';
 
 interface RecordRow {
   account: string;
@@ -22,7 +22,7 @@ const toRecord = (row: RecordRow): StoredRecord => ({
 });
 
 /** The RecordStore on Postgres, bound to one transaction (the worker's step). */
-export class PgRecordStore implements RecordStore {
+export class PgRecordStore implements RecordStore, RecordBrowser {
   constructor(private readonly db: Knex | Knex.Transaction) {}
 
   /**
@@ -73,6 +73,18 @@ export class PgRecordStore implements RecordStore {
       .update({ fields: JSON.stringify(fields), updated_at: now })
       .returning('*');
     return toRecord(row as RecordRow);
+  }
+
+  async list(account: string, options: { recordType?: string; after?: string; limit: number }): Promise<StoredRecord[]> {
+    const query = this.db<RecordRow>('records').where({ account });
+    if (options.recordType !== undefined) query.andWhere({ record_type: options.recordType });
+    if (options.after !== undefined) query.andWhere('internal_id', '>', options.after);
+    return (await query.orderBy('internal_id').limit(options.limit)).map(toRecord);
+  }
+
+  async byInternalId(account: string, internalId: string): Promise<StoredRecord | undefined> {
+    const row = await this.db<RecordRow>('records').where({ account, internal_id: internalId }).first();
+    return row ? toRecord(row) : undefined;
   }
 
   /** Deletes the record and leaves its tombstone for getDeleted, in the same transaction. */

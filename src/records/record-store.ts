@@ -40,3 +40,11 @@ export type TransactionOutcome<T> = { kind: 'done'; value: T } | { kind: 'confli
 export interface RecordTransactions {
   each<T>(work: (store: RecordStore) => Promise<T>): Promise<TransactionOutcome<T>>;
 }
+
+/** What the admin API shows of an account's records (GET /admin/records): any writer's, async or not. */
+export interface RecordBrowser {
+  /** The account's records in internalId order, after `after`, of one type or all, at most `limit`. */
+  list(account: string, options: { recordType?: string; after?: string; limit: number }): Promise<StoredRecord[]>;
+  /** The account's record of that internalId, whatever its type. */
+  byInternalId(account: string, internalId: string): Promise<StoredRecord | undefined>;
+}

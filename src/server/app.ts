@@ -32,6 +32,7 @@ import type { CallLifecycle } from './call-lifecycle';
 import { routeOfFace, WHERE_THINGS_ARE } from './routes';
 import type { StateService } from '../state/state-service';
 import type { SavedSearchService } from '../state/saved-search-service';
+import type { RecordBrowser } from '../records/record-store';
 import { YAML_TYPES } from '../admin/state-router';
 import type { RequestJournal } from '../journal/request-journal';
 import type { FaultInjector } from '../faults/fault-injector';
@@ -66,6 +67,7 @@ export interface AppDependencies {
   /** Resets and fixtures (POST /admin/reset, /admin/fixtures). */
   state: StateService;
   savedSearches: SavedSearchService;
+  recordBrowser: RecordBrowser;
   /** The request journal (null with JOURNAL=off) and the injected-fault rules. */
   journal: RequestJournal | null;
   faults: FaultInjector;
@@ -149,6 +151,7 @@ export function createApp(deps: AppDependencies): express.Express {
       faults: deps.faults,
       state: deps.state,
       savedSearches: deps.savedSearches,
+      recordBrowser: deps.recordBrowser,
     }),
     createDashboardRouter(deps.jobs, deps.trackers, new JobAnswerReader(deps.jobs, deps.trackers, deps.accounts, new ResultWriter(deps.catalogs))),
   );

@@ -1,6 +1,6 @@
 import type { ManualClock } from '../../src/lib/clock';
 import { asList, customer, RecordRequests, ref, request, V } from '../helpers/record-requests';
-import { startTestService, type TestService } from '../helpers/service';
+import { adminHeaders, startTestService, type TestService } from '../helpers/service';
 import { faultOf, postSoap } from '../helpers/soap';
 
 /**
@@ -181,5 +181,28 @@ describe('getDeleted', () => {
     expect(past.statusDetail.code).toBe('INVALID_SEARCH_PAGE_INDEX');
     const bare = (await call('getDeleted', filter('<core:type><core:searchValue>customer</core:searchValue></core:type>'), ACCOUNT_D)).getDeletedResult.status;
     expect(bare.statusDetail).toMatchObject({ code: 'INVALID_SEARCH_OPERATOR', message: expect.stringMatching(/^getDeletedFilter.type needs operator one of anyOf, noneOf/) });
+  });
+});
+
+describe('the admin API', () => {
+  const ACCOUNT_A = 'SYNCER_ADMIN';
+  const admin = async (route: string) => {
+    const response = await fetch(`${t.url}/admin${route}`, { headers: adminHeaders });
+    return { status: response.status, body: await response.json() };
+  };
+
+  it('shows the records add and asyncAddList wrote, paged in internalId order, and one by its internalId', async () => {
+    const added = (await call('add', company('admin-1', 'By a call'), ACCOUNT_A)).writeResponse.baseRef['@internalId'];
+    const ids = await r.addAll(company('admin-2', 'By a job') + company('admin-3', 'Also by a job'), ACCOUNT_A);
+    const first = await admin(`/records?account=${ACCOUNT_A}&recordType=customer&limit=2`);
+    expect(first.status).toBe(200);
+    expect(first.body.records.map((one: any) => one.externalId)).toEqual(['admin-1', 'admin-2']);
+    expect(first.body.records[0]).toMatchObject({ recordType: 'customer', internalId: added, fields: { companyName: 'By a call' }, createdAt: expect.stringMatching(/^2026-/) });
+    const rest = await admin(`/records?account=${ACCOUNT_A}&after=${first.body.next}`);
+    expect(rest.body.records.map((one: any) => one.externalId)).toEqual(['admin-3']);
+    expect(rest.body.next).toBeNull();
+    expect((await admin(`/records/${ids['admin-3']}?account=${ACCOUNT_A}`)).body.fields.companyName).toBe('Also by a job');
+    expect((await admin(`/records/${ids['admin-3']}?account=SYNCER_NOBODY`)).status).toBe(404);
+    expect((await admin('/records?recordType=Not-a-type')).status).toBe(400);
   });
 });
