@@ -186,7 +186,7 @@ describe('getDeleted', () => {
 
 describe('the admin API', () => {
   const ACCOUNT_A = 'SYNCER_ADMIN';
-  const admin = async (route: string) => {
+  const admin = async (route: string): Promise<{ status: number; body: any }> => {
     const response = await fetch(`${t.url}/admin${route}`, { headers: adminHeaders });
     return { status: response.status, body: await response.json() };
   };
