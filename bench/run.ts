@@ -11,6 +11,7 @@ import { scaleOutSection } from './scale-out';
 import { startupSection } from './startup';
 import { searchSection } from './search';
 import { joinsSection } from './joins';
+import { recordsSection } from './records';
 
 /**
  * `npm run bench`: every section on a real Postgres server (DATABASE_URL), each target loaded from
@@ -27,6 +28,7 @@ const SECTIONS: Record<string, Section> = {
   startup: startupSection,
   search: searchSection,
   joins: joinsSection,
+  records: recordsSection,
 };
 
 async function main(): Promise<void> {
