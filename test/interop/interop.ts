@@ -199,6 +199,22 @@ export const RECORDS = {
     customColumns: [{ type: 'SearchColumnStringCustomField', scriptId: 'custentity_tier', customLabel: 'Tier' }],
   },
   missingInternalId: '999999',
+  /**
+   * A connector's flow, by the synchronous operations beside the asynchronous ones (RecordsReport.connector):
+   * getServerTime (the flow's start); search for customers whose companyName starts with the
+   * prefix (none yet); upsertList of the upserts; asyncAddList of the adds, polled by
+   * checkAsyncStatus and paged by getAsyncResult (RESULT_PAGE_SIZE a page); get of one added
+   * customer by its internalId; delete of it; get of it again (RCRD_DSNT_EXIST); getDeleted since
+   * the start, of customers. Their externalIds do not start with interop-, so the records
+   * scenario's own checks do not see them, and no other step deletes a record in the account.
+   */
+  connector: {
+    companyNamePrefix: 'Connector Flow',
+    upserts: [1, 2, 3].map((n) => ({ externalId: `connector-upsert-${n}`, companyName: `Connector Flow Upsert ${n}` })),
+    adds: [1, 2, 3, 4, 5, 6].map((n) => ({ externalId: `connector-add-${n}`, companyName: `Connector Flow Add ${n}` })),
+    /** The added customer (its index in adds) read back, deleted and found by getDeleted. */
+    deleteIndex: 1,
+  },
 };
 export type RecordsSpec = typeof RECORDS;
 
@@ -644,6 +660,48 @@ export interface SavedSearchReport {
   asyncPage2: Part<{ resultType: string | null; page: SearchRowsPage }>;
 }
 
+/** A customer as `get` answered it, in the client's own terms: its type (from xsi:type), ids, companyName and its two dates (as text). */
+export interface ConnectorRecordReport {
+  recordType: string | null;
+  internalId: unknown;
+  externalId: unknown;
+  companyName: unknown;
+  dateCreated: string | null;
+  lastModifiedDate: string | null;
+}
+
+/** A readResponse of `get`: its status and record (null when it has none). */
+export type ConnectorReadReport = StatusReport & { record: ConnectorRecordReport | null };
+
+/** A deletedRecord of getDeleted: its deletedDate (as text) and its record's type (from xsi:type) and attributes. */
+export interface DeletedRecordReport {
+  deletedDate: string | null;
+  refType: string | null;
+  internalId: unknown;
+  externalId: unknown;
+  type: unknown;
+}
+
+/** RECORDS.connector, step by step (each on its own: one failing does not hide the others). */
+export interface ConnectorReport {
+  /** getServerTime's serverTime, as text (ISO 8601): the flow's start. */
+  serverTime: Part<{ serverTime: string }>;
+  /** search (CustomerSearchBasic companyName startsWith the prefix) before anything is written: its searchResult. */
+  search: Part<{ isSuccess: unknown; totalRecords: unknown; records: number }>;
+  /** upsertList of the upserts: each writeResponse. */
+  upsertList: Part<{ records: WriteRecordReport[] }>;
+  /** asyncAddList of the adds: the submit, polling to the end, and every page of getAsyncResult. */
+  asyncAddList: Part<JobReport & { paged: PagedResultReport }>;
+  /** get of the added customer at deleteIndex, by internalId. */
+  get: Part<ConnectorReadReport>;
+  /** delete of it: its writeResponse. */
+  delete: Part<WriteRecordReport>;
+  /** get of it again. */
+  getAgain: Part<ConnectorReadReport>;
+  /** getDeleted (deletedDate onOrAfter serverTime, type anyOf customer), page 1. */
+  getDeleted: Part<{ isSuccess: unknown; totalRecords: unknown; deleted: DeletedRecordReport[] }>;
+}
+
 export interface RecordsReport {
   /** The account named in the tokenPassport headers of the scenario's calls. */
   account: string;
@@ -661,6 +719,8 @@ export interface RecordsReport {
   /** RECORDS.customFieldSearch by search: its one page of rows, each with customFields. */
   customFieldSearch: Part<SearchRowsPage>;
   updateMissing: Part<WriteJobReport>;
+  /** RECORDS.connector, after the other steps. */
+  connector: Part<ConnectorReport>;
   /**
    * Clients without recordNamespaces only: a customer with the addresses, and one with the custom
    * fields (each with an externalId of its own), as the client writes them, which the server must
@@ -1478,6 +1538,8 @@ function describeRecords(
       expect(missing.page.records[0].statusDetails).toEqual([{ code: 'RCRD_DSNT_EXIST', message: 'That record does not exist.', type: 'ERROR' }]);
     });
 
+    describeConnector(profile, version, () => part(records().connector, 'the connector flow'));
+
     it("stored the records as sent, changed only the updated field, and ran every job in the header's account (server side)", async () => {
       const { db } = context().service.database;
       const { customer, salesOrder } = RECORDS;
@@ -1542,6 +1604,9 @@ function describeRecords(
       jobs.push({ id: saved.jobId, operation: 'asyncSearch', status: saved.status }, { id: context().saved.jobId, operation: 'asyncAddList', status: 'finished' });
       // And the asyncAddList that added the custom field search's records (the search itself is synchronous).
       jobs.push({ id: context().customFields.jobId, operation: 'asyncAddList', status: 'finished' });
+      // And the connector flow's asyncAddList (its other calls are synchronous).
+      const connectorJob = part(part(records().connector, 'the connector flow').asyncAddList, "the connector flow's asyncAddList");
+      jobs.push({ id: connectorJob.jobId, operation: 'asyncAddList', status: connectorJob.status });
       const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
       const stored = await db('jobs').where({ account: account(), source: 'request' }).select('id', 'operation', 'status');
       expect(stored.map((row) => ({ id: row.id, operation: row.operation, status: row.status })).sort(byId)).toEqual([...jobs].sort(byId));
@@ -1551,4 +1616,111 @@ function describeRecords(
 
 function withoutNulls(fields: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null && value !== undefined));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The connector flow's expectations (RECORDS.connector).
+
+/** A date as a client read it: text parsing as a date; its time. */
+function timeOf(value: unknown, what: string): number {
+  expect(typeof value).toBe('string');
+  const time = Date.parse(value as string);
+  if (Number.isNaN(time)) throw new Error(`${what} is no date: ${JSON.stringify(value)}`);
+  return time;
+}
+
+function describeConnector(profile: ClientProfile, version: Version, connector: () => ConnectorReport): void {
+  const spec = RECORDS.connector;
+  const addedIds = () => part(connector().asyncAddList, 'asyncAddList').paged.pages.flatMap((page) => page.records.map((record) => record.baseRef?.internalId));
+  const deletedId = () => addedIds()[spec.deleteIndex] as string;
+  const deletedSpec = spec.adds[spec.deleteIndex];
+  const started = () => timeOf(part(connector().serverTime, 'getServerTime').serverTime, 'serverTime');
+  const success = { isSuccess: 'true', isSuccessType: profile.booleanAttribute, statusDetails: [] };
+  const statusOf = (status: StatusReport) => ({ isSuccess: String(status.isSuccess), isSuccessType: status.isSuccessType, statusDetails: status.statusDetails });
+
+  describe(`a connector's flow: search, upsertList, asyncAddList paged, get, delete, get again, getDeleted (customers named ${spec.companyNamePrefix}…)`, () => {
+    it('reads the flow start from getServerTime', () => {
+      started();
+    });
+
+    it(`finds no customer yet by search (CustomerSearchBasic companyName startsWith ${spec.companyNamePrefix})`, () => {
+      const search = part(connector().search, 'the search before the flow wrote anything');
+      expect({ isSuccess: String(search.isSuccess), totalRecords: search.totalRecords, records: search.records }).toEqual({
+        isSuccess: 'true',
+        totalRecords: asRead(0, profile.searchResponseInt),
+        records: 0,
+      });
+    });
+
+    it(`upserts ${spec.upserts.length} customers by upsertList: each a success with its externalId and a new internalId`, () => {
+      const { records } = part(connector().upsertList, 'upsertList');
+      expect(records.map((record) => ({ ...statusOf(record), refType: record.baseRef?.refType, type: record.baseRef?.type, externalId: record.baseRef?.externalId }))).toEqual(
+        spec.upserts.map((upsert) => ({ ...success, refType: 'RecordRef', type: 'customer', externalId: upsert.externalId })),
+      );
+      const ids = records.map((record) => record.baseRef!.internalId);
+      for (const id of ids) expect(id).toMatch(/^\d+$/);
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+
+    it(`adds ${spec.adds.length} more by asyncAddList, polled to finished, read in pages of ${RESULT_PAGE_SIZE} by getAsyncResult to INVALID_PAGE_INDEX`, () => {
+      const added = part(connector().asyncAddList, 'asyncAddList');
+      expect({ submittedStatus: added.submittedStatus, submittedPercentCompleted: added.submittedPercentCompleted, status: added.status }).toEqual({
+        submittedStatus: 'pending',
+        submittedPercentCompleted: 0,
+        status: 'finished',
+      });
+      expect(added.jobId).toMatch(/^ASYNCWEBSERVICES_/);
+      const pageSizes = Array.from({ length: Math.ceil(spec.adds.length / RESULT_PAGE_SIZE) }, (_, i) => Math.min(RESULT_PAGE_SIZE, spec.adds.length - i * RESULT_PAGE_SIZE));
+      expect(pageSizes.length).toBeGreaterThanOrEqual(2);
+      const records = expectWritePages(added.paged, { resultType: 'AsyncAddListResult', pageSizes }, profile, version);
+      expect(records.map((record) => ({ ...statusOf(record), type: record.baseRef!.type, externalId: record.baseRef!.externalId }))).toEqual(
+        spec.adds.map((add) => ({ ...success, type: 'customer', externalId: add.externalId })),
+      );
+      const ids = [...records.map((record) => record.baseRef!.internalId), ...part(connector().upsertList, 'upsertList').records.map((record) => record.baseRef!.internalId)];
+      for (const id of ids) expect(id).toMatch(/^\d+$/);
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+
+    it(`reads added customer ${spec.deleteIndex + 1} back by get (internalId): a Customer with its companyName, dateCreated and lastModifiedDate`, () => {
+      const read = part(connector().get, 'get of the added customer');
+      expect(statusOf(read)).toEqual(success);
+      const record = read.record;
+      expect(record && { recordType: record.recordType, internalId: record.internalId, externalId: record.externalId, companyName: record.companyName }).toEqual({
+        recordType: 'Customer',
+        internalId: deletedId(),
+        externalId: deletedSpec.externalId,
+        companyName: deletedSpec.companyName,
+      });
+      // Written after the flow started, and not modified before it was created.
+      const created = timeOf(record!.dateCreated, 'dateCreated');
+      expect(created).toBeGreaterThanOrEqual(started());
+      expect(timeOf(record!.lastModifiedDate, 'lastModifiedDate')).toBeGreaterThanOrEqual(created);
+    });
+
+    it('deletes it (delete), and get then answers RCRD_DSNT_EXIST in its status, with no record', () => {
+      const deleted = part(connector().delete, 'delete of the added customer');
+      expect({ ...statusOf(deleted), refType: deleted.baseRef?.refType, internalId: deleted.baseRef?.internalId, type: deleted.baseRef?.type }).toEqual({
+        ...success,
+        refType: 'RecordRef',
+        internalId: deletedId(),
+        type: 'customer',
+      });
+      const again = part(connector().getAgain, 'get of the deleted customer');
+      expect({ ...statusOf(again), record: again.record }).toEqual({
+        isSuccess: 'false',
+        isSuccessType: profile.booleanAttribute,
+        statusDetails: [{ code: 'RCRD_DSNT_EXIST', message: 'That record does not exist.', type: 'ERROR' }],
+        record: null,
+      });
+    });
+
+    it('finds it by getDeleted (deletedDate onOrAfter the flow start, type anyOf customer): its RecordRef and a deletedDate not before the start', () => {
+      const result = part(connector().getDeleted, 'getDeleted');
+      expect({ isSuccess: String(result.isSuccess), totalRecords: result.totalRecords }).toEqual({ isSuccess: 'true', totalRecords: asRead(1, profile.searchResponseInt) });
+      expect(result.deleted.map(({ refType, internalId, externalId, type }) => ({ refType, internalId, externalId, type }))).toEqual([
+        { refType: 'RecordRef', internalId: deletedId(), externalId: deletedSpec.externalId, type: 'customer' },
+      ]);
+      expect(timeOf(result.deleted[0].deletedDate, 'deletedDate')).toBeGreaterThanOrEqual(started());
+    });
+  });
 }

@@ -19,6 +19,9 @@ import {
   type SearchColumnReport,
   type SearchRowsPage,
   type CustomColumnReport,
+  type ConnectorReadReport,
+  type ConnectorReport,
+  type WriteRecordReport,
   type RecordsReport,
   type RecordsSpec,
   type RefReport,
@@ -265,6 +268,17 @@ function statusReport(status: Parsed | undefined | null): StatusReport | null {
   };
 }
 
+/** One writeResponse: its status and baseRef (its xsi:type as written, and attributes). */
+function writeResponse(response: Parsed): WriteRecordReport {
+  const ref = response?.baseRef as Parsed | undefined;
+  return {
+    ...statusReport(response?.status)!,
+    baseRef: ref
+      ? { refType: localName(attrs(ref)['xsi:type']), internalId: attrs(ref).internalId ?? null, externalId: attrs(ref).externalId ?? null, type: attrs(ref).type ?? null }
+      : null,
+  };
+}
+
 function writePage(result: Parsed | null, pageIndex: number): WritePageReport {
   const list = result?.writeResponseList as Parsed | undefined;
   return {
@@ -273,17 +287,12 @@ function writePage(result: Parsed | null, pageIndex: number): WritePageReport {
     resultTypeNamespace: null,
     hasWriteResponseList: list !== undefined && list !== null,
     listStatus: statusReport(list?.status),
-    records: asList<Parsed>(list?.writeResponse).map((response) => {
-      const ref = response.baseRef as Parsed | undefined;
-      return {
-        ...statusReport(response.status)!,
-        baseRef: ref
-          ? { refType: localName(attrs(ref)['xsi:type']), internalId: attrs(ref).internalId ?? null, externalId: attrs(ref).externalId ?? null, type: attrs(ref).type ?? null }
-          : null,
-      };
-    }),
+    records: asList<Parsed>(list?.writeResponse).map(writeResponse),
   };
 }
+
+/** A dateTime as node-soap gave it (a Date where it resolved the type), as text. */
+const dateText = (value: unknown): string | null => (value instanceof Date ? value.toISOString() : value === undefined || value === null ? null : String(value));
 
 // ---------------------------------------------------------------------------------------------
 // Real records. node-soap writes xsi:type for an `xsi_type` attribute and then puts the record's
@@ -619,6 +628,94 @@ class NodeSoapRecords {
   }
 
   /**
+   * RECORDS.connector, each step on its own (one failing does not hide the others; those needing an
+   * earlier step's answer say so), keeping each call's request in `requests` (connector.search, …).
+   * Every element whose children the schema declares in another namespace names its type (as the
+   * advanced search does): the CustomerSearchBasic and its SearchStringField, the GetDeletedFilter.
+   */
+  async connector(spec: RecordsSpec['connector'], requests: SubmittedRequests): Promise<ConnectorReport> {
+    const attempt = <T>(name: string, run: () => Promise<T>) => this.attempt(requests, `connector.${name}`, run);
+    const customer = (one: { externalId: string; companyName: string }) => ({
+      ...this.typed('relationships', 'Customer', { externalId: one.externalId }),
+      companyName: one.companyName,
+    });
+    const serverTime = await attempt('getServerTime', async () => {
+      const served = dateText((await this.call('getServerTime', {})).getServerTimeResult?.serverTime);
+      if (served === null) throw new Error('getServerTime answered no serverTime');
+      return { serverTime: served };
+    });
+    const search = await attempt('search', async () => {
+      const searchRecord = {
+        ...this.typed('common', 'CustomerSearchBasic'),
+        companyName: { ...this.typed('core', 'SearchStringField', { operator: 'startsWith' }), searchValue: spec.companyNamePrefix },
+      };
+      const result = (await this.call('search', { searchRecord })).searchResult as Parsed;
+      return { isSuccess: attrs(result?.status).isSuccess ?? null, totalRecords: result?.totalRecords ?? null, records: asList(result?.recordList?.record).length };
+    });
+    const upsertList = await attempt('upsertList', async () => ({
+      records: asList<Parsed>((await this.call('upsertList', { record: spec.upserts.map(customer) })).writeResponseList?.writeResponse).map(writeResponse),
+    }));
+    const asyncAddList = await attempt('asyncAddList', async () => {
+      const submitted = await this.submit('asyncAddList', { record: spec.adds.map(customer) });
+      const { observations } = await this.client.poll(submitted.jobId);
+      return {
+        jobId: submitted.jobId,
+        submittedStatus: submitted.status,
+        submittedPercentCompleted: submitted.percentCompleted,
+        status: observations[observations.length - 1].status,
+        paged: await this.client.pageThrough(submitted.jobId),
+      };
+    });
+    const target = () => {
+      if ('error' in asyncAddList) throw new Error(`no added customer: ${asyncAddList.error}`);
+      const internalId = asyncAddList.paged.pages.flatMap((page) => page.records)[spec.deleteIndex]?.baseRef?.internalId;
+      if (typeof internalId !== 'string' || internalId === '') throw new Error(`no added customer ${spec.deleteIndex + 1}: ${JSON.stringify(asyncAddList.paged)}`);
+      return this.typed('core', 'RecordRef', { internalId, type: 'customer' });
+    };
+    const get = async (): Promise<ConnectorReadReport> => {
+      const response = (await this.call('get', { baseRef: target() })).readResponse as Parsed;
+      const record = response?.record as Parsed | undefined;
+      return {
+        ...statusReport(response?.status)!,
+        record: record
+          ? {
+              recordType: localName(attrs(record)['xsi:type']),
+              internalId: attrs(record).internalId ?? null,
+              externalId: attrs(record).externalId ?? null,
+              companyName: record.companyName ?? null,
+              dateCreated: dateText(record.dateCreated),
+              lastModifiedDate: dateText(record.lastModifiedDate),
+            }
+          : null,
+      };
+    };
+    const read = await attempt('get', get);
+    const deleted = await attempt('delete', async () => writeResponse((await this.call('delete', { baseRef: target() })).writeResponse));
+    const getAgain = await attempt('getAgain', get);
+    const getDeleted = await attempt('getDeleted', async () => {
+      if ('error' in serverTime) throw new Error(`no flow start: ${serverTime.error}`);
+      const getDeletedFilter = {
+        ...this.typed('core', 'GetDeletedFilter'),
+        deletedDate: { attributes: { operator: 'onOrAfter' }, searchValue: serverTime.serverTime },
+        type: { attributes: { operator: 'anyOf' }, searchValue: ['customer'] },
+      };
+      const result = (await this.call('getDeleted', { getDeletedFilter, pageIndex: 1 })).getDeletedResult as Parsed;
+      return {
+        isSuccess: attrs(result?.status).isSuccess ?? null,
+        totalRecords: result?.totalRecords ?? null,
+        deleted: asList<Parsed>(result?.deletedRecordList?.deletedRecord).map((one) => ({
+          deletedDate: dateText(one.deletedDate),
+          refType: one.record ? localName(attrs(one.record)['xsi:type']) : null,
+          internalId: attrs(one.record).internalId ?? null,
+          externalId: attrs(one.record).externalId ?? null,
+          type: attrs(one.record).type ?? null,
+        })),
+      };
+    });
+    return { serverTime, search, upsertList, asyncAddList, get: read, delete: deleted, getAgain, getDeleted };
+  }
+
+  /**
    * Sends a request as node-soap writes it, expecting a refusal: the request and the fault; or,
    * when the server accepts it, the job it became, run to its end.
    */
@@ -743,6 +840,7 @@ async function recordsScenario(client: NodeSoapAsyncClient, spec: RecordsSpec, a
   const savedSearch = await step('savedSearch', () => rc.savedSearch(spec.savedSearch, spec.pageSize, requests));
   const customFieldSearch = await step('customFieldSearch', () => rc.customFieldSearch(spec.customFieldSearch, spec.pageSize));
   const updateMissing = await step('updateMissing', () => rc.write('asyncUpdateList', [rc.customerUpdate(spec.missingInternalId, spec.update)]));
+  const connector = await step('connector', () => rc.connector(spec.connector, requests));
   // Each part node-soap writes wrongly in a customer of its own, so each refusal names its own field.
   const addresses = await step('addresses', () =>
     rc.sendAsWritten('asyncAddList', { record: [rc.customer({ ...spec.customer, externalId: `${spec.customer.externalId}-addresses` }, { addresses: true })] }),
@@ -750,7 +848,20 @@ async function recordsScenario(client: NodeSoapAsyncClient, spec: RecordsSpec, a
   const customFields = await step('customFields', () =>
     rc.sendAsWritten('asyncAddList', { record: [rc.customer({ ...spec.customer, externalId: `${spec.customer.externalId}-custom-fields` }, { customFields: true })] }),
   );
-  return { account, addCustomer, addSalesOrder, getList, update, search, advancedSearch, savedSearch, customFieldSearch, updateMissing, refused: { addresses, customFields } };
+  return {
+    account,
+    addCustomer,
+    addSalesOrder,
+    getList,
+    update,
+    search,
+    advancedSearch,
+    savedSearch,
+    customFieldSearch,
+    updateMissing,
+    connector,
+    refused: { addresses, customFields },
+  };
 }
 
 async function runNodeSoap(wsdlUrl: string, createJobs: () => Promise<InteropJobs>): Promise<ClientReport> {
@@ -851,6 +962,26 @@ function describeNodeSoapNamespaces(context: () => InteropContext): void {
         criterion.type,
         ...customColumns.map((column) => column.type),
       ]);
+    });
+
+    it("writes the connector flow's requests where the schemas declare them: the search basic's searchValue and the GetDeletedFilter's fields in platformCore", () => {
+      const messages = `urn:messages_${v()}.platform.webservices.netsuite.com`;
+      const rel = `urn:relationships_${v()}.lists.webservices.netsuite.com`;
+      const common = `urn:common_${v()}.platform.webservices.netsuite.com`;
+      const core = `urn:core_${v()}.platform.webservices.netsuite.com`;
+      expect(namespacesIn(requests()['connector.search'], ['searchRecord', 'companyName', 'searchValue'])).toEqual({
+        searchRecord: [messages],
+        companyName: [common],
+        searchValue: [core],
+      });
+      for (const call of ['connector.upsertList', 'connector.asyncAddList']) {
+        expect(namespacesIn(requests()[call], ['record', 'companyName'])).toEqual({ record: [messages], companyName: [rel] });
+      }
+      for (const call of ['connector.get', 'connector.delete', 'connector.getAgain']) expect(namespacesIn(requests()[call], ['baseRef'])).toEqual({ baseRef: [messages] });
+      expect(namespacesIn(requests()['connector.getDeleted'], ['getDeletedFilter', 'pageIndex', 'deletedDate', 'type', 'searchValue'])).toEqual({
+        ...all(['getDeletedFilter', 'pageIndex'], messages),
+        ...all(['deletedDate', 'type', 'searchValue'], core),
+      });
     });
 
     it("writes address fields, custom fields and search values in their parent's namespace (the requests the server refuses)", () => {

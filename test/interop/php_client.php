@@ -275,21 +275,24 @@ function status_report($status): ?array
     return ['isSuccess' => $isSuccess, 'isSuccessType' => gettype($isSuccess), 'statusDetails' => $details];
 }
 
+/** One writeResponse: its status and baseRef (its class, from xsi:type by the classmap, and attributes). */
+function write_response($response): array
+{
+    $record = status_report(prop($response, 'status'));
+    $ref = prop($response, 'baseRef');
+    $record['baseRef'] = !is_object($ref) ? null : [
+        'refType' => get_class($ref),
+        'internalId' => prop($ref, 'internalId'),
+        'externalId' => prop($ref, 'externalId'),
+        'type' => prop($ref, 'type'),
+    ];
+    return $record;
+}
+
 function write_page(object $result, int $pageIndex): array
 {
     $list = prop($result, 'writeResponseList');
-    $records = [];
-    foreach (list_of(prop($list, 'writeResponse')) as $response) {
-        $record = status_report(prop($response, 'status'));
-        $ref = prop($response, 'baseRef');
-        $record['baseRef'] = !is_object($ref) ? null : [
-            'refType' => get_class($ref),
-            'internalId' => prop($ref, 'internalId'),
-            'externalId' => prop($ref, 'externalId'),
-            'type' => prop($ref, 'type'),
-        ];
-        $records[] = $record;
-    }
+    $records = array_map('write_response', list_of(prop($list, 'writeResponse')));
     return [
         'pageIndex' => $pageIndex,
         'resultType' => get_class($result),
@@ -301,12 +304,12 @@ function write_page(object $result, int $pageIndex): array
 }
 
 /** getAsyncResult pages 1, 2, ... until the service answers INVALID_PAGE_INDEX. */
-function page_through(AsyncClient $client, string $jobId): array
+function page_through(AsyncClient $client, string $jobId, ?TokenPassportSigner $signer = null): array
 {
     $pages = [];
     for ($pageIndex = 1; $pageIndex <= MAX_PAGES; $pageIndex++) {
         try {
-            $result = $client->result($jobId, $pageIndex);
+            $result = $client->result($jobId, $pageIndex, $signer);
         } catch (SoapFault $fault) {
             return ['pages' => $pages, 'end' => AsyncClient::faultReport($fault) + ['pageIndex' => $pageIndex]];
         }
@@ -692,6 +695,93 @@ final class RecordsClient
             : ['error' => 'no job from the asyncSearch: ' . json_encode($report['asyncSearch'])];
         return $report;
     }
+
+    /**
+     * RECORDS.connector: each step on its own (one failing does not hide the others; those needing
+     * an earlier step's answer say so), every customer a SoapVar naming Customer.
+     */
+    public function connector(array $spec): array
+    {
+        $customer = fn (array $one): SoapVar => $this->typed(['externalId' => $one['externalId'], 'companyName' => $one['companyName']], 'relationships', 'Customer');
+        $report = [];
+        $report['serverTime'] = $this->attempt(fn (): array => ['serverTime' => $this->send('getServerTime', [])->getServerTimeResult->serverTime]);
+        $report['search'] = $this->attempt(function () use ($spec): array {
+            $searchRecord = $this->typed(['companyName' => ['operator' => 'startsWith', 'searchValue' => $spec['companyNamePrefix']]], 'common', 'CustomerSearchBasic');
+            $result = $this->send('search', ['searchRecord' => $searchRecord])->searchResult;
+            return [
+                'isSuccess' => prop(prop($result, 'status'), 'isSuccess'),
+                'totalRecords' => prop($result, 'totalRecords'),
+                'records' => count(list_of(prop(prop($result, 'recordList'), 'record'))),
+            ];
+        });
+        $report['upsertList'] = $this->attempt(fn (): array => [
+            'records' => array_map('write_response', list_of(prop($this->send('upsertList', ['record' => array_map($customer, $spec['upserts'])])->writeResponseList, 'writeResponse'))),
+        ]);
+        $report['asyncAddList'] = $this->attempt(function () use ($spec, $customer): array {
+            $submitted = $this->send('asyncAddList', ['record' => array_map($customer, $spec['adds'])])->asyncStatusResult;
+            $polled = poll($this->client, $submitted->jobId, TERMINAL, $this->signer);
+            if (isset($polled['error'])) {
+                throw new RuntimeException($polled['error']);
+            }
+            return [
+                'jobId' => $submitted->jobId,
+                'submittedStatus' => $submitted->status,
+                'submittedPercentCompleted' => $submitted->percentCompleted,
+                'status' => end($polled['observations'])['status'],
+                'paged' => page_through($this->client, $submitted->jobId, $this->signer),
+            ];
+        });
+        $target = function () use (&$report, $spec): SoapVar {
+            if (isset($report['asyncAddList']['error'])) {
+                throw new RuntimeException('no added customer: ' . $report['asyncAddList']['error']);
+            }
+            $records = array_merge(...array_map(fn (array $page): array => $page['records'], $report['asyncAddList']['paged']['pages']));
+            $internalId = $records[$spec['deleteIndex']]['baseRef']['internalId'] ?? null;
+            if (!is_string($internalId) || $internalId === '') {
+                throw new RuntimeException('no added customer ' . ($spec['deleteIndex'] + 1) . ': ' . json_encode($records));
+            }
+            return $this->ref(['internalId' => $internalId, 'type' => 'customer']);
+        };
+        $get = function () use ($target): array {
+            $response = $this->send('get', ['baseRef' => $target()])->readResponse;
+            $record = prop($response, 'record');
+            return status_report(prop($response, 'status')) + ['record' => !is_object($record) ? null : [
+                'recordType' => get_class($record),
+                'internalId' => prop($record, 'internalId'),
+                'externalId' => prop($record, 'externalId'),
+                'companyName' => prop($record, 'companyName'),
+                'dateCreated' => prop($record, 'dateCreated'),
+                'lastModifiedDate' => prop($record, 'lastModifiedDate'),
+            ]];
+        };
+        $report['get'] = $this->attempt($get);
+        $report['delete'] = $this->attempt(fn (): array => write_response($this->send('delete', ['baseRef' => $target()])->writeResponse));
+        $report['getAgain'] = $this->attempt($get);
+        $report['getDeleted'] = $this->attempt(function () use (&$report): array {
+            $started = $report['serverTime']['serverTime'] ?? null;
+            if (!is_string($started)) {
+                throw new RuntimeException('no flow start: ' . json_encode($report['serverTime']));
+            }
+            $filter = $this->typed([
+                'deletedDate' => ['operator' => 'onOrAfter', 'searchValue' => $started],
+                'type' => ['operator' => 'anyOf', 'searchValue' => ['customer']],
+            ], 'core', 'GetDeletedFilter');
+            $result = $this->send('getDeleted', ['getDeletedFilter' => $filter, 'pageIndex' => 1])->getDeletedResult;
+            $deleted = [];
+            foreach (list_of(prop(prop($result, 'deletedRecordList'), 'deletedRecord')) as $one) {
+                $ref = prop($one, 'record');
+                $deleted[] = [
+                    'deletedDate' => prop($one, 'deletedDate'),
+                    'refType' => is_object($ref) ? get_class($ref) : null,
+                    'internalId' => prop($ref, 'internalId'),
+                    'externalId' => prop($ref, 'externalId'),
+                    'type' => prop($ref, 'type'),
+                ];
+            }
+            return ['isSuccess' => prop(prop($result, 'status'), 'isSuccess'), 'totalRecords' => prop($result, 'totalRecords'), 'deleted' => $deleted];
+        });
+        return $report;
+    }
 }
 
 /** getSavedSearch's getSavedSearchResult: each recordRef's class (from its xsi:type, by the classmap), attributes and name. */
@@ -811,6 +901,7 @@ function records(AsyncClient $client, array $spec): array
     $report['savedSearch'] = $step(fn () => $rc->savedSearch($spec['savedSearch'], $spec['pageSize']));
     $report['customFieldSearch'] = $step(fn () => $rc->customFieldSearch($spec['customFieldSearch'], $spec['pageSize']));
     $report['updateMissing'] = $step(fn () => $rc->write('asyncUpdateList', [$rc->customerUpdate($spec['missingInternalId'], $spec['update'])]));
+    $report['connector'] = $step(fn () => $rc->connector($spec['connector']));
     return $report;
 }
 

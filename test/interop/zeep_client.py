@@ -224,21 +224,23 @@ def result_type(result):
     return (qname.localname, qname.namespace) if qname is not None else (type_name(result), None)
 
 
+def write_response(response):
+    """One writeResponse: its status and baseRef (the type zeep built, from its xsi:type, and attributes)."""
+    ref = response.baseRef
+    record = status_report(response.status)
+    record["baseRef"] = None if ref is None else {
+        "refType": result_type(ref)[0],
+        "internalId": ref.internalId,
+        "externalId": ref.externalId,
+        "type": ref.type,
+    }
+    return record
+
+
 def write_page(result, page_index):
     name, ns = result_type(result)
     response_list = getattr(result, "writeResponseList", None)
-    records = []
-    if response_list is not None:
-        for response in response_list.writeResponse or []:
-            ref = response.baseRef
-            record = status_report(response.status)
-            record["baseRef"] = None if ref is None else {
-                "refType": result_type(ref)[0],
-                "internalId": ref.internalId,
-                "externalId": ref.externalId,
-                "type": ref.type,
-            }
-            records.append(record)
+    records = [write_response(response) for response in (response_list.writeResponse or [])] if response_list is not None else []
     return {
         "pageIndex": page_index,
         "resultType": name,
@@ -249,12 +251,12 @@ def write_page(result, page_index):
     }
 
 
-def page_through(client, job_id):
+def page_through(client, job_id, signer=None):
     """getAsyncResult pages 1, 2, ... until the service answers INVALID_PAGE_INDEX."""
     pages = []
     for page_index in range(1, MAX_PAGES + 1):
         try:
-            result = client.result(job_id, page_index)
+            result = client.result(job_id, page_index, signer)
         except Fault as fault:
             return {"pages": pages, "end": dict(client.fault_report(fault), pageIndex=page_index)}
         pages.append(write_page(result, page_index))
@@ -583,6 +585,100 @@ class RecordsClient:
         return report
 
 
+    def connector(self, spec):
+        """RECORDS.connector: each step on its own (one failing does not hide the others; those
+        needing an earlier step's answer say so), every customer built as zeep's Customer."""
+        customer_type = self.type("relationships", "Customer")
+        report = {}
+        attempt = self.attempt
+
+        def server_time():
+            served = body_of(self.call("getServerTime"), "getServerTimeResult").serverTime
+            return {"serverTime": served.isoformat() if hasattr(served, "isoformat") else served}
+
+        def search():
+            string_field = self.type("core", "SearchStringField")
+            search_record = self.type("common", "CustomerSearchBasic")(companyName=string_field(searchValue=spec["companyNamePrefix"], operator="startsWith"))
+            result = body_of(self.call("search", searchRecord=search_record), "searchResult")
+            return {"isSuccess": result.status.isSuccess, "totalRecords": result.totalRecords, "records": len(field(field(result, "recordList"), "record") or [])}
+
+        def upsert_list():
+            records = [customer_type(externalId=one["externalId"], companyName=one["companyName"]) for one in spec["upserts"]]
+            responses = body_of(self.call("upsertList", record=records), "writeResponseList")
+            return {"records": [write_response(response) for response in responses.writeResponse or []]}
+
+        def async_add_list():
+            records = [customer_type(externalId=one["externalId"], companyName=one["companyName"]) for one in spec["adds"]]
+            submitted = body_of(self.call("asyncAddList", record=records), "asyncStatusResult")
+            polled = poll(self.client, submitted.jobId, signer=self.signer)
+            if "error" in polled:
+                raise TimeoutError(polled["error"])
+            return {
+                "jobId": submitted.jobId,
+                "submittedStatus": submitted.status,
+                "submittedPercentCompleted": submitted.percentCompleted,
+                "status": polled["observations"][-1]["status"],
+                "paged": page_through(self.client, submitted.jobId, self.signer),
+            }
+
+        def target():
+            job = report["asyncAddList"]
+            if "error" in job:
+                raise RuntimeError(f"no added customer: {job['error']}")
+            records = [record for page in job["paged"]["pages"] for record in page["records"]]
+            internal_id = records[spec["deleteIndex"]]["baseRef"]["internalId"] if len(records) > spec["deleteIndex"] else None
+            if not internal_id:
+                raise RuntimeError(f"no added customer {spec['deleteIndex'] + 1}: {records}")
+            return self.ref({"internalId": internal_id, "type": "customer"})
+
+        def get():
+            response = body_of(self.call("get", baseRef=target()), "readResponse")
+            read = status_report(response.status)
+            record = response.record
+            text = lambda value: value.isoformat() if hasattr(value, "isoformat") else value  # noqa: E731
+            read["record"] = None if record is None else {
+                "recordType": result_type(record)[0],
+                "internalId": record.internalId,
+                "externalId": record.externalId,
+                "companyName": field(record, "companyName"),
+                "dateCreated": text(field(record, "dateCreated")),
+                "lastModifiedDate": text(field(record, "lastModifiedDate")),
+            }
+            return read
+
+        def get_deleted():
+            started = report["serverTime"].get("serverTime")
+            if not started:
+                raise RuntimeError(f"no flow start: {report['serverTime']}")
+            date_field = self.type("core", "SearchDateField")
+            enum_field = self.type("core", "SearchEnumMultiSelectField")
+            deleted_filter = self.type("core", "GetDeletedFilter")(
+                deletedDate=date_field(operator="onOrAfter", searchValue=started), type=enum_field(operator="anyOf", searchValue=["customer"])
+            )
+            result = body_of(self.call("getDeleted", getDeletedFilter=deleted_filter, pageIndex=1), "getDeletedResult")
+            deleted = []
+            for one in field(field(result, "deletedRecordList"), "deletedRecord") or []:
+                ref = one.record
+                deleted.append({
+                    "deletedDate": one.deletedDate.isoformat() if hasattr(one.deletedDate, "isoformat") else one.deletedDate,
+                    "refType": result_type(ref)[0] if ref is not None else None,
+                    "internalId": field(ref, "internalId"),
+                    "externalId": field(ref, "externalId"),
+                    "type": field(ref, "type"),
+                })
+            return {"isSuccess": result.status.isSuccess, "totalRecords": result.totalRecords, "deleted": deleted}
+
+        report["serverTime"] = attempt(server_time)
+        report["search"] = attempt(search)
+        report["upsertList"] = attempt(upsert_list)
+        report["asyncAddList"] = attempt(async_add_list)
+        report["get"] = attempt(get)
+        report["delete"] = attempt(lambda: write_response(body_of(self.call("delete", baseRef=target()), "writeResponse")))
+        report["getAgain"] = attempt(get)
+        report["getDeleted"] = attempt(get_deleted)
+        return report
+
+
 def saved_search_list(result):
     """getSavedSearch's getSavedSearchResult: each recordRef's type (from its xsi:type), attributes and name."""
     refs = [
@@ -675,6 +771,7 @@ def records(client, spec):
     report["savedSearch"] = step(lambda: rc.saved_search(spec["savedSearch"], spec["pageSize"]))
     report["customFieldSearch"] = step(lambda: rc.custom_field_search(spec["customFieldSearch"], spec["pageSize"]))
     report["updateMissing"] = step(lambda: rc.write("asyncUpdateList", [customer_type(internalId=spec["missingInternalId"], **spec["update"])]))
+    report["connector"] = step(lambda: rc.connector(spec["connector"]))
     return report
 
 
