@@ -5,16 +5,26 @@ import { PgRecordStore } from './pg-record-store';
 /** Postgres's unique_violation: an externalId another writer stored between the look-up and the insert. */
 const UNIQUE_VIOLATION = '23505';
 
-/** Each record call in a transaction of its own on the pool. */
+/**
+ * A record call's items in one transaction on the pool, each in a savepoint of its own: an item
+ * that fails rolls back to its savepoint and the others stand. 200 commits cost ten times one
+ * (bench/RESULTS.md, Records: 490-520 ms against 30-48 ms in bare SQL).
+ */
 export class PgRecordTransactions implements RecordTransactions {
   constructor(private readonly db: Knex) {}
 
-  async each<T>(work: (store: RecordStore) => Promise<T>): Promise<TransactionOutcome<T>> {
-    try {
-      return { kind: 'done', value: await this.db.transaction((trx) => work(new PgRecordStore(trx))) };
-    } catch (error) {
-      if ((error as { code?: string } | undefined)?.code === UNIQUE_VIOLATION) return { kind: 'conflict' };
-      throw error;
-    }
+  each<I, T>(items: I[], work: (store: RecordStore, item: I) => Promise<T>): Promise<Array<TransactionOutcome<T>>> {
+    return this.db.transaction(async (trx) => {
+      const outcomes: Array<TransactionOutcome<T>> = [];
+      for (const item of items) {
+        try {
+          outcomes.push({ kind: 'done', value: await trx.transaction((savepoint) => work(new PgRecordStore(savepoint), item)) });
+        } catch (error) {
+          if ((error as { code?: string } | undefined)?.code !== UNIQUE_VIOLATION) throw error;
+          outcomes.push({ kind: 'conflict' });
+        }
+      }
+      return outcomes;
+    });
   }
 }

@@ -34,11 +34,12 @@ export interface RecordSchemas {
 export type TransactionOutcome<T> = { kind: 'done'; value: T } | { kind: 'conflict' };
 
 /**
- * The record store for the synchronous record operations: each record in a transaction of its own,
- * as NetSuite's list operations apply them (one failing undoes none of the others).
+ * The record store for the synchronous record operations: each item's work undone alone when it
+ * fails, as NetSuite's list operations apply records (one failing undoes none of the others), and
+ * the request's items committed together (one commit for a list, not one for each record).
  */
 export interface RecordTransactions {
-  each<T>(work: (store: RecordStore) => Promise<T>): Promise<TransactionOutcome<T>>;
+  each<I, T>(items: I[], work: (store: RecordStore, item: I) => Promise<T>): Promise<Array<TransactionOutcome<T>>>;
 }
 
 /** What the admin API shows of an account's records (GET /admin/records): any writer's, async or not. */

@@ -37,15 +37,21 @@ export interface OperationAnswer {
 
 export type OperationHandler = (call: SoapCall) => Promise<string | OperationAnswer>;
 
+/** The operations that only read: a status poll, and get and getList of records. */
+const READING_OPERATIONS = new Set(['checkAsyncStatus', 'get', 'getList']);
+
 /**
  * Whether the call only reads, taking nothing and recording nothing on the way, so it may run
- * while its nonce is still being recorded and be thrown away if that fails: a status poll, unless
- * the account rations polls (each one is recorded) or its concurrent requests (a slot is taken),
- * or delays its answers (a refused replay is answered at once, not after the delay).
+ * while its nonce is still being recorded and be thrown away if that fails: a status poll (unless
+ * the account rations polls: each one is recorded) or a get, unless the account rations its
+ * concurrent requests (a slot is taken) or delays its answers (a refused replay is answered at
+ * once, not after the delay).
  */
 export function readsOnly(call: SoapCall): boolean {
   const { limits } = call.principal;
-  return call.request.operation === 'checkAsyncStatus' && limits.minPollIntervalSeconds === 0 && limits.concurrentRequests === 0 && limits.responseDelayMs === 0;
+  const { operation } = call.request;
+  if (!READING_OPERATIONS.has(operation) || (operation === 'checkAsyncStatus' && limits.minPollIntervalSeconds > 0)) return false;
+  return limits.concurrentRequests === 0 && limits.responseDelayMs === 0;
 }
 
 const INT_PATTERN = /^[+-]?\d{1,10}$/;

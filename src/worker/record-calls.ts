@@ -9,8 +9,8 @@ import { applyItem, duplicate } from './record-operations';
 
 /**
  * The synchronous record operations (add, addList, get, getList, update…, initialize…): each item
- * applied at once as its asynchronous twin's job applies it, with the same outcome, each in a
- * transaction of its own, in the order sent.
+ * applied at once as its asynchronous twin's job applies it, with the same outcome, in the order
+ * sent, each undone alone when it fails (RecordTransactions).
  */
 
 /** Each synchronous record operation and the asynchronous one whose rules it follows. */
@@ -59,14 +59,14 @@ export class RecordCalls {
 
   async apply(account: string, call: RecordCall, inputs: ItemInput[]): Promise<ItemResult[]> {
     const operation = RECORD_CALLS[call];
-    const results: ItemResult[] = [];
-    for (const [index, input] of inputs.entries()) {
-      const outcome = await this.transactions.each((store) => applyItem(store, account, operation, input, this.clock.now(), this.schemas));
+    const now = this.clock.now();
+    const outcomes = await this.transactions.each(inputs, (store, input) => applyItem(store, account, operation, input, now, this.schemas));
+    return outcomes.map((outcome, index) => {
+      const input = inputs[index];
       // Only an insert can meet a key taken meanwhile: another writer stored that externalId first.
       if (outcome.kind === 'conflict' && input.kind !== 'record') throw new Error(`${call} met a unique key taken meanwhile on a ${input.kind}`);
       const value = outcome.kind === 'done' ? outcome.value : duplicate((input as Extract<ItemInput, { kind: 'record' }>).record);
-      results.push({ ...value, position: index + 1 });
-    }
-    return results;
+      return { ...value, position: index + 1 };
+    });
   }
 }

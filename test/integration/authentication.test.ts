@@ -118,6 +118,28 @@ describe('tokenPassport', () => {
     expect(faultOf(await poll(signed({ nonce: missing }, who), '2017_1', t.url, 'NO_SUCH_JOB'))).toEqual(INVALID_LOGIN);
   });
 
+  it('refuses a replayed get that was read while its nonce was recorded, before saying anything of the record', async () => {
+    // get only reads, as a poll does: without concurrency slots it reads while the nonce is stored.
+    await ensureTestAccount(t.url, 'AUTH_GET', TEST_ADMIN_TOKEN);
+    expect((await admin('PATCH', '/accounts/AUTH_GET', { limits: { concurrentRequests: 0 } })).status).toBe(200);
+    const who = testCredentials('AUTH_GET');
+    const core = 'urn:core_2017_1.platform.webservices.netsuite.com';
+    const get = (header: string, internalId: string) =>
+      postSoap(
+        t.url,
+        '2017_1',
+        envelope(
+          'get',
+          `<msg:baseRef xmlns:core="${core}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="core:RecordRef" type="customer" internalId="${internalId}"/>`,
+          '2017_1',
+          header,
+        ),
+      );
+    const nonce = 'getahead0123456789';
+    expect((await get(signed({ nonce }, who), '1')).body.getResponse.readResponse.status.statusDetail.code).toBe('RCRD_DSNT_EXIST');
+    expect(faultOf(await get(signed({ nonce }, who), '1'))).toEqual(INVALID_LOGIN);
+  });
+
   it('refuses a revoked token and a disabled integration, and lets in a re-enabled one', async () => {
     await ensureTestAccount(t.url, 'AUTH_REVOKE', TEST_ADMIN_TOKEN);
     const own = await createJob(t.url, { operation: 'asyncAddList', account: 'AUTH_REVOKE', items: 1 });
