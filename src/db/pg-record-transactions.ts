@@ -27,4 +27,11 @@ export class PgRecordTransactions implements RecordTransactions {
       return outcomes;
     });
   }
+
+  async reading<I, T>(items: I[], work: (store: RecordStore, item: I) => Promise<T>): Promise<T[]> {
+    const store = new PgRecordStore(this.db);
+    const values: T[] = [];
+    for (const item of items) values.push(await work(store, item));
+    return values;
+  }
 }

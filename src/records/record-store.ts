@@ -40,6 +40,8 @@ export type TransactionOutcome<T> = { kind: 'done'; value: T } | { kind: 'confli
  */
 export interface RecordTransactions {
   each<I, T>(items: I[], work: (store: RecordStore, item: I) => Promise<T>): Promise<Array<TransactionOutcome<T>>>;
+  /** Work that only reads (get, initialize): no transaction, one statement an item. */
+  reading<I, T>(items: I[], work: (store: RecordStore, item: I) => Promise<T>): Promise<T[]>;
 }
 
 /** What the admin API shows of an account's records (GET /admin/records): any writer's, async or not. */

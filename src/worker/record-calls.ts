@@ -2,7 +2,7 @@ import type { AsyncOperation, ItemResult } from '../jobs/job';
 import type { Clock } from '../lib/clock';
 import type { SearchErrorCode } from '../lib/errors';
 import type { ItemInput } from '../records/record';
-import type { RecordSchemas, RecordTransactions } from '../records/record-store';
+import type { Outcome, RecordSchemas, RecordStore, RecordTransactions, TransactionOutcome } from '../records/record-store';
 import type { DeletedFilter, DeletedRecord, DeletedRecords } from '../records/deleted-records';
 import { withDatesAt } from '../records/search-dates';
 import { applyItem, duplicate } from './record-operations';
@@ -60,7 +60,12 @@ export class RecordCalls {
   async apply(account: string, call: RecordCall, inputs: ItemInput[]): Promise<ItemResult[]> {
     const operation = RECORD_CALLS[call];
     const now = this.clock.now();
-    const outcomes = await this.transactions.each(inputs, (store, input) => applyItem(store, account, operation, input, now, this.schemas));
+    const apply = (store: RecordStore, input: ItemInput) => applyItem(store, account, operation, input, now, this.schemas);
+    // get and initialize only read: a statement each, no transaction (a poll's cost, not a write's).
+    const reads = operation === 'asyncGetList' || operation === 'asyncInitializeList';
+    const outcomes: Array<TransactionOutcome<Outcome>> = reads
+      ? (await this.transactions.reading(inputs, apply)).map((value) => ({ kind: 'done', value }))
+      : await this.transactions.each(inputs, apply);
     return outcomes.map((outcome, index) => {
       const input = inputs[index];
       // Only an insert can meet a key taken meanwhile: another writer stored that externalId first.
