@@ -26,6 +26,7 @@ import { ResultWriter } from '../soap/result-writer';
 import { SearchService } from '../jobs/search-service';
 import { PgSearchSnapshots } from '../db/pg-search-snapshots';
 import { PgRecordTransactions } from '../db/pg-record-transactions';
+import { PgRecordReads } from '../db/pg-record-reads';
 import { PgRecordStore } from '../db/pg-record-store';
 import { PgDeletedRecords } from '../db/pg-deleted-records';
 import { RecordCalls } from '../worker/record-calls';
@@ -113,7 +114,11 @@ export async function serve(core: Core, options: Pick<ServeOptions, 'worker'> = 
   const catalog = new WsdlCatalog(undefined, core.official);
   const operations = {
     ...createOperations(core.jobs, searchService(core, config), core.savedSearchStore, new ResultWriter(core.catalogs), core.catalogs),
-    ...createRecordCallOperations(new RecordCalls(new PgRecordTransactions(db), clock, core.catalogs, new PgDeletedRecords(db)), new ResultWriter(core.catalogs), core.catalogs),
+    ...createRecordCallOperations(
+      new RecordCalls(new PgRecordTransactions(db, new PgRecordReads(core.database)), clock, core.catalogs, new PgDeletedRecords(db)),
+      new ResultWriter(core.catalogs),
+      core.catalogs,
+    ),
     ...createSessionOperations({ authenticator, sessions, clock }),
   };
   const metrics = new ServiceMetrics(

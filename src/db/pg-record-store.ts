@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { RecordFields, RecordInput, RecordRefInput, StoredRecord } from '../records/record';
 import type { RecordBrowser, RecordStore } from '../records/record-store';
 
-interface RecordRow {
+export interface RecordRow {
   account: string;
   record_type: string;
   internal_id: string | number;
@@ -12,7 +12,7 @@ interface RecordRow {
   updated_at?: Date | string;
 }
 
-const toRecord = (row: RecordRow): StoredRecord => ({
+export const toRecord = (row: RecordRow): StoredRecord => ({
   recordType: row.record_type,
   internalId: String(row.internal_id),
   externalId: row.external_id,

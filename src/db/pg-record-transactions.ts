@@ -11,7 +11,11 @@ const UNIQUE_VIOLATION = '23505';
  * (bench/RESULTS.md, Records: 490-520 ms against 30-48 ms in bare SQL).
  */
 export class PgRecordTransactions implements RecordTransactions {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    /** Where reads go: the hot pool's named statements (PgRecordReads). */
+    private readonly reads: RecordStore,
+  ) {}
 
   each<I, T>(items: I[], work: (store: RecordStore, item: I) => Promise<T>): Promise<Array<TransactionOutcome<T>>> {
     return this.db.transaction(async (trx) => {
@@ -29,9 +33,8 @@ export class PgRecordTransactions implements RecordTransactions {
   }
 
   async reading<I, T>(items: I[], work: (store: RecordStore, item: I) => Promise<T>): Promise<T[]> {
-    const store = new PgRecordStore(this.db);
     const values: T[] = [];
-    for (const item of items) values.push(await work(store, item));
+    for (const item of items) values.push(await work(this.reads, item));
     return values;
   }
 }
