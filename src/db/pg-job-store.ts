@@ -5,7 +5,7 @@ import { BatchStepFailedError, StepFailedError } from '../jobs/step-failures';
 import type { ItemInput } from '../records/record';
 import { arrayLiteral } from './hot-query';
 import { commitOrVerify } from './committed-transaction';
-import { PgRecordStore } from './pg-record-store';
+import { lockAccountRecords, PgRecordStore } from './pg-record-store';
 import { copyMatches } from './pg-search-copy';
 import { ITEMS_AHEAD, RECENT_RATE, RUNNABLE, UNFINISHED } from './job-conditions';
 import type { StatusAnswer } from './request-path-batch';
@@ -283,6 +283,8 @@ export class PgJobStore implements JobStore {
       // Scripted jobs' steps only compute, so other due ones join the first in its transaction;
       // only those are locked, so nothing another worker could take is held meanwhile.
       const batch = first.source === 'scripted' && maxJobs > 1 ? [first, ...(await this.claimDue(trx, now, maxJobs - 1, first.id))] : [first];
+      // A request job writes its account's records: as the synchronous record calls do, after their lock.
+      if (first.source === 'request') await lockAccountRecords(trx, first.account);
       const steps: JobStep[] = [];
       try {
         for (const job of batch) {

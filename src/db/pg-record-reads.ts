@@ -29,11 +29,11 @@ export class PgRecordReads implements RecordStore {
     throw new Error('PgRecordReads only reads: an insert went to it');
   }
 
-  update(): Promise<StoredRecord> {
+  update(): Promise<StoredRecord | undefined> {
     throw new Error('PgRecordReads only reads: an update went to it');
   }
 
-  remove(): Promise<void> {
+  remove(): Promise<boolean> {
     throw new Error('PgRecordReads only reads: a remove went to it');
   }
 }

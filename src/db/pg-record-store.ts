@@ -21,6 +21,19 @@ export const toRecord = (row: RecordRow): StoredRecord => ({
   ...(row.updated_at === undefined ? {} : { updatedAt: new Date(row.updated_at) }),
 });
 
+/**
+ * Takes, first in a transaction that writes an account's records, the locks every such writer takes
+ * in this order, so two never wait on each other in a circle: `jobs` in row share mode (a reset
+ * locks jobs first, exclusively: a writer waits for it holding nothing, as a worker's claim does),
+ * then the account's own advisory lock (a list call and a worker's step of one account touch the
+ * same rows and counter in any order, and one at a time they cannot deadlock). Held to the end of
+ * the transaction.
+ */
+export async function lockAccountRecords(trx: Knex.Transaction, account: string): Promise<void> {
+  await trx.raw('lock table jobs in row share mode');
+  await trx.raw(`select pg_advisory_xact_lock(hashtext('records:' || ?))`, [account]);
+}
+
 /** The RecordStore on Postgres, bound to one transaction (the worker's step). */
 export class PgRecordStore implements RecordStore, RecordBrowser {
   constructor(private readonly db: Knex | Knex.Transaction) {}
@@ -66,13 +79,13 @@ export class PgRecordStore implements RecordStore, RecordBrowser {
     return row ? toRecord(row) : undefined;
   }
 
-  async update(account: string, existing: StoredRecord, record: RecordInput, now: Date): Promise<StoredRecord> {
+  async update(account: string, existing: StoredRecord, record: RecordInput, now: Date): Promise<StoredRecord | undefined> {
     const fields = withoutNulls({ ...existing.fields, ...record.fields }, record.nullFields);
     const [row] = await this.db('records')
       .where({ account, internal_id: existing.internalId })
       .update({ fields: JSON.stringify(fields), updated_at: now })
       .returning('*');
-    return toRecord(row as RecordRow);
+    return row ? toRecord(row as RecordRow) : undefined;
   }
 
   async list(account: string, options: { recordType?: string; after?: string; limit: number }): Promise<StoredRecord[]> {
@@ -87,9 +100,10 @@ export class PgRecordStore implements RecordStore, RecordBrowser {
     return row ? toRecord(row) : undefined;
   }
 
-  /** Deletes the record and leaves its tombstone for getDeleted, in the same transaction. */
-  async remove(account: string, existing: StoredRecord, now: Date): Promise<void> {
-    await this.db('records').where({ account, internal_id: existing.internalId }).delete();
+  /** Deletes the record and leaves its tombstone for getDeleted, in the same transaction; false when it was gone already. */
+  async remove(account: string, existing: StoredRecord, now: Date): Promise<boolean> {
+    const gone = await this.db('records').where({ account, internal_id: existing.internalId }).delete().returning('internal_id');
+    if (gone.length === 0) return false;
     await this.db('deleted_records').insert({
       account,
       record_type: existing.recordType,
@@ -97,6 +111,7 @@ export class PgRecordStore implements RecordStore, RecordBrowser {
       external_id: existing.externalId,
       deleted_at: now,
     });
+    return true;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { RecordStore, RecordTransactions, TransactionOutcome } from '../records/record-store';
-import { PgRecordStore } from './pg-record-store';
+import { lockAccountRecords, PgRecordStore } from './pg-record-store';
 
 /** Postgres's unique_violation: an externalId another writer stored between the look-up and the insert. */
 const UNIQUE_VIOLATION = '23505';
@@ -17,8 +17,9 @@ export class PgRecordTransactions implements RecordTransactions {
     private readonly reads: RecordStore,
   ) {}
 
-  each<I, T>(items: I[], work: (store: RecordStore, item: I) => Promise<T>): Promise<Array<TransactionOutcome<T>>> {
+  each<I, T>(account: string, items: I[], work: (store: RecordStore, item: I) => Promise<T>): Promise<Array<TransactionOutcome<T>>> {
     return this.db.transaction(async (trx) => {
+      await lockAccountRecords(trx, account);
       const outcomes: Array<TransactionOutcome<T>> = [];
       for (const item of items) {
         try {

@@ -20,9 +20,10 @@ export interface RecordStore {
   insert(account: string, record: RecordInput, now: Date): Promise<StoredRecord | undefined>;
   find(account: string, ref: RecordRefInput): Promise<StoredRecord | undefined>;
   /** Merges the sent fields into the stored ones and clears the nulled ones. */
-  update(account: string, existing: StoredRecord, record: RecordInput, now: Date): Promise<StoredRecord>;
-  /** Deletes it, leaving what getDeleted lists: its type, ids and `now`. */
-  remove(account: string, existing: StoredRecord, now: Date): Promise<void>;
+  /** Undefined when the record went meanwhile (another writer deleted it since it was found). */
+  update(account: string, existing: StoredRecord, record: RecordInput, now: Date): Promise<StoredRecord | undefined>;
+  /** Deletes it, leaving what getDeleted lists: its type, ids and `now`; false when it went meanwhile. */
+  remove(account: string, existing: StoredRecord, now: Date): Promise<boolean>;
 }
 
 /** Field names of a record type that can be returned whole; undefined for other types. */
@@ -39,7 +40,8 @@ export type TransactionOutcome<T> = { kind: 'done'; value: T } | { kind: 'confli
  * the request's items committed together (one commit for a list, not one for each record).
  */
 export interface RecordTransactions {
-  each<I, T>(items: I[], work: (store: RecordStore, item: I) => Promise<T>): Promise<Array<TransactionOutcome<T>>>;
+  /** Writes of one account's records: one writer of the account at a time, a worker's step included. */
+  each<I, T>(account: string, items: I[], work: (store: RecordStore, item: I) => Promise<T>): Promise<Array<TransactionOutcome<T>>>;
   /** Work that only reads (get, initialize): no transaction, one statement an item. */
   reading<I, T>(items: I[], work: (store: RecordStore, item: I) => Promise<T>): Promise<T[]>;
 }

@@ -159,7 +159,8 @@ export class ResultWriter {
       const rowWriter = this.rowWriter(version);
       page.records.forEach((record, index) => {
         if (rows) list += rowWriter.rowXml(rows, record.fields);
-        else list += records.recordXml('platformCore:record', { position: index + 1, ...success(record, true) }, false, snapshot.bodyFieldsOnly);
+        // The snapshot's fields carry the record's own times already (pg-search-copy.ts).
+        else list += records.recordXml('platformCore:record', { position: index + 1, ...success(record, { typeFields: [] }) }, false, snapshot.bodyFieldsOnly);
       });
       content =
         statusXml(true, null, null) +

@@ -65,7 +65,7 @@ export class RecordCalls {
     const reads = operation === 'asyncGetList' || operation === 'asyncInitializeList';
     const outcomes: Array<TransactionOutcome<Outcome>> = reads
       ? (await this.transactions.reading(inputs, apply)).map((value) => ({ kind: 'done', value }))
-      : await this.transactions.each(inputs, apply);
+      : await this.transactions.each(account, inputs, apply);
     return outcomes.map((outcome, index) => {
       const input = inputs[index];
       // Only an insert can meet a key taken meanwhile: another writer stored that externalId first.

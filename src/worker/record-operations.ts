@@ -18,23 +18,27 @@ export const INITIALIZE_SOURCES: Record<string, string[]> = {
   salesOrder: ['customer', 'estimate', 'opportunity'],
 };
 
-/** The record's own times as the fields NetSuite names them (dateCreated, createdDate, lastModifiedDate); the writer keeps those its type declares. */
-function systemDates(record: StoredRecord): RecordFields {
+/** The record's own times as the fields of its type that NetSuite names so (dateCreated or createdDate, lastModifiedDate). */
+function systemDates(record: StoredRecord, typeFields: string[]): RecordFields {
   const at = { created_at: record.createdAt, updated_at: record.updatedAt };
   const dates: RecordFields = {};
-  for (const [field, column] of Object.entries(SYSTEM_DATE_FIELDS)) if (at[column]) dates[field] = at[column].toISOString();
+  for (const [field, column] of Object.entries(SYSTEM_DATE_FIELDS)) if (typeFields.includes(field) && at[column]) dates[field] = at[column].toISOString();
   return dates;
 }
 
-/** The outcome of a record that was applied; with its fields, and its own times, when the operation reads records. */
-export const success = (record: StoredRecord, withFields = false): Outcome => ({
+/**
+ * The outcome of a record that was applied; with its fields when the operation reads records
+ * (`read`), and its own times among them where its type has them (`typeFields`, its schema's
+ * fields): a record of a type no schema knows is read back as it was sent.
+ */
+export const success = (record: StoredRecord, read?: { typeFields: string[] | undefined }): Outcome => ({
   isSuccess: true,
   code: null,
   message: null,
   recordType: record.recordType,
   internalId: record.internalId,
   externalId: record.externalId,
-  record: withFields ? { ...record.fields, ...systemDates(record) } : null,
+  record: read === undefined ? null : { ...record.fields, ...systemDates(record, read.typeFields ?? []) },
 });
 
 const failure = (code: string, message: string, ref: RecordRefInput): Outcome => ({
@@ -87,11 +91,8 @@ export async function applyItem(store: RecordStore, account: string, operation: 
     if (problem) return problem;
     const existing = await store.find(account, input.ref);
     if (!existing) return missing(input.ref);
-    if (operation === 'asyncDeleteList') {
-      await store.remove(account, existing, now);
-      return success(existing);
-    }
-    return success(existing, true);
+    if (operation === 'asyncDeleteList') return (await store.remove(account, existing, now)) ? success(existing) : missing(input.ref);
+    return success(existing, { typeFields: schemas.fieldNames(existing.recordType) });
   }
 
   if (input.kind === 'search') throw new Error('a search is not applied item by item');
@@ -106,12 +107,14 @@ export async function applyItem(store: RecordStore, account: string, operation: 
         return failure('INVALID_KEY_OR_REF', 'An update needs the internalId or the externalId of the record to change.', record);
       }
       const existing = await store.find(account, record);
-      return existing ? success(await store.update(account, existing, record, now)) : missing(record);
+      const updated = existing && (await store.update(account, existing, record, now));
+      return updated ? success(updated) : missing(record);
     }
     case 'asyncUpsertList': {
       if (!record.externalId) return failure('USER_ERROR', 'An upsert needs an externalId on each record.', record);
       const existing = await store.find(account, { recordType: record.recordType, externalId: record.externalId });
-      if (existing) return success(await store.update(account, existing, record, now));
+      const updated = existing && (await store.update(account, existing, record, now));
+      if (updated) return success(updated);
       const added = await store.insert(account, record, now);
       return added ? success(added) : duplicate(record);
     }

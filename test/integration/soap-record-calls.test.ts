@@ -1,6 +1,7 @@
 import type { ManualClock } from '../../src/lib/clock';
 import { asList, customer, RecordRequests, ref, request, V } from '../helpers/record-requests';
-import { adminHeaders, startTestService, type TestService } from '../helpers/service';
+import { adminHeaders, startTestService, TEST_ADMIN_TOKEN, type TestService } from '../helpers/service';
+import { ensureTestAccount } from '../helpers/credentials';
 import { faultOf, postSoap } from '../helpers/soap';
 
 /**
@@ -204,5 +205,30 @@ describe('the admin API', () => {
     expect((await admin(`/records/${ids['admin-3']}?account=${ACCOUNT_A}`)).body.fields.companyName).toBe('Also by a job');
     expect((await admin(`/records/${ids['admin-3']}?account=SYNCER_NOBODY`)).status).toBe(404);
     expect((await admin('/records?recordType=Not-a-type')).status).toBe(400);
+  });
+});
+
+describe('concurrent lists', () => {
+  it('applies lists of one account sent at once, touching the same records in different orders, without a deadlock', async () => {
+    const account = 'SYNCER_CONCURRENT';
+    await ensureTestAccount(t.url, account, TEST_ADMIN_TOKEN);
+    const patched = await fetch(`${t.url}/admin/accounts/${account}`, {
+      method: 'PATCH',
+      headers: { ...adminHeaders, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ limits: { concurrentRequests: 0 } }),
+    });
+    expect(patched.status).toBe(200);
+    const shared = Array.from({ length: 30 }, (_, i) => `shared-${i}`);
+    await call('upsertList', shared.map((id) => company(id, id)).join(''), account);
+    // Each list updates the shared records in an order of its own, adding one of its own after each.
+    const lists = Array.from({ length: 6 }, (_, k) => {
+      const order = shared.map((_, i) => shared[(i * (k + 1) + k * 7) % shared.length]);
+      const ordered = k % 2 ? [...order].reverse() : order;
+      return ordered.flatMap((id, i) => [company(id, `${id} by ${k}`), company(`own-${k}-${i}`, `own ${k}`)]).join('');
+    });
+    const answers = await Promise.all(lists.map((list) => postSoap(t.url, V, request('upsertList', list, { account }))));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    for (const answer of answers)
+      expect(asList(answer.body.upsertListResponse.writeResponseList.writeResponse).every((one: any) => one.status['@isSuccess'] === 'true')).toBe(true);
   });
 });
