@@ -9,9 +9,9 @@ repo=$(pwd)
 
 blocks=$(awk '/^## Try it/{on=1; next} /^## /{on=0} on && /^```sh$/{inblock=1; n++; next} on && /^```$/{inblock=0; next} inblock{print n "\t" $0}' README.md)
 block() { printf '%s\n' "$blocks" | awk -F'\t' -v n="$1" '$1==n{print $2}'; }
-start=$(block 1) create=$(block 2) signing=$(block 3) poll=$(block 4) result=$(block 5) submit=$(block 6) define=$(block 7) saved=$(block 8)
-for part in "$start" "$create" "$signing" "$poll" "$result" "$submit" "$define" "$saved"; do
-  [ -n "$part" ] || { echo "README: could not find the eight sh blocks under '## Try it'"; exit 1; }
+start=$(block 1) create=$(block 2) signing=$(block 3) poll=$(block 4) result=$(block 5) submit=$(block 6) define=$(block 7) saved=$(block 8) get=$(block 9)
+for part in "$start" "$create" "$signing" "$poll" "$result" "$submit" "$define" "$saved" "$get"; do
+  [ -n "$part" ] || { echo "README: could not find the nine sh blocks under '## Try it'"; exit 1; }
 done
 if curl -s -o /dev/null localhost:8080; then echo "README example: something already answers on port 8080, which the README's commands use"; exit 1; fi
 
@@ -61,12 +61,18 @@ script="$work/try-it.sh"
   echo 'for expected in '"'"'xsi:type="listRel:CustomerSearchRow"'"'"' '"'"'<platformCore:customLabel>Customer</platformCore:customLabel><platformCore:searchValue>Acme Rockets</platformCore:searchValue>'"'"' '"'"'externalId="ACME-1"'"'"'; do'
   echo '  printf "%s" "$answer" | grep -qF "$expected" || fail "the saved search answered without $expected: $answer"'
   echo 'done'
+  echo 'answer=$('
+  printf '%s\n' "$get"
+  echo ')'
+  echo 'for expected in '"'"'<platformCore:status isSuccess="true"/>'"'"' '"'"'xsi:type="listRel:Customer"'"'"' '"'"'<listRel:companyName>Acme Rockets</listRel:companyName>'"'"' '"'"'<listRel:lastModifiedDate>'"'"'; do'
+  echo '  printf "%s" "$answer" | grep -qF "$expected" || fail "get answered without $expected: $answer"'
+  echo 'done'
   # Unsigned, the same poll is refused as NetSuite refuses it.
   echo 'answer=$('
   printf '%s\n' "$poll" | sed 's#<soapenv:Header>$(passport)</soapenv:Header>##'
   echo ')'
   echo 'printf "%s" "$answer" | grep -qF invalidSessionFault || fail "an unsigned request was answered: $answer"'
-  echo 'echo "README example: job $JOB ended finishedWithErrors and its result reads as the README says; asyncAddList queued a job; the saved search answered its row; an unsigned poll got invalidSessionFault"'
+  echo 'echo "README example: job $JOB ended finishedWithErrors and its result reads as the README says; asyncAddList queued a job; the saved search answered its row; get read the customer back; an unsigned poll got invalidSessionFault"'
 } > "$script"
 
 # The pasted shell, its npm and the service in a process group of their own, ended together.
