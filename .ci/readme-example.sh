@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Pastes the README's "Try it" blocks, unedited and in order, into one shell in a fresh clone of
+# Pastes the README's "Try it" blocks, then docs/try-searches.md's, unedited and in order, into one shell in a fresh clone of
 # this repository, as a newcomer would: npm ci, the embedded PGlite, the admin token the first start
 # generates, port 8080. Between the poll and getAsyncResult it polls until the job has ended, as
 # the README tells the reader to, and it checks what each block answers.
@@ -8,10 +8,17 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 
 blocks=$(awk '/^## Try it/{on=1; next} /^## /{on=0} on && /^```sh$/{inblock=1; n++; next} on && /^```$/{inblock=0; next} inblock{print n "\t" $0}' README.md)
+# Try it goes on in docs/try-searches.md, whose blocks follow in the same shell.
+more=$(awk '/^```sh$/{inblock=1; n++; next} /^```$/{inblock=0; next} inblock{print n "\t" $0}' docs/try-searches.md)
 block() { printf '%s\n' "$blocks" | awk -F'\t' -v n="$1" '$1==n{print $2}'; }
-start=$(block 1) create=$(block 2) signing=$(block 3) poll=$(block 4) result=$(block 5) submit=$(block 6) define=$(block 7) saved=$(block 8) get=$(block 9)
-for part in "$start" "$create" "$signing" "$poll" "$result" "$submit" "$define" "$saved" "$get"; do
-  [ -n "$part" ] || { echo "README: could not find the nine sh blocks under '## Try it'"; exit 1; }
+moreBlock() { printf '%s\n' "$more" | awk -F'\t' -v n="$1" '$1==n{print $2}'; }
+start=$(block 1) create=$(block 2) signing=$(block 3) poll=$(block 4) result=$(block 5) submit=$(block 6)
+define=$(moreBlock 1) saved=$(moreBlock 2) get=$(moreBlock 3)
+for part in "$start" "$create" "$signing" "$poll" "$result" "$submit"; do
+  [ -n "$part" ] || { echo "README: could not find the six sh blocks under '## Try it'"; exit 1; }
+done
+for part in "$define" "$saved" "$get"; do
+  [ -n "$part" ] || { echo "docs/try-searches.md: could not find its three sh blocks"; exit 1; }
 done
 if curl -s -o /dev/null localhost:8080; then echo "README example: something already answers on port 8080, which the README's commands use"; exit 1; fi
 
