@@ -131,6 +131,25 @@ export function serviceEnv(context: BenchContext, overrides: Record<string, stri
 }
 
 /** Starts the built service (npm run bench builds it first) and records it for clean-up. */
+/** A worker process (`main.js worker`, pacing off, with `overrides`), ready once it logs that it started. */
+export function startWorker(context: BenchContext, overrides: Record<string, string> = {}): Promise<Started> {
+  const env = { PATH: process.env.PATH ?? '', ...serviceEnv(context, { WORKER_PACING: 'off', ...overrides }) };
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, 'dist/cli/main.js', 'worker'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A worker listens on nothing, so it has no url.
+  const worker: Started = { url: '', child, pid: child.pid! };
+  context.started.push(worker);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('worker started')) resolve(worker);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`a worker exited (${code}):\n${output.slice(-5000)}`)));
+  });
+}
+
 export async function startService(context: BenchContext, overrides: Record<string, string> = {}, nodeFlags: string[] = SERVICE_NODE_FLAGS): Promise<Started> {
   const service = await start(process.execPath, [...nodeFlags, 'dist/cli/main.js', 'serve'], serviceEnv(context, overrides), 'the service');
   context.started.push(service);

@@ -1,8 +1,5 @@
-import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import {
-  ROOT,
-  SERVICE_NODE_FLAGS,
   createAccounts,
   credentialsOf,
   endpoint,
@@ -10,8 +7,8 @@ import {
   fmt,
   metOrNot,
   positiveNumber,
-  serviceEnv,
   startService,
+  startWorker,
   stop,
   table,
   type BenchContext,
@@ -150,24 +147,6 @@ async function timedAddList(context: BenchContext, service: Started, prefix: str
   );
   await checkStored(context, prefix, internalIds);
   return ms;
-}
-
-/** A worker process (`main.js worker`, pacing off), ready once it logs that it started. */
-function startWorker(context: BenchContext): Promise<Started> {
-  const env = { PATH: process.env.PATH ?? '', ...serviceEnv(context, { WORKER_PACING: 'off' }) };
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, 'dist/cli/main.js', 'worker'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const worker: Started = { url: '', child, pid: child.pid! };
-  context.started.push(worker);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('worker started')) resolve(worker);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`a worker exited (${code}):\n${output.slice(-5000)}`)));
-  });
 }
 
 interface WorkerRound {

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { Client } from 'pg';
-import { ROOT, SERVICE_NODE_FLAGS, admin, cpuSeconds, fmt, serviceEnv, startService, stop, table, type BenchContext, type SectionReport, type Started } from './harness';
+import { admin, cpuSeconds, fmt, startService, startWorker, stop, table, type BenchContext, type SectionReport } from './harness';
 
 /**
  * Section 3, worker throughput: records applied per second with pacing off, by one and by two
@@ -35,25 +34,6 @@ interface CeilingRun {
   recordsPerSecond: number;
 }
 
-/** A worker process (`main.js worker`, pacing off), ready once it logs that it started. */
-function startWorker(context: BenchContext): Promise<Started> {
-  const env = { PATH: process.env.PATH ?? '', ...serviceEnv(context, { WORKER_PACING: 'off', WORKER_BATCH: String(BATCH) }) };
-  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, 'dist/cli/main.js', 'worker'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  // A worker listens on nothing, so it has no url.
-  const worker: Started = { url: '', child, pid: child.pid! };
-  context.started.push(worker);
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('worker started')) resolve(worker);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`a worker exited (${code}):\n${output.slice(-5000)}`)));
-  });
-}
-
 /** Scripted asyncAddList jobs, ITEMS in all, one per account, through the admin API. */
 async function createJobs(url: string, prefix: string): Promise<string[]> {
   const ids: string[] = [];
@@ -74,7 +54,7 @@ async function createJobs(url: string, prefix: string): Promise<string[]> {
 async function runWorkers(context: BenchContext, url: string, workers: number): Promise<WorkerRun> {
   const { db } = context;
   const ids = await createJobs(url, `BENCHW${workers}`);
-  const started = await Promise.all(Array.from({ length: workers }, () => startWorker(context)));
+  const started = await Promise.all(Array.from({ length: workers }, () => startWorker(context, { WORKER_BATCH: String(BATCH) })));
   const pids = started.map((worker) => worker.pid);
   const cpuBefore = await cpuSeconds(pids);
   const began = Date.now();

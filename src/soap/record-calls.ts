@@ -1,7 +1,7 @@
 import { LimitError, SearchError } from '../lib/errors';
 import type { ItemInput } from '../records/record';
 import type { VersionCatalogs } from '../records/version-catalogs';
-import type { DeletedPage, RecordCalls, RecordCall } from '../worker/record-calls';
+import { RECORD_CALLS, type DeletedPage, type RecordCalls, type RecordCall } from '../worker/record-calls';
 import { readDeletedFilter } from './deleted-filter-reader';
 import { child, text } from './xml-read';
 import type { OperationHandler, SoapCall } from './operations';
@@ -60,6 +60,6 @@ export function createRecordCallOperations(calls: RecordCalls, writer: ResultWri
     }
     return writer.getDeletedResponseXml(page, call.version);
   };
-  const operations = ['add', 'addList', 'update', 'updateList', 'upsert', 'upsertList', 'delete', 'deleteList', 'get', 'getList', 'initialize', 'initializeList'] as const;
+  const operations = Object.keys(RECORD_CALLS) as RecordCall[];
   return { ...(Object.fromEntries(operations.map((operation) => [operation, handler(operation)])) as Record<RecordCall, OperationHandler>), getDeleted };
 }
