@@ -17,6 +17,8 @@ export interface RecordInput {
   fields: RecordFields;
   /** Fields the client asked to clear (platformCore:nullFieldList). */
   nullFields: string[];
+  /** Read-only fields the client set without the ignoreReadOnlyFields preference: the write is refused. */
+  readOnlyFields?: string[];
 }
 
 /** A reference in a request (delete, get). */

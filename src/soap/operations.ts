@@ -102,7 +102,7 @@ export function createOperations(
   };
   const records = (call: SoapCall): ItemInput[] =>
     reader(call)
-      .records(call.request.body, call.request.scope)
+      .recordsToWrite(call.request.body, call.request.scope, call.request.headers)
       .map((record) => ({ kind: 'record', record }));
   const refs = (call: SoapCall): ItemInput[] =>
     reader(call)

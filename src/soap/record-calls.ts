@@ -24,10 +24,10 @@ const READS: RecordCall[] = ['get', 'getList', 'initialize', 'initializeList'];
 export function createRecordCallOperations(calls: RecordCalls, writer: ResultWriter, catalogs: VersionCatalogs): Record<RecordCall | 'getDeleted', OperationHandler> {
   const itemsOf = (call: SoapCall, operation: RecordCall): ItemInput[] => {
     const reader = new RecordReader(catalogs.forVersion(call.version), call.version);
-    const { body, scope } = call.request;
+    const { body, scope, headers } = call.request;
     if (operation.startsWith('initialize')) return reader.initializations(body).map((item) => ({ kind: 'initialize', ...item }));
     if (operation.startsWith('get') || operation.startsWith('delete')) return reader.refs(body).map((ref) => ({ kind: 'ref', ref }));
-    return reader.records(body, scope).map((record) => ({ kind: 'record', record }));
+    return reader.recordsToWrite(body, scope, headers).map((record) => ({ kind: 'record', record }));
   };
   const handler =
     (operation: RecordCall): OperationHandler =>

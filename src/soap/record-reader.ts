@@ -2,6 +2,8 @@ import type { FieldData, RecordFields, RecordInput, RecordRefInput } from '../re
 import type { FieldKind, RecordCatalog } from '../records/record-catalog';
 import { localOf, namespaceOf, qname, type ElementDecl, type QName } from '../records/schema-set';
 import { describeSimpleType, readSimpleValue } from '../records/simple-values';
+import { withReadOnlyRule } from '../records/read-only-fields';
+import { readPreferences } from './preferences-reader';
 import { SoapClientError } from './soap-client-error';
 import { ATTRIBUTE_PREFIX, attribute, child, children, declarations, elementKeys, localName, namedChildren, prefixOf, text, type XmlNode } from './xml-read';
 import { XSI_NS } from './xml-write';
@@ -44,6 +46,22 @@ export class RecordReader {
   /** The `record` children of an add, update or upsert request. */
   records(body: XmlNode, scope: Scope): RecordInput[] {
     return children(body, 'record').map((node, index) => this.record(node, extendScope(scope, node), `record ${index + 1}`));
+  }
+
+  /**
+   * The records of a write (add, update, upsert and their lists, sync or async), with the
+   * request's preferences applied: read-only fields dropped under ignoreReadOnlyFields, else
+   * listed for the write to refuse.
+   */
+  recordsToWrite(body: XmlNode, scope: Scope, headers: Map<string, XmlNode>): RecordInput[] {
+    const { ignoreReadOnlyFields } = readPreferences(headers);
+    return this.records(body, scope).map((record) =>
+      withReadOnlyRule(
+        record,
+        this.catalog.get(record.recordType)?.fields.map((field) => field.name),
+        ignoreReadOnlyFields,
+      ),
+    );
   }
 
   /** The `baseRef` children of a delete or get request. */

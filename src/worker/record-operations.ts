@@ -54,6 +54,13 @@ const failure = (code: string, message: string, ref: RecordRefInput): Outcome =>
 export const duplicate = (record: RecordInput): Outcome =>
   failure(ENTITY_TYPES.has(record.recordType) ? 'DUP_ENTITY' : 'DUP_RCRD', `A ${record.recordType} record with externalId ${record.externalId} already exists.`, record);
 
+const readOnly = (record: RecordInput, fields: string[]): Outcome =>
+  failure(
+    'INSUFFICIENT_PERMISSION',
+    `You cannot set ${fields.join(', ')} of a ${record.recordType}: NetSuite sets ${fields.length === 1 ? 'it' : 'them'}. Leave ${fields.length === 1 ? 'it' : 'them'} out, or send the ignoreReadOnlyFields preference to have read-only fields ignored.`,
+    record,
+  );
+
 const missing = (ref: RecordRefInput): Outcome => failure('RCRD_DSNT_EXIST', 'That record does not exist.', ref);
 
 // Types the schemas do not list may still name records stored generically.
@@ -97,6 +104,7 @@ export async function applyItem(store: RecordStore, account: string, operation: 
 
   if (input.kind === 'search') throw new Error('a search is not applied item by item');
   const { record } = input;
+  if (record.readOnlyFields?.length) return readOnly(record, record.readOnlyFields);
   switch (operation) {
     case 'asyncAddList': {
       const added = await store.insert(account, record, now);
