@@ -36,6 +36,7 @@ export function createDashboardFiles(): Router {
   });
   // A job's page is one file for every job; the script reads the id from the path.
   router.get('/jobs/:id', (_req, res) => res.sendFile(path.join(folder, 'job.html')));
+  router.get('/records', (_req, res) => res.sendFile(path.join(folder, 'records.html')));
   router.use(express.static(folder, { index: 'index.html', redirect: true, setHeaders: secure }));
   return router;
 }

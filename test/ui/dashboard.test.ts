@@ -3,7 +3,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
+import { customer, request, V } from '../helpers/record-requests';
 import { startTestService, TEST_ADMIN_TOKEN, type TestService } from '../helpers/service';
+import { postSoap } from '../helpers/soap';
 /** The account jobs belong to when they name none: the demo account, DEFAULT_ACCOUNT. */
 const ACCOUNT = 'TSTDRV1234567';
 
@@ -245,4 +247,59 @@ test('a reported job page shows its step tree with each step’s failed items', 
   });
   expect(await page.locator('[data-face="getAsyncResult"] pre').textContent()).toContain('<platformFaults:code>JOB_NOT_COMPLETE</platformFaults:code>');
   await screenshot('reported-job');
+});
+
+test('the records page lists what SOAP writes wrote, per account and type, a page at a time, and opens one', async () => {
+  const account = 'UI_RECORDS';
+  const add = async (operation: string, records: string, owner = account) => {
+    const answer = await postSoap(t.url, V, request(operation, records, { account: owner }));
+    expect(answer.status).toBe(200);
+    return answer.body[`${operation}Response`];
+  };
+  const company = (i: number, name = `Company ${i}`) => customer(`externalId="ui-${i}"`, `<listRel:companyName>${name}</listRel:companyName>`);
+  await add('addList', Array.from({ length: 55 }, (_, i) => company(i + 1)).join(''));
+  await add('add', `<msg:record xsi:type="tranSales:SalesOrder" externalId="ui-order"><tranSales:memo>rush</tranSales:memo></msg:record>`);
+  await add('add', company(1, 'Not mine'), 'UI_RECORDS_OTHER');
+
+  await page.goto(`${t.url}/ui/records?account=${account}#token=${TEST_ADMIN_TOKEN}`);
+  await page.locator('#records tbody tr').first().waitFor();
+  expect(await page.locator('#records tbody tr').count()).toBe(50);
+  expect(await page.locator('#records tbody tr').first().locator('td').allTextContents()).toEqual([
+    expect.stringMatching(/^\d+$/),
+    'customer',
+    'ui-1',
+    'Company 1',
+    expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/),
+    expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/),
+  ]);
+  expect(await page.locator('.pages a[aria-current=page]').textContent()).toBe('Records');
+
+  await page.click('#next-page');
+  await textBecomes('#page-range', 'Records 51–56');
+  expect(await page.locator('#records tbody tr td:nth-child(3)').allTextContents()).toEqual(['ui-51', 'ui-52', 'ui-53', 'ui-54', 'ui-55', 'ui-order']);
+  expect(await page.locator('#next-page').isHidden()).toBe(true);
+
+  await page.fill('input[name=recordType]', 'salesOrder');
+  await page.press('input[name=recordType]', 'Enter');
+  await textBecomes('#page-range', 'Records 1–1');
+  await page.click('#records tbody tr button');
+  await page.locator('#record pre', { hasText: '"memo": "rush"' }).waitFor();
+  expect(await page.locator('#record h2').textContent()).toMatch(/^salesOrder \d+ · externalId ui-order$/);
+  expect(new URL(page.url()).searchParams.get('record')).toMatch(/^\d+$/);
+
+  // A write shows at the next refresh: the record's name and last-modified time change in place.
+  await page.fill('input[name=recordType]', '');
+  await page.press('input[name=recordType]', 'Enter');
+  await textBecomes('#records tbody tr:first-child td:nth-child(4)', 'Company 1');
+  const before = await page.locator('#records tbody tr:first-child td:nth-child(6)').textContent();
+  await advance(3600);
+  expect((await add('update', company(1, 'Renamed'))).writeResponse.status['@isSuccess']).toBe('true');
+  await textBecomes('#records tbody tr:first-child td:nth-child(4)', 'Renamed');
+  expect(await page.locator('#records tbody tr:first-child td:nth-child(6)').textContent()).not.toBe(before);
+  await screenshot('records');
+
+  // The other account's record is its own.
+  await page.selectOption('select[name=account]', 'UI_RECORDS_OTHER');
+  await textBecomes('#page-range', 'Records 1–1');
+  expect(await page.locator('#records tbody tr td:nth-child(4)').allTextContents()).toEqual(['Not mine']);
 });

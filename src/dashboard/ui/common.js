@@ -25,6 +25,7 @@ const UI_ROOT = new URL('./', import.meta.url).pathname;
 function renderChrome() {
   document.querySelector('header.top').innerHTML = `
     <p class="brand"><a href="${UI_ROOT}">async-status-emulator</a></p>
+    <nav aria-label="Pages"><p class="pages"><a href="${UI_ROOT}">Jobs</a><a href="${UI_ROOT}records">Records</a></p></nav>
     <div id="clock" class="clock">
       <span data-clock-now></span>
       <span data-clock-advance hidden>Advance
@@ -32,6 +33,8 @@ function renderChrome() {
       </span>
     </div>
     <p id="live" class="live" role="status" aria-live="polite"></p>`;
+  const current = location.pathname.startsWith(`${UI_ROOT}records`) ? 1 : 0;
+  document.querySelectorAll('.pages a')[current].setAttribute('aria-current', 'page');
   document.getElementById('sign-in').innerHTML = `
     <h1>Admin token</h1>
     <p>The dashboard reads the admin API. Give the admin token the service printed at startup
