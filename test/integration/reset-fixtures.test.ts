@@ -293,6 +293,9 @@ describe('POST /admin/fixtures', () => {
     const answer = await getAsyncResult(t.url, read, 1, V, 'TSTDRV4444444');
     expect(answer.text).toContain('Json Co');
     expect(answer.text).toContain('externalId="J-1"');
+    // And at once by get, with the dates the load gave it.
+    const got = await postSoap(t.url, V, request('get', ref('type="customer" externalId="J-1"'), { account: 'TSTDRV4444444' }));
+    expect(got.body.getResponse.readResponse.record).toMatchObject({ '@internalId': '7001', companyName: 'Json Co', dateCreated: expect.stringMatching(/^\d{4}-/) });
   });
 
   it('loads YAML sent as application/yaml', async () => {
