@@ -1,25 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { AdminClient, CliError, EXIT, targetOf } from './admin-client';
+import { parseArgs } from 'node:util';
+import { CliError, EXIT } from './admin-client';
+import { client, CONNECTION, connectionOptions, jsonOption, printJson, type Command, type Flags, type Io } from './command';
+import { RECORDS_COMMANDS } from './records-commands';
 import { clean, duration, isEnded, jobReport, outcomeLine, progressLine, table, type JobView } from './render';
 import { fetchWsdlTree, NETSUITE_HOST } from './wsdl-fetch';
 
 /**
  * `async-status-emulator [command]`: runs the service (serve, worker, migrate; no command is serve), talks to a
- * running one through its admin API (jobs, accounts, clock), or fetches NetSuite's WSDL (wsdl
+ * running one through its admin API (jobs, records, accounts, clock), or fetches NetSuite's WSDL (wsdl
  * fetch). Every command has --help; those that print data have --json. Exit status: 0 done,
  * 1 failed (or the job watched ended badly), 2 wrong command line, 3 service (or NetSuite's host)
  * unreachable or admin token refused.
  */
-
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-  /** True when stdout is a terminal: `jobs watch` then redraws one line. */
-  tty: boolean;
-  env: NodeJS.ProcessEnv;
-}
 
 const processIo: Io = {
   out: (text) => process.stdout.write(text),
@@ -27,11 +21,6 @@ const processIo: Io = {
   tty: Boolean(process.stdout.isTTY),
   env: process.env,
 };
-
-const CONNECTION = `
-Connection (jobs, accounts, clock):
-  --url <url>      the service (default: EMULATOR_URL, else http://127.0.0.1:$PORT, port 8080)
-  --token <token>  the admin token (default: ADMIN_TOKEN; the service prints it at startup)`;
 
 const TOP_HELP = `Usage: async-status-emulator [command] [options]
 
@@ -45,6 +34,8 @@ Talk to a running emulator (its admin API):
   jobs show <id>             one job: progress, step tree, first failures
   jobs watch <id>            a live progress bar until the job ends (exit 0 finished, 1 otherwise)
   jobs create <file|->       script a job from a scenario JSON file (see docs/scripted-jobs.md)
+  records list               an account's records (add, upsert, asyncAddList's jobs, fixtures), a page at a time
+  records show <internalId>  one record: ids, type, dates and its fields
   accounts list              accounts and their limits
   accounts create <id>       a new account
   accounts token <id>        issue a token (and an integration unless --consumer-key names one)
@@ -57,21 +48,6 @@ NetSuite's own files:
 Every command takes --help. Configuration of serve/worker/migrate is by environment (docs/configuration.md).
 Exit status: 0 done, 1 failed, 2 wrong command line, 3 service or host unreachable, or token refused.
 `;
-
-interface Command {
-  help: string;
-  options?: ParseArgsConfig['options'];
-  /** Positional arguments: their names, in order; a trailing '?' marks an optional one. */
-  args: string[];
-  run(args: string[], flags: Record<string, string | boolean | undefined>, io: Io): Promise<number>;
-}
-
-const connectionOptions = { url: { type: 'string' }, token: { type: 'string' } } as const;
-const jsonOption = { json: { type: 'boolean' } } as const;
-
-const client = (flags: Record<string, unknown>, io: Io) => new AdminClient(targetOf({ url: flags.url as string | undefined, token: flags.token as string | undefined }, io.env));
-
-const printJson = (io: Io, value: unknown) => io.out(`${JSON.stringify(value, null, 2)}\n`);
 
 function serviceCommand(mode: 'serve' | 'worker' | 'migrate', help: string): Command {
   return {
@@ -217,6 +193,8 @@ ${CONNECTION}
       return EXIT.ok;
     },
   },
+
+  ...RECORDS_COMMANDS,
 
   'accounts list': {
     help: `Usage: async-status-emulator accounts list [--json]
@@ -412,7 +390,7 @@ export async function runCommand(given: string[], io: Io = processIo): Promise<n
     if (parsed.positionals.length < needed || parsed.positionals.length > command.args.length) {
       throw new CliError(`${name} takes ${command.args.map((arg) => `<${arg.replace('?', '')}>`).join(' ') || 'no arguments'}`, EXIT.usage);
     }
-    return await command.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>, io);
+    return await command.run(parsed.positionals, parsed.values as Flags, io);
   } catch (error) {
     if (error instanceof CliError) {
       io.err(`${error.message}${error.exitCode === EXIT.usage ? `\nRun async-status-emulator ${name} --help.` : ''}\n`);

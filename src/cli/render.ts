@@ -1,4 +1,4 @@
-/** Text the CLI prints: tables, progress bars, durations and step trees. No colour codes. */
+/** Text the CLI prints: tables, progress bars, durations, step trees and records. No colour codes. */
 
 /** A job as the admin API shows it (GET /admin/jobs/:id); only what the CLI prints. */
 export interface JobView {
@@ -130,6 +130,54 @@ export function jobReport(job: JobView): string {
   if (job.failures && job.failures.length > 0) {
     lines.push(`  failures${job.failures.length < job.failedItems ? ` (first ${job.failures.length} of ${job.failedItems})` : ''}`);
     for (const failure of job.failures) lines.push(`    item ${failure.position}  ${clean(failure.code)}  ${clean(failure.message)}`.trimEnd());
+  }
+  return lines.join('\n');
+}
+
+/** A record as the admin API shows it (GET /admin/records/:internalId). */
+export interface RecordView {
+  recordType: string;
+  internalId: string;
+  externalId: string | null;
+  createdAt?: string;
+  updatedAt?: string;
+  fields: Record<string, unknown>;
+}
+
+/** The fields that name a record, by type: a customer's companyName, a sales order's tranId, … */
+const NAME_FIELDS = ['companyName', 'entityId', 'tranId', 'itemId', 'title', 'name'];
+const NAME_WIDTH = 40;
+
+/** What the record is called, from the first naming field it has; '-' when none. */
+export function recordName(record: RecordView): string {
+  for (const field of NAME_FIELDS) {
+    const value = record.fields[field];
+    if (typeof value === 'string' || typeof value === 'number') {
+      const name = clean(String(value));
+      return name.length > NAME_WIDTH ? `${name.slice(0, NAME_WIDTH - 1)}…` : name;
+    }
+  }
+  return '-';
+}
+
+/** `records show`: ids, type and dates, then its plain fields aligned, then each nested one as indented JSON under its name. */
+export function recordReport(record: RecordView): string {
+  const lines = [
+    `${clean(record.recordType)} ${record.internalId}`,
+    `  externalId  ${record.externalId === null ? '-' : clean(record.externalId)}`,
+    `  created     ${record.createdAt ?? '-'}`,
+    `  modified    ${record.updatedAt ?? '-'}`,
+  ];
+  const fields = Object.entries(record.fields);
+  if (fields.length === 0) return [...lines, '  fields      none'].join('\n');
+  const isNested = (value: unknown) => value !== null && typeof value === 'object';
+  const plain = fields.filter(([, value]) => !isNested(value));
+  const width = Math.max(0, ...plain.map(([name]) => clean(name).length));
+  lines.push('  fields');
+  for (const [name, value] of plain) lines.push(`    ${clean(name).padEnd(width)}  ${clean(String(value))}`);
+  for (const [name, value] of fields.filter(([, value]) => isNested(value))) {
+    lines.push(`    ${clean(name)}`);
+    for (const line of JSON.stringify(value, null, 2).split('\n')) lines.push(`      ${clean(line)}`);
   }
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FaceClient } from '../helpers/json-faces';
 import { signTokenPassport, tokenPassportXml } from '../helpers/credentials';
+import { asList, customer, request, V } from '../helpers/record-requests';
 import { createJob, startTestService, TEST_ADMIN_TOKEN, type TestService } from '../helpers/service';
 import { envelope, postSoap, statusOf } from '../helpers/soap';
 
@@ -68,6 +69,8 @@ describe('help and usage', () => {
       'jobs show',
       'jobs watch',
       'jobs create',
+      'records list',
+      'records show',
       'accounts list',
       'accounts create',
       'accounts token',
@@ -102,6 +105,8 @@ describe('help and usage', () => {
     'jobs show',
     'jobs watch',
     'jobs create',
+    'records list',
+    'records show',
     'accounts list',
     'accounts create',
     'accounts token',
@@ -247,9 +252,15 @@ describe('jobs', () => {
   it('exits 0 for a finished job, and prints JSON lines with --json', async () => {
     const jobId = await createJob(t.url, { operation: 'asyncUpdateList', items: 2, ratePerSecond: 1 });
     const watching = cli(['jobs', 'watch', jobId, '--interval', '0.05', '--json'], env);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    let output = '';
+    watching.child.stdout!.on('data', (chunk) => (output += chunk));
+    // The clock moves only once the watcher has printed the state before: a fixed wait lost that race on a busy machine.
+    const printed = async (lines: number) => {
+      for (let i = 0; i < 400 && output.split('\n').length <= lines; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    };
+    await printed(1);
     await advance(1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await printed(2);
     await advance(1);
     const run = await watching;
     expect(run.code).toBe(0);
@@ -259,6 +270,159 @@ describe('jobs', () => {
       .map((line) => JSON.parse(line));
     expect(records[0]).toMatchObject({ id: jobId, status: 'pending', processedItems: 0, totalItems: 2 });
     expect(records.at(-1)).toMatchObject({ id: jobId, status: 'finished', percentCompleted: 100, estRemainingDuration: 0, processedItems: 2 });
+  });
+});
+
+describe('records', () => {
+  const ACCOUNT = 'CLIREC1';
+  const OTHER = 'CLIREC2';
+  /** internalIds by externalId, as SOAP answered them. */
+  const ids: Record<string, string> = {};
+
+  async function write(operation: string, inner: string, account: string) {
+    const answer = await postSoap(t.url, V, request(operation, inner, { account }));
+    expect(answer.status).toBe(200);
+    const body = answer.body[`${operation}Response`];
+    for (const response of asList(body.writeResponseList?.writeResponse ?? body.writeResponse)) {
+      expect(response.status['@isSuccess']).toBe('true');
+      ids[response.baseRef['@externalId']] = response.baseRef['@internalId'];
+    }
+  }
+  const company = (externalId: string, name: string) => customer(`externalId="${externalId}"`, `<listRel:companyName>${name}</listRel:companyName>`);
+  const rowOf = (output: string, internalId: string) => output.split('\n').find((line) => line.startsWith(`${internalId} `));
+
+  beforeAll(async () => {
+    await write('addList', company('cli-c1', 'Acme Rockets') + company('cli-c2', 'Blue Widgets') + company('cli-c3', 'Coyote Supply'), ACCOUNT);
+    await write(
+      'add',
+      '<msg:record xsi:type="tranSales:SalesOrder" externalId="cli-so1"><tranSales:tranId>SO-77</tranSales:tranId>' +
+        '<tranSales:entity internalId="1001" type="customer"><core:name>Acme</core:name></tranSales:entity>' +
+        '<tranSales:itemList><tranSales:item><tranSales:item internalId="55"/><tranSales:quantity>2</tranSales:quantity></tranSales:item></tranSales:itemList></msg:record>',
+      ACCOUNT,
+    );
+    await write('upsert', company('cli-c4', 'Dune Freight'), ACCOUNT);
+    await write('add', company('cli-other', 'Elsewhere Inc'), OTHER);
+  });
+
+  it("lists an account's records in internalId order, with type, externalId, name and last modified", async () => {
+    const listed = await cli(['records', 'list', '--account', ACCOUNT], env);
+    expect(listed.code).toBe(0);
+    const lines = listed.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^INTERNALID\s+TYPE\s+EXTERNALID\s+NAME\s+LASTMODIFIED$/);
+    expect(lines).toHaveLength(6);
+    expect(rowOf(listed.stdout, ids['cli-c1'])).toMatch(/^\d+\s+customer\s+cli-c1\s+Acme Rockets\s+\d{4}-\d\d-\d\dT[\d:.]+Z$/);
+    expect(rowOf(listed.stdout, ids['cli-so1'])).toMatch(/\s+salesOrder\s+cli-so1\s+SO-77\s+/);
+    expect(rowOf(listed.stdout, ids['cli-c4'])).toMatch(/\s+customer\s+cli-c4\s+Dune Freight\s+/);
+    const order = lines.slice(1).map((line) => line.split(/\s+/)[0]);
+    expect(order).toEqual(['cli-c1', 'cli-c2', 'cli-c3', 'cli-so1', 'cli-c4'].map((externalId) => ids[externalId]));
+    expect(listed.stdout).not.toContain('More:');
+
+    const json = await cli(['records', 'list', '--account', ACCOUNT, '--json'], env);
+    const page = JSON.parse(json.stdout);
+    expect(page).toMatchObject({ account: ACCOUNT, next: null });
+    expect(page.records.map((record: { internalId: string }) => record.internalId)).toEqual(order);
+    expect(page.records[0]).toEqual({
+      recordType: 'customer',
+      internalId: ids['cli-c1'],
+      externalId: 'cli-c1',
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+      fields: expect.objectContaining({ companyName: 'Acme Rockets' }),
+    });
+  });
+
+  it('pages with --limit and the --after its last line gives, to the end', async () => {
+    const seen: string[] = [];
+    let args = ['records', 'list', '--account', ACCOUNT, '--limit', '2'];
+    const pages: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const page = await cli(args, env);
+      expect(page.code).toBe(0);
+      const lines = page.stdout.trim().split('\n');
+      const more = lines.at(-1)!.startsWith('More: ') ? lines.pop()! : undefined;
+      if (lines[0].startsWith('No records')) {
+        expect(lines).toEqual([`No records in account ${ACCOUNT} after ${seen.at(-1)}.`]);
+        pages.push(0);
+      } else {
+        const rows = lines.slice(1).map((line) => line.split(/\s+/)[0]);
+        seen.push(...rows);
+        pages.push(rows.length);
+      }
+      if (!more) break;
+      expect(more).toBe(`More: async-status-emulator records list --account ${ACCOUNT} --limit 2 --after ${seen.at(-1)}`);
+      args = more.replace('More: async-status-emulator ', '').split(' ');
+    }
+    // Five records, two a page: the third page is short, so it says no more.
+    expect(pages).toEqual([2, 2, 1]);
+    expect(seen).toEqual(['cli-c1', 'cli-c2', 'cli-c3', 'cli-so1', 'cli-c4'].map((externalId) => ids[externalId]));
+  });
+
+  it("filters by --type, and keeps each account's records to itself", async () => {
+    const orders = await cli(['records', 'list', '--account', ACCOUNT, '--type', 'salesOrder'], env);
+    expect(orders.code).toBe(0);
+    expect(orders.stdout.trim().split('\n')).toHaveLength(2);
+    expect(rowOf(orders.stdout, ids['cli-so1'])).toContain('SO-77');
+    const customers = JSON.parse((await cli(['records', 'list', '--account', ACCOUNT, '--type', 'customer', '--json'], env)).stdout);
+    expect(customers.records.map((record: { externalId: string }) => record.externalId)).toEqual(['cli-c1', 'cli-c2', 'cli-c3', 'cli-c4']);
+    const none = await cli(['records', 'list', '--account', ACCOUNT, '--type', 'invoice'], env);
+    expect(none.stdout).toBe(`No invoice records in account ${ACCOUNT}.\n`);
+
+    const other = await cli(['records', 'list', '--account', OTHER], env);
+    expect(other.stdout.trim().split('\n')).toHaveLength(2);
+    expect(rowOf(other.stdout, ids['cli-other'])).toMatch(/customer\s+cli-other\s+Elsewhere Inc/);
+    expect((await cli(['records', 'list', '--account', ACCOUNT], env)).stdout).not.toContain('cli-other');
+    // internalIds are counted per account: the same number names another record in each.
+    expect(ids['cli-other']).toBe(ids['cli-c1']);
+    expect((await cli(['records', 'show', ids['cli-other'], '--account', OTHER], env)).stdout).toMatch(/^ {4}companyName {2}Elsewhere Inc$/m);
+    expect((await cli(['records', 'show', ids['cli-other'], '--account', ACCOUNT], env)).stdout).toMatch(/^ {4}companyName {2}Acme Rockets$/m);
+    const crossed = await cli(['records', 'show', ids['cli-c4'], '--account', OTHER], env);
+    expect(crossed.code).toBe(1);
+    expect(crossed.stderr).toBe(`Account ${OTHER} has no record ${ids['cli-c4']}.\n`);
+  });
+
+  it('shows one record with its dates and fields, nested ones as indented JSON', async () => {
+    const shown = await cli(['records', 'show', ids['cli-so1'], '--account', ACCOUNT], env);
+    expect(shown.code).toBe(0);
+    const lines = shown.stdout.split('\n');
+    expect(lines[0]).toBe(`salesOrder ${ids['cli-so1']}`);
+    expect(shown.stdout).toMatch(/^ {2}externalId {2}cli-so1$/m);
+    expect(shown.stdout).toMatch(/^ {2}created {5}\d{4}-\d\d-\d\dT[\d:.]+Z$/m);
+    expect(shown.stdout).toMatch(/^ {2}modified {4}\d{4}-\d\d-\d\dT[\d:.]+Z$/m);
+    // Plain fields first, aligned; then each nested one (a reference, a sublist) as indented JSON.
+    expect(lines.slice(4, 7)).toEqual(['  fields', '    tranId  SO-77', '    entity']);
+    const entity = lines.slice(7, 12);
+    expect(entity[0]).toBe('      {');
+    expect(
+      entity
+        .slice(1, 4)
+        .map((line) => line.replace(/,$/, ''))
+        .sort(),
+    ).toEqual(['        "@internalId": "1001"', '        "@type": "customer"', '        "name": "Acme"'].sort());
+    expect(entity[4]).toBe('      }');
+    expect(lines.slice(12, 15)).toEqual(['    itemList', '      {', '        "item": [']);
+
+    const json = await cli(['records', 'show', ids['cli-so1'], '--account', ACCOUNT, '--json'], env);
+    const answer = await fetch(`${t.url}/admin/records/${ids['cli-so1']}?account=${ACCOUNT}`, { headers: { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    expect(JSON.parse(json.stdout)).toEqual(await answer.json());
+
+    const missing = await cli(['records', 'show', '999999999', '--account', ACCOUNT], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe(`Account ${ACCOUNT} has no record 999999999.\n`);
+  });
+
+  it.each([
+    [['records', 'list', '--limit', '0'], '--limit must be a whole number from 1 to 1000 (got "0")'],
+    [['records', 'list', '--limit', 'ten'], '--limit must be a whole number from 1 to 1000'],
+    [['records', 'list', '--after', 'x1'], '--after must be an internalId, in digits (got "x1")'],
+    [['records', 'list', '--type', 'Sales-Order'], '--type must be a record type such as customer'],
+    [['records', 'list', '--colour'], "Unknown option '--colour'"],
+    [['records', 'show'], 'records show takes <internalId>'],
+    [['records', 'show', 'abc'], '<internalId> must be digits'],
+    [['records'], 'needs a subcommand: list, show'],
+  ])('refuses %j with exit 2', async (args, message) => {
+    const run = await cli(args, env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
   });
 });
 
