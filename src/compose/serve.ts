@@ -115,7 +115,7 @@ export async function serve(core: Core, options: Pick<ServeOptions, 'worker'> = 
   const operations = {
     ...createOperations(core.jobs, searchService(core, config), core.savedSearchStore, new ResultWriter(core.catalogs), core.catalogs),
     ...createRecordCallOperations(
-      new RecordCalls(new PgRecordTransactions(db, new PgRecordReads(core.database)), clock, core.catalogs, new PgDeletedRecords(db)),
+      new RecordCalls(new PgRecordTransactions(db, new PgRecordReads(core.database.requestPath)), clock, core.catalogs, new PgDeletedRecords(db)),
       new ResultWriter(core.catalogs),
       core.catalogs,
     ),

@@ -1,28 +1,24 @@
 import type { RecordRefInput, StoredRecord } from '../records/record';
 import type { RecordStore } from '../records/record-store';
-import { hotQuery, type StatementTarget } from './hot-query';
-import { toRecord, type RecordRow } from './pg-record-store';
-
-const BY_INTERNAL_ID = 'select * from records where account = $1 and record_type = $2 and internal_id = $3';
-const BY_EXTERNAL_ID = 'select * from records where account = $1 and record_type = $2 and external_id = $3';
+import type { RequestPathBatch } from './request-path-batch';
 
 /**
- * The record store for calls that only read (get, getList, initialize): a look-up is one named
- * statement on the hot pool, as a status poll's is, not a knex query. Writing through it is a bug.
+ * The record store for calls that only read (get, getList, initialize): a look-up goes in the
+ * request path's batch, in the same statement as the request's nonce (and whatever else arrived
+ * in the same turn), as a status poll's job does. Writing through it is a bug.
  */
 export class PgRecordReads implements RecordStore {
-  constructor(private readonly db: StatementTarget) {}
+  constructor(private readonly requestPath: RequestPathBatch) {}
 
   /** By internalId when given (digits only), else by externalId; the type must match. Zero rows: undefined. */
   async find(account: string, ref: RecordRefInput): Promise<StoredRecord | undefined> {
-    let rows: RecordRow[];
+    const recordType = ref.recordType ?? '';
     if (ref.internalId) {
       if (!/^\d{1,18}$/.test(ref.internalId)) return undefined;
-      rows = await hotQuery<RecordRow>(this.db, 'record_by_internal_id', BY_INTERNAL_ID, [account, ref.recordType ?? '', ref.internalId]);
-    } else if (ref.externalId) {
-      rows = await hotQuery<RecordRow>(this.db, 'record_by_external_id', BY_EXTERNAL_ID, [account, ref.recordType ?? '', ref.externalId]);
-    } else return undefined;
-    return rows[0] ? toRecord(rows[0]) : undefined;
+      return this.requestPath.record({ account, recordType, internalId: ref.internalId, externalId: null });
+    }
+    if (ref.externalId) return this.requestPath.record({ account, recordType, internalId: null, externalId: ref.externalId });
+    return undefined;
   }
 
   insert(): Promise<StoredRecord | undefined> {

@@ -33,9 +33,8 @@ export class PgRecordTransactions implements RecordTransactions {
     });
   }
 
-  async reading<I, T>(items: I[], work: (store: RecordStore, item: I) => Promise<T>): Promise<T[]> {
-    const values: T[] = [];
-    for (const item of items) values.push(await work(this.reads, item));
-    return values;
+  /** Every item's look-up at once: a getList's thousand references go in a few statements, not a thousand. */
+  reading<I, T>(items: I[], work: (store: RecordStore, item: I) => Promise<T>): Promise<T[]> {
+    return Promise.all(items.map((item) => work(this.reads, item)));
   }
 }

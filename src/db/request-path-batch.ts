@@ -2,13 +2,15 @@ import type { Job } from '../jobs/job';
 import type { JobProgress, QueueAhead } from '../jobs/job-store';
 import { Batcher } from '../lib/batcher';
 import { hotQuery, type StatementTarget } from './hot-query';
+import type { StoredRecord } from '../records/record';
 import { ITEMS_AHEAD, RECENT_RATE, RUNNABLE } from './job-conditions';
+import { RECORD_ANSWERS, recordAnswers, recordValues, type RecordQuestion } from './request-path-records';
 
 /**
- * The statements a signed poll makes, shared by every request that arrives while the database
+ * The statements a signed poll or get makes, shared by every request that arrives while the database
  * is busy: its tokenPassport's nonce is recorded (the account store's useNonce) and its job's
- * status read (the job store's findJobProgress). One Batcher takes both kinds, and a batch that
- * holds both goes as one statement: a round trip, a socket write that wakes a Postgres backend,
+ * status read (the job store's findJobProgress) or its records looked up (PgRecordReads). One Batcher takes every kind, and a batch that
+ * holds several goes as one statement: a round trip, a socket write that wakes a Postgres backend,
  * and Postgres's per-statement work, instead of two of each. Unsigned polls and lone nonces get
  * the statement for their kind alone. Each database (Database, or one within a transaction) has its
  * own (Database.requestPath).
@@ -31,7 +33,11 @@ export interface StatusQuestion {
 
 export type StatusAnswer = { job: JobProgress; queue: QueueAhead; polled: boolean } | undefined;
 
-type Question = { nonce: NonceUse; status?: undefined } | { status: StatusQuestion; nonce?: undefined };
+type Question =
+  | { nonce: NonceUse; status?: undefined; record?: undefined }
+  | { status: StatusQuestion; nonce?: undefined; record?: undefined }
+  | { record: RecordQuestion; nonce?: undefined; status?: undefined };
+type Answer = boolean | StatusAnswer | StoredRecord | undefined;
 
 /** How often, at most, expired nonces are swept (ms). */
 const NONCE_SWEEP_MS = 60_000;
@@ -80,9 +86,44 @@ const USE_NONCES = (first: number) => `insert into token_nonces (token_id, nonce
        on conflict (token_id, nonce) do update set expires_at = excluded.expires_at where token_nonces.expires_at < $${first + 3}
        returning token_id, nonce`;
 const USED = `(select json_agg(json_build_array(token_id, nonce)) from used)`;
-const STATUS_SQL = `select (${STATUS_ANSWERS(1)}) as answers`;
-const NONCES_SQL = `with used as (${USE_NONCES(1)}) select ${USED} as used`;
-const BOTH_SQL = `with used as (${USE_NONCES(1)}) select (${STATUS_ANSWERS(5)}) as answers, ${USED} as used`;
+
+/** What a batch asks, by kind: its statement has a part for each kind present. */
+interface Kinds {
+  nonces: boolean;
+  statuses: boolean;
+  records: boolean;
+}
+
+/**
+ * The statement of a batch that asks `kinds`, named by them: the nonces taken (4 parameters), the
+ * jobs' answers (3) and the records (4), in that order. A Postgres connection prepares each of
+ * the seven once.
+ */
+function batchStatement(kinds: Kinds): { name: string; text: string } {
+  const columns: string[] = [];
+  let next = 1;
+  if (kinds.nonces) {
+    columns.push(`${USED} as used`);
+    next += 4;
+  }
+  if (kinds.statuses) {
+    columns.push(`(${STATUS_ANSWERS(next)}) as answers`);
+    next += 3;
+  }
+  if (kinds.records) columns.push(`(${RECORD_ANSWERS(next)}) as records`);
+  const name = `request_path_${kinds.nonces ? 'n' : ''}${kinds.statuses ? 's' : ''}${kinds.records ? 'r' : ''}`;
+  return { name, text: `${kinds.nonces ? `with used as (${USE_NONCES(1)}) ` : ''}select ${columns.join(', ')}` };
+}
+const STATEMENTS = new Map<string, { name: string; text: string }>();
+function statementFor(kinds: Kinds): { name: string; text: string } {
+  const key = `${Number(kinds.nonces)}${Number(kinds.statuses)}${Number(kinds.records)}`;
+  let statement = STATEMENTS.get(key);
+  if (!statement) {
+    statement = batchStatement(kinds);
+    STATEMENTS.set(key, statement);
+  }
+  return statement;
+}
 
 /** A row of STATUS_ANSWERS's array, in its order. */
 type StatusRow = [
@@ -112,7 +153,7 @@ const msArray = (times: Date[]): string => `{${times.map((time) => time.getTime(
 const fromJson = <T>(value: T[] | string | null | undefined): T[] => (typeof value === 'string' ? (JSON.parse(value) as T[]) : (value ?? []));
 
 export class RequestPathBatch {
-  private readonly batches = new Batcher<Question, boolean | StatusAnswer>((questions) => this.run(questions));
+  private readonly batches = new Batcher<Question, Answer>((questions) => this.run(questions));
   private readonly takes = new Batcher<StatusQuestion, StatusAnswer>((questions) => this.take(questions));
   private lastNonceSweep = 0;
 
@@ -133,11 +174,18 @@ export class RequestPathBatch {
     return this.batches.load({ status: question }) as Promise<StatusAnswer>;
   }
 
-  private async run(questions: Question[]): Promise<Array<boolean | StatusAnswer>> {
+  /** A record by internalId or externalId (get, getList, initialize's source); undefined when the account has none such. */
+  record(question: RecordQuestion): Promise<StoredRecord | undefined> {
+    return this.batches.load({ record: question }) as Promise<StoredRecord | undefined>;
+  }
+
+  private async run(questions: Question[]): Promise<Answer[]> {
     const statuses: StatusQuestion[] = [];
     const uses: NonceUse[] = [];
+    const records: RecordQuestion[] = [];
     for (const question of questions) {
       if (question.status) statuses.push(question.status);
+      else if (question.record) records.push(question.record);
       else uses.push(question.nonce);
     }
     // Within one batch, the first request with a token's nonce has it.
@@ -152,17 +200,17 @@ export class RequestPathBatch {
 
     const statusValues = [statuses.map((q) => q.id), statuses.map((q) => q.account), msArray(statuses.map((q) => q.now))];
     const nonceValues = [distinct.map((use) => use.tokenId), distinct.map((use) => use.nonce), msArray(distinct.map((use) => use.expiresAt)), now];
-    type Found = { answers?: StatusRow[] | string | null; used?: Array<[string, string]> | string | null };
-    const [found] =
-      uses.length === 0
-        ? await hotQuery<Found>(this.db, 'job_status', STATUS_SQL, statusValues)
-        : statuses.length === 0
-          ? await hotQuery<Found>(this.db, 'use_nonces', NONCES_SQL, nonceValues)
-          : await hotQuery<Found>(this.db, 'status_and_nonces', BOTH_SQL, [...nonceValues, ...statusValues]);
+    type Found = { answers?: StatusRow[] | string | null; used?: Array<[string, string]> | string | null; records?: Parameters<typeof recordAnswers>[0] | string | null };
+    const kinds = { nonces: uses.length > 0, statuses: statuses.length > 0, records: records.length > 0 };
+    const { name, text } = statementFor(kinds);
+    const values = [...(kinds.nonces ? nonceValues : []), ...(kinds.statuses ? statusValues : []), ...(kinds.records ? recordValues(records) : [])];
+    const [found] = await hotQuery<Found>(this.db, name, text, values);
     const answers = statusAnswers(found.answers, statuses.length);
+    const recordsFound = recordAnswers(fromJson(found.records), records);
     const accepted = new Set(fromJson(found.used).map(([tokenId, nonce]) => first.get(`${tokenId}\u0000${nonce}`)));
     let nextStatus = 0;
-    return questions.map((question) => (question.status ? answers[nextStatus++] : accepted.has(question.nonce)));
+    let nextRecord = 0;
+    return questions.map((question) => (question.status ? answers[nextStatus++] : question.record ? recordsFound[nextRecord++] : accepted.has(question.nonce)));
   }
 
   /** Polls under a minimum poll interval, taken (or not) in one statement. */

@@ -42,7 +42,7 @@ export type TransactionOutcome<T> = { kind: 'done'; value: T } | { kind: 'confli
 export interface RecordTransactions {
   /** Writes of one account's records: one writer of the account at a time, a worker's step included. */
   each<I, T>(account: string, items: I[], work: (store: RecordStore, item: I) => Promise<T>): Promise<Array<TransactionOutcome<T>>>;
-  /** Work that only reads (get, initialize): no transaction, one statement an item. */
+  /** Work that only reads (get, initialize): no transaction, every item looked up at once. */
   reading<I, T>(items: I[], work: (store: RecordStore, item: I) => Promise<T>): Promise<T[]>;
 }
 

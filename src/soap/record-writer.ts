@@ -44,6 +44,9 @@ export class RecordWriter {
   private readonly tags = new Map<ElementDecl, ElementTags>();
   // Keyed by the schemas' own namespace templates only, so what clients send cannot grow it.
   private readonly namespaces = new Map<string, VersionNamespace>();
+  // Each declared field's place, by name, per list of declarations the schema set keeps.
+  private readonly positions = new WeakMap<readonly ElementDecl[], Map<string, number>>();
+  private readonly bodyFields = new WeakMap<readonly ElementDecl[], readonly ElementDecl[]>();
 
   constructor(
     private readonly catalog: RecordCatalog,
@@ -61,9 +64,18 @@ export class RecordWriter {
       return this.untypedRecordXml(element, item, unsaved, untyped, names);
     }
     const ids = unsaved ? '' : attribute('internalId', item.internalId) + attribute('externalId', item.externalId);
-    const fields = this.fieldsXml(bodyFieldsOnly ? schema.fields.filter((field) => !isSublist(field)) : schema.fields, item.record ?? {}, names);
+    const fields = this.fieldsXml(bodyFieldsOnly ? this.bodyFieldsOf(schema.fields) : schema.fields, item.record ?? {}, names);
     const type = `${names.prefix(schema.namespaceTemplate)}:${schema.typeName}`;
     return `<${element}${names.declarations()} xsi:type="${type}"${ids}>${fields}</${element}>`;
+  }
+
+  private bodyFieldsOf(fields: readonly ElementDecl[]): readonly ElementDecl[] {
+    let body = this.bodyFields.get(fields);
+    if (!body) {
+      body = fields.filter((field) => !isSublist(field));
+      this.bodyFields.set(fields, body);
+    }
+    return body;
   }
 
   /** A namespace template of the schemas in this version, and NetSuite's prefix for it. */
@@ -113,15 +125,38 @@ export class RecordWriter {
     return inner ? `<${tag}${head}>${inner}</${tag}>` : `<${tag}${head}/>`;
   }
 
+  /**
+   * The values' elements in the order `declared` gives them. A record sets few of its type's
+   * fields (a Customer declares some 200): those are looked up by name and put in schema order,
+   * rather than every declared field looked for among them.
+   */
   private fieldsXml(declared: readonly ElementDecl[], values: Record<string, FieldData>, names: NamespacePrefixes): string {
     let out = '';
-    for (const field of declared) {
+    for (const field of this.presentFields(declared, values)) {
       const value = values[field.name];
       if (value === undefined) continue;
       if (Array.isArray(value)) for (const one of value) out += this.elementXml(field, one, names);
       else out += this.elementXml(field, value, names);
     }
     return out;
+  }
+
+  private presentFields(declared: readonly ElementDecl[], values: Record<string, FieldData>): readonly ElementDecl[] {
+    const keys = Object.keys(values);
+    if (keys.length * 4 >= declared.length) return declared;
+    let positions = this.positions.get(declared);
+    if (!positions) {
+      positions = new Map(declared.map((field, index) => [field.name, index]));
+      this.positions.set(declared, positions);
+    }
+    // A name declared twice (a base's and its extension's) is written from the declarations themselves.
+    if (positions.size !== declared.length) return declared;
+    const present: number[] = [];
+    for (const key of keys) {
+      const index = positions.get(key);
+      if (index !== undefined) present.push(index);
+    }
+    return present.sort((a, b) => a - b).map((index) => declared[index]);
   }
 
   private elementXml(field: ElementDecl, value: FieldData, names: NamespacePrefixes): string {
