@@ -116,6 +116,8 @@ const PLATFORM = /^urn:[a-z.]+_[^.]+\.platform\.webservices\.netsuite\.com$/;
 export class RecordCatalog implements RecordSchemas {
   readonly schemas: SchemaSet;
   private readonly byType = new Map<string, RecordSchema>();
+  // Asked on every read of a record (get, getList): worked out once a type.
+  private readonly names = new Map<string, readonly string[]>();
   private readonly searchBasics = new Map<string, Map<string, SearchField>>();
   /** platformCoreTyp:SearchDate, the predefined dates a date criterion may name. */
   readonly searchDates: string[];
@@ -244,8 +246,15 @@ export class RecordCatalog implements RecordSchemas {
     return [...this.recordTypeNames];
   }
 
-  fieldNames(recordType: string): string[] | undefined {
-    return this.byType.get(recordType)?.fields.map((field) => field.name);
+  fieldNames(recordType: string): readonly string[] | undefined {
+    let names = this.names.get(recordType);
+    if (!names) {
+      const schema = this.byType.get(recordType);
+      if (!schema) return undefined;
+      names = Object.freeze(schema.fields.map((field) => field.name));
+      this.names.set(recordType, names);
+    }
+    return names;
   }
 
   /** Every search type (extending platformCore:SearchRecord), basic ones first, each in schema order. */

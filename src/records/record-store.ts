@@ -28,7 +28,7 @@ export interface RecordStore {
 
 /** Field names of a record type that can be returned whole; undefined for other types. */
 export interface RecordSchemas {
-  fieldNames(recordType: string): string[] | undefined;
+  fieldNames(recordType: string): readonly string[] | undefined;
 }
 
 /** What a record call's transaction came to: its work's value, or a unique key another writer took meanwhile. */

@@ -16,7 +16,7 @@ export class VersionCatalogs implements RecordSchemas {
   }
 
   /** For the worker, which serves jobs of every version: the official tree's types first. */
-  fieldNames(recordType: string): string[] | undefined {
+  fieldNames(recordType: string): readonly string[] | undefined {
     return this.official?.catalog.fieldNames(recordType) ?? this.standard.fieldNames(recordType);
   }
 }

@@ -19,7 +19,7 @@ export const INITIALIZE_SOURCES: Record<string, string[]> = {
 };
 
 /** The record's own times as the fields of its type that NetSuite names so (dateCreated or createdDate, lastModifiedDate). */
-function systemDates(record: StoredRecord, typeFields: string[]): RecordFields {
+function systemDates(record: StoredRecord, typeFields: readonly string[]): RecordFields {
   const at = { created_at: record.createdAt, updated_at: record.updatedAt };
   const dates: RecordFields = {};
   for (const [field, column] of Object.entries(SYSTEM_DATE_FIELDS)) if (typeFields.includes(field) && at[column]) dates[field] = at[column].toISOString();
@@ -31,7 +31,7 @@ function systemDates(record: StoredRecord, typeFields: string[]): RecordFields {
  * (`read`), and its own times among them where its type has them (`typeFields`, its schema's
  * fields): a record of a type no schema knows is read back as it was sent.
  */
-export const success = (record: StoredRecord, read?: { typeFields: string[] | undefined }): Outcome => ({
+export const success = (record: StoredRecord, read?: { typeFields: readonly string[] | undefined }): Outcome => ({
   isSuccess: true,
   code: null,
   message: null,
