@@ -40,7 +40,8 @@ export class PgRecordStore implements RecordStore, RecordBrowser {
 
   /**
    * Takes the account's next internalId; undefined when the externalId is taken. The look-up
-   * suffices because one account's jobs run one at a time (and a unique index backs it).
+   * suffices because an account's writers (list calls, job steps) take lockAccountRecords first
+   * and run one at a time (and a unique index backs it).
    */
   async insert(account: string, record: RecordInput, now: Date): Promise<StoredRecord | undefined> {
     if (record.externalId && (await this.find(account, { recordType: record.recordType, externalId: record.externalId }))) return undefined;
