@@ -13,12 +13,12 @@ more=$(awk '/^```sh$/{inblock=1; n++; next} /^```$/{inblock=0; next} inblock{pri
 block() { printf '%s\n' "$blocks" | awk -F'\t' -v n="$1" '$1==n{print $2}'; }
 moreBlock() { printf '%s\n' "$more" | awk -F'\t' -v n="$1" '$1==n{print $2}'; }
 start=$(block 1) create=$(block 2) signing=$(block 3) poll=$(block 4) result=$(block 5) submit=$(block 6)
-define=$(moreBlock 1) saved=$(moreBlock 2) get=$(moreBlock 3)
+define=$(moreBlock 1) saved=$(moreBlock 2) get=$(moreBlock 3) update=$(moreBlock 4) delete=$(moreBlock 5) deleted=$(moreBlock 6)
 for part in "$start" "$create" "$signing" "$poll" "$result" "$submit"; do
   [ -n "$part" ] || { echo "README: could not find the six sh blocks under '## Try it'"; exit 1; }
 done
-for part in "$define" "$saved" "$get"; do
-  [ -n "$part" ] || { echo "docs/try-searches.md: could not find its three sh blocks"; exit 1; }
+for part in "$define" "$saved" "$get" "$update" "$delete" "$deleted"; do
+  [ -n "$part" ] || { echo "docs/try-searches.md: could not find its six sh blocks"; exit 1; }
 done
 if curl -s -o /dev/null localhost:8080; then echo "README example: something already answers on port 8080, which the README's commands use"; exit 1; fi
 
@@ -74,12 +74,32 @@ script="$work/try-it.sh"
   echo 'for expected in '"'"'<platformCore:status isSuccess="true"/>'"'"' '"'"'xsi:type="listRel:Customer"'"'"' '"'"'<listRel:companyName>Acme Rockets</listRel:companyName>'"'"' '"'"'<listRel:lastModifiedDate>'"'"'; do'
   echo '  printf "%s" "$answer" | grep -qF "$expected" || fail "get answered without $expected: $answer"'
   echo 'done'
+  echo 'answer=$('
+  printf '%s\n' "$update"
+  echo ')'
+  echo 'printf "%s" "$answer" | grep -qF "<platformCore:status isSuccess=\"true\"/><platformMsgs:baseRef internalId=" || fail "the update answered: $answer"'
+  # What the page says of the update: the phone set, lastModifiedDate now, not the one sent.
+  echo 'answer=$('
+  printf '%s\n' "$get"
+  echo ')'
+  echo 'printf "%s" "$answer" | grep -qF "<listRel:phone>555-0100</listRel:phone>" || fail "get after the update lacks the phone: $answer"'
+  echo 'printf "%s" "$answer" | grep -qF "2026-01-01T00:00:00" && fail "the update set lastModifiedDate from the request: $answer"'
+  echo 'answer=$('
+  printf '%s\n' "$delete"
+  echo ')'
+  echo 'printf "%s" "$answer" | grep -qF "<platformCore:status isSuccess=\"true\"/>" || fail "delete answered: $answer"'
+  echo 'answer=$('
+  printf '%s\n' "$deleted"
+  echo ')'
+  echo 'for expected in '"'"'<platformCore:totalRecords>1</platformCore:totalRecords>'"'"' '"'"'externalId="ACME-1" type="customer"'"'"'; do'
+  echo '  printf "%s" "$answer" | grep -qF "$expected" || fail "getDeleted answered without $expected: $answer"'
+  echo 'done'
   # Unsigned, the same poll is refused as NetSuite refuses it.
   echo 'answer=$('
   printf '%s\n' "$poll" | sed 's#<soapenv:Header>$(passport)</soapenv:Header>##'
   echo ')'
   echo 'printf "%s" "$answer" | grep -qF invalidSessionFault || fail "an unsigned request was answered: $answer"'
-  echo 'echo "README example: job $JOB ended finishedWithErrors and its result reads as the README says; asyncAddList queued a job; the saved search answered its row; get read the customer back; an unsigned poll got invalidSessionFault"'
+  echo 'echo "README example: job $JOB ended finishedWithErrors and its result reads as the README says; asyncAddList queued a job; the saved search answered its row; get read the customer back; update set its phone, ignoring lastModifiedDate; delete and getDeleted found it; an unsigned poll got invalidSessionFault"'
 } > "$script"
 
 # The pasted shell, its npm and the service in a process group of their own, ended together.
