@@ -12,7 +12,8 @@ import { closedPort, EXAMPLES, runExample, shown } from './run-program';
  * its published credentials (the examples' defaults; only EMULATOR_URL is set). Each must add
  * three customers and exit 0, then fail with exit 1 and say why when the customers exist already,
  * when the token secret is wrong and when nothing listens at the URL. A missing program fails the
- * test, naming the Debian package to install.
+ * test, naming the Debian package to install. examples/connector_sync.py, a connector's whole run
+ * with zeep, is tested on its own at the end.
  */
 
 const PYTHON = '/usr/bin/python3';
@@ -138,5 +139,75 @@ describe.each(EXAMPLES_UNDER_TEST)('examples/$name', (example) => {
     const result = await run({ EMULATOR_URL: `http://127.0.0.1:${port}` });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`^error: .*(could not reach|could not load the WSDL) http://127\\.0\\.0\\.1:${port}`, 'm'));
+  });
+});
+
+/**
+ * examples/connector_sync.py, a nightly sync's run, on a service of its own whose getAsyncResult
+ * pages hold 16 results, so the 40 customers of its asyncAddList span three pages.
+ */
+describe('examples/connector_sync.py', () => {
+  let connectorService: TestService;
+  const prefix = `ci-connector-sync-${Date.now()}`;
+  const run = async (env: Record<string, string> = {}) => {
+    requireProgram(PYTHON, ['-c', 'import zeep'], `zeep is not importable by ${PYTHON}: install Debian python3-zeep: apt-get install python3-zeep`);
+    return runExample(PYTHON, [path.join(EXAMPLES, 'connector_sync.py')], { EMULATOR_URL: connectorService.url, ...env });
+  };
+
+  beforeAll(async () => {
+    connectorService = await startTestService({ worker: true, clock: systemClock, env: { RESULT_PAGE_SIZE: '16' } });
+  });
+
+  afterAll(async () => {
+    await connectorService?.close();
+  });
+
+  it('searches, upserts 3, adds 40 by a job read over 3 pages, gets, updates, deletes one and finds it by getDeleted; exits 0', async () => {
+    const result = await run({ NS_EXTERNAL_ID_PREFIX: prefix });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    const time = '\\d{4}-\\d\\d-\\d\\dT[\\d:.]+\\+00:00';
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(9);
+    expect(lines[0]).toMatch(new RegExp(`^run ${prefix}: ${connectorService.url} as TSTDRV1234567, server time ${time}$`));
+    expect(lines[1]).toBe("search: 0 of the run's 43 customers exist");
+    expect(lines[2]).toMatch(/^upsertList: 3 customers written, internalIds \d+, \d+, \d+$/);
+    const job = /^asyncAddList: job (ASYNCWEBSERVICES_\S+) finished in [\d.]+ s, 3 result pages, 40 of 40 customers added$/.exec(lines[3]);
+    expect(job).not.toBeNull();
+    const target = /^get: customer (\d+) is 'Sync Customer 4', last modified (\S+)$/.exec(lines[4]);
+    expect(target).not.toBeNull();
+    const id = target![1];
+    const updated = new RegExp(`^update: customer ${id} is 'Sync Customer 4 \\(renamed\\)', last modified (${time})$`).exec(lines[5]);
+    expect(updated).not.toBeNull();
+    expect(Date.parse(updated![1])).toBeGreaterThan(Date.parse(target![2]));
+    expect(lines[6]).toBe(`delete: customer ${id} deleted, get answers RCRD_DSNT_EXIST`);
+    expect(lines[7]).toMatch(new RegExp(`^getDeleted: 1 customer deleted since the run began, customer ${id} at ${time}$`));
+    expect(lines[8]).toBe(`done: run ${prefix} synced 43 customers`);
+
+    const response = await fetch(`${connectorService.url}/admin/jobs/${job![1]}`, { headers: adminHeaders });
+    expect(await response.json()).toMatchObject({ account: 'TSTDRV1234567', operation: 'asyncAddList', status: 'finished', totalItems: 40, failedItems: 0, resultCalls: 3 });
+  });
+
+  it('run again with the same externalIds: finds 42 customers (one was deleted), upserts, and exits 1 on the DUP_ENTITY refusals', async () => {
+    const result = await run({ NS_EXTERNAL_ID_PREFIX: prefix });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("search: 42 of the run's 43 customers exist\nupsertList: 3 customers written");
+    expect(result.stdout).toMatch(new RegExp(`^ {2}refused ${prefix}-5 DUP_ENTITY: .*already exists`, 'm'));
+    expect(result.stdout).toContain('  and 34 more refused');
+    expect(result.stderr).toMatch(/^error: asyncAddList: job ASYNCWEBSERVICES_\S+ finishedWithErrors in [\d.]+ s, 3 result pages, 1 of 40 customers added$/m);
+  });
+
+  it('a wrong token secret: says the login was refused and exits 1', async () => {
+    const result = await run({ NS_TOKEN_SECRET: 'not-the-demo-token-secret' });
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toContain('search:');
+    expect(result.stderr).toBe('error: search answered a SOAP fault (USER_ERROR): Invalid login attempt.\n');
+  });
+
+  it('nothing listening at EMULATOR_URL: says it cannot load the WSDL there and exits 1', async () => {
+    const port = await closedPort();
+    const result = await run({ EMULATOR_URL: `http://127.0.0.1:${port}` });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(new RegExp(`^error: could not load the WSDL http://127\\.0\\.0\\.1:${port}/wsdl/v2023_2_0/netsuite\\.wsdl: `));
   });
 });
