@@ -205,8 +205,13 @@ export const RECORDS = {
    * prefix (none yet); upsertList of the upserts; asyncAddList of the adds, polled by
    * checkAsyncStatus and paged by getAsyncResult (RESULT_PAGE_SIZE a page); get of one added
    * customer by its internalId; delete of it; get of it again (RCRD_DSNT_EXIST); getDeleted since
-   * the start, of customers. Their externalIds do not start with interop-, so the records
-   * scenario's own checks do not see them, and no other step deletes a record in the account.
+   * the start, of customers. Then the round trip of another added customer (roundTripIndex): get;
+   * update sending back the record object as get gave it (its dateCreated and lastModifiedDate
+   * among its fields) with companyName changed, without the preferences header (refused:
+   * INSUFFICIENT_PERMISSION), and get; the same update with the preferences header
+   * ignoreReadOnlyFields true next to the tokenPassport, and get. Their externalIds do not start
+   * with interop-, so the records scenario's own checks do not see them, and no other step
+   * deletes a record in the account.
    */
   connector: {
     companyNamePrefix: 'Connector Flow',
@@ -214,6 +219,10 @@ export const RECORDS = {
     adds: [1, 2, 3, 4, 5, 6].map((n) => ({ externalId: `connector-add-${n}`, companyName: `Connector Flow Add ${n}` })),
     /** The added customer (its index in adds) read back, deleted and found by getDeleted. */
     deleteIndex: 1,
+    /** The added customer (its index in adds) read by get and sent back by update. */
+    roundTripIndex: 2,
+    /** The companyName the round trip's update sets. */
+    roundTripCompanyName: 'Connector Flow Add 3, edited',
   },
 };
 export type RecordsSpec = typeof RECORDS;
@@ -700,7 +709,20 @@ export interface ConnectorReport {
   getAgain: Part<ConnectorReadReport>;
   /** getDeleted (deletedDate onOrAfter serverTime, type anyOf customer), page 1. */
   getDeleted: Part<{ isSuccess: unknown; totalRecords: unknown; deleted: DeletedRecordReport[] }>;
+  /** The round trip: get of the added customer at roundTripIndex, by internalId. */
+  roundTripGet: Part<ConnectorReadReport>;
+  /** update of the record object roundTripGet's call answered, its companyName changed, without a preferences header. */
+  updateAsRead: Part<SentWriteReport>;
+  /** get of it after that update. */
+  getAfterRefusal: Part<ConnectorReadReport>;
+  /** The same update with the preferences header ignoreReadOnlyFields true, next to the tokenPassport. */
+  updateIgnoringReadOnly: Part<SentWriteReport>;
+  /** get of it after that update. */
+  getAfterUpdate: Part<ConnectorReadReport>;
 }
+
+/** A writeResponse, with the request the client sent for it (null when it sent none). */
+export type SentWriteReport = WriteRecordReport & { request: string | null };
 
 export interface RecordsReport {
   /** The account named in the tokenPassport headers of the scenario's calls. */
@@ -768,9 +790,14 @@ export interface ClientReport {
  * in a request as a client wrote it: each prefix resolved against the declarations in scope.
  */
 export function namespacesOfElements(xml: string, local: string): Array<string | null> {
+  return elementsNamed(xml, local).map((element) => element.namespace);
+}
+
+/** The elements named `local` (every occurrence, in document order) in a request as a client wrote it: each one's namespace and text. */
+export function elementsNamed(xml: string, local: string): Array<{ namespace: string | null; text: string }> {
   type Ordered = Array<Record<string, unknown>>;
-  const parsed = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml) as Ordered;
-  const found: Array<string | null> = [];
+  const parsed = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false }).parse(xml) as Ordered;
+  const found: Array<{ namespace: string | null; text: string }> = [];
   const walk = (nodes: Ordered, scope: Map<string, string>) => {
     for (const node of nodes) {
       const name = Object.keys(node).find((key) => key !== ':@' && key !== '#text' && !key.startsWith('?'));
@@ -781,8 +808,11 @@ export function namespacesOfElements(xml: string, local: string): Array<string |
         else if (attribute.startsWith('xmlns:')) inner.set(attribute.slice(6), value);
       }
       const prefix = name.includes(':') ? name.slice(0, name.indexOf(':')) : '';
-      if (name.slice(name.indexOf(':') + 1) === local) found.push(inner.get(prefix) ?? null);
-      walk(node[name] as Ordered, inner);
+      const children = node[name] as Ordered;
+      if (name.slice(name.indexOf(':') + 1) === local) {
+        found.push({ namespace: inner.get(prefix) ?? null, text: children.map((one) => (typeof one['#text'] === 'string' ? one['#text'] : '')).join('') });
+      }
+      walk(children, inner);
     }
   };
   walk(parsed, new Map());
@@ -1638,7 +1668,7 @@ function describeConnector(profile: ClientProfile, version: Version, connector: 
   const success = { isSuccess: 'true', isSuccessType: profile.booleanAttribute, statusDetails: [] };
   const statusOf = (status: StatusReport) => ({ isSuccess: String(status.isSuccess), isSuccessType: status.isSuccessType, statusDetails: status.statusDetails });
 
-  describe(`a connector's flow: search, upsertList, asyncAddList paged, get, delete, get again, getDeleted (customers named ${spec.companyNamePrefix}…)`, () => {
+  describe(`a connector's flow: search, upsertList, asyncAddList paged, get, delete, get again, getDeleted, a get and update round trip (customers named ${spec.companyNamePrefix}…)`, () => {
     it('reads the flow start from getServerTime', () => {
       started();
     });
@@ -1721,6 +1751,91 @@ function describeConnector(profile: ClientProfile, version: Version, connector: 
         { refType: 'RecordRef', internalId: deletedId(), externalId: deletedSpec.externalId, type: 'customer' },
       ]);
       expect(timeOf(result.deleted[0].deletedDate, 'deletedDate')).toBeGreaterThanOrEqual(started());
+    });
+
+    describeRoundTrip(profile, version, connector, addedIds);
+  });
+}
+
+/**
+ * The connector's round trip (RECORDS.connector.roundTripIndex): the record get answered, sent back
+ * by update with companyName changed, refused for the dates NetSuite sets, then applied under the
+ * preferences header ignoreReadOnlyFields; each read again by get.
+ */
+function describeRoundTrip(profile: ClientProfile, version: Version, connector: () => ConnectorReport, addedIds: () => unknown[]): void {
+  const spec = RECORDS.connector;
+  const added = spec.adds[spec.roundTripIndex];
+  const { messages, relationships } = ns(version);
+  const read = () => part(connector().roundTripGet, 'get for the round trip');
+  const internalId = () => addedIds()[spec.roundTripIndex] as string;
+  const statusOf = (status: StatusReport) => ({ isSuccess: String(status.isSuccess), isSuccessType: status.isSuccessType, statusDetails: status.statusDetails });
+  const recordOf = (reading: ConnectorReadReport) => {
+    expect(statusOf(reading)).toEqual({ isSuccess: 'true', isSuccessType: profile.booleanAttribute, statusDetails: [] });
+    expect(reading.record).not.toBeNull();
+    return reading.record!;
+  };
+  /** What a client sent for an update: the headers by name (each with its namespace), the record's dates and companyName, the preference's value. */
+  const sent = (update: SentWriteReport) => {
+    expect(update.request).toEqual(expect.stringContaining('update'));
+    const request = update.request!;
+    const one = (local: string) => elementsNamed(request, local);
+    return {
+      tokenPassport: one('tokenPassport').length,
+      preferences: one('preferences').map((element) => element.namespace),
+      ignoreReadOnlyFields: one('ignoreReadOnlyFields').map(({ namespace, text }) => ({ namespace, value: text.trim() })),
+      companyName: one('companyName').map(({ namespace, text }) => ({ namespace, text })),
+      dateCreated: one('dateCreated').map((element) => element.namespace),
+      lastModifiedDate: one('lastModifiedDate').map((element) => element.namespace),
+    };
+  };
+  const record = { companyName: [{ namespace: relationships, text: spec.roundTripCompanyName }], dateCreated: [relationships], lastModifiedDate: [relationships] };
+
+  describe(`the round trip of added customer ${spec.roundTripIndex + 1}: get, then update sending back the record get answered with companyName changed, dateCreated and lastModifiedDate included`, () => {
+    it('reads it by get: its companyName, dateCreated and lastModifiedDate', () => {
+      const customer = recordOf(read());
+      expect({ recordType: customer.recordType, internalId: customer.internalId, externalId: customer.externalId, companyName: customer.companyName }).toEqual({
+        recordType: 'Customer',
+        internalId: internalId(),
+        externalId: added.externalId,
+        companyName: added.companyName,
+      });
+      expect(timeOf(customer.lastModifiedDate, 'lastModifiedDate')).toBeGreaterThanOrEqual(timeOf(customer.dateCreated, 'dateCreated'));
+    });
+
+    it('has the update without the preferences header fail INSUFFICIENT_PERMISSION for the dates NetSuite sets, and get reads the customer unchanged', () => {
+      const update = part(connector().updateAsRead, 'the update without preferences');
+      // Sent as the client's types wrote the record get answered: both dates in it, the tokenPassport and no preferences.
+      expect(sent(update)).toEqual({ tokenPassport: 1, preferences: [], ignoreReadOnlyFields: [], ...record });
+      expect({ ...statusOf(update), internalId: update.baseRef?.internalId, type: update.baseRef?.type }).toEqual({
+        isSuccess: 'false',
+        isSuccessType: profile.booleanAttribute,
+        statusDetails: [{ code: 'INSUFFICIENT_PERMISSION', message: expect.stringMatching(/dateCreated, lastModifiedDate .*ignoreReadOnlyFields/), type: 'ERROR' }],
+        internalId: internalId(),
+        type: 'customer',
+      });
+      expect(recordOf(part(connector().getAfterRefusal, 'get after the refused update'))).toEqual(read().record);
+    });
+
+    it('applies the same update with the preferences header ignoreReadOnlyFields true next to the tokenPassport; get reads the new companyName, the same dateCreated and a lastModifiedDate not before the first read', () => {
+      const update = part(connector().updateIgnoringReadOnly, 'the update with preferences ignoreReadOnlyFields');
+      expect(sent(update)).toEqual({ tokenPassport: 1, preferences: [messages], ignoreReadOnlyFields: [{ namespace: messages, value: 'true' }], ...record });
+      expect({ ...statusOf(update), refType: update.baseRef?.refType, internalId: update.baseRef?.internalId, type: update.baseRef?.type }).toEqual({
+        isSuccess: 'true',
+        isSuccessType: profile.booleanAttribute,
+        statusDetails: [],
+        refType: 'RecordRef',
+        internalId: internalId(),
+        type: 'customer',
+      });
+      const before = read().record!;
+      const after = recordOf(part(connector().getAfterUpdate, 'get after the update'));
+      expect({ internalId: after.internalId, externalId: after.externalId, companyName: after.companyName }).toEqual({
+        internalId: internalId(),
+        externalId: added.externalId,
+        companyName: spec.roundTripCompanyName,
+      });
+      expect(timeOf(after.dateCreated, 'dateCreated')).toBe(timeOf(before.dateCreated, 'dateCreated'));
+      expect(timeOf(after.lastModifiedDate, 'lastModifiedDate')).toBeGreaterThanOrEqual(timeOf(before.lastModifiedDate, 'lastModifiedDate'));
     });
   });
 }

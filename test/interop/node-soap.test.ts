@@ -21,6 +21,7 @@ import {
   type CustomColumnReport,
   type ConnectorReadReport,
   type ConnectorReport,
+  type SentWriteReport,
   type WriteRecordReport,
   type RecordsReport,
   type RecordsSpec,
@@ -666,29 +667,35 @@ class NodeSoapRecords {
         paged: await this.client.pageThrough(submitted.jobId),
       };
     });
-    const target = () => {
+    /** The added customer at `index` (of adds), as a RecordRef. */
+    const target = (index = spec.deleteIndex) => {
       if ('error' in asyncAddList) throw new Error(`no added customer: ${asyncAddList.error}`);
-      const internalId = asyncAddList.paged.pages.flatMap((page) => page.records)[spec.deleteIndex]?.baseRef?.internalId;
-      if (typeof internalId !== 'string' || internalId === '') throw new Error(`no added customer ${spec.deleteIndex + 1}: ${JSON.stringify(asyncAddList.paged)}`);
+      const internalId = asyncAddList.paged.pages.flatMap((page) => page.records)[index]?.baseRef?.internalId;
+      if (typeof internalId !== 'string' || internalId === '') throw new Error(`no added customer ${index + 1}: ${JSON.stringify(asyncAddList.paged)}`);
       return this.typed('core', 'RecordRef', { internalId, type: 'customer' });
     };
-    const get = async (): Promise<ConnectorReadReport> => {
-      const response = (await this.call('get', { baseRef: target() })).readResponse as Parsed;
+    /** get's readResponse as node-soap parsed it, and its report. */
+    const getRecord = async (index?: number): Promise<[Parsed | undefined, ConnectorReadReport]> => {
+      const response = (await this.call('get', { baseRef: target(index) })).readResponse as Parsed;
       const record = response?.record as Parsed | undefined;
-      return {
-        ...statusReport(response?.status)!,
-        record: record
-          ? {
-              recordType: localName(attrs(record)['xsi:type']),
-              internalId: attrs(record).internalId ?? null,
-              externalId: attrs(record).externalId ?? null,
-              companyName: record.companyName ?? null,
-              dateCreated: dateText(record.dateCreated),
-              lastModifiedDate: dateText(record.lastModifiedDate),
-            }
-          : null,
-      };
+      return [
+        record,
+        {
+          ...statusReport(response?.status)!,
+          record: record
+            ? {
+                recordType: localName(attrs(record)['xsi:type']),
+                internalId: attrs(record).internalId ?? null,
+                externalId: attrs(record).externalId ?? null,
+                companyName: record.companyName ?? null,
+                dateCreated: dateText(record.dateCreated),
+                lastModifiedDate: dateText(record.lastModifiedDate),
+              }
+            : null,
+        },
+      ];
     };
+    const get = async () => (await getRecord())[1];
     const read = await attempt('get', get);
     const deleted = await attempt('delete', async () => writeResponse((await this.call('delete', { baseRef: target() })).writeResponse));
     const getAgain = await attempt('getAgain', get);
@@ -712,7 +719,50 @@ class NodeSoapRecords {
         })),
       };
     });
-    return { serverTime, search, upsertList, asyncAddList, get: read, delete: deleted, getAgain, getDeleted };
+    // The round trip: the record object get answered, sent back by update with companyName changed.
+    // node-soap cannot write what it read as it read it: it keeps xsi:type as text (the answer's
+    // prefix, undeclared in a request; the service refuses it) and writes a Date as an empty
+    // element. So the record goes back with its xsi:type named as node-soap writes one, and its
+    // Dates as the text node-soap read them from; nothing else changes.
+    const writable = (record: Parsed): Parsed => {
+      const { 'xsi:type': xsiType, ...attributes } = attrs(record);
+      return {
+        ...Object.fromEntries(Object.entries(record).map(([name, value]) => [name, value instanceof Date ? value.toISOString() : value])),
+        attributes: { ...attributes, xsi_type: { type: localName(xsiType), xmlns: this.ns.relationships } },
+      };
+    };
+    let asRead: Parsed | undefined;
+    const roundTripGet = await attempt('roundTripGet', async () => {
+      const [record, report] = await getRecord(spec.roundTripIndex);
+      asRead = record;
+      return report;
+    });
+    const getAfter = async () => (await getRecord(spec.roundTripIndex))[1];
+    const sendBack = async (header?: Parsed): Promise<SentWriteReport> => {
+      if (!asRead) throw new Error(`no record from get: ${JSON.stringify(roundTripGet)}`);
+      const update = () => this.call('update', { record: { ...writable(asRead!), companyName: spec.roundTripCompanyName } });
+      const answer = await (header ? this.client.withHeader(header, update) : update());
+      return { ...writeResponse(answer.writeResponse), request: this.lastSubmitted };
+    };
+    const updateAsRead = await attempt('updateAsRead', () => sendBack());
+    const getAfterRefusal = await attempt('getAfterRefusal', getAfter);
+    const updateIgnoringReadOnly = await attempt('updateIgnoringReadOnly', () => sendBack({ preferences: { ignoreReadOnlyFields: true } }));
+    const getAfterUpdate = await attempt('getAfterUpdate', getAfter);
+    return {
+      serverTime,
+      search,
+      upsertList,
+      asyncAddList,
+      get: read,
+      delete: deleted,
+      getAgain,
+      getDeleted,
+      roundTripGet,
+      updateAsRead,
+      getAfterRefusal,
+      updateIgnoringReadOnly,
+      getAfterUpdate,
+    };
   }
 
   /**

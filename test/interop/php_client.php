@@ -698,7 +698,8 @@ final class RecordsClient
 
     /**
      * RECORDS.connector: each step on its own (one failing does not hide the others; those needing
-     * an earlier step's answer say so), every customer a SoapVar naming Customer.
+     * an earlier step's answer say so), every customer a SoapVar naming Customer, but the round
+     * trip's update, which sends back the Customer object SoapClient read.
      */
     public function connector(array $spec): array
     {
@@ -731,19 +732,20 @@ final class RecordsClient
                 'paged' => page_through($this->client, $submitted->jobId, $this->signer),
             ];
         });
-        $target = function () use (&$report, $spec): SoapVar {
+        /** The added customer at $index (of adds; deleteIndex when null), as a RecordRef. */
+        $target = function (?int $index = null) use (&$report, $spec): SoapVar {
+            $index ??= $spec['deleteIndex'];
             if (isset($report['asyncAddList']['error'])) {
                 throw new RuntimeException('no added customer: ' . $report['asyncAddList']['error']);
             }
             $records = array_merge(...array_map(fn (array $page): array => $page['records'], $report['asyncAddList']['paged']['pages']));
-            $internalId = $records[$spec['deleteIndex']]['baseRef']['internalId'] ?? null;
+            $internalId = $records[$index]['baseRef']['internalId'] ?? null;
             if (!is_string($internalId) || $internalId === '') {
-                throw new RuntimeException('no added customer ' . ($spec['deleteIndex'] + 1) . ': ' . json_encode($records));
+                throw new RuntimeException('no added customer ' . ($index + 1) . ': ' . json_encode($records));
             }
             return $this->ref(['internalId' => $internalId, 'type' => 'customer']);
         };
-        $get = function () use ($target): array {
-            $response = $this->send('get', ['baseRef' => $target()])->readResponse;
+        $readReport = function (object $response): array {
             $record = prop($response, 'record');
             return status_report(prop($response, 'status')) + ['record' => !is_object($record) ? null : [
                 'recordType' => get_class($record),
@@ -754,6 +756,7 @@ final class RecordsClient
                 'lastModifiedDate' => prop($record, 'lastModifiedDate'),
             ]];
         };
+        $get = fn (?int $index = null): array => $readReport($this->send('get', ['baseRef' => $target($index)])->readResponse);
         $report['get'] = $this->attempt($get);
         $report['delete'] = $this->attempt(fn (): array => write_response($this->send('delete', ['baseRef' => $target()])->writeResponse));
         $report['getAgain'] = $this->attempt($get);
@@ -780,6 +783,27 @@ final class RecordsClient
             }
             return ['isSuccess' => prop(prop($result, 'status'), 'isSuccess'), 'totalRecords' => prop($result, 'totalRecords'), 'deleted' => $deleted];
         });
+
+        // The round trip: the Customer object get answered, sent back by update with companyName changed.
+        $asRead = null;
+        $report['roundTripGet'] = $this->attempt(function () use ($target, $readReport, $spec, &$asRead): array {
+            $response = $this->send('get', ['baseRef' => $target($spec['roundTripIndex'])])->readResponse;
+            $asRead = prop($response, 'record');
+            return $readReport($response);
+        });
+        $sendBack = function (array $otherHeaders = []) use (&$asRead, &$report, $spec): array {
+            if (!is_object($asRead)) {
+                throw new RuntimeException('no record from get: ' . json_encode($report['roundTripGet']));
+            }
+            $asRead->companyName = $spec['roundTripCompanyName'];
+            return write_response($this->send('update', ['record' => $asRead], $otherHeaders)->writeResponse) + ['request' => $this->lastSubmitted];
+        };
+        // The preferences header, encoded by the WSDL's preferences element, sent next to the tokenPassport.
+        $preferences = new SoapHeader($this->ns['messages'], 'preferences', ['ignoreReadOnlyFields' => true]);
+        $report['updateAsRead'] = $this->attempt(fn (): array => $sendBack());
+        $report['getAfterRefusal'] = $this->attempt(fn (): array => $get($spec['roundTripIndex']));
+        $report['updateIgnoringReadOnly'] = $this->attempt(fn (): array => $sendBack([$preferences]));
+        $report['getAfterUpdate'] = $this->attempt(fn (): array => $get($spec['roundTripIndex']));
         return $report;
     }
 }

@@ -587,7 +587,8 @@ class RecordsClient:
 
     def connector(self, spec):
         """RECORDS.connector: each step on its own (one failing does not hide the others; those
-        needing an earlier step's answer say so), every customer built as zeep's Customer."""
+        needing an earlier step's answer say so), every customer built as zeep's Customer, and the
+        round trip's update sending back the Customer zeep read."""
         customer_type = self.type("relationships", "Customer")
         report = {}
         attempt = self.attempt
@@ -621,18 +622,21 @@ class RecordsClient:
                 "paged": page_through(self.client, submitted.jobId, self.signer),
             }
 
-        def target():
+        def target(index=spec["deleteIndex"]):
+            """The added customer at index (of adds), as a RecordRef."""
             job = report["asyncAddList"]
             if "error" in job:
                 raise RuntimeError(f"no added customer: {job['error']}")
             records = [record for page in job["paged"]["pages"] for record in page["records"]]
-            internal_id = records[spec["deleteIndex"]]["baseRef"]["internalId"] if len(records) > spec["deleteIndex"] else None
+            internal_id = records[index]["baseRef"]["internalId"] if len(records) > index else None
             if not internal_id:
-                raise RuntimeError(f"no added customer {spec['deleteIndex'] + 1}: {records}")
+                raise RuntimeError(f"no added customer {index + 1}: {records}")
             return self.ref({"internalId": internal_id, "type": "customer"})
 
-        def get():
-            response = body_of(self.call("get", baseRef=target()), "readResponse")
+        def get(index=spec["deleteIndex"]):
+            return read_report(body_of(self.call("get", baseRef=target(index)), "readResponse"))
+
+        def read_report(response):
             read = status_report(response.status)
             record = response.record
             text = lambda value: value.isoformat() if hasattr(value, "isoformat") else value  # noqa: E731
@@ -676,6 +680,30 @@ class RecordsClient:
         report["delete"] = attempt(lambda: write_response(body_of(self.call("delete", baseRef=target()), "writeResponse")))
         report["getAgain"] = attempt(get)
         report["getDeleted"] = attempt(get_deleted)
+
+        # The round trip: the Customer object get answered, sent back by update with companyName changed.
+        as_read = {}
+
+        def round_trip_get():
+            response = body_of(self.call("get", baseRef=target(spec["roundTripIndex"])), "readResponse")
+            as_read["record"] = response.record
+            return read_report(response)
+
+        def send_back(extra_headers=None):
+            record = as_read.get("record")
+            if record is None:
+                raise RuntimeError(f"no record from get: {report['roundTripGet']}")
+            record.companyName = spec["roundTripCompanyName"]
+            response = write_response(body_of(self.call("update", extra_headers, record=record), "writeResponse"))
+            return dict(response, request=self.last_submitted)
+
+        # The preferences header, built from the WSDL's element, sent next to the tokenPassport.
+        preferences = self.client.client.get_element(f"{{{self.ns['messages']}}}preferences")(ignoreReadOnlyFields=True)
+        report["roundTripGet"] = attempt(round_trip_get)
+        report["updateAsRead"] = attempt(send_back)
+        report["getAfterRefusal"] = attempt(lambda: get(spec["roundTripIndex"]))
+        report["updateIgnoringReadOnly"] = attempt(lambda: send_back({"preferences": preferences}))
+        report["getAfterUpdate"] = attempt(lambda: get(spec["roundTripIndex"]))
         return report
 
 
