@@ -176,6 +176,10 @@ export class RequestPathBatch {
 
   /** A record by internalId or externalId (get, getList, initialize's source); undefined when the account has none such. */
   record(question: RecordQuestion): Promise<StoredRecord | undefined> {
+    // One question the statement could not take (an internalId that is no bigint) would fail the
+    // whole batch, other requests' nonces and polls with it: such a record is not there.
+    if (question.internalId !== null && !/^\d{1,18}$/.test(question.internalId)) return Promise.resolve(undefined);
+    if (question.internalId === null && question.externalId === null) return Promise.resolve(undefined);
     return this.batches.load({ record: question }) as Promise<StoredRecord | undefined>;
   }
 

@@ -12,7 +12,7 @@ import { SYSTEM_DATE_FIELDS } from './search';
 const READ_ONLY = Object.keys(SYSTEM_DATE_FIELDS);
 
 /** The record with its read-only fields dropped (`ignore`) or listed in readOnlyFields for the write to refuse. */
-export function withReadOnlyRule(record: RecordInput, typeFields: string[] | undefined, ignore: boolean): RecordInput {
+export function withReadOnlyRule(record: RecordInput, typeFields: readonly string[] | undefined, ignore: boolean): RecordInput {
   if (!typeFields) return record;
   const sent = READ_ONLY.filter((name) => typeFields.includes(name) && (Object.hasOwn(record.fields, name) || record.nullFields.includes(name)));
   if (sent.length === 0) return record;

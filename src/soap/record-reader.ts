@@ -55,13 +55,7 @@ export class RecordReader {
    */
   recordsToWrite(body: XmlNode, scope: Scope, headers: Map<string, XmlNode>): RecordInput[] {
     const { ignoreReadOnlyFields } = readPreferences(headers);
-    return this.records(body, scope).map((record) =>
-      withReadOnlyRule(
-        record,
-        this.catalog.get(record.recordType)?.fields.map((field) => field.name),
-        ignoreReadOnlyFields,
-      ),
-    );
+    return this.records(body, scope).map((record) => withReadOnlyRule(record, this.catalog.fieldNames(record.recordType), ignoreReadOnlyFields));
   }
 
   /** The `baseRef` children of a delete or get request. */

@@ -57,7 +57,7 @@ export const duplicate = (record: RecordInput): Outcome =>
 const readOnly = (record: RecordInput, fields: string[]): Outcome =>
   failure(
     'INSUFFICIENT_PERMISSION',
-    `You cannot set ${fields.join(', ')} of a ${record.recordType}: NetSuite sets ${fields.length === 1 ? 'it' : 'them'}. Leave ${fields.length === 1 ? 'it' : 'them'} out, or send the ignoreReadOnlyFields preference to have read-only fields ignored.`,
+    `You cannot set or clear ${fields.join(', ')} of a ${record.recordType}: NetSuite sets ${fields.length === 1 ? 'it' : 'them'}. Leave ${fields.length === 1 ? 'it' : 'them'} out, or send the ignoreReadOnlyFields preference to have read-only fields ignored.`,
     record,
   );
 
@@ -104,9 +104,11 @@ export async function applyItem(store: RecordStore, account: string, operation: 
 
   if (input.kind === 'search') throw new Error('a search is not applied item by item');
   const { record } = input;
-  if (record.readOnlyFields?.length) return readOnly(record, record.readOnlyFields);
+  // Refused once the record it names is known to be there: a key missing or wrong says so first.
+  const readOnlySent = record.readOnlyFields?.length ? readOnly(record, record.readOnlyFields) : null;
   switch (operation) {
     case 'asyncAddList': {
+      if (readOnlySent) return readOnlySent;
       const added = await store.insert(account, record, now);
       return added ? success(added) : duplicate(record);
     }
@@ -115,11 +117,13 @@ export async function applyItem(store: RecordStore, account: string, operation: 
         return failure('INVALID_KEY_OR_REF', 'An update needs the internalId or the externalId of the record to change.', record);
       }
       const existing = await store.find(account, record);
+      if (existing && readOnlySent) return readOnlySent;
       const updated = existing && (await store.update(account, existing, record, now));
       return updated ? success(updated) : missing(record);
     }
     case 'asyncUpsertList': {
       if (!record.externalId) return failure('USER_ERROR', 'An upsert needs an externalId on each record.', record);
+      if (readOnlySent) return readOnlySent;
       const existing = await store.find(account, { recordType: record.recordType, externalId: record.externalId });
       const updated = existing && (await store.update(account, existing, record, now));
       if (updated) return success(updated);

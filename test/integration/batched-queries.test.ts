@@ -2,6 +2,7 @@ import { ManualClock } from '../../src/lib/clock';
 import { migrate } from '../../src/db/migrate';
 import { PgAccountStore } from '../../src/db/pg-account-store';
 import { PgJobStore } from '../../src/db/pg-job-store';
+import { PgRecordReads } from '../../src/db/pg-record-reads';
 import { JobService } from '../../src/jobs/job-service';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 
@@ -112,6 +113,63 @@ describe('nonces and polls sharing one statement', () => {
       expect(same.find(({ answer }) => answer === true)!.i).toBe(same[0].i);
     }
     expect(await accounts.useNonce('mixtok', 'mixnonce0', expiresAt, now)).toBe(false);
+  });
+});
+
+describe('records, nonces and polls sharing one statement', () => {
+  it('answers each get of a mixed burst with its own record, by internalId or externalId, and none of another account or type', async () => {
+    const accounts = new PgAccountStore(database.handle);
+    const reads = new PgRecordReads(database.handle.requestPath);
+    const odd = ['x"y', 'back\\slash', '{a,b}', 'NULL', "it's", 'comma,id', 'ünïcødé'];
+    const now = clock.now();
+    await database.db('records').insert(
+      odd.map((externalId, i) => ({
+        account: 'BATCH_REC',
+        record_type: 'customer',
+        internal_id: 9001 + i,
+        external_id: externalId,
+        fields: JSON.stringify({ companyName: `Odd ${i}` }),
+        created_at: now,
+        updated_at: now,
+      })),
+    );
+    const job = await scripted('BATCH_REC', 4);
+    const expiresAt = new Date(now.getTime() + 300_000);
+    type Asked = { by: 'internalId' | 'externalId'; account: string; recordType: string; key: string; expected?: string };
+    const asked: Asked[] = [
+      ...odd.map((key, i) => ({ by: 'externalId' as const, account: 'BATCH_REC', recordType: 'customer', key, expected: `Odd ${i}` })),
+      ...odd.map((_, i) => ({ by: 'internalId' as const, account: 'BATCH_REC', recordType: 'customer', key: String(9001 + i), expected: `Odd ${i}` })),
+      { by: 'internalId', account: 'BATCH_OTHER', recordType: 'customer', key: '9001' },
+      { by: 'internalId', account: 'BATCH_REC', recordType: 'vendor', key: '9001' },
+      { by: 'externalId', account: 'BATCH_REC', recordType: 'customer', key: 'no-such' },
+      { by: 'internalId', account: 'BATCH_REC', recordType: 'customer', key: '999999999999999999' },
+    ];
+    // Made in one turn, so they go in one batch with the nonces and polls; each record asked twice.
+    const calls: Array<Promise<unknown>> = [];
+    for (const question of [...asked, ...asked]) {
+      calls.push(reads.find(question.account, { recordType: question.recordType, [question.by]: question.key }));
+      calls.push(accounts.useNonce('rectok', `recnonce${calls.length}`, expiresAt, now));
+      calls.push(store.findJobProgress('BATCH_REC', job.id, now, null));
+    }
+    const answers = await Promise.all(calls);
+    [...asked, ...asked].forEach((question, i) => {
+      const record = answers[i * 3];
+      if (question.expected === undefined) expect(record).toBeUndefined();
+      else expect(record).toMatchObject({ recordType: 'customer', fields: { companyName: question.expected }, createdAt: now });
+      expect(answers[i * 3 + 1]).toBe(true);
+      expect((answers[i * 3 + 2] as Awaited<ReturnType<PgJobStore['findJobProgress']>>)?.job.id).toBe(job.id);
+    });
+  });
+
+  it('answers an internalId that is no bigint as missing, failing no other question of its batch', async () => {
+    const requestPath = database.handle.requestPath;
+    const job = await scripted('BATCH_REC2', 2);
+    const [bad, good] = await Promise.all([
+      requestPath.record({ account: 'BATCH_REC2', recordType: 'customer', internalId: 'x1', externalId: null }),
+      store.findJobProgress('BATCH_REC2', job.id, clock.now(), null),
+    ]);
+    expect(bad).toBeUndefined();
+    expect(good?.job.id).toBe(job.id);
   });
 });
 

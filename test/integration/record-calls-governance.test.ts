@@ -40,7 +40,8 @@ const written = async (account: string, externalId: string) =>
 describe('the concurrent-request limit and response delay', () => {
   it('holds a get for the delay, refuses an addList over the limit with WS_REQUEST_BLOCKED, and the refused list writes nothing', async () => {
     const account = 'GOV_SYNC';
-    await configure(account, { concurrentRequests: 1, responseDelayMs: 1500 });
+    // Long enough for the addList to arrive while the get holds the slot, on a busy machine too.
+    await configure(account, { concurrentRequests: 1, responseDelayMs: 5000 });
     const slow = send('get', ref('type="customer" externalId="nobody"'), account);
     for (let i = 0; i < 200 && (await admin('GET', `/accounts/${account}`)).body.requestsInFlight !== 1; i++) await sleep(25);
     expect((await admin('GET', `/accounts/${account}`)).body.requestsInFlight).toBe(1);

@@ -1,6 +1,6 @@
 import type { ManualClock } from '../../src/lib/clock';
-import { asList, customer, RecordRequests, ref, request, V } from '../helpers/record-requests';
-import { startTestService, type TestService } from '../helpers/service';
+import { asList, customer, NS, RecordRequests, ref, request, V } from '../helpers/record-requests';
+import { adminHeaders, startTestService, type TestService } from '../helpers/service';
 import { faultOf, postSoap } from '../helpers/soap';
 
 /**
@@ -31,6 +31,12 @@ async function call(operation: string, inner: string, header = '') {
   expect(answer.status).toBe(200);
   return answer.body[`${operation}Response`];
 }
+/** The fields the store holds for a record (the admin API): what a write kept, before get lays the record's own dates over them. */
+async function storedFields(internalId: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${t.url}/admin/records/${internalId}?account=${ACCOUNT}`, { headers: adminHeaders });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { fields: Record<string, unknown> }).fields;
+}
 const outcome = (response: any) => ({ ok: response.status['@isSuccess'] === 'true', code: response.status.statusDetail?.code });
 const getCustomer = async (internalId: string) => (await call('get', ref(`type="customer" internalId="${internalId}"`))).readResponse.record;
 /** A record as get read it, sent back by an update with a new companyName: its dates and internalId included. */
@@ -60,6 +66,8 @@ describe('read-only fields', () => {
     expect(after.companyName).toBe('After');
     expect(after.dateCreated).toBe(read.dateCreated);
     expect(new Date(after.lastModifiedDate).getTime() - new Date(read.lastModifiedDate).getTime()).toBeGreaterThanOrEqual(90_000);
+    // Dropped, not stored and hidden on read.
+    expect(Object.keys(await storedFields(added.baseRef['@internalId'])).sort()).toEqual(['companyName']);
   });
 
   it('refuses an add or upsertList item that sets dateCreated, alone in its list; one clearing lastModifiedDate too', async () => {
@@ -93,6 +101,14 @@ describe('read-only fields', () => {
       { ok: false, code: 'RCRD_DSNT_EXIST' },
     ]);
     expect(new Date((await getCustomer(ids['job-2'])).lastModifiedDate).getUTCFullYear()).not.toBe(2020);
+    expect(await storedFields(ids['job-2'])).not.toHaveProperty('lastModifiedDate');
+  });
+
+  it('says first what is wrong with the key: an update without one, or of a record that is not there', async () => {
+    const dated = '<listRel:companyName>x</listRel:companyName><listRel:lastModifiedDate>2020-01-01T00:00:00Z</listRel:lastModifiedDate>';
+    expect(outcome((await call('update', customer('', dated))).writeResponse)).toEqual({ ok: false, code: 'INVALID_KEY_OR_REF' });
+    expect(outcome((await call('update', customer('externalId="no-such"', dated))).writeResponse)).toEqual({ ok: false, code: 'RCRD_DSNT_EXIST' });
+    expect(outcome((await call('upsert', customer('', dated))).writeResponse)).toEqual({ ok: false, code: 'USER_ERROR' });
   });
 
   it("ignores an add's internalId: the record gets one of its own", async () => {
@@ -125,6 +141,11 @@ describe('the other preferences', () => {
     [
       'a preference twice',
       preferences({ warningAsError: 'true' }).replace('</msg:preferences>', '<msg:warningAsError>false</msg:warningAsError></msg:preferences>'),
+      /warningAsError may appear only once/,
+    ],
+    [
+      'a preference twice, under two prefixes',
+      preferences({ warningAsError: 'true' }).replace('</msg:preferences>', `<m2:warningAsError xmlns:m2="${NS.msgs}">false</m2:warningAsError></msg:preferences>`),
       /warningAsError may appear only once/,
     ],
   ])('answers a soapenv:Client fault for %s, on add and on asyncAddList', async (_, header, message) => {

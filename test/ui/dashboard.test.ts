@@ -302,4 +302,9 @@ test('the records page lists what SOAP writes wrote, per account and type, a pag
   await page.selectOption('select[name=account]', 'UI_RECORDS_OTHER');
   await textBecomes('#page-range', 'Records 1–1');
   expect(await page.locator('#records tbody tr td:nth-child(4)').allTextContents()).toEqual(['Not mine']);
+
+  // A type that is no record type is said so, not sent to the admin API to be refused at every refresh.
+  await page.fill('input[name=recordType]', 'sales order');
+  await page.locator('input[name=recordType]').dispatchEvent('change');
+  await textBecomes('#records-empty', 'sales order is not a record type: name one such as customer or salesOrder.');
 });

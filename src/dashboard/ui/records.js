@@ -27,6 +27,11 @@ const poller = startPolling(async () => {
   offerAccounts(accounts.map((account) => account.id));
   const query = new URLSearchParams({ account: filters.account.value, limit: String(PAGE_SIZE) });
   const type = filters.recordType.value.trim();
+  if (!filters.recordType.validity.valid) {
+    renderRecords([]);
+    document.getElementById('records-empty').textContent = `${type} is not a record type: name one such as customer or salesOrder.`;
+    return;
+  }
   if (type) query.set('recordType', type);
   if (paging.after) query.set('after', paging.after);
   const page = await api(`/admin/records?${query}`);
@@ -95,7 +100,10 @@ function renderRecords(records) {
     open.addEventListener('click', () => {
       opened = record.internalId;
       remember();
-      showRecord(record.internalId);
+      showRecord(record.internalId).catch((error) => {
+        detail.querySelector('pre').textContent = `It could not be read: ${error.message}`;
+        detail.hidden = false;
+      });
     });
     const id = element('td', 'number');
     id.append(open);
@@ -106,10 +114,14 @@ function renderRecords(records) {
   });
   table.tBodies[0].replaceChildren(...rows);
   table.hidden = rows.length === 0;
-  document.getElementById('records-empty').hidden = rows.length > 0;
+  const empty = document.getElementById('records-empty');
+  empty.hidden = rows.length > 0;
+  empty.textContent = 'No records match.';
   recordTypes.replaceChildren(...[...typesSeen].sort().map((type) => new Option(type)));
+  // A page opened from the address does not know how many came before it, only the internalId.
   const from = paging.trail.length * PAGE_SIZE + 1;
-  document.getElementById('page-range').textContent = rows.length ? `Records ${from}–${from + rows.length - 1}` : '';
+  const known = !paging.after || paging.trail.length > 0;
+  document.getElementById('page-range').textContent = !rows.length ? '' : known ? `Records ${from}–${from + rows.length - 1}` : `Records after internalId ${paging.after}`;
   firstPage.hidden = !paging.after;
   nextPage.hidden = !paging.next;
 }
@@ -117,6 +129,8 @@ function renderRecords(records) {
 async function showRecord(internalId) {
   try {
     const record = await api(`/admin/records/${encodeURIComponent(internalId)}?account=${encodeURIComponent(filters.account.value)}`);
+    // Another record opened meanwhile: its answer is the one to show.
+    if (opened !== internalId) return;
     detail.querySelector('h2').textContent = `${record.recordType} ${record.internalId}${record.externalId ? ` · externalId ${record.externalId}` : ''}`;
     detail.querySelector('pre').textContent = JSON.stringify({ createdAt: record.createdAt, updatedAt: record.updatedAt, fields: record.fields }, null, 2);
   } catch (error) {
