@@ -16,13 +16,14 @@ import {
   type Started,
 } from './harness';
 import { passportFor } from './load';
-import { seedCustomers } from './seed-customers';
+import { seedCustomers, seedSmallCustomers } from './seed-customers';
 
 /**
  * The synchronous record operations (issue 23) on the Postgres server, each figure a ratio within
  * the run. (a) `get` of a random seeded customer by internalId beside `checkAsyncStatus` of a
  * finished job, calls taking turns one by one, ROUNDS rounds of CALLS each: the get should cost no
- * more than the poll. (b) `addList` of 200 new customers in one request beside the worker's cost a
+ * more than the poll. A get of a customer with a companyName alone takes its turn beside them, to
+ * show what of the get's cost is its record's size. (b) `addList` of 200 new customers in one request beside the worker's cost a
  * record: JOBS asyncAddList jobs of 200 customers submitted to one account, a worker process
  * (pacing off, warm from the rounds before) running them one after another, each in one step;
  * from one job's start to the last one's start is the cost of the records between (see
@@ -85,6 +86,22 @@ async function timedGet(service: Started, i: number): Promise<number> {
       record.includes('xsi:type="listRel:Customer"'),
       text.includes(`<listRel:companyName>Bench Customer ${i}</listRel:companyName>`),
     ],
+    status,
+    text,
+  );
+  return ms;
+}
+
+/**
+ * get of small customer i: one seeded with a companyName alone, beside the full ones, so the run
+ * shows what of a get's cost is its record's size (an answer of the poll's size, against twice it).
+ */
+async function timedSmallGet(service: Started, i: number): Promise<number> {
+  const internalId = 1000 + SEEDED + i;
+  const { ms, status, text } = await timed(service, 'get', getBody(internalId));
+  check(
+    `get of small customer ${internalId}`,
+    [status === 200, /<platformMsgs:readResponse><platformCore:status isSuccess="true"/.test(text), text.includes(`<listRel:companyName>Small ${i}</listRel:companyName>`)],
     status,
     text,
   );
@@ -242,9 +259,10 @@ export async function recordsSection(context: BenchContext): Promise<SectionRepo
   await createAccounts(service.url, [ACCOUNT]);
   const worker = await startWorker(context);
   await seedCustomers(context.db, ACCOUNT, SEEDED);
+  await seedSmallCustomers(context.db, ACCOUNT, 1000 + SEEDED, SEEDED);
   await context.db.query('analyze records');
   process.stdout.write(
-    `records: ${fmt(SEEDED)} customers seeded; ${ROUNDS} rounds of ${CALLS} get and ${CALLS} checkAsyncStatus taking turns; ` +
+    `records: ${fmt(SEEDED)} customers seeded; ${ROUNDS} rounds of ${CALLS} get, ${CALLS} get of a small customer and ${CALLS} checkAsyncStatus taking turns; ` +
       `${ROUNDS} rounds of addList of ${LIST} and of ${JOBS} asyncAddList jobs of ${LIST} (worker pacing off)\n`,
   );
 
@@ -256,25 +274,31 @@ export async function recordsSection(context: BenchContext): Promise<SectionRepo
   const pick = () => 1 + Math.floor(Math.random() * SEEDED);
   for (let i = 0; i < 100; i++) {
     await timedGet(service, pick());
+    await timedSmallGet(service, pick());
     await timedPoll(service, polled);
   }
 
-  // (a) get and checkAsyncStatus taking turns call by call, the first of each pair alternating by round.
+  // (a) get, the small get and checkAsyncStatus taking turns call by call, their order reversed every other round.
   const gets: number[][] = [];
+  const smallGets: number[][] = [];
   const polls: number[][] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const roundGets: number[] = [];
+    const roundSmallGets: number[] = [];
     const roundPolls: number[] = [];
     for (let i = 0; i < CALLS; i++) {
       if (round % 2 === 0) {
         roundGets.push(await timedGet(service, pick()));
+        roundSmallGets.push(await timedSmallGet(service, pick()));
         roundPolls.push(await timedPoll(service, polled));
       } else {
         roundPolls.push(await timedPoll(service, polled));
+        roundSmallGets.push(await timedSmallGet(service, pick()));
         roundGets.push(await timedGet(service, pick()));
       }
     }
     gets.push(roundGets);
+    smallGets.push(roundSmallGets);
     polls.push(roundPolls);
     process.stdout.write(`records: round ${round + 1}, median get ${fmt(median(roundGets), 2)} ms, checkAsyncStatus ${fmt(median(roundPolls), 2)} ms\n`);
   }
@@ -299,6 +323,9 @@ export async function recordsSection(context: BenchContext): Promise<SectionRepo
   const pollMedian = median(allPolls);
   const getRatio = getMedian / pollMedian;
   const roundRatios = gets.map((roundGets, i) => median(roundGets) / median(polls[i]));
+  const allSmallGets = smallGets.flat();
+  const smallRatio = median(allSmallGets) / pollMedian;
+  const smallRoundRatios = smallGets.map((roundGets, i) => median(roundGets) / median(polls[i]));
   const addListMedian = median(addLists);
   const perRecords = workerRounds.map((run) => run.perRecordMs);
   const perRecordMedian = median(perRecords);
@@ -320,6 +347,15 @@ export async function recordsSection(context: BenchContext): Promise<SectionRepo
           range(gets.map(median), 2),
           fmt(1000 / getMedian),
           fmt(getRatio, 2),
+        ],
+        [
+          `get of a customer with a companyName alone (${fmt(SEEDED)} more)`,
+          fmt(allSmallGets.length),
+          fmt(median(allSmallGets), 2),
+          fmt(percentile(allSmallGets, 90), 2),
+          range(smallGets.map(median), 2),
+          fmt(1000 / median(allSmallGets)),
+          fmt(smallRatio, 2),
         ],
         [
           'checkAsyncStatus of a finished job',
@@ -376,6 +412,7 @@ export async function recordsSection(context: BenchContext): Promise<SectionRepo
     ),
     '',
     `get by internalId: median ${fmt(getMedian, 2)} ms against checkAsyncStatus ${fmt(pollMedian, 2)} ms, ${fmt(getRatio, 2)}× (per round ${range(roundRatios, 2)}; goal at most ${fmt(GET_LIMIT, 1)}×: ${metOrNot(getRatio <= GET_LIMIT)})`,
+    `get of a customer with a companyName alone: ${fmt(smallRatio, 2)}× checkAsyncStatus (per round ${range(smallRoundRatios, 2)}): what of the get's cost its record's size makes`,
     `addList of ${LIST}: median ${fmt(addListMedian, 1)} ms against ${LIST} × the worker's ${fmt(perRecordMedian, 3)} ms a record = ${fmt(LIST * perRecordMedian, 1)} ms, ` +
       `${fmt(addListRatio, 2)}× (goal at most ${ADD_LIST_LIMIT}×: ${metOrNot(addListRatio <= ADD_LIST_LIMIT)})`,
   ].join('\n');

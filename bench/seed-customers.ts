@@ -23,3 +23,17 @@ export async function seedCustomers(db: Client, account: string, count: number):
   // The account's next internalId follows the seeded ones, as it would after SOAP adds.
   await db.query(`insert into account_counters (account, next_internal_id) values ($1, $2)`, [account, 1001 + count]);
 }
+
+/**
+ * Customers with a companyName alone ("Small i", externalIds small-1…small-N), internalIds from
+ * `firstId` + 1, after those seedCustomers wrote; the account's next internalId moves past them.
+ */
+export async function seedSmallCustomers(db: Client, account: string, firstId: number, count: number): Promise<void> {
+  await db.query(
+    `insert into records (account, record_type, internal_id, external_id, fields, created_at, updated_at)
+     select $1, 'customer', $2::bigint + i, 'small-' || i, jsonb_build_object('companyName', 'Small ' || i), now(), now()
+       from generate_series(1, $3::int) i`,
+    [account, firstId, count],
+  );
+  await db.query('update account_counters set next_internal_id = next_internal_id + $2 where account = $1', [account, count]);
+}

@@ -251,7 +251,7 @@ export class RecordCatalog implements RecordSchemas {
     if (!names) {
       const schema = this.byType.get(recordType);
       if (!schema) return undefined;
-      names = Object.freeze(schema.fields.map((field) => field.name));
+      names = schema.fields.map((field) => field.name);
       this.names.set(recordType, names);
     }
     return names;

@@ -18,11 +18,23 @@ export const INITIALIZE_SOURCES: Record<string, string[]> = {
   salesOrder: ['customer', 'estimate', 'opportunity'],
 };
 
+const NO_FIELDS: readonly string[] = [];
+
+/** Which of NetSuite's date fields each type has, by its field list (the catalog keeps one a type). */
+const DATE_FIELDS_OF = new WeakMap<readonly string[], Array<[field: string, column: 'created_at' | 'updated_at']>>();
+
 /** The record's own times as the fields of its type that NetSuite names so (dateCreated or createdDate, lastModifiedDate). */
 function systemDates(record: StoredRecord, typeFields: readonly string[]): RecordFields {
-  const at = { created_at: record.createdAt, updated_at: record.updatedAt };
+  let dateFields = DATE_FIELDS_OF.get(typeFields);
+  if (!dateFields) {
+    dateFields = Object.entries(SYSTEM_DATE_FIELDS).filter(([field]) => typeFields.includes(field));
+    DATE_FIELDS_OF.set(typeFields, dateFields);
+  }
   const dates: RecordFields = {};
-  for (const [field, column] of Object.entries(SYSTEM_DATE_FIELDS)) if (typeFields.includes(field) && at[column]) dates[field] = at[column].toISOString();
+  for (const [field, column] of dateFields) {
+    const at = column === 'created_at' ? record.createdAt : record.updatedAt;
+    if (at) dates[field] = at.toISOString();
+  }
   return dates;
 }
 
@@ -38,7 +50,7 @@ export const success = (record: StoredRecord, read?: { typeFields: readonly stri
   recordType: record.recordType,
   internalId: record.internalId,
   externalId: record.externalId,
-  record: read === undefined ? null : { ...record.fields, ...systemDates(record, read.typeFields ?? []) },
+  record: read === undefined ? null : { ...record.fields, ...systemDates(record, read.typeFields ?? NO_FIELDS) },
 });
 
 const failure = (code: string, message: string, ref: RecordRefInput): Outcome => ({
