@@ -32,4 +32,7 @@ export const jsonOption = { json: { type: 'boolean' } } as const;
 export const client = (flags: Record<string, unknown>, io: Io) =>
   new AdminClient(targetOf({ url: flags.url as string | undefined, token: flags.token as string | undefined }, io.env));
 
-export const printJson = (io: Io, value: unknown) => io.out(`${JSON.stringify(value, null, 2)}\n`);
+/** C1 controls and bidirectional overrides, which JSON.stringify leaves as they are: escaped, so a record's text cannot steer the terminal. */
+const UNSAFE_IN_TERMINAL = /[\u0080-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+export const printJson = (io: Io, value: unknown) =>
+  io.out(`${JSON.stringify(value, null, 2).replace(UNSAFE_IN_TERMINAL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`);

@@ -34,10 +34,11 @@ export interface StepView {
 }
 
 /**
- * Text a client chose (job and step names, messages, item codes) with control characters shown
- * as `?`: a terminal must not take an escape sequence in a job's message as a command.
+ * Text a client chose (job and step names, messages, item codes) with control characters and
+ * bidirectional overrides shown as `?`: a terminal must not take an escape sequence in a job's
+ * message as a command, nor show a record's text reordered.
  */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 export const clean = (text: string | null | undefined): string => (text ?? '').replace(CONTROL, '?');
 
 export const isEnded = (status: string) => status === 'finished' || status === 'finishedWithErrors' || status === 'failed' || status === 'cancelled';

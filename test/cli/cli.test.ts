@@ -331,6 +331,17 @@ describe('records', () => {
     });
   });
 
+  it('shows control characters and bidirectional overrides a client stored as ?, and escapes them in --json', async () => {
+    await write('add', company('cli-odd', 'Evil\u202Egnp.exe\u009B2J'), 'CLIREC3');
+    const listed = await cli(['records', 'list', '--account', 'CLIREC3'], env);
+    expect(listed.code).toBe(0);
+    expect(rowOf(listed.stdout, ids['cli-odd'])).toContain('Evil?gnp.exe?2J');
+    const json = await cli(['records', 'show', ids['cli-odd'], '--account', 'CLIREC3', '--json'], env);
+    expect(json.code).toBe(0);
+    expect(json.stdout).not.toMatch(/[\u0080-\u009f\u202a-\u202e]/);
+    expect(JSON.parse(json.stdout).fields.companyName).toBe('Evil\u202Egnp.exe\u009B2J');
+  });
+
   it('pages with --limit and the --after its last line gives, to the end', async () => {
     const seen: string[] = [];
     let args = ['records', 'list', '--account', ACCOUNT, '--limit', '2'];

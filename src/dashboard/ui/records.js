@@ -2,8 +2,8 @@
 import { api, element, formatTime, refreshClock, startPolling } from './common.js';
 
 const PAGE_SIZE = 50;
-/** Fields that name a record, in the order they are looked for. */
-const NAME_FIELDS = ['companyName', 'entityId', 'tranId', 'itemId', 'title', 'name', 'firstName'];
+/** Fields that name a record, in the order they are looked for, as the command line's records list names them (src/cli/render.ts). */
+const NAME_FIELDS = ['companyName', 'entityId', 'tranId', 'itemId', 'title', 'name'];
 
 const filters = document.getElementById('filters');
 const table = document.getElementById('records');
