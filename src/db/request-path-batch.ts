@@ -4,7 +4,7 @@ import { Batcher } from '../lib/batcher';
 import { hotQuery, type StatementTarget } from './hot-query';
 import type { StoredRecord } from '../records/record';
 import { ITEMS_AHEAD, RECENT_RATE, RUNNABLE } from './job-conditions';
-import { RECORD_ANSWERS, recordAnswers, recordValues, type RecordQuestion } from './request-path-records';
+import { epochMs, RECORD_ANSWERS, recordAnswers, recordValues, type RecordQuestion } from './request-path-records';
 
 /**
  * The statements a signed poll or get makes, shared by every request that arrives while the database
@@ -51,9 +51,6 @@ const NONCE_SWEEP_MS = 60_000;
  * arrays: a JSON input (json_to_recordset) lost the jobs index in the generic plan. Times go in as
  * epoch milliseconds too (msArray): pg's client wrote each Date as text with its time zone.
  */
-// Cut to the millisecond first and rounded: exact whether extract gives numeric (Postgres 14 and
-// later, PGlite) or a double (13 and earlier).
-const epochMs = (column: string) => `round(extract(epoch from date_trunc('milliseconds', ${column})) * 1000)`;
 const ANSWER_FIELDS = `q.n, j.id, j.source, j.status, j.total_items, j.processed_items, j.rate_per_second,
               ${epochMs('j.available_at')}, ${epochMs('j.started_at')}, j.rate_items, j.rate_seconds, j.rate_gap_seconds, ${epochMs('j.last_sample_at')},
               case when j.status = 'pending' and j.${RUNNABLE} then ${ITEMS_AHEAD('j')} end,

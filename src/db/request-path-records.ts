@@ -15,7 +15,9 @@ export interface RecordQuestion {
   externalId: string | null;
 }
 
-const epochMs = (column: string) => `round(extract(epoch from date_trunc('milliseconds', ${column})) * 1000)`;
+// Cut to the millisecond first and rounded: exact whether extract gives numeric (Postgres 14 and
+// later, PGlite) or a double (13 and earlier).
+export const epochMs = (column: string) => `round(extract(epoch from date_trunc('milliseconds', ${column})) * 1000)`;
 const ROW = `json_build_array(q.n, r.internal_id::text, r.external_id, r.fields, ${epochMs('r.created_at')}, ${epochMs('r.updated_at')})`;
 
 /**
