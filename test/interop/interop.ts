@@ -1151,6 +1151,25 @@ function asRead(value: boolean | number | string, type: string): unknown {
   return type === 'string' ? String(value) : value;
 }
 
+/** A page of search rows as the client read it: a success, its counts (each read as `int` types them), and rows, not records. */
+function expectRowsPageHead(page: SearchRowsPage, counts: { totalRecords: number; totalPages: number; pageIndex: number }, int: string): void {
+  expect({
+    isSuccess: String(page.isSuccess),
+    totalRecords: page.totalRecords,
+    pageSize: page.pageSize,
+    totalPages: page.totalPages,
+    pageIndex: page.pageIndex,
+    hasRecordList: page.hasRecordList,
+  }).toEqual({
+    isSuccess: 'true',
+    totalRecords: asRead(counts.totalRecords, int),
+    pageSize: asRead(RECORDS.pageSize, int),
+    totalPages: asRead(counts.totalPages, int),
+    pageIndex: asRead(counts.pageIndex, int),
+    hasRecordList: false,
+  });
+}
+
 function expectWriteJob(
   job: WriteJobReport,
   expected: { resultType: string; status: string; isSuccess: boolean; type: string; internalId?: string | null; externalId: string | null },
@@ -1449,21 +1468,7 @@ function describeRecords(
           },
         }));
       const expectPage = (page: SearchRowsPage, pageIndex: number, int: string) => {
-        expect({
-          isSuccess: String(page.isSuccess),
-          totalRecords: page.totalRecords,
-          pageSize: page.pageSize,
-          totalPages: page.totalPages,
-          pageIndex: page.pageIndex,
-          hasRecordList: page.hasRecordList,
-        }).toEqual({
-          isSuccess: 'true',
-          totalRecords: asRead(orders.length, int),
-          pageSize: asRead(RECORDS.pageSize, int),
-          totalPages: asRead(pages.length, int),
-          pageIndex: asRead(pageIndex, int),
-          hasRecordList: false,
-        });
+        expectRowsPageHead(page, { totalRecords: orders.length, totalPages: pages.length, pageIndex }, int);
         expect(page.rows).toEqual(expectedRows(pageIndex));
       };
 
@@ -1537,21 +1542,7 @@ function describeRecords(
       it(`reads one CustomerSearchRow per contact of the ${spec.criterion.searchValue} customer from search: its companyName, the ${spec.criterion.scriptId} column (SearchColumnStringCustomField, scriptId, internalId, customLabel, value) and the contact's email`, () => {
         const page = part(records().customFieldSearch, 'the custom field search (synchronous)');
         const rows = gold.contacts.length;
-        expect({
-          isSuccess: String(page.isSuccess),
-          totalRecords: page.totalRecords,
-          pageSize: page.pageSize,
-          totalPages: page.totalPages,
-          pageIndex: page.pageIndex,
-          hasRecordList: page.hasRecordList,
-        }).toEqual({
-          isSuccess: 'true',
-          totalRecords: asRead(rows, profile.searchResponseInt),
-          pageSize: asRead(RECORDS.pageSize, profile.searchResponseInt),
-          totalPages: asRead(1, profile.searchResponseInt),
-          pageIndex: asRead(1, profile.searchResponseInt),
-          hasRecordList: false,
-        });
+        expectRowsPageHead(page, { totalRecords: rows, totalPages: 1, pageIndex: 1 }, profile.searchResponseInt);
         expect(page.searchId).toEqual(expect.stringMatching(/\S/));
         expect(page.rows).toEqual(expectedRows());
       });
