@@ -151,12 +151,22 @@ export class RecordWriter {
     }
     // A name declared twice (a base's and its extension's) is written from the declarations themselves.
     if (positions.size !== declared.length) return declared;
-    const present: number[] = [];
+    // Put in place as found (an insertion sort): a record sets a handful of fields.
+    const indexes: number[] = [];
+    const present: ElementDecl[] = [];
     for (const key of keys) {
       const index = positions.get(key);
-      if (index !== undefined) present.push(index);
+      if (index === undefined) continue;
+      let at = indexes.length;
+      while (at > 0 && indexes[at - 1] > index) {
+        indexes[at] = indexes[at - 1];
+        present[at] = present[at - 1];
+        at--;
+      }
+      indexes[at] = index;
+      present[at] = declared[index];
     }
-    return present.sort((a, b) => a - b).map((index) => declared[index]);
+    return present;
   }
 
   private elementXml(field: ElementDecl, value: FieldData, names: NamespacePrefixes): string {

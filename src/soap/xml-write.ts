@@ -5,12 +5,16 @@ import { storableText } from '../lib/text';
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 const SPECIAL = /[&<>"']/;
 const SPECIALS = /[&<>"']/g;
+/** Any character but tab, LF, CR and printable ASCII other than the five specials. */
+const PLAIN_OR_NOT = /[^\t\n\r\x20\x21\x23-\x25\x28-\x3b\x3d\x3f-\x7e]/;
 
 /**
  * Text for an element or attribute. Characters XML cannot carry become U+FFFD (storableText), so a
  * row stored before the door refused them still makes a well-formed answer.
  */
 export function escapeXml(value: string): string {
+  // Most values are printable ASCII with nothing to escape: one test without the /u flag spares them both.
+  if (!PLAIN_OR_NOT.test(value)) return value;
   const text = storableText(value);
   // Most values need no escaping; the test spares them the replace and its callback.
   return SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ESCAPES[c]) : text;

@@ -2,6 +2,7 @@ import { isAsyncOperation, type AsyncOperation } from '../jobs/job';
 import type { ItemInput, RecordFields, RecordInput, RecordRefInput, StoredRecord } from '../records/record';
 import { SYSTEM_DATE_FIELDS } from '../records/search';
 import type { Outcome, RecordSchemas, RecordStore } from '../records/record-store';
+import { isoTime } from '../lib/iso-time';
 
 /**
  * What each submit operation does to one record, with the outcome NetSuite reports for it. Runs
@@ -33,7 +34,7 @@ function systemDates(record: StoredRecord, typeFields: readonly string[]): Recor
   const dates: RecordFields = {};
   for (const [field, column] of dateFields) {
     const at = column === 'created_at' ? record.createdAt : record.updatedAt;
-    if (at) dates[field] = at.toISOString();
+    if (at) dates[field] = isoTime(at.getTime());
   }
   return dates;
 }
@@ -50,8 +51,15 @@ export const success = (record: StoredRecord, read?: { typeFields: readonly stri
   recordType: record.recordType,
   internalId: record.internalId,
   externalId: record.externalId,
-  record: read === undefined ? null : { ...record.fields, ...systemDates(record, read.typeFields ?? NO_FIELDS) },
+  record: read === undefined ? null : withDates(record.fields, systemDates(record, read.typeFields ?? NO_FIELDS)),
 });
+
+/**
+ * A copy of the fields with the dates over them. Object.assign copies at a tenth of the cost of a
+ * spread followed by more keys (V8 leaves that literal's fast path), but it sets `__proto__` where
+ * a spread defines it: a record that stored a field of that name is copied the slow way.
+ */
+const withDates = (fields: RecordFields, dates: RecordFields): RecordFields => (Object.hasOwn(fields, '__proto__') ? { ...fields, ...dates } : Object.assign({}, fields, dates));
 
 const failure = (code: string, message: string, ref: RecordRefInput): Outcome => ({
   isSuccess: false,

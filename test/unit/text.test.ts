@@ -28,3 +28,12 @@ it('escapes for XML and replaces what XML cannot carry', () => {
   expect(escapeXml(`<a href="x">&'\uFFFF\u0002`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;\uFFFD\uFFFD');
   expect(escapeXml('tab\there')).toBe('tab\there');
 });
+
+it('escapes every ASCII character, and a few beyond, as replacing and then escaping would', () => {
+  const escaped: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+  const characters = [...Array.from({ length: 128 }, (_, code) => String.fromCharCode(code)), '\u0080', '\u00e9', '\uD800', '\uFFFE', '𝄞'];
+  for (const character of characters) {
+    const value = `a${character}b`;
+    expect([character, escapeXml(value)]).toEqual([character, storableText(value).replace(/[&<>"']/g, (c) => escaped[c])]);
+  }
+});
