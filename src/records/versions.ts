@@ -31,8 +31,14 @@ export function featuresOf(version: string): VersionFeatures {
   };
 }
 
-/** The namespaces of one version, by the prefixes NetSuite uses. */
-export function namespacesOf(version: string) {
+const NAMESPACES = new Map<string, Namespaces>(VERSIONS.map((version) => [version, Object.freeze(namespacesFor(version))]));
+
+/** The namespaces of one version, by the prefixes NetSuite uses; a served version's are made once. */
+export function namespacesOf(version: string): Namespaces {
+  return NAMESPACES.get(version) ?? namespacesFor(version);
+}
+
+function namespacesFor(version: string) {
   return {
     tns: `urn:platform_${version}.webservices.netsuite.com`,
     platformMsgs: `urn:messages_${version}.platform.webservices.netsuite.com`,
@@ -46,4 +52,4 @@ export function namespacesOf(version: string) {
     tranSales: `urn:sales_${version}.transactions.webservices.netsuite.com`,
   };
 }
-export type Namespaces = ReturnType<typeof namespacesOf>;
+export type Namespaces = Readonly<ReturnType<typeof namespacesFor>>;

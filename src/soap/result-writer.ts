@@ -8,7 +8,7 @@ import { DELETED_PAGE_SIZE, type DeletedPage } from '../worker/record-calls';
 import { RecordWriter } from './record-writer';
 import { SearchRowWriter } from './search-row-writer';
 import { success } from '../worker/record-operations';
-import { namespacesOf } from '../records/versions';
+import { isVersion, namespacesOf } from '../records/versions';
 import { attribute, escapeXml, formatDouble, XSI_NS, xmlns } from './xml-write';
 
 /** Response bodies for the async operations, written with explicit prefixes and xsi:type. */
@@ -41,6 +41,18 @@ function statusXml(isSuccess: boolean, code: string | null, message: string | nu
   );
 }
 
+/** The declarations every response element here carries (platformMsgs, platformCore, xsi), once a version. */
+const DECLARED = new Map<string, string>();
+function responseDeclarations(version: string): string {
+  let declared = DECLARED.get(version);
+  if (declared === undefined) {
+    const ns = namespacesOf(version);
+    declared = xmlns('platformMsgs', ns.platformMsgs) + xmlns('platformCore', ns.platformCore) + xmlns('xsi', XSI_NS);
+    if (isVersion(version)) DECLARED.set(version, declared);
+  }
+  return declared;
+}
+
 /** A search result's matches: an advanced search's rows, or records. */
 const searchListXml = (asRows: boolean, list: string) =>
   asRows ? `<platformCore:searchRowList>${list}</platformCore:searchRowList>` : `<platformCore:recordList>${list}</platformCore:recordList>`;
@@ -51,11 +63,10 @@ export class ResultWriter {
   constructor(private readonly catalogs: VersionCatalogs) {}
 
   getAsyncResultResponseXml(page: ResultPage, version: string): string {
-    const ns = namespacesOf(version);
     const { job } = page;
     const spec = ASYNC_OPERATIONS[job.operation];
     const listStatus = statusXml(job.failureCode === null, job.failureCode, job.failureMessage);
-    const declared = xmlns('platformMsgs', ns.platformMsgs) + xmlns('platformCore', ns.platformCore) + xmlns('xsi', XSI_NS);
+    const declared = responseDeclarations(version);
 
     let content: string;
     if (spec.list === 'write') {
@@ -103,8 +114,7 @@ export class ResultWriter {
    * a readResponseList with its status), one entry per item in the order sent.
    */
   recordCallResponseXml(operation: string, results: ItemResult[], shape: { reads: boolean; list: boolean; unsaved: boolean }, version: string): string {
-    const ns = namespacesOf(version);
-    const declared = xmlns('platformMsgs', ns.platformMsgs) + xmlns('platformCore', ns.platformCore) + xmlns('xsi', XSI_NS);
+    const declared = responseDeclarations(version);
     let content = '';
     if (shape.reads) {
       const records = this.recordWriter(version);
@@ -120,8 +130,7 @@ export class ResultWriter {
 
   /** getDeletedResponse: a page of deleted records, each its deletedDate and a RecordRef, or the status saying why there is none. */
   getDeletedResponseXml(page: DeletedPage, version: string): string {
-    const ns = namespacesOf(version);
-    const declared = xmlns('platformMsgs', ns.platformMsgs) + xmlns('platformCore', ns.platformCore) + xmlns('xsi', XSI_NS);
+    const declared = responseDeclarations(version);
     let content: string;
     if (page.failure) content = statusXml(false, page.failure.code, page.failure.message);
     else {
@@ -147,8 +156,7 @@ export class ResultWriter {
 
   /** searchResponse or searchMoreWithIdResponse: a page of a synchronous search, or the status saying why there is none. */
   searchResponseXml(operation: 'search' | 'searchMoreWithId', page: SearchPage, version: string): string {
-    const ns = namespacesOf(version);
-    const declared = xmlns('platformMsgs', ns.platformMsgs) + xmlns('platformCore', ns.platformCore) + xmlns('xsi', XSI_NS);
+    const declared = responseDeclarations(version);
     let content: string;
     if (page.failure) content = statusXml(false, page.failure.code, page.failure.message);
     else {
@@ -176,8 +184,7 @@ export class ResultWriter {
 
   /** getSavedSearchResponse: the saved searches of one record type, each a CustomizationRef naming its internalId, script id and title. */
   getSavedSearchResponseXml(saved: SavedSearch[], version: string): string {
-    const ns = namespacesOf(version);
-    const declared = xmlns('platformMsgs', ns.platformMsgs) + xmlns('platformCore', ns.platformCore) + xmlns('xsi', XSI_NS);
+    const declared = responseDeclarations(version);
     let refs = '';
     for (const search of saved) {
       refs +=
