@@ -23,7 +23,8 @@ import { seedCustomers, seedSmallCustomers } from './seed-customers';
  * the run. (a) `get` of a random seeded customer by internalId beside `checkAsyncStatus` of a
  * finished job, calls taking turns one by one, ROUNDS rounds of CALLS each: the get should cost no
  * more than the poll. A get of a customer with a companyName alone takes its turn beside them, to
- * show what of the get's cost is its record's size. (b) `addList` of 200 new customers in one request beside the worker's cost a
+ * show what of the get's cost is its record's size, and a get of an internalId no record has, to
+ * show what is the get's own path. (b) `addList` of 200 new customers in one request beside the worker's cost a
  * record: JOBS asyncAddList jobs of 200 customers submitted to one account, a worker process
  * (pacing off, warm from the rounds before) running them one after another, each in one step;
  * from one job's start to the last one's start is the cost of the records between (see
@@ -33,6 +34,8 @@ import { seedCustomers, seedSmallCustomers } from './seed-customers';
 const ACCOUNT = 'BENCH_RECORDS';
 /** Customers seeded in SQL for get (internalIds 1001…). */
 const SEEDED = 10_000;
+/** internalIds from here on are no record's. */
+const MISSING_FROM = 1_000_000;
 const ROUNDS = Math.round(positiveNumber('BENCH_RECORDS_ROUNDS', process.env.BENCH_RECORDS_ROUNDS ?? '5'));
 /** get and checkAsyncStatus calls of each round, each (BENCH_RECORDS_CALLS). */
 const CALLS = Math.round(positiveNumber('BENCH_RECORDS_CALLS', process.env.BENCH_RECORDS_CALLS ?? '500'));
@@ -102,6 +105,23 @@ async function timedSmallGet(service: Started, i: number): Promise<number> {
   check(
     `get of small customer ${internalId}`,
     [status === 200, /<platformMsgs:readResponse><platformCore:status isSuccess="true"/.test(text), text.includes(`<listRel:companyName>Small ${i}</listRel:companyName>`)],
+    status,
+    text,
+  );
+  return ms;
+}
+
+/**
+ * get of an internalId no record has: the same request, the same look-up, an answer without a
+ * record (RCRD_DSNT_EXIST). The run so shows what of a get's cost is its own path, and what is
+ * reading its record out.
+ */
+async function timedMissingGet(service: Started, i: number): Promise<number> {
+  const internalId = MISSING_FROM + i;
+  const { ms, status, text } = await timed(service, 'get', getBody(internalId));
+  check(
+    `get of missing customer ${internalId}`,
+    [status === 200, /<platformCore:status isSuccess="false">/.test(text), text.includes('<platformCore:code>RCRD_DSNT_EXIST</platformCore:code>')],
     status,
     text,
   );
@@ -262,7 +282,7 @@ export async function recordsSection(context: BenchContext): Promise<SectionRepo
   await seedSmallCustomers(context.db, ACCOUNT, 1000 + SEEDED, SEEDED);
   await context.db.query('analyze records');
   process.stdout.write(
-    `records: ${fmt(SEEDED)} customers seeded; ${ROUNDS} rounds of ${CALLS} get, ${CALLS} get of a small customer and ${CALLS} checkAsyncStatus taking turns; ` +
+    `records: ${fmt(SEEDED)} customers seeded; ${ROUNDS} rounds of ${CALLS} get, ${CALLS} get of a small customer, ${CALLS} get of a missing one and ${CALLS} checkAsyncStatus taking turns; ` +
       `${ROUNDS} rounds of addList of ${LIST} and of ${JOBS} asyncAddList jobs of ${LIST} (worker pacing off)\n`,
   );
 
@@ -272,36 +292,24 @@ export async function recordsSection(context: BenchContext): Promise<SectionRepo
   await timedAddList(context, service, 'add-warm');
   await commitFloor(context, 'warm');
   const pick = () => 1 + Math.floor(Math.random() * SEEDED);
-  for (let i = 0; i < 100; i++) {
-    await timedGet(service, pick());
-    await timedSmallGet(service, pick());
-    await timedPoll(service, polled);
-  }
+  const kinds: Array<{ name: string; call: () => Promise<number> }> = [
+    { name: 'get', call: () => timedGet(service, pick()) },
+    { name: 'small', call: () => timedSmallGet(service, pick()) },
+    { name: 'missing', call: () => timedMissingGet(service, pick()) },
+    { name: 'poll', call: () => timedPoll(service, polled) },
+  ];
+  for (let i = 0; i < 100; i++) for (const kind of kinds) await kind.call();
 
-  // (a) get, the small get and checkAsyncStatus taking turns call by call, their order reversed every other round.
-  const gets: number[][] = [];
-  const smallGets: number[][] = [];
-  const polls: number[][] = [];
+  // (a) the gets and checkAsyncStatus taking turns call by call, their order reversed every other round.
+  const timings = new Map<string, number[][]>(kinds.map((kind) => [kind.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    const roundGets: number[] = [];
-    const roundSmallGets: number[] = [];
-    const roundPolls: number[] = [];
-    for (let i = 0; i < CALLS; i++) {
-      if (round % 2 === 0) {
-        roundGets.push(await timedGet(service, pick()));
-        roundSmallGets.push(await timedSmallGet(service, pick()));
-        roundPolls.push(await timedPoll(service, polled));
-      } else {
-        roundPolls.push(await timedPoll(service, polled));
-        roundSmallGets.push(await timedSmallGet(service, pick()));
-        roundGets.push(await timedGet(service, pick()));
-      }
-    }
-    gets.push(roundGets);
-    smallGets.push(roundSmallGets);
-    polls.push(roundPolls);
-    process.stdout.write(`records: round ${round + 1}, median get ${fmt(median(roundGets), 2)} ms, checkAsyncStatus ${fmt(median(roundPolls), 2)} ms\n`);
+    const roundTimes = new Map<string, number[]>(kinds.map((kind) => [kind.name, []]));
+    const order = round % 2 === 0 ? kinds : [...kinds].reverse();
+    for (let i = 0; i < CALLS; i++) for (const kind of order) roundTimes.get(kind.name)!.push(await kind.call());
+    for (const [name, times] of roundTimes) timings.get(name)!.push(times);
+    process.stdout.write(`records: round ${round + 1}, median get ${fmt(median(roundTimes.get('get')!), 2)} ms, checkAsyncStatus ${fmt(median(roundTimes.get('poll')!), 2)} ms\n`);
   }
+  const [gets, smallGets, missingGets, polls] = kinds.map((kind) => timings.get(kind.name)!);
 
   // (b) addList of 200 and a round of asyncAddList jobs taking turns.
   const addLists: number[] = [];
@@ -326,6 +334,9 @@ export async function recordsSection(context: BenchContext): Promise<SectionRepo
   const allSmallGets = smallGets.flat();
   const smallRatio = median(allSmallGets) / pollMedian;
   const smallRoundRatios = smallGets.map((roundGets, i) => median(roundGets) / median(polls[i]));
+  const allMissingGets = missingGets.flat();
+  const missingRatio = median(allMissingGets) / pollMedian;
+  const missingRoundRatios = missingGets.map((roundGets, i) => median(roundGets) / median(polls[i]));
   const addListMedian = median(addLists);
   const perRecords = workerRounds.map((run) => run.perRecordMs);
   const perRecordMedian = median(perRecords);
@@ -356,6 +367,15 @@ export async function recordsSection(context: BenchContext): Promise<SectionRepo
           range(smallGets.map(median), 2),
           fmt(1000 / median(allSmallGets)),
           fmt(smallRatio, 2),
+        ],
+        [
+          'get of an internalId no record has (RCRD_DSNT_EXIST)',
+          fmt(allMissingGets.length),
+          fmt(median(allMissingGets), 2),
+          fmt(percentile(allMissingGets, 90), 2),
+          range(missingGets.map(median), 2),
+          fmt(1000 / median(allMissingGets)),
+          fmt(missingRatio, 2),
         ],
         [
           'checkAsyncStatus of a finished job',
@@ -413,6 +433,7 @@ export async function recordsSection(context: BenchContext): Promise<SectionRepo
     '',
     `get by internalId: median ${fmt(getMedian, 2)} ms against checkAsyncStatus ${fmt(pollMedian, 2)} ms, ${fmt(getRatio, 2)}× (per round ${range(roundRatios, 2)}; goal at most ${fmt(GET_LIMIT, 1)}×: ${metOrNot(getRatio <= GET_LIMIT)})`,
     `get of a customer with a companyName alone: ${fmt(smallRatio, 2)}× checkAsyncStatus (per round ${range(smallRoundRatios, 2)}): what of the get's cost its record's size makes`,
+    `get of an internalId no record has: ${fmt(missingRatio, 2)}× checkAsyncStatus (per round ${range(missingRoundRatios, 2)}): a get's own path, without a record to read out`,
     `addList of ${LIST}: median ${fmt(addListMedian, 1)} ms against ${LIST} × the worker's ${fmt(perRecordMedian, 3)} ms a record = ${fmt(LIST * perRecordMedian, 1)} ms, ` +
       `${fmt(addListRatio, 2)}× (goal at most ${ADD_LIST_LIMIT}×: ${metOrNot(addListRatio <= ADD_LIST_LIMIT)})`,
   ].join('\n');
@@ -424,8 +445,12 @@ export async function recordsSection(context: BenchContext): Promise<SectionRepo
       getMedianMs: getMedian,
       pollMedianMs: pollMedian,
       getRatio,
+      smallGetRatio: smallRatio,
+      missingGetRatio: missingRatio,
       roundGetMedianMs: gets.map(median),
       roundPollMedianMs: polls.map(median),
+      roundSmallGetMedianMs: smallGets.map(median),
+      roundMissingGetMedianMs: missingGets.map(median),
       addListMs: addLists,
       workerPerRecordMs: perRecords,
       workerSpanMs: workerRounds.map((run) => run.spanMs),
