@@ -37,7 +37,7 @@ const SEEDED = 10_000;
 /** internalIds from here on are no record's. */
 const MISSING_FROM = 1_000_000;
 const ROUNDS = Math.round(positiveNumber('BENCH_RECORDS_ROUNDS', process.env.BENCH_RECORDS_ROUNDS ?? '5'));
-/** get and checkAsyncStatus calls of each round, each (BENCH_RECORDS_CALLS). */
+/** Calls of each kind a round, the three gets and checkAsyncStatus (BENCH_RECORDS_CALLS). */
 const CALLS = Math.round(positiveNumber('BENCH_RECORDS_CALLS', process.env.BENCH_RECORDS_CALLS ?? '500'));
 /** Records of one addList, and of one asyncAddList job: NetSuite's bound for a synchronous addList. */
 const LIST = 200;
